@@ -1,0 +1,76 @@
+"""Application factory: one Flask app serves the web panel, its REST API and the xml_curl endpoint."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, jsonify
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from pbx import audit
+from pbx.config import Config
+from pbx.extensions import db, migrate
+from pbx.tenancy import NotFound
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
+
+
+def create_app(config: type | dict | None = None) -> Flask:
+    app = Flask("centralka", instance_path=Config.INSTANCE_PATH,
+                template_folder=str(Path(__file__).resolve().parent.parent / "webadmin" / "templates"),
+                static_folder=str(Path(__file__).resolve().parent.parent / "webadmin" / "static"))
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # SQLite has no connection pool to ping; the option only applies to servers.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    with app.app_context():
+        audit.install()
+        _sqlite_foreign_keys(db.engine)
+
+    from webadmin import register as register_webadmin
+    from xml_curl import bp as xml_curl_bp
+
+    register_webadmin(app)
+    app.register_blueprint(xml_curl_bp)
+    _register_errors(app)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return app
+
+
+def _sqlite_foreign_keys(engine) -> None:
+    """SQLite ignores ON DELETE rules unless asked per connection."""
+    if engine.dialect.name != "sqlite":
+        return
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def _register_errors(app: Flask) -> None:
+    """Errors become JSON in one place (the xml_curl blueprint answers XML itself)."""
+
+    @app.errorhandler(ValidationError)
+    def _invalid(error):
+        db.session.rollback()
+        return jsonify(error="invalid input", fields=error.messages), 422
+
+    @app.errorhandler(NotFound)
+    def _not_found(error):
+        return jsonify(error=str(error)), 404
+
+    @app.errorhandler(HTTPException)
+    def _http(error):
+        return jsonify(error=error.description), error.code

@@ -1,0 +1,183 @@
+"""The ``centralka`` command line (Flask's click integration)."""
+from __future__ import annotations
+
+import functools
+import os
+import sys
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+from marshmallow import ValidationError
+
+from pbx import directory
+from pbx.app import create_app
+from pbx.audit import acting_as
+from pbx.extensions import db
+from pbx.tenancy import NotFound, find_tenant
+
+
+def _format_errors(messages, prefix="") -> list[str]:
+    if isinstance(messages, dict):
+        lines = []
+        for key, value in messages.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            lines.extend(_format_errors(value, name))
+        return lines
+    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        return [f"{prefix}: {m}" if prefix else m for m in messages]
+    if isinstance(messages, list):
+        return [line for m in messages for line in _format_errors(m, prefix)]
+    return [f"{prefix}: {messages}" if prefix else str(messages)]
+
+
+def changes_db(command):
+    """Commit on success; on bad input print every problem, roll back and exit 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            with acting_as(f"cli:{os.environ.get('USER', 'admin')}"):
+                result = command(*args, **kwargs)
+                db.session.commit()
+            return result
+        except ValidationError as error:
+            db.session.rollback()
+            for line in _format_errors(error.messages):
+                click.echo(f"error: {line}", err=True)
+            sys.exit(2)
+        except NotFound as error:
+            db.session.rollback()
+            click.echo(f"error: {error}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_default_commands=True)
+def main():
+    """Centralka virtual PBX: administration commands."""
+
+
+@main.group()
+def demo():
+    """The demo company Firma ABC."""
+
+
+@demo.command("load")
+@click.option("--if-empty", is_flag=True, help="Load only when the database has no company yet.")
+@with_appcontext
+@changes_db
+def demo_load(if_empty):
+    from pbx.demo import DEMO_ADMIN_EMAIL, DEMO_NAME, demo_loaded, load_demo
+
+    if if_empty and demo_loaded():
+        click.echo("database already has companies; demo not loaded")
+        return
+    try:
+        find_tenant(DEMO_NAME)
+        click.echo(f"{DEMO_NAME} is already loaded")
+        return
+    except NotFound:
+        pass
+    tenant = load_demo()
+    click.echo(f"loaded {tenant.name} (id {tenant.id}); sign in as {DEMO_ADMIN_EMAIL}")
+
+
+@main.group()
+def tenant():
+    """Companies (tenants)."""
+
+
+@tenant.command("create")
+@click.option("--name", required=True)
+@click.option("--timezone", default="Europe/Warsaw", show_default=True)
+@click.option("--language", default="pl", show_default=True)
+@click.option("--retention-days", default=90, show_default=True, type=int)
+@click.option("--fallback-number", default=None)
+@click.option("--main-number", default=None, help="Primary main number of the company.")
+@with_appcontext
+@changes_db
+def tenant_create(name, timezone, language, retention_days, fallback_number, main_number):
+    created = directory.create_tenant({
+        "name": name, "timezone": timezone, "language": language,
+        "retention_days": retention_days, "fallback_number": fallback_number,
+    })
+    if main_number:
+        directory.add_main_number(created, {"number": main_number, "is_primary": True})
+    click.echo(f"created company {created.name} (id {created.id})")
+
+
+@tenant.command("list")
+@with_appcontext
+def tenant_list():
+    from sqlalchemy import select
+
+    from pbx import models
+
+    for row in db.session.scalars(select(models.Tenant).order_by(models.Tenant.id)):
+        numbers = ", ".join(n.number for n in row.main_numbers)
+        click.echo(f"{row.id}\t{row.name}\t{row.timezone}\t{numbers}")
+
+
+@main.group()
+def user():
+    """Users of a company."""
+
+
+@user.command("add")
+@click.option("--tenant", "tenant_ref", required=True, help="Company id or name.")
+@click.option("--first-name", required=True)
+@click.option("--last-name", required=True)
+@click.option("--email", required=True)
+@click.option("--phone", default=None)
+@click.option("--extension", default=None)
+@click.option("--role", default="user", show_default=True)
+@click.option("--description", default="")
+@click.option("--admin-level", default=0, type=int, show_default=True)
+@with_appcontext
+@changes_db
+def user_add(tenant_ref, **values):
+    owner = find_tenant(tenant_ref)
+    created = directory.add_user(owner, {k: v for k, v in values.items() if v is not None})
+    click.echo(f"added {created.full_name} (id {created.id}) to {owner.name}")
+
+
+@main.group()
+def users():
+    """Lists of users."""
+
+
+@users.command("export")
+@click.option("--tenant", "tenant_ref", required=True, help="Company id or name.")
+@click.option("--csv", "as_csv", is_flag=True, default=True, help="CSV (the only format).")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None)
+@with_appcontext
+def users_export(tenant_ref, as_csv, output):
+    from pbx.exports import users_csv
+
+    try:
+        owner = find_tenant(tenant_ref)
+    except NotFound as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    text = users_csv(owner)
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int)
+@click.option("--workers", default=2, show_default=True, type=int)
+def serve(host, port, workers):
+    """Run the web panel and the xml_curl endpoint (gunicorn)."""
+    from pbx.server import run
+
+    run(host, port, workers)
+
+
+if __name__ == "__main__":
+    main()

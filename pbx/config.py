@@ -1,0 +1,58 @@
+"""One configuration class, read from environment variables (12-factor)."""
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(os.environ.get("CENTRALKA_INSTANCE", Path(__file__).resolve().parent.parent / "instance"))
+
+
+def _bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Settings for every process (web panel, xml_curl endpoint, event listener, CLI).
+
+    Each attribute reads its environment variable at class creation; tests pass
+    overrides to ``create_app`` instead of touching the environment.
+    """
+
+    SECRET_KEY = os.environ.get("CENTRALKA_SECRET_KEY", "dev-only-change-me")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "CENTRALKA_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'centralka.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Where recordings and announcements live when no S3 bucket is configured.
+    STORAGE_DIR = os.environ.get("CENTRALKA_STORAGE_DIR", str(INSTANCE_DIR / "storage"))
+    S3_BUCKET = os.environ.get("CENTRALKA_S3_BUCKET", "")
+    S3_ENDPOINT_URL = os.environ.get("CENTRALKA_S3_ENDPOINT_URL") or None
+    S3_REGION = os.environ.get("CENTRALKA_S3_REGION", "eu-central-1")
+
+    # mod_xml_curl endpoint: HTTP basic auth is off when the user is empty.
+    XML_CURL_USER = os.environ.get("CENTRALKA_XML_CURL_USER", "")
+    XML_CURL_PASSWORD = os.environ.get("CENTRALKA_XML_CURL_PASSWORD", "")
+    XML_CURL_BUDGET_MS = int(os.environ.get("CENTRALKA_XML_CURL_BUDGET_MS", "800"))
+    CARRIER_GATEWAY = os.environ.get("CENTRALKA_CARRIER_GATEWAY", "carrier")
+    SIP_DOMAIN_SUFFIX = os.environ.get("CENTRALKA_SIP_DOMAIN_SUFFIX", "pbx.local")
+    RECORDINGS_DIR = os.environ.get("CENTRALKA_RECORDINGS_DIR", "/var/lib/freeswitch/recordings")
+    SOUNDS_DIR = os.environ.get("CENTRALKA_SOUNDS_DIR", "/var/lib/freeswitch/sounds/centralka")
+
+    # Event socket(s) the listener connects to: "host:port:password,host:port:password".
+    ESL_SERVERS = os.environ.get("CENTRALKA_ESL_SERVERS", "127.0.0.1:8021:ClueCon")
+    CDR_USER = os.environ.get("CENTRALKA_CDR_USER", "cdr")
+    CDR_PASSWORD = os.environ.get("CENTRALKA_CDR_PASSWORD", "")
+
+    # Task queue: "sqlite" (embedded, file in the instance folder), "redis://..." or "memory".
+    TASK_QUEUE_URL = os.environ.get("CENTRALKA_TASK_QUEUE_URL", "sqlite")
+    SMTP_HOST = os.environ.get("CENTRALKA_SMTP_HOST", "127.0.0.1")
+    SMTP_PORT = int(os.environ.get("CENTRALKA_SMTP_PORT", "25"))
+    SMTP_SENDER = os.environ.get("CENTRALKA_SMTP_SENDER", "centralka@localhost")
+
+    # One-time sign-in codes are printed to the log when no SMTP is configured.
+    LOGIN_CODE_TTL_SECONDS = int(os.environ.get("CENTRALKA_LOGIN_CODE_TTL", "600"))
+    SHOW_LOGIN_CODES = _bool("CENTRALKA_SHOW_LOGIN_CODES", True)
+    TESTING = _bool("CENTRALKA_TESTING", False)
+    INSTANCE_PATH = str(INSTANCE_DIR)

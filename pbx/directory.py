@@ -1,0 +1,108 @@
+"""Company directory services: validated creation and change of tenant-owned objects.
+
+Each function validates through ``schemas`` (raising marshmallow's ValidationError
+with every problem per field) and changes nothing when validation fails.
+"""
+from __future__ import annotations
+
+import secrets
+
+from pbx import models
+from pbx.extensions import db
+from pbx.tenancy import get_owned
+from schemas.directory import (
+    AnnouncementInput, GroupInput, MainNumberInput, NumberListInput, TenantInput, UserInput, VoicemailBoxInput,
+)
+
+
+def create_tenant(data: dict) -> models.Tenant:
+    values = TenantInput().load(data)
+    tenant = models.Tenant(**values)
+    db.session.add(tenant)
+    db.session.flush()
+    return tenant
+
+
+def add_main_number(tenant: models.Tenant, data: dict) -> models.MainNumber:
+    values = MainNumberInput(tenant_id=tenant.id).load(data)
+    if values["is_primary"]:
+        for other in tenant.main_numbers:
+            other.is_primary = False
+    elif not tenant.main_numbers:
+        values["is_primary"] = True  # the first number of a company is its primary one
+    number = models.MainNumber(tenant_id=tenant.id, **values)
+    db.session.add(number)
+    db.session.flush()
+    return number
+
+
+def add_user(tenant: models.Tenant, data: dict) -> models.User:
+    values = UserInput(tenant_id=tenant.id).load(data)
+    user = models.User(tenant_id=tenant.id, sip_password=secrets.token_urlsafe(12), **values)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(tenant: models.Tenant, user_id: int, data: dict) -> models.User:
+    user = get_owned(models.User, tenant.id, user_id)
+    values = UserInput(tenant_id=tenant.id, instance_id=user.id, partial=True).load(data)
+    for key, value in values.items():
+        setattr(user, key, value)
+    db.session.flush()
+    return user
+
+
+def _set_members(group: models.Group, members: list[dict]) -> None:
+    group.members = [
+        models.GroupMember(user_id=m["user_id"], ring_seconds=m["ring_seconds"], position=i)
+        for i, m in enumerate(members)
+    ]
+
+
+def add_group(tenant: models.Tenant, data: dict) -> models.Group:
+    values = GroupInput(tenant_id=tenant.id).load(data)
+    members = values.pop("members")
+    group = models.Group(tenant_id=tenant.id, **values)
+    db.session.add(group)
+    _set_members(group, members)
+    db.session.flush()
+    return group
+
+
+def update_group(tenant: models.Tenant, group_id: int, data: dict) -> models.Group:
+    group = get_owned(models.Group, tenant.id, group_id)
+    values = GroupInput(tenant_id=tenant.id, instance_id=group.id, partial=True).load(data)
+    members = values.pop("members", None)
+    for key, value in values.items():
+        setattr(group, key, value)
+    if members is not None:
+        _set_members(group, members)
+    db.session.flush()
+    return group
+
+
+def add_number_list(tenant: models.Tenant, data: dict) -> models.NumberList:
+    values = NumberListInput(tenant_id=tenant.id).load(data)
+    number_list = models.NumberList(tenant_id=tenant.id, **values)
+    db.session.add(number_list)
+    db.session.flush()
+    return number_list
+
+
+def add_announcement(tenant: models.Tenant, data: dict) -> models.Announcement:
+    values = AnnouncementInput(tenant_id=tenant.id).load(data)
+    announcement = models.Announcement(tenant_id=tenant.id, **values)
+    db.session.add(announcement)
+    db.session.flush()
+    return announcement
+
+
+def add_voicemail_box(tenant: models.Tenant, data: dict) -> models.VoicemailBox:
+    values = VoicemailBoxInput(tenant_id=tenant.id).load(data)
+    recipient_ids = values.pop("recipient_ids")
+    box = models.VoicemailBox(tenant_id=tenant.id, **values)
+    box.recipients = [get_owned(models.User, tenant.id, uid) for uid in recipient_ids]
+    db.session.add(box)
+    db.session.flush()
+    return box

@@ -1,0 +1,330 @@
+"""The company domain: tenants and everything a tenant owns.
+
+Every tenant-owned row carries ``tenant_id`` so a query can always be scoped to
+the signed-in tenant (see ``pbx.tenancy``).
+"""
+from __future__ import annotations
+
+import enum
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    BigInteger,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pbx.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _enum(cls):
+    # Stored as plain strings so PostgreSQL needs no enum types in migrations.
+    return Enum(cls, native_enum=False, length=24, values_callable=lambda e: [m.value for m in e])
+
+
+class Language(str, enum.Enum):
+    PL = "pl"
+    EN = "en"
+
+
+class Role(str, enum.Enum):
+    USER = "user"
+    ADMIN = "admin"
+
+
+class RingMode(str, enum.Enum):
+    SEQUENTIAL = "sequential"
+    RANDOM = "random"
+    SIMULTANEOUS = "simultaneous"
+    LONGEST_IDLE = "longest-idle"
+
+
+class ListKind(str, enum.Enum):
+    BLACKLIST = "blacklist"
+    VIP = "vip"
+
+
+class PromptSource(str, enum.Enum):
+    UPLOAD = "upload"
+    TTS = "tts"
+
+
+class TenantOwned:
+    """Mixin: the owning tenant; every tenant query filters on it."""
+
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
+
+
+class Tenant(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Warsaw")
+    language: Mapped[Language] = mapped_column(_enum(Language), default=Language.PL)
+    retention_days: Mapped[int] = mapped_column(Integer, default=90)
+    # Where calls go when our dialplan cannot be served (apology, then this number).
+    fallback_number: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    main_numbers: Mapped[list[MainNumber]] = relationship(back_populates="tenant", order_by="MainNumber.id")
+    users: Mapped[list[User]] = relationship(back_populates="tenant", order_by="User.id")
+    groups: Mapped[list[Group]] = relationship(back_populates="tenant", order_by="Group.id")
+
+    @property
+    def sip_domain(self) -> str:
+        return f"t{self.id}"
+
+
+class MainNumber(TenantOwned, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(16), unique=True)  # E.164 with '+'
+    is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    label: Mapped[str] = mapped_column(String(120), default="")
+    # Without a scenario a main number may ring a user or a group directly.
+    target_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    target_group_id: Mapped[int | None] = mapped_column(ForeignKey("group.id", ondelete="SET NULL"))
+
+    tenant: Mapped[Tenant] = relationship(back_populates="main_numbers")
+    scenario: Mapped[Scenario | None] = relationship(back_populates="main_number", uselist=False)
+
+
+class User(TenantOwned, db.Model):
+    __table_args__ = (UniqueConstraint("tenant_id", "extension", name="uq_user_tenant_extension"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(60))
+    last_name: Mapped[str] = mapped_column(String(60))
+    phone: Mapped[str | None] = mapped_column(String(16))
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[Role] = mapped_column(_enum(Role), default=Role.USER)
+    description: Mapped[str] = mapped_column(String(500), default="")
+    extension: Mapped[str | None] = mapped_column(String(6))
+    may_present_main_number: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Present the main number on every outbound call, not only with the *666 prefix.
+    always_present_main_number: Mapped[bool] = mapped_column(Boolean, default=False)
+    record_calls: Mapped[bool] = mapped_column(Boolean, default=False)
+    sip_password: Mapped[str | None] = mapped_column(String(64))
+    admin_level: Mapped[int] = mapped_column(Integer, default=0)  # 0 none, 1 viewer, 2 editor, 3 owner
+
+    tenant: Mapped[Tenant] = relationship(back_populates="users")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Group(TenantOwned, db.Model):
+    __table_args__ = (UniqueConstraint("tenant_id", "extension", name="uq_group_tenant_extension"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    ring_mode: Mapped[RingMode] = mapped_column(_enum(RingMode), default=RingMode.SEQUENTIAL)
+    extension: Mapped[str | None] = mapped_column(String(6))
+    record_calls: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    tenant: Mapped[Tenant] = relationship(back_populates="groups")
+    members: Mapped[list[GroupMember]] = relationship(
+        back_populates="group", order_by="GroupMember.position", cascade="all, delete-orphan"
+    )
+
+
+class GroupMember(db.Model):
+    __table_args__ = (UniqueConstraint("group_id", "user_id", name="uq_group_member"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    ring_seconds: Mapped[int] = mapped_column(Integer, default=20)
+
+    group: Mapped[Group] = relationship(back_populates="members")
+    user: Mapped[User] = relationship()
+
+
+class NumberList(TenantOwned, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[ListKind] = mapped_column(_enum(ListKind))
+    # Caller number patterns: E.164 numbers, or prefixes ending in '*' (e.g. "+4822*").
+    patterns: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class Announcement(TenantOwned, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    language: Mapped[Language] = mapped_column(_enum(Language), default=Language.PL)
+    source: Mapped[PromptSource] = mapped_column(_enum(PromptSource), default=PromptSource.TTS)
+    text: Mapped[str] = mapped_column(Text, default="")
+    voice: Mapped[str] = mapped_column(String(16), default="female")  # female / male
+    storage_key: Mapped[str | None] = mapped_column(String(255))
+    duration_seconds: Mapped[float | None] = mapped_column()
+
+
+voicemail_recipient = db.Table(
+    "voicemail_recipient",
+    db.Column("box_id", ForeignKey("voicemail_box.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class VoicemailBox(TenantOwned, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    greeting_id: Mapped[int | None] = mapped_column(ForeignKey("announcement.id", ondelete="SET NULL"))
+    extra_emails: Mapped[list] = mapped_column(JSON, default=list)
+    max_seconds: Mapped[int] = mapped_column(Integer, default=180)
+
+    greeting: Mapped[Announcement | None] = relationship()
+    recipients: Mapped[list[User]] = relationship(secondary=voicemail_recipient, order_by="User.id")
+
+    @property
+    def recipient_emails(self) -> list[str]:
+        seen, result = set(), []
+        for address in [u.email for u in self.recipients] + list(self.extra_emails or []):
+            if address.lower() not in seen:
+                seen.add(address.lower())
+                result.append(address)
+        return result
+
+
+class Scenario(TenantOwned, db.Model):
+    """The editable tree of one main number; publishing freezes it as a version."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    main_number_id: Mapped[int] = mapped_column(ForeignKey("main_number.id", ondelete="CASCADE"), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    draft: Mapped[dict | None] = mapped_column(JSON)
+    draft_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scenario_version.id", use_alter=True, ondelete="SET NULL")
+    )
+
+    main_number: Mapped[MainNumber] = relationship(back_populates="scenario")
+    versions: Mapped[list[ScenarioVersion]] = relationship(
+        back_populates="scenario", foreign_keys="ScenarioVersion.scenario_id", order_by="ScenarioVersion.number"
+    )
+    published_version: Mapped[ScenarioVersion | None] = relationship(foreign_keys=[published_version_id])
+
+
+class ScenarioVersion(TenantOwned, db.Model):
+    """An immutable published tree and the dialplan compiled from it."""
+
+    __table_args__ = (UniqueConstraint("scenario_id", "number", name="uq_scenario_version_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenario.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    tree: Mapped[dict] = mapped_column(JSON)
+    compiled_xml: Mapped[str] = mapped_column(Text)
+    # What else the compiled dialplan needs served (queues for callcenter.conf, prompts ...).
+    compiled_meta: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(254), default="")
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+    scenario: Mapped[Scenario] = relationship(back_populates="versions", foreign_keys=[scenario_id])
+
+
+class CallRecord(db.Model):
+    """One call, written once per call UUID whatever order events arrive in."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
+    call_uuid: Mapped[str] = mapped_column(String(64), unique=True)
+    direction: Mapped[str] = mapped_column(String(10), default="in")  # in / out / internal
+    main_number: Mapped[str | None] = mapped_column(String(16))
+    caller: Mapped[str] = mapped_column(String(64), default="")
+    destination: Mapped[str] = mapped_column(String(64), default="")
+    answered_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    answered_number: Mapped[str | None] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    wait_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    talk_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    hangup_cause: Mapped[str] = mapped_column(String(40), default="")
+    hangup_side: Mapped[str] = mapped_column(String(10), default="")  # caller / callee / system
+    scenario_version_id: Mapped[int | None] = mapped_column(ForeignKey("scenario_version.id", ondelete="SET NULL"))
+    path: Mapped[list] = mapped_column(JSON, default=list)
+    source: Mapped[str] = mapped_column(String(10), default="esl")  # esl / cdr
+
+    legs: Mapped[list[CallLeg]] = relationship(back_populates="call", cascade="all, delete-orphan", order_by="CallLeg.id")
+
+
+class CallLeg(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("call_record.id", ondelete="CASCADE"), index=True)
+    leg_uuid: Mapped[str] = mapped_column(String(64), unique=True)
+    destination: Mapped[str] = mapped_column(String(128), default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    hangup_cause: Mapped[str] = mapped_column(String(40), default="")
+
+    call: Mapped[CallRecord] = relationship(back_populates="legs")
+
+
+class Recording(TenantOwned, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_uuid: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(12), default="call")  # call / voicemail
+    caller: Mapped[str] = mapped_column(String(64), default="")
+    local_path: Mapped[str] = mapped_column(String(500), unique=True)
+    storage_key: Mapped[str | None] = mapped_column(String(255))
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    duration_seconds: Mapped[float | None] = mapped_column()
+    voicemail_box_id: Mapped[int | None] = mapped_column(ForeignKey("voicemail_box.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    uploaded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class QueueEvent(TenantOwned, db.Model):
+    __table_args__ = (UniqueConstraint("call_uuid", "queue", "kind", name="uq_queue_event_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    queue: Mapped[str] = mapped_column(String(120), index=True)
+    call_uuid: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(12))  # entered / answered / abandoned / timeout
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    wait_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    agent: Mapped[str | None] = mapped_column(String(120))
+
+
+class AuditLogEntry(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenant.id", ondelete="SET NULL"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(254), default="system")
+    action: Mapped[str] = mapped_column(String(10))  # create / update / delete
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(40), default="")
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class LoginCode(db.Model):
+    """A one-time sign-in code for a panel user; only its hash is stored."""
+
+    __table_args__ = (CheckConstraint("attempts >= 0", name="attempts_non_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(128))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,36 @@
+"""Tenant scoping: every read of tenant-owned data goes through here."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from pbx import models
+from pbx.extensions import db
+
+
+class NotFound(LookupError):
+    """The object does not exist in this tenant (it may exist in another one)."""
+
+
+def scoped(model, tenant_id: int):
+    """A SELECT of ``model`` limited to one tenant."""
+    return select(model).where(model.tenant_id == tenant_id)
+
+
+def get_owned(model, tenant_id: int, obj_id: int):
+    obj = db.session.scalar(scoped(model, tenant_id).where(model.id == obj_id))
+    if obj is None:
+        raise NotFound(f"{model.__name__} {obj_id} does not exist in this company")
+    return obj
+
+
+def find_tenant(ref: str | int) -> models.Tenant:
+    """A tenant by id or by exact name, as CLI users type it."""
+    text = str(ref).strip()
+    tenant = None
+    if text.isdigit():
+        tenant = db.session.get(models.Tenant, int(text))
+    if tenant is None:
+        tenant = db.session.scalar(select(models.Tenant).where(models.Tenant.name == text))
+    if tenant is None:
+        raise NotFound(f"no company with id or name {text!r}")
+    return tenant

@@ -1,0 +1,164 @@
+"""Input schemas of the company directory: every problem is reported per field at once."""
+from __future__ import annotations
+
+import re
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates, validates_schema
+from sqlalchemy import select
+
+from pbx import models
+from pbx.extensions import db
+from schemas.base import TenantSchema
+from schemas.fields import Extension, FreeText, Name, PhoneNumber, TimeZone, normalise_phone
+
+LANGUAGES = [lang.value for lang in models.Language]
+_PATTERN_RE = re.compile(r"^\+[0-9]{1,15}\*?$")
+
+
+class TenantInput(Schema):
+    name = Name(required=True)
+    timezone = TimeZone(load_default="Europe/Warsaw")
+    language = fields.String(load_default="pl", validate=validate.OneOf(LANGUAGES))
+    retention_days = fields.Integer(load_default=90, validate=validate.Range(min=1, max=3650))
+    fallback_number = PhoneNumber(load_default=None, allow_none=True)
+
+    def __init__(self, *, instance_id: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.instance_id = instance_id
+
+    @validates("name")
+    def _unique_name(self, value, **_):
+        existing = db.session.scalar(select(models.Tenant.id).where(models.Tenant.name == value.strip()))
+        if existing is not None and existing != self.instance_id:
+            raise ValidationError(f"a company named {value!r} already exists")
+
+
+class MainNumberInput(TenantSchema):
+    number = PhoneNumber(required=True)
+    is_primary = fields.Boolean(load_default=False)
+    label = Name(load_default="", min_length=0)
+    target_user_id = fields.Integer(load_default=None, allow_none=True)
+    target_group_id = fields.Integer(load_default=None, allow_none=True)
+
+    @validates("number")
+    def _unique_number(self, value, **_):
+        existing = db.session.scalar(select(models.MainNumber).where(models.MainNumber.number == value))
+        if existing is not None and existing.id != self.instance_id:
+            # Never say which company owns it: that would leak across tenants.
+            raise ValidationError(f"{value} is already a main number")
+
+    @validates_schema(skip_on_field_errors=False)
+    def _targets(self, data, **_):
+        if data.get("target_user_id") and data.get("target_group_id"):
+            raise ValidationError("choose a user or a group, not both", "target_group_id")
+        if data.get("target_user_id"):
+            self.owned_ids(models.User, [data["target_user_id"]], "target_user_id")
+        if data.get("target_group_id"):
+            self.owned_ids(models.Group, [data["target_group_id"]], "target_group_id")
+
+
+class UserInput(TenantSchema):
+    first_name = Name(required=True, max_length=60)
+    last_name = Name(required=True, max_length=60)
+    phone = PhoneNumber(load_default=None, allow_none=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    role = fields.String(load_default="user", validate=validate.OneOf([r.value for r in models.Role]))
+    description = FreeText(load_default="")
+    extension = Extension(load_default=None, allow_none=True)
+    may_present_main_number = fields.Boolean(load_default=False)
+    always_present_main_number = fields.Boolean(load_default=False)
+    record_calls = fields.Boolean(load_default=False)
+    admin_level = fields.Integer(load_default=0, validate=validate.Range(min=0, max=3))
+
+    @post_load
+    def _lower_email(self, data, **_):
+        if "email" in data:
+            data["email"] = data["email"].lower()
+        return data
+
+    @validates_schema(skip_on_field_errors=False)
+    def _extension(self, data, **_):
+        if data.get("extension"):
+            self.extension_free(data["extension"], own_model=models.User)
+        if data.get("always_present_main_number") and not data.get("may_present_main_number", True):
+            raise ValidationError("cannot always present the main number without being allowed to", "always_present_main_number")
+
+
+class MemberInput(Schema):
+    user_id = fields.Integer(required=True)
+    ring_seconds = fields.Integer(load_default=20, validate=validate.Range(min=5, max=300))
+
+
+class GroupInput(TenantSchema):
+    name = Name(required=True)
+    ring_mode = fields.String(load_default="sequential", validate=validate.OneOf([m.value for m in models.RingMode]))
+    extension = Extension(load_default=None, allow_none=True)
+    record_calls = fields.Boolean(load_default=False)
+    members = fields.List(fields.Nested(MemberInput), load_default=list)
+
+    @validates_schema(skip_on_field_errors=False)
+    def _references(self, data, **_):
+        if data.get("extension"):
+            self.extension_free(data["extension"], own_model=models.Group)
+        ids = [m["user_id"] for m in data.get("members", [])]
+        if len(ids) != len(set(ids)):
+            raise ValidationError("a user may be in a group only once", "members")
+        self.owned_ids(models.User, ids, "members")
+
+
+def _pattern(value: str) -> str:
+    text = value.strip()
+    prefix = text.endswith("*")
+    core = text[:-1] if prefix else text
+    if prefix:
+        digits = re.sub(r"[\s\-]", "", core)
+        if digits.startswith("00"):
+            digits = "+" + digits[2:]
+        if not digits.startswith("+"):
+            digits = "+48" + digits
+        result = digits + "*"
+    else:
+        result = normalise_phone(core)
+    if not _PATTERN_RE.fullmatch(result):
+        raise ValidationError(f"{value!r} is not a number or a prefix ending in '*'")
+    return result
+
+
+class PatternField(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        return _pattern(super()._deserialize(value, attr, data, **kwargs))
+
+
+class NumberListInput(TenantSchema):
+    name = Name(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf([k.value for k in models.ListKind]))
+    patterns = fields.List(PatternField(), load_default=list, validate=validate.Length(max=10000))
+
+
+class AnnouncementInput(TenantSchema):
+    name = Name(required=True)
+    language = fields.String(load_default="pl", validate=validate.OneOf(LANGUAGES))
+    source = fields.String(load_default="tts", validate=validate.OneOf([s.value for s in models.PromptSource]))
+    text = FreeText(load_default="", max_length=2000)
+    voice = fields.String(load_default="female", validate=validate.OneOf(["female", "male"]))
+
+    @validates_schema(skip_on_field_errors=False)
+    def _text_for_tts(self, data, **_):
+        if data.get("source", "tts") == "tts" and not data.get("text", "").strip():
+            raise ValidationError("a text-to-speech announcement needs its text", "text")
+
+
+class VoicemailBoxInput(TenantSchema):
+    name = Name(required=True)
+    greeting_id = fields.Integer(load_default=None, allow_none=True)
+    recipient_ids = fields.List(fields.Integer(), load_default=list)
+    extra_emails = fields.List(fields.Email(), load_default=list, validate=validate.Length(max=50))
+    max_seconds = fields.Integer(load_default=180, validate=validate.Range(min=10, max=600))
+
+    @validates_schema(skip_on_field_errors=False)
+    def _references(self, data, **_):
+        self.owned_ids(models.User, data.get("recipient_ids", []), "recipient_ids")
+        if data.get("greeting_id"):
+            self.owned_ids(models.Announcement, [data["greeting_id"]], "greeting_id")
+        if not data.get("recipient_ids") and not data.get("extra_emails"):
+            raise ValidationError("a voicemail box needs at least one recipient", "recipient_ids")

@@ -1,0 +1,91 @@
+"""Field types shared by every schema: phone numbers, extensions, zones, safe text."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from zoneinfo import available_timezones
+
+import phonenumbers
+from marshmallow import ValidationError, fields, validate
+
+_PHONE_PUNCTUATION = re.compile(r"[\s\-().\/]")
+_ZONES = frozenset(available_timezones())
+EXTENSION_RE = re.compile(r"^[0-9]{2,6}$")
+
+
+def normalise_phone(text: str) -> str:
+    """Any Polish mobile or landline, or an international number, as E.164 ("+48221000000")."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationError("a phone number is required")
+    compact = _PHONE_PUNCTUATION.sub("", text.strip())
+    if any(ch.isalpha() for ch in compact):
+        raise ValidationError(f"{text!r} is not a phone number: letters are not allowed")
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    if not re.fullmatch(r"\+?[0-9]+", compact):
+        raise ValidationError(f"{text!r} is not a phone number: only digits, spaces, '-', '(' ')' and a leading '+' are allowed")
+    if not compact.startswith("+"):
+        if len(compact) == 9:
+            compact = "+48" + compact  # Polish national number
+        elif len(compact) == 11 and compact.startswith("48"):
+            compact = "+" + compact  # as carriers deliver it, without '+'
+        else:
+            raise ValidationError(
+                f"{text!r} has {len(compact)} digits: a Polish number has 9, an international one starts with + or 00"
+            )
+    try:
+        parsed = phonenumbers.parse(compact, None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(f"{text!r} is not a phone number: {exc}") from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValidationError(f"{text!r} is not a valid number for its country (wrong length or unknown prefix)")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """Reject control characters: names end up in call records, e-mails and logs."""
+    for ch in value:
+        if ch in "\n\r\t" and multiline:
+            continue
+        if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"}:
+            raise ValidationError(f"control character U+{ord(ch):04X} is not allowed")
+    return value.strip()
+
+
+class PhoneNumber(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        return normalise_phone(super()._deserialize(value, attr, data, **kwargs))
+
+
+class Extension(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if not EXTENSION_RE.fullmatch(text):
+            raise ValidationError(f"extension {text!r} must be 2 to 6 digits")
+        return text
+
+
+class TimeZone(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if text not in _ZONES:
+            raise ValidationError(f"{text!r} is not an IANA time zone (e.g. Europe/Warsaw)")
+        return text
+
+
+class Name(fields.String):
+    """A human name or label: trimmed, 1..max characters, no control characters."""
+
+    def __init__(self, max_length=120, min_length=1, **kwargs):
+        super().__init__(validate=validate.Length(min=min_length, max=max_length), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return clean_text(super()._deserialize(value, attr, data, **kwargs))
+
+
+class FreeText(fields.String):
+    def __init__(self, max_length=500, **kwargs):
+        super().__init__(validate=validate.Length(max=max_length), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return clean_text(super()._deserialize(value, attr, data, **kwargs), multiline=True)
