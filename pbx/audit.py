@@ -96,6 +96,7 @@ def _before_flush(session, flush_context, instances):
 def _after_flush(session, flush_context):
     pending = session.info.pop("audit_pending", [])
     actor = current_actor()
+    touched = set()
     for obj, action, changes in pending:
         # Ids of new rows exist only after the flush, hence the two-step hook.
         entity_id = str(getattr(obj, "id", "") or "")
@@ -107,6 +108,14 @@ def _after_flush(session, flush_context):
                 tenant_id=tenant_id, at=models.utcnow(), actor=actor, action=action,
                 entity=type(obj).__name__, entity_id=entity_id, changes=changes,
             )
+        )
+        if tenant_id is not None:
+            touched.add(tenant_id)
+    for tenant_id in sorted(touched):
+        session.execute(
+            models.Tenant.__table__.update()
+            .where(models.Tenant.id == tenant_id)
+            .values(dialplan_revision=models.Tenant.dialplan_revision + 1)
         )
 
 

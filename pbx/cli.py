@@ -179,5 +179,19 @@ def serve(host, port, workers):
     run(host, port, workers)
 
 
+def _register_area_commands() -> None:
+    """Each area adds its commands as a module in ``pbx/commands`` exposing ``command``."""
+    import importlib
+    import pkgutil
+
+    import pbx.commands
+
+    for info in sorted(pkgutil.iter_modules(pbx.commands.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"pbx.commands.{info.name}")
+        main.add_command(module.command)
+
+
+_register_area_commands()
+
 if __name__ == "__main__":
     main()

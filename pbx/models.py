@@ -76,6 +76,9 @@ class Tenant(db.Model):
     retention_days: Mapped[int] = mapped_column(Integer, default=90)
     # Where calls go when our dialplan cannot be served (apology, then this number).
     fallback_number: Mapped[str | None] = mapped_column(String(16))
+    # Bumped by every audited change of the tenant: dialplan caches key on it, so no
+    # worker process serves a dialplan older than the last publish or directory edit.
+    dialplan_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     main_numbers: Mapped[list[MainNumber]] = relationship(back_populates="tenant", order_by="MainNumber.id")

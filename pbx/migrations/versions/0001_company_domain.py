@@ -25,6 +25,7 @@ def upgrade():
     sa.Column('language', sa.Enum('pl', 'en', name='language', native_enum=False, length=24), nullable=False),
     sa.Column('retention_days', sa.Integer(), nullable=False),
     sa.Column('fallback_number', sa.String(length=16), nullable=True),
+    sa.Column('dialplan_revision', sa.Integer(), server_default='0', nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tenant')),
     sa.UniqueConstraint('name', name=op.f('uq_tenant_name'))
