@@ -1,0 +1,108 @@
+"""Shared fixtures: the app on SQLite and on PostgreSQL, a clean database per test."""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO.parent / "shared" / "fixtures" / "freeswitch"
+POSTGRES_ADMIN_URL = os.environ.get("CENTRALKA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+BACKENDS = [b for b in os.environ.get("CENTRALKA_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
+
+
+def _postgres_database():
+    """A throw-away database on the local server; dropped at the end of the run."""
+    name = f"centralka_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+    return f"{base}/{name}", lambda: _drop(admin, name)
+
+
+def _drop(admin, name):
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def app(request, tmp_path_factory):
+    """The application, migrated from empty with Alembic, on each database backend."""
+    from flask_migrate import upgrade
+
+    from pbx.app import create_app
+
+    cleanup = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'centralka.sqlite3'}"
+    else:
+        url, cleanup = _postgres_database()
+    instance = tmp_path_factory.mktemp("instance")
+    application = create_app({
+        "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test",
+        "STORAGE_DIR": str(instance / "storage"), "SHOW_LOGIN_CODES": False,
+        "TASK_QUEUE_URL": "memory",
+    })
+    application.config["BACKEND"] = request.param
+    with application.app_context():
+        upgrade()
+    yield application
+    if cleanup:
+        from pbx.extensions import db
+
+        with application.app_context():
+            db.engine.dispose()
+        cleanup()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context with an empty database, emptied again afterwards."""
+    from pbx.extensions import db
+
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables(db)
+
+
+def _empty_tables(db):
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(ctx):
+    return ctx.test_client()
+
+
+@pytest.fixture
+def demo(ctx):
+    """Firma ABC, loaded exactly as ``centralka demo load`` does."""
+    from pbx.demo import load_demo
+    from pbx.extensions import db
+
+    tenant = load_demo()
+    db.session.commit()
+    return tenant
+
+
+def sign_in(client, user) -> None:
+    """Sign the test client in as ``user`` (an admin) through the one-time-code flow."""
+    from pbx import auth
+
+    with client.application.test_request_context():
+        code = auth.request_code(user.email)
+    response = client.post("/api/auth/verify", json={"email": user.email, "code": code})
+    assert response.status_code == 200, response.get_json()
+
+
+@pytest.fixture
+def fixtures_dir() -> Path:
+    return FIXTURES
