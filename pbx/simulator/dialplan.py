@@ -517,7 +517,7 @@ def hunt(root: etree._Element, context: str, channel: Channel,
     if section is None:
         raise UnsupportedDialplan("document has no dialplan section")
     contexts = {c.get("name"): c for c in section.iterchildren("context")}
-    xcontext = contexts.get(context) or contexts.get("global")
+    xcontext = contexts.get(context, contexts.get("global"))
     if xcontext is None:
         return HuntResult([], [], False)
 

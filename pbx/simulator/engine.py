@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from datetime import timezone
 from email.utils import format_datetime
 from typing import Callable
 from zoneinfo import ZoneInfo
@@ -71,7 +72,8 @@ def simulate(fetch: Fetch, world: World, *, context: str, destination: str | Non
     call.run_extension = runner.execute_extension
     cause, by = runner.run()
     call.variables["hangup_cause"] = cause
-    return SimulationResult(call.applications, call.steps, cause, by, call.answered,
+    steps = sorted(call.steps, key=lambda s: s.at)  # leg steps are logged when their ring ends
+    return SimulationResult(call.applications, steps, cause, by, call.answered,
                             round(call.now, 3), dict(call.variables))
 
 
@@ -140,7 +142,7 @@ def request_form(call: Call, destination: str, context: str, profile_index: int)
         "FreeSWITCH-Hostname": HOSTNAME, "FreeSWITCH-Switchname": HOSTNAME,
         "FreeSWITCH-IPv4": "127.0.0.1", "FreeSWITCH-IPv6": "::1",
         "Event-Date-Local": local.strftime("%Y-%m-%d %H:%M:%S"),
-        "Event-Date-GMT": format_datetime(now.astimezone(ZoneInfo("UTC")), usegmt=True),
+        "Event-Date-GMT": format_datetime(now.astimezone(timezone.utc), usegmt=True),
         "Event-Date-Timestamp": str(int(now.timestamp() * 1_000_000)),
         "Event-Calling-File": "mod_dialplan_xml.c", "Event-Calling-Function": "dialplan_xml_locate",
         "Channel-State": "CS_ROUTING", "Channel-Call-State": "ACTIVE" if call.answered else "RINGING",
