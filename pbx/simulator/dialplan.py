@@ -68,7 +68,6 @@ class Action:
 class HuntResult:
     actions: list[Action]
     extensions: list[str]
-    context_found: bool
 
 
 InlineRunner = Callable[[str, str], None]
@@ -519,7 +518,7 @@ def hunt(root: etree._Element, context: str, channel: Channel,
     contexts = {c.get("name"): c for c in section.iterchildren("context")}
     xcontext = contexts.get(context, contexts.get("global"))
     if xcontext is None:
-        return HuntResult([], [], False)
+        return HuntResult([], [])
 
     def refuse_inline(app: str, data: str) -> None:
         raise UnsupportedDialplan(f"inline {app} needs a runner")
@@ -540,4 +539,4 @@ def hunt(root: etree._Element, context: str, channel: Channel,
             matched.append(name)
         if proceed and xexten.get("continue", "").lower() not in ("true", "yes", "on", "1", "enabled"):
             break
-    return HuntResult(hunter.actions, matched, True)
+    return HuntResult(hunter.actions, matched)
