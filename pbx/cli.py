@@ -53,7 +53,22 @@ def changes_db(command):
     return wrapper
 
 
-@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_default_commands=True)
+class CentralkaGroup(FlaskGroup):
+    """Turns database failures into one clear line instead of a traceback."""
+
+    def invoke(self, ctx):
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            return super().invoke(ctx)
+        except DBAPIError as error:
+            reason = str(error.orig).splitlines()[0] if error.orig else str(error)
+            hint = " (run `centralka db upgrade` first)" if "no such table" in reason or "does not exist" in reason else ""
+            click.echo(f"error: database: {reason}{hint}", err=True)
+            sys.exit(2)
+
+
+@click.group(cls=CentralkaGroup, create_app=lambda: create_app(), add_default_commands=True)
 def main():
     """Centralka virtual PBX: administration commands."""
 

@@ -81,9 +81,15 @@ class Tenant(db.Model):
     dialplan_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    main_numbers: Mapped[list[MainNumber]] = relationship(back_populates="tenant", order_by="MainNumber.id")
-    users: Mapped[list[User]] = relationship(back_populates="tenant", order_by="User.id")
-    groups: Mapped[list[Group]] = relationship(back_populates="tenant", order_by="Group.id")
+    main_numbers: Mapped[list[MainNumber]] = relationship(
+        back_populates="tenant", order_by="MainNumber.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+    users: Mapped[list[User]] = relationship(
+        back_populates="tenant", order_by="User.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+    groups: Mapped[list[Group]] = relationship(
+        back_populates="tenant", order_by="Group.id", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def sip_domain(self) -> str:
@@ -276,6 +282,10 @@ class CallLeg(db.Model):
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     hangup_cause: Mapped[str] = mapped_column(String(40), default="")
+    # caller (the A-leg) / callee / agent: the record is rebuilt from its legs in any arrival order.
+    role: Mapped[str] = mapped_column(String(10), default="callee", server_default="callee")
+    # sip_hangup_disposition (recv_bye, send_bye, send_cancel, ...): who hung up.
+    disposition: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
     call: Mapped[CallRecord] = relationship(back_populates="legs")
 
@@ -331,3 +341,16 @@ class LoginCode(db.Model):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class VoicemailDelivery(db.Model):
+    """One e-mail of one voicemail to one address: the row makes the e-mail go out once."""
+
+    __table_args__ = (UniqueConstraint("recording_id", "email", name="uq_voicemail_delivery_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_id: Mapped[int] = mapped_column(ForeignKey("recording.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
