@@ -1,0 +1,6 @@
+FROM python:3.11-slim-bookworm
+RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng sox ffmpeg && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY . .
+RUN pip install --no-cache-dir . && centralka --help >/dev/null
+CMD ["centralka", "serve", "--host", "0.0.0.0"]

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite, on SQLite and on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh test
+
+# The suite needs the local PostgreSQL (127.0.0.1:5432, trust auth, database "test").
+if ! .venv/bin/python - <<'PY' 2>/dev/null
+import os, psycopg
+psycopg.connect(os.environ.get("CENTRALKA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"), connect_timeout=3).close()
+PY
+then
+  if command -v pg_ctlcluster >/dev/null; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+  fi
+fi
+
+exec .venv/bin/python -m pytest "$@"
