@@ -1,0 +1,253 @@
+"""Event listener core: readers feed a bounded queue, one dispatcher runs handlers.
+
+One reader thread per FreeSWITCH connection (the ESLClient's) only frames bytes
+and enqueues events, so the socket is drained even while a handler is slow:
+FreeSWITCH queues at most 100,000 events per listener and kills listeners that lag.
+
+Full-queue policy: the reader waits up to ``put_timeout`` for room, then drops
+the OLDEST queued event (counted in ``stats()["dropped"]``) and enqueues the new
+one. The reader never blocks the socket for longer than ``put_timeout`` per event,
+and what is dispatched stays as fresh as possible.
+
+Handlers are isolated: an exception is logged with its traceback, counted, and
+the loop goes on. Connections that drop or fail to authenticate are retried with
+exponential backoff and jitter.
+"""
+import collections
+import logging
+import queue
+import random
+import threading
+import time
+
+from pbx.esl.client import ConnectionLost, ESLClient
+
+log = logging.getLogger(__name__)
+
+ANY = "*"
+
+
+class EventListener:
+    """Subscribe to FreeSWITCH servers and dispatch their events to handlers.
+
+    ``servers``: ``[(host, port, password), ...]``. ``events`` / ``custom_subclasses``:
+    what to subscribe to; when ``events`` is None it is derived from the handlers
+    registered before ``start()`` (``ALL`` if a ``"*"`` handler exists).
+    """
+
+    def __init__(self, servers, events=None, custom_subclasses=(), queue_size=10000,
+                 fmt="json", put_timeout=0.5, backoff_min=0.5, backoff_max=30.0,
+                 backoff_jitter=0.2, connect_timeout=5.0, idle_timeout=None,
+                 stats_interval=60.0):
+        self.servers = [tuple(server) for server in servers]
+        self.events = list(events) if events is not None else None
+        self.custom_subclasses = list(custom_subclasses)
+        self.fmt = fmt
+        self.put_timeout = put_timeout
+        self.backoff_min, self.backoff_max = backoff_min, backoff_max
+        self.backoff_jitter = backoff_jitter
+        self.connect_timeout = connect_timeout
+        self.idle_timeout = idle_timeout
+        self.stats_interval = stats_interval
+        self._queue = queue.Queue(queue_size)
+        self._handlers = collections.defaultdict(list)
+        self._clients = [None] * len(self.servers)
+        self._threads = []
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._stats = dict(received=0, dispatched=0, dropped=0, handler_failures=0,
+                           connects=0, disconnects=0, connect_failures=0,
+                           queue_peak=0, lag_last=None, lag_max=0.0, wait_max=0.0)
+        self._failures_by_handler = collections.Counter()
+
+    # -- handler registry -------------------------------------------------------------
+    def on(self, name, subclass=None, handler=None):
+        """Register ``handler(event)`` for an Event-Name (``"*"`` for every event).
+
+        ``on("CUSTOM", subclass="callcenter::info")`` narrows CUSTOM events.
+        Usable as a decorator or called with ``handler``.
+        """
+        def register(func):
+            self._handlers[(name, subclass if name == "CUSTOM" else None)].append(func)
+            return func
+        return register(handler) if handler is not None else register
+
+    def _handlers_for(self, event):
+        name = event.name
+        found = list(self._handlers.get((name, None), ()))
+        if name == "CUSTOM":
+            found += self._handlers.get((name, event.subclass), ())
+        found += self._handlers.get((ANY, None), ())
+        return found
+
+    def subscription(self):
+        """(events, custom_subclasses) this listener asks FreeSWITCH for."""
+        if self.events is not None:
+            return self.events, self.custom_subclasses
+        names = {name for name, _ in self._handlers}
+        if ANY in names or (("CUSTOM", None) in self._handlers and not self.custom_subclasses):
+            return ["ALL"], []
+        subclasses = list(self.custom_subclasses)
+        subclasses += [sub for name, sub in self._handlers if name == "CUSTOM" and sub]
+        return sorted(names - {"CUSTOM"}), sorted(set(subclasses))
+
+    # -- life cycle -------------------------------------------------------------------
+    def start(self):
+        self._stopping.clear()
+        self._threads = [threading.Thread(target=self._dispatch_loop, name="esl-dispatcher",
+                                          daemon=True)]
+        for index in range(len(self.servers)):
+            self._threads.append(threading.Thread(
+                target=self._connection_loop, args=(index,), name=f"esl-connection-{index}",
+                daemon=True))
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def stop(self, timeout=5.0):
+        """Close the connections, dispatch what is already queued, stop the threads."""
+        self._stopping.set()
+        for client in list(self._clients):
+            if client is not None:
+                client.close()
+        deadline = time.monotonic() + timeout
+        for thread in self._threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        self._threads = []
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def wait_connected(self, count=None, timeout=5.0):
+        """Wait until ``count`` (default: all) servers are connected and subscribed."""
+        count = len(self.servers) if count is None else count
+        deadline = time.monotonic() + timeout
+        while sum(1 for c in self._clients if c is not None and c.connected) < count:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
+    def api(self, command, server=None, timeout=None):
+        """Run an API command (e.g. uuid_broadcast) on a connected server."""
+        indexes = [server] if server is not None else range(len(self.servers))
+        for index in indexes:
+            client = self._clients[index]
+            if client is not None and client.connected:
+                return client.api(command, timeout=timeout)
+        raise ConnectionLost("no FreeSWITCH connection")
+
+    # -- connections ------------------------------------------------------------------
+    def _connection_loop(self, index):
+        host, port, password = self.servers[index]
+        delay = self.backoff_min
+        while not self._stopping.is_set():
+            client = ESLClient(host, port, password, self.connect_timeout,
+                               on_event=self._enqueue, idle_timeout=self.idle_timeout)
+            try:
+                client.connect()
+                client.subscribe(*self.subscription(), fmt=self.fmt)
+            except Exception as exc:  # noqa: BLE001 - refused, timed out, bad password...
+                client.close()
+                self._count("connect_failures")
+                log.warning("ESL %s:%s: %s; retrying in %.1f s", host, port, exc, delay)
+            else:
+                self._clients[index] = client
+                self._count("connects")
+                log.info("ESL %s:%s connected", host, port)
+                delay = self.backoff_min
+                while not client.wait_closed(0.5) and not self._stopping.is_set():
+                    pass
+                self._clients[index] = None
+                client.close()
+                if self._stopping.is_set():
+                    break
+                self._count("disconnects")
+            self._stopping.wait(self._jittered(delay))
+            delay = min(self.backoff_max, delay * 2)
+
+    def _jittered(self, delay):
+        return delay * (1 + random.uniform(-self.backoff_jitter, self.backoff_jitter))
+
+    def _enqueue(self, event):
+        """Runs on a reader thread: never block the socket for long (see module doc)."""
+        item = (time.monotonic(), event)
+        try:
+            self._queue.put(item, timeout=self.put_timeout)
+        except queue.Full:
+            self._drop_oldest_and_put(item)
+        with self._lock:
+            self._stats["received"] += 1
+            depth = self._queue.qsize()
+            if depth > self._stats["queue_peak"]:
+                self._stats["queue_peak"] = depth
+
+    def _drop_oldest_and_put(self, item):
+        while True:
+            try:
+                self._queue.put_nowait(item)
+                return
+            except queue.Full:
+                pass
+            try:
+                dropped = self._queue.get_nowait()[1]
+            except queue.Empty:
+                continue
+            self._count("dropped")
+            log.warning("ESL event queue full: dropped %r", dropped)
+
+    # -- dispatcher -------------------------------------------------------------------
+    def _dispatch_loop(self):
+        next_report = time.monotonic() + self.stats_interval
+        while True:
+            try:
+                received_at, event = self._queue.get(timeout=0.1)
+            except queue.Empty:
+                if self._stopping.is_set() and not any(t.is_alive() for t in self._threads[1:]):
+                    break
+            else:
+                self._dispatch(event, received_at)
+            if time.monotonic() >= next_report:
+                next_report = time.monotonic() + self.stats_interval
+                log.info("ESL listener stats: %s", self.stats())
+
+    def _dispatch(self, event, received_at):
+        now = time.monotonic()
+        stamp = event.timestamp
+        lag = time.time() - stamp if stamp else None
+        for handler in self._handlers_for(event):
+            try:
+                handler(event)
+            except Exception:  # noqa: BLE001 - one handler must not stop the others
+                log.exception("ESL handler %s failed on %r", _handler_name(handler), event)
+                with self._lock:
+                    self._stats["handler_failures"] += 1
+                    self._failures_by_handler[_handler_name(handler)] += 1
+        with self._lock:
+            stats = self._stats
+            stats["dispatched"] += 1
+            stats["wait_max"] = max(stats["wait_max"], now - received_at)
+            if lag is not None:
+                stats["lag_last"] = lag
+                stats["lag_max"] = max(stats["lag_max"], lag)
+
+    def _count(self, key):
+        with self._lock:
+            self._stats[key] += 1
+
+    def stats(self):
+        """Counters plus ``queue_depth``; ``lag_*`` is dispatch time minus
+        Event-Date-Timestamp (includes clock skew), ``wait_max`` the longest queue wait."""
+        with self._lock:
+            snapshot = dict(self._stats)
+            snapshot["failures_by_handler"] = dict(self._failures_by_handler)
+        snapshot["queue_depth"] = self._queue.qsize()
+        snapshot["connected"] = sum(1 for c in self._clients if c is not None and c.connected)
+        return snapshot
+
+
+def _handler_name(handler):
+    return getattr(handler, "__qualname__", repr(handler))
