@@ -1,14 +1,77 @@
-"""POST /xml_curl: one URL for every section FreeSWITCH binds to us."""
-from flask import Response
+"""POST /xml_curl: one URL for every section FreeSWITCH binds to us.
+
+FreeSWITCH treats anything but a 200 with parseable XML as a failure and routes the
+call through its static XML instead, so every error becomes a safe 200 reply here.
+"""
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+
+from flask import Response, current_app, g, request
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException
 
 from xml_curl import bp
+from xml_curl.documents import NOT_FOUND
+from xml_curl.request import CurlRequest, parse_form
+from xml_curl.store import DatabaseDown
 
-NOT_FOUND = (
-    b'<document type="freeswitch/xml"><section name="result">'
-    b'<result status="not found"/></section></document>'
-)
+log = logging.getLogger("centralka.xml_curl")
+# Failures that explain themselves; anything else is logged with its traceback.
+EXPECTED = (TimeoutError, DatabaseDown, DBAPIError)
+FORM = "application/x-www-form-urlencoded"
+
+
+def _sections() -> dict:
+    return current_app.extensions["xml_curl"]
+
+
+def _reply(body: bytes) -> Response:
+    return Response(body, mimetype="text/xml")
+
+
+@bp.before_request
+def authenticate():
+    g.started = time.monotonic()
+    user = current_app.config["XML_CURL_USER"]
+    if not user:
+        return None
+    given = request.authorization
+    if (given is None or given.type != "basic"
+            or not hmac.compare_digest((given.username or "").encode(), user.encode())
+            or not hmac.compare_digest((given.password or "").encode(),
+                                       current_app.config["XML_CURL_PASSWORD"].encode())):
+        log.warning("xml_curl: rejected credentials from %s", request.remote_addr)
+        return Response("credentials required", 401, {"WWW-Authenticate": 'Basic realm="xml_curl"'})
+    return None
 
 
 @bp.post("/xml_curl")
 def xml_curl():
-    return Response(NOT_FOUND, mimetype="text/xml")
+    if request.mimetype != FORM:
+        return _reply(NOT_FOUND)
+    g.curl_request = asked = parse_form(request.get_data(cache=False))
+    handler = _sections().get(asked.section)
+    if handler is None:
+        return _reply(NOT_FOUND)
+    deadline = g.started + current_app.config["XML_CURL_BUDGET_MS"] / 1000
+    return _reply(handler.serve(asked, deadline))
+
+
+@bp.errorhandler(Exception)
+def failed(error):
+    """Database outage, budget overrun or a bug: the last good reply, else a safe one."""
+    if isinstance(error, HTTPException):
+        return error
+    asked: CurlRequest = g.get("curl_request") or CurlRequest()
+    log.error("xml_curl: %s %s %s failed (%s: %s), serving the safe reply", asked.section, asked.context,
+              asked.destination or asked.user or asked.key_value, type(error).__name__, error,
+              exc_info=not isinstance(error, EXPECTED))
+    handler = _sections().get(asked.section)
+    try:
+        return _reply(handler.safe_reply(asked) if handler else NOT_FOUND)
+    except Exception:
+        log.exception("xml_curl: the safe reply failed too")
+        return _reply(NOT_FOUND)
