@@ -1,0 +1,95 @@
+"""What one channel (leg) of a call tells us, read from a CHANNEL_HANGUP_COMPLETE event.
+
+The input is a plain ``dict[str, str]`` of one event's headers, URL-decoded, first value of a
+duplicated header kept. A mod_json_cdr post is turned into the same shape (``pbx.cdr_post``) so
+both sources go through the same code and land on the same rows.
+"""
+from __future__ import annotations
+
+from marshmallow import ValidationError
+
+from schemas.fields import normalise_phone
+
+CALLER, CALLEE, AGENT = "caller", "callee", "agent"
+
+
+def var(headers: dict, name: str) -> str:
+    return headers.get(f"variable_{name}") or ""
+
+
+def epoch(value: str | None) -> float | None:
+    """FreeSWITCH times are microseconds since the epoch; ``0`` means "never"."""
+    try:
+        micros = int(value or 0)
+    except ValueError:
+        return None
+    return micros / 1_000_000 if micros > 0 else None
+
+
+def as_int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def e164(number: str) -> str | None:
+    try:
+        return normalise_phone(number) if number else None
+    except ValidationError:
+        return None
+
+
+def parse_path(value: str) -> list[str]:
+    """``centralka_path`` is node ids joined by ``;`` (a leading ``;`` is ignored)."""
+    return [step for step in value.split(";") if step]
+
+
+def leg_facts(headers: dict) -> dict | None:
+    """The facts of one finished leg, or None when the event has no channel."""
+    leg_uuid = headers.get("Unique-ID") or var(headers, "uuid")
+    if not leg_uuid:
+        return None
+    call_uuid = var(headers, "call_uuid") or headers.get("Channel-Call-UUID") or leg_uuid
+    if var(headers, "cc_side") == "agent":
+        # An agent leg that was never bridged is a call of its own to FreeSWITCH.
+        call_uuid = var(headers, "cc_member_session_uuid") or call_uuid
+    role = CALLER if call_uuid == leg_uuid else (AGENT if var(headers, "cc_side") == "agent" else CALLEE)
+    started = epoch(var(headers, "start_uepoch") or headers.get("Caller-Channel-Created-Time"))
+    return {
+        "leg_uuid": leg_uuid,
+        "call_uuid": call_uuid,
+        "role": role,
+        "tenant_id": as_int(var(headers, "centralka_tenant")),
+        "user_id": as_int(var(headers, "centralka_user")),
+        "caller": headers.get("Caller-Caller-ID-Number") or var(headers, "caller_id_number"),
+        "destination": _dialled(headers, role),
+        "main_number": _main_number(headers, role),
+        "direction": var(headers, "centralka_direction") or "in",
+        "started": started,
+        "answered": epoch(var(headers, "answer_uepoch") or headers.get("Caller-Channel-Answered-Time")),
+        "bridged": epoch(var(headers, "bridge_uepoch") or headers.get("Caller-Channel-Bridged-Time")),
+        "ended": epoch(var(headers, "end_uepoch") or headers.get("Caller-Channel-Hangup-Time")) or started,
+        "hangup_cause": var(headers, "hangup_cause") or headers.get("Hangup-Cause", ""),
+        "disposition": var(headers, "sip_hangup_disposition"),
+        "path": parse_path(var(headers, "centralka_path")),
+        "version_id": as_int(var(headers, "centralka_version")),
+        "callee_number": headers.get("Caller-Callee-ID-Number") or var(headers, "last_sent_callee_id_number"),
+    }
+
+
+def _dialled(headers: dict, role: str) -> str:
+    """The number the leg was placed to; for the caller, before any ``transfer`` renamed it."""
+    if role != CALLER:
+        return headers.get("Caller-Destination-Number") or var(headers, "destination_number")
+    return (var(headers, "sip_req_user") or headers.get("Caller-RDNIS")
+            or headers.get("Caller-Destination-Number") or var(headers, "destination_number"))
+
+
+def _main_number(headers: dict, role: str) -> str | None:
+    explicit = var(headers, "centralka_main_number")
+    if explicit or role != CALLER:
+        return explicit or None
+    if (var(headers, "centralka_direction") or "in") != "in":
+        return None
+    return e164(_dialled(headers, role))
