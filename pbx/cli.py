@@ -83,7 +83,7 @@ def demo():
 @with_appcontext
 @changes_db
 def demo_load(if_empty):
-    from pbx.demo import DEMO_ADMIN_EMAIL, DEMO_NAME, demo_loaded, load_demo
+    from pbx.demo import DEMO_ADMIN_EMAIL, DEMO_NAME, demo_loaded, load_demo, tenant_announcements
 
     if if_empty and demo_loaded():
         click.echo("database already has companies; demo not loaded")
@@ -94,7 +94,11 @@ def demo_load(if_empty):
         return
     except NotFound:
         pass
+    from pbx.prompts import render_tts
+
     tenant = load_demo()
+    for announcement in tenant_announcements(tenant):
+        render_tts(announcement)
     click.echo(f"loaded {tenant.name} (id {tenant.id}); sign in as {DEMO_ADMIN_EMAIL}")
 
 

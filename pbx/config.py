@@ -38,7 +38,10 @@ class Config:
     CARRIER_GATEWAY = os.environ.get("CENTRALKA_CARRIER_GATEWAY", "carrier")
     SIP_DOMAIN_SUFFIX = os.environ.get("CENTRALKA_SIP_DOMAIN_SUFFIX", "pbx.local")
     RECORDINGS_DIR = os.environ.get("CENTRALKA_RECORDINGS_DIR", "/var/lib/freeswitch/recordings")
-    SOUNDS_DIR = os.environ.get("CENTRALKA_SOUNDS_DIR", "/var/lib/freeswitch/sounds/centralka")
+    # Rendered prompts, one folder per tenant; FreeSWITCH sees this folder as
+    # $${sounds_dir}/centralka (a shared volume or a synced copy, see docs/freeswitch.md).
+    PROMPTS_DIR = os.environ.get("CENTRALKA_PROMPTS_DIR", str(INSTANCE_DIR / "prompts"))
+    MAX_PROMPT_UPLOAD_BYTES = 2 * 1024 * 1024
 
     # Event socket(s) the listener connects to: "host:port:password,host:port:password".
     ESL_SERVERS = os.environ.get("CENTRALKA_ESL_SERVERS", "127.0.0.1:8021:ClueCon")

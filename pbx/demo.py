@@ -21,6 +21,10 @@ USERS = [
 ]
 
 
+def tenant_announcements(tenant: models.Tenant) -> list[models.Announcement]:
+    return list(db.session.scalars(select(models.Announcement).where(models.Announcement.tenant_id == tenant.id)))
+
+
 def demo_loaded() -> bool:
     return db.session.scalar(select(func.count()).select_from(models.Tenant)) > 0
 
