@@ -232,7 +232,6 @@ class FakeFreeSwitch:
                     buffer += data
                     continue
                 block, buffer = buffer[:end].decode(), buffer[end + 2:]
-                self._not_stalled.wait()
                 if not self._handle(conn, block):
                     break
         except OSError:
@@ -249,6 +248,8 @@ class FakeFreeSwitch:
         command, *header_lines = block.split("\n")
         headers = dict(line.split(": ", 1) for line in header_lines if ": " in line)
         self.commands.append((conn.number, command))
+        self._notify()
+        self._not_stalled.wait()  # a stalled server reads commands but does not answer
         verb, _, rest = command.partition(" ")
         try:
             if verb == "auth":
