@@ -133,12 +133,15 @@ class FakeFreeSwitch:
     def stop(self):
         """Stop listening (new connections are refused) and drop every connection."""
         sock, self._listen_sock = self._listen_sock, None
-        self.resume()
-        self.drop_connections()
-        for thread in self._threads:
-            thread.join(2)
+        accept_thread, *serve_threads = self._threads or [None]
+        if accept_thread is not None:
+            accept_thread.join(2)  # no connection may slip in after the drop below
         if sock is not None:
             sock.close()
+        self.resume()
+        self.drop_connections()
+        for thread in serve_threads:
+            thread.join(2)
 
     def restart(self):
         self.stop()
