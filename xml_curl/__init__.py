@@ -17,7 +17,7 @@ def _setup(state) -> None:
     app.extensions["xml_curl"] = {
         "dialplan": Dialplans(app, store),
         "directory": Directory(app, store),
-        "configuration": Configuration(app),
+        "configuration": Configuration(),
     }
 
 

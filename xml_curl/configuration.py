@@ -6,7 +6,6 @@ one mod_callcenter serves them all; agents ring through their contact dial strin
 """
 from __future__ import annotations
 
-from flask import Flask
 from lxml import etree
 
 from xml_curl.documents import NOT_FOUND, document, params, serialize
@@ -71,19 +70,22 @@ def _contact(agent: dict) -> str:
     return contact
 
 
+def _callcenter_queues() -> list[dict]:
+    from pbx import compiler
+
+    return compiler.callcenter_queues()
+
+
 class Configuration:
     """Serves the configuration section for one app; keeps the last good callcenter.conf."""
 
-    def __init__(self, app: Flask):
-        self.app = app
+    def __init__(self):
         self._last_good = NOT_FOUND
 
     def serve(self, request: CurlRequest, deadline: float) -> bytes:
         if request.key_value != "callcenter.conf":
             return NOT_FOUND
-        from pbx import compiler
-
-        self._last_good = callcenter_document(compiler.callcenter_queues())
+        self._last_good = callcenter_document(_callcenter_queues())
         return self._last_good
 
     def safe_reply(self, request: CurlRequest) -> bytes:

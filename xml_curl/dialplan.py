@@ -37,23 +37,21 @@ class DialplanCache:
     """The last good documents and what is needed to route without the database."""
 
     def __init__(self):
-        self._documents: dict[tuple, tuple[int, bytes]] = {}
+        self._documents: dict[tuple, tuple[tuple, bytes]] = {}
         self._numbers: dict[str, MainNumberState] = {}
         self._tenants: dict[int, TenantState] = {}
-        self._lock = threading.Lock()
 
-    def get(self, key: tuple, revision: int | None = None) -> bytes | None:
-        """The document under ``key`` for ``revision``, or the newest one when revision is None."""
+    def get(self, key: tuple, revision: tuple) -> bytes | None:
         found = self._documents.get(key)
-        if found is None or (revision is not None and found[0] != revision):
-            return None
-        return found[1]
+        return found[1] if found is not None and found[0] == revision else None
 
-    def put(self, key: tuple, revision: int, document: bytes) -> None:
-        with self._lock:
-            current = self._documents.get(key)
-            if current is None or current[0] <= revision:  # a slow old compile never wins
-                self._documents[key] = (revision, document)
+    def last_good(self, key: tuple, tenant: TenantState) -> bytes | None:
+        """The newest document of this tenant, whatever its revision (not a deleted namesake's)."""
+        found = self._documents.get(key)
+        return found[1] if found is not None and found[0][1:] == tenant.revision[1:] else None
+
+    def put(self, key: tuple, revision: tuple, document: bytes) -> None:
+        self._documents[key] = (revision, document)
 
     def remember_tenant(self, state: TenantState) -> None:
         self._tenants[state.tenant_id] = state
@@ -123,10 +121,10 @@ class Dialplans:
         if request.context != self.public_context and self._tenant_of_context(request.context) is None:
             return NOT_FOUND
         tenant_id, key = self._known(request)
-        cached = self.cache.get(key) if key else None
+        tenant = self.cache.tenant(tenant_id) if tenant_id is not None else None
+        cached = self.cache.last_good(key, tenant) if tenant is not None else None
         if cached is not None:
             return cached
-        tenant = self.cache.tenant(tenant_id) if tenant_id is not None else None
         return fallback_dialplan(request.context, tenant_id, tenant.fallback_number if tenant else None,
                                  self.carrier_gateway)
 
@@ -144,14 +142,14 @@ class Dialplans:
         match = TENANT_CONTEXT.fullmatch(context)
         return int(match[1]) if match else None
 
-    def _compiled(self, key: tuple, revision: int, deadline: float, build, *args) -> bytes:
+    def _compiled(self, key: tuple, revision: tuple, deadline: float, build, *args) -> bytes:
         cached = self.cache.get(key, revision)
         if cached is not None:
             return cached
         # TimeoutError past the budget: the compile goes on and fills the cache for the next hunt.
         return self._compile(key, revision, build, args).result(timeout=max(0.0, deadline - time.monotonic()))
 
-    def _compile(self, key: tuple, revision: int, build, args: tuple) -> Future:
+    def _compile(self, key: tuple, revision: tuple, build, args: tuple) -> Future:
         """One compile per (document, revision) however many hunts wait for it."""
         with self._lock:
             future = self._pending.get((key, revision))
@@ -161,11 +159,11 @@ class Dialplans:
                 future.add_done_callback(lambda _: self._forget(key, revision))
             return future
 
-    def _forget(self, key: tuple, revision: int) -> None:
+    def _forget(self, key: tuple, revision: tuple) -> None:
         with self._lock:
             self._pending.pop((key, revision), None)
 
-    def _build(self, key: tuple, revision: int, build, args: tuple) -> bytes:
+    def _build(self, key: tuple, revision: tuple, build, args: tuple) -> bytes:
         with self.app.app_context():
             document = build(*args)
         self.cache.put(key, revision, document)

@@ -19,9 +19,9 @@ from sqlalchemy.exc import DBAPIError
 # (or a connect hangs) only one request per interval pays for finding out.
 RETRY_AFTER_SECONDS = 1.0
 
-_TENANT = "SELECT dialplan_revision, fallback_number FROM tenant WHERE id = {p}"
+_TENANT = "SELECT dialplan_revision, created_at, fallback_number FROM tenant WHERE id = {p}"
 _MAIN_NUMBER = (
-    "SELECT m.id, m.tenant_id, t.dialplan_revision, t.fallback_number"
+    "SELECT m.id, m.tenant_id, t.dialplan_revision, t.created_at, t.fallback_number"
     " FROM main_number m JOIN tenant t ON t.id = m.tenant_id WHERE m.number = {p}"
 )
 _SIP_USER = (
@@ -37,7 +37,8 @@ class DatabaseDown(Exception):
 @dataclass(frozen=True)
 class TenantState:
     tenant_id: int
-    revision: int
+    # (dialplan revision, creation time): SQLite may give a deleted tenant's id to a new one.
+    revision: tuple
     fallback_number: str | None
 
 
@@ -96,13 +97,21 @@ class Store:
             self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
             raise DatabaseDown(str(error).strip()) from error
 
+    def close(self) -> None:
+        """Give back this thread's connection and close the pool (tests, benchmarks)."""
+        connection = getattr(self._local, "connection", None)
+        self._local.connection = None
+        if connection is not None:
+            connection.close()
+        self.engine.dispose()
+
     def tenant(self, tenant_id: int) -> TenantState | None:
         row = self._row(self._tenant, tenant_id)
-        return TenantState(tenant_id, row[0], row[1]) if row else None
+        return TenantState(tenant_id, (row[0], str(row[1])), row[2]) if row else None
 
     def main_number(self, number: str) -> MainNumberState | None:
         row = self._row(self._main_number, number)
-        return MainNumberState(row[0], TenantState(row[1], row[2], row[3])) if row else None
+        return MainNumberState(row[0], TenantState(row[1], (row[2], str(row[3])), row[4])) if row else None
 
     def sip_user(self, tenant_id: int, extension: str) -> SipUser | None:
         row = self._row(self._sip_user, tenant_id, extension)

@@ -1,0 +1,129 @@
+"""Fixtures for the xml_curl endpoint: captured FreeSWITCH bodies, a stand-in compiler, extra apps."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+FORM = "application/x-www-form-urlencoded"
+FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "freeswitch"
+NOT_FOUND = (FIXTURES / "xml_curl_not_found_response.xml").read_bytes().strip()
+
+
+def captured_requests(name: str) -> list[tuple[bytes, dict[str, str]]]:
+    """Every request in a capture file: (raw body, decoded fields in order)."""
+    text = (FIXTURES / name).read_bytes()
+    found = []
+    for part in text.split(b"--- RAW BODY")[1:]:
+        body = part.split(b"\n", 2)[1]
+        decoded = part.split(b"--- DECODED", 1)[1].split(b"\n", 1)[1]
+        fields = {}
+        for line in decoded.decode().split("\n"):
+            if line.startswith("=====") or "=" not in line:
+                break
+            key, _, value = line.partition("=")
+            fields.setdefault(key, value)
+        found.append((body, fields))
+    return found
+
+
+def captured_body(name: str) -> bytes:
+    return captured_requests(name)[0][0]
+
+
+def with_fields(body: bytes, changes: dict[str, str]) -> bytes:
+    """A captured body with some fields' values replaced."""
+    from urllib.parse import quote_plus
+
+    for name, value in changes.items():
+        body, count = re.subn(rb"(^|&)" + re.escape(name.encode()) + rb"=[^&]*",
+                              lambda m: m.group(1) + name.encode() + b"=" + quote_plus(value).encode(), body)
+        assert count, f"{name} not in body"
+    return body
+
+
+def xml(response) -> etree._Element:
+    assert response.status_code == 200, response.data
+    assert response.mimetype == "text/xml"
+    return etree.fromstring(response.data)
+
+
+def is_not_found(response) -> bool:
+    return response.status_code == 200 and response.data == NOT_FOUND
+
+
+class FakeCompiler:
+    """Stands in for pbx.compiler: documents that show which database state they came from."""
+
+    def __init__(self):
+        self.compiled: list[tuple] = []
+        self.delay = 0.0
+        self.fail = False
+        self.queues: list[dict] = []
+
+    def tenant_document(self, tenant_id: int) -> bytes:
+        import time
+
+        from pbx import models
+        from pbx.extensions import db
+
+        time.sleep(self.delay)
+        if self.fail:
+            raise RuntimeError("compiler bug")
+        revision = db.session.get(models.Tenant, tenant_id).dialplan_revision
+        self.compiled.append(("tenant", tenant_id, revision))
+        return (f'<document type="freeswitch/xml"><section name="dialplan"><context name="tenant_{tenant_id}">'
+                f'<extension name="rev_{revision}"/></context></section></document>').encode()
+
+    def public_entry(self, tenant_id: int, main_number_id: int, context: str = "public") -> bytes:
+        self.compiled.append(("entry", main_number_id))
+        return (f'<document type="freeswitch/xml"><section name="dialplan"><context name="{context}">'
+                f'<extension name="entry"><condition field="destination_number" expression="^.*$">'
+                f'<action application="transfer" data="main_{main_number_id} XML tenant_{tenant_id}"/>'
+                f'</condition></extension></context></section></document>').encode()
+
+
+@pytest.fixture
+def compiler(monkeypatch) -> FakeCompiler:
+    """Replace the scenario compiler behind the endpoint (for tests of the endpoint alone)."""
+    from xml_curl import configuration, dialplan
+
+    fake = FakeCompiler()
+    monkeypatch.setattr(dialplan, "_tenant_document", fake.tenant_document)
+    monkeypatch.setattr(dialplan, "_public_entry", fake.public_entry)
+    monkeypatch.setattr(configuration, "_callcenter_queues", lambda: fake.queues)
+    return fake
+
+
+@pytest.fixture
+def make_app(app):
+    """Another app (another worker process' view) on the same database, with config overrides."""
+    from pbx.app import create_app
+
+    made = []
+
+    def make(**overrides):
+        config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                  "SECRET_KEY": "test", "SHOW_LOGIN_CODES": False, "TASK_QUEUE_URL": "memory",
+                  "STORAGE_DIR": app.config["STORAGE_DIR"], **overrides}
+        other = create_app(config)
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        dispose(other)
+
+
+def dispose(application) -> None:
+    from pbx.extensions import db
+
+    with application.app_context():
+        db.engine.dispose()
+    application.extensions["xml_curl"]["dialplan"].store.close()
+
+
+def post(client, body: bytes, **kwargs):
+    return client.post("/xml_curl", data=body, content_type=FORM, **kwargs)
