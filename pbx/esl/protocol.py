@@ -14,7 +14,8 @@ FIRST value, in both formats, so a plain and a JSON subscription see the same
 event. Python's ``json`` alone would keep the last value.
 
 Speed: an Event is split lazily. ``name``/``subclass`` are read straight from
-the bytes; the header table is built on first ``get()``; URL-decoding of plain
+the bytes, and so is a header asked for with ``get()``; the header table is built
+only for a header not found that way, or for ``headers``; URL-decoding of plain
 values happens per value on ``get()``, or for all values on ``headers``.
 """
 import json
@@ -28,6 +29,7 @@ EVENT_JSON = "text/event-json"
 DISCONNECT_NOTICE = "text/disconnect-notice"
 RUDE_REJECTION = "text/rude-rejection"
 EVENT_TYPES = (EVENT_PLAIN, EVENT_JSON)
+ABSENT = object()  # a header known not to be in an event
 
 
 class ProtocolError(Exception):
@@ -191,13 +193,13 @@ class Event:
     @property
     def name(self):
         if self._name is None:
-            self._name = self._peek("Event-Name") or self.get("Event-Name", "")
+            self._name = self.get("Event-Name", "")
         return self._name
 
     @property
     def subclass(self):
         if self._subclass is None:
-            self._subclass = self._peek("Event-Subclass") or self.get("Event-Subclass", "")
+            self._subclass = self.get("Event-Subclass", "")
         return self._subclass or None
 
     @property
@@ -205,28 +207,30 @@ class Event:
         return f"CUSTOM {self.subclass}" if self.name == "CUSTOM" else self.name
 
     def _peek(self, header):
-        """First value of a simple header without parsing the event, or None."""
+        """First value of a simple header without parsing the event; ABSENT when
+        it is surely not there; None when only a full parse can tell."""
         if self._fields is not None:
             return None
         raw = self.raw
         if self.is_json:
-            marker = b'"' + header.encode() + b'":"'
-            start = raw.find(marker)
+            key = b'"' + header.encode() + b'":'
+            start = raw.find(key + b'"')
             if start < 0:
-                return None
-            start += len(marker)
+                return ABSENT if raw.find(key) < 0 else None
+            start += len(key) + 1
             end = raw.find(b'"', start)
-            if end < 0 or raw[end - 1] == 0x5C:  # escaped quote: let json handle it
+            value = raw[start:end]
+            if end < 0 or b"\\" in value:  # escapes: let json decode it
                 return None
-            return raw[start:end].decode()
+            return value.decode("utf-8", "replace")
         head_end = raw.find(b"\n\n")
         marker = header.encode() + b": "
         if raw.startswith(marker):
             start = len(marker)
         else:
             start = raw.find(b"\n" + marker, 0, head_end if head_end >= 0 else len(raw))
-            if start < 0:
-                return None
+            if start < 0:  # values are URL-encoded: a header line cannot hide
+                return ABSENT
             start += len(marker) + 1
         end = raw.find(b"\n", start)
         return _decode(raw[start:end if end >= 0 else len(raw)].decode("utf-8", "replace"))
@@ -236,7 +240,12 @@ class Event:
         raw = self.raw
         if self.is_json:
             try:
-                fields = json.loads(raw, object_pairs_hook=_first_wins)
+                fields = json.loads(raw)
+                # Every key is followed by '":"' or '":[' (values are strings or lists);
+                # more of those than keys may mean a repeated key, which json
+                # resolves last-wins: then parse again, first-wins.
+                if raw.count(b'":"') + raw.count(b'":[') != len(fields):
+                    fields = json.loads(raw, object_pairs_hook=_first_wins)
             except ValueError as exc:
                 raise ProtocolError(f"bad JSON event: {exc}") from None
             self._body = fields.pop("_body", None)
@@ -273,6 +282,13 @@ class Event:
     def get(self, header, default=None):
         if self._headers is not None:
             return self._headers.get(header, default)
+        if self._fields is None and header != "Content-Length":
+            # A handler reads a few headers: finding them beats splitting them all.
+            value = self._peek(header)
+            if value is ABSENT:
+                return default
+            if value is not None:
+                return value
         fields = self._fields if self._fields is not None else self._parse()
         value = fields.get(header)
         if value is None:
@@ -316,7 +332,7 @@ class Event:
     @property
     def timestamp(self):
         """Event-Date-Timestamp in seconds since the epoch (FreeSWITCH sends µs)."""
-        value = self._peek("Event-Date-Timestamp") or self.get("Event-Date-Timestamp")
+        value = self.get("Event-Date-Timestamp")
         return int(value) / 1e6 if value else None
 
     def __repr__(self):

@@ -213,3 +213,14 @@ def test_bad_content_length_is_a_protocol_error():
         FrameParser().feed(b"Content-Type: api/response\nContent-Length: x\n\n")
     with pytest.raises(ProtocolError):
         Event(EVENT_JSON, b"{not json").headers
+
+
+@pytest.mark.parametrize("name", ["esl_events_plain_callcenter_abandoned.txt",
+                                  "esl_events_json_callcenter_abandoned.txt",
+                                  "esl_events_json_ivr_bridge_sequential.txt"])
+def test_quick_get_agrees_with_the_full_parse(name):
+    for frame in (f for f in parse_stream(read_fixture(name)) if f.is_event):
+        headers = Event.from_frame(frame).headers
+        for header, value in headers.items():
+            assert Event.from_frame(frame).get(header) == value, header
+        assert Event.from_frame(frame).get("No-Such-Header") is None
