@@ -129,6 +129,7 @@ class ESLClient:
         if not self._closed.is_set():
             try:
                 with self._send_lock:
+                    self._waiters.append(_Waiter())  # takes the "+OK bye" nobody waits for
                     self._sock.sendall(b"exit\n\n")
             except OSError:
                 pass
