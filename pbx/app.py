@@ -37,10 +37,12 @@ def create_app(config: type | dict | None = None) -> Flask:
         _sqlite_foreign_keys(db.engine)
 
     from webadmin import register as register_webadmin
+    from pbx.calls.web import bp as calls_bp
     from xml_curl import bp as xml_curl_bp
 
     register_webadmin(app)
     app.register_blueprint(xml_curl_bp)
+    app.register_blueprint(calls_bp)
     _register_errors(app)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return app

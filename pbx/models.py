@@ -317,6 +317,8 @@ class QueueEvent(TenantOwned, db.Model):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     wait_seconds: Mapped[int] = mapped_column(Integer, default=0)
     agent: Mapped[str | None] = mapped_column(String(120))
+    # Shown on the reception page while the caller waits.
+    caller: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class AuditLogEntry(db.Model):

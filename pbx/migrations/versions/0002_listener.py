@@ -1,4 +1,4 @@
-"""event listener: leg roles and dispositions, voicemail deliveries
+"""event listener: leg roles and dispositions, queue callers, voicemail deliveries
 
 Revision ID: 0002
 Revises: 0001
@@ -16,6 +16,9 @@ def upgrade():
     with op.batch_alter_table('call_leg', schema=None) as batch_op:
         batch_op.add_column(sa.Column('role', sa.String(length=10), server_default='callee', nullable=False))
         batch_op.add_column(sa.Column('disposition', sa.String(length=20), server_default='', nullable=False))
+
+    with op.batch_alter_table('queue_event', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('caller', sa.String(length=64), server_default='', nullable=False))
 
     op.create_table('voicemail_delivery',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -36,6 +39,8 @@ def downgrade():
     with op.batch_alter_table('voicemail_delivery', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_voicemail_delivery_recording_id'))
     op.drop_table('voicemail_delivery')
+    with op.batch_alter_table('queue_event', schema=None) as batch_op:
+        batch_op.drop_column('caller')
     with op.batch_alter_table('call_leg', schema=None) as batch_op:
         batch_op.drop_column('disposition')
         batch_op.drop_column('role')

@@ -1,0 +1,69 @@
+"""The listener's durable inbox: facts are on local disk before the event is considered handled.
+
+Handlers append what an event told us (a finished leg, a queue step, a recording) to a SQLite
+file in WAL mode; a committed append survives the process being killed. The writer thread
+drains it into the database in batches and deletes entries only after that commit, so a
+database outage just lets the journal grow, and a crash between the two replays entries that
+the idempotent upserts absorb.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+
+
+class Journal:
+    def __init__(self, path: str):
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # NORMAL: a commit survives a killed process; only a power cut may lose the last ones.
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS entry (id INTEGER PRIMARY KEY AUTOINCREMENT, "
+                         "kind TEXT NOT NULL, payload TEXT NOT NULL)")
+        self._db.execute("CREATE TABLE IF NOT EXISTS rejected (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "
+                         "payload TEXT NOT NULL, error TEXT NOT NULL)")
+        self._lock = threading.Lock()
+
+    def append(self, items: list[tuple[str, dict]]) -> None:
+        """Store the facts of one event together (one transaction)."""
+        if not items:
+            return
+        rows = [(kind, json.dumps(payload, separators=(",", ":"))) for kind, payload in items]
+        with self._lock:
+            if len(rows) == 1:
+                self._db.execute("INSERT INTO entry (kind, payload) VALUES (?, ?)", rows[0])
+            else:
+                with self._db:
+                    self._db.execute("BEGIN")
+                    self._db.executemany("INSERT INTO entry (kind, payload) VALUES (?, ?)", rows)
+
+    def take(self, limit: int) -> list[tuple[int, str, dict]]:
+        """The oldest entries, left in place until ``remove``."""
+        with self._lock:
+            rows = self._db.execute("SELECT id, kind, payload FROM entry ORDER BY id LIMIT ?", (limit,)).fetchall()
+        return [(entry_id, kind, json.loads(payload)) for entry_id, kind, payload in rows]
+
+    def remove(self, ids: list[int]) -> None:
+        with self._lock:
+            self._db.executemany("DELETE FROM entry WHERE id = ?", [(i,) for i in ids])
+
+    def reject(self, entry_id: int, kind: str, payload: dict, error: str) -> None:
+        """Set aside an entry the database refuses for good, so it cannot block the rest."""
+        with self._lock, self._db:
+            self._db.execute("BEGIN")
+            self._db.execute("INSERT OR REPLACE INTO rejected VALUES (?, ?, ?, ?)",
+                             (entry_id, kind, json.dumps(payload), error[:2000]))
+            self._db.execute("DELETE FROM entry WHERE id = ?", (entry_id,))
+
+    def __len__(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT count(*) FROM entry").fetchone()[0]
+
+    def rejected(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT count(*) FROM rejected").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

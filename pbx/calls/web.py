@@ -1,0 +1,48 @@
+"""HTTP side of the listener's data: FreeSWITCH's CDR post, the reception page's live queue
+view, queue statistics and recordings (with their expiry, legal hold and erasure)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, g, jsonify, request
+from sqlalchemy import select
+
+from pbx import models, queues, recordings
+from pbx.cdr_post import bp as cdr_bp
+from pbx.extensions import db
+from webadmin.auth import signed_in
+
+bp = Blueprint("calls", __name__)
+bp.register_blueprint(cdr_bp)
+queues.register_views(bp)
+
+
+@bp.get("/api/recordings")
+@signed_in()
+def recording_list():
+    query = select(models.Recording).where(models.Recording.tenant_id == g.tenant.id)
+    if request.args.get("caller"):
+        query = query.where(models.Recording.caller == request.args["caller"])
+    rows = db.session.scalars(query.order_by(models.Recording.created_at.desc()).limit(500))
+    return jsonify(recordings=[recordings.describe(row) for row in rows])
+
+
+@bp.post("/api/recordings/<int:recording_id>/legal-hold")
+@signed_in(min_level=2)
+def recording_hold(recording_id):
+    hold = (request.get_json(silent=True) or {}).get("hold", True)
+    if not isinstance(hold, bool):
+        abort(422, "hold is true or false")
+    try:
+        recording = recordings.set_legal_hold(g.tenant.id, recording_id, hold)
+    except Exception:  # noqa: BLE001 - NoResultFound: not this tenant's recording
+        db.session.rollback()
+        abort(404, "no such recording")
+    return jsonify(recordings.describe(recording))
+
+
+@bp.delete("/api/recordings")
+@signed_in(min_level=2)
+def recordings_forget_caller():
+    number = request.args.get("caller", "")
+    if not number:
+        abort(422, "give the caller number (?caller=...)")
+    return jsonify(recordings.forget_caller(g.tenant.id, number))

@@ -1,0 +1,19 @@
+"""``centralka tasks ...``: the background task workers (huey)."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+command = click.Group("tasks", help="Background tasks: uploads, voicemail e-mails, expiry.")
+
+
+@command.command("worker")
+@click.option("--workers", default=2, show_default=True, type=int)
+@with_appcontext
+def tasks_worker(workers):
+    """Run the huey consumer: uploads, voicemail e-mails, expiry, the resume sweep."""
+    from pbx import tasks
+
+    tasks.bind(current_app._get_current_object())
+    tasks.huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()

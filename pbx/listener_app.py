@@ -1,0 +1,133 @@
+"""The event listener process: FreeSWITCH events in, call records, queue statistics,
+recordings and voicemail e-mails out.
+
+One reader per FreeSWITCH connection only frames bytes into a bounded queue; one dispatcher
+runs the handlers registered per event name (``pbx.esl.listener``). Our handlers are quick:
+they turn an event into facts and append them to the local journal, so nothing waits on the
+database. The writer thread drains the journal into the database; huey does the slow work.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import select
+
+from pbx import models, queues, recordings
+from pbx.calls.journal import Journal
+from pbx.calls.legs import leg_facts
+from pbx.calls.writer import RecordWriter
+from pbx.esl.listener import EventListener
+from pbx.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def parse_servers(text: str) -> list[tuple[str, int, str]]:
+    """``host:port:password,host:port:password`` (ESL_SERVERS)."""
+    servers = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        host, port, password = item.split(":", 2)
+        servers.append((host, int(port), password))
+    return servers
+
+
+class CallEvents:
+    """The handlers: each turns one event (its header dict) into journal entries."""
+
+    def __init__(self, journal: Journal, board: queues.WaitingBoard, config, wake=lambda: None):
+        self.journal, self.board, self.config, self.wake = journal, board, config, wake
+
+    def hangup_complete(self, headers: dict) -> None:
+        leg = leg_facts(headers)
+        if leg is None:
+            return
+        self.board.leave(leg["leg_uuid"])
+        self.journal.append([("leg", leg)] + [("queue", f) for f in queues.facts_from_member_leg(headers)])
+        self.wake()
+
+    def callcenter(self, headers: dict) -> None:
+        facts = queues.facts_from_callcenter(headers)
+        if facts:
+            self.board.apply(facts)
+            self.journal.append([("queue", fact) for fact in facts])
+            self.wake()
+
+    def record_stop(self, headers: dict) -> None:
+        fact = recordings.recording_facts(headers, self.config)
+        if fact:
+            self.journal.append([("recording", fact)])
+            self.wake()
+
+    def register(self, listener: EventListener) -> None:
+        # Only what we use: FreeSWITCH drops listeners that fall 100,000 events behind.
+        listener.on("CHANNEL_HANGUP_COMPLETE", handler=lambda event: self.hangup_complete(event.headers))
+        listener.on("RECORD_STOP", handler=lambda event: self.record_stop(event.headers))
+        listener.on("CUSTOM", subclass="callcenter::info", handler=lambda event: self.callcenter(event.headers))
+
+
+class ListenerService:
+    """Everything the listener runs, started and stopped together."""
+
+    def __init__(self, app, servers=None, journal_path: str | None = None, announce_every: float = 30.0,
+                 **listener_options):
+        self.app = app
+        self.journal = Journal(journal_path or str(Path(app.instance_path) / "listener-journal.sqlite3"))
+        self.writer = RecordWriter(app, self.journal)
+        self.board = queues.WaitingBoard(interval=announce_every)
+        self.events = CallEvents(self.journal, self.board, app.config, self.writer.wake)
+        self.listener = EventListener(servers or parse_servers(app.config["ESL_SERVERS"]), **listener_options)
+        self.events.register(self.listener)
+        with app.app_context():
+            prompt = queues.default_prompt()
+        self.announcer = queues.PositionAnnouncer(self.board, self.listener.api, prompt,
+                                                  tick=min(1.0, announce_every / 4))
+
+    def start(self) -> "ListenerService":
+        from pbx import tasks
+
+        tasks.bind(self.app)
+        self._seed_board()
+        self.writer.start()
+        self.listener.start()
+        self.announcer.start()
+        return self
+
+    def _seed_board(self) -> None:
+        """After a restart, callers still waiting keep hearing their announcements."""
+        since = datetime.now(timezone.utc) - queues.LONGEST_WAIT
+        try:
+            with self.app.app_context():
+                tenants = db.session.scalars(select(models.QueueEvent.tenant_id).where(
+                    models.QueueEvent.at >= since).distinct()).all()
+                waiting = [dict(row, tenant_id=tenant) for tenant in tenants for row in queues.waiting_now(tenant)]
+        except Exception as error:  # noqa: BLE001 - the database may be down; events refill the board
+            log.warning("waiting callers not restored: %s", error)
+            return
+        self.board.apply([{"kind": queues.ENTERED, "call_uuid": row["call_uuid"], "queue": row["queue"],
+                           "tenant_id": row["tenant_id"], "at": datetime.fromisoformat(row["since"]).timestamp()}
+                          for row in waiting])
+
+    def stop(self) -> None:
+        self.announcer.stop()
+        self.listener.stop()
+        self.writer.stop()
+        self.journal.close()
+
+    def run_forever(self) -> None:
+        """Until SIGTERM or SIGINT; then finish what is queued."""
+        done = threading.Event()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: done.set())
+        self.start()
+        log.info("listener running: %s", self.listener.subscription())
+        while not done.wait(60):
+            log.info("listener: %s; journal %d; written %d", self.listener.stats(), len(self.journal),
+                     self.writer.written)
+        self.stop()
+
+
+

@@ -1,0 +1,248 @@
+"""Queues (mod_callcenter): statistics, who waits where, and "people waiting: X" announcements.
+
+Queue facts come from ``callcenter::info`` events (member-queue-start / bridge-agent-start /
+member-queue-end) and, as a second source for the same rows, from the member channel's own
+variables in its CHANNEL_HANGUP_COMPLETE or CDR (``cc_cause``, ``cc_queue_*_epoch``). A row is
+unique per (call, queue, kind), so the two sources and any repeats collapse into one.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+
+from flask import Blueprint, current_app, g, jsonify, request
+from sqlalchemy import and_, func, select
+
+from pbx import models
+from pbx.calls.legs import as_int, var
+from pbx.calls.store import aware, moment, upsert
+from pbx.extensions import db
+
+log = logging.getLogger(__name__)
+
+ENTERED, ANSWERED, ABANDONED, TIMEOUT = "entered", "answered", "abandoned", "timeout"
+LEFT = (ANSWERED, ABANDONED, TIMEOUT)
+TIMEOUT_REASONS = {"TIMEOUT", "NO_AGENT_TIMEOUT"}
+# Nobody waits longer than the 60-minute call limit: older "entered" rows are stale.
+LONGEST_WAIT = timedelta(minutes=60)
+_TENANT_IN_QUEUE = re.compile(r"^t(\d+)_")
+
+
+def _fact(headers, queue, call_uuid, kind, at, joined=None, agent=None) -> dict:
+    tenant = as_int(var(headers, "centralka_tenant"))
+    if tenant is None and (match := _TENANT_IN_QUEUE.match(queue)):
+        tenant = int(match.group(1))
+    return {
+        "tenant_id": tenant, "queue": queue, "call_uuid": call_uuid, "kind": kind, "at": at,
+        "wait_seconds": int(max(0, at - joined)) if joined and at else 0, "agent": agent,
+        "caller": headers.get("CC-Member-CID-Number") or headers.get("Caller-Caller-ID-Number") or "",
+    }
+
+
+def _float(value) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
+
+
+def facts_from_callcenter(headers: dict) -> list[dict]:
+    """Queue rows from one ``callcenter::info`` event (most actions carry none)."""
+    action, queue = headers.get("CC-Action"), headers.get("CC-Queue", "")
+    member = headers.get("CC-Member-Session-UUID") or headers.get("Unique-ID")
+    joined = _float(headers.get("CC-Member-Joined-Time") or var(headers, "cc_queue_joined_epoch"))
+    stamp = _float(headers.get("Event-Date-Timestamp"))
+    now = stamp / 1e6 if stamp else time.time()
+    if not queue or not member:
+        return []
+    answered = _float(headers.get("CC-Agent-Answered-Time"))
+    if action == "member-queue-start":
+        return [_fact(headers, queue, member, ENTERED, joined or now)]
+    if action == "bridge-agent-start" or (action == "member-queue-end" and answered):
+        return [_fact(headers, queue, member, ANSWERED, answered or now, joined, headers.get("CC-Agent"))]
+    if action == "member-queue-end" and headers.get("CC-Cause") == "Cancel":
+        kind = TIMEOUT if headers.get("CC-Cancel-Reason") in TIMEOUT_REASONS else ABANDONED
+        return [_fact(headers, queue, member, kind, _float(headers.get("CC-Member-Leaving-Time")) or now, joined)]
+    return []
+
+
+def facts_from_member_leg(headers: dict) -> list[dict]:
+    """Queue rows from a finished member channel's variables (event or CDR)."""
+    queue = var(headers, "cc_queue")
+    member = headers.get("Unique-ID") or var(headers, "uuid")
+    if var(headers, "cc_side") != "member" or not queue or not member:
+        return []
+    joined = _float(var(headers, "cc_queue_joined_epoch"))
+    facts = [_fact(headers, queue, member, ENTERED, joined)] if joined else []
+    cause = var(headers, "cc_cause")
+    if cause == "answered":
+        at = _float(var(headers, "cc_queue_answered_epoch"))
+        facts.append(_fact(headers, queue, member, ANSWERED, at, joined, var(headers, "cc_agent") or None))
+    elif cause in {"cancel", "timeout"}:
+        at = _float(var(headers, "cc_queue_canceled_epoch")) or _float(var(headers, "end_epoch"))
+        timed_out = cause == "timeout" or var(headers, "cc_cancel_reason") in TIMEOUT_REASONS
+        facts.append(_fact(headers, queue, member, TIMEOUT if timed_out else ABANDONED, at, joined))
+    return [fact for fact in facts if fact["at"]]
+
+
+def save_queue_events(session, facts: list[dict]) -> None:
+    known = set()
+    tenants = {fact["tenant_id"] for fact in facts if fact["tenant_id"] is not None}
+    if tenants:
+        known = set(session.scalars(select(models.Tenant.id).where(models.Tenant.id.in_(tenants))))
+    rows = [{**{k: v for k, v in fact.items() if k != "at"}, "at": moment(fact["at"]),
+             "queue": fact["queue"][:120], "agent": (fact["agent"] or None)}
+            for fact in facts if fact["tenant_id"] in known]
+    if rows:
+        statement = upsert(session, models.QueueEvent.__table__).on_conflict_do_nothing(
+            index_elements=["call_uuid", "queue", "kind"])
+        session.execute(statement, rows)
+
+
+# -- reports and the reception page (database) ------------------------------------------
+def waiting_now(tenant_id: int, now: datetime | None = None) -> list[dict]:
+    """Callers waiting in the tenant's queues now, longest waiting first."""
+    now = now or datetime.now(timezone.utc)
+    event, left, call = models.QueueEvent, db.aliased(models.QueueEvent), models.CallRecord
+    rows = db.session.execute(
+        select(event.queue, event.call_uuid, event.caller, event.at)
+        .where(event.tenant_id == tenant_id, event.kind == ENTERED, event.at >= now - LONGEST_WAIT)
+        .where(~select(left.id).where(and_(left.call_uuid == event.call_uuid, left.queue == event.queue,
+                                           left.kind.in_(LEFT))).exists())
+        .where(~select(call.id).where(call.call_uuid == event.call_uuid, call.ended_at.is_not(None)).exists())
+        .order_by(event.at)
+    ).all()
+    positions: dict[str, int] = {}
+    waiting = []
+    for queue, call_uuid, caller, at in rows:
+        positions[queue] = positions.get(queue, 0) + 1
+        waiting.append({"queue": queue, "call_uuid": call_uuid, "caller": caller, "position": positions[queue],
+                        "since": aware(at).isoformat(), "waiting_seconds": int((now - aware(at)).total_seconds())})
+    return waiting
+
+
+def queue_stats(tenant_id: int, since: datetime, until: datetime) -> list[dict]:
+    """Per queue: calls entered, answered, abandoned, timed out; average and longest wait."""
+    event = models.QueueEvent
+    rows = db.session.execute(
+        select(event.queue, event.kind, func.count(), func.avg(event.wait_seconds), func.max(event.wait_seconds))
+        .where(event.tenant_id == tenant_id, event.at >= since, event.at < until)
+        .group_by(event.queue, event.kind)
+    ).all()
+    stats: dict[str, dict] = {}
+    for queue, kind, count, average, longest in rows:
+        entry = stats.setdefault(queue, {"queue": queue, ENTERED: 0, ANSWERED: 0, ABANDONED: 0, TIMEOUT: 0,
+                                         "average_wait_answered": 0, "longest_wait": 0})
+        entry[kind] = count
+        if kind == ANSWERED:
+            entry["average_wait_answered"] = round(float(average or 0), 1)
+        if kind in LEFT:
+            entry["longest_wait"] = max(entry["longest_wait"], int(longest or 0))
+    return sorted(stats.values(), key=lambda entry: entry["queue"])
+
+
+def register_views(bp: Blueprint) -> None:
+    from webadmin.auth import signed_in
+
+    @bp.get("/api/queues/waiting")
+    @signed_in()
+    def waiting_view():
+        return jsonify(waiting=waiting_now(g.tenant.id))
+
+    @bp.get("/api/queues/stats")
+    @signed_in()
+    def stats_view():
+        until = _date_arg("until") or datetime.now(timezone.utc)
+        since = _date_arg("since") or until - timedelta(days=1)
+        return jsonify(queues=queue_stats(g.tenant.id, since, until))
+
+
+def _date_arg(name: str) -> datetime | None:
+    value = request.args.get(name)
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+# -- the listener's own view and the announcements -------------------------------------
+class WaitingBoard:
+    """Who waits in which queue, kept by the listener from the events it dispatches."""
+
+    def __init__(self, interval: float = 30.0):
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._members: dict[str, dict] = {}
+
+    def apply(self, facts: list[dict]) -> None:
+        with self._lock:
+            for fact in facts:
+                if fact["kind"] == ENTERED:
+                    waited = max(0.0, time.time() - fact["at"])
+                    self._members.setdefault(fact["call_uuid"], {
+                        "queue": fact["queue"], "tenant_id": fact["tenant_id"],
+                        "due": time.monotonic() + self.interval - waited % self.interval})
+                else:
+                    self._members.pop(fact["call_uuid"], None)
+
+    def leave(self, call_uuid: str) -> None:
+        with self._lock:
+            self._members.pop(call_uuid, None)
+
+    def waiting(self, queue: str) -> int:
+        with self._lock:
+            return sum(1 for member in self._members.values() if member["queue"] == queue)
+
+    def due(self) -> list[tuple[str, dict, int]]:
+        """Members whose announcement is due, with the count of people waiting in their queue."""
+        now = time.monotonic()
+        with self._lock:
+            counts: dict[str, int] = {}
+            for member in self._members.values():
+                counts[member["queue"]] = counts.get(member["queue"], 0) + 1
+            due = []
+            for call_uuid, member in self._members.items():
+                if member["due"] <= now:
+                    member["due"] = now + self.interval
+                    due.append((call_uuid, dict(member), counts[member["queue"]]))
+            return due
+
+
+class PositionAnnouncer(threading.Thread):
+    """Every ``board.interval`` seconds each waiting caller hears how many people wait.
+
+    mod_callcenter has no such announcement, so it is played over the event socket with
+    ``uuid_broadcast <uuid> <prompt> aleg``; the queue's music resumes by itself afterwards.
+    """
+
+    def __init__(self, board: WaitingBoard, api, prompt: str, tick: float = 1.0):
+        super().__init__(name="queue-announcer", daemon=True)
+        self.board, self.api, self.prompt, self.tick = board, api, prompt, tick
+        self._stop = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop.wait(self.tick):
+            for call_uuid, member, count in self.board.due():
+                self.announce(call_uuid, member, count)
+
+    def announce(self, call_uuid: str, member: dict, count: int) -> None:
+        prompt = self.prompt.format(count=count, tenant=member["tenant_id"], queue=member["queue"])
+        try:
+            reply = self.api(f"uuid_broadcast {call_uuid} {prompt} aleg")
+        except Exception as error:  # noqa: BLE001 - FreeSWITCH away: try again next round
+            log.warning("announcement to %s not sent: %s", call_uuid, error)
+            return
+        if str(reply).startswith("-ERR"):
+            self.board.leave(call_uuid)  # the channel is gone: we missed its hang-up
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def default_prompt() -> str:
+    sounds = current_app.config.get("SOUNDS_DIR", "/var/lib/freeswitch/sounds/centralka")
+    return current_app.config.get(
+        "QUEUE_WAITING_PROMPT", f"file_string://{sounds}/queue/people_waiting.wav!digits/{{count}}.wav")

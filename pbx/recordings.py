@@ -1,0 +1,205 @@
+"""Recordings: from FreeSWITCH's disk to storage, verified, kept for the tenant's retention.
+
+A RECORD_STOP becomes a ``Recording`` row (unique on its file path, so repeats collapse);
+the upload task copies the file to storage, checks size and SHA-256, records the key and only
+then removes the local file. While storage is down the task fails and huey retries it; a
+periodic sweep re-queues anything still not uploaded. Each row carries its ``expires_at``; a
+recording under legal hold is never deleted, by the expiry job, by a GDPR request or by S3.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from pbx import models
+from pbx.calls.legs import as_int, var
+from pbx.calls.store import aware, moment, upsert
+from pbx.extensions import db
+from pbx.storage import StorageError, object_key, storage_from_config
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RETENTION_DAYS = 90
+_VOICEMAIL_FILE = re.compile(r"^vm_(?:(\d+)_)?")
+
+
+def storage():
+    """The configured storage, one per application (a boto3 client is costly to build)."""
+    app = current_app._get_current_object()
+    if "centralka_storage" not in app.extensions:
+        app.extensions["centralka_storage"] = storage_from_config(app.config)
+    return app.extensions["centralka_storage"]
+
+
+def local_path(freeswitch_path: str, config) -> str:
+    """The file as the listener sees it: FreeSWITCH's recordings folder may be mounted elsewhere."""
+    remote, mount = config.get("RECORDINGS_DIR", ""), config.get("RECORDINGS_MOUNT")
+    if mount and remote and freeswitch_path.startswith(remote.rstrip("/") + "/"):
+        return str(Path(mount) / freeswitch_path[len(remote.rstrip("/")) + 1:])
+    return freeswitch_path
+
+
+def recording_facts(headers: dict, config) -> dict | None:
+    """A finished recording from RECORD_STOP (``record_session`` and voicemail ``record``)."""
+    path = headers.get("Record-File-Path")
+    if not path:
+        return None
+    name = os.path.basename(path)
+    voicemail = _VOICEMAIL_FILE.match(name)
+    tenant = as_int(var(headers, "centralka_tenant")) or _tenant_from_folder(path, config)
+    box = as_int(var(headers, "centralka_voicemail_box")) or (as_int(voicemail.group(1)) if voicemail else None)
+    stamp = as_int(headers.get("Event-Date-Timestamp"))
+    return {
+        "local_path": local_path(path, config), "tenant_id": tenant,
+        "call_uuid": var(headers, "call_uuid") or headers.get("Channel-Call-UUID") or headers.get("Unique-ID", ""),
+        "kind": "voicemail" if voicemail or box else "call", "voicemail_box_id": box,
+        "caller": headers.get("Caller-Caller-ID-Number", ""),
+        "duration": (as_int(var(headers, "record_ms")) or 0) / 1000,
+        "at": stamp / 1e6 if stamp else None,
+    }
+
+
+def _tenant_from_folder(path: str, config) -> int | None:
+    """Our dialplans record to ``<recordings dir>/<tenant id>/...``."""
+    parent = Path(path).parent
+    if str(parent.parent) == config.get("RECORDINGS_DIR", "").rstrip("/"):
+        return as_int(parent.name)
+    return None
+
+
+def save_recordings(session, facts: list[dict]) -> list[int]:
+    """Insert new recordings; returns the ids still waiting for upload."""
+    tenants = dict(session.execute(select(models.Tenant.id, models.Tenant.retention_days).where(
+        models.Tenant.id.in_({f["tenant_id"] for f in facts if f["tenant_id"]}))).all())
+    boxes = set(session.scalars(select(models.VoicemailBox.id).where(
+        models.VoicemailBox.id.in_({f["voicemail_box_id"] for f in facts if f["voicemail_box_id"]}))))
+    rows = []
+    for fact in facts:
+        if fact["tenant_id"] not in tenants:
+            log.warning("recording %s has no known tenant; left on disk", fact["local_path"])
+            continue
+        created = moment(fact["at"]) or datetime.now(timezone.utc)
+        rows.append({
+            "tenant_id": fact["tenant_id"], "call_uuid": fact["call_uuid"], "kind": fact["kind"],
+            "caller": fact["caller"], "local_path": fact["local_path"], "duration_seconds": fact["duration"],
+            "voicemail_box_id": fact["voicemail_box_id"] if fact["voicemail_box_id"] in boxes else None,
+            "created_at": created, "legal_hold": False,
+            "expires_at": created + timedelta(days=tenants[fact["tenant_id"]] or DEFAULT_RETENTION_DAYS),
+        })
+    if not rows:
+        return []
+    session.execute(upsert(session, models.Recording.__table__).on_conflict_do_nothing(
+        index_elements=["local_path"]), rows)
+    return list(session.scalars(select(models.Recording.id).where(
+        models.Recording.local_path.in_([row["local_path"] for row in rows]),
+        models.Recording.uploaded_at.is_(None))))
+
+
+def upload(recording_id: int) -> bool:
+    """Copy one recording to storage and verify it; True once it is safely stored."""
+    recording = db.session.get(models.Recording, recording_id)
+    if recording is None:
+        return True  # deleted meanwhile (GDPR, expiry)
+    if recording.uploaded_at is not None:
+        Path(recording.local_path).unlink(missing_ok=True)
+        return True
+    if not os.path.exists(recording.local_path):
+        log.error("recording %s: file %s is missing", recording.id, recording.local_path)
+        return False
+    tenant = db.session.get(models.Tenant, recording.tenant_id)
+    key = object_key(tenant.retention_days or DEFAULT_RETENTION_DAYS, tenant.id,
+                     aware(recording.created_at), os.path.basename(recording.local_path))
+    stored = storage().put(recording.local_path, key, hold=recording.legal_hold)
+    recording.storage_key, recording.size_bytes, recording.sha256 = stored.key, stored.size, stored.sha256
+    recording.uploaded_at = datetime.now(timezone.utc)
+    db.session.commit()
+    db.session.refresh(recording)
+    if recording.legal_hold:
+        storage().set_hold(stored.key, True)  # held while the upload was under way
+    Path(recording.local_path).unlink(missing_ok=True)
+    return True
+
+
+def audio(recording: models.Recording) -> bytes:
+    """The recording's bytes, wherever they are now."""
+    if recording.uploaded_at is None and os.path.exists(recording.local_path):
+        return Path(recording.local_path).read_bytes()
+    if recording.storage_key:
+        return storage().read(recording.storage_key)
+    raise StorageError(f"recording {recording.id} is neither on disk nor in storage")
+
+
+def _delete(recording: models.Recording) -> None:
+    if recording.storage_key:
+        storage().delete(recording.storage_key)
+    Path(recording.local_path).unlink(missing_ok=True)
+    db.session.delete(recording)
+
+
+def expire(now: datetime | None = None, batch: int = 200) -> int:
+    """Delete recordings past their expiry (rows, objects, files); held ones stay."""
+    now = now or datetime.now(timezone.utc)
+    deleted = 0
+    while True:
+        due = db.session.scalars(select(models.Recording).where(
+            models.Recording.expires_at <= now, models.Recording.legal_hold.is_(False)).limit(batch)).all()
+        for recording in due:
+            _delete(recording)
+        db.session.commit()
+        deleted += len(due)
+        if len(due) < batch:
+            return deleted
+
+
+def set_legal_hold(tenant_id: int, recording_id: int, hold: bool) -> models.Recording:
+    recording = db.session.scalars(select(models.Recording).where(
+        models.Recording.id == recording_id, models.Recording.tenant_id == tenant_id)).one()
+    recording.legal_hold = hold
+    db.session.commit()
+    if recording.storage_key:
+        storage().set_hold(recording.storage_key, hold)
+    return recording
+
+
+def forget_caller(tenant_id: int, number: str) -> dict:
+    """GDPR erasure: every recording of a caller number, except those under legal hold."""
+    variants = {number, number.lstrip("+"), "+" + number.lstrip("+")}
+    found = db.session.scalars(select(models.Recording).where(
+        models.Recording.tenant_id == tenant_id, models.Recording.caller.in_(variants))).all()
+    held = [recording.id for recording in found if recording.legal_hold]
+    for recording in found:
+        if not recording.legal_hold:
+            _delete(recording)
+    db.session.commit()
+    return {"deleted": len(found) - len(held), "kept_under_legal_hold": held}
+
+
+def describe(recording: models.Recording) -> dict:
+    return {
+        "id": recording.id, "call_uuid": recording.call_uuid, "kind": recording.kind,
+        "caller": recording.caller, "duration_seconds": recording.duration_seconds,
+        "created_at": aware(recording.created_at).isoformat(),
+        "stored": recording.uploaded_at is not None, "legal_hold": recording.legal_hold,
+        # Under legal hold nothing deletes it, so it has no expiry date.
+        "expires_at": None if recording.legal_hold else aware(recording.expires_at).isoformat(),
+    }
+
+
+def apply_retention() -> set[int]:
+    """Lifecycle rules for every retention a tenant uses (S3; a folder has none)."""
+    retentions = set(db.session.scalars(select(models.Tenant.retention_days).distinct())) | {DEFAULT_RETENTION_DAYS}
+    storage().apply_retention(retentions)
+    return retentions
+
+
+def unfinished(older_than: timedelta = timedelta(minutes=2)) -> list[int]:
+    """Recordings whose upload has not happened yet, e.g. queued before a crash."""
+    cutoff = datetime.now(timezone.utc) - older_than
+    return list(db.session.scalars(select(models.Recording.id).where(
+        models.Recording.uploaded_at.is_(None), models.Recording.created_at <= cutoff)))

@@ -1,0 +1,121 @@
+"""Slow or failing work on huey: uploads, voicemail e-mails, expiry, and a sweep that re-queues
+whatever a crash left behind.
+
+``TASK_QUEUE_URL`` picks the broker: ``sqlite`` (default; a file in the instance folder, no
+server needed), ``sqlite:///path``, ``redis://...`` for several workers, or ``memory`` (tasks run
+at once in the caller, for tests). Run workers with ``centralka tasks worker``.
+"""
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+
+from flask import current_app, has_app_context
+from huey import Huey, crontab
+from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+
+from pbx.config import Config
+
+log = logging.getLogger(__name__)
+
+NAME = "centralka"
+# Retried every minute for about a week; the sweep below takes over after that.
+RETRIES, RETRY_DELAY = 10_000, 60
+
+huey = Huey(NAME, results=False, storage_class=MemoryStorage)
+_app = None
+
+
+def configure(url: str, instance_path: str) -> Huey:
+    """Point the task queue at its broker (see the module doc)."""
+    huey.immediate = url == "memory"
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        huey.storage = RedisStorage(NAME, url=url)
+    elif url.startswith("sqlite"):
+        filename = url[len("sqlite:///"):] if url.startswith("sqlite:///") else str(Path(instance_path) / "tasks.sqlite3")
+        huey.storage = SqliteStorage(NAME, filename=filename)
+    return huey
+
+
+def bind(app) -> None:
+    """Tasks run inside this application (its database, storage and SMTP settings)."""
+    global _app
+    _app = app
+    configure(app.config["TASK_QUEUE_URL"], app.instance_path)
+
+
+@contextlib.contextmanager
+def app_context():
+    global _app
+    if has_app_context() and (_app is None or current_app._get_current_object() is _app):
+        yield
+        return
+    if _app is None:
+        from pbx.app import create_app
+
+        _app = create_app()
+    with _app.app_context():
+        yield
+
+
+@huey.task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def upload_recording(recording_id: int) -> bool:
+    from pbx import recordings
+
+    with app_context(), huey.lock_task(f"recording-{recording_id}"):
+        return recordings.upload(recording_id)
+
+
+@huey.task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def email_voicemail(recording_id: int) -> int:
+    from pbx import voicemail
+
+    with app_context(), huey.lock_task(f"voicemail-{recording_id}"):
+        return voicemail.deliver(recording_id)
+
+
+def after_saved(recording_ids: list[int], voicemail_ids: list[int]) -> None:
+    """Queue the follow-up work of newly stored recordings (the sweep catches a failure here)."""
+    try:
+        for recording_id in recording_ids:
+            upload_recording(recording_id)
+        for recording_id in voicemail_ids:
+            email_voicemail(recording_id)
+    except Exception as error:  # noqa: BLE001 - broker down: resume_unfinished re-queues later
+        log.warning("follow-up tasks not queued yet: %s", error)
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+def resume_unfinished() -> int:
+    from pbx import recordings, voicemail
+
+    with app_context():
+        uploads, emails = recordings.unfinished(), voicemail.undelivered()
+    after_saved(uploads, emails)
+    return len(uploads) + len(emails)
+
+
+@huey.periodic_task(crontab(hour="3", minute="15"), retries=3, retry_delay=600)
+def expire_recordings() -> int:
+    from pbx import recordings
+
+    with app_context():
+        recordings.apply_retention()
+        return recordings.expire()
+
+
+def run_pending(now: datetime | None = None) -> int:
+    """Run what is queued plus the retries due by ``now``, once each, in this process."""
+    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    for task in huey.read_schedule(now):
+        huey.enqueue(task)
+    ran = 0
+    while (task := huey.dequeue()) is not None:
+        huey.execute(task, now)
+        ran += 1
+    return ran
+
+
+configure(Config.TASK_QUEUE_URL, Config.INSTANCE_PATH)
