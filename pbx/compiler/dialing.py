@@ -1,0 +1,94 @@
+"""Dial strings for bridge and for mod_callcenter agents, built from directory ids and digits only.
+
+switch_ivr_originate.c: `,` rings legs at once, `|` rings groups one after another,
+`{...}` sets variables on every leg, `[...]` on one leg; `leg_timeout` limits one leg
+(it then ends with ALLOTTED_TIMEOUT), `originate_timeout` one `|` group (default 60 s).
+"""
+from __future__ import annotations
+
+from pbx.compiler.snapshot import DirectorySnapshot, GroupInfo, UserInfo
+
+# Polish ringback (425 Hz, 1 s on, 4 s off) generated to the caller while legs ring without
+# early media (switch_ivr_originate.c plays `ringback` when ignore_early_media is set).
+RINGBACK = "%(1000,4000,425)"
+
+
+def digits(e164: str) -> str:
+    """'+48501234567' → '48501234567', the form the carrier gateway is dialled with."""
+    text = e164[1:] if e164.startswith("+") else e164
+    if not text.isdigit():
+        raise ValueError(f"not an E.164 number: {e164!r}")
+    return text
+
+
+def user_target(user: UserInfo, snapshot: DirectorySnapshot) -> str | None:
+    """A user's phone through the carrier, else the user's registered SIP phone."""
+    if user.phone:
+        return f"sofia/gateway/{snapshot.carrier_gateway}/{digits(user.phone)}"
+    if user.extension:
+        return f"user/{user.extension}@{snapshot.sip_domain}"
+    return None
+
+
+def user_leg(user: UserInfo, snapshot: DirectorySnapshot, ring_seconds: int) -> str | None:
+    target = user_target(user, snapshot)
+    if target is None:
+        return None
+    return f"[leg_timeout={int(ring_seconds)},centralka_user={user.id}]{target}"
+
+
+def member_legs(group: GroupInfo, snapshot: DirectorySnapshot, ring_seconds: int | None = None) -> list[str]:
+    """One leg per reachable member, in the admin's order; ring time per member unless given."""
+    legs = []
+    for member in group.members:
+        user = snapshot.users.get(member.user_id)
+        leg = user and user_leg(user, snapshot, ring_seconds or member.ring_seconds)
+        if leg:
+            legs.append(leg)
+    return legs
+
+
+def simultaneous(legs: list[str], ring_seconds: int) -> str:
+    return f"{{ignore_early_media=true,originate_timeout={int(ring_seconds)}}}" + ",".join(legs)
+
+
+def sequential(legs: list[str], longest_leg: int) -> str:
+    # Each `|` group gets the whole originate_timeout; leg_timeout ends each member's turn.
+    return f"{{ignore_early_media=true,originate_timeout={int(longest_leg)}}}" + "|".join(legs)
+
+
+def single(leg: str, ring_seconds: int) -> str:
+    return f"{{originate_timeout={int(ring_seconds)}}}" + leg
+
+
+def rotations(items: list) -> list[list]:
+    """Every cyclic rotation: for random ringing each member is first in exactly one of them."""
+    return [items[i:] + items[:i] for i in range(len(items))]
+
+
+def uuid_buckets(count: int) -> list[str]:
+    """Regexes splitting call UUIDs into ``count`` near-equal random buckets (last one catches all).
+
+    Characters 7-8 of the UUID are random per call: the low bits of time_low in a version-1
+    UUID, random bits in a version-4 one (switch_uuid_get). 256 values spread over the buckets.
+    """
+    buckets = []
+    for index in range(count - 1):
+        pairs = "|".join(f"{v:02x}" for v in range(256) if v % count == index)
+        buckets.append(f"^[0-9a-f]{{6}}(?:{pairs})")
+    return buckets
+
+
+def number_regex(pattern: str) -> str:
+    """'+48221234567' (or the prefix '+4822*') as a regex body over a number as carriers send it.
+
+    Polish numbers arrive as +48…, 0048…, 48… or the 9 national digits; others with +, 00 or bare.
+    """
+    body = pattern[1:-1] if pattern.endswith("*") else pattern[1:]
+    if not pattern.startswith("+") or not body.isdigit() or not 1 <= len(body) <= 15:
+        raise ValueError(f"not a number pattern: {pattern!r}")
+    if body.startswith("48"):
+        regex = f"(?:(?:\\+|00)?48)?{body[2:]}"
+    else:
+        regex = f"(?:\\+|00)?{body}"
+    return regex if pattern.endswith("*") else regex + "$"

@@ -1,0 +1,70 @@
+"""Parse pass: scenario JSON → a tree of ``Node`` objects, each loaded by its kind's schema."""
+from __future__ import annotations
+
+from marshmallow import ValidationError
+
+from pbx.compiler.errors import ScenarioInvalid
+from pbx.nodes import kind_of, registry
+from pbx.nodes.base import Node, Problem
+
+# Hard stops so a hostile document cannot exhaust memory or the stack before validation.
+READ_DEPTH, READ_NODES = 64, 2000
+
+
+def _messages(messages, prefix="") -> list[str]:
+    if isinstance(messages, dict):
+        return [line for key, value in messages.items()
+                for line in _messages(value, f"{prefix}.{key}" if prefix else str(key))]
+    if isinstance(messages, list):
+        return [line for m in messages for line in _messages(m, prefix)]
+    return [f"{prefix}: {messages}" if prefix else str(messages)]
+
+
+class _Reader:
+    def __init__(self):
+        self.errors: list[Problem] = []
+        self.seen: set[str] = set()
+        self.count = 0
+
+    def node(self, data, where: str, parent: Node | None, depth: int) -> Node | None:
+        self.count += 1
+        if depth > READ_DEPTH or self.count > READ_NODES:
+            self.errors.append(Problem(where, "the scenario is too large to read"))
+            return None
+        if not isinstance(data, dict):
+            self.errors.append(Problem(where, "a node must be a JSON object"))
+            return None
+        node_id = data.get("id") if isinstance(data.get("id"), str) else where
+        kind = kind_of(data.get("kind")) if isinstance(data.get("kind"), str) else None
+        if kind is None:
+            known = ", ".join(sorted(registry()))
+            self.errors.append(Problem(node_id, f"unknown kind {data.get('kind')!r} (one of: {known})"))
+            return None
+        try:
+            fields = kind.schema().load(kind.own_fields(data))
+        except ValidationError as error:
+            self.errors.extend(Problem(node_id, m) for m in _messages(error.messages))
+            fields = None
+        if node_id in self.seen:
+            self.errors.append(Problem(node_id, "this id is used by another node"))
+        self.seen.add(node_id)
+        node = Node(node_id, kind.kind, (fields or {}).get("name", ""), {
+            k: v for k, v in (fields or {}).items() if k not in ("id", "kind", "name")}, parent=parent)
+        for label, child in kind.branch_items(data):
+            parsed = self.node(child, f"{node_id}.{label}", node, depth + 1)
+            if parsed is not None:
+                node.branches[label] = parsed
+        return node if fields is not None else None
+
+
+def parse(tree) -> Node:
+    """The root node; raises ScenarioInvalid listing every shape problem of every node."""
+    if not isinstance(tree, dict) or not isinstance(tree.get("root"), dict):
+        raise ScenarioInvalid([Problem("scenario", "a scenario is an object with a `root` node")])
+    if "name" in tree and not isinstance(tree["name"], str):
+        raise ScenarioInvalid([Problem("scenario", "`name` must be text")])
+    reader = _Reader()
+    root = reader.node(tree["root"], "root", None, 0)
+    if reader.errors or root is None:
+        raise ScenarioInvalid(reader.errors)
+    return root

@@ -1,0 +1,132 @@
+"""A plain-data copy of one tenant's directory: what the compiler may know about the company.
+
+Built from the database in exactly one place (``snapshot_of``) so every compiler pass can be
+tested without a database, and so a compile depends on nothing but (tree, snapshot).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+HOLIDAY_YEARS = 5  # Easter-based holidays are emitted for this many years from `today`
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    extension: str | None = None
+    phone: str | None = None  # E.164 with '+'
+    record_calls: bool = False
+    may_present_main_number: bool = False
+    always_present_main_number: bool = False
+
+
+@dataclass(frozen=True)
+class MemberInfo:
+    user_id: int
+    ring_seconds: int = 20
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    id: int
+    extension: str | None = None
+    ring_mode: str = "sequential"
+    record_calls: bool = False
+    members: tuple[MemberInfo, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnnouncementInfo:
+    id: int
+    language: str = "pl"
+
+
+@dataclass(frozen=True)
+class BoxInfo:
+    id: int
+    greeting_id: int | None = None
+    max_seconds: int = 180
+
+
+@dataclass(frozen=True)
+class NumberListInfo:
+    id: int
+    kind: str  # "vip" / "blacklist"
+    patterns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MainNumberInfo:
+    id: int
+    number: str
+    is_primary: bool = False
+    target_user_id: int | None = None
+    target_group_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DirectorySnapshot:
+    tenant_id: int
+    timezone: str = "Europe/Warsaw"
+    language: str = "pl"
+    sip_domain: str = "t1.pbx.local"
+    carrier_gateway: str = "carrier"
+    today: date = field(default_factory=lambda: date(2026, 1, 1))
+    users: dict[int, UserInfo] = field(default_factory=dict)
+    groups: dict[int, GroupInfo] = field(default_factory=dict)
+    announcements: dict[int, AnnouncementInfo] = field(default_factory=dict)
+    boxes: dict[int, BoxInfo] = field(default_factory=dict)
+    lists: dict[int, NumberListInfo] = field(default_factory=dict)
+    main_numbers: dict[int, MainNumberInfo] = field(default_factory=dict)
+
+    @property
+    def context(self) -> str:
+        return f"tenant_{self.tenant_id}"
+
+    @property
+    def primary_number(self) -> MainNumberInfo | None:
+        ordered = sorted(self.main_numbers.values(), key=lambda n: (not n.is_primary, n.id))
+        return ordered[0] if ordered else None
+
+    def extension_owner(self, extension: str):
+        for item in list(self.users.values()) + list(self.groups.values()):
+            if item.extension == extension:
+                return item
+        return None
+
+
+def snapshot_of(tenant, *, today: date | None = None) -> DirectorySnapshot:
+    """The snapshot of a ``models.Tenant`` as it is in the database now."""
+    from flask import current_app
+
+    from pbx import models
+    from pbx.extensions import db
+    from pbx.tenancy import scoped
+
+    def rows(model):
+        return db.session.scalars(scoped(model, tenant.id).order_by(model.id)).all()
+
+    suffix = current_app.config.get("SIP_DOMAIN_SUFFIX", "")
+    return DirectorySnapshot(
+        tenant_id=tenant.id,
+        timezone=tenant.timezone,
+        language=_value(tenant.language),
+        sip_domain=f"{tenant.sip_domain}.{suffix}" if suffix else tenant.sip_domain,
+        carrier_gateway=current_app.config.get("CARRIER_GATEWAY", "carrier"),
+        today=today or date.today(),
+        users={u.id: UserInfo(u.id, u.extension, u.phone, u.record_calls, u.may_present_main_number,
+                              u.always_present_main_number) for u in rows(models.User)},
+        groups={g.id: GroupInfo(g.id, g.extension, _value(g.ring_mode), g.record_calls,
+                                tuple(MemberInfo(m.user_id, m.ring_seconds) for m in g.members))
+                for g in rows(models.Group)},
+        announcements={a.id: AnnouncementInfo(a.id, _value(a.language)) for a in rows(models.Announcement)},
+        boxes={b.id: BoxInfo(b.id, b.greeting_id, b.max_seconds) for b in rows(models.VoicemailBox)},
+        lists={n.id: NumberListInfo(n.id, _value(n.kind), tuple(n.patterns or ())) for n in rows(models.NumberList)},
+        main_numbers={m.id: MainNumberInfo(m.id, m.number, m.is_primary, m.target_user_id, m.target_group_id)
+                      for m in rows(models.MainNumber)},
+    )
+
+
+def _value(item):
+    return getattr(item, "value", item)

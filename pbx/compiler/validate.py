@@ -1,0 +1,29 @@
+"""Validate pass: the parsed tree against the limits and against THIS tenant's directory."""
+from __future__ import annotations
+
+from pbx.nodes import kind_of
+from pbx.nodes.base import Node, Problem
+
+MAX_NODES = 500
+MAX_DEPTH = 30
+
+
+def _depth(node: Node) -> int:
+    return sum(1 for _ in node.ancestors()) + 1
+
+
+def validate(root: Node, snapshot) -> list[Problem]:
+    """Every error, each with its node id; an empty list means the tree compiles."""
+    errors: list[Problem] = []
+    nodes = list(root.walk())
+    if len(nodes) > MAX_NODES:
+        errors.append(Problem(root.id, f"the scenario has {len(nodes)} nodes; at most {MAX_NODES} are allowed"))
+    for node in nodes:
+        if _depth(node) == MAX_DEPTH + 1:
+            errors.append(Problem(node.id, f"nodes may be nested at most {MAX_DEPTH} levels deep"))
+        kind = kind_of(node.kind)
+        for branch in kind.required_branches:
+            if branch not in node.branches:
+                errors.append(Problem(node.id, f"the `{branch}` branch is missing: the call would end nowhere"))
+        errors.extend(Problem(node.id, message) for message in kind.check(node, snapshot))
+    return errors

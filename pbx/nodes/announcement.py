@@ -1,0 +1,37 @@
+"""Announcement: play a prompt a number of times, then go on to `next`."""
+from __future__ import annotations
+
+from marshmallow import fields, validate
+
+from pbx.compiler import ir
+from pbx.compiler.ir import Action
+from pbx.nodes import register
+from pbx.nodes.base import NodeKind, NodeSchema, RefId, missing_prompt, prompt_language
+
+
+class AnnouncementSchema(NodeSchema):
+    prompt = RefId(required=True)
+    repeat = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=10))
+
+
+@register
+class Announcement(NodeKind):
+    kind = "announcement"
+    schema = AnnouncementSchema
+    branch_names = ("next",)
+
+    def check(self, node, snapshot):
+        return missing_prompt(node.fields["prompt"], snapshot)
+
+    def lint(self, node, snapshot):
+        found = prompt_language(node.fields["prompt"], snapshot)
+        if "next" not in node.branches:
+            found.append("dead end: the call is hung up after the announcement (add `next` or a hangup node)")
+        return found
+
+    def lower(self, node, low):
+        # The `loop` attribute repeats an action while the extension is built (parse_exten).
+        actions = [*low.enter(node), Action("answer"),
+                   Action("playback", low.prompt(node.fields["prompt"]), loop=node.fields["repeat"]),
+                   *low.follow(node, "next")]
+        return [ir.simple(low.dest(node.id), actions)]

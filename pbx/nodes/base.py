@@ -1,0 +1,117 @@
+"""What every node kind shares: the parsed node, the kind interface and the common fields."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from pbx.compiler import ir
+from schemas.fields import Name
+
+NODE_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+@dataclass
+class Node:
+    """One node of a parsed scenario tree; children hang off named branches."""
+
+    id: str
+    kind: str
+    name: str
+    fields: dict[str, Any]
+    branches: dict[str, "Node"] = field(default_factory=dict)
+    parent: "Node | None" = None
+
+    def ancestors(self):
+        node = self.parent
+        while node is not None:
+            yield node
+            node = node.parent
+
+    def walk(self):
+        """This node and its descendants, depth first, branches in their declared order."""
+        yield self
+        for child in self.branches.values():
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An error or a warning about one node."""
+
+    node_id: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.node_id}: {self.message}"
+
+
+class NodeId(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not NODE_ID_RE.fullmatch(text):
+            raise ValidationError("a node id is a lowercase letter then up to 39 of a-z, 0-9, '_'")
+        return text
+
+
+class NodeSchema(Schema):
+    """Fields every node has; a kind's schema adds its own (branches are parsed separately)."""
+
+    id = NodeId(required=True)
+    kind = fields.String(required=True)
+    name = Name(load_default="", min_length=0)
+
+
+class RefId(fields.Integer):
+    """A reference to a directory object by id (never by name)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, validate=validate.Range(min=1), **kwargs)
+
+
+class NodeKind:
+    """One kind of node. Subclasses live one per module in ``pbx.nodes`` and register themselves."""
+
+    kind: ClassVar[str]
+    schema: ClassVar[type[Schema]]
+    branch_names: ClassVar[tuple[str, ...]] = ()
+    required_branches: ClassVar[tuple[str, ...]] = ()
+
+    def branch_items(self, data: dict) -> list[tuple[str, Any]]:
+        """(branch label, child JSON) pairs found in a node's JSON, in emission order."""
+        return [(name, data[name]) for name in self.branch_names if data.get(name) is not None]
+
+    def own_fields(self, data: dict) -> dict:
+        """The node's JSON without its children, for the schema to load."""
+        return {k: v for k, v in data.items() if k not in self.branch_names}
+
+    def check(self, node: Node, snapshot) -> list[str]:
+        """Errors: references missing from the tenant, impossible settings."""
+        return []
+
+    def lint(self, node: Node, snapshot) -> list[str]:
+        """Warnings: it compiles, but a caller will probably not get what the admin meant."""
+        return []
+
+    def lower(self, node: Node, low) -> list[ir.Extension]:
+        raise NotImplementedError
+
+    def describe(self, node: Node) -> str:
+        """A short label for the call path shown in call records."""
+        return node.name or f"{self.kind} {node.id}"
+
+
+def missing_prompt(announcement_id, snapshot) -> list[str]:
+    if announcement_id is not None and announcement_id not in snapshot.announcements:
+        return [f"announcement {announcement_id} does not exist in this company"]
+    return []
+
+
+def prompt_language(announcement_id, snapshot) -> list[str]:
+    info = snapshot.announcements.get(announcement_id)
+    if info is not None and info.language != snapshot.language:
+        return [f"announcement {announcement_id} is in '{info.language}', the company's language is "
+                f"'{snapshot.language}': no prompt for the company's language"]
+    return []

@@ -1,0 +1,62 @@
+"""Caller condition: route by the caller's number on a number list (VIP), or reject (blacklist).
+
+A rejected call is hung up with CALL_REJECTED before it is answered: the carrier gets
+`603 Decline` (captured: sip_hangup_disposition=send_refuse).
+"""
+from __future__ import annotations
+
+from pbx.compiler import dialing, ir
+from pbx.compiler.ir import Action, Condition, Extension
+from pbx.nodes import register
+from pbx.nodes.base import NodeKind, NodeSchema, RefId
+
+PATTERNS_PER_CONDITION = 200  # keeps each compiled PCRE far below its 64 KiB limit
+
+
+class CallerConditionSchema(NodeSchema):
+    list = RefId(required=True)
+
+
+def caller_regexes(patterns) -> list[str]:
+    alternatives = [dialing.number_regex(p) for p in patterns]
+    return ["^(?:" + "|".join(alternatives[i:i + PATTERNS_PER_CONDITION]) + ")"
+            for i in range(0, len(alternatives), PATTERNS_PER_CONDITION)]
+
+
+@register
+class CallerCondition(NodeKind):
+    kind = "caller_condition"
+    schema = CallerConditionSchema
+    branch_names = ("match", "otherwise")
+    required_branches = ("otherwise",)
+
+    def check(self, node, snapshot):
+        number_list = snapshot.lists.get(node.fields["list"])
+        if number_list is None:
+            return [f"number list {node.fields['list']} does not exist in this company"]
+        if number_list.kind == "blacklist" and "match" in node.branches:
+            return ["callers on a blacklist are rejected: remove the `match` branch"]
+        if number_list.kind == "vip" and "match" not in node.branches:
+            return ["a VIP list needs a `match` branch for the callers on it"]
+        return []
+
+    def lint(self, node, snapshot):
+        number_list = snapshot.lists.get(node.fields["list"])
+        if number_list is not None and not number_list.patterns:
+            return [f"number list {number_list.id} is empty: every caller takes `otherwise`"]
+        return []
+
+    def lower(self, node, low):
+        number_list, name = low.snap.lists[node.fields["list"]], low.dest(node.id)
+        if number_list.kind == "blacklist":
+            on_match = [*low.enter(node, "rejected"), Action("set", "centralka_blacklisted=true"),
+                        Action("hangup", "CALL_REJECTED")]
+        else:
+            on_match = [*low.enter(node, "match"), *low.follow(node, "match")]
+        extensions = [
+            Extension(f"{name}_MATCH_{index}", [ir.destination_is(name),
+                                                Condition("caller_id_number", regex, actions=list(on_match))])
+            for index, regex in enumerate(caller_regexes(number_list.patterns))]
+        extensions.append(ir.simple(name, [*low.enter(node, "otherwise"), *low.follow(node, "otherwise")],
+                                    ext_name=f"{name}_OTHERWISE"))
+        return extensions

@@ -1,0 +1,201 @@
+"""Forward to a user, a group or an external number; optionally through a mod_callcenter queue.
+
+Without a queue the call is bridged; `continue_on_fail=true` lets the dialplan go on after a
+failed bridge and the RESULT hunt branches on `originate_disposition`, which
+switch_ivr_originate.c sets to the cause name (NO_ANSWER after the originate timeout,
+ALLOTTED_TIMEOUT when every leg hit its leg_timeout, USER_BUSY, CALL_REJECTED,
+USER_NOT_REGISTERED, UNALLOCATED_NUMBER, NO_ROUTE_DESTINATION ...). With a queue the
+`callcenter` application returns with `cc_cause` = "answered" or "cancel" (mod_callcenter.c).
+"""
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from pbx.compiler import dialing, ir
+from pbx.compiler.ir import Action, Condition, Extension
+from pbx.nodes import register
+from pbx.nodes.base import NodeKind, NodeSchema, RefId
+from schemas.fields import PhoneNumber
+
+NO_ANSWER_CAUSES = ("NO_ANSWER", "ALLOTTED_TIMEOUT", "NO_USER_RESPONSE", "RECOVERY_ON_TIMER_EXPIRE")
+QUEUE_STRATEGY = {"sequential": "top-down", "random": "random", "simultaneous": "ring-all",
+                  "longest-idle": "longest-idle-agent"}
+MOH_SOUND = "local_stream://moh"
+CC_EXPORT_VARS = "centralka_tenant,centralka_main_number,centralka_version,centralka_path"
+
+
+class TargetSchema(Schema):
+    user = RefId()
+    group = RefId()
+    number = PhoneNumber()
+
+    @validates_schema
+    def _exactly_one(self, data, **_):
+        if len(data) != 1:
+            raise ValidationError("name exactly one of user, group or number")
+
+
+class QueueSchema(Schema):
+    max_wait_seconds = fields.Integer(strict=True, required=True, validate=validate.Range(min=10, max=3600))
+
+
+class ForwardSchema(NodeSchema):
+    target = fields.Nested(TargetSchema, required=True)
+    ring_seconds = fields.Integer(strict=True, load_default=30, validate=validate.Range(min=5, max=300))
+    queue = fields.Nested(QueueSchema, load_default=None, allow_none=True)
+
+
+def recording_notice(language: str) -> str:
+    return f"${{sounds_dir}}/centralka/common/{language}/call_recorded.wav"
+
+
+@register
+class Forward(NodeKind):
+    kind = "forward"
+    schema = ForwardSchema
+    branch_names = ("no_answer", "busy", "unavailable")
+    required_branches = ("no_answer",)  # also taken on busy / unavailable unless those are given
+
+    def check(self, node, snapshot):
+        target = node.fields["target"]
+        if "user" in target and target["user"] not in snapshot.users:
+            return [f"user {target['user']} does not exist in this company"]
+        if "group" in target and target["group"] not in snapshot.groups:
+            return [f"group {target['group']} does not exist in this company"]
+        if "user" in target and dialing.user_target(snapshot.users[target["user"]], snapshot) is None:
+            return [f"user {target['user']} has neither a phone number nor an extension to ring"]
+        if "number" in target and node.fields["queue"]:
+            return ["only a user or a group can answer a queue, not an external number"]
+        return []
+
+    def lint(self, node, snapshot):
+        found = []
+        group = snapshot.groups.get(node.fields["target"].get("group"))
+        if group is not None and not dialing.member_legs(group, snapshot):
+            found.append(f"group {group.id} has no member to ring: calls go straight to the fallback")
+        if node.fields["queue"] and set(node.branches) == {"no_answer"} and node.branches["no_answer"].kind == "hangup":
+            found.append("the queue has no real fallback: callers are hung up after the maximum wait")
+        return found
+
+    def describe(self, node):
+        target = node.fields["target"]
+        return node.name or "forward to " + ", ".join(f"{k} {v}" for k, v in target.items())
+
+    # -- lowering
+
+    def lower(self, node, low):
+        target, snap = node.fields["target"], low.snap
+        group = snap.groups.get(target.get("group"))
+        if group is not None and not dialing.member_legs(group, snap):
+            actions = [*low.enter(node), low.outcome("unavailable"), *self._branch(node, low, "unavailable")]
+            return [ir.simple(low.dest(node.id), actions)]
+        if node.fields["queue"] or (group is not None and group.ring_mode == "longest-idle"):
+            return self._queue(node, low, group)
+        return self._bridge(node, low, group) + self._results(node, low)
+
+    def _prelude(self, node, low, group) -> list[Action]:
+        actions = low.enter(node)
+        if group is not None:
+            actions.append(Action("export", f"centralka_group={group.id}"))
+        if self._records(node, low.snap, group):
+            path = f"${{recordings_dir}}/{low.snap.tenant_id}/${{uuid}}.wav"
+            actions += [Action("answer"), Action("playback", recording_notice(low.snap.language)),
+                        Action("record_session", path)]
+        return actions
+
+    @staticmethod
+    def _records(node, snap, group) -> bool:
+        user = snap.users.get(node.fields["target"].get("user"))
+        if user is not None:
+            return user.record_calls
+        if group is not None:
+            return group.record_calls or any(
+                snap.users[m.user_id].record_calls for m in group.members if m.user_id in snap.users)
+        return False
+
+    def _bridge(self, node, low, group) -> list[Extension]:
+        name, result = low.dest(node.id), low.dest(node.id, "RESULT")
+        after = [Action("set", f"ringback={dialing.RINGBACK}"), Action("set", "continue_on_fail=true"),
+                 Action("set", "hangup_after_bridge=true")]
+        dial_strings = self._dial_strings(node, low.snap, group)
+        prelude = self._prelude(node, low, group)
+        if len(dial_strings) == 1:
+            return [ir.simple(name, [*prelude, *after, Action("bridge", dial_strings[0]), low.transfer(result)])]
+        # Random ringing: one rotation of the members per UUID bucket, picked at hunt time.
+        extensions = []
+        buckets = dialing.uuid_buckets(len(dial_strings))
+        for index, dial in enumerate(dial_strings):
+            actions = [*prelude, *after, Action("bridge", dial), low.transfer(result)]
+            conditions = [ir.destination_is(name)]
+            if index < len(buckets):
+                conditions.append(Condition("${uuid}", buckets[index], actions=actions))
+            else:
+                conditions[0].actions = actions
+            extensions.append(Extension(f"{name}_R{index}", conditions))
+        return extensions
+
+    @staticmethod
+    def _dial_strings(node, snap, group) -> list[str]:
+        target, ring = node.fields["target"], node.fields["ring_seconds"]
+        if "number" in target:
+            leg = f"[leg_timeout={ring}]sofia/gateway/{snap.carrier_gateway}/{dialing.digits(target['number'])}"
+            return [dialing.single(leg, ring)]
+        if "user" in target:
+            return [dialing.single(dialing.user_leg(snap.users[target["user"]], snap, ring), ring)]
+        if group.ring_mode == "simultaneous":
+            return [dialing.simultaneous(dialing.member_legs(group, snap, ring), ring)]
+        longest = max(m.ring_seconds for m in group.members)
+        legs = dialing.member_legs(group, snap)
+        if group.ring_mode == "random":
+            return [dialing.sequential(order, longest) for order in dialing.rotations(legs)]
+        return [dialing.sequential(legs, longest)]
+
+    def _results(self, node, low) -> list[Extension]:
+        result = low.dest(node.id, "RESULT")
+
+        def on(ext_step, expression, label):
+            actions = [low.outcome(label), *self._branch(node, low, label)]
+            return Extension(f"{result}_{ext_step}", [
+                ir.destination_is(result), Condition("${originate_disposition}", expression, actions=actions)])
+
+        return [
+            on("BUSY", "^USER_BUSY$", "busy"),
+            on("NO_ANSWER", "^(?:" + "|".join(NO_ANSWER_CAUSES) + ")$", "no_answer"),
+            ir.simple(result, [low.outcome("unavailable"), *self._branch(node, low, "unavailable")],
+                      ext_name=f"{result}_UNAVAILABLE"),
+        ]
+
+    @staticmethod
+    def _branch(node, low, label) -> list[Action]:
+        return low.follow(node, label if label in node.branches else "no_answer")
+
+    def _queue(self, node, low, group) -> list[Extension]:
+        queue = self.queue_definition(node, low, group)
+        low.queues.append(queue)
+        name, result = low.dest(node.id), low.dest(node.id, "RESULT")
+        actions = [*self._prelude(node, low, group), Action("answer"),
+                   Action("set", f"centralka_queue={queue['name']}"),
+                   Action("set", f"cc_export_vars={CC_EXPORT_VARS}"),
+                   Action("callcenter", queue["name"]), low.transfer(result)]
+        return [
+            ir.simple(name, actions),
+            Extension(f"{result}_ANSWERED", [ir.destination_is(result), Condition(
+                "${cc_cause}", "^answered$", actions=[Action("hangup", "NORMAL_CLEARING")])]),
+            ir.simple(result, [low.outcome("no_answer"), *low.follow(node, "no_answer")],
+                      ext_name=f"{result}_TIMEOUT"),
+        ]
+
+    def queue_definition(self, node, low, group) -> dict:
+        snap, ring = low.snap, node.fields["ring_seconds"]
+        base = f"t{snap.tenant_id}_s{low.scenario_id}_{node.id}"
+        if group is not None:
+            members = [(snap.users[m.user_id], m.ring_seconds) for m in group.members if m.user_id in snap.users]
+            strategy = QUEUE_STRATEGY[group.ring_mode]
+        else:
+            members, strategy = [(snap.users[node.fields["target"]["user"]], ring)], "ring-all"
+        agents = [{"name": f"{base}_u{user.id}@default", "contact": dialing.user_leg(user, snap, seconds),
+                   "ring_seconds": seconds}
+                  for user, seconds in members if dialing.user_target(user, snap)]
+        wait = (node.fields["queue"] or {}).get("max_wait_seconds", ring)
+        return {"name": f"{base}@default", "strategy": strategy, "max_wait_seconds": wait,
+                "moh_sound": MOH_SOUND, "agents": agents}

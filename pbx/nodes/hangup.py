@@ -1,0 +1,30 @@
+"""Hang up, optionally after a prompt."""
+from __future__ import annotations
+
+from pbx.compiler import ir
+from pbx.compiler.ir import Action
+from pbx.nodes import register
+from pbx.nodes.base import NodeKind, NodeSchema, RefId, missing_prompt, prompt_language
+
+
+class HangupSchema(NodeSchema):
+    prompt = RefId(load_default=None, allow_none=True)
+
+
+@register
+class Hangup(NodeKind):
+    kind = "hangup"
+    schema = HangupSchema
+
+    def check(self, node, snapshot):
+        return missing_prompt(node.fields["prompt"], snapshot)
+
+    def lint(self, node, snapshot):
+        return prompt_language(node.fields["prompt"], snapshot)
+
+    def lower(self, node, low):
+        actions = low.enter(node)
+        if node.fields["prompt"] is not None:
+            actions += [Action("answer"), Action("playback", low.prompt(node.fields["prompt"]))]
+        actions.append(Action("hangup", "NORMAL_CLEARING"))
+        return [ir.simple(low.dest(node.id), actions)]

@@ -1,0 +1,47 @@
+"""Voicemail: the box's greeting, a beep, then record the caller into the box."""
+from __future__ import annotations
+
+from pbx.compiler import ir
+from pbx.compiler.ir import Action
+from pbx.nodes import register
+from pbx.nodes.base import NodeKind, NodeSchema, RefId
+
+BEEP = "tone_stream://%(500,0,1000)"
+# record <path> <time limit s> <silence threshold> <silence hits s> (mod_dptools record_function):
+# stop after 5 s of silence so a caller who just hangs up leaves no minutes of nothing.
+SILENCE_THRESHOLD, SILENCE_SECONDS = 200, 5
+
+
+class VoicemailSchema(NodeSchema):
+    box = RefId(required=True)
+
+
+@register
+class Voicemail(NodeKind):
+    kind = "voicemail"
+    schema = VoicemailSchema
+
+    def check(self, node, snapshot):
+        if node.fields["box"] not in snapshot.boxes:
+            return [f"voicemail box {node.fields['box']} does not exist in this company"]
+        return []
+
+    def lint(self, node, snapshot):
+        box = snapshot.boxes.get(node.fields["box"])
+        if box is not None and box.greeting_id is None:
+            return [f"voicemail box {box.id} has no greeting: callers hear only the beep"]
+        return []
+
+    def lower(self, node, low):
+        box = low.snap.boxes[node.fields["box"]]
+        actions = [*low.enter(node), Action("answer")]
+        if box.greeting_id is not None:
+            actions.append(Action("playback", low.prompt(box.greeting_id)))
+        path = f"${{recordings_dir}}/{low.snap.tenant_id}/vm_{box.id}_${{uuid}}.wav"
+        actions += [
+            Action("playback", BEEP),
+            Action("set", f"centralka_voicemail_box={box.id}"),
+            Action("record", f"{path} {int(box.max_seconds)} {SILENCE_THRESHOLD} {SILENCE_SECONDS}"),
+            Action("hangup", "NORMAL_CLEARING"),
+        ]
+        return [ir.simple(low.dest(node.id), actions)]
