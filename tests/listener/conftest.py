@@ -12,3 +12,64 @@ def company(ctx):
     db.session.add(tenant)
     db.session.commit()
     return tenant
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto_server on a free loopback port, for the whole run."""
+    from tests.listener.services import MotoServer
+
+    server = MotoServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def bucket(ctx, s3_server, monkeypatch):
+    """A fresh bucket; the app's storage talks HTTP to moto_server."""
+    import uuid
+
+    import boto3
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    name = f"recordings-{uuid.uuid4().hex[:8]}"
+    client = boto3.client("s3", endpoint_url=s3_server.url, region_name="eu-central-1")
+    client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    ctx.config.update(S3_BUCKET=name, S3_ENDPOINT_URL=s3_server.url, S3_REGION="eu-central-1")
+    ctx.extensions.pop("centralka_storage", None)
+    yield client, name
+    ctx.config.update(S3_BUCKET="", S3_ENDPOINT_URL=None)
+    ctx.extensions.pop("centralka_storage", None)
+
+
+@pytest.fixture
+def smtp(ctx):
+    """An SMTP server on loopback; the app sends voicemail through it."""
+    from tests.listener.services import SmtpSink
+
+    sink = SmtpSink().start()
+    ctx.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=sink.port)
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def task_queue(ctx, tmp_path):
+    """huey on an SQLite file (as in production), run in-process by ``tasks.run_pending``."""
+    from pbx import tasks
+
+    tasks.bind(ctx)
+    tasks.configure(f"sqlite:///{tmp_path / 'tasks.sqlite3'}", str(tmp_path))
+    yield tasks
+    tasks.configure("memory", str(tmp_path))
+
+
+@pytest.fixture
+def recordings_dir(ctx, tmp_path):
+    """FreeSWITCH's recordings folder as the listener sees it."""
+    folder = tmp_path / "recordings"
+    folder.mkdir()
+    ctx.config.update(RECORDINGS_DIR="/var/lib/freeswitch/recordings", RECORDINGS_MOUNT=str(folder))
+    yield folder
+    ctx.config.pop("RECORDINGS_MOUNT", None)
