@@ -9,6 +9,7 @@ import importlib
 import pkgutil
 
 _REGISTRY: dict = {}
+_loaded = False
 
 
 def register(cls):
@@ -18,7 +19,9 @@ def register(cls):
 
 def registry() -> dict:
     """Kind name → kind object; loads the kind modules on first use (they import the compiler's IR)."""
-    if not _REGISTRY:
+    global _loaded
+    if not _loaded:
+        _loaded = True
         for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
             if info.name != "base":
                 importlib.import_module(f"{__name__}.{info.name}")
