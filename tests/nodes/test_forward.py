@@ -1,0 +1,108 @@
+from collections import Counter
+from datetime import datetime
+
+import pytest
+
+from pbx.compiler import ScenarioInvalid
+from pbx.simulator import Leg
+from tests.compiler.support import (ANNA, DESK, KASIA, PIOTR, WARSAW, applications, call, compiled, hangup,
+                                    path_of, split_dial_legs)
+
+AT = datetime(2026, 3, 3, 10, 0, tzinfo=WARSAW)
+
+
+def forward(target, **fields):
+    return {"id": "fw", "kind": "forward", "target": target, "ring_seconds": 25,
+            "no_answer": hangup("missed"), **fields}
+
+
+def bridges(root):
+    return [d for app, d in applications(compiled(root).xml) if app == "bridge"]
+
+
+def test_sequential_group_rings_members_in_turn_with_their_ring_time():
+    (dial,) = bridges(forward({"group": 10}))
+    assert dial == ("{ignore_early_media=true,originate_timeout=20}"
+                    f"[leg_timeout=20,centralka_user=1]{ANNA}|[leg_timeout=15,centralka_user=2]{PIOTR}")
+
+
+def test_simultaneous_group_rings_everyone_for_the_forwards_ring_time():
+    (dial,) = bridges(forward({"group": 11}))
+    assert dial.startswith("{ignore_early_media=true,originate_timeout=25}")
+    assert split_dial_legs(dial.split("}", 1)[1]) == [f"[leg_timeout=25,centralka_user=1]{ANNA}",
+                                                     f"[leg_timeout=25,centralka_user=3]{KASIA}"]
+
+
+def test_random_group_puts_each_member_first_for_a_share_of_calls(monkeypatch):
+    firsts = Counter()
+    for seed in range(90):
+        result = call(forward({"group": 12}), at=AT, seed=seed, monkeypatch=monkeypatch)
+        legs = [s.details["target"] for s in result.steps if s.kind == "leg"]
+        firsts[legs[0]] += 1
+    assert set(firsts) == {ANNA, KASIA, DESK} and min(firsts.values()) >= 15
+
+
+@pytest.mark.parametrize("behaviour, expected", [
+    (Leg("busy", 1.0), "fw:busy"),
+    (Leg("no_answer"), "fw:no_answer"),
+    (Leg("unreachable", 0.5, cause="UNALLOCATED_NUMBER"), "fw:unavailable"),
+])
+def test_failures_take_their_branch(behaviour, expected, monkeypatch):
+    root = forward({"user": 1}, busy=hangup("engaged"), unavailable=hangup("gone"))
+    result = call(root, at=AT, legs={ANNA: behaviour}, monkeypatch=monkeypatch)
+    assert expected in path_of(result)
+
+
+def test_missing_busy_and_unavailable_fall_back_to_no_answer(monkeypatch):
+    result = call(forward({"user": 1}), at=AT, legs={ANNA: Leg("busy", 1.0)}, monkeypatch=monkeypatch)
+    assert path_of(result)[-2:] == ["fw:busy", "missed"]
+
+
+def test_answered_call_ends_after_the_bridge(monkeypatch):
+    result = call(forward({"user": 1}), at=AT, legs={ANNA: Leg("answer", 2.0, talk=10)}, monkeypatch=monkeypatch)
+    assert result.hangup_by == "callee" and path_of(result) == ["fw"]
+    leg = [s for s in result.steps if s.kind == "leg"][0]
+    assert leg.details["variables"]["centralka_user"] == "1" and leg.details["variables"]["centralka_tenant"] == "3"
+
+
+def test_external_number_through_the_carrier_and_sip_only_user():
+    assert bridges(forward({"number": "+48 600 100 200"})) == [
+        "{originate_timeout=25}[leg_timeout=25]sofia/gateway/carrier/48600100200"]
+    assert bridges(forward({"user": 4})) == [f"{{originate_timeout=25}}[leg_timeout=25,centralka_user=4]{DESK}"]
+
+
+def test_recording_user_hears_the_notice_and_is_recorded():
+    apps = applications(compiled(forward({"user": 2})).xml, "s5_fw")
+    names = [a for a, _ in apps]
+    assert names.index("playback") < names.index("record_session") < names.index("bridge")
+    assert ("record_session", "${recordings_dir}/3/${uuid}.wav") in apps
+
+
+def test_queue_definition_and_fallback(monkeypatch):
+    result = compiled(forward({"group": 10}, queue={"max_wait_seconds": 90}))
+    (queue,) = result.meta["queues"]
+    assert queue["name"] == "t3_s5_fw@default" and queue["strategy"] == "top-down" and queue["max_wait_seconds"] == 90
+    assert [a["name"] for a in queue["agents"]] == ["t3_s5_fw_u1@default", "t3_s5_fw_u2@default"]
+    assert ("callcenter", "t3_s5_fw@default") in applications(result.xml)
+    assert compiled(forward({"group": 13})).meta["queues"][0]["strategy"] == "longest-idle-agent"
+
+
+def test_empty_group_goes_straight_to_the_fallback_and_is_linted():
+    result = compiled(forward({"group": 14}))
+    assert "bridge" not in [a for a, _ in applications(result.xml)]
+    assert any("no member" in w.message for w in result.warnings)
+
+
+@pytest.mark.parametrize("target, message", [
+    ({"user": 99}, "user 99 does not exist"), ({"group": 99}, "group 99 does not exist"),
+    ({"user": 1, "group": 10}, "exactly one"), ({"number": "+48 600 100 200 ${x}"}, "not a phone number"),
+])
+def test_bad_targets(target, message):
+    with pytest.raises(ScenarioInvalid) as error:
+        compiled(forward(target))
+    assert message in str(error.value) and error.value.errors[0].node_id == "fw"
+
+
+def test_no_answer_branch_is_required():
+    with pytest.raises(ScenarioInvalid, match="no_answer"):
+        compiled({k: v for k, v in forward({"user": 1}).items() if k != "no_answer"})
