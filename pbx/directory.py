@@ -82,20 +82,19 @@ def update_group(tenant: models.Tenant, group_id: int, data: dict) -> models.Gro
     return group
 
 
-def add_number_list(tenant: models.Tenant, data: dict) -> models.NumberList:
-    values = NumberListInput(tenant_id=tenant.id).load(data)
-    number_list = models.NumberList(tenant_id=tenant.id, **values)
-    db.session.add(number_list)
+def _add_simple(model, schema, tenant: models.Tenant, data: dict):
+    obj = model(tenant_id=tenant.id, **schema(tenant_id=tenant.id).load(data))
+    db.session.add(obj)
     db.session.flush()
-    return number_list
+    return obj
+
+
+def add_number_list(tenant: models.Tenant, data: dict) -> models.NumberList:
+    return _add_simple(models.NumberList, NumberListInput, tenant, data)
 
 
 def add_announcement(tenant: models.Tenant, data: dict) -> models.Announcement:
-    values = AnnouncementInput(tenant_id=tenant.id).load(data)
-    announcement = models.Announcement(tenant_id=tenant.id, **values)
-    db.session.add(announcement)
-    db.session.flush()
-    return announcement
+    return _add_simple(models.Announcement, AnnouncementInput, tenant, data)
 
 
 def add_voicemail_box(tenant: models.Tenant, data: dict) -> models.VoicemailBox:
