@@ -221,10 +221,10 @@ class PositionAnnouncer(threading.Thread):
     def __init__(self, board: WaitingBoard, api, prompt: str, tick: float = 1.0):
         super().__init__(name="queue-announcer", daemon=True)
         self.board, self.api, self.prompt, self.tick = board, api, prompt, tick
-        self._stop = threading.Event()
+        self._stopping = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.wait(self.tick):
+        while not self._stopping.wait(self.tick):
             for call_uuid, member, count in self.board.due():
                 self.announce(call_uuid, member, count)
 
@@ -239,7 +239,7 @@ class PositionAnnouncer(threading.Thread):
             self.board.leave(call_uuid)  # the channel is gone: we missed its hang-up
 
     def stop(self) -> None:
-        self._stop.set()
+        self._stopping.set()
 
 
 def default_prompt() -> str:

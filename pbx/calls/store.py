@@ -49,10 +49,12 @@ def save_legs(session, legs: list[dict], source: str = "esl") -> int:
         return 0
     known = _known_references(session, legs)
     _create_calls(session, legs, known, source)
-    _update_from_caller_legs(session, [leg for leg in legs if leg["role"] == CALLER], known)
+    # Lock the calls in one order first: the CDR post and the writer may touch the same call.
     call_ids = dict(session.execute(
         select(RECORD.c.call_uuid, RECORD.c.id).where(RECORD.c.call_uuid.in_({leg["call_uuid"] for leg in legs}))
+        .order_by(RECORD.c.call_uuid).with_for_update()
     ).all())
+    _update_from_caller_legs(session, [leg for leg in legs if leg["role"] == CALLER], known)
     _upsert_legs(session, legs, call_ids, known)
     _recompute(session, set(call_ids.values()))
     return len(call_ids)
@@ -80,7 +82,7 @@ def _create_calls(session, legs, known, source):
         "caller": leg["caller"] or "", "started_at": moment(leg["started"]), "source": source,
         "direction": leg["direction"], "destination": "", "wait_seconds": 0, "talk_seconds": 0,
         "hangup_cause": "", "hangup_side": "", "path": [],
-    } for call_uuid, leg in first.items()]
+    } for call_uuid, leg in sorted(first.items())]
     session.execute(upsert(session, RECORD).on_conflict_do_nothing(index_elements=["call_uuid"]), rows)
 
 
@@ -95,7 +97,7 @@ def _update_from_caller_legs(session, callers, known):
         "path": leg["path"], "scenario_version_id": _ref(leg["version_id"], known["version"]),
         "hangup_cause": leg["hangup_cause"],
         "answered_number": leg["callee_number"] if leg["bridged"] else None,
-    } for leg in callers]
+    } for leg in sorted(callers, key=lambda leg: leg["call_uuid"])]
     statement = update(RECORD).where(RECORD.c.call_uuid == bindparam("b_call_uuid"))
     session.connection().execute(statement, rows)
 
@@ -110,7 +112,7 @@ def _upsert_legs(session, legs, call_ids, known):
         "answered_at": moment(leg["bridged"] if leg["role"] == CALLER else leg["answered"]),
         "ended_at": moment(leg["ended"]), "hangup_cause": leg["hangup_cause"],
         "disposition": leg["disposition"],
-    } for leg in legs]
+    } for leg in sorted(legs, key=lambda leg: leg["leg_uuid"])]
     statement = upsert(session, LEG)
     changed = {name: statement.excluded[name] for name in rows[0] if name != "leg_uuid"}
     session.execute(statement.on_conflict_do_update(index_elements=["leg_uuid"], set_=changed), rows)

@@ -45,7 +45,7 @@ class RecordWriter(threading.Thread):
         super().__init__(name="record-writer", daemon=True)
         self.app, self.journal, self.batch, self.idle, self.max_backoff = app, journal, batch, idle, max_backoff
         self.written = 0
-        self._stop = threading.Event()
+        self._stopping = threading.Event()
         self._wake = threading.Event()
 
     def wake(self) -> None:
@@ -61,13 +61,13 @@ class RecordWriter(threading.Thread):
                     db.session.rollback()
                     log.warning("database unavailable, %d entries kept in the journal: %s",
                                 len(self.journal), str(error).splitlines()[0])
-                    if self._stop.wait(backoff):
+                    if self._stopping.wait(backoff):
                         return
                     backoff = min(self.max_backoff, backoff * 2)
                     continue
                 backoff = 0.5
                 if not done:
-                    if self._stop.is_set():
+                    if self._stopping.is_set():
                         return
                     self._wake.wait(self.idle)
                     self._wake.clear()
@@ -112,6 +112,6 @@ class RecordWriter(threading.Thread):
 
     def stop(self, timeout: float = 10.0) -> None:
         """Write what the journal holds (while the database answers), then end."""
-        self._stop.set()
+        self._stopping.set()
         self._wake.set()
         self.join(timeout)
