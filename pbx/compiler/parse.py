@@ -41,7 +41,7 @@ class _Reader:
             self.errors.append(Problem(node_id, f"unknown kind {data.get('kind')!r} (one of: {known})"))
             return None
         try:
-            fields = kind.schema().load(kind.own_fields(data))
+            fields = kind.load(kind.own_fields(data))
         except ValidationError as error:
             self.errors.extend(Problem(node_id, m) for m in _messages(error.messages))
             fields = None

@@ -32,9 +32,11 @@ class Node:
 
     def walk(self):
         """This node and its descendants, depth first, branches in their declared order."""
-        yield self
-        for child in self.branches.values():
-            yield from child.walk()
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.branches.values()))
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,12 @@ class NodeKind:
     schema: ClassVar[type[Schema]]
     branch_names: ClassVar[tuple[str, ...]] = ()
     required_branches: ClassVar[tuple[str, ...]] = ()
+
+    def load(self, data: dict) -> dict:
+        """The node's own fields through its schema; one schema object per kind (building one is slow)."""
+        if "_loader" not in self.__dict__:
+            self._loader = self.schema()
+        return self._loader.load(data)
 
     def branch_items(self, data: dict) -> list[tuple[str, Any]]:
         """(branch label, child JSON) pairs found in a node's JSON, in emission order."""

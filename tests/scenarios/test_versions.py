@@ -136,13 +136,15 @@ def test_tenant_document_size_for_50_users_and_200_nodes(demo):
 
 
 def big_tree(group, box, prompt, menus=20):
-    """200 nodes: a schedule, then menus of forwards with voicemail fallbacks."""
+    """200 nodes: a schedule, 16 greetings, then menus of forwards with voicemail fallbacks."""
     options = {}
     root = {"id": "h", "kind": "schedule", "holidays": "pl", "week": {"mon": [["08:00", "16:00"]]},
             "closed": {"id": "closed", "kind": "voicemail", "box": box}}
     top = {"id": "top", "kind": "menu", "prompt": prompt, "direct_dial": True, "options": options,
            "no_input": {"id": "top_end", "kind": "hangup"}}
     root["open"] = top
+    for i in range(16):
+        root["open"] = {"id": f"greet{i}", "kind": "announcement", "prompt": prompt, "next": root["open"]}
     for m in range(9):
         sub = {"id": f"m{m}", "kind": "menu", "prompt": prompt, "options": {}, "no_input": {"id": f"m{m}_x", "kind": "hangup"}}
         for k in range(9):
