@@ -48,20 +48,24 @@ _BY_SECTION = {
     "directory": {"action": ("action",), "purpose": ("purpose",), "user": ("user",),
                   "domain": ("domain",), "profile": ("profile",)},
 }
+# FreeSWITCH puts the hunt fields last, after 150+ channel variables: searched from the end.
+# It sends every field once; of a repeated one, these take the last, the others the first.
+_AT_THE_END = frozenset({"Hunt-Context", "Hunt-Destination-Number", "Hunt-Caller-ID-Number"})
 # Nothing FreeSWITCH sends in these fields is longer; longer values are not ours to read.
 MAX_VALUE_LENGTH = 256
 
 
 def _field(body: bytes, name: str) -> str:
-    """The first value of ``name``, found by a search in C rather than splitting 200+ pairs."""
+    """The value of ``name``, found by a search in C rather than splitting 200+ pairs."""
     key = name.encode() + b"="
-    if body.startswith(key):
+    at_start = body.startswith(key)
+    if at_start and name not in _AT_THE_END:
         start = len(key)
     else:
-        found = body.find(b"&" + key)
-        if found < 0:
+        found = (body.rfind if name in _AT_THE_END else body.find)(b"&" + key)
+        if found < 0 and not at_start:
             return ""
-        start = found + 1 + len(key)
+        start = found + 1 + len(key) if found >= 0 else len(key)
     end = body.find(b"&", start)
     raw = body[start:] if end < 0 else body[start:end]
     if len(raw) > 3 * MAX_VALUE_LENGTH:

@@ -84,12 +84,8 @@ class Store:
         try:
             if connection is None:
                 connection = self._local.connection = self.engine.raw_connection()
-            cursor = connection.cursor()
-            try:
-                cursor.execute(query, values)
-                return cursor.fetchone()
-            finally:
-                cursor.close()
+            # The driver's own connection: psycopg and sqlite3 both execute without a cursor object.
+            return connection.driver_connection.execute(query, values).fetchone()
         except (DBAPIError, self.engine.dialect.loaded_dbapi.Error) as error:
             self._local.connection = None
             if connection is not None:

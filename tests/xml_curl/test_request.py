@@ -57,10 +57,10 @@ def test_directory_fields():
     assert (network.purpose, network.domain) == ("network-list", "127.0.0.1")
 
 
-def test_first_occurrence_wins_and_hunt_beats_caller_profile():
-    asked = parse_form(b"section=dialplan&Caller-Context=public&Hunt-Context=tenant_4&Hunt-Context=tenant_5"
-                       b"&Caller-Destination-Number=100")
-    assert (asked.context, asked.destination) == ("tenant_4", "100")
+def test_hunt_beats_caller_profile_and_repeats_resolve_one_way():
+    asked = parse_form(b"section=dialplan&section=directory&Caller-Context=public&Hunt-Context=tenant_4"
+                       b"&Hunt-Context=tenant_5&Caller-Destination-Number=100")
+    assert (asked.section, asked.context, asked.destination) == ("dialplan", "tenant_5", "100")
 
 
 def test_percent_and_plus_decoding():

@@ -1,0 +1,275 @@
+"""Benchmark of the mod_xml_curl endpoint as FreeSWITCH uses it.
+
+gunicorn with 2 sync workers serves Centralka over a temporary PostgreSQL database
+(127.0.0.1:5432, user postgres, trust auth) holding 1,000 companies, each with a
+published 50-node scenario. A separate load process posts the captured transfer
+request (xml_curl_dialplan_transfer_menu_1.txt) with the context and destination
+of a random company, one TCP connection per request as mod_xml_curl does. The same
+gunicorn stack answering a constant pre-built reply of the same size is the baseline.
+
+    .venv/bin/python bench/xml_curl.py [--tenants 1000] [--requests 30000] [--seconds 30]
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import multiprocessing
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+FIXTURE = REPO.parent / "shared" / "fixtures" / "freeswitch" / "xml_curl_dialplan_transfer_menu_1.txt"
+ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+WEEK = {day: [["08:00", "16:00"]] for day in ("mon", "tue", "wed", "thu", "fri")} | {"sat": [], "sun": []}
+SCENARIO_NODES = 50
+
+
+# --- the companies -------------------------------------------------------------------------
+
+def scenario_tree(users: list, group, box, prompts: list) -> dict:
+    """A 50-node scenario: schedule, main menu, per-option forwards, a sub-menu, voicemail."""
+    ids = itertools.count(1)
+
+    def node(kind: str, **fields) -> dict:
+        return {"id": f"n{next(ids)}", "kind": kind, **fields}
+
+    def say(next_node: dict) -> dict:
+        return node("announcement", prompt=prompts[0].id, next=next_node)
+
+    forwards = {str(k): node("forward", target={"user": users[k % len(users)].id}, ring_seconds=20,
+                             no_answer=node("voicemail", box=box.id)) for k in range(1, 8)}
+    sub_menu = node("menu", prompt=prompts[1].id, options={
+        str(k): say(node("hangup")) for k in range(1, 10)}, no_input=node("hangup"), invalid=node("hangup"))
+    main_menu = node("menu", prompt=prompts[1].id, repeat=2, timeout_seconds=5, direct_dial=True, options={
+        **forwards,
+        "8": node("forward", target={"group": group.id}, ring_seconds=30, queue={"max_wait_seconds": 120},
+                  no_answer=node("voicemail", box=box.id)),
+        "9": sub_menu,
+    }, no_input=node("forward", target={"group": group.id}, ring_seconds=30,
+                     no_answer=node("voicemail", box=box.id)), invalid=node("hangup"))
+    tree = node("schedule", week=WEEK, holidays="pl", open=say(main_menu),
+                closed=say(node("voicemail", box=box.id)))
+    padding = SCENARIO_NODES - (next(ids) - 1)
+    for _ in range(padding):  # lengthen the closed branch up to exactly 50 nodes
+        tree["closed"] = say(tree["closed"])
+    return {"name": "Bench", "root": tree}
+
+
+def add_company(index: int) -> None:
+    from pbx import directory, scenarios
+    from pbx.audit import acting_as
+
+    with acting_as("bench"):
+        tenant = directory.create_tenant({"name": f"Bench {index:04d}"})
+        users = [directory.add_user(tenant, {
+            "first_name": "User", "last_name": f"{k}", "phone": f"+48500{index:03d}{k:03d}",
+            "email": f"u{k}@t{index}.example", "extension": f"{100 + k}"}) for k in range(1, 9)]
+        group = directory.add_group(tenant, {"name": "Sales", "ring_mode": "sequential", "extension": "200",
+                                             "members": [{"user_id": u.id, "ring_seconds": 20} for u in users[:3]]})
+        prompts = [directory.add_announcement(tenant, {"name": f"Prompt {k}", "text": "Dzień dobry."})
+                   for k in range(2)]
+        box = directory.add_voicemail_box(tenant, {"name": "Box", "recipient_ids": [users[0].id]})
+        number = directory.add_main_number(tenant, {"number": f"+4822{2000000 + index}", "is_primary": True})
+        scenario = scenarios.scenario_for(tenant, number, create=True)
+        scenarios.save_draft(scenario, scenario_tree(users, group, box, prompts))
+        scenarios.publish(scenario)
+
+
+def populate(url: str, tenants: int) -> tuple[list[tuple[int, str]], bytes]:
+    """Create the companies; returns (tenant id, destination) pairs and one tenant document."""
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+
+    from pbx import compiler, models
+    from pbx.app import create_app
+    from pbx.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TASK_QUEUE_URL": "memory", "SHOW_LOGIN_CODES": False})
+    with app.app_context():
+        upgrade()
+        for index in range(tenants):
+            add_company(index)
+            db.session.commit()
+        rows = db.session.execute(select(models.MainNumber.tenant_id, models.MainNumber.id)).all()
+        targets = [(tenant_id, f"main_{number_id}") for tenant_id, number_id in rows]
+        sample = compiler.tenant_document(targets[0][0])
+        db.engine.dispose()
+    app.extensions["xml_curl"]["dialplan"].store.close()
+    return targets, sample
+
+
+@contextmanager
+def temporary_database():
+    from sqlalchemy import create_engine, text
+
+    name = f"centralka_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+# --- the servers ---------------------------------------------------------------------------
+
+def constant_app():
+    """The baseline: the same Flask app, answering a pre-built reply without any work."""
+    from flask import Response, request
+
+    from pbx.app import create_app
+
+    app = create_app()
+    reply = Path(os.environ["CENTRALKA_BENCH_REPLY"]).read_bytes()
+
+    @app.post("/constant")
+    def constant():
+        request.get_data()
+        return Response(reply, mimetype="text/xml")
+
+    return app
+
+
+@contextmanager
+def gunicorn(app_spec: str, env: dict):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [str(REPO / ".venv" / "bin" / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--chdir", str(REPO), "--log-level", "warning", "--backlog", "2048", app_spec],
+        env={**os.environ, **env})
+    try:
+        _wait_for(port)
+        yield port
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def _wait_for(port: int) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+# --- the load ------------------------------------------------------------------------------
+
+def requests_for(targets: list[tuple[int, str]], path: str, port: int) -> list[bytes]:
+    """The captured transfer re-fetch, re-addressed to each company, as raw HTTP requests."""
+    raw = FIXTURE.read_bytes().split(b"exactly as received) ---\n", 1)[1].split(b"\n", 1)[0]
+    built = []
+    for tenant_id, destination in targets:
+        body = re.sub(rb"(^|&)Hunt-Context=[^&]*", rb"\1Hunt-Context=tenant_%d" % tenant_id, raw)
+        body = re.sub(rb"(^|&)Hunt-Destination-Number=[^&]*",
+                      rb"\1Hunt-Destination-Number=" + destination.encode(), body)
+        built.append(
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: freeswitch-xml/1.0\r\n"
+            f"Accept: */*\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+    return built
+
+
+def _one(port: int, request: bytes) -> bool:
+    with socket.socket() as conn:
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        conn.connect(("127.0.0.1", port))
+        conn.sendall(request)
+        first = conn.recv(65536)
+        while conn.recv(65536):
+            pass
+    return first.startswith(b"HTTP/1.1 200")
+
+
+def _load(port, requests, count, seconds, concurrency, results) -> None:
+    """Runs in its own process: `concurrency` client threads until `count` requests or `seconds`."""
+    issued = itertools.count()
+    deadline = time.monotonic() + seconds
+    latencies: list[float] = []
+    failures = itertools.count()
+
+    def client(seed: int) -> None:
+        rng = random.Random(seed)
+        while next(issued) < count and time.monotonic() < deadline:
+            started = time.perf_counter()
+            ok = _one(port, rng.choice(requests))
+            latencies.append(time.perf_counter() - started)
+            if not ok:
+                next(failures)
+
+    threads = [threading.Thread(target=client, args=(seed,)) for seed in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    results.put((latencies, time.perf_counter() - started, next(failures)))
+
+
+def measure(port: int, requests: list[bytes], count: int, seconds: float, concurrency: int) -> dict:
+    results = multiprocessing.Queue()
+    loader = multiprocessing.Process(target=_load, args=(port, requests, count, seconds, concurrency, results))
+    loader.start()
+    latencies, elapsed, failures = results.get()
+    loader.join()
+    cuts = statistics.quantiles(latencies, n=100)
+    return {"requests": len(latencies), "rps": len(latencies) / elapsed, "p50_ms": cuts[49] * 1000,
+            "p99_ms": cuts[98] * 1000, "failures": failures}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tenants", type=int, default=1000)
+    parser.add_argument("--requests", type=int, default=30000, help="per measurement")
+    parser.add_argument("--seconds", type=float, default=30, help="at most, per measurement")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--warmup-passes", type=int, default=8,
+                        help="requests per company before measuring, so both workers have compiled it")
+    args = parser.parse_args()
+
+    with temporary_database() as url:
+        started = time.monotonic()
+        targets, sample = populate(url, args.tenants)
+        print(f"{len(targets)} companies with published {SCENARIO_NODES}-node scenarios in "
+              f"{time.monotonic() - started:.0f} s; tenant document {len(sample)} bytes")
+        reply = REPO / "instance" / "bench_constant_reply.xml"
+        reply.parent.mkdir(exist_ok=True)
+        reply.write_bytes(sample)
+        env = {"CENTRALKA_DATABASE_URL": url, "CENTRALKA_XML_CURL_USER": "", "CENTRALKA_BENCH_REPLY": str(reply)}
+        measured = {}
+        for name, spec, path in (("baseline", "bench.xml_curl:constant_app()", "/constant"),
+                                 ("xml_curl", "pbx.wsgi:app", "/xml_curl")):
+            with gunicorn(spec, env) as port:
+                requests = requests_for(targets, path, port)
+                warmup = measure(port, requests * args.warmup_passes, len(requests) * args.warmup_passes,
+                                 600, args.concurrency)
+                measured[name] = measure(port, requests, args.requests, args.seconds, args.concurrency)
+                print(f"{name:9} {measured[name]['requests']:6d} requests  {measured[name]['rps']:7.0f} req/s  "
+                      f"p50 {measured[name]['p50_ms']:5.2f} ms  p99 {measured[name]['p99_ms']:5.2f} ms  "
+                      f"failures {measured[name]['failures']}  (warm-up {warmup['rps']:.0f} req/s)")
+        reply.unlink()
+    print(f"ratio xml_curl / baseline: {measured['xml_curl']['rps'] / measured['baseline']['rps']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
