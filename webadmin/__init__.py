@@ -3,10 +3,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from webadmin.auth import bp as auth_bp
-    from webadmin.directory import bp as directory_bp
-    from webadmin.panel import bp as panel_bp
+    from webadmin import announcements, audit, auth, calls, directory, numbers, panel, scenarios, voicemail
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(directory_bp)
-    app.register_blueprint(panel_bp)
+    for module in (auth, directory, numbers, announcements, voicemail, scenarios, calls, audit, panel):
+        app.register_blueprint(module.bp)

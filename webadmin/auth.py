@@ -63,3 +63,12 @@ def verify():
 def logout():
     session.clear()
     return jsonify(signed_out=True)
+
+
+@bp.get("/me")
+@signed_in()
+def me():
+    """Who is signed in, with which rights, in which company: the panel adapts to it."""
+    return jsonify(user_id=g.user.id, name=g.user.full_name, email=g.user.email, admin_level=g.user.admin_level,
+                   tenant={"name": g.tenant.name, "language": g.tenant.language.value,
+                           "timezone": g.tenant.timezone})

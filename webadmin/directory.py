@@ -1,61 +1,86 @@
-"""REST API of the company directory; every query is scoped to the signed-in tenant."""
+"""REST API of the company directory: users and groups, scoped to the signed-in tenant.
+
+Editors (level 2) manage people and groups; only owners (level 3) grant or change admin rights.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, abort, g, jsonify
 
 from pbx import directory, models
 from pbx.exports import users_csv
 from pbx.extensions import db
-from pbx.tenancy import scoped
+from pbx.tenancy import get_owned, scoped
 
 from webadmin.auth import signed_in
+from webadmin.common import body, delete_unused, require_level
 
 bp = Blueprint("directory", __name__, url_prefix="/api")
 
 
-def _user(u: models.User) -> dict:
+def user_json(u: models.User) -> dict:
     return {
         "id": u.id, "first_name": u.first_name, "last_name": u.last_name, "phone": u.phone,
         "email": u.email, "role": u.role.value, "description": u.description, "extension": u.extension,
-        "may_present_main_number": u.may_present_main_number, "record_calls": u.record_calls,
+        "may_present_main_number": u.may_present_main_number,
+        "always_present_main_number": u.always_present_main_number, "record_calls": u.record_calls,
         "admin_level": u.admin_level,
     }
 
 
-def _group(gr: models.Group) -> dict:
+def group_json(gr: models.Group) -> dict:
     return {
         "id": gr.id, "name": gr.name, "ring_mode": gr.ring_mode.value, "extension": gr.extension,
         "record_calls": gr.record_calls,
-        "members": [{"user_id": m.user_id, "ring_seconds": m.ring_seconds} for m in gr.members],
+        "members": [{"user_id": m.user_id, "name": m.user.full_name, "ring_seconds": m.ring_seconds}
+                    for m in gr.members],
     }
 
 
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else {}
+def _guard_admin_rights(data: dict, user: models.User | None = None) -> None:
+    """Admin rights, and the address an admin's sign-in codes go to, are the owner's to change."""
+    level = user.admin_level if user else 0
+    email = data.get("email", user.email if user else "")
+    moves_codes = level > 0 and isinstance(email, str) and email.strip().lower() != user.email
+    if data.get("admin_level", level) != level or moves_codes:
+        require_level(3, "only an owner (level 3) grants admin rights or changes an admin's sign-in address")
 
 
 @bp.get("/users")
 @signed_in()
 def list_users():
-    users = db.session.scalars(scoped(models.User, g.tenant.id).order_by(models.User.id))
-    return jsonify([_user(u) for u in users])
+    users = db.session.scalars(scoped(models.User, g.tenant.id).order_by(models.User.last_name, models.User.id))
+    return jsonify([user_json(u) for u in users])
 
 
 @bp.post("/users")
 @signed_in(2)
 def create_user():
-    user = directory.add_user(g.tenant, _body())
+    data = body()
+    _guard_admin_rights(data)
+    user = directory.add_user(g.tenant, data)
     db.session.commit()
-    return jsonify(_user(user)), 201
+    return jsonify(user_json(user)), 201
 
 
 @bp.patch("/users/<int:user_id>")
 @signed_in(2)
 def update_user(user_id):
-    user = directory.update_user(g.tenant, user_id, _body())
+    data = body()
+    _guard_admin_rights(data, get_owned(models.User, g.tenant.id, user_id))
+    user = directory.update_user(g.tenant, user_id, data)
     db.session.commit()
-    return jsonify(_user(user))
+    return jsonify(user_json(user))
+
+
+@bp.delete("/users/<int:user_id>")
+@signed_in(2)
+def delete_user(user_id):
+    user = get_owned(models.User, g.tenant.id, user_id)
+    if user.id == g.user.id:
+        abort(409, "you cannot delete yourself")
+    if user.admin_level > 0:
+        require_level(3, "only an owner (level 3) deletes admins")
+    return delete_unused(user, "user")
 
 
 @bp.get("/users.csv")
@@ -68,26 +93,28 @@ def export_users():
 @bp.get("/groups")
 @signed_in()
 def list_groups():
-    groups = db.session.scalars(scoped(models.Group, g.tenant.id).order_by(models.Group.id))
-    return jsonify([_group(gr) for gr in groups])
+    groups = db.session.scalars(scoped(models.Group, g.tenant.id).order_by(models.Group.name, models.Group.id))
+    return jsonify([group_json(gr) for gr in groups])
 
 
 @bp.post("/groups")
 @signed_in(2)
 def create_group():
-    group = directory.add_group(g.tenant, _body())
+    group = directory.add_group(g.tenant, body())
     db.session.commit()
-    return jsonify(_group(group)), 201
+    return jsonify(group_json(group)), 201
 
 
-@bp.get("/audit")
-@signed_in()
-def audit_log():
-    entries = db.session.scalars(
-        scoped(models.AuditLogEntry, g.tenant.id).order_by(models.AuditLogEntry.id.desc()).limit(200)
-    )
-    return jsonify([
-        {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "entity": e.entity,
-         "entity_id": e.entity_id, "changes": e.changes}
-        for e in entries
-    ])
+@bp.patch("/groups/<int:group_id>")
+@signed_in(2)
+def update_group(group_id):
+    group = directory.update_group(g.tenant, group_id, body())
+    db.session.commit()
+    return jsonify(group_json(group))
+
+
+@bp.delete("/groups/<int:group_id>")
+@signed_in(2)
+def delete_group(group_id):
+    return delete_unused(get_owned(models.Group, g.tenant.id, group_id), "group")
+

@@ -1,4 +1,4 @@
-"""HTML pages of the panel."""
+"""The panel's single HTML page; the browser builds every view from the REST API."""
 from flask import Blueprint, render_template
 
 bp = Blueprint("panel", __name__)

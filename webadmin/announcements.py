@@ -1,0 +1,122 @@
+"""REST API of announcements: text to speech, mp3 upload (at most 2 MB), and listening."""
+from __future__ import annotations
+
+import subprocess
+
+from flask import Blueprint, abort, current_app, g, jsonify, request, send_file
+from marshmallow import ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from pbx import directory, models, prompts
+from pbx.extensions import db
+from pbx.tenancy import get_owned, scoped
+from schemas.directory import AnnouncementInput
+
+from webadmin.auth import signed_in
+from webadmin.common import body, delete_unused
+
+bp = Blueprint("announcements", __name__, url_prefix="/api/announcements")
+
+# Room for the multipart envelope around a 2 MB file; the mp3 check reports the exact limit.
+ENVELOPE_BYTES = 64 * 1024
+
+
+def announcement_json(a: models.Announcement) -> dict:
+    return {
+        "id": a.id, "name": a.name, "language": a.language.value, "source": a.source.value, "text": a.text,
+        "voice": a.voice, "duration_seconds": a.duration_seconds, "rendered": a.storage_key is not None,
+    }
+
+
+def _render(announcement: models.Announcement) -> None:
+    try:
+        prompts.render_tts(announcement)
+    except (OSError, subprocess.SubprocessError) as error:
+        db.session.rollback()
+        current_app.logger.error("text to speech failed: %s", error)
+        abort(503, "the speech synthesizer is not available; try again later")
+
+
+def _problems(check) -> dict:
+    """Field errors of one check, so the name and the file are reported together."""
+    try:
+        check()
+    except ValidationError as error:
+        return error.messages
+    return {}
+
+
+@bp.get("")
+@signed_in()
+def list_announcements():
+    rows = db.session.scalars(scoped(models.Announcement, g.tenant.id).order_by(models.Announcement.name))
+    return jsonify([announcement_json(a) for a in rows])
+
+
+@bp.post("")
+@signed_in(2)
+def create_tts():
+    announcement = directory.add_announcement(g.tenant, {**body(), "source": "tts"})
+    _render(announcement)
+    db.session.commit()
+    return jsonify(announcement_json(announcement)), 201
+
+
+@bp.post("/upload")
+@signed_in(2)
+def create_upload():
+    limit = current_app.config["MAX_PROMPT_UPLOAD_BYTES"]
+    request.max_content_length = limit + ENVELOPE_BYTES
+    try:
+        upload = request.files.get("file")
+    except RequestEntityTooLarge:
+        raise ValidationError(f"an announcement may have at most {limit} bytes (2 MB)", "file") from None
+    data = upload.read() if upload else b""
+    values = {"name": request.form.get("name", ""), "language": request.form.get("language", "pl"),
+              "source": "upload"}
+    errors = _problems(lambda: AnnouncementInput(tenant_id=g.tenant.id).load(values))
+    errors.update(_problems(lambda: prompts.check_mp3(data)) if data else {"file": ["choose an mp3 file"]})
+    if errors:
+        raise ValidationError(errors)
+    announcement = directory.add_announcement(g.tenant, values)
+    prompts.store_upload(announcement, data)
+    db.session.commit()
+    return jsonify(announcement_json(announcement)), 201
+
+
+@bp.patch("/<int:announcement_id>")
+@signed_in(2)
+def update_announcement(announcement_id):
+    announcement = get_owned(models.Announcement, g.tenant.id, announcement_id)
+    values = AnnouncementInput(tenant_id=g.tenant.id, instance_id=announcement.id, partial=True).load(body())
+    values.pop("source", None)  # an upload stays an upload; text to speech stays text
+    for key, value in values.items():
+        setattr(announcement, key, value)
+    spoken = {"text", "voice", "language"} & set(values)
+    if announcement.source == models.PromptSource.TTS and spoken:
+        if not announcement.text.strip():
+            raise ValidationError("a text-to-speech announcement needs its text", "text")
+        _render(announcement)
+    db.session.commit()
+    return jsonify(announcement_json(announcement))
+
+
+@bp.delete("/<int:announcement_id>")
+@signed_in(2)
+def delete_announcement(announcement_id):
+    announcement = get_owned(models.Announcement, g.tenant.id, announcement_id)
+    path = prompts.prompt_path(announcement)
+    response = delete_unused(announcement, "announcement")
+    if response[1] == 204:
+        path.unlink(missing_ok=True)
+    return response
+
+
+@bp.get("/<int:announcement_id>.wav")
+@signed_in()
+def listen(announcement_id):
+    announcement = get_owned(models.Announcement, g.tenant.id, announcement_id)
+    path = prompts.prompt_path(announcement)
+    if not path.exists():
+        abort(404, "this announcement has no sound file yet")
+    return send_file(path, mimetype="audio/wav", download_name=f"{announcement.name}.wav")

@@ -1,0 +1,31 @@
+"""The audit log: every configuration change of the tenant, newest first."""
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+
+from pbx import models
+from pbx.extensions import db
+from pbx.tenancy import scoped
+
+from webadmin.auth import signed_in
+from webadmin.common import stamp
+
+bp = Blueprint("audit", __name__, url_prefix="/api")
+PAGE = 200
+
+
+@bp.get("/audit")
+@signed_in()
+def audit_log():
+    """?entity= narrows to one kind of object; ?before=<id> pages back."""
+    query = scoped(models.AuditLogEntry, g.tenant.id)
+    if request.args.get("entity"):
+        query = query.where(models.AuditLogEntry.entity == request.args["entity"])
+    if request.args.get("before", type=int):
+        query = query.where(models.AuditLogEntry.id < request.args.get("before", type=int))
+    entries = db.session.scalars(query.order_by(models.AuditLogEntry.id.desc()).limit(PAGE))
+    return jsonify([
+        {"id": e.id, "at": stamp(e.at), "actor": e.actor, "action": e.action, "entity": e.entity,
+         "entity_id": e.entity_id, "changes": e.changes}
+        for e in entries
+    ])

@@ -1,0 +1,138 @@
+"""Call history for the panel and for finance (CSV), today's figures, and recording downloads.
+
+Dates in filters are days in the tenant's time zone: "2026-03-02" means that day in Warsaw,
+whatever the server's zone.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, abort, g, jsonify, request
+from marshmallow import ValidationError
+from sqlalchemy import or_, select
+
+from pbx import models, recordings
+from pbx.extensions import db
+from pbx.storage import StorageError
+from pbx.tenancy import get_owned
+
+from webadmin.auth import signed_in
+from webadmin.common import csv_response, stamp
+
+bp = Blueprint("calls_panel", __name__, url_prefix="/api")
+
+MAX_ROWS = 500
+CSV_COLUMNS = ["started_at", "direction", "main_number", "caller", "destination", "answered_by",
+               "answered_number", "wait_seconds", "talk_seconds", "hangup_cause", "path"]
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(g.tenant.timezone)
+
+
+def _local(value: datetime | None) -> str:
+    return datetime.fromisoformat(stamp(value)).astimezone(_zone()).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
+def _day(name: str) -> date | None:
+    text = request.args.get(name, "")
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"{text!r} is not a date YYYY-MM-DD", name) from None
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=_zone())
+
+
+def filtered_calls():
+    """The tenant's call records matching ?from=&to= (days, inclusive), ?user= and ?main_number=."""
+    query = select(models.CallRecord).where(models.CallRecord.tenant_id == g.tenant.id)
+    first, last = _day("from"), _day("to")
+    if first:
+        query = query.where(models.CallRecord.started_at >= _day_start(first))
+    if last:
+        query = query.where(models.CallRecord.started_at < _day_start(last + timedelta(days=1)))
+    if request.args.get("user"):
+        user = get_owned(models.User, g.tenant.id, request.args.get("user", type=int) or 0)
+        legs = select(models.CallLeg.call_id).where(models.CallLeg.user_id == user.id)
+        query = query.where(or_(models.CallRecord.answered_by_user_id == user.id, models.CallRecord.id.in_(legs)))
+    if request.args.get("main_number"):
+        number = get_owned(models.MainNumber, g.tenant.id, request.args.get("main_number", type=int) or 0)
+        query = query.where(models.CallRecord.main_number == number.number)
+    return query.order_by(models.CallRecord.started_at.desc())
+
+
+def _names() -> dict[int, str]:
+    rows = db.session.execute(select(models.User.id, models.User.first_name, models.User.last_name)
+                              .where(models.User.tenant_id == g.tenant.id))
+    return {row.id: f"{row.first_name} {row.last_name}" for row in rows}
+
+
+def call_json(call: models.CallRecord, names: dict[int, str]) -> dict:
+    return {
+        "id": call.id, "started_at": stamp(call.started_at), "answered_at": stamp(call.answered_at),
+        "ended_at": stamp(call.ended_at), "direction": call.direction, "main_number": call.main_number,
+        "caller": call.caller, "destination": call.destination,
+        "answered_by": names.get(call.answered_by_user_id), "answered_number": call.answered_number,
+        "wait_seconds": call.wait_seconds, "talk_seconds": call.talk_seconds,
+        "hangup_cause": call.hangup_cause, "path": list(call.path or []),
+    }
+
+
+@bp.get("/calls")
+@signed_in()
+def list_calls():
+    names = _names()
+    calls = db.session.scalars(filtered_calls().limit(MAX_ROWS))
+    return jsonify([call_json(c, names) for c in calls])
+
+
+@bp.get("/calls.csv")
+@signed_in()
+def export_calls():
+    names = _names()
+    rows = ([_local(c.started_at), c.direction, c.main_number, c.caller, c.destination,
+             names.get(c.answered_by_user_id, ""), c.answered_number, c.wait_seconds, c.talk_seconds,
+             c.hangup_cause, " > ".join(map(str, c.path or []))]
+            for c in db.session.scalars(filtered_calls()))
+    return csv_response(CSV_COLUMNS, rows, "calls.csv")
+
+
+@bp.get("/calls/today")
+@signed_in()
+def today():
+    """Incoming calls since local midnight: answered vs missed, and per hour for the chart."""
+    start = _day_start(datetime.now(_zone()).date())
+    calls = db.session.scalars(select(models.CallRecord).where(
+        models.CallRecord.tenant_id == g.tenant.id, models.CallRecord.direction == "in",
+        models.CallRecord.started_at >= start))
+    hours = [{"hour": h, "answered": 0, "missed": 0} for h in range(24)]
+    for call in calls:
+        local = datetime.fromisoformat(stamp(call.started_at)).astimezone(_zone())
+        hours[local.hour]["answered" if call.answered_at else "missed"] += 1
+    answered = sum(h["answered"] for h in hours)
+    missed = sum(h["missed"] for h in hours)
+    return jsonify(date=start.date().isoformat(), total=answered + missed, answered=answered, missed=missed,
+                   hours=hours)
+
+
+@bp.get("/recordings/<int:recording_id>/audio")
+@signed_in()
+def recording_audio(recording_id):
+    recording = get_owned(models.Recording, g.tenant.id, recording_id)
+    try:
+        data = recordings.audio(recording)
+    except StorageError:
+        abort(503, "the recording cannot be read from storage now; try again later")
+    # The caller id comes from the network: only digits and '+' reach the header.
+    caller = re.sub(r"[^0-9+]", "", recording.caller) or "unknown"
+    name = f"{_local(recording.created_at).replace(' ', '_').replace(':', '')}_{caller}.wav"
+    disposition = "attachment" if request.args.get("download") else "inline"
+    return Response(data, mimetype="audio/wav",
+                    headers={"Content-Disposition": f'{disposition}; filename="{name}"'})
