@@ -471,6 +471,22 @@ def _parse_vars(body: str) -> dict[str, str]:
     return out
 
 
+def _split_outside_brackets(text: str, separator: str) -> list[str]:
+    """Split at ``separator`` except inside ``[...]``: switch_ivr_originate.c escapes the
+    separators within per-leg variable blocks before it splits the dial string."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth = max(0, depth - 1)
+        elif ch == separator and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
 def parse_dial_string(data: str) -> tuple[dict[str, str], list[list[DialLeg]]]:
     """{global}a,[per-leg]b|c  ->  global variables and `|` groups of `,` legs."""
     global_vars: dict[str, str] = {}
@@ -480,9 +496,9 @@ def parse_dial_string(data: str) -> tuple[dict[str, str], list[list[DialLeg]]]:
     if any(c in data for c in "{<>") or ":_:" in data:
         raise UnsupportedApplication(f"dial string form not modelled: {data}")
     groups = []
-    for group in data.split("|"):
+    for group in _split_outside_brackets(data, "|"):
         legs = []
-        for leg in group.split(","):
+        for leg in _split_outside_brackets(group, ","):
             leg = leg.strip()
             m = re.match(r"^\[([^\]]*)\]", leg)
             leg_vars = _parse_vars(m.group(1)) if m else {}

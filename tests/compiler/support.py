@@ -71,29 +71,12 @@ def split_dial_legs(group: str) -> list[str]:
 
 
 def call(root: dict, *, at: datetime, snap=None, keys=(), legs=None, destination="main_1", caller="48221234567",
-         server_zone="UTC", monkeypatch=None, **world):
+         server_zone="UTC", **world):
     """Simulate a call to the main number through the tenant document."""
     from pbx.simulator import World, fetch_from_document, simulate
-    from pbx.simulator import apps
-
-    if monkeypatch is not None:
-        monkeypatch.setattr(apps, "parse_dial_string", _bracket_aware(apps.parse_dial_string))
     w = World(start=at, caller=caller, keypresses=list(keys), legs=legs or {}, **world)
     return simulate(fetch_from_document(tenant_xml(root, snap)), w, context="tenant_3",
                     destination=destination, switch_timezone=server_zone)
-
-
-def _bracket_aware(original):
-    """The simulator splits legs at every comma; FreeSWITCH keeps commas inside [...] (see above)."""
-    def parse(data):
-        masked = re.sub(r"\[[^\]]*\]", lambda m: m.group(0).replace(",", "\x01"), data)
-        global_vars, groups = original(masked)
-        for legs in groups:
-            for leg in legs:
-                pairs = ",".join(f"{k}={v}" for k, v in leg.variables.items()).replace("\x01", ",")
-                leg.variables = dict(p.split("=", 1) for p in pairs.split(",") if "=" in p)
-        return global_vars, groups
-    return parse
 
 
 def path_of(result) -> list[str]:

@@ -33,10 +33,10 @@ def test_simultaneous_group_rings_everyone_for_the_forwards_ring_time():
                                                      f"[leg_timeout=25,centralka_user=3]{KASIA}"]
 
 
-def test_random_group_puts_each_member_first_for_a_share_of_calls(monkeypatch):
+def test_random_group_puts_each_member_first_for_a_share_of_calls():
     firsts = Counter()
     for seed in range(90):
-        result = call(forward({"group": 12}), at=AT, seed=seed, monkeypatch=monkeypatch)
+        result = call(forward({"group": 12}), at=AT, seed=seed)
         legs = [s.details["target"] for s in result.steps if s.kind == "leg"]
         firsts[legs[0]] += 1
     assert set(firsts) == {ANNA, KASIA, DESK} and min(firsts.values()) >= 15
@@ -47,19 +47,19 @@ def test_random_group_puts_each_member_first_for_a_share_of_calls(monkeypatch):
     (Leg("no_answer"), "fw:no_answer"),
     (Leg("unreachable", 0.5, cause="UNALLOCATED_NUMBER"), "fw:unavailable"),
 ])
-def test_failures_take_their_branch(behaviour, expected, monkeypatch):
+def test_failures_take_their_branch(behaviour, expected):
     root = forward({"user": 1}, busy=hangup("engaged"), unavailable=hangup("gone"))
-    result = call(root, at=AT, legs={ANNA: behaviour}, monkeypatch=monkeypatch)
+    result = call(root, at=AT, legs={ANNA: behaviour})
     assert expected in path_of(result)
 
 
-def test_missing_busy_and_unavailable_fall_back_to_no_answer(monkeypatch):
-    result = call(forward({"user": 1}), at=AT, legs={ANNA: Leg("busy", 1.0)}, monkeypatch=monkeypatch)
+def test_missing_busy_and_unavailable_fall_back_to_no_answer():
+    result = call(forward({"user": 1}), at=AT, legs={ANNA: Leg("busy", 1.0)})
     assert path_of(result)[-2:] == ["fw:busy", "missed"]
 
 
-def test_answered_call_ends_after_the_bridge(monkeypatch):
-    result = call(forward({"user": 1}), at=AT, legs={ANNA: Leg("answer", 2.0, talk=10)}, monkeypatch=monkeypatch)
+def test_answered_call_ends_after_the_bridge():
+    result = call(forward({"user": 1}), at=AT, legs={ANNA: Leg("answer", 2.0, talk=10)})
     assert result.hangup_by == "callee" and path_of(result) == ["fw"]
     leg = [s for s in result.steps if s.kind == "leg"][0]
     assert leg.details["variables"]["centralka_user"] == "1" and leg.details["variables"]["centralka_tenant"] == "3"
@@ -78,7 +78,7 @@ def test_recording_user_hears_the_notice_and_is_recorded():
     assert ("record_session", "${recordings_dir}/3/${uuid}.wav") in apps
 
 
-def test_queue_definition_and_fallback(monkeypatch):
+def test_queue_definition_and_fallback():
     result = compiled(forward({"group": 10}, queue={"max_wait_seconds": 90}))
     (queue,) = result.meta["queues"]
     assert queue["name"] == "t3_s5_fw@default" and queue["strategy"] == "top-down" and queue["max_wait_seconds"] == 90

@@ -21,8 +21,8 @@ def menu(**fields):
     ([], ["m:no_input", "silent"]),
     ([(1.0, "7"), (5.0, "9")], ["m:invalid", "wrong"]),
 ])
-def test_keys_lead_to_their_branch(keys, expected, monkeypatch):
-    result = call(menu(), at=AT, keys=keys, monkeypatch=monkeypatch)
+def test_keys_lead_to_their_branch(keys, expected):
+    result = call(menu(), at=AT, keys=keys)
     assert path_of(result)[-2:] == expected
 
 
@@ -33,22 +33,22 @@ def test_repeat_and_timeout_reach_play_and_get_digits():
     assert args[7:9] == ["centralka_choice", "^(?:[1#])$"]
 
 
-def test_direct_dial_rings_the_extension_then_returns_to_the_menu(monkeypatch):
-    result = call(menu(direct_dial=True), at=AT, keys=[(1.0, "101")], monkeypatch=monkeypatch)
+def test_direct_dial_rings_the_extension_then_returns_to_the_menu():
+    result = call(menu(direct_dial=True), at=AT, keys=[(1.0, "101")])
     bridges = [a["data"] for a in result.applications if a["application"] == "bridge"]
     assert bridges and ANNA in bridges[0]
     assert path_of(result)[0] == "m:dial" and path_of(result)[1].startswith("m:")  # back to the menu after no answer
 
 
-def test_unknown_extension_goes_back_to_the_menu(monkeypatch):
-    result = call(menu(direct_dial=True), at=AT, keys=[(1.0, "999")], monkeypatch=monkeypatch)
+def test_unknown_extension_goes_back_to_the_menu():
+    result = call(menu(direct_dial=True), at=AT, keys=[(1.0, "999")])
     assert not [a for a in result.applications if a["application"] == "bridge"]
     assert path_of(result) == ["m:dial", "m:no_input", "silent"]
 
 
-def test_goto_back_replays_the_menu(monkeypatch):
+def test_goto_back_replays_the_menu():
     root = menu(invalid={"id": "again", "kind": "goto", "target": "m"}, repeat=1)
-    result = call(root, at=AT, keys=[(1.0, "5"), (6.0, "1")], monkeypatch=monkeypatch)
+    result = call(root, at=AT, keys=[(1.0, "5"), (6.0, "1")])
     assert path_of(result) == ["m:invalid", "again", "m:1", "one"]
 
 

@@ -199,3 +199,16 @@ def test_export_reaches_b_legs_and_nolocal_keeps_the_prefixed_name():
     # export keeps the prefixed name locally; "only_b" itself is not set on the A-leg.
     assert result.variables["nolocal:only_b"] == "1" and "only_b" not in result.variables
     assert result.variables["export_vars"] == "nolocal:only_b,both"
+
+
+def test_commas_inside_per_leg_variables_do_not_split_legs():
+    from pbx.simulator.apps import parse_dial_string
+
+    global_vars, groups = parse_dial_string(
+        "{ignore_early_media=true,originate_timeout=20}[leg_timeout=20,centralka_user=1]sofia/gateway/carrier/1"
+        "|[leg_timeout=15,centralka_user=2]user/102@t3.pbx.local,[leg_timeout=15]user/103@t3.pbx.local")
+    assert global_vars == {"ignore_early_media": "true", "originate_timeout": "20"}
+    assert [[leg.target for leg in group] for group in groups] == [
+        ["sofia/gateway/carrier/1"], ["user/102@t3.pbx.local", "user/103@t3.pbx.local"]]
+    assert groups[0][0].variables["centralka_user"] == "1"
+    assert groups[1][0].variables["leg_timeout"] == "15"
