@@ -202,8 +202,6 @@ def test_export_reaches_b_legs_and_nolocal_keeps_the_prefixed_name():
 
 
 def test_commas_inside_per_leg_variables_do_not_split_legs():
-    from pbx.simulator.apps import parse_dial_string
-
     global_vars, groups = parse_dial_string(
         "{ignore_early_media=true,originate_timeout=20}[leg_timeout=20,centralka_user=1]sofia/gateway/carrier/1"
         "|[leg_timeout=15,centralka_user=2]user/102@t3.pbx.local,[leg_timeout=15]user/103@t3.pbx.local")
