@@ -1,0 +1,172 @@
+"""Schedule preview: which branch of each schedule node is active when, over a date range.
+
+Each probe is a real simulated hunt of the schedule node's destination in the document the
+endpoint serves (its inline `set timezone`, its time conditions, mod_dialplan_xml's order):
+the hunt's `centralka_path` entry says the branch. Probes run every `step`; where two probes
+disagree the change is found to the second by bisection, so a window shorter than `step`
+can be missed but every reported boundary is exact.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from pbx import models
+from pbx.simulator import World, simulate
+from pbx.testcall import DraftOverlay, Endpoint, TestCallInputError, _nodes_by_id, _phone_or_none
+
+NOT_FOUND = (b'<document type="freeswitch/xml"><section name="result">'
+             b'<result status="not found"/></section></document>')
+STEP_RE = re.compile(r"^(\d+)([smh])$")
+MAX_PROBES = 20_000
+
+
+@dataclass
+class Interval:
+    start: datetime
+    end: datetime
+    branch: str
+
+
+def parse_step(text: str) -> timedelta:
+    match = STEP_RE.fullmatch((text or "").strip())
+    if not match or int(match.group(1)) == 0:
+        raise TestCallInputError(f"step: {text!r} is not a duration like 30m, 1h or 90s")
+    return timedelta(**{{"s": "seconds", "m": "minutes", "h": "hours"}[match.group(2)]: int(match.group(1))})
+
+
+def parse_day(text: str, zone: str, *, end: bool = False) -> datetime:
+    """A date (midnight in the tenant's zone; the whole day when it ends the range) or a date-time."""
+    try:
+        if len(text.strip()) == 10:
+            day = date.fromisoformat(text.strip()) + timedelta(days=1 if end else 0)
+            return datetime.combine(day, time(0), ZoneInfo(zone))
+        at = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise TestCallInputError(f"{text!r} is not a date like 2026-12-20 or 2026-12-20T08:00") from None
+    return at if at.tzinfo else at.replace(tzinfo=ZoneInfo(zone))
+
+
+class _Prober:
+    """Hunts one schedule node's destination at a given instant and reads the branch taken."""
+
+    def __init__(self, document: bytes, context: str, destination: str, switch_timezone: str):
+        self.document, self.context, self.destination = document, context, destination
+        self.switch_timezone = switch_timezone
+        self._seen: dict[datetime, str] = {}
+
+    def branch(self, at: datetime) -> str:
+        if at not in self._seen:
+            self._seen[at] = self._hunt(at)
+        return self._seen[at]
+
+    def _hunt(self, at: datetime) -> str:
+        hunts = []
+
+        def fetch(form):
+            hunts.append(form)
+            return self.document if len(hunts) == 1 else NOT_FOUND  # stop at the branch's node
+
+        result = simulate(fetch, World(start=at), context=self.context, destination=self.destination,
+                          switch_timezone=self.switch_timezone)
+        entry = result.variables.get("centralka_path", "").rsplit(";", 1)[-1]
+        return entry.partition(":")[2] or "?"
+
+
+def _boundary(prober: _Prober, low: datetime, high: datetime) -> datetime:
+    """The first second after `low` whose branch differs from low's (high's does)."""
+    low_branch = prober.branch(low)
+    while high - low > timedelta(seconds=1):
+        middle = (low + (high - low) / 2).replace(microsecond=0)
+        if prober.branch(middle) == low_branch:
+            low = middle
+        else:
+            high = middle
+    return high
+
+
+def intervals(prober: _Prober, start: datetime, end: datetime, step: timedelta) -> list[Interval]:
+    """Consecutive intervals of one branch each, covering [start, end)."""
+    if (end - start) / step > MAX_PROBES:
+        raise TestCallInputError(f"the range needs more than {MAX_PROBES} probes: use a longer step")
+    last = end - timedelta(seconds=1)
+    probes = [start + step * i for i in range(int((last - start) / step) + 1)] + [last]
+    found = [Interval(start, end, prober.branch(start))]
+    for low, high in zip(probes, probes[1:]):
+        while prober.branch(high) != found[-1].branch:
+            change = _boundary(prober, low, high)
+            found[-1].end = change
+            found.append(Interval(change, end, prober.branch(change)))
+            low = change
+    return found
+
+
+def _parents(tree: dict) -> dict[str, str]:
+    """node id → "<parent id>.<branch>" for every node below the root."""
+    from pbx.nodes import kind_of
+
+    parents = {}
+    for node_id, data in _nodes_by_id((tree or {}).get("root")).items():
+        kind = kind_of(data.get("kind")) if isinstance(data.get("kind"), str) else None
+        for label, child in (kind.branch_items(data) if kind else []):
+            if isinstance(child, dict):
+                parents[str(child.get("id"))] = f"{node_id}.{label}"
+    return parents
+
+
+def _scenario(tenant: models.Tenant, number: str) -> models.Scenario:
+    main = _phone_or_none(number or "")
+    found = next((m for m in tenant.main_numbers if m.number == main), None)
+    if found is None or found.scenario is None:
+        raise TestCallInputError(f"number: {number!r} is not a main number of {tenant.name} with a scenario")
+    return found.scenario
+
+
+def preview(tenant: models.Tenant, number: str, start: datetime, end: datetime, step: timedelta, *,
+            draft: bool = False, switch_timezone: str = "UTC") -> dict:
+    """Every schedule node of the number's scenario (published, or the draft) with its intervals."""
+    if end <= start:
+        raise TestCallInputError("the range ends before it starts")
+    scenario = _scenario(tenant, number)
+    overlay = DraftOverlay(tenant, scenario) if draft else None
+    if overlay is None and scenario.published_version is None:
+        raise TestCallInputError("the scenario is not published yet: preview its draft")
+    meta, tree = (overlay.compiled.meta, scenario.draft) if overlay else \
+        (scenario.published_version.compiled_meta, scenario.published_version.tree)
+    context = f"tenant_{tenant.id}"
+    endpoint = Endpoint(current_app._get_current_object(), overlay)
+    parents, zone = _parents(tree), ZoneInfo(tenant.timezone)
+    schedules = []
+    for node_id, info in meta.get("nodes", {}).items():
+        if info.get("kind") != "schedule":
+            continue
+        destination = f"s{scenario.id}_{node_id}"
+        document = endpoint.dialplan({"section": "dialplan", "Hunt-Context": context,
+                                      "Hunt-Destination-Number": destination})
+        prober = _Prober(document, context, destination, switch_timezone)
+        schedules.append({"node": node_id, "label": info.get("label"), "inside": parents.get(node_id),
+                          "intervals": [{"from": i.start.astimezone(zone).isoformat(),
+                                         "to": i.end.astimezone(zone).isoformat(), "branch": i.branch}
+                                        for i in intervals(prober, start, end, step)]})
+    return {"number": _phone_or_none(number), "zone": tenant.timezone, "draft": draft,
+            "from": start.astimezone(zone).isoformat(), "to": end.astimezone(zone).isoformat(),
+            "step_seconds": int(step.total_seconds()), "schedules": schedules}
+
+
+def as_text(found: dict) -> str:
+    lines = []
+    for schedule in found["schedules"]:
+        inside = f", inside {schedule['inside']}" if schedule["inside"] else ""
+        lines.append(f"schedule {schedule['label']} ({schedule['node']}{inside}) — {found['zone']}")
+        for interval in schedule["intervals"]:
+            start, end = (datetime.fromisoformat(interval[k]) for k in ("from", "to"))
+            lines.append(f"  {_local(start)} → {_local(end)}  {interval['branch']}")
+    return "\n".join(lines) or "no schedule in this scenario"
+
+
+def _local(at: datetime) -> str:
+    return f"{at:%a %Y-%m-%d %H:%M}" + (f":{at:%S}" if at.second else "")
