@@ -468,7 +468,7 @@ def _segments(result: SimulationResult) -> list[dict]:
             owner = next((s for s in reversed(stops) if s["node"] == node), None)
             if owner is not None and outcome:
                 owner["outcome"] = outcome
-        elif step.kind == "hunt":
+        elif step.kind == "hunt" and step.details["context"].startswith("tenant_"):
             stop = _stop_of_hunt(step)
             if stop is not None:
                 stops.append(stop)

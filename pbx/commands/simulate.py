@@ -1,0 +1,65 @@
+"""``centralka simulate``: a test call through the published (or draft) dialplan, before going live."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from pbx import models
+from pbx.compiler import ScenarioInvalid
+from pbx.extensions import db
+from pbx.simulator import SimulationError, UnsupportedApplication, UnsupportedDialplan
+from pbx.tenancy import NotFound, find_tenant
+from pbx.testcall import TestCallInputError, _phone_or_none, parse_at, test_call
+
+
+def tenant_of(tenant_ref: str | None, number: str) -> models.Tenant:
+    """The company named, else the one owning the main number."""
+    if tenant_ref:
+        return find_tenant(tenant_ref)
+    main = _phone_or_none(number or "")
+    found = db.session.scalar(select(models.MainNumber).where(models.MainNumber.number == main)) if main else None
+    if found is None:
+        raise TestCallInputError(f"number: {number!r} is no main number; give --tenant for calls from a desk phone")
+    return db.session.get(models.Tenant, found.tenant_id)
+
+
+def fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+@click.command("simulate")
+@click.option("--tenant", "tenant_ref", default=None, help="Company id or name (default: the number's company).")
+@click.option("--number", required=True, help="Main number called, or what a desk phone dials (102, *666…).")
+@click.option("--from", "caller", required=True, help="Caller's phone number, or a user (name / extension).")
+@click.option("--at", "at_text", required=True, help="2026-12-24T14:00, in the company's zone unless an offset is given.")
+@click.option("--keys", default="", help="Keys: 1,101 (each at the next menu) or 2s:1 (2 s after the start).")
+@click.option("--answer", multiple=True, help="Who answers (name, extension, phone or group). Repeatable.")
+@click.option("--no-answer", "no_answer", multiple=True, help="Who rings without answering (the default).")
+@click.option("--busy", multiple=True, help="Who is busy.")
+@click.option("--unreachable", multiple=True, help="Whose phone is off or unregistered.")
+@click.option("--hangup-after", type=float, default=None, help="The caller hangs up after this many seconds.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random ringing and call ids follow it.")
+@click.option("--switch-timezone", default="UTC", show_default=True, help="The FreeSWITCH server's own zone.")
+@click.option("--draft", is_flag=True, help="Play the scenario's draft instead of the published version.")
+@click.option("--json", "as_json", is_flag=True, help="Path, steps and every application, as JSON.")
+@with_appcontext
+def command(tenant_ref, number, caller, at_text, keys, answer, no_answer, busy, unreachable, hangup_after, seed,
+            switch_timezone, draft, as_json):
+    """Play a call and show the path it takes; nothing is stored."""
+    try:
+        tenant = tenant_of(tenant_ref, number)
+        call = test_call(tenant, number, caller, parse_at(at_text, tenant.timezone), keys, answer=answer,
+                         no_answer=no_answer, busy=busy, unreachable=unreachable, draft=draft,
+                         hangup_after=hangup_after, seed=seed, switch_timezone=switch_timezone)
+    except (TestCallInputError, NotFound) as error:
+        fail(str(error))
+    except ScenarioInvalid as error:
+        fail("the draft does not compile: " + "; ".join(str(p) for p in error.errors))
+    except (UnsupportedDialplan, UnsupportedApplication, SimulationError) as error:
+        fail(f"the dialplan cannot be simulated: {type(error).__name__}: {error}")
+    click.echo(json.dumps(call.to_dict(), ensure_ascii=False, indent=2) if as_json else call.trace())
