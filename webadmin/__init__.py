@@ -7,3 +7,4 @@ def register(app: Flask) -> None:
 
     for module in (auth, directory, numbers, announcements, voicemail, scenarios, calls, audit, panel):
         app.register_blueprint(module.bp)
+    app.register_blueprint(__import__("webadmin.testcall", fromlist=["bp"]).bp)

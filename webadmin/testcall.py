@@ -1,0 +1,83 @@
+"""REST API of the test call and the schedule preview; both read only the signed-in company."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, g, jsonify, request
+
+from pbx.compiler import ScenarioInvalid
+from pbx.schedule_preview import parse_day, parse_step, preview
+from pbx.simulator import SimulationError, UnsupportedApplication, UnsupportedDialplan
+from pbx.testcall import TestCallInputError, parse_at, test_call
+from webadmin.auth import signed_in
+
+bp = Blueprint("testcall", __name__, url_prefix="/api")
+PEOPLE = ("answer", "no_answer", "busy", "unreachable")
+
+
+@bp.errorhandler(TestCallInputError)
+def _bad_input(error):
+    return jsonify(error=str(error)), 422
+
+
+@bp.errorhandler(ScenarioInvalid)
+def _draft_invalid(error):
+    return jsonify(error="the draft does not compile", problems=[str(p) for p in error.errors]), 422
+
+
+@bp.errorhandler(UnsupportedDialplan)
+@bp.errorhandler(UnsupportedApplication)
+@bp.errorhandler(SimulationError)
+def _not_simulated(error):
+    # The dialplan uses something the simulator does not model: say so rather than guess.
+    return jsonify(error=f"the dialplan cannot be simulated: {type(error).__name__}: {error}"), 501
+
+
+def _text(body: dict, name: str, required: bool = False) -> str:
+    value = body.get(name, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise TestCallInputError(f"{name}: text is required" if required else f"{name}: must be text")
+    return value
+
+
+def _names(body: dict, name: str) -> list[str]:
+    value = body.get(name, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TestCallInputError(f"{name}: a list of names, extensions or numbers")
+    return value
+
+
+def _number(body: dict, name: str, kind=float):
+    value = body.get(name)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
+        raise TestCallInputError(f"{name}: a non-negative number")
+    return kind(value) if value is not None else None
+
+
+@bp.post("/test-call")
+@signed_in()
+def play():
+    """Play a call through the published (or draft) dialplan; nothing is stored."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(422, "send a JSON object")
+    call = test_call(
+        g.tenant, _text(body, "number", True), _text(body, "from", True),
+        parse_at(_text(body, "at", True), g.tenant.timezone), _text(body, "keys"),
+        **{name: _names(body, name) for name in PEOPLE}, draft=body.get("draft") is True,
+        hangup_after=_number(body, "hangup_after"), seed=_number(body, "seed", int) or 0,
+        switch_timezone=_text(body, "switch_timezone") or "UTC")
+    return jsonify(call.to_dict())
+
+
+@bp.get("/schedule-preview")
+@signed_in()
+def schedule_preview():
+    """Which branch each schedule node of a main number's scenario takes, over a date range."""
+    args, zone = request.args, g.tenant.timezone
+    if not args.get("number") or not args.get("from") or not args.get("to"):
+        raise TestCallInputError("give number, from and to (e.g. from=2026-12-20&to=2026-12-27)")
+    found = preview(g.tenant, args["number"], parse_day(args["from"], zone), parse_day(args["to"], zone, end=True),
+                    parse_step(args.get("step", "30m")), draft=args.get("draft") in ("1", "true"),
+                    switch_timezone=args.get("switch_timezone") or "UTC")
+    return jsonify(found)
