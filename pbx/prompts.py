@@ -10,6 +10,7 @@ import io
 import subprocess
 import tempfile
 import wave
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from flask import current_app
@@ -49,16 +50,56 @@ def render_tts(announcement: models.Announcement) -> Path:
     """Speak the announcement's text into its prompt file and record its duration."""
     voice = VOICES[(models.Language(announcement.language).value, announcement.voice)]
     target = prompt_path(announcement)
-    with tempfile.TemporaryDirectory() as tmp:
-        spoken = Path(tmp) / "speech.wav"
-        # The text goes on stdin, never on the command line, so no text can become an option.
-        subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(spoken), "--stdin"],
-                       input=announcement.text.encode("utf-8"), check=True, capture_output=True, timeout=60)
-        _to_telephony_wav(spoken, target)
+    _speak(announcement.text, voice, target)
     announcement.duration_seconds = _wav_seconds(target)
     announcement.storage_key = str(target.relative_to(current_app.config["PROMPTS_DIR"]))
     db.session.flush()
     return target
+
+
+# Prompts every tenant shares, at ${sounds_dir}/centralka/common/<lang>/<name>.wav.
+SYSTEM_TEXTS = {
+    "pl": {
+        "call_recorded": "Rozmowa jest nagrywana.",
+        "people_waiting": "Liczba osób oczekujących przed Tobą:",
+        "apology": "Przepraszamy, wystąpił problem techniczny. Prosimy zadzwonić ponownie za chwilę.",
+    },
+    "en": {
+        "call_recorded": "This call is recorded.",
+        "people_waiting": "Number of people waiting ahead of you:",
+        "apology": "We are sorry, there is a technical problem. Please call again in a moment.",
+    },
+}
+SPOKEN_NUMBERS = range(100)
+
+
+def system_prompt_path(language: str, name: str) -> Path:
+    return Path(current_app.config["PROMPTS_DIR"]) / "common" / language / f"{name}.wav"
+
+
+def _speak(text: str, voice: str, target: Path) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        spoken = Path(tmp) / "speech.wav"
+        # The text goes on stdin, never on the command line, so no text can become an option.
+        subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(spoken), "--stdin"],
+                       input=text.encode("utf-8"), check=True, capture_output=True, timeout=60)
+        _to_telephony_wav(spoken, target)
+
+
+def render_system_prompts(languages=("pl", "en"), *, numbers=SPOKEN_NUMBERS, force: bool = False) -> list[Path]:
+    """Render the shared prompts and spoken numbers that are missing (all of them with ``force``)."""
+    jobs = []
+    for language in languages:
+        texts = dict(SYSTEM_TEXTS[language])
+        texts.update({f"digits/{n}": str(n) for n in numbers})
+        for name, text in texts.items():
+            target = system_prompt_path(language, name)
+            if force or not target.exists():
+                jobs.append((text, VOICES[(language, "female")], target))
+    # espeak-ng and sox are single-threaded: two at a time use both cores.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda job: _speak(*job), jobs))
+    return [target for _, _, target in jobs]
 
 
 def check_mp3(data: bytes) -> float:

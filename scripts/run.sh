@@ -7,6 +7,7 @@ bash scripts/setup.sh run
 export PORT=${PORT:-8000}
 .venv/bin/centralka db upgrade
 .venv/bin/centralka demo load --if-empty
+.venv/bin/centralka announcement system
 cat <<MSG
 
 Centralka is starting on http://127.0.0.1:${PORT}

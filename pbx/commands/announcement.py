@@ -49,3 +49,12 @@ def render(tenant_ref):
                                               models.Announcement.source == models.PromptSource.TTS)
     for announcement in db.session.scalars(query):
         click.echo(f"{announcement.id}\t{prompts.render_tts(announcement)}")
+
+
+@command.command("system")
+@click.option("--force", is_flag=True, help="Render again even when the files exist.")
+@with_appcontext
+def system(force):
+    """Render the prompts every company shares (recording notice, queue position, numbers)."""
+    rendered = prompts.render_system_prompts(force=force)
+    click.echo(f"rendered {len(rendered)} shared prompts in {prompts.system_prompt_path('pl', 'x').parent.parent}")
