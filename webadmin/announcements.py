@@ -42,7 +42,7 @@ def _problems(check) -> dict:
     try:
         check()
     except ValidationError as error:
-        return error.messages
+        return error.normalized_messages()
     return {}
 
 
@@ -70,7 +70,7 @@ def create_upload():
     try:
         upload = request.files.get("file")
     except RequestEntityTooLarge:
-        raise ValidationError(f"an announcement may have at most {limit} bytes (2 MB)", "file") from None
+        raise ValidationError({"file": [f"an announcement may have at most {limit} bytes (2 MB)"]}) from None
     data = upload.read() if upload else b""
     values = {"name": request.form.get("name", ""), "language": request.form.get("language", "pl"),
               "source": "upload"}
@@ -95,7 +95,7 @@ def update_announcement(announcement_id):
     spoken = {"text", "voice", "language"} & set(values)
     if announcement.source == models.PromptSource.TTS and spoken:
         if not announcement.text.strip():
-            raise ValidationError("a text-to-speech announcement needs its text", "text")
+            raise ValidationError({"text": ["a text-to-speech announcement needs its text"]})
         _render(announcement)
     db.session.commit()
     return jsonify(announcement_json(announcement))

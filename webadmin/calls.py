@@ -43,7 +43,7 @@ def _day(name: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(f"{text!r} is not a date YYYY-MM-DD", name) from None
+        raise ValidationError({name: [f"{text!r} is not a date YYYY-MM-DD"]}) from None
 
 
 def _day_start(day: date) -> datetime:

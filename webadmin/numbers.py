@@ -60,8 +60,8 @@ def update_main_number(number_id):
     number = get_owned(models.MainNumber, g.tenant.id, number_id)
     values = MainNumberInput(tenant_id=g.tenant.id, instance_id=number.id, partial=True).load(body())
     if values.get("is_primary") is False and number.is_primary:
-        raise ValidationError("a company always has a primary number: make another number primary instead",
-                              "is_primary")
+        raise ValidationError({"is_primary": [
+            "a company always has a primary number: make another number primary instead"]})
     if values.get("is_primary"):
         for other in g.tenant.main_numbers:
             other.is_primary = False
