@@ -6,7 +6,7 @@ whatever the server's zone.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, g, jsonify, request
@@ -47,7 +47,8 @@ def _day(name: str) -> date | None:
 
 
 def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=_zone())
+    """Local midnight as UTC: stored times are UTC, and SQLite compares them as text."""
+    return datetime.combine(day, time.min, tzinfo=_zone()).astimezone(timezone.utc)
 
 
 def filtered_calls():
@@ -118,7 +119,7 @@ def today():
         hours[local.hour]["answered" if call.answered_at else "missed"] += 1
     answered = sum(h["answered"] for h in hours)
     missed = sum(h["missed"] for h in hours)
-    return jsonify(date=start.date().isoformat(), total=answered + missed, answered=answered, missed=missed,
+    return jsonify(date=start.astimezone(_zone()).date().isoformat(), total=answered + missed, answered=answered, missed=missed,
                    hours=hours)
 
 
