@@ -21,20 +21,26 @@ def digits(e164: str) -> str:
     return text
 
 
-def user_target(user: UserInfo, snapshot: DirectorySnapshot) -> str | None:
-    """A user's phone through the carrier, else the user's registered SIP phone."""
+def user_targets(user: UserInfo, snapshot: DirectorySnapshot) -> list[str]:
+    """Every phone of a user: the number through the carrier, then the registered SIP phone."""
+    targets = []
     if user.phone:
-        return f"sofia/gateway/{snapshot.carrier_gateway}/{digits(user.phone)}"
+        targets.append(f"sofia/gateway/{snapshot.carrier_gateway}/{digits(user.phone)}")
     if user.extension:
-        return f"user/{user.extension}@{snapshot.sip_domain}"
-    return None
+        targets.append(f"user/{user.extension}@{snapshot.sip_domain}")
+    return targets
+
+
+def user_target(user: UserInfo, snapshot: DirectorySnapshot) -> str | None:
+    """The phone a user is first known by (the test call scripts answers on it)."""
+    targets = user_targets(user, snapshot)
+    return targets[0] if targets else None
 
 
 def user_leg(user: UserInfo, snapshot: DirectorySnapshot, ring_seconds: int) -> str | None:
-    target = user_target(user, snapshot)
-    if target is None:
-        return None
-    return f"[leg_timeout={int(ring_seconds)},centralka_user={user.id}]{target}"
+    """All of a user's phones at once (`,`), each with the same leg_timeout; None when there is none."""
+    variables = f"[leg_timeout={int(ring_seconds)},centralka_user={user.id}]"
+    return ",".join(variables + target for target in user_targets(user, snapshot)) or None
 
 
 def member_legs(group: GroupInfo, snapshot: DirectorySnapshot, ring_seconds: int | None = None) -> list[str]:
@@ -59,6 +65,14 @@ def sequential(legs: list[str], longest_leg: int) -> str:
 
 def single(leg: str, ring_seconds: int) -> str:
     return f"{{originate_timeout={int(ring_seconds)}}}" + leg
+
+
+def ring_user(user: UserInfo, snapshot: DirectorySnapshot, ring_seconds: int) -> str | None:
+    """A user alone: with two phones both ring, with the generated ringback as for a group."""
+    leg = user_leg(user, snapshot, ring_seconds)
+    if leg is None or len(user_targets(user, snapshot)) == 1:
+        return leg and single(leg, ring_seconds)
+    return simultaneous([leg], ring_seconds)
 
 
 def rotations(items: list) -> list[list]:

@@ -27,8 +27,7 @@ def _ring(item, snap) -> str | None:
         if item.ring_mode in ("sequential", "random"):
             return dialing.sequential(legs, max(m.ring_seconds for m in item.members))
         return dialing.simultaneous(dialing.member_legs(item, snap, RING_SECONDS), RING_SECONDS)
-    leg = dialing.user_leg(item, snap, RING_SECONDS)
-    return leg and dialing.single(leg, RING_SECONDS)
+    return dialing.ring_user(item, snap, RING_SECONDS)
 
 
 def _records(item, snap) -> bool:

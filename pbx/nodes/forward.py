@@ -141,7 +141,7 @@ class Forward(NodeKind):
             leg = f"[leg_timeout={ring}]sofia/gateway/{snap.carrier_gateway}/{dialing.digits(target['number'])}"
             return [dialing.single(leg, ring)]
         if "user" in target:
-            return [dialing.single(dialing.user_leg(snap.users[target["user"]], snap, ring), ring)]
+            return [dialing.ring_user(snap.users[target["user"]], snap, ring)]
         if group.ring_mode == "simultaneous":
             return [dialing.simultaneous(dialing.member_legs(group, snap, ring), ring)]
         longest = max(m.ring_seconds for m in group.members)

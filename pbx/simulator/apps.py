@@ -767,16 +767,33 @@ def _member_timeout(call: Call, reason: str) -> dict:
     return {"cause": "cancel", "reason": reason}
 
 
+def _contact_legs(call: Call, contact: str, member_deadline: float) -> list[LegResult]:
+    """An agent's contact is a whole dial string: outbound_agent_thread_run() in mod_callcenter.c
+    hands it to switch_ivr_originate(), so `,` legs ring at once (each up to its leg_timeout, else
+    the agent originate timeout, 60 s) and the first to answer wins the others' LOSE_RACE."""
+    _, groups = parse_dial_string(contact)
+    if len(groups) != 1:
+        raise UnsupportedApplication(f"agent contact with `|` groups not modelled: {contact}")
+    results = []
+    for dial_leg in groups[0]:
+        leg_deadline = call.deadline(call.now, atoi(dial_leg.variables.get("leg_timeout")) or 60)
+        results.append(_leg_result(dial_leg, call.new_uuid(), call.now, call.world.leg(dial_leg.target),
+                                   min(leg_deadline, member_deadline), leg_deadline))
+    answered = [r for r in results if r.outcome == "answered"]
+    if answered:
+        first = min(answered, key=lambda r: r.ended)
+        for r in results:
+            if r is not first and r.ended >= first.ended:
+                r.ended, r.outcome = first.ended, "LOSE_RACE"
+    return results
+
+
 def _offer(call: Call, offered: list[dict], member_deadline: float, ready: dict) -> tuple | None:
-    legs = []
+    legs, outcomes = [], {}
     for agent in offered:
-        _, groups = parse_dial_string(agent["contact"])
-        dial_leg = groups[0][0]
-        leg_timeout = atoi(dial_leg.variables.get("leg_timeout")) or 60
-        leg_deadline = call.deadline(call.now, leg_timeout)
-        result = _leg_result(dial_leg, call.new_uuid(), call.now, call.world.leg(dial_leg.target),
-                             min(leg_deadline, member_deadline), leg_deadline)
-        legs.append((agent, result))
+        results = _contact_legs(call, agent["contact"], member_deadline)
+        legs += [(agent, r) for r in results]
+        outcomes[agent["name"]] = results[0].outcome  # the first leg in dial order, as for a bridge
     answered = [(a, r) for a, r in legs if r.outcome == "answered"]
     winner = min(answered, key=lambda ar: ar[1].ended) if answered else None
     end = winner[1].ended if winner else max(r.ended for _, r in legs)
@@ -784,9 +801,9 @@ def _offer(call: Call, offered: list[dict], member_deadline: float, ready: dict)
         _queue_wait(call, end)
     finally:
         _record_agent_legs(call, legs, winner)
-    for agent, r in legs:
-        if winner is None or r is not winner[1]:
-            ready[agent["name"]] = call.now + _agent_delay(agent, r.outcome)
+    for agent in offered:
+        if winner is None or agent is not winner[0]:
+            ready[agent["name"]] = call.now + _agent_delay(agent, outcomes[agent["name"]])
     return winner
 
 

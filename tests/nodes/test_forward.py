@@ -4,9 +4,12 @@ from datetime import datetime
 import pytest
 
 from pbx.compiler import ScenarioInvalid
+from pbx.compiler.snapshot import UserInfo
 from pbx.simulator import Leg
 from tests.compiler.support import (ANNA, DESK, KASIA, PIOTR, WARSAW, applications, call, compiled, hangup,
-                                    path_of, split_dial_legs)
+                                    path_of, snapshot, split_dial_legs)
+
+ANNA_DESK, PIOTR_DESK = "user/101@t3.pbx.local", "user/102@t3.pbx.local"
 
 AT = datetime(2026, 3, 3, 10, 0, tzinfo=WARSAW)
 
@@ -16,21 +19,38 @@ def forward(target, **fields):
             "no_answer": hangup("missed"), **fields}
 
 
-def bridges(root):
-    return [d for app, d in applications(compiled(root).xml) if app == "bridge"]
+def bridges(root, snap=None):
+    return [d for app, d in applications(compiled(root, snap).xml) if app == "bridge"]
 
 
-def test_sequential_group_rings_members_in_turn_with_their_ring_time():
+def test_sequential_group_rings_members_in_turn_each_on_both_phones():
     (dial,) = bridges(forward({"group": 10}))
     assert dial == ("{ignore_early_media=true,originate_timeout=20}"
-                    f"[leg_timeout=20,centralka_user=1]{ANNA}|[leg_timeout=15,centralka_user=2]{PIOTR}")
+                    f"[leg_timeout=20,centralka_user=1]{ANNA},[leg_timeout=20,centralka_user=1]{ANNA_DESK}"
+                    f"|[leg_timeout=15,centralka_user=2]{PIOTR},[leg_timeout=15,centralka_user=2]{PIOTR_DESK}")
 
 
 def test_simultaneous_group_rings_everyone_for_the_forwards_ring_time():
     (dial,) = bridges(forward({"group": 11}))
     assert dial.startswith("{ignore_early_media=true,originate_timeout=25}")
-    assert split_dial_legs(dial.split("}", 1)[1]) == [f"[leg_timeout=25,centralka_user=1]{ANNA}",
-                                                     f"[leg_timeout=25,centralka_user=3]{KASIA}"]
+    assert split_dial_legs(dial.split("}", 1)[1]) == [
+        f"[leg_timeout=25,centralka_user=1]{ANNA}", f"[leg_timeout=25,centralka_user=1]{ANNA_DESK}",
+        f"[leg_timeout=25,centralka_user=3]{KASIA}", "[leg_timeout=25,centralka_user=3]user/103@t3.pbx.local"]
+
+
+def test_user_with_a_phone_number_and_a_sip_phone_rings_both_at_once():
+    (dial,) = bridges(forward({"user": 1}))
+    assert dial == ("{ignore_early_media=true,originate_timeout=25}"
+                    f"[leg_timeout=25,centralka_user=1]{ANNA},[leg_timeout=25,centralka_user=1]{ANNA_DESK}")
+    result = call(forward({"user": 1}), at=AT, legs={ANNA_DESK: Leg("answer", 3.0, talk=5)})
+    (bridged,) = [s for s in result.steps if s.kind == "bridged"]
+    legs = {s.details["target"]: s.details["outcome"] for s in result.steps if s.kind == "leg"}
+    assert bridged.details["target"] == ANNA_DESK and legs == {ANNA: "LOSE_RACE", ANNA_DESK: "answered"}
+
+
+def test_user_with_only_a_phone_number_rings_only_it():
+    snap = snapshot(users={1: UserInfo(1, None, "+48501234567")})
+    assert bridges(forward({"user": 1}), snap) == [f"{{originate_timeout=25}}[leg_timeout=25,centralka_user=1]{ANNA}"]
 
 
 def test_random_group_puts_each_member_first_for_a_share_of_calls():

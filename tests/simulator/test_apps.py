@@ -210,3 +210,19 @@ def test_commas_inside_per_leg_variables_do_not_split_legs():
         ["sofia/gateway/carrier/1"], ["user/102@t3.pbx.local", "user/103@t3.pbx.local"]]
     assert groups[0][0].variables["centralka_user"] == "1"
     assert groups[1][0].variables["leg_timeout"] == "15"
+
+
+def test_callcenter_rings_every_leg_of_an_agent_contact_at_once():
+    """mod_callcenter.c hands the contact to switch_ivr_originate(): `,` legs ring together."""
+    conf = b"""<document type="freeswitch/xml"><section name="configuration">
+      <configuration name="callcenter.conf"><queues><queue name="q@default">
+        <param name="strategy" value="ring-all"/><param name="max-wait-time" value="60"/></queue></queues>
+      <agents><agent name="a@default" type="callback" status="Available"
+        contact="[leg_timeout=20]sofia/gateway/carrier/48501234567,[leg_timeout=20]user/101@d"/></agents>
+      <tiers><tier agent="a@default" queue="q@default" level="1" position="1"/></tiers>
+    </configuration></section></document>"""
+    result = call(a("answer") + a("callcenter", "q@default") + a("log", "${cc_cause}"), conf=conf,
+                  legs={"user/101@d": Leg("answer", after=4, talk=3)})
+    legs = {s.details["target"]: (s.details["outcome"], s.details["end"]) for s in result.steps if s.kind == "agent_leg"}
+    assert legs == {"sofia/gateway/carrier/48501234567": ("LOSE_RACE", 4), "user/101@d": ("answered", 4)}
+    assert result.applications[-1]["data"] == "answered"
