@@ -10,7 +10,7 @@ is compiled in memory and laid over the endpoint's document in place of the publ
 
 People are named by full name, first or last name (when unique), extension or phone number;
 a group name stands for all its members. Nobody answers unless named in `answer`: whoever
-answers picks up after ANSWER_AFTER seconds and talks for TALK seconds.
+answers picks up after ANSWER_AFTER seconds and talks for `talk` seconds (TALK by default).
 """
 from __future__ import annotations
 
@@ -132,10 +132,11 @@ class People:
         self.users = db.session.scalars(select(models.User).where(models.User.tenant_id == tenant.id)
                                         .order_by(models.User.id)).all()
         self.groups = db.session.scalars(select(models.Group).where(models.Group.tenant_id == tenant.id)).all()
-        self.by_target = {self.target(u): u for u in self.users if self.target(u)}
+        self.by_target = {t: u for u in self.users for t in self.phones(u)}
 
-    def target(self, user: models.User) -> str | None:
-        return dialing.user_target(self.snapshot.users[user.id], self.snapshot)
+    def phones(self, user: models.User) -> list[str]:
+        """Every phone of a user the compiler rings at once: the mobile first, then the desk phone."""
+        return dialing.user_targets(self.snapshot.users[user.id], self.snapshot)
 
     def user(self, text: str) -> models.User | None:
         """A user by extension, phone, full name, or first / last name when only one has it."""
@@ -150,14 +151,18 @@ class People:
                 raise TestCallInputError(f"{text!r} names {len(found)} people: use the full name or extension")
         return None
 
-    def targets(self, text: str) -> list[str]:
-        """Dial targets of a person, of every member of a group, or of an outside number."""
+    def targets(self, text: str, *, answering: bool = False) -> list[str]:
+        """Dial targets of a person, of every member of a group, or of an outside number.
+
+        Someone who answers picks up on one phone (the first); busy, unreachable or not
+        answering holds for all of a person's phones.
+        """
         user = self.user(text)
         if user is not None:
-            return [t for t in [self.target(user)] if t]
+            return self.phones(user)[:1] if answering else self.phones(user)
         group = next((g for g in self.groups if _fold(g.name) == _fold(text)), None)
         if group is not None:
-            return [t for m in group.members for t in self.targets(m.user.full_name)]
+            return [t for m in group.members for t in self.targets(m.user.full_name, answering=answering)]
         phone = _phone_or_none(text)
         if phone is None:
             raise TestCallInputError(f"{text!r} is no user, group or phone number of this company")
@@ -309,12 +314,12 @@ def _from_desk_phone(tenant: models.Tenant, user: models.User, endpoint: Endpoin
 
 
 def _world(at: datetime, origin: Origin, people: People, seed: int, hangup_after: float | None,
-           keys: list[tuple[float, str]], outcomes: dict[str, list[str]]) -> World:
+           keys: list[tuple[float, str]], outcomes: dict[str, list[str]], talk: float) -> World:
     legs = {}
     for outcome, names in outcomes.items():
-        behaviour = Leg("answer", ANSWER_AFTER, talk=TALK) if outcome == "answer" else Leg(outcome)
+        behaviour = Leg("answer", ANSWER_AFTER, talk=talk) if outcome == "answer" else Leg(outcome)
         for name in names:
-            for target in people.targets(name):
+            for target in people.targets(name, answering=outcome == "answer"):
                 legs[target] = behaviour
     return World(start=at, caller=origin.caller, destination=origin.destination, keypresses=keys, legs=legs,
                  caller_hangup=hangup_after, speech=SPEECH, seed=seed)
@@ -356,7 +361,8 @@ def _place_keys(play, world: World, untimed: list[str]) -> tuple[SimulationResul
 
 def test_call(tenant: models.Tenant, number: str, caller: str, at: datetime, keys: str | None = None, *,
               no_answer=(), busy=(), unreachable=(), answer=(), draft: bool = False,
-              hangup_after: float | None = None, seed: int = 0, switch_timezone: str = "UTC") -> TestCall:
+              hangup_after: float | None = None, talk: float = TALK, seed: int = 0,
+              switch_timezone: str = "UTC") -> TestCall:
     """Play one call to `number` from `caller` at `at` and describe its path.
 
     `switch_timezone` is the FreeSWITCH server's own zone; schedules must not depend on it.
@@ -369,7 +375,7 @@ def test_call(tenant: models.Tenant, number: str, caller: str, at: datetime, key
     timed, untimed = parse_keys(keys)
     world = _world(at, origin, people, seed, hangup_after, timed,
                    {"no_answer": list(no_answer), "busy": list(busy), "unreachable": list(unreachable),
-                    "answer": list(answer)})
+                    "answer": list(answer)}, talk)
     result, unused = _place_keys(lambda w: _play(endpoint, tenant, origin, w, switch_timezone), world, untimed)
     call = TestCall(at, tenant.timezone, origin.caller, origin.destination, draft, list(world.keypresses),
                     unused, result)
@@ -487,17 +493,23 @@ def _seconds(value: float) -> str:
 
 
 def _legs(events, book: _Book) -> list[dict]:
-    legs = []
+    """One entry per person rung (all their phones ring at once), in ringing order."""
+    legs: dict[tuple, dict] = {}
     for step in events:
         if step.kind not in ("leg", "agent_leg"):
             continue
         d = step.details
         user_id = d.get("variables", {}).get("centralka_user")
-        words = LEG_WORDS.get(d["outcome"], f"unreachable ({d['outcome']})")
-        legs.append({"who": book.people.name(user_id, d["target"]), "user_id": user_id, "target": d["target"],
-                     "at": d["start"], "seconds": round(d["end"] - d["start"], 3), "result": words,
-                     "cause": d["outcome"]})
-    return legs
+        leg = legs.setdefault((d.get("agent") or user_id or d["target"], d["start"]), {
+            "who": book.people.name(user_id, d["target"]), "user_id": user_id, "targets": [], "at": d["start"],
+            "seconds": 0.0, "cause": d["outcome"]})
+        leg["targets"].append(d["target"])
+        leg["seconds"] = max(leg["seconds"], round(d["end"] - d["start"], 3))
+        if d["outcome"] == "answered" or leg["cause"] == "LOSE_RACE":
+            leg["cause"] = d["outcome"]
+    for leg in legs.values():
+        leg["result"] = LEG_WORDS.get(leg["cause"], f"unreachable ({leg['cause']})")
+    return sorted(legs.values(), key=lambda leg: leg["at"])
 
 
 def _legs_text(legs: list[dict]) -> str:

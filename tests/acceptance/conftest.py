@@ -43,9 +43,6 @@ class Company:
     def call(self, at: datetime, keys: str | None = None, *, caller: str = CALLER, number: str = MAIN, **kw):
         return testcall.test_call(self.tenant, number, caller, at, keys, **kw)
 
-    def target(self, name: str) -> str:
-        return testcall.People(self.tenant).targets(name)[0]
-
 
 def _user(tenant, first, last, phone, ext, **extra):
     return directory.add_user(tenant, {"first_name": first, "last_name": last, "phone": phone,
