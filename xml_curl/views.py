@@ -65,8 +65,9 @@ def failed(error):
     if isinstance(error, HTTPException):
         return error
     asked: CurlRequest = g.get("curl_request") or CurlRequest()
-    log.error("xml_curl: %s %s %s failed (%s: %s), serving the safe reply", asked.section, asked.context,
-              asked.destination or asked.user or asked.key_value, type(error).__name__, error,
+    log.error("xml_curl: %s %s %s failed (%s: %s), serving the safe reply; call %s from %s",
+              asked.section, asked.context, asked.destination or asked.user or asked.key_value,
+              type(error).__name__, error, asked.call_uuid or "-", asked.caller or "-",
               exc_info=not isinstance(error, EXPECTED))
     handler = _sections().get(asked.section)
     try:
