@@ -1,16 +1,19 @@
 """Scenario compiler: parse → validate → lint → lower → emit, and the documents the endpoint serves.
 
     compile_tree(tree, snapshot, *, scenario_id, version_id, main_number_id) -> Compiled
-    tenant_document(tenant_id) -> bytes          # context tenant_<id>: every published scenario + directory
+    tenant_document(tenant_id) -> bytes          # context tenant_<id>: published trees × today's directory
     public_entry(tenant_id, main_number_id, context="public") -> bytes
-    callcenter_queues() -> list[dict]            # queues of every published version
+    callcenter_queues() -> list[dict]            # queues of every published tree and longest-idle group
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from pbx.compiler.errors import ScenarioInvalid
 from pbx.nodes.base import Problem
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Compiled", "ScenarioInvalid", "callcenter_queues", "compile_tree", "public_entry", "tenant_document"]
 
@@ -24,8 +27,15 @@ class Compiled:
 
 def compile_tree(tree: dict, snapshot, *, scenario_id: int, version_id: int, main_number_id: int) -> Compiled:
     """Compile one scenario tree against a directory snapshot; raises ScenarioInvalid with every error."""
-    from pbx.compiler import emit, lint, lower, parse, validate
-    from pbx.nodes import kind_of
+    from pbx.compiler import emit, lint
+
+    root, low, extensions = _lowered(tree, snapshot, scenario_id, version_id, main_number_id)
+    xml = emit.emit(snapshot.context, extensions)
+    return Compiled(xml, _meta(root, low, main_number_id), lint.lint(root, snapshot))
+
+
+def _lowered(tree, snapshot, scenario_id, version_id, main_number_id):
+    from pbx.compiler import lower, parse, validate
 
     root = parse.parse(tree)
     errors = validate.validate(root, snapshot)
@@ -34,32 +44,65 @@ def compile_tree(tree: dict, snapshot, *, scenario_id: int, version_id: int, mai
     if errors:
         raise ScenarioInvalid(errors)
     low = lower.Lowering(snapshot, scenario_id=scenario_id, version_id=version_id, main_number_id=main_number_id)
-    xml = emit.emit(snapshot.context, lower.lower(root, low))
-    meta = {
+    return root, low, lower.lower(root, low)
+
+
+def _meta(root, low, main_number_id) -> dict:
+    from pbx.nodes import kind_of
+
+    return {
         "entry": f"main_{main_number_id}",
         "queues": sorted(low.queues, key=lambda q: q["name"]),
         "prompts": sorted(low.prompts),
         "nodes": {n.id: {"kind": n.kind, "label": kind_of(n.kind).describe(n)} for n in root.walk()},
     }
-    return Compiled(xml, meta, lint.lint(root, snapshot))
 
 
 def tenant_document(tenant_id: int) -> bytes:
-    """The whole dialplan context of a tenant: published scenarios (as stored) + directory extensions."""
-    from lxml import etree
+    """The whole dialplan context of a tenant: every published tree compiled against today's directory.
 
+    A version whose tree no longer compiles is served as it was published (see ``_live``).
+    """
     from pbx.compiler import emit
     from pbx.compiler.internal import internal_extensions
     from pbx.compiler.snapshot import snapshot_of
 
     tenant, versions = _published(tenant_id)
     snap = snapshot_of(tenant)
-    stored = []
-    for scenario, version in versions:
-        root = etree.fromstring(version.compiled_xml.encode(), etree.XMLParser(resolve_entities=False, no_network=True))
-        stored.extend(root.iterfind(f"section/context[@name='{snap.context}']/extension"))
+    scenario_extensions = [e for scenario, version in versions for e in _live(scenario, version, snap).extensions]
     with_scenario = {scenario.main_number_id for scenario, _ in versions}
-    return emit.document(emit.context_element(snap.context, stored + internal_extensions(snap, with_scenario)))
+    return emit.document(emit.context_element(snap.context, scenario_extensions + internal_extensions(snap, with_scenario)))
+
+
+@dataclass
+class _Live:
+    extensions: list  # IR extensions, or stored <extension> elements
+    queues: list[dict]
+
+
+def _live(scenario, version, snap) -> _Live:
+    """A published version against today's directory; the stored compile when that fails.
+
+    Directory edits (members, phones, lists) apply without a republish. When the tree no longer
+    compiles (an object it needs changed so it cannot be used), calls keep the published dialplan.
+    """
+    try:
+        _, low, extensions = _lowered(version.tree, snap, scenario.id, version.id, scenario.main_number_id)
+        return _Live(extensions, low.queues)
+    except ScenarioInvalid as error:
+        log.warning("company %s, scenario %s (%s), version %s no longer compiles against today's directory; "
+                    "serving it as published: %s", snap.tenant_id, scenario.id, scenario.name, version.number, error)
+    except Exception:  # a 500 would send FreeSWITCH to another binding: serve what was published
+        log.exception("company %s, scenario %s (%s), version %s failed to compile; serving it as published",
+                      snap.tenant_id, scenario.id, scenario.name, version.number)
+    return _Live(_stored_extensions(version, snap.context), list((version.compiled_meta or {}).get("queues", [])))
+
+
+def _stored_extensions(version, context: str) -> list:
+    from lxml import etree
+
+    root = etree.fromstring(version.compiled_xml.encode(), etree.XMLParser(resolve_entities=False, no_network=True))
+    return list(root.iterfind(f"section/context[@name='{context}']/extension"))
 
 
 def public_entry(tenant_id: int, main_number_id: int, context: str = "public") -> bytes:
@@ -78,16 +121,22 @@ def public_entry(tenant_id: int, main_number_id: int, context: str = "public") -
 
 
 def callcenter_queues() -> list[dict]:
-    """Queue definitions (contract shape) of the published version of every scenario of every tenant."""
+    """Queue definitions (contract shape) of every tenant: published scenarios against today's
+    directory, and the queues of longest-idle groups reached by extension or main number."""
     from sqlalchemy import select
 
     from pbx import models
+    from pbx.compiler.internal import group_queues
+    from pbx.compiler.snapshot import snapshot_of
     from pbx.extensions import db
 
-    query = (select(models.ScenarioVersion)
-             .join(models.Scenario, models.Scenario.published_version_id == models.ScenarioVersion.id)
-             .order_by(models.ScenarioVersion.id))
-    queues = [q for version in db.session.scalars(query) for q in (version.compiled_meta or {}).get("queues", [])]
+    tenants = db.session.scalars(select(models.Tenant).order_by(models.Tenant.id)).all()
+    queues = []
+    for tenant in tenants:
+        tenant, versions = _published(tenant.id)
+        snap = snapshot_of(tenant)
+        queues += group_queues(snap)
+        queues += [q for scenario, version in versions for q in _live(scenario, version, snap).queues]
     return sorted(queues, key=lambda q: q["name"])
 
 

@@ -11,6 +11,10 @@ from pbx.compiler.snapshot import DirectorySnapshot, GroupInfo, UserInfo
 # Polish ringback (425 Hz, 1 s on, 4 s off) generated to the caller while legs ring without
 # early media (switch_ivr_originate.c plays `ringback` when ignore_early_media is set).
 RINGBACK = "%(1000,4000,425)"
+# Ring modes of a group as mod_callcenter strategies (a queue keeps the admin's order with top-down).
+QUEUE_STRATEGY = {"sequential": "top-down", "random": "random", "simultaneous": "ring-all",
+                  "longest-idle": "longest-idle-agent"}
+MOH_SOUND = "local_stream://moh"
 
 
 def digits(e164: str) -> str:
@@ -73,6 +77,22 @@ def ring_user(user: UserInfo, snapshot: DirectorySnapshot, ring_seconds: int) ->
     if leg is None or len(user_targets(user, snapshot)) == 1:
         return leg and single(leg, ring_seconds)
     return simultaneous([leg], ring_seconds)
+
+
+def queue_definition(snapshot: DirectorySnapshot, base: str, strategy: str, members, max_wait_seconds: int) -> dict:
+    """A mod_callcenter queue `<base>@default` (contract shape); agent `<base>_u<user>@default` per reachable member.
+
+    ``members`` are (UserInfo, ring seconds) pairs; an agent's contact rings all of its user's phones.
+    """
+    agents = [{"name": f"{base}_u{user.id}@default", "contact": user_leg(user, snapshot, seconds),
+               "ring_seconds": seconds}
+              for user, seconds in members if user_targets(user, snapshot)]
+    return {"name": f"{base}@default", "strategy": QUEUE_STRATEGY[strategy], "max_wait_seconds": int(max_wait_seconds),
+            "moh_sound": MOH_SOUND, "agents": agents}
+
+
+def group_members(group: GroupInfo, snapshot: DirectorySnapshot) -> list[tuple[UserInfo, int]]:
+    return [(snapshot.users[m.user_id], m.ring_seconds) for m in group.members if m.user_id in snapshot.users]
 
 
 def rotations(items: list) -> list[list]:

@@ -2,24 +2,35 @@
 
 Extension dialling of users and groups (also reached when a user transfers a bridged call:
 FreeSWITCH re-hunts the transferred leg in its current context, tenant_<id>), direct-dial
-targets of menus, main numbers that ring a user or a group without a scenario, and outbound
-calls of registered phones through the carrier with the *666 main-number prefix.
+targets of menus, main numbers that ring a user or a group without a scenario, emergency
+numbers, and outbound calls of registered phones through the carrier with the *666
+main-number prefix.
 """
 from __future__ import annotations
 
 from pbx.compiler import dialing, ir
 from pbx.compiler.ir import Action, Condition, Extension
 from pbx.compiler.lower import MAX_CALL_SECONDS
-from pbx.nodes.forward import recording_notice
+from pbx.nodes.forward import CC_EXPORT_VARS, recording_notice
 
 RING_SECONDS = 30
 MAIN_PREFIX = "*666"
+EMERGENCY_NUMBERS = ("112", "997", "998", "999")
 # Users dial international numbers with + or 00, Polish ones as 9 national digits.
 OUTBOUND_FORMS = (("INTL", r"(?:\+|00)([1-9][0-9]{6,14})", "$1"), ("NATIONAL", r"([1-9][0-9]{8})", "48$1"))
 
 
+def _queued(item, snap) -> bool:
+    """A longest-idle group is rung through its own queue: only mod_callcenter knows who idles longest."""
+    return getattr(item, "ring_mode", None) == "longest-idle" and bool(dialing.member_legs(item, snap))
+
+
+def _queue_base(snap, group) -> str:
+    return f"t{snap.tenant_id}_g{group.id}"
+
+
 def _ring(item, snap) -> str | None:
-    """Dial string for a user or a group reached by extension (longest-idle rings everyone)."""
+    """Dial string for a user or a group reached by extension."""
     if hasattr(item, "members"):
         legs = dialing.member_legs(item, snap)
         if not legs:
@@ -36,16 +47,73 @@ def _records(item, snap) -> bool:
     return any(snap.users[m.user_id].record_calls for m in getattr(item, "members", ()) if m.user_id in snap.users)
 
 
-def _ring_actions(item, snap, after_failure: list[Action]) -> list[Action]:
-    dial = _ring(item, snap)
-    if dial is None:
+def _ring_actions(item, snap, *, back_to_menu: bool) -> list[Action]:
+    """Ring a user or a group; when nobody answers, back to the menu of a direct dial or hang up."""
+    after_failure = ([Action("transfer", f"${{centralka_dial_return}} XML {snap.context}")] if back_to_menu
+                     else [Action("hangup", "${originate_disposition}")])
+    queued, dial = _queued(item, snap), _ring(item, snap)
+    if not queued and dial is None:
         return after_failure
     actions = [Action("export", f"centralka_group={item.id}")] if hasattr(item, "members") else []
     if _records(item, snap):
         actions += [Action("answer"), Action("playback", recording_notice(snap.language)),
                     Action("record_session", f"${{recordings_dir}}/{snap.tenant_id}/${{uuid}}.wav")]
+    if queued:
+        # group_<id>_RESULT goes back to the menu only while centralka_dial_return is set.
+        queue = f"{_queue_base(snap, item)}@default"
+        return actions + ([] if back_to_menu else [Action("unset", "centralka_dial_return")]) + [
+            Action("answer"), Action("set", f"centralka_queue={queue}"), Action("set", f"cc_export_vars={CC_EXPORT_VARS}"),
+            Action("callcenter", queue), Action("transfer", f"group_{item.id}_RESULT XML {snap.context}")]
     return actions + [Action("set", f"ringback={dialing.RINGBACK}"), Action("set", "continue_on_fail=true"),
                       Action("set", "hangup_after_bridge=true"), Action("bridge", dial), *after_failure]
+
+
+def group_queues(snap) -> list[dict]:
+    """The queue of every longest-idle group, for extension dialling, direct dial and main numbers."""
+    return [dialing.queue_definition(snap, _queue_base(snap, g), g.ring_mode, dialing.group_members(g, snap), RING_SECONDS)
+            for g in sorted(snap.groups.values(), key=lambda g: g.id) if _queued(g, snap)]
+
+
+def group_queue_results(snap) -> list[Extension]:
+    """After a group's queue: answered → done; timed out → back to the menu of a direct dial, else hang up."""
+    extensions = []
+    for group in sorted(snap.groups.values(), key=lambda g: g.id):
+        if not _queued(group, snap):
+            continue
+        name = f"group_{group.id}_RESULT"
+        extensions += [
+            Extension(f"{name}_ANSWERED", [ir.destination_is(name), Condition(
+                "${cc_cause}", "^answered$", actions=[Action("hangup", "NORMAL_CLEARING")])]),
+            Extension(f"{name}_BACK", [ir.destination_is(name), Condition("${centralka_dial_return}", "^.", actions=[
+                Action("transfer", f"${{centralka_dial_return}} XML {snap.context}")])]),
+            ir.simple(name, [Action("hangup", "NO_ANSWER")], ext_name=f"{name}_TIMEOUT")]
+    return extensions
+
+
+def emergency(snap) -> list[Extension]:
+    """112, 997, 998, 999: to the carrier as dialled, presenting the caller's own number.
+
+    First in the context, so no extension, prefix or outbound rule can take the number;
+    no 60-minute cap. A phone whose user has no number presents the company's main number.
+    """
+    expression = "^(" + "|".join(EMERGENCY_NUMBERS) + ")$"
+    main = snap.primary_number
+
+    def call_out(presented: str | None) -> list[Action]:
+        actions = [Action("export", f"centralka_tenant={snap.tenant_id}"), Action("export", "centralka_direction=out")]
+        if presented:
+            actions.append(Action("set", f"effective_caller_id_number={presented}"))
+        return actions + [Action("bridge", f"{{originate_timeout=60}}sofia/gateway/{snap.carrier_gateway}/$1"),
+                          Action("hangup", "${originate_disposition}")]
+
+    fallback = dialing.digits(main.number) if main else None
+    extensions = [
+        Extension(f"emergency_{user.id}", [Condition("${user_name}", f"^{user.extension}$"), Condition(
+            "destination_number", expression,
+            actions=call_out(dialing.digits(user.phone) if user.phone else fallback))])
+        for user in sorted(snap.users.values(), key=lambda u: u.id) if user.extension]
+    return extensions + [Extension("emergency", [Condition("destination_number", expression,
+                                                           actions=call_out(fallback))])]
 
 
 def _call_start(snap, direction: str) -> list[Action]:
@@ -58,7 +126,7 @@ def extension_dialling(snap) -> list[Extension]:
     extensions = []
     for item in _with_extensions(snap):
         untagged = Condition("${centralka_direction}", "^.", break_="never", anti_actions=_call_start(snap, "internal"))
-        ring = Condition(actions=_ring_actions(item, snap, [Action("hangup", "${originate_disposition}")]))
+        ring = Condition(actions=_ring_actions(item, snap, back_to_menu=False))
         extensions.append(Extension(f"ext_{item.extension}", [ir.destination_is(item.extension), untagged, ring]))
     return extensions
 
@@ -66,7 +134,7 @@ def extension_dialling(snap) -> list[Extension]:
 def direct_dial(snap) -> list[Extension]:
     """`direct_<ext>` from a menu; when nobody answers, or the extension is unknown, back to the menu."""
     back = [Action("transfer", f"${{centralka_dial_return}} XML {snap.context}")]
-    extensions = [ir.simple(f"direct_{item.extension}", _ring_actions(item, snap, back))
+    extensions = [ir.simple(f"direct_{item.extension}", _ring_actions(item, snap, back_to_menu=True))
                   for item in _with_extensions(snap)]
     extensions.append(Extension("direct_UNKNOWN", [Condition("destination_number", "^direct_[0-9]+$", actions=back)]))
     return extensions
@@ -83,7 +151,7 @@ def main_numbers(snap, with_scenario: set[int]) -> list[Extension]:
         if target is None:
             actions.append(Action("hangup", "NO_ROUTE_DESTINATION"))
         else:
-            actions += _ring_actions(target, snap, [Action("hangup", "${originate_disposition}")])
+            actions += _ring_actions(target, snap, back_to_menu=False)
         extensions.append(ir.simple(f"main_{number.id}", actions))
     return extensions
 
@@ -130,4 +198,5 @@ def _with_extensions(snap) -> list:
 
 
 def internal_extensions(snap, with_scenario: set[int]) -> list[Extension]:
-    return main_numbers(snap, with_scenario) + extension_dialling(snap) + direct_dial(snap) + outbound(snap)
+    return (emergency(snap) + main_numbers(snap, with_scenario) + extension_dialling(snap) + direct_dial(snap)
+            + group_queue_results(snap) + outbound(snap))

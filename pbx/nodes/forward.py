@@ -18,9 +18,6 @@ from pbx.nodes.base import NodeKind, NodeSchema, RefId
 from schemas.fields import PhoneNumber
 
 NO_ANSWER_CAUSES = ("NO_ANSWER", "ALLOTTED_TIMEOUT", "NO_USER_RESPONSE", "RECOVERY_ON_TIMER_EXPIRE")
-QUEUE_STRATEGY = {"sequential": "top-down", "random": "random", "simultaneous": "ring-all",
-                  "longest-idle": "longest-idle-agent"}
-MOH_SOUND = "local_stream://moh"
 CC_EXPORT_VARS = "centralka_tenant,centralka_main_number,centralka_version,centralka_path"
 
 
@@ -187,15 +184,9 @@ class Forward(NodeKind):
 
     def queue_definition(self, node, low, group) -> dict:
         snap, ring = low.snap, node.fields["ring_seconds"]
-        base = f"t{snap.tenant_id}_s{low.scenario_id}_{node.id}"
         if group is not None:
-            members = [(snap.users[m.user_id], m.ring_seconds) for m in group.members if m.user_id in snap.users]
-            strategy = QUEUE_STRATEGY[group.ring_mode]
+            members, mode = dialing.group_members(group, snap), group.ring_mode
         else:
-            members, strategy = [(snap.users[node.fields["target"]["user"]], ring)], "ring-all"
-        agents = [{"name": f"{base}_u{user.id}@default", "contact": dialing.user_leg(user, snap, seconds),
-                   "ring_seconds": seconds}
-                  for user, seconds in members if dialing.user_target(user, snap)]
+            members, mode = [(snap.users[node.fields["target"]["user"]], ring)], "simultaneous"
         wait = (node.fields["queue"] or {}).get("max_wait_seconds", ring)
-        return {"name": f"{base}@default", "strategy": strategy, "max_wait_seconds": wait,
-                "moh_sound": MOH_SOUND, "agents": agents}
+        return dialing.queue_definition(snap, f"t{snap.tenant_id}_s{low.scenario_id}_{node.id}", mode, members, wait)
