@@ -71,12 +71,14 @@ def split_dial_legs(group: str) -> list[str]:
 
 
 def call(root: dict, *, at: datetime, snap=None, keys=(), legs=None, destination="main_1", caller="48221234567",
-         server_zone="UTC", **world):
-    """Simulate a call to the main number through the tenant document."""
+         server_zone="UTC", variables=None, queues=None, **world):
+    """Simulate a call to the main number through the tenant document (``queues``: callcenter.conf)."""
     from pbx.simulator import World, fetch_from_document, simulate
+    from xml_curl.configuration import callcenter_document
     w = World(start=at, caller=caller, keypresses=list(keys), legs=legs or {}, **world)
-    return simulate(fetch_from_document(tenant_xml(root, snap)), w, context="tenant_3",
-                    destination=destination, switch_timezone=server_zone)
+    return simulate(fetch_from_document(tenant_xml(root, snap)), w, context="tenant_3", destination=destination,
+                    switch_timezone=server_zone, variables=variables,
+                    callcenter_conf=callcenter_document(queues) if queues is not None else None)
 
 
 def path_of(result) -> list[str]:
