@@ -105,3 +105,59 @@ def add_voicemail_box(tenant: models.Tenant, data: dict) -> models.VoicemailBox:
     db.session.add(box)
     db.session.flush()
     return box
+
+
+# ------------------------------------------------------------ deletion
+
+def _refuse_if_used(tenant: models.Tenant, kind: str, obj, what: str) -> None:
+    """ValidationError naming every place that still uses the object; nothing is deleted then."""
+    from marshmallow import ValidationError
+
+    from pbx.scenarios import references_to
+
+    places = references_to(tenant.id, kind, obj.id)
+    if places:
+        raise ValidationError({"used_by": [f"{what} is used by {place}" for place in places]})
+
+
+def delete_user(tenant: models.Tenant, user_id: int) -> None:
+    """Delete a user no scenario, main number, needed group or voicemail box relies on.
+
+    The user's group memberships and places among voicemail recipients go too, through the ORM
+    so the audit log records them.
+    """
+    user = get_owned(models.User, tenant.id, user_id)
+    _refuse_if_used(tenant, "user", user, f"user {user.full_name}")
+    memberships = db.session.scalars(db.select(models.GroupMember).where(models.GroupMember.user_id == user.id)).all()
+    for member in memberships:
+        db.session.delete(member)  # still in its group while flushed: the audit entry names the company
+    for box in db.session.scalars(db.select(models.VoicemailBox).where(models.VoicemailBox.tenant_id == tenant.id)):
+        if user in box.recipients:
+            box.recipients.remove(user)
+    db.session.delete(user)
+    db.session.flush()
+    for member in memberships:
+        db.session.expire(member.group, ["members"])
+
+
+def _delete_unused(tenant: models.Tenant, model, kind: str, obj_id: int, what: str) -> None:
+    obj = get_owned(model, tenant.id, obj_id)
+    _refuse_if_used(tenant, kind, obj, f"{what} {obj.name}")
+    db.session.delete(obj)
+    db.session.flush()
+
+
+def delete_group(tenant: models.Tenant, group_id: int) -> None:
+    _delete_unused(tenant, models.Group, "group", group_id, "group")
+
+
+def delete_announcement(tenant: models.Tenant, announcement_id: int) -> None:
+    _delete_unused(tenant, models.Announcement, "announcement", announcement_id, "announcement")
+
+
+def delete_voicemail_box(tenant: models.Tenant, box_id: int) -> None:
+    _delete_unused(tenant, models.VoicemailBox, "box", box_id, "voicemail box")
+
+
+def delete_number_list(tenant: models.Tenant, list_id: int) -> None:
+    _delete_unused(tenant, models.NumberList, "list", list_id, "number list")

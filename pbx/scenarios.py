@@ -79,6 +79,109 @@ def _new_version(scenario: models.Scenario, tree: dict, note: str) -> models.Sce
     return row
 
 
+# ---------------------------------------------------------------- references
+
+REFERENCE_KINDS = ("user", "group", "box", "announcement", "list", "main_number")
+
+
+def references_to(tenant_id: int, kind: str, obj_id: int) -> list[str]:
+    """Every place that would lose or silently change its meaning if the object went away.
+
+    Scenario drafts and live versions (older versions are history: rolling back to one that
+    names a deleted object is refused with that error), main numbers ringing a user or group
+    directly, a group whose only member is the user while the group is in use, a voicemail
+    box whose only recipient is the user, a box greeting.
+    """
+    if kind not in REFERENCE_KINDS:
+        raise ValueError(f"unknown kind {kind!r} (one of: {', '.join(REFERENCE_KINDS)})")
+    places = _in_scenarios(tenant_id, kind, int(obj_id)) + _in_directory(tenant_id, kind, int(obj_id))
+    return list(dict.fromkeys(places))
+
+
+def _in_scenarios(tenant_id: int, kind: str, obj_id: int) -> list[str]:
+    wanted = _wanted(tenant_id, kind, obj_id)
+    places = []
+    for scenario in db.session.scalars(select(models.Scenario).where(models.Scenario.tenant_id == tenant_id)
+                                       .order_by(models.Scenario.id)):
+        label = f"scenario {scenario.name or 'without a name'} ({scenario.main_number.number})"
+        live = scenario.published_version
+        if kind == "main_number" and scenario.main_number_id == obj_id and (scenario.draft or live):
+            places.append(f"{label}: the scenario of this number")
+        trees = [("draft", scenario.draft)] + ([(f"published version {live.number}", live.tree)] if live else [])
+        places += [f"{label}, {where}, node {node_id}"
+                   for where, tree in trees for node_id in _nodes_naming(tree, wanted)]
+    return places
+
+
+def _wanted(tenant_id: int, kind: str, obj_id: int) -> set[tuple[str, object]]:
+    """What node references mean the object: a main number is named by its number."""
+    from schemas.fields import normalise_phone
+
+    if kind != "main_number":
+        return {(kind, obj_id)}
+    number = db.session.get(models.MainNumber, obj_id)
+    if number is None or number.tenant_id != tenant_id:
+        return set()
+    return {("number", normalise_phone(number.number))}
+
+
+def _nodes_naming(tree, wanted: set) -> list[str]:
+    from marshmallow import ValidationError
+
+    from pbx.nodes import kind_of
+    from schemas.fields import normalise_phone
+
+    found, stack = [], [(tree or {}).get("root")]
+    while stack:  # drafts are unchecked: no recursion on their depth
+        data = stack.pop()
+        kind = kind_of(data.get("kind")) if isinstance(data, dict) and isinstance(data.get("kind"), str) else None
+        if kind is None:
+            continue
+        for ref_kind, value in kind.references(data):
+            if ref_kind == "number":
+                try:
+                    value = normalise_phone(value)
+                except ValidationError:
+                    continue
+            if (ref_kind, value) in wanted:
+                found.append(str(data.get("id")))
+                break
+        stack.extend(child for _, child in reversed(kind.branch_items(data)))
+    return found
+
+
+def _in_directory(tenant_id: int, kind: str, obj_id: int) -> list[str]:
+    places = []
+    if kind in ("user", "group"):
+        column = models.MainNumber.target_user_id if kind == "user" else models.MainNumber.target_group_id
+        places += [f"main number {n.number} rings this {kind} directly" for n in db.session.scalars(
+            select(models.MainNumber).where(models.MainNumber.tenant_id == tenant_id, column == obj_id))]
+    if kind == "user":
+        places += _only_member_of(tenant_id, obj_id)
+        places += [f"voicemail box {box.name}: its only recipient" for box in _boxes(tenant_id)
+                   if [u.id for u in box.recipients] == [obj_id] and not box.extra_emails]
+    if kind == "announcement":
+        places += [f"voicemail box {box.name}: its greeting" for box in _boxes(tenant_id) if box.greeting_id == obj_id]
+    return places
+
+
+def _only_member_of(tenant_id: int, user_id: int) -> list[str]:
+    """Groups in use whose only member is the user: deleting the user would leave callers ringing nobody."""
+    places = []
+    groups = db.session.scalars(select(models.Group).where(models.Group.tenant_id == tenant_id).order_by(models.Group.id))
+    for group in groups:
+        if [m.user_id for m in group.members] == [user_id]:
+            used = references_to(tenant_id, "group", group.id)
+            if used:
+                places.append(f"group {group.name}: its only member; the group is used by {'; '.join(used)}")
+    return places
+
+
+def _boxes(tenant_id: int) -> list[models.VoicemailBox]:
+    return db.session.scalars(select(models.VoicemailBox).where(models.VoicemailBox.tenant_id == tenant_id)
+                              .order_by(models.VoicemailBox.id)).all()
+
+
 # ---------------------------------------------------------------- diff
 
 def _flatten(tree: dict) -> dict[str, dict]:

@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 from pbx.compiler import ir
 from pbx.compiler.ir import Action
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, RefId, missing_prompt, prompt_language
+from pbx.nodes.base import NodeKind, NodeSchema, RefId, missing_prompt, object_ids, prompt_language
 
 
 class AnnouncementSchema(NodeSchema):
@@ -19,6 +19,9 @@ class Announcement(NodeKind):
     kind = "announcement"
     schema = AnnouncementSchema
     branch_names = ("next",)
+
+    def references(self, data):
+        return object_ids("announcement", data.get("prompt"))
 
     def check(self, node, snapshot):
         return missing_prompt(node.fields["prompt"], snapshot)

@@ -95,6 +95,13 @@ class NodeKind:
         """The node's JSON without its children, for the schema to load."""
         return {k: v for k, v in data.items() if k not in self.branch_names}
 
+    def references(self, data: dict) -> list[tuple[str, Any]]:
+        """(kind, id) of the directory objects a node's JSON names; works on unchecked drafts too.
+
+        Kinds: user, group, box, announcement, list, number (an outside number as typed).
+        """
+        return []
+
     def check(self, node: Node, snapshot) -> list[str]:
         """Errors: references missing from the tenant, impossible settings."""
         return []
@@ -109,6 +116,11 @@ class NodeKind:
     def describe(self, node: Node) -> str:
         """A short label for the call path shown in call records."""
         return node.name or f"{self.kind} {node.id}"
+
+
+def object_ids(kind: str, *values) -> list[tuple[str, int]]:
+    """(kind, id) for every value that is an object id (drafts may hold anything)."""
+    return [(kind, v) for v in values if isinstance(v, int) and not isinstance(v, bool)]
 
 
 def missing_prompt(announcement_id, snapshot) -> list[str]:

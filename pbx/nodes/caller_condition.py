@@ -8,7 +8,7 @@ from __future__ import annotations
 from pbx.compiler import dialing, ir
 from pbx.compiler.ir import Action, Condition, Extension
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, RefId
+from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids
 
 PATTERNS_PER_CONDITION = 200  # keeps each compiled PCRE far below its 64 KiB limit
 
@@ -29,6 +29,9 @@ class CallerCondition(NodeKind):
     schema = CallerConditionSchema
     branch_names = ("match", "otherwise")
     required_branches = ("otherwise",)
+
+    def references(self, data):
+        return object_ids("list", data.get("list"))
 
     def check(self, node, snapshot):
         number_list = snapshot.lists.get(node.fields["list"])

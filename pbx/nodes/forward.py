@@ -14,7 +14,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from pbx.compiler import dialing, ir
 from pbx.compiler.ir import Action, Condition, Extension
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, RefId
+from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids
 from schemas.fields import PhoneNumber
 
 NO_ANSWER_CAUSES = ("NO_ANSWER", "ALLOTTED_TIMEOUT", "NO_USER_RESPONSE", "RECOVERY_ON_TIMER_EXPIRE")
@@ -52,6 +52,12 @@ class Forward(NodeKind):
     schema = ForwardSchema
     branch_names = ("no_answer", "busy", "unavailable")
     required_branches = ("no_answer",)  # also taken on busy / unavailable unless those are given
+
+    def references(self, data):
+        target = data.get("target") if isinstance(data.get("target"), dict) else {}
+        number = target.get("number")
+        return (object_ids("user", target.get("user")) + object_ids("group", target.get("group"))
+                + ([("number", number)] if isinstance(number, str) else []))
 
     def check(self, node, snapshot):
         target = node.fields["target"]

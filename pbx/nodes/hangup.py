@@ -4,7 +4,7 @@ from __future__ import annotations
 from pbx.compiler import ir
 from pbx.compiler.ir import Action
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, RefId, missing_prompt, prompt_language
+from pbx.nodes.base import NodeKind, NodeSchema, RefId, missing_prompt, object_ids, prompt_language
 
 
 class HangupSchema(NodeSchema):
@@ -15,6 +15,9 @@ class HangupSchema(NodeSchema):
 class Hangup(NodeKind):
     kind = "hangup"
     schema = HangupSchema
+
+    def references(self, data):
+        return object_ids("announcement", data.get("prompt"))
 
     def check(self, node, snapshot):
         return missing_prompt(node.fields["prompt"], snapshot)

@@ -12,7 +12,7 @@ from marshmallow import ValidationError, fields, validate
 from pbx.compiler import ir
 from pbx.compiler.ir import Action, Condition, Extension
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, RefId, missing_prompt, prompt_language
+from pbx.nodes.base import NodeKind, NodeSchema, RefId, missing_prompt, object_ids, prompt_language
 
 KEYS = "1234567890*#"
 KEY_LABELS = {"*": "star", "#": "hash"}
@@ -66,6 +66,9 @@ class Menu(NodeKind):
         if isinstance(own.get("options"), dict):
             own["options"] = {k: None for k in own["options"]}
         return own
+
+    def references(self, data):
+        return object_ids("announcement", data.get("prompt"), data.get("invalid_prompt"))
 
     def check(self, node, snapshot):
         found = missing_prompt(node.fields["prompt"], snapshot) + missing_prompt(node.fields["invalid_prompt"], snapshot)

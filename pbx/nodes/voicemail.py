@@ -4,7 +4,7 @@ from __future__ import annotations
 from pbx.compiler import ir
 from pbx.compiler.ir import Action
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, RefId
+from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids
 
 BEEP = "tone_stream://%(500,0,1000)"
 # record <path> <time limit s> <silence threshold> <silence hits s> (mod_dptools record_function):
@@ -20,6 +20,9 @@ class VoicemailSchema(NodeSchema):
 class Voicemail(NodeKind):
     kind = "voicemail"
     schema = VoicemailSchema
+
+    def references(self, data):
+        return object_ids("box", data.get("box"))
 
     def check(self, node, snapshot):
         if node.fields["box"] not in snapshot.boxes:
