@@ -191,11 +191,13 @@ def users_export(tenant_ref, as_csv, output):
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
-def serve(host, port, workers):
-    """Run the web panel and the xml_curl endpoint (gunicorn)."""
+@click.option("--listener/--no-listener", default=True, help="Also run the FreeSWITCH event listener.")
+@click.option("--worker/--no-worker", default=True, help="Also run the task worker (uploads, e-mails, expiry).")
+def serve(host, port, workers, listener, worker):
+    """Run the web panel and xml_curl endpoint (gunicorn), the event listener and the task worker."""
     from pbx.server import run
 
-    run(host, port, workers)
+    run(host, port, workers, listener=listener, worker=worker)
 
 
 def _register_area_commands() -> None:
