@@ -3,8 +3,9 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from webadmin import announcements, audit, auth, calls, directory, numbers, panel, scenarios, voicemail
+    from webadmin import (
+        announcements, audit, auth, calls, directory, numbers, panel, scenarios, testcall, voicemail,
+    )
 
-    for module in (auth, directory, numbers, announcements, voicemail, scenarios, calls, audit, panel):
+    for module in (auth, directory, numbers, announcements, voicemail, scenarios, testcall, calls, audit, panel):
         app.register_blueprint(module.bp)
-    app.register_blueprint(__import__("webadmin.testcall", fromlist=["bp"]).bp)

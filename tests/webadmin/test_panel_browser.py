@@ -1,0 +1,135 @@
+"""The panel in headless Chromium against a real server on a temporary SQLite database with the demo."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOT = "/tmp/centralka-scenario-editor.png"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"no Chromium at {CHROMIUM}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The panel served on 127.0.0.1:<free port>; yields (base URL, app)."""
+    from flask_migrate import upgrade
+
+    from pbx.app import create_app
+    from pbx.demo import load_demo
+    from pbx.extensions import db
+
+    folder = tmp_path_factory.mktemp("panel")
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'panel.sqlite3'}", "SECRET_KEY": "browser-test",
+        "STORAGE_DIR": str(folder / "storage"), "PROMPTS_DIR": str(folder / "prompts"),
+        "SHOW_LOGIN_CODES": False, "TASK_QUEUE_URL": "memory",
+    })
+    with app.app_context():
+        upgrade()
+        load_demo()
+        db.session.commit()
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}", app
+    http.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        context.set_default_timeout(8000)
+        tab = context.new_page()
+        errors = []
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        yield tab
+        browser.close()
+        assert not errors, errors
+
+
+def _sign_in(page, server):
+    """The one-time code is read in the test process, as the admin would read it from e-mail."""
+    from pbx import auth
+    from pbx.demo import DEMO_ADMIN_EMAIL
+
+    base, app = server
+    page.goto(base)
+    page.get_by_label("E-mail administratora").fill(DEMO_ADMIN_EMAIL)
+    page.get_by_role("button", name="Wyślij kod").click()
+    page.get_by_label("Kod jednorazowy").wait_for()
+    with app.test_request_context():
+        code = auth.request_code(DEMO_ADMIN_EMAIL)
+    page.get_by_label("Kod jednorazowy").fill(code)
+    page.get_by_role("button", name="Zaloguj").click()
+    page.get_by_role("heading", name="Pulpit").wait_for()
+
+
+def test_add_user_with_field_error_then_export(page, server):
+    _sign_in(page, server)
+    page.get_by_role("link", name="Użytkownicy").click()
+    page.get_by_role("button", name="+ Dodaj użytkownika").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Imię").fill("Jan")
+    dialog.get_by_label("Nazwisko").fill("Zieliński")
+    dialog.get_by_label("Numer telefonu").fill("12345")
+    dialog.get_by_label("E-mail").fill("jan.zielinski@firma-abc.example")
+    dialog.get_by_role("button", name="Zapisz").click()
+    error = dialog.locator("[data-error-for=phone]")
+    error.wait_for()
+    assert "5 digits" in error.inner_text()
+    assert dialog.get_by_label("Numer telefonu").get_attribute("aria-invalid") == "true"
+    dialog.get_by_label("Numer telefonu").fill("600 700 800")
+    dialog.get_by_role("button", name="Zapisz").click()
+    row = page.get_by_role("row", name="Jan Zieliński")
+    row.wait_for()
+    assert "+48600700800" in row.inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Eksportuj (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    assert {"email": "jan.zielinski@firma-abc.example", "phone": "+48600700800"}.items() <= \
+        next(r for r in rows if r["first_name"] == "Jan").items()
+
+
+def test_scenario_editor_change_publish_diff_and_roll_back(page, server):
+    _sign_in(page, server)
+    page.get_by_role("link", name="Numery główne").click()
+    page.get_by_role("row", name="+48221000000").get_by_role("link", name="Edytuj scenariusz").click()
+    page.get_by_role("heading", name="Scenariusz numeru +48221000000").wait_for()
+    page.get_by_role("button", name="Opublikuj").click()
+    page.get_by_text("Opublikowano wersję 1.").wait_for()
+
+    page.locator("[data-node=sales]").click()
+    form = page.get_by_role("form", name="Węzeł sales")
+    assert form.get_by_label("Czas dzwonienia (s)").input_value() == "40"
+    form.get_by_label("Czas dzwonienia (s)").fill("25")
+    form.get_by_role("button", name="Zastosuj").click()
+    page.get_by_text("Niezapisane zmiany").wait_for()
+    assert "25 s" in page.locator("[data-node=sales]").inner_text()
+    page.get_by_role("button", name="Opublikuj").click()
+    page.get_by_text("Opublikowano wersję 2.").wait_for()
+    versions = page.locator(".versions")
+    assert "aktywna" in versions.get_by_role("row", name="2").first.inner_text()
+
+    page.get_by_role("button", name="Porównaj").click()
+    page.get_by_text("node sales: ring_seconds changed from 40 to 25").wait_for()
+    page.screenshot(path=SCREENSHOT, full_page=True)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    versions.locator("tbody tr").last.get_by_role("button", name="Przywróć").click()  # version 1
+    page.get_by_text("Przywrócono — nowa wersja 3.").wait_for()
+    live = versions.locator("tbody tr").first
+    assert live.inner_text().startswith("3") and "aktywna" in live.inner_text()
+    assert "rollback to version 1" in live.inner_text()

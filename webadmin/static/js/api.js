@@ -1,0 +1,30 @@
+// JSON calls to the panel's REST API; a failed call throws ApiError with the field errors.
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body.error || `HTTP ${status}`);
+    this.status = status;
+    this.fields = body.fields || {};
+    this.body = body;
+  }
+}
+
+export async function api(path, { method = "GET", json, form } = {}) {
+  const options = { method, headers: {} };
+  if (json !== undefined) {
+    options.headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(json);
+  } else if (form) {
+    options.body = form; // multipart: the browser sets the boundary
+  }
+  const response = await fetch(path, options);
+  const body = response.status === 204 ? {} : await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiError(response.status, body);
+  return body;
+}
+
+export const get = (path) => api(path);
+export const post = (path, json) => api(path, { method: "POST", json: json ?? {} });
+export const patch = (path, json) => api(path, { method: "PATCH", json });
+export const put = (path, json) => api(path, { method: "PUT", json });
+export const del = (path) => api(path, { method: "DELETE" });

@@ -1,0 +1,68 @@
+// The panel: sign-in, then one page per hash route (#/users, #/scenario/3 ...).
+import { get, post } from "./api.js";
+import { setLanguage, setZone, t } from "./i18n.js";
+import { fill, h } from "./ui.js";
+import { session } from "./session.js";
+import { loginPage } from "./pages/login.js";
+import { dashboardPage } from "./pages/dashboard.js";
+import { usersPage, groupsPage, numbersPage, voicemailPage, listsPage } from "./pages/directory.js";
+import { announcementsPage } from "./pages/announcements.js";
+import { callsPage, recordingsPage, auditPage } from "./pages/reports.js";
+import { scenarioPage } from "./pages/scenario.js";
+
+const routes = {
+  dashboard: dashboardPage, users: usersPage, groups: groupsPage, numbers: numbersPage,
+  announcements: announcementsPage, voicemail: voicemailPage, lists: listsPage, calls: callsPage,
+  recordings: recordingsPage, audit: auditPage, scenario: scenarioPage,
+};
+
+const view = document.getElementById("view");
+
+async function render() {
+  if (!session.me) return;
+  const [name, ...args] = location.hash.replace(/^#\/?/, "").split("/");
+  const page = routes[name] || dashboardPage;
+  for (const link of document.querySelectorAll("#nav a")) {
+    link.toggleAttribute("aria-current", link.getAttribute("href") === `#/${name}`);
+  }
+  fill(view, h("p", { class: "loading" }, "…"));
+  try {
+    fill(view, await page(...args));
+  } catch (error) {
+    fill(view, h("p", { class: "error", role: "alert" }, error.message));
+  }
+  view.focus();
+}
+
+async function start() {
+  try {
+    session.me = await get("/api/auth/me");
+  } catch {
+    session.me = null;
+  }
+  setLanguage(localStorage.getItem("centralka.language") || session.me?.tenant.language || "pl");
+  document.getElementById("language").value = document.documentElement.lang;
+  const signedIn = !!session.me;
+  document.getElementById("nav").hidden = !signedIn;
+  document.getElementById("sign-out").hidden = !signedIn;
+  document.getElementById("company").textContent = session.me?.tenant.name || "";
+  document.getElementById("who").textContent = signedIn ? `${session.me.name} (${t(`level.${session.me.admin_level}`)})` : "";
+  if (!signedIn) {
+    fill(view, loginPage(start));
+    return;
+  }
+  setZone(session.me.tenant.timezone);
+  await render();
+}
+
+document.getElementById("language").addEventListener("change", (event) => {
+  localStorage.setItem("centralka.language", event.target.value);
+  start();
+});
+document.getElementById("sign-out").addEventListener("click", async () => {
+  await post("/api/auth/logout");
+  location.hash = "";
+  start();
+});
+window.addEventListener("hashchange", render);
+start();

@@ -1,0 +1,69 @@
+// A list page with add / edit / delete dialogs, shared by the directory pages.
+import { del, get, patch, post } from "../api.js";
+import { t } from "../i18n.js";
+import { canEdit } from "../session.js";
+import { fill, formDialog, h, table, toast } from "../ui.js";
+
+// config: {title, endpoint, columns, fields(row|null) → field list, addLabel, editLabel,
+//          exportUrl, nameOf(row), extraActions(row, refresh), noAddDialog, footer(refresh) → element}
+export async function crudPage(config) {
+  const section = h("section", { "aria-labelledby": "page-title" });
+  const footer = config.footer && canEdit() ? config.footer(() => refresh()) : null;
+
+  async function refresh() {
+    const rows = await get(config.endpoint);
+    const editable = canEdit();
+    const columns = [...config.columns];
+    columns.push({
+      label: t("actions"),
+      value: (row) => h("div", { class: "row-actions" },
+        config.extraActions ? config.extraActions(row, refresh) : null,
+        editable ? h("button", { type: "button", onclick: () => open(row) }, t("edit")) : null,
+        editable ? h("button", { type: "button", class: "danger", onclick: () => remove(row) }, t("delete")) : null),
+    });
+    fill(section,
+      h("header", { class: "page-head" },
+        h("h1", { id: "page-title" }, config.title),
+        h("div", { class: "toolbar" },
+          config.exportUrl ? h("a", { class: "button", href: config.exportUrl, download: "" }, t("export")) : null,
+          editable && !config.noAddDialog
+            ? h("button", { type: "button", class: "primary", onclick: () => open(null) }, `+ ${config.addLabel}`) : null)),
+      editable ? null : h("p", { class: "note" }, t("readOnly")),
+      table(columns, rows),
+      footer);
+  }
+
+  async function open(row) {
+    const fields = await config.fields(row);
+    formDialog({
+      title: row ? config.editLabel : config.addLabel,
+      fields,
+      onSubmit: async (values) => {
+        const data = config.toBody ? config.toBody(values, row) : values;
+        if (row) await patch(`${config.endpoint}/${row.id}`, data);
+        else await post(config.endpoint, data);
+        toast(t("saved"));
+        await refresh();
+      },
+    });
+  }
+
+  async function remove(row) {
+    if (!confirm(t("confirmDelete", { name: config.nameOf(row) }))) return;
+    try {
+      await del(`${config.endpoint}/${row.id}`);
+      toast(t("deleted"));
+      await refresh();
+    } catch (error) {
+      toast(error.body?.used_by ? t("usedBy", { where: error.body.used_by.join(", ") }) : error.message, "error");
+    }
+  }
+
+  await refresh();
+  return section;
+}
+
+export const options = (rows, label, { empty } = {}) =>
+  [...(empty ? [["", t("none")]] : []), ...rows.map((row) => [row.id, label(row)])];
+
+export const fullName = (u) => `${u.first_name} ${u.last_name}`;

@@ -1,0 +1,286 @@
+// The scenario editor of one main number: tree + side form, JSON view, problems next to nodes,
+// save / check / publish, version history with diff and rollback, and a test call.
+import { get, post, put } from "../api.js";
+import { formatTime, t } from "../i18n.js";
+import { canEdit } from "../session.js";
+import { fill, h, toast } from "../ui.js";
+import { KEYS, KINDS, childAt, find, newNode, setChild, slotLabel, slots, summary } from "./scenario-tree.js";
+import { nodeForm } from "./scenario-form.js";
+import { testCallPanel } from "./testcall.js";
+
+async function loadRefs() {
+  const [users, groups, announcements, boxes, lists, kinds] = await Promise.all(["/api/users", "/api/groups",
+    "/api/announcements", "/api/voicemail-boxes", "/api/number-lists", "/api/node-kinds"].map(get));
+  return { refs: { users, groups, announcements, boxes, lists }, kinds };
+}
+
+function kindPicker(onPick, label) {
+  const select = h("select", { "aria-label": t("sc.newKind") }, KINDS.map((k) => h("option", { value: k }, t(`kind.${k}`))));
+  return h("span", { class: "add-slot" }, select,
+    h("button", { type: "button", onclick: () => onPick(select.value) }, `+ ${label}`));
+}
+
+export async function scenarioPage(numberId) {
+  const base = `/api/main-numbers/${numberId}/scenario`;
+  const [number, scenario, { refs, kinds }] = await Promise.all([get(`/api/main-numbers/${numberId}`), get(base), loadRefs()]);
+  const editable = canEdit();
+  const state = { doc: scenario.draft && structuredClone(scenario.draft), selected: null, check: scenario.check,
+    versions: scenario.versions, dirty: false };
+
+  const status = h("p", { class: "status", role: "status" });
+  const treeBox = h("div", { class: "tree", role: "region", "aria-label": t("sc.tree") });
+  const formBox = h("aside", { class: "side", "aria-label": t("sc.node") });
+  const problemsBox = h("section", { class: "problems", "aria-label": t("sc.errors") });
+  const jsonArea = h("textarea", { class: "json", rows: 24, spellcheck: "false", "aria-label": t("sc.json"), readOnly: !editable });
+  const jsonPanel = h("div", { hidden: true, class: "json-panel" }, jsonArea, editable
+    ? h("button", { type: "button", onclick: applyJson }, t("sc.applyJson")) : null);
+  const treePanel = h("div", { class: "editor" }, treeBox, formBox);
+  const versionsBox = h("section", { class: "versions card", "aria-labelledby": "versions-title" });
+  const nameInput = h("input", { id: "scenario-name", value: state.doc?.name || "", disabled: !editable,
+    onchange: (e) => { if (state.doc) { state.doc.name = e.target.value; changed(); } } });
+  const noteInput = h("input", { id: "publish-note", placeholder: t("sc.note"), "aria-label": t("sc.note") });
+
+  function problemsOf(id) {
+    const c = state.check || { errors: [], warnings: [] };
+    return [...c.errors.filter((p) => p.node_id === id).map((p) => ({ level: "error", message: p.message })),
+      ...c.warnings.filter((p) => p.node_id === id).map((p) => ({ level: "warning", message: p.message }))];
+  }
+
+  function showStatus() {
+    const c = state.check;
+    const parts = [state.dirty ? t("sc.unsaved") : null,
+      c ? (c.errors.length ? `${t("sc.errors")}: ${c.errors.length}` : t("sc.ok")) : null,
+      c?.warnings.length ? `${t("sc.warnings")}: ${c.warnings.length}` : null];
+    status.textContent = parts.filter(Boolean).join(" · ");
+    status.className = `status ${c?.errors.length ? "bad" : "good"}`;
+  }
+
+  function renderNode(node, slot, level) {
+    const problems = problemsOf(node.id);
+    const selected = state.selected === node.id;
+    const row = h("button", { type: "button", class: `node-row kind-${node.kind}${selected ? " selected" : ""}`,
+      "aria-current": selected ? "true" : null, "data-node": node.id, onclick: () => select(node.id) },
+    slot ? h("span", { class: "branch" }, slotLabel(slot)) : null,
+    h("span", { class: "kind" }, t(`kind.${node.kind}`)),
+    h("span", { class: "name" }, node.name || ""), h("span", { class: "summary" }, summary(node, { ...refs })),
+    h("code", { class: "id" }, node.id),
+    problems.some((p) => p.level === "error") ? h("span", { class: "badge error" }, "!") : null,
+    problems.some((p) => p.level === "warning") ? h("span", { class: "badge warning" }, "⚠") : null);
+    const notes = problems.length ? h("ul", { class: "node-problems" },
+      problems.map((p) => h("li", { class: p.level }, p.message))) : null;
+    const children = slots(node, kinds).filter((s) => childAt(node, s)).map((s) => renderNode(childAt(node, s), s, level + 1));
+    if (editable) children.push(slotAdder(node));
+    return h("li", { "aria-level": level }, row, notes,
+      children.some(Boolean) ? h("ul", {}, children) : null);
+  }
+
+  // One control per node adds a child to any empty branch (or a free menu key).
+  function slotAdder(node) {
+    const free = [...slots(node, kinds).filter((s) => !childAt(node, s)),
+      ...(node.kind === "menu" ? KEYS.filter((k) => !node.options?.[k]).map((k) => `options.${k}`) : [])];
+    if (!free.length) return null;
+    const slot = h("select", { "aria-label": `${t("sc.branch")} (${node.id})` },
+      free.map((s) => h("option", { value: s }, slotLabel(s))));
+    return h("li", { class: "empty-slot" }, slot, kindPicker((kind) => addChild(node, slot.value, kind), t("sc.addHere")));
+  }
+
+  function render() {
+    jsonArea.value = state.doc ? JSON.stringify(state.doc, null, 2) : "";
+    nameInput.value = state.doc?.name || "";
+    showStatus();
+    renderProblems();
+    if (!state.doc) {
+      fill(treeBox, h("p", {}, t("sc.empty")), editable ? kindPicker((kind) => {
+        state.doc = { name: "", root: newNode(kind, null, kinds, refs) };
+        select(state.doc.root.id);
+        changed();
+      }, t("sc.addHere")) : null);
+      fill(formBox);
+      return;
+    }
+    fill(treeBox, h("ul", { class: "tree-root" }, renderNode(state.doc.root, null, 1)));
+    renderForm();
+  }
+
+  function renderForm() {
+    const found = state.selected && find(state.doc, state.selected, kinds);
+    if (!found) {
+      fill(formBox, h("p", { class: "note" }, t("sc.select")));
+      return;
+    }
+    fill(formBox, nodeForm(found.node, {
+      refs, kinds, doc: state.doc, editable, problems: problemsOf(found.node.id), isRoot: !found.parent,
+      onApply: (values) => {
+        for (const [key, value] of Object.entries(values)) {
+          if (value === null || value === "") delete found.node[key];
+          else found.node[key] = value;
+        }
+        changed();
+      },
+      onRemove: () => {
+        setChild(found.parent, found.slot, undefined);
+        state.selected = found.parent.id;
+        changed();
+      },
+    }));
+  }
+
+  function renderProblems() {
+    const c = state.check;
+    if (!c || (!c.errors.length && !c.warnings.length)) {
+      fill(problemsBox);
+      return;
+    }
+    const item = (p, level) => h("li", { class: level },
+      h("button", { type: "button", class: "link", onclick: () => select(p.node_id) }, h("code", {}, p.node_id)), ` ${p.message}`);
+    fill(problemsBox,
+      c.errors.length ? h("h2", {}, t("sc.errors")) : null, h("ul", {}, c.errors.map((p) => item(p, "error"))),
+      c.warnings.length ? h("h2", {}, t("sc.warnings")) : null, h("ul", {}, c.warnings.map((p) => item(p, "warning"))));
+  }
+
+  function select(id) {
+    state.selected = id;
+    render();
+    formBox.querySelector("input, select")?.focus();
+  }
+
+  function addChild(node, slot, kind) {
+    const child = newNode(kind, state.doc, kinds, refs);
+    setChild(node, slot, child);
+    select(child.id);
+    changed();
+  }
+
+  let checkTimer;
+  function changed() {
+    state.dirty = true;
+    render();
+    clearTimeout(checkTimer);
+    checkTimer = setTimeout(runCheck, 300);
+  }
+
+  async function runCheck() {
+    if (!state.doc) return;
+    try {
+      state.check = await post(`${base}/check`, state.doc);
+    } catch (error) {
+      state.check = { ok: false, errors: [{ node_id: "scenario", message: error.message }], warnings: [] };
+    }
+    render();
+  }
+
+  function applyJson() {
+    try {
+      state.doc = JSON.parse(jsonArea.value);
+    } catch (error) {
+      toast(t("sc.badJson", { error: error.message }), "error");
+      return;
+    }
+    changed();
+  }
+
+  async function save() {
+    try {
+      const saved = await put(`${base}/draft`, state.doc);
+      Object.assign(state, { check: saved.check, dirty: false });
+      render();
+      toast(t("sc.savedDraft"));
+      return true;
+    } catch (error) {
+      toast(`${error.message} ${JSON.stringify(error.fields)}`, "error");
+      return false;
+    }
+  }
+
+  async function publish() {
+    if (state.dirty && !(await save())) return;
+    try {
+      const version = await post(`${base}/publish`, { note: noteInput.value });
+      noteInput.value = "";
+      toast(t("sc.publishedAs", { n: version.number }));
+      await reloadVersions();
+    } catch (error) {
+      if (error.body?.problems) state.check = { ok: false, errors: error.body.problems, warnings: state.check?.warnings || [] };
+      render();
+      toast(error.message, "error");
+    }
+  }
+
+  async function reloadVersions() {
+    state.versions = (await get(base)).versions;
+    renderVersions();
+  }
+
+  function renderVersions() {
+    fill(versionsBox, ...versionsView(state.versions, {
+      editable, base,
+      onRollback: async (n) => {
+        if (!confirm(t("sc.confirmRollback", { n }))) return;
+        try {
+          const version = await post(`${base}/rollback`, { version: n });
+          toast(t("sc.rolledBack", { n: version.number }));
+          await reloadVersions();
+        } catch (error) {
+          toast(error.message, "error");
+        }
+      },
+    }));
+  }
+
+  function tab(label, panel, other, otherTab) {
+    return h("button", { type: "button", role: "tab", "aria-selected": panel === treePanel ? "true" : "false",
+      onclick: (e) => {
+        panel.hidden = false; other.hidden = true;
+        e.target.setAttribute("aria-selected", "true"); otherTab().setAttribute("aria-selected", "false");
+      } }, label);
+  }
+  const tabs = {};
+  tabs.tree = tab(t("sc.tree"), treePanel, jsonPanel, () => tabs.json);
+  tabs.json = tab(t("sc.json"), jsonPanel, treePanel, () => tabs.tree);
+
+  render();
+  renderVersions();
+  return h("section", { class: "scenario" },
+    h("header", { class: "page-head" }, h("h1", {}, t("sc.title", { number: number.number }))),
+    h("div", { class: "toolbar scenario-toolbar" },
+      h("label", { for: "scenario-name" }, t("name")), nameInput,
+      editable ? h("button", { type: "button", onclick: save }, t("sc.save")) : null,
+      h("button", { type: "button", onclick: runCheck }, t("sc.check")),
+      editable ? noteInput : null,
+      editable ? h("button", { type: "button", class: "primary", onclick: publish }, t("sc.publish")) : null),
+    status,
+    h("div", { role: "tablist", class: "tabs" }, tabs.tree, tabs.json),
+    treePanel, jsonPanel, problemsBox,
+    h("div", { class: "scenario-bottom" }, versionsBox, testCallPanel(number, () => state.dirty || !state.versions.length)));
+}
+
+function versionsView(versions, { editable, base, onRollback }) {
+  const diffOut = h("div", { class: "diff", "aria-live": "polite" });
+  const choices = [["draft", t("sc.draft")], ...versions.map((v) => [String(v.number), `${t("sc.version")} ${v.number}`])];
+  const picker = (id, label, chosen) => h("label", {}, label, " ", h("select", { id },
+    choices.map(([value, text]) => h("option", { value, selected: value === chosen }, text))));
+  const compare = async () => {
+    const from = document.getElementById("diff-from").value;
+    const to = document.getElementById("diff-to").value;
+    try {
+      const { lines } = await get(`${base}/diff?from=${from}&to=${to}`);
+      fill(diffOut, lines.length ? h("ul", {}, lines.map((l) => h("li", {}, l))) : h("p", {}, t("sc.noDiff")));
+    } catch (error) {
+      fill(diffOut, h("p", { class: "error" }, error.message));
+    }
+  };
+  const rows = versions.map((v) => h("tr", {},
+    h("td", {}, String(v.number), v.live ? h("span", { class: "badge live" }, t("sc.live")) : null),
+    h("td", {}, formatTime(v.created_at)), h("td", {}, v.created_by), h("td", {}, v.note),
+    h("td", {}, editable && !v.live ? h("button", { type: "button", onclick: () => onRollback(v.number) }, t("sc.rollback")) : null)));
+  return [
+    h("h2", { id: "versions-title" }, t("sc.versions")),
+    h("table", {}, h("thead", {}, h("tr", {}, [t("sc.version"), t("at"), t("actor"), t("sc.note"), t("actions")]
+      .map((c) => h("th", { scope: "col" }, c)))), h("tbody", {}, rows.length ? rows : h("tr", {}, h("td", { colspan: 5 }, t("noRows"))))),
+    versions.length ? h("div", { class: "inline diff-pickers" }, h("strong", {}, t("sc.diff")),
+      picker("diff-from", t("from"), String(versions[versions.length > 1 ? 1 : 0].number)),
+      picker("diff-to", t("to"), String(versions[0].number)),
+      h("button", { type: "button", onclick: compare }, t("sc.compare"))) : null,
+    diffOut,
+  ];
+}
