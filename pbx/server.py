@@ -31,7 +31,7 @@ class _Gunicorn(BaseApplication):
 
 
 class Supervised:
-    """A ``centralka`` sub-command kept running: restarted when it exits, stopped with us."""
+    """A ``centralka`` sub-command kept running: restarted when it crashes, stopped with us."""
 
     def __init__(self, *args: str):
         executable = Path(sys.executable).with_name("centralka")
@@ -48,9 +48,10 @@ class Supervised:
         while not self._stopping.is_set():
             self.process = subprocess.Popen(self.command)
             code = self.process.wait()
-            if not self._stopping.is_set():
-                log.warning("%s exited with %s; restarting in %.0f s", " ".join(self.command[1:]), code, RESTART_DELAY)
-                self._stopping.wait(RESTART_DELAY)
+            if code == 0:
+                return  # asked to stop (SIGTERM to the process group, e.g. Ctrl-C): not a crash
+            log.warning("%s exited with %s; restarting in %.0f s", " ".join(self.command[1:]), code, RESTART_DELAY)
+            self._stopping.wait(RESTART_DELAY)
 
     def stop(self) -> None:
         self._stopping.set()
