@@ -71,7 +71,7 @@ def tenant_document(tenant_id: int) -> bytes:
     snap = snapshot_of(tenant)
     scenario_extensions = [e for scenario, version in versions for e in _live(scenario, version, snap).extensions]
     with_scenario = {scenario.main_number_id for scenario, _ in versions}
-    return emit.document(emit.context_element(snap.context, scenario_extensions + internal_extensions(snap, with_scenario)))
+    return emit.document(snap.context, scenario_extensions + internal_extensions(snap, with_scenario))
 
 
 @dataclass

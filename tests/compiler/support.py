@@ -56,7 +56,7 @@ def tenant_xml(root: dict, snap=None) -> bytes:
     snap = snap or snapshot()
     xml = compiled(root, snap).xml
     stored = list(etree.fromstring(xml).iterfind("section/context/extension"))
-    return emit.document(emit.context_element(snap.context, stored + internal_extensions(snap, {1})))
+    return emit.document(snap.context, stored + internal_extensions(snap, {1}))
 
 
 def applications(xml: bytes, extension_name: str | None = None) -> list[tuple[str, str]]:

@@ -4,25 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.compiler.support import compiled, hangup
+from tests.compiler.golden_trees import TREES
+from tests.compiler.support import compiled
 
 GOLDEN = Path(__file__).parent / "golden"
-TREES = {
-    "schedule": {"id": "hours", "kind": "schedule", "week": {"mon": [["08:00", "16:00"]], "sat": [["09:00", "12:00"]]},
-                 "holidays": "pl", "exceptions": [{"date": "2026-12-31", "hours": [["08:00", "12:00"]]}],
-                 "open": hangup("open_end"), "closed": hangup("closed_end")},
-    "announcement": {"id": "hello", "kind": "announcement", "prompt": 5, "repeat": 2, "next": hangup()},
-    "menu": {"id": "m", "kind": "menu", "prompt": 5, "direct_dial": True, "options": {"1": hangup("one"), "*": hangup("star")},
-             "no_input": hangup("silent"), "invalid": {"id": "again", "kind": "goto", "target": "m"}},
-    "forward": {"id": "fw", "kind": "forward", "target": {"group": 12}, "no_answer": {"id": "vm", "kind": "voicemail", "box": 9},
-                "busy": hangup("engaged")},
-    "queue": {"id": "q", "kind": "forward", "target": {"group": 10}, "queue": {"max_wait_seconds": 120},
-              "no_answer": hangup()},
-    "voicemail": {"id": "vm", "kind": "voicemail", "box": 9},
-    "caller_condition": {"id": "bl", "kind": "caller_condition", "list": 20, "otherwise": hangup()},
-    "hangup": {"id": "bye", "kind": "hangup", "prompt": 6},
-    "goto": {"id": "top", "kind": "announcement", "prompt": 5, "next": {"id": "back", "kind": "goto", "target": "top"}},
-}
 
 
 @pytest.mark.parametrize("name", sorted(TREES))
