@@ -13,7 +13,7 @@ from pbx.tenancy import get_owned, scoped
 from schemas.directory import AnnouncementInput
 
 from webadmin.auth import signed_in
-from webadmin.common import body, delete_unused
+from webadmin.common import body
 
 bp = Blueprint("announcements", __name__, url_prefix="/api/announcements")
 
@@ -106,10 +106,10 @@ def update_announcement(announcement_id):
 def delete_announcement(announcement_id):
     announcement = get_owned(models.Announcement, g.tenant.id, announcement_id)
     path = prompts.prompt_path(announcement)
-    response = delete_unused(announcement, "announcement")
-    if response[1] == 204:
-        path.unlink(missing_ok=True)
-    return response
+    directory.delete_announcement(g.tenant, announcement.id)
+    db.session.commit()
+    path.unlink(missing_ok=True)
+    return "", 204
 
 
 @bp.get("/<int:announcement_id>.wav")

@@ -13,7 +13,7 @@ from pbx.tenancy import get_owned, scoped
 from schemas.directory import MemberInput
 
 from webadmin.auth import signed_in
-from webadmin.common import body, delete_unused, require_level
+from webadmin.common import body, require_level
 
 bp = Blueprint("directory", __name__, url_prefix="/api")
 
@@ -81,7 +81,9 @@ def delete_user(user_id):
         abort(409, "you cannot delete yourself")
     if user.admin_level > 0:
         require_level(3, "only an owner (level 3) deletes admins")
-    return delete_unused(user, "user")
+    directory.delete_user(g.tenant, user.id)
+    db.session.commit()
+    return "", 204
 
 
 @bp.get("/users.csv")
@@ -125,5 +127,7 @@ def update_group(group_id):
 @bp.delete("/groups/<int:group_id>")
 @signed_in(2)
 def delete_group(group_id):
-    return delete_unused(get_owned(models.Group, g.tenant.id, group_id), "group")
+    directory.delete_group(g.tenant, group_id)
+    db.session.commit()
+    return "", 204
 

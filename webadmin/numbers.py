@@ -10,7 +10,7 @@ from pbx.tenancy import get_owned, scoped
 from schemas.directory import MainNumberInput, NumberListInput
 
 from webadmin.auth import signed_in
-from webadmin.common import body, delete_unused, stamp
+from webadmin.common import body, stamp
 
 bp = Blueprint("numbers", __name__, url_prefix="/api")
 
@@ -120,4 +120,6 @@ def update_number_list(list_id):
 @bp.delete("/number-lists/<int:list_id>")
 @signed_in(2)
 def delete_number_list(list_id):
-    return delete_unused(get_owned(models.NumberList, g.tenant.id, list_id), "number_list")
+    directory.delete_number_list(g.tenant, list_id)
+    db.session.commit()
+    return "", 204

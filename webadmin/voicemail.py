@@ -9,7 +9,7 @@ from pbx.tenancy import get_owned, scoped
 from schemas.directory import VoicemailBoxInput
 
 from webadmin.auth import signed_in
-from webadmin.common import body, delete_unused
+from webadmin.common import body
 
 bp = Blueprint("voicemail", __name__, url_prefix="/api/voicemail-boxes")
 
@@ -57,4 +57,6 @@ def update_box(box_id):
 @bp.delete("/<int:box_id>")
 @signed_in(2)
 def delete_box(box_id):
-    return delete_unused(get_owned(models.VoicemailBox, g.tenant.id, box_id), "voicemail_box")
+    directory.delete_voicemail_box(g.tenant, box_id)
+    db.session.commit()
+    return "", 204

@@ -55,7 +55,7 @@ export async function crudPage(config) {
       toast(t("deleted"));
       await refresh();
     } catch (error) {
-      toast(error.body?.used_by ? t("usedBy", { where: error.body.used_by.join(", ") }) : error.message, "error");
+      toast(error.fields.used_by ? t("usedBy", { where: error.fields.used_by.join("; ") }) : error.message, "error");
     }
   }
 
