@@ -22,6 +22,13 @@ class Lowering:
         self.main_number_id = int(main_number_id)
         self.queues: list[dict] = []
         self.prompts: set[int] = set()
+        self._memo: dict = {}
+
+    def memo(self, key, build):
+        """``build()`` once per key while this scenario is lowered (the snapshot does not change)."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
 
     @property
     def context(self) -> str:

@@ -89,7 +89,7 @@ class Forward(NodeKind):
     def lower(self, node, low):
         target, snap = node.fields["target"], low.snap
         group = snap.groups.get(target.get("group"))
-        if group is not None and not dialing.member_legs(group, snap):
+        if group is not None and not low.memo(("reachable", group.id), lambda: bool(dialing.member_legs(group, snap))):
             actions = [*low.enter(node), low.outcome("unavailable"), *self._branch(node, low, "unavailable")]
             return [ir.simple(low.dest(node.id), actions)]
         if node.fields["queue"] or (group is not None and group.ring_mode == "longest-idle"):
@@ -120,7 +120,9 @@ class Forward(NodeKind):
         name, result = low.dest(node.id), low.dest(node.id, "RESULT")
         after = [Action("set", f"ringback={dialing.RINGBACK}"), Action("set", "continue_on_fail=true"),
                  Action("set", "hangup_after_bridge=true")]
-        dial_strings = self._dial_strings(node, low.snap, group)
+        # Scenarios forward to the same few groups again and again: build each dial string once.
+        key = ("dial", tuple(sorted(node.fields["target"].items())), node.fields["ring_seconds"])
+        dial_strings = low.memo(key, lambda: self._dial_strings(node, low.snap, group))
         prelude = self._prelude(node, low, group)
         if len(dial_strings) == 1:
             return [ir.simple(name, [*prelude, *after, Action("bridge", dial_strings[0]), low.transfer(result)])]
