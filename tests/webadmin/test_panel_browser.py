@@ -46,7 +46,9 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def page(server):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=8000)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -60,18 +62,19 @@ def page(server):
         assert not errors, errors
 
 
-def _sign_in(page, server):
+def _sign_in(page, server, email=None):
     """The one-time code is read in the test process, as the admin would read it from e-mail."""
     from pbx import auth
     from pbx.demo import DEMO_ADMIN_EMAIL
 
     base, app = server
+    email = email or DEMO_ADMIN_EMAIL
     page.goto(base)
-    page.get_by_label("E-mail administratora").fill(DEMO_ADMIN_EMAIL)
+    page.get_by_label("E-mail administratora").fill(email)
     page.get_by_role("button", name="Wyślij kod").click()
     page.get_by_label("Kod jednorazowy").wait_for()
     with app.test_request_context():
-        code = auth.request_code(DEMO_ADMIN_EMAIL)
+        code = auth.request_code(email)
     page.get_by_label("Kod jednorazowy").fill(code)
     page.get_by_role("button", name="Zaloguj").click()
     page.get_by_role("heading", name="Pulpit").wait_for()
@@ -104,6 +107,8 @@ def test_add_user_with_field_error_then_export(page, server):
 
 
 def test_scenario_editor_change_publish_diff_and_roll_back(page, server):
+    from playwright.sync_api import expect
+
     _sign_in(page, server)
     page.get_by_role("link", name="Numery główne").click()
     page.get_by_role("row", name="+48221000000").get_by_role("link", name="Edytuj scenariusz").click()
@@ -121,7 +126,7 @@ def test_scenario_editor_change_publish_diff_and_roll_back(page, server):
     page.get_by_role("button", name="Opublikuj").click()
     page.get_by_text("Opublikowano wersję 2.").wait_for()
     versions = page.locator(".versions")
-    assert "aktywna" in versions.get_by_role("row", name="2").first.inner_text()
+    expect(versions.locator("tbody tr").first).to_contain_text("2aktywna")
 
     page.get_by_role("button", name="Porównaj").click()
     page.get_by_text("node sales: ring_seconds changed from 40 to 25").wait_for()
@@ -130,6 +135,28 @@ def test_scenario_editor_change_publish_diff_and_roll_back(page, server):
     page.once("dialog", lambda dialog: dialog.accept())
     versions.locator("tbody tr").last.get_by_role("button", name="Przywróć").click()  # version 1
     page.get_by_text("Przywrócono — nowa wersja 3.").wait_for()
-    live = versions.locator("tbody tr").first
-    assert live.inner_text().startswith("3") and "aktywna" in live.inner_text()
-    assert "rollback to version 1" in live.inner_text()
+    expect(versions.locator("tbody tr").first).to_contain_text("3aktywna")
+    expect(versions.locator("tbody tr").first).to_contain_text("rollback to version 1")
+
+
+def test_viewer_sees_no_edit_controls(page, server):
+    from pbx import directory
+    from pbx.extensions import db
+    from pbx.models import Tenant
+
+    _, app = server
+    with app.app_context():
+        directory.add_user(db.session.scalars(db.select(Tenant)).first(), {
+            "first_name": "Wiktor", "last_name": "Widz", "email": "wiktor@firma-abc.example", "admin_level": 1})
+        db.session.commit()
+    _sign_in(page, server, "wiktor@firma-abc.example")
+    page.get_by_role("link", name="Użytkownicy").click()
+    page.get_by_text("Masz uprawnienia tylko do podglądu.").wait_for()
+    assert page.get_by_role("button", name="Edytuj").count() == 0
+    assert page.get_by_role("button", name="+ Dodaj użytkownika").count() == 0
+    page.get_by_role("link", name="Numery główne").click()
+    page.get_by_role("link", name="Edytuj scenariusz").click()
+    page.locator("[data-node=sales]").click()
+    assert page.get_by_role("button", name="Opublikuj").count() == 0
+    assert page.get_by_role("button", name="Zastosuj").count() == 0
+    assert page.get_by_role("form", name="Węzeł sales").get_by_label("Czas dzwonienia (s)").is_disabled()

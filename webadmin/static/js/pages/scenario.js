@@ -197,8 +197,8 @@ export async function scenarioPage(numberId) {
     try {
       const version = await post(`${base}/publish`, { note: noteInput.value });
       noteInput.value = "";
-      toast(t("sc.publishedAs", { n: version.number }));
       await reloadVersions();
+      toast(t("sc.publishedAs", { n: version.number }));
     } catch (error) {
       if (error.body?.problems) state.check = { ok: false, errors: error.body.problems, warnings: state.check?.warnings || [] };
       render();
@@ -218,8 +218,8 @@ export async function scenarioPage(numberId) {
         if (!confirm(t("sc.confirmRollback", { n }))) return;
         try {
           const version = await post(`${base}/rollback`, { version: n });
-          toast(t("sc.rolledBack", { n: version.number }));
           await reloadVersions();
+          toast(t("sc.rolledBack", { n: version.number }));
         } catch (error) {
           toast(error.message, "error");
         }
