@@ -7,7 +7,7 @@ request (xml_curl_dialplan_transfer_menu_1.txt) with the context and destination
 of a random company, one TCP connection per request as mod_xml_curl does. The same
 gunicorn stack answering a constant pre-built reply of the same size is the baseline.
 
-    .venv/bin/python bench/xml_curl.py [--tenants 1000] [--requests 30000] [--seconds 30]
+    .venv/bin/python bench/xml_curl.py [--tenants 1000] [--requests 30000] [--rounds 6]
 """
 from __future__ import annotations
 
@@ -226,12 +226,17 @@ def _load(port, requests, count, seconds, concurrency, results) -> None:
     results.put((latencies, time.perf_counter() - started, next(failures)))
 
 
-def measure(port: int, requests: list[bytes], count: int, seconds: float, concurrency: int) -> dict:
+def measure(port: int, requests: list[bytes], count: int, seconds: float, concurrency: int):
+    """Latencies of up to `count` requests from a separate load process, and its elapsed time."""
     results = multiprocessing.Queue()
     loader = multiprocessing.Process(target=_load, args=(port, requests, count, seconds, concurrency, results))
     loader.start()
     latencies, elapsed, failures = results.get()
     loader.join()
+    return latencies, elapsed, failures
+
+
+def summary(latencies: list[float], elapsed: float, failures: int) -> dict:
     cuts = statistics.quantiles(latencies, n=100)
     return {"requests": len(latencies), "rps": len(latencies) / elapsed, "p50_ms": cuts[49] * 1000,
             "p99_ms": cuts[98] * 1000, "failures": failures}
@@ -240,8 +245,10 @@ def measure(port: int, requests: list[bytes], count: int, seconds: float, concur
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tenants", type=int, default=1000)
-    parser.add_argument("--requests", type=int, default=30000, help="per measurement")
-    parser.add_argument("--seconds", type=float, default=30, help="at most, per measurement")
+    parser.add_argument("--requests", type=int, default=30000, help="per server, over all rounds")
+    parser.add_argument("--seconds", type=float, default=60, help="at most, per server")
+    parser.add_argument("--rounds", type=int, default=6,
+                        help="measurements alternate between the servers, so a noisy neighbour hits both")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--warmup-passes", type=int, default=8,
                         help="requests per company before measuring, so both workers have compiled it")
@@ -256,18 +263,25 @@ def main() -> None:
         reply.parent.mkdir(exist_ok=True)
         reply.write_bytes(sample)
         env = {"CENTRALKA_DATABASE_URL": url, "CENTRALKA_XML_CURL_USER": "", "CENTRALKA_BENCH_REPLY": str(reply)}
-        measured = {}
-        for name, spec, path in (("baseline", "bench.xml_curl:constant_app()", "/constant"),
-                                 ("xml_curl", "pbx.wsgi:app", "/xml_curl")):
-            with gunicorn(spec, env) as port:
-                requests = requests_for(targets, path, port)
-                warmup = measure(port, requests * args.warmup_passes, len(requests) * args.warmup_passes,
-                                 600, args.concurrency)
-                measured[name] = measure(port, requests, args.requests, args.seconds, args.concurrency)
-                print(f"{name:9} {measured[name]['requests']:6d} requests  {measured[name]['rps']:7.0f} req/s  "
-                      f"p50 {measured[name]['p50_ms']:5.2f} ms  p99 {measured[name]['p99_ms']:5.2f} ms  "
-                      f"failures {measured[name]['failures']}  (warm-up {warmup['rps']:.0f} req/s)")
+        with gunicorn("bench.xml_curl:constant_app()", env) as base_port, gunicorn("pbx.wsgi:app", env) as port:
+            servers = {"baseline": requests_for(targets, "/constant", base_port),
+                       "xml_curl": requests_for(targets, "/xml_curl", port)}
+            ports = {"baseline": base_port, "xml_curl": port}
+            for name, requests in servers.items():
+                passes = requests * args.warmup_passes
+                measure(ports[name], passes, len(passes), 600, args.concurrency)
+            pooled = {name: ([], 0.0, 0) for name in servers}
+            for _ in range(args.rounds):
+                for name, requests in servers.items():
+                    latencies, elapsed, failures = measure(ports[name], requests, args.requests // args.rounds,
+                                                           args.seconds / args.rounds, args.concurrency)
+                    before = pooled[name]
+                    pooled[name] = (before[0] + latencies, before[1] + elapsed, before[2] + failures)
         reply.unlink()
+    measured = {name: summary(*values) for name, values in pooled.items()}
+    for name, m in measured.items():
+        print(f"{name:9} {m['requests']:6d} requests  {m['rps']:7.0f} req/s  p50 {m['p50_ms']:5.2f} ms  "
+              f"p99 {m['p99_ms']:5.2f} ms  failures {m['failures']}")
     print(f"ratio xml_curl / baseline: {measured['xml_curl']['rps'] / measured['baseline']['rps']:.2f}")
 
 

@@ -12,7 +12,6 @@ from urllib.parse import unquote_to_bytes
 @dataclass(frozen=True)
 class CurlRequest:
     section: str = ""
-    tag_name: str = ""
     key_name: str = ""
     key_value: str = ""
     # dialplan
@@ -25,7 +24,6 @@ class CurlRequest:
     purpose: str = ""
     user: str = ""
     domain: str = ""
-    profile: str = ""
 
     @property
     def directory_domain(self) -> str:
@@ -36,8 +34,7 @@ class CurlRequest:
 # Form field -> attribute, per section. Earlier fields in each tuple win over later ones:
 # the hunt describes the current routing (after a transfer), the caller profile the first.
 # Each miss scans the whole body, so only the asked section's fields are looked for.
-_COMMON = {"section": ("section",), "tag_name": ("tag_name",), "key_name": ("key_name",),
-           "key_value": ("key_value",)}
+_COMMON = {"section": ("section",), "key_name": ("key_name",), "key_value": ("key_value",)}
 _BY_SECTION = {
     "dialplan": {
         "context": ("Hunt-Context", "Caller-Context"),
@@ -45,8 +42,7 @@ _BY_SECTION = {
         "caller": ("Hunt-Caller-ID-Number", "Caller-Caller-ID-Number"),
         "call_uuid": ("Unique-ID",),
     },
-    "directory": {"action": ("action",), "purpose": ("purpose",), "user": ("user",),
-                  "domain": ("domain",), "profile": ("profile",)},
+    "directory": {"action": ("action",), "purpose": ("purpose",), "user": ("user",), "domain": ("domain",)},
 }
 # FreeSWITCH puts the hunt fields last, after 150+ channel variables: searched from the end.
 # It sends every field once; of a repeated one, these take the last, the others the first.
