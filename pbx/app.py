@@ -67,7 +67,7 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def _invalid(error):
         db.session.rollback()
-        return jsonify(error="invalid input", fields=error.messages), 422
+        return jsonify(error="invalid input", fields=error.normalized_messages()), 422
 
     @app.errorhandler(NotFound)
     def _not_found(error):

@@ -54,8 +54,12 @@ def update_user(tenant: models.Tenant, user_id: int, data: dict) -> models.User:
 
 
 def _set_members(group: models.Group, members: list[dict]) -> None:
+    # Old rows go first: a member kept in a new order would clash with its own old row.
+    group.members.clear()
+    db.session.flush()
     group.members = [
-        models.GroupMember(user_id=m["user_id"], ring_seconds=m["ring_seconds"], position=i)
+        # A partial update does not apply nested defaults, hence the explicit one.
+        models.GroupMember(user_id=m["user_id"], ring_seconds=m.get("ring_seconds", 20), position=i)
         for i, m in enumerate(members)
     ]
 

@@ -10,7 +10,6 @@ from pbx import directory, models
 from pbx.exports import users_csv
 from pbx.extensions import db
 from pbx.tenancy import get_owned, scoped
-from schemas.directory import MemberInput
 
 from webadmin.auth import signed_in
 from webadmin.common import body, require_level
@@ -111,15 +110,7 @@ def create_group():
 @bp.patch("/groups/<int:group_id>")
 @signed_in(2)
 def update_group(group_id):
-    data = body()
-    # A partial load leaves nested defaults out, so a member without a ring time gets it here.
-    if isinstance(data.get("members"), list):
-        default = MemberInput().fields["ring_seconds"].load_default
-        data["members"] = [{"ring_seconds": default, **m} if isinstance(m, dict) else m for m in data["members"]]
-        # Old rows go first: a member who stays would otherwise be inserted twice (unique per group).
-        get_owned(models.Group, g.tenant.id, group_id).members = []
-        db.session.flush()
-    group = directory.update_group(g.tenant, group_id, data)
+    group = directory.update_group(g.tenant, group_id, body())
     db.session.commit()
     return jsonify(group_json(group))
 

@@ -138,3 +138,12 @@ def test_failed_validation_stores_nothing(demo):
         directory.add_user(demo, _user(extension="101"))
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(models.User)) == before
+
+
+def test_group_members_can_be_reordered_and_default_their_ring_time(demo):
+    sales = next(g for g in demo.groups if g.name == "Sprzedaż")
+    first, second = [m.user_id for m in sales.members]
+    directory.update_group(demo, sales.id, {"members": [{"user_id": second}, {"user_id": first, "ring_seconds": 35}]})
+    db.session.commit()
+    db.session.refresh(sales)
+    assert [(m.user_id, m.ring_seconds, m.position) for m in sales.members] == [(second, 20, 0), (first, 35, 1)]
