@@ -16,6 +16,7 @@ from pbx.nodes.forward import CC_EXPORT_VARS, recording_notice
 RING_SECONDS = 30
 MAIN_PREFIX = "*666"
 EMERGENCY_NUMBERS = ("112", "997", "998", "999")
+FAILED = "ring_FAILED"  # where a ring by extension or main number goes when nobody answered
 # Users dial international numbers with + or 00, Polish ones as 9 national digits.
 OUTBOUND_FORMS = (("INTL", r"(?:\+|00)([1-9][0-9]{6,14})", "$1"), ("NATIONAL", r"([1-9][0-9]{8})", "48$1"))
 
@@ -47,17 +48,16 @@ def _records(item, snap) -> bool:
     return any(snap.users[m.user_id].record_calls for m in getattr(item, "members", ()) if m.user_id in snap.users)
 
 
-def _ring_actions(item, snap, *, back_to_menu: bool) -> list[Action]:
+def _ring_actions(item, snap, *, back_to_menu: bool, record: bool = True) -> list[Action]:
     """Ring a user or a group; when nobody answers, back to the menu of a direct dial or hang up."""
     after_failure = ([Action("transfer", f"${{centralka_dial_return}} XML {snap.context}")] if back_to_menu
-                     else [Action("hangup", "${originate_disposition}")])
+                     else [Action("transfer", f"{FAILED} XML {snap.context}")])
     queued, dial = _queued(item, snap), _ring(item, snap)
     if not queued and dial is None:
         return after_failure
     actions = [Action("export", f"centralka_group={item.id}")] if hasattr(item, "members") else []
-    if _records(item, snap):
-        actions += [Action("answer"), Action("playback", recording_notice(snap.language)),
-                    Action("record_session", f"${{recordings_dir}}/{snap.tenant_id}/${{uuid}}.wav")]
+    if record and _records(item, snap):
+        actions += _recording(snap)
     if queued:
         # group_<id>_RESULT goes back to the menu only while centralka_dial_return is set.
         queue = f"{_queue_base(snap, item)}@default"
@@ -66,6 +66,20 @@ def _ring_actions(item, snap, *, back_to_menu: bool) -> list[Action]:
             Action("callcenter", queue), Action("transfer", f"group_{item.id}_RESULT XML {snap.context}")]
     return actions + [Action("set", f"ringback={dialing.RINGBACK}"), Action("set", "continue_on_fail=true"),
                       Action("set", "hangup_after_bridge=true"), Action("bridge", dial), *after_failure]
+
+
+def _recording(snap) -> list[Action]:
+    return [Action("answer"), Action("playback", recording_notice(snap.language)),
+            Action("record_session", f"${{recordings_dir}}/{snap.tenant_id}/${{uuid}}.wav")]
+
+
+def failed_ring() -> list[Extension]:
+    """Nobody answered: NO_ANSWER also when every leg hit its leg_timeout (ALLOTTED_TIMEOUT reads
+    as the 60-minute cap in call records); any other cause (USER_BUSY ...) is passed on."""
+    no_answer = "^(?:ALLOTTED_TIMEOUT|NO_ANSWER|NO_USER_RESPONSE)$"
+    return [Extension(f"{FAILED}_NO_ANSWER", [ir.destination_is(FAILED), Condition(
+                "${originate_disposition}", no_answer, actions=[Action("hangup", "NO_ANSWER")])]),
+            ir.simple(FAILED, [Action("hangup", "${originate_disposition}")], ext_name=f"{FAILED}_OTHER")]
 
 
 def group_queues(snap) -> list[dict]:
@@ -100,7 +114,8 @@ def emergency(snap) -> list[Extension]:
     main = snap.primary_number
 
     def call_out(presented: str | None) -> list[Action]:
-        actions = [Action("export", f"centralka_tenant={snap.tenant_id}"), Action("export", "centralka_direction=out")]
+        actions = [Action("export", f"centralka_tenant={snap.tenant_id}"), Action("export", "centralka_direction=out"),
+                   Action("set", "hangup_after_bridge=true")]
         if presented:
             actions.append(Action("set", f"effective_caller_id_number={presented}"))
         return actions + [Action("bridge", f"{{originate_timeout=60}}sofia/gateway/{snap.carrier_gateway}/$1"),
@@ -122,12 +137,19 @@ def _call_start(snap, direction: str) -> list[Action]:
 
 
 def extension_dialling(snap) -> list[Extension]:
-    """`101`: ring a colleague. A call already tagged (a transferred inbound call) keeps its tags."""
+    """`101`: ring a colleague. A call already tagged (a transferred inbound call) keeps its tags.
+
+    Calls between users are never recorded; a caller from outside transferred to someone who
+    records is (the direction is read at hunt time, before the untagged call is tagged).
+    """
     extensions = []
     for item in _with_extensions(snap):
         untagged = Condition("${centralka_direction}", "^.", break_="never", anti_actions=_call_start(snap, "internal"))
-        ring = Condition(actions=_ring_actions(item, snap, back_to_menu=False))
-        extensions.append(Extension(f"ext_{item.extension}", [ir.destination_is(item.extension), untagged, ring]))
+        conditions = [ir.destination_is(item.extension), untagged]
+        if _records(item, snap):
+            conditions.append(Condition("${centralka_direction}", "^in$", break_="never", actions=_recording(snap)))
+        conditions.append(Condition(actions=_ring_actions(item, snap, back_to_menu=False, record=False)))
+        extensions.append(Extension(f"ext_{item.extension}", conditions))
     return extensions
 
 
@@ -183,7 +205,8 @@ def _star() -> str:
 
 
 def _outbound(snap, user, name, expression, presented, dialled) -> Extension:
-    actions = [*_call_start(snap, "out"), Action("set", f"effective_caller_id_number={presented}")]
+    actions = [*_call_start(snap, "out"), Action("set", "hangup_after_bridge=true"),
+               Action("set", f"effective_caller_id_number={presented}")]
     if user.record_calls:
         actions.append(Action("record_session", f"${{recordings_dir}}/{snap.tenant_id}/${{uuid}}.wav"))
     actions += [Action("bridge", f"{{originate_timeout=60}}sofia/gateway/{snap.carrier_gateway}/{dialled}"),
@@ -199,4 +222,4 @@ def _with_extensions(snap) -> list:
 
 def internal_extensions(snap, with_scenario: set[int]) -> list[Extension]:
     return (emergency(snap) + main_numbers(snap, with_scenario) + extension_dialling(snap) + direct_dial(snap)
-            + group_queue_results(snap) + outbound(snap))
+            + group_queue_results(snap) + failed_ring() + outbound(snap))

@@ -58,3 +58,14 @@ def test_emergency_wins_over_an_extension_and_presents_the_main_number_without_a
     names = [e.get("name") for e in etree.fromstring(tenant_xml(SCENARIO, snap)).iter("extension")]
     assert names.index("emergency") < names.index("ext_112")
     assert ("bridge", "{originate_timeout=60}sofia/gateway/carrier/$1") in applications(tenant_xml(SCENARIO), "emergency")
+
+
+def test_colleagues_are_not_recorded_a_transferred_caller_is_and_nobody_answering_is_no_answer():
+    apps = lambda result: [a["application"] for a in result.applications]  # noqa: E731
+    internal = call(SCENARIO, at=AT, destination="102", variables={"user_name": "101"})
+    assert "record_session" not in apps(internal) and internal.hangup_cause == "NO_ANSWER"
+    transferred = call(SCENARIO, at=AT, destination="102", variables={"centralka_direction": "in"})
+    assert "record_session" in apps(transferred)
+    busy = call(SCENARIO, at=AT, destination="102", variables=FROM_DESK,
+                legs={"sofia/gateway/carrier/48502345678": Leg("busy", 1.0)})
+    assert busy.hangup_cause == "USER_BUSY"
