@@ -1,7 +1,7 @@
-"""Audit log: every change to a tenant's configuration is recorded on flush.
+"""Audit log: every change to a tenant's configuration is recorded as it is flushed.
 
-Hooking the session (rather than each service function) means no code path
-can change configuration without leaving an entry.
+Hooking the mapper (rather than each service function) means no code path can change
+configuration without leaving an entry, cascaded and orphan deletes included.
 """
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from datetime import date, datetime
 from decimal import Decimal
 import enum
 
-from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session, object_session
 
 from pbx import models
 
@@ -51,11 +51,12 @@ def _plain(value):
     return value
 
 
-def _tenant_of(obj):
+def _tenant_of(connection, obj):
     if isinstance(obj, models.Tenant):
         return obj.id
     if isinstance(obj, models.GroupMember):
-        return obj.group.tenant_id if obj.group is not None else None
+        # An orphaned member has lost its group object, but not its key.
+        return connection.scalar(select(models.Group.tenant_id).where(models.Group.id == obj.group_id))
     return getattr(obj, "tenant_id", None)
 
 
@@ -66,8 +67,8 @@ def _changes(obj, action):
         key = attr.key
         if key in SECRET_FIELDS:
             continue
-        history = state.attrs[key].history
         if action == "update":
+            history = state.attrs[key].history
             if history.has_changes():
                 old = history.deleted[0] if history.deleted else None
                 new = history.added[0] if history.added else None
@@ -77,41 +78,26 @@ def _changes(obj, action):
     return result
 
 
-def _entries(session: Session):
-    for action, objs in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
-        for obj in objs:
-            if not isinstance(obj, AUDITED):
-                continue
-            if action == "update" and not session.is_modified(obj, include_collections=False):
-                continue
-            yield obj, action
+def _record(action):
+    def listener(mapper, connection, obj):
+        changes = _changes(obj, action)
+        if action == "update" and not changes:
+            return  # only relationships changed; their own rows are audited
+        tenant_id = None if isinstance(obj, models.Tenant) and action == "delete" else _tenant_of(connection, obj)
+        connection.execute(models.AuditLogEntry.__table__.insert().values(
+            tenant_id=tenant_id, at=models.utcnow(), actor=current_actor(), action=action,
+            entity=type(obj).__name__, entity_id=str(getattr(obj, "id", "") or ""), changes=changes,
+        ))
+        session = object_session(obj)
+        if tenant_id is not None and session is not None:
+            session.info.setdefault("audit_tenants", set()).add(tenant_id)
+
+    return listener
 
 
-def _before_flush(session, flush_context, instances):
-    pending = [(obj, action, _changes(obj, action)) for obj, action in _entries(session)]
-    if pending:
-        session.info.setdefault("audit_pending", []).extend(pending)
-
-
-def _after_flush(session, flush_context):
-    pending = session.info.pop("audit_pending", [])
-    actor = current_actor()
-    touched = set()
-    for obj, action, changes in pending:
-        # Ids of new rows exist only after the flush, hence the two-step hook.
-        entity_id = str(getattr(obj, "id", "") or "")
-        tenant_id = _tenant_of(obj)
-        if isinstance(obj, models.Tenant) and action == "delete":
-            tenant_id = None
-        session.execute(
-            models.AuditLogEntry.__table__.insert().values(
-                tenant_id=tenant_id, at=models.utcnow(), actor=actor, action=action,
-                entity=type(obj).__name__, entity_id=entity_id, changes=changes,
-            )
-        )
-        if tenant_id is not None:
-            touched.add(tenant_id)
-    for tenant_id in sorted(touched):
+def _bump_revisions(session, flush_context):
+    """One revision bump per tenant per flush, however many rows changed."""
+    for tenant_id in sorted(session.info.pop("audit_tenants", ())):
         session.execute(
             models.Tenant.__table__.update()
             .where(models.Tenant.id == tenant_id)
@@ -120,7 +106,10 @@ def _after_flush(session, flush_context):
 
 
 def install() -> None:
-    """Hook every ORM session (the panel's, the CLI's, the listener's)."""
-    if not event.contains(Session, "before_flush", _before_flush):
-        event.listen(Session, "before_flush", _before_flush)
-        event.listen(Session, "after_flush", _after_flush)
+    """Hook every audited model, in every ORM session (the panel's, the CLI's, the listener's)."""
+    if event.contains(Session, "after_flush", _bump_revisions):
+        return
+    for model in AUDITED:
+        for action, name in (("create", "after_insert"), ("update", "after_update"), ("delete", "after_delete")):
+            event.listen(model, name, _record(action))
+    event.listen(Session, "after_flush", _bump_revisions)

@@ -89,3 +89,13 @@ def test_users_csv_neutralises_spreadsheet_formulas(demo):
     assert evil["first_name"].startswith("'=") and evil["last_name"].startswith("'@")
     assert evil["description"] == "'-2+3"
     assert next(r for r in rows if r["email"].startswith("anna."))["phone"] == "+48501234567"
+
+
+def test_removed_group_member_is_audited_for_its_tenant(demo):
+    sales = next(g for g in demo.groups if g.name == "Sprzedaż")
+    kept = sales.members[0].user_id
+    directory.update_group(demo, sales.id, {"members": [{"user_id": kept}]})
+    db.session.commit()
+    removed = db.session.scalars(select(models.AuditLogEntry).where(
+        models.AuditLogEntry.entity == "GroupMember", models.AuditLogEntry.action == "delete")).all()
+    assert removed and all(e.tenant_id == demo.id for e in removed)
