@@ -11,7 +11,7 @@ from pbx.tenancy import scoped
 USER_COLUMNS = ["first_name", "last_name", "phone", "email", "role", "extension", "description"]
 
 
-def _safe_cell(value) -> str:
+def safe_cell(value) -> str:
     # A cell starting with = + - @ is run as a formula by spreadsheets (CSV injection).
     text = "" if value is None else str(getattr(value, "value", value))
     if text[:1] in ("=", "+", "-", "@") and not text[1:].replace(" ", "").isdigit():
@@ -19,11 +19,15 @@ def _safe_cell(value) -> str:
     return text
 
 
-def users_csv(tenant: models.Tenant) -> str:
-    users = db.session.scalars(scoped(models.User, tenant.id).order_by(models.User.last_name, models.User.id))
+def write_csv(header: list[str], rows) -> str:
+    """CSV text with every cell made safe for spreadsheets."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(USER_COLUMNS)
-    for user in users:
-        writer.writerow([_safe_cell(getattr(user, column)) for column in USER_COLUMNS])
+    writer.writerow(header)
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     return out.getvalue()
+
+
+def users_csv(tenant: models.Tenant) -> str:
+    users = db.session.scalars(scoped(models.User, tenant.id).order_by(models.User.last_name, models.User.id))
+    return write_csv(USER_COLUMNS, ([getattr(user, column) for column in USER_COLUMNS] for user in users))

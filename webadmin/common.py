@@ -1,13 +1,11 @@
 """Helpers every API blueprint shares: request bodies, times, rights, CSV."""
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime, timezone
 
 from flask import Response, abort, g, request
 
-from pbx.exports import _safe_cell as safe_cell
+from pbx.exports import write_csv
 
 
 def body() -> dict:
@@ -28,10 +26,5 @@ def require_level(level: int, why: str) -> None:
 
 
 def csv_response(header: list[str], rows, filename: str) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
-    return Response(out.getvalue(), mimetype="text/csv",
+    return Response(write_csv(header, rows), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={filename}"})
-
