@@ -95,6 +95,7 @@ def populate(url: str, tenants: int) -> tuple[list[tuple[int, str]], bytes]:
     from pbx import compiler, models
     from pbx.app import create_app
     from pbx.extensions import db
+    from xml_curl.documents import compact
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TASK_QUEUE_URL": "memory", "SHOW_LOGIN_CODES": False})
     with app.app_context():
@@ -104,7 +105,7 @@ def populate(url: str, tenants: int) -> tuple[list[tuple[int, str]], bytes]:
             db.session.commit()
         rows = db.session.execute(select(models.MainNumber.tenant_id, models.MainNumber.id)).all()
         targets = [(tenant_id, f"main_{number_id}") for tenant_id, number_id in rows]
-        sample = compiler.tenant_document(targets[0][0])
+        sample = compact(compiler.tenant_document(targets[0][0]))  # the bytes the endpoint serves
         db.engine.dispose()
     app.extensions["xml_curl"]["dialplan"].store.close()
     return targets, sample

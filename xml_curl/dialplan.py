@@ -13,7 +13,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from flask import Flask
 
-from xml_curl.documents import NOT_FOUND, fallback_dialplan
+from xml_curl.documents import NOT_FOUND, compact, fallback_dialplan
 from xml_curl.request import CurlRequest
 from xml_curl.store import MainNumberState, Store, TenantState
 
@@ -165,6 +165,6 @@ class Dialplans:
 
     def _build(self, key: tuple, revision: tuple, build, args: tuple) -> bytes:
         with self.app.app_context():
-            document = build(*args)
+            document = compact(build(*args))
         self.cache.put(key, revision, document)
         return document

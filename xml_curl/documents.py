@@ -27,6 +27,14 @@ def serialize(root: etree._Element) -> bytes:
     return DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
 
 
+_COMPACT = etree.XMLParser(remove_blank_text=True, remove_comments=True, resolve_entities=False, no_network=True)
+
+
+def compact(document: bytes) -> bytes:
+    """The same document without indentation: every hunt sends it, and FreeSWITCH parses it."""
+    return serialize(etree.fromstring(document, _COMPACT))
+
+
 def params(parent: etree._Element, tag: str, values: dict[str, object], child: str = "param") -> None:
     """``<params><param name= value=/>...</params>`` (or variables/variable)."""
     holder = etree.SubElement(parent, tag)

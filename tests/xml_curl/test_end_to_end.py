@@ -97,3 +97,17 @@ def test_unpublished_number_still_finds_its_tenant_but_an_unknown_one_does_not(c
         captured_body("xml_curl_dialplan_48221234567.txt"),
         {"Hunt-Context": "public", "Hunt-Destination-Number": "+48221000000"})))
     assert is_not_found(post(client, captured_body("xml_curl_dialplan_48221234567.txt")))
+
+
+def test_tenant_document_is_served_without_indentation_but_otherwise_as_compiled(client, demo, published):
+    from lxml import etree
+
+    from pbx.compiler import tenant_document
+
+    served = post(client, with_fields(captured_body("xml_curl_dialplan_transfer_menu_1.txt"),
+                                      {"Hunt-Context": f"tenant_{demo.id}", "Hunt-Destination-Number": "101"})).data
+    compiled = tenant_document(demo.id)
+    assert b"\n " not in served and len(served) < len(compiled)
+    blank_free = etree.XMLParser(remove_blank_text=True)
+    assert etree.tostring(etree.fromstring(served, blank_free), method="c14n") == etree.tostring(
+        etree.fromstring(compiled, blank_free), method="c14n")
