@@ -66,11 +66,13 @@ class RecordWriter(threading.Thread):
                     backoff = min(self.max_backoff, backoff * 2)
                     continue
                 backoff = 0.5
-                if not done:
-                    if self._stopping.is_set():
+                if done < self.batch:
+                    if not done and self._stopping.is_set():
                         return
+                    # Let a few more entries gather: one transaction for many legs is far cheaper.
                     self._wake.wait(self.idle)
                     self._wake.clear()
+                    self._stopping.wait(self.idle if done else 0)
 
     def flush_once(self) -> int:
         """Write one batch; returns entries written (0: the journal is empty)."""
