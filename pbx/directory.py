@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import secrets
 
+from marshmallow import ValidationError
+
 from pbx import models
 from pbx.extensions import db
 from pbx.tenancy import get_owned
@@ -112,6 +114,73 @@ def add_voicemail_box(tenant: models.Tenant, data: dict) -> models.VoicemailBox:
 
 
 # ------------------------------------------------------------ deletion
+
+def _update_simple(model, schema, tenant: models.Tenant, obj_id: int, data: dict, *, ignore=()):
+    obj = get_owned(model, tenant.id, obj_id)
+    values = schema(tenant_id=tenant.id, instance_id=obj.id, partial=True).load(data)
+    for key, value in values.items():
+        if key not in ignore:
+            setattr(obj, key, value)
+    db.session.flush()
+    return obj, values
+
+
+def update_main_number(tenant: models.Tenant, number_id: int, data: dict) -> models.MainNumber:
+    number = get_owned(models.MainNumber, tenant.id, number_id)
+    if data.get("is_primary") is False and number.is_primary:
+        raise ValidationError({"is_primary": ["a company always has a primary number: make another number primary instead"]})
+    if data.get("is_primary"):
+        for other in tenant.main_numbers:
+            other.is_primary = False
+    return _update_simple(models.MainNumber, MainNumberInput, tenant, number_id, data)[0]
+
+
+def delete_main_number(tenant: models.Tenant, number_id: int) -> None:
+    number = get_owned(models.MainNumber, tenant.id, number_id)
+    if number.is_primary:
+        raise ValidationError({"is_primary": ["the primary number cannot be deleted: make another number primary first"]})
+    scenario = number.scenario
+    if scenario is not None:
+        # Versions and the scenario go one by one so the audit log records each of them.
+        scenario.published_version_id = None
+        db.session.flush()
+        for version in scenario.versions:
+            db.session.delete(version)
+        db.session.delete(scenario)
+        db.session.flush()
+    db.session.delete(number)
+    db.session.flush()
+
+
+def update_number_list(tenant: models.Tenant, list_id: int, data: dict) -> models.NumberList:
+    return _update_simple(models.NumberList, NumberListInput, tenant, list_id, data)[0]
+
+
+def update_announcement(tenant: models.Tenant, announcement_id: int, data: dict) -> models.Announcement:
+    """Change an announcement; text to speech is spoken again when its words or voice change."""
+    from pbx import prompts
+
+    # An upload stays an upload and text to speech stays text: the source never changes here.
+    announcement, values = _update_simple(models.Announcement, AnnouncementInput, tenant, announcement_id, data,
+                                          ignore=("source",))
+    if announcement.source == models.PromptSource.TTS and {"text", "voice", "language"} & set(values):
+        if not announcement.text.strip():
+            raise ValidationError({"text": ["a text-to-speech announcement needs its text"]})
+        prompts.render_tts(announcement)
+    return announcement
+
+
+def update_voicemail_box(tenant: models.Tenant, box_id: int, data: dict) -> models.VoicemailBox:
+    box = get_owned(models.VoicemailBox, tenant.id, box_id)
+    # The "at least one recipient" rule needs both lists, so the missing one comes from the box.
+    data = {"recipient_ids": [u.id for u in box.recipients], "extra_emails": list(box.extra_emails or []), **data}
+    values = VoicemailBoxInput(tenant_id=tenant.id, instance_id=box.id, partial=True).load(data)
+    box.recipients = [get_owned(models.User, tenant.id, uid) for uid in values.pop("recipient_ids")]
+    for key, value in values.items():
+        setattr(box, key, value)
+    db.session.flush()
+    return box
+
 
 def _refuse_if_used(tenant: models.Tenant, kind: str, obj, what: str) -> None:
     """ValidationError naming every place that still uses the object; nothing is deleted then."""

@@ -87,16 +87,7 @@ def create_upload():
 @bp.patch("/<int:announcement_id>")
 @signed_in(2)
 def update_announcement(announcement_id):
-    announcement = get_owned(models.Announcement, g.tenant.id, announcement_id)
-    values = AnnouncementInput(tenant_id=g.tenant.id, instance_id=announcement.id, partial=True).load(body())
-    values.pop("source", None)  # an upload stays an upload; text to speech stays text
-    for key, value in values.items():
-        setattr(announcement, key, value)
-    spoken = {"text", "voice", "language"} & set(values)
-    if announcement.source == models.PromptSource.TTS and spoken:
-        if not announcement.text.strip():
-            raise ValidationError({"text": ["a text-to-speech announcement needs its text"]})
-        _render(announcement)
+    announcement = directory.update_announcement(g.tenant, announcement_id, body())
     db.session.commit()
     return jsonify(announcement_json(announcement))
 

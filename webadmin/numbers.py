@@ -1,13 +1,11 @@
 """REST API of main numbers and of number lists (blacklists and VIP lists)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, jsonify
-from marshmallow import ValidationError
+from flask import Blueprint, g, jsonify
 
 from pbx import directory, models
 from pbx.extensions import db
 from pbx.tenancy import get_owned, scoped
-from schemas.directory import MainNumberInput, NumberListInput
 
 from webadmin.auth import signed_in
 from webadmin.common import body, stamp
@@ -57,16 +55,7 @@ def create_main_number():
 @bp.patch("/main-numbers/<int:number_id>")
 @signed_in(2)
 def update_main_number(number_id):
-    number = get_owned(models.MainNumber, g.tenant.id, number_id)
-    values = MainNumberInput(tenant_id=g.tenant.id, instance_id=number.id, partial=True).load(body())
-    if values.get("is_primary") is False and number.is_primary:
-        raise ValidationError({"is_primary": [
-            "a company always has a primary number: make another number primary instead"]})
-    if values.get("is_primary"):
-        for other in g.tenant.main_numbers:
-            other.is_primary = False
-    for key, value in values.items():
-        setattr(number, key, value)
+    number = directory.update_main_number(g.tenant, number_id, body())
     db.session.commit()
     return jsonify(main_number_json(number))
 
@@ -74,19 +63,7 @@ def update_main_number(number_id):
 @bp.delete("/main-numbers/<int:number_id>")
 @signed_in(2)
 def delete_main_number(number_id):
-    number = get_owned(models.MainNumber, g.tenant.id, number_id)
-    if number.is_primary:
-        abort(409, "the primary number cannot be deleted: make another number primary first")
-    scenario = number.scenario
-    if scenario is not None:
-        # Versions and the scenario go one by one so the audit log records each of them.
-        scenario.published_version_id = None
-        db.session.flush()
-        for version in scenario.versions:
-            db.session.delete(version)
-        db.session.delete(scenario)
-        db.session.flush()
-    db.session.delete(number)
+    directory.delete_main_number(g.tenant, number_id)
     db.session.commit()
     return "", 204
 
@@ -109,10 +86,7 @@ def create_number_list():
 @bp.patch("/number-lists/<int:list_id>")
 @signed_in(2)
 def update_number_list(list_id):
-    number_list = get_owned(models.NumberList, g.tenant.id, list_id)
-    values = NumberListInput(tenant_id=g.tenant.id, instance_id=number_list.id, partial=True).load(body())
-    for key, value in values.items():
-        setattr(number_list, key, value)
+    number_list = directory.update_number_list(g.tenant, list_id, body())
     db.session.commit()
     return jsonify(number_list_json(number_list))
 

@@ -5,8 +5,7 @@ from flask import Blueprint, g, jsonify
 
 from pbx import directory, models
 from pbx.extensions import db
-from pbx.tenancy import get_owned, scoped
-from schemas.directory import VoicemailBoxInput
+from pbx.tenancy import scoped
 
 from webadmin.auth import signed_in
 from webadmin.common import body
@@ -40,16 +39,7 @@ def create_box():
 @bp.patch("/<int:box_id>")
 @signed_in(2)
 def update_box(box_id):
-    box = get_owned(models.VoicemailBox, g.tenant.id, box_id)
-    data = body()
-    # The "at least one recipient" rule needs both lists, so the missing one comes from the box.
-    data.setdefault("recipient_ids", [u.id for u in box.recipients])
-    data.setdefault("extra_emails", list(box.extra_emails or []))
-    values = VoicemailBoxInput(tenant_id=g.tenant.id, instance_id=box.id, partial=True).load(data)
-    recipient_ids = values.pop("recipient_ids")
-    box.recipients = [get_owned(models.User, g.tenant.id, uid) for uid in recipient_ids]
-    for key, value in values.items():
-        setattr(box, key, value)
+    box = directory.update_voicemail_box(g.tenant, box_id, body())
     db.session.commit()
     return jsonify(box_json(box))
 

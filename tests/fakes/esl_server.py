@@ -16,7 +16,6 @@ Usage::
 """
 import socket
 import threading
-import time
 import uuid
 
 from pbx.esl.protocol import EVENT_JSON, EVENT_PLAIN, Event, encode_event, encode_frame
