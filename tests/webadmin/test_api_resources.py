@@ -43,7 +43,9 @@ def test_main_number_errors_and_deletion(as_editor, demo, stranger):
     assert taken.status_code == 422
     assert set(taken.get_json()["fields"]) == {"number", "target_user_id"}
     assert "Konkurencja" not in taken.get_data(as_text=True)
-    assert as_editor.delete(f"/api/main-numbers/{demo.main_numbers[0].id}").status_code == 409
+    primary = as_editor.delete(f"/api/main-numbers/{demo.main_numbers[0].id}")
+    assert primary.status_code == 422
+    assert "primary number cannot be deleted" in primary.get_json()["fields"]["is_primary"][0]
     extra = as_editor.post("/api/main-numbers", json={"number": "+48224440000"}).get_json()
     as_editor.put(f"/api/main-numbers/{extra['id']}/scenario/draft", json={"root": {"id": "bye", "kind": "hangup"}})
     as_editor.post(f"/api/main-numbers/{extra['id']}/scenario/publish")
