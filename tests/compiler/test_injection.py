@@ -67,7 +67,7 @@ def test_ids_and_references_are_typed(value):
 def test_unknown_fields_and_keys_are_errors(key, extra):
     root = {"id": "m", "kind": "menu", "prompt": 5, "options": {key: hangup()}, **extra}
     try:
-        result = compiled(root)
+        compiled(root)
     except ScenarioInvalid:
         return
     assert len(key) == 1 and key in "1234567890*#"
