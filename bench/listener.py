@@ -38,9 +38,8 @@ def event_frames(shape: str) -> list[bytes]:
 def stream(copies: int):
     """``copies`` of every shape, each copy with its own channel UUIDs, produced as sent."""
     # Split once around the UUIDs; a copy is then one join (same length: Content-Length holds).
-    parts = UUID.split(b"".join(b"".join(event_frames(shape)) for shape in SHAPES))
-    texts, uuids = parts[0::2], [found[:24] for found in UUID.findall(b"".join(
-        b"".join(event_frames(shape)) for shape in SHAPES))]
+    calls = b"".join(b"".join(event_frames(shape)) for shape in SHAPES)
+    texts, uuids = UUID.split(calls), [found[:24] for found in UUID.findall(calls)]
     for copy in range(copies):
         suffix = f"{copy:012x}".encode()
         pieces = [texts[0]]
