@@ -107,7 +107,7 @@ def populate(url: str, tenants: int) -> tuple[list[tuple[int, str]], bytes]:
         targets = [(tenant_id, f"main_{number_id}") for tenant_id, number_id in rows]
         sample = compact(compiler.tenant_document(targets[0][0]))  # the bytes the endpoint serves
         db.engine.dispose()
-    app.extensions["xml_curl"]["dialplan"].store.close()
+    app.extensions["xml_curl"].sections["dialplan"].store.close()
     return targets, sample
 
 

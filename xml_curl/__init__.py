@@ -1,4 +1,6 @@
 """The mod_xml_curl endpoint FreeSWITCH asks for dialplan, directory and configuration XML."""
+from dataclasses import dataclass
+
 from flask import Blueprint
 
 from xml_curl.configuration import Configuration
@@ -9,16 +11,27 @@ from xml_curl.store import Store, lookup_engine
 bp = Blueprint("xml_curl", __name__)
 
 
+@dataclass(frozen=True)
+class Endpoint:
+    """The endpoint of one app: its section handlers (with their caches) and settings."""
+
+    sections: dict
+    user: str
+    password: str
+    budget_seconds: float
+
+
 @bp.record_once
 def _setup(state) -> None:
-    """One set of section handlers (and caches) per app, i.e. per worker process."""
+    """One endpoint per app, i.e. per worker process; read once, not per request."""
     app = state.app
     store = Store(lookup_engine(app.config["SQLALCHEMY_DATABASE_URI"], app.config["XML_CURL_BUDGET_MS"]))
-    app.extensions["xml_curl"] = {
-        "dialplan": Dialplans(app, store),
-        "directory": Directory(app, store),
-        "configuration": Configuration(),
-    }
+    app.extensions["xml_curl"] = Endpoint(
+        sections={"dialplan": Dialplans(app, store), "directory": Directory(app, store),
+                  "configuration": Configuration()},
+        user=app.config["XML_CURL_USER"], password=app.config["XML_CURL_PASSWORD"],
+        budget_seconds=app.config["XML_CURL_BUDGET_MS"] / 1000,
+    )
 
 
 from xml_curl import views  # noqa: E402,F401  (registers the routes on bp)

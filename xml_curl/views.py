@@ -12,7 +12,7 @@ import time
 from flask import Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from xml_curl import bp
+from xml_curl import Endpoint, bp
 from xml_curl.documents import NOT_FOUND
 from xml_curl.request import CurlRequest, parse_form
 from xml_curl.store import DatabaseDown
@@ -23,40 +23,32 @@ EXPECTED = (TimeoutError, DatabaseDown)
 FORM = "application/x-www-form-urlencoded"
 
 
-def _sections() -> dict:
-    return current_app.extensions["xml_curl"]
-
-
 def _reply(body: bytes) -> Response:
     return Response(body, mimetype="text/xml")
 
 
-@bp.before_request
-def authenticate():
-    g.started = time.monotonic()
-    user = current_app.config["XML_CURL_USER"]
-    if not user:
-        return None
+def _authorized(endpoint: Endpoint) -> bool:
     given = request.authorization
-    if (given is None or given.type != "basic"
-            or not hmac.compare_digest((given.username or "").encode(), user.encode())
-            or not hmac.compare_digest((given.password or "").encode(),
-                                       current_app.config["XML_CURL_PASSWORD"].encode())):
-        log.warning("xml_curl: rejected credentials from %s", request.remote_addr)
-        return Response("credentials required", 401, {"WWW-Authenticate": 'Basic realm="xml_curl"'})
-    return None
+    return (given is not None and given.type == "basic"
+            and hmac.compare_digest((given.username or "").encode(), endpoint.user.encode())
+            and hmac.compare_digest((given.password or "").encode(), endpoint.password.encode()))
 
 
 @bp.post("/xml_curl")
 def xml_curl():
+    # Every hunt of every call comes here: settings are read once per worker, not per request.
+    started = time.monotonic()
+    endpoint: Endpoint = current_app.extensions["xml_curl"]
+    if endpoint.user and not _authorized(endpoint):
+        log.warning("xml_curl: rejected credentials from %s", request.remote_addr)
+        return Response("credentials required", 401, {"WWW-Authenticate": 'Basic realm="xml_curl"'})
     if request.mimetype != FORM:
         return _reply(NOT_FOUND)
     g.curl_request = asked = parse_form(request.get_data(cache=False))
-    handler = _sections().get(asked.section)
+    handler = endpoint.sections.get(asked.section)
     if handler is None:
         return _reply(NOT_FOUND)
-    deadline = g.started + current_app.config["XML_CURL_BUDGET_MS"] / 1000
-    return _reply(handler.serve(asked, deadline))
+    return _reply(handler.serve(asked, started + endpoint.budget_seconds))
 
 
 @bp.errorhandler(Exception)
@@ -69,7 +61,7 @@ def failed(error):
               asked.section, asked.context, asked.destination or asked.user or asked.key_value,
               type(error).__name__, error, asked.call_uuid or "-", asked.caller or "-",
               exc_info=not isinstance(error, EXPECTED))
-    handler = _sections().get(asked.section)
+    handler = current_app.extensions["xml_curl"].sections.get(asked.section)
     try:
         return _reply(handler.safe_reply(asked) if handler else NOT_FOUND)
     except Exception:

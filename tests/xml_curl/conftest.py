@@ -122,7 +122,7 @@ def dispose(application) -> None:
 
     with application.app_context():
         db.engine.dispose()
-    application.extensions["xml_curl"]["dialplan"].store.close()
+    application.extensions["xml_curl"].sections["dialplan"].store.close()
 
 
 def post(client, body: bytes, **kwargs):
