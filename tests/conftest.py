@@ -106,3 +106,72 @@ def sign_in(client, user) -> None:
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture
+def testowa(ctx):
+    """Testowa sp. z o.o.: users, every ring mode, prompts, a box and number lists (tests/acceptance)."""
+    from tests.acceptance.support import build_company
+
+    return build_company()
+
+
+# Admins of the demo company at each level, and a second company that must stay invisible.
+
+@pytest.fixture
+def owner(demo):
+    return demo.users[0]  # Anna Kowalska, level 3
+
+
+@pytest.fixture
+def editor(demo):
+    return demo.users[5]  # Michał Lewandowski, level 2
+
+
+@pytest.fixture
+def viewer(demo):
+    from pbx import directory
+    from pbx.extensions import db
+
+    user = directory.add_user(demo, {"first_name": "Wiktor", "last_name": "Widz", "email": "wiktor@firma-abc.example",
+                                     "admin_level": 1, "extension": "150"})
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def stranger(demo):
+    """The owner of another company, with a number of its own."""
+    from pbx import directory
+    from pbx.extensions import db
+
+    other = directory.create_tenant({"name": "Konkurencja"})
+    admin = directory.add_user(other, {"first_name": "Olga", "last_name": "Obca", "email": "olga@obca.example",
+                                       "admin_level": 3, "role": "admin", "extension": "101"})
+    directory.add_main_number(other, {"number": "+48223330000"})
+    db.session.commit()
+    return admin
+
+
+@pytest.fixture
+def as_owner(client, owner):
+    sign_in(client, owner)
+    return client
+
+
+@pytest.fixture
+def as_editor(client, editor):
+    sign_in(client, editor)
+    return client
+
+
+@pytest.fixture
+def as_viewer(client, viewer):
+    sign_in(client, viewer)
+    return client
+
+
+@pytest.fixture
+def as_stranger(client, stranger):
+    sign_in(client, stranger)
+    return client

@@ -1,4 +1,4 @@
-"""Firma ABC, the demo company, across a week: test calls and the schedule preview agree."""
+"""Firma ABC, the demo testowa, across a week: test calls and the schedule preview agree."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,7 +9,7 @@ from pbx import models, scenarios, schedule_preview
 from pbx.demo import DEMO_MAIN_NUMBER
 from pbx.extensions import db
 from pbx.testcall import parse_at, test_call
-from tests.acceptance.conftest import legs, path_of
+from tests.acceptance.support import legs, path_of
 
 
 @pytest.fixture

@@ -5,13 +5,13 @@ import pytest
 
 from pbx.nodes import registry
 from pbx.testcall import parse_at
-from tests.acceptance.conftest import WORKWEEK, forward, hangup, schedule, voicemail
+from tests.acceptance.support import WORKWEEK, forward, hangup, schedule, voicemail
 
 MONDAY = parse_at("2026-12-21T10:00", "Europe/Warsaw")
 
 
-def _menu(company, **extra):
-    return {"id": "sample", "kind": "menu", "prompt": company.prompts["Menu"].id, "options": {"1": hangup("one")},
+def _menu(testowa, **extra):
+    return {"id": "sample", "kind": "menu", "prompt": testowa.prompts["Menu"].id, "options": {"1": hangup("one")},
             "no_input": hangup("nobody"), **extra}
 
 
@@ -36,10 +36,10 @@ def test_every_registered_kind_has_a_sample():
 
 
 @pytest.mark.parametrize("kind", sorted(SAMPLES))
-def test_the_simulator_plays_every_construct_of_the_kind(company, kind):
+def test_the_simulator_plays_every_construct_of_the_kind(testowa, kind):
     build, keys = SAMPLES[kind]
-    company.publish(build(company))
-    call = company.call(MONDAY, keys)   # Unsupported* from the simulator would fail the test here
+    testowa.publish(build(testowa))
+    call = testowa.call(MONDAY, keys)   # Unsupported* from the simulator would fail the test here
     entered = [entry.partition(":")[0] for entry in call.centralka_path.split(";") if entry]
     assert "sample" in entered
     assert any(stop["node"] == "sample" and stop["kind"] == kind and stop["text"] for stop in call.path)

@@ -1,4 +1,4 @@
-"""Open / closed by the company's clock: DST changes, holidays, exceptions, nested schedules.
+"""Open / closed by the testowa's clock: DST changes, holidays, exceptions, nested schedules.
 
 The switch's own zone must not matter: every case runs with the FreeSWITCH server on UTC and
 on America/New_York (whose DST dates differ from Europe's).
@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.acceptance.conftest import WORKWEEK, hangup, path_of, schedule, utc
+from tests.acceptance.support import WORKWEEK, hangup, path_of, schedule, utc
 
 SWITCH_ZONES = ["UTC", "America/New_York"]
 DST_NIGHT = {**WORKWEEK, "sun": [["02:00", "03:00"]]}
 
 
 @pytest.fixture
-def hours(company):
-    company.publish(schedule("hours", DST_NIGHT, hangup("open_end"), hangup("closed_end"), holidays="pl"))
-    return company
+def hours(testowa):
+    testowa.publish(schedule("hours", DST_NIGHT, hangup("open_end"), hangup("closed_end"), holidays="pl"))
+    return testowa
 
 
 @pytest.mark.parametrize("switch_zone", SWITCH_ZONES)
@@ -77,31 +77,31 @@ def test_a_workday_after_easter_monday_is_open(hours):
     assert path_of(hours.call(_local("2026-04-07T10:00")))[0] == "hours:open"
 
 
-def test_exception_date_with_own_hours_wins_over_the_week_and_holidays(company):
-    company.publish(schedule("hours", WORKWEEK, hangup("open_end"), hangup("closed_end"), holidays="pl",
+def test_exception_date_with_own_hours_wins_over_the_week_and_holidays(testowa):
+    testowa.publish(schedule("hours", WORKWEEK, hangup("open_end"), hangup("closed_end"), holidays="pl",
                              exceptions=[{"date": "12-24", "hours": [["08:00", "12:00"]]},
                                          {"date": "2026-12-28", "hours": []}]))
-    assert path_of(company.call(_local("2026-12-24T10:00")))[0] == "hours:open"
-    assert path_of(company.call(_local("2026-12-24T12:00")))[0] == "hours:closed"
-    assert path_of(company.call(_local("2026-12-28T10:00")))[0] == "hours:closed"   # a Monday off
-    assert path_of(company.call(_local("2026-12-29T10:00")))[0] == "hours:open"
+    assert path_of(testowa.call(_local("2026-12-24T10:00")))[0] == "hours:open"
+    assert path_of(testowa.call(_local("2026-12-24T12:00")))[0] == "hours:closed"
+    assert path_of(testowa.call(_local("2026-12-28T10:00")))[0] == "hours:closed"   # a Monday off
+    assert path_of(testowa.call(_local("2026-12-29T10:00")))[0] == "hours:open"
 
 
-def test_nested_schedule_decides_only_inside_its_branch(company):
+def test_nested_schedule_decides_only_inside_its_branch(testowa):
     lunch = schedule("lunch", {d: [["08:00", "12:00"], ["13:00", "16:00"]] for d in WORKWEEK},
                      hangup("desk"), hangup("lunch_break"))
-    company.publish(schedule("hours", WORKWEEK, lunch, hangup("closed_end")))
-    assert path_of(company.call(_local("2026-12-21T10:00"))) == ["hours:open", "lunch:open", "desk"]
-    assert path_of(company.call(_local("2026-12-21T12:30"))) == ["hours:open", "lunch:closed", "lunch_break"]
-    assert path_of(company.call(_local("2026-12-21T20:00"))) == ["hours:closed", "closed_end"]
+    testowa.publish(schedule("hours", WORKWEEK, lunch, hangup("closed_end")))
+    assert path_of(testowa.call(_local("2026-12-21T10:00"))) == ["hours:open", "lunch:open", "desk"]
+    assert path_of(testowa.call(_local("2026-12-21T12:30"))) == ["hours:open", "lunch:closed", "lunch_break"]
+    assert path_of(testowa.call(_local("2026-12-21T20:00"))) == ["hours:closed", "closed_end"]
 
 
-def test_all_day_and_closed_day_notation(company):
+def test_all_day_and_closed_day_notation(testowa):
     week = {"mon": [["00:00", "23:59"]], "tue": [["00:00", "00:00"]]}
-    company.publish(schedule("hours", week, hangup("open_end"), hangup("closed_end")))
-    assert path_of(company.call(_local("2026-12-21T23:59:30")))[0] == "hours:open"
-    assert path_of(company.call(_local("2026-12-21T00:00")))[0] == "hours:open"
-    assert path_of(company.call(_local("2026-12-22T12:00")))[0] == "hours:closed"
+    testowa.publish(schedule("hours", week, hangup("open_end"), hangup("closed_end")))
+    assert path_of(testowa.call(_local("2026-12-21T23:59:30")))[0] == "hours:open"
+    assert path_of(testowa.call(_local("2026-12-21T00:00")))[0] == "hours:open"
+    assert path_of(testowa.call(_local("2026-12-22T12:00")))[0] == "hours:closed"
 
 
 def _local(text: str):

@@ -1,10 +1,8 @@
-"""A company to publish scenarios for, and calls played through the real endpoint (both databases)."""
+"""Testowa, a company to publish scenarios for, and calls played through the real endpoint."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-
-import pytest
 
 from pbx import directory, models, scenarios, testcall
 from pbx.extensions import db
@@ -49,8 +47,7 @@ def _user(tenant, first, last, phone, ext, **extra):
                                        "email": f"{first.lower()}@testowa.example", "extension": ext, **extra})
 
 
-@pytest.fixture
-def company(ctx) -> Company:
+def build_company() -> Company:
     tenant = directory.create_tenant({"name": "Testowa", "timezone": "Europe/Warsaw", "language": "pl"})
     users = {
         "Anna": _user(tenant, "Anna", "Szef", "+48501000001", "101", role="admin", may_present_main_number=True),
