@@ -35,6 +35,7 @@ def configure(url: str, instance_path: str) -> Huey:
         huey.storage = RedisStorage(NAME, url=url)
     elif url.startswith("sqlite"):
         filename = url[len("sqlite:///"):] if url.startswith("sqlite:///") else str(Path(instance_path) / "tasks.sqlite3")
+        Path(filename).parent.mkdir(parents=True, exist_ok=True)  # a fresh checkout has no instance folder yet
         huey.storage = SqliteStorage(NAME, filename=filename)
     return huey
 
