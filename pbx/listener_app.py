@@ -8,6 +8,7 @@ database. The writer thread drains the journal into the database; huey does the 
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import threading
@@ -38,8 +39,8 @@ def parse_servers(text: str) -> list[tuple[str, int, str]]:
 class CallEvents:
     """The handlers: each turns one event (its header dict) into journal entries."""
 
-    def __init__(self, journal: Journal, board: queues.WaitingBoard, config, wake=lambda: None):
-        self.journal, self.board, self.config, self.wake = journal, board, config, wake
+    def __init__(self, journal: Journal, board: queues.WaitingBoard, config):
+        self.journal, self.board, self.config = journal, board, config
 
     def hangup_complete(self, headers: dict) -> None:
         leg = leg_facts(headers)
@@ -47,20 +48,17 @@ class CallEvents:
             return
         self.board.leave(leg["leg_uuid"])
         self.journal.append([("leg", leg)] + [("queue", f) for f in queues.facts_from_member_leg(headers)])
-        self.wake()
 
     def callcenter(self, headers: dict) -> None:
         facts = queues.facts_from_callcenter(headers)
         if facts:
             self.board.apply(facts)
             self.journal.append([("queue", fact) for fact in facts])
-            self.wake()
 
     def record_stop(self, headers: dict) -> None:
         fact = recordings.recording_facts(headers, self.config)
         if fact:
             self.journal.append([("recording", fact)])
-            self.wake()
 
     def register(self, listener: EventListener) -> None:
         # Only what we use: FreeSWITCH drops listeners that fall 100,000 events behind.
@@ -78,13 +76,21 @@ class ListenerService:
         self.journal = Journal(journal_path or str(Path(app.instance_path) / "listener-journal.sqlite3"))
         self.writer = RecordWriter(app, self.journal)
         self.board = queues.WaitingBoard(interval=announce_every)
-        self.events = CallEvents(self.journal, self.board, app.config, self.writer.wake)
-        self.listener = EventListener(servers or parse_servers(app.config["ESL_SERVERS"]), **listener_options)
+        self.events = CallEvents(self.journal, self.board, app.config)
+        self.listener = EventListener(servers or parse_servers(app.config["ESL_SERVERS"]), group=self._group,
+                                      **listener_options)
         self.events.register(self.listener)
         with app.app_context():
             prompt = queues.default_prompt()
         self.announcer = queues.PositionAnnouncer(self.board, self.listener.api, prompt,
                                                   tick=min(1.0, announce_every / 4))
+
+    @contextlib.contextmanager
+    def _group(self):
+        """The facts of the events dispatched together: one journal commit, then the writer."""
+        with self.journal.group():
+            yield
+        self.writer.wake()
 
     def start(self) -> "ListenerService":
         from pbx import tasks

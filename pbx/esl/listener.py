@@ -3,19 +3,27 @@
 One reader thread per FreeSWITCH connection (the ESLClient's) only frames bytes
 and enqueues events, so the socket is drained even while a handler is slow:
 FreeSWITCH queues at most 100,000 events per listener and kills listeners that lag.
+The events of one socket read travel as one queue item, and the dispatcher takes
+everything queued at once (up to ``group_size`` events): per-event locking would
+cost more than the parsing.
 
-Full-queue policy: the reader waits up to ``put_timeout`` for room, then drops
-the OLDEST queued event (counted in ``stats()["dropped"]``) and enqueues the new
-one. The reader never blocks the socket for longer than ``put_timeout`` per event,
-and what is dispatched stays as fresh as possible.
+Full-queue policy: the queue holds at most ``queue_size`` events. The reader waits
+up to ``put_timeout`` for room, then drops the OLDEST queued events (counted in
+``stats()["dropped"]``) and enqueues the new ones. The reader never blocks the
+socket for longer than ``put_timeout`` per read, and what is dispatched stays as
+fresh as possible.
+
+Group: the events taken together are dispatched inside ``group()`` (a context
+manager, e.g. one journal transaction for all their facts), so a burst costs one
+commit; an event counts as handled once its group has closed.
 
 Handlers are isolated: an exception is logged with its traceback, counted, and
 the loop goes on. Connections that drop or fail to authenticate are retried with
 exponential backoff and jitter.
 """
 import collections
+import contextlib
 import logging
-import queue
 import random
 import threading
 import time
@@ -38,7 +46,7 @@ class EventListener:
     def __init__(self, servers, events=None, custom_subclasses=(), queue_size=10000,
                  fmt="json", put_timeout=0.5, backoff_min=0.5, backoff_max=30.0,
                  backoff_jitter=0.2, connect_timeout=5.0, idle_timeout=None,
-                 stats_interval=60.0):
+                 stats_interval=60.0, group=contextlib.nullcontext, group_size=1000):
         self.servers = [tuple(server) for server in servers]
         self.events = list(events) if events is not None else None
         self.custom_subclasses = list(custom_subclasses)
@@ -49,15 +57,16 @@ class EventListener:
         self.connect_timeout = connect_timeout
         self.idle_timeout = idle_timeout
         self.stats_interval = stats_interval
-        self._queue = queue.Queue(queue_size)
+        self.group, self.group_size = group, group_size
+        self._queue = EventQueue(queue_size)
         self._handlers = collections.defaultdict(list)
         self._clients = [None] * len(self.servers)
         self._threads = []
         self._stopping = threading.Event()
         self._lock = threading.Lock()
-        self._stats = dict(received=0, dispatched=0, dropped=0, handler_failures=0,
+        self._stats = dict(dispatched=0, handler_failures=0, group_failures=0,
                            connects=0, disconnects=0, connect_failures=0,
-                           queue_peak=0, lag_last=None, lag_max=0.0, wait_max=0.0)
+                           lag_last=None, lag_max=0.0, wait_max=0.0)
         self._failures_by_handler = collections.Counter()
 
     # -- handler registry -------------------------------------------------------------
@@ -146,7 +155,7 @@ class EventListener:
         delay = self.backoff_min
         while not self._stopping.is_set():
             client = ESLClient(host, port, password, self.connect_timeout,
-                               on_event=self._enqueue, idle_timeout=self.idle_timeout)
+                               on_events=self._enqueue, idle_timeout=self.idle_timeout)
             try:
                 client.connect()
                 client.subscribe(*self.subscription(), fmt=self.fmt)
@@ -172,64 +181,48 @@ class EventListener:
     def _jittered(self, delay):
         return delay * (1 + random.uniform(-self.backoff_jitter, self.backoff_jitter))
 
-    def _enqueue(self, event):
+    def _enqueue(self, events):
         """Runs on a reader thread: never block the socket for long (see module doc)."""
-        item = (time.monotonic(), event)
-        try:
-            self._queue.put(item, timeout=self.put_timeout)
-        except queue.Full:
-            self._drop_oldest_and_put(item)
-        with self._lock:
-            self._stats["received"] += 1
-            depth = self._queue.qsize()
-            if depth > self._stats["queue_peak"]:
-                self._stats["queue_peak"] = depth
-
-    def _drop_oldest_and_put(self, item):
-        while True:
-            try:
-                self._queue.put_nowait(item)
-                return
-            except queue.Full:
-                pass
-            try:
-                dropped = self._queue.get_nowait()[1]
-            except queue.Empty:
-                continue
-            self._count("dropped")
+        for dropped in self._queue.put(events, self.put_timeout):
             log.warning("ESL event queue full: dropped %r", dropped)
 
     # -- dispatcher -------------------------------------------------------------------
     def _dispatch_loop(self):
         next_report = time.monotonic() + self.stats_interval
         while True:
-            try:
-                received_at, event = self._queue.get(timeout=0.1)
-            except queue.Empty:
-                if self._stopping.is_set() and not any(t.is_alive() for t in self._threads[1:]):
-                    break
-            else:
-                self._dispatch(event, received_at)
+            received_at, events = self._queue.take(self.group_size, timeout=0.1)
+            if events:
+                self.dispatch(events, received_at)
+            elif self._stopping.is_set() and not any(t.is_alive() for t in self._threads[1:]):
+                break
             if time.monotonic() >= next_report:
                 next_report = time.monotonic() + self.stats_interval
                 log.info("ESL listener stats: %s", self.stats())
 
-    def _dispatch(self, event, received_at):
-        now = time.monotonic()
-        stamp = event.timestamp
+    def dispatch(self, events, received_at=None):
+        """Run the handlers of ``events``, in order, inside one ``group()``."""
+        failures = []
+        try:
+            with self.group():
+                for event in events:
+                    for handler in self._handlers_for(event):
+                        try:
+                            handler(event)
+                        except Exception:  # noqa: BLE001 - one handler must not stop the others
+                            log.exception("ESL handler %s failed on %r", _handler_name(handler), event)
+                            failures.append(_handler_name(handler))
+        except Exception:  # noqa: BLE001 - e.g. the journal's disk is full; go on with the next group
+            log.exception("ESL dispatch group of %d events failed to close", len(events))
+            self._count("group_failures")
+        stamp = events[-1].timestamp  # lag: once per group is enough to see a trend
         lag = time.time() - stamp if stamp else None
-        for handler in self._handlers_for(event):
-            try:
-                handler(event)
-            except Exception:  # noqa: BLE001 - one handler must not stop the others
-                log.exception("ESL handler %s failed on %r", _handler_name(handler), event)
-                with self._lock:
-                    self._stats["handler_failures"] += 1
-                    self._failures_by_handler[_handler_name(handler)] += 1
         with self._lock:
             stats = self._stats
-            stats["dispatched"] += 1
-            stats["wait_max"] = max(stats["wait_max"], now - received_at)
+            stats["dispatched"] += len(events)
+            stats["handler_failures"] += len(failures)
+            self._failures_by_handler.update(failures)
+            if received_at is not None:
+                stats["wait_max"] = max(stats["wait_max"], time.monotonic() - received_at)
             if lag is not None:
                 stats["lag_last"] = lag
                 stats["lag_max"] = max(stats["lag_max"], lag)
@@ -244,10 +237,74 @@ class EventListener:
         with self._lock:
             snapshot = dict(self._stats)
             snapshot["failures_by_handler"] = dict(self._failures_by_handler)
-        snapshot["queue_depth"] = self._queue.qsize()
+        snapshot.update(self._queue.stats())
         snapshot["connected"] = sum(1 for c in self._clients if c is not None and c.connected)
         return snapshot
 
 
 def _handler_name(handler):
     return getattr(handler, "__qualname__", repr(handler))
+
+
+class EventQueue:
+    """Bounded in events; an item is the list of events of one socket read."""
+
+    def __init__(self, size):
+        self.size = size
+        self._items = collections.deque()  # (received_at, events)
+        self._count = 0
+        self._cond = threading.Condition()
+        self._stats = dict(received=0, dropped=0, queue_peak=0)
+
+    def put(self, events, timeout):
+        """Enqueue; returns the events dropped to make room (oldest first)."""
+        received = len(events)
+        room_needed = self.size - min(received, self.size)
+        with self._cond:
+            if self._count > room_needed:
+                self._cond.wait_for(lambda: self._count <= room_needed, timeout)
+            dropped = self._drop_oldest(self._count - room_needed)
+            if len(events) > self.size:
+                dropped += events[:-self.size]
+                events = events[-self.size:]
+            self._items.append((time.monotonic(), events))
+            self._count += len(events)
+            stats = self._stats
+            stats["received"] += received
+            stats["dropped"] += len(dropped)
+            stats["queue_peak"] = max(stats["queue_peak"], self._count)
+            self._cond.notify_all()
+        return dropped
+
+    def _drop_oldest(self, count):
+        dropped = []
+        while count > 0:
+            received_at, events = self._items[0]
+            if len(events) <= count:
+                self._items.popleft()
+            else:
+                self._items[0] = (received_at, events[count:])
+                events = events[:count]
+            dropped += events
+            count -= len(events)
+            self._count -= len(events)
+        return dropped
+
+    def take(self, limit, timeout):
+        """(when the oldest was received, events): whole items, at least one, up to ``limit``
+        events; (None, []) after ``timeout`` with nothing queued."""
+        with self._cond:
+            if not self._count and not self._cond.wait_for(lambda: self._count, timeout):
+                return None, []
+            received_at, events = self._items.popleft()
+            if self._items:
+                events = list(events)
+                while self._items and len(events) + len(self._items[0][1]) <= limit:
+                    events += self._items.popleft()[1]
+            self._count -= len(events)
+            self._cond.notify_all()
+        return received_at, events
+
+    def stats(self):
+        with self._cond:
+            return dict(self._stats, queue_depth=self._count)

@@ -42,16 +42,13 @@ def _background_job_template():
     return Event(EVENT_PLAIN, frame.split(b"\n\n", 1)[1])
 
 
-class _Connection:
-    def __init__(self, sock, number):
-        self.sock = sock
-        self.number = number
-        self.authed = False
+class Subscription:
+    """What an ``event plain|json ...`` command asked for, matched the way FreeSWITCH does."""
+
+    def __init__(self):
         self.fmt = None  # "plain" / "json" once subscribed
         self.names = set()
         self.subclasses = set()
-        self.send_lock = threading.Lock()
-        self.closed = False
 
     def wants(self, event):
         if self.fmt is None:
@@ -72,6 +69,16 @@ class _Connection:
                 self.subclasses.add(word)
             else:
                 self.names.add(word)
+
+
+class _Connection(Subscription):
+    def __init__(self, sock, number):
+        super().__init__()
+        self.sock = sock
+        self.number = number
+        self.authed = False
+        self.send_lock = threading.Lock()
+        self.closed = False
 
     def send(self, data):
         with self.send_lock:
