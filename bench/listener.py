@@ -1,12 +1,24 @@
-"""Listener throughput: the captured calls replayed at full speed over a loopback socket.
+"""Listener throughput: the captured calls replayed at full speed by a fake FreeSWITCH in
+its own process (as a real switch, it does not share the listener's interpreter).
 
-Each copy of the five captured call shapes gets fresh UUIDs. The bytes go through the real
-ESL client, parser and dispatcher into the listener's handlers, journal and record writer,
-which write call records to a throw-away PostgreSQL database. The same bytes are also read by
-a bare socket reader, for the ratio. Run: ``.venv/bin/python bench/listener.py [copies]``.
+Each copy of the five captured call shapes gets fresh UUIDs. The fake switch filters the
+frames by the subscription it receives, as FreeSWITCH does. Measured, each against a bare
+socket reader of the same bytes in the same run:
+
+* ``ALL stream``: the listener subscribed to everything (the worst case): events parsed
+  and dispatched per second, through the real handlers, journal and writer;
+* ``production``: the listener's own subscription, through handlers, journal and writer
+  into a throw-away PostgreSQL database: events/s, and call records/s until the writer
+  has drained the journal (rows counted in the database);
+* ``writer drain``: the journal filled first, then drained into an empty database;
+* peak RSS of the listener during a 10x burst of the ALL stream.
+
+Run: ``.venv/bin/python bench/listener.py [copies]``.
 """
 from __future__ import annotations
 
+import logging
+import multiprocessing
 import os
 import re
 import socket
@@ -26,80 +38,101 @@ SHAPES = ["ivr_bridge_sequential", "bridge_simultaneous_noanswer_then_record", "
 FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "freeswitch"
 ADMIN_URL = os.environ.get("CENTRALKA_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+TENANT = 42  # the centralka_tenant of every captured call
 
 
-def event_frames(shape: str) -> list[bytes]:
-    from pbx.esl.protocol import FrameParser, encode_frame
+# -- the fake switch (runs in its own process) ------------------------------------------------
+def captured_frames(words: list[str]) -> list[bytes]:
+    """Event frames of the captured calls that an ``event json <words>`` subscription receives."""
+    from pbx.esl.protocol import Event, FrameParser, encode_frame
+    from tests.fakes.esl_server import Subscription
 
-    frames = FrameParser().feed((FIXTURES / f"esl_events_json_{shape}.txt").read_bytes())
-    return [encode_frame(frame.headers, frame.body) for frame in frames if frame.is_event]
+    subscription = Subscription()
+    subscription.subscribe("json", words)
+    frames = []
+    for shape in SHAPES:
+        for frame in FrameParser().feed((FIXTURES / f"esl_events_json_{shape}.txt").read_bytes()):
+            if frame.is_event and subscription.wants(Event.from_frame(frame)):
+                frames.append(encode_frame(frame.headers, frame.body))
+    return frames
 
 
-def stream(copies: int):
-    """``copies`` of every shape, each copy with its own channel UUIDs, produced as sent."""
-    # Split once around the UUIDs; a copy is then one join (same length: Content-Length holds).
-    calls = b"".join(b"".join(event_frames(shape)) for shape in SHAPES)
+def copies_of(frames: list[bytes], copies: int):
+    """``copies`` of the frames, each with its own channel UUIDs (same length: Content-Length holds)."""
+    calls = b"".join(frames)
     texts, uuids = UUID.split(calls), [found[:24] for found in UUID.findall(calls)]
     for copy in range(copies):
         suffix = f"{copy:012x}".encode()
         pieces = [texts[0]]
-        for prefix, text in zip(uuids, texts[1:]):
-            pieces += (prefix, suffix, text)
+        for prefix, rest in zip(uuids, texts[1:]):
+            pieces += (prefix, suffix, rest)
         yield b"".join(pieces)
 
 
-def stream_size(copies: int) -> tuple[int, int]:
-    """(bytes, events) of ``stream(copies)``."""
-    one = sum(len(b"".join(event_frames(shape))) for shape in SHAPES)
-    return one * copies, sum(len(event_frames(shape)) for shape in SHAPES) * copies
+def switch(listening: socket.socket, copies: int, report) -> None:
+    """Accept one connection, answer auth and the subscription, then send everything at once."""
+    conn, _ = listening.accept()
+    conn.sendall(b"Content-Type: auth/request\n\n")
+    reader = conn.makefile("rb")
+    words = []
+    for reply in (b"+OK accepted", b"+OK event listener enabled json"):
+        command = reader.readline().split()
+        while reader.readline() not in (b"\n", b""):
+            pass
+        words = [w.decode() for w in command[2:]] if command[:1] == [b"event"] else words
+        conn.sendall(b"Content-Type: command/reply\nReply-Text: " + reply + b"\n\n")
+    frames = captured_frames(words)
+    report.send((len(b"".join(frames)) * copies, len(frames) * copies))
+    report.send(time.monotonic())  # CLOCK_MONOTONIC: the same clock in every process
+    for chunk in copies_of(frames, copies):
+        conn.sendall(chunk)
+    report.recv()  # keep the connection open until the listener is done
 
 
-class Blaster:
-    """A minimal event socket: accepts auth and a subscription, then sends the stream at once."""
+class Switch:
+    """The fake FreeSWITCH process; ``size()`` and ``started()`` come from it."""
 
-    def __init__(self, payload):
-        self.payload = payload
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.port = self.server.getsockname()[1]
-        self.sent_at = None
-        threading.Thread(target=self._serve, daemon=True).start()
+    def __init__(self, copies: int):
+        self.listening = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listening.getsockname()[1]
+        self.report, theirs = multiprocessing.Pipe()
+        self.process = multiprocessing.get_context("fork").Process(
+            target=switch, args=(self.listening, copies, theirs), daemon=True)
+        self.process.start()
 
-    def _serve(self):
-        conn, _ = self.server.accept()
-        conn.sendall(b"Content-Type: auth/request\n\n")
-        reader = conn.makefile("rb")
-        for reply in (b"+OK accepted", b"+OK event listener enabled json"):
-            while reader.readline() not in (b"\n", b""):
-                pass
-            conn.sendall(b"Content-Type: command/reply\nReply-Text: " + reply + b"\n\n")
-        self.sent_at = time.perf_counter()
-        for chunk in self.payload:
-            conn.sendall(chunk)
-        time.sleep(3600)
+    def size(self) -> tuple[int, int]:
+        """(bytes, events) it is about to send."""
+        return self.report.recv()
+
+    def started(self) -> float:
+        return self.report.recv()
+
+    def stop(self) -> None:
+        self.report.send("done")
+        self.process.join(5)
+        self.listening.close()
 
 
-def bare_reader(copies: int) -> float:
-    """Seconds for a plain socket loop to receive the same bytes."""
-    size, _ = stream_size(copies)
-    server = socket.create_server(("127.0.0.1", 0))
-    port = server.getsockname()[1]
-
-    def send():
-        conn = server.accept()[0]
-        for chunk in stream(copies):
-            conn.sendall(chunk)
-
-    threading.Thread(target=send, daemon=True).start()
-    client = socket.create_connection(("127.0.0.1", port))
-    start, got = time.perf_counter(), 0
+def bare_reader(copies: int, words: list[str]) -> tuple[float, int]:
+    """Seconds for a socket loop that only counts bytes to receive the same stream; events."""
+    fake = Switch(copies)
+    client = socket.create_connection(("127.0.0.1", fake.port))
+    client.recv(4096)
+    client.sendall(b"auth ClueCon\n\n")
+    client.recv(4096)
+    client.sendall(f"event json {' '.join(words)}\n\n".encode())
+    client.recv(4096)
+    size, events = fake.size()
+    started, got = fake.started(), 0
     while got < size:
         got += len(client.recv(1 << 20))
-    elapsed = time.perf_counter() - start
+    elapsed = time.monotonic() - started
     client.close()
-    server.close()
-    return elapsed
+    fake.stop()
+    return elapsed, events
 
 
+# -- the listener (this process) ----------------------------------------------------------
 class PeakRss(threading.Thread):
     def __init__(self):
         super().__init__(daemon=True)
@@ -127,69 +160,142 @@ def _drop(admin, name):
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def run(copies: int, url: str, workdir: str) -> dict:
+def application(url: str, workdir: str):
+    """The app on an emptied database with the captured calls' company in it."""
     from pbx import models
     from pbx.app import create_app
     from pbx.extensions import db
+
+    # Follow-up tasks (uploads, e-mails) are queued on disk, as in production, and not run.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TASK_QUEUE_URL": f"sqlite:///{workdir}/tasks.sqlite3",
+                      "STORAGE_DIR": workdir})
+    with app.app_context():
+        for model in (models.Recording, models.CallLeg, models.QueueEvent, models.CallRecord, models.Tenant):
+            db.session.query(model).delete()
+        db.session.add(models.Tenant(id=TENANT, name="Captured calls", timezone="Europe/Warsaw"))
+        db.session.commit()
+    return app
+
+
+def records(app) -> int:
+    from pbx import models
+    from pbx.extensions import db
+
+    with app.app_context():
+        count = db.session.scalar(select(func.count()).select_from(models.CallRecord))
+        db.session.rollback()
+        return count
+
+
+def through_listener(copies: int, url: str, workdir: str, events=None) -> dict:
+    """Replay ``copies`` calls into a ListenerService; ``events=["ALL"]`` widens its subscription."""
+    from pbx.extensions import db
     from pbx.listener_app import ListenerService
 
-    size, events = stream_size(copies)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TASK_QUEUE_URL": "memory", "STORAGE_DIR": workdir})
-    with app.app_context():
-        db.session.query(models.CallLeg).delete()
-        db.session.query(models.QueueEvent).delete()
-        db.session.query(models.CallRecord).delete()
-        db.session.commit()
-    blaster = Blaster(stream(copies))
-    service = ListenerService(app, servers=[("127.0.0.1", blaster.port, "ClueCon")],
-                              journal_path=os.path.join(workdir, f"journal-{copies}.sqlite3"))
+    app = application(url, workdir)
+    fake = Switch(copies)
+    options = {"events": events} if events else {}
+    service = ListenerService(app, servers=[("127.0.0.1", fake.port, "ClueCon")],
+                              journal_path=os.path.join(workdir, f"journal-{uuid.uuid4().hex}.sqlite3"), **options)
     service.start()
+    size, count = fake.size()
+    started = fake.started()
     listener = service.listener
-    while listener.stats()["dispatched"] < events:
-        time.sleep(0.005)
-    dispatched_at = time.perf_counter()
+    while listener.stats()["dispatched"] < count:
+        time.sleep(0.002)
+    dispatched = time.monotonic() - started
     calls = copies * len(SHAPES)
-    with app.app_context():
-        while db.session.scalar(select(func.count()).select_from(models.CallRecord)) < calls:
-            db.session.rollback()
-            time.sleep(0.02)
-    written_at = time.perf_counter()
+    while len(service.journal) or records(app) < calls:
+        time.sleep(0.01)
+    written = time.monotonic() - started
     stats = listener.stats()
     service.stop()
+    fake.stop()
     with app.app_context():
         db.engine.dispose()
-    return {"events": events, "calls": calls, "bytes": size, "dropped": stats["dropped"],
-            "events_per_s": events / (dispatched_at - blaster.sent_at),
-            "records_per_s": calls / (written_at - blaster.sent_at),
-            "bare_s": bare_reader(copies)}
+    return {"events": count, "bytes": size, "calls": records(app), "expected_calls": calls,
+            "events_s": dispatched, "written_s": written, "dropped": stats["dropped"],
+            "queue_peak": stats["queue_peak"]}
+
+
+def writer_drain(copies: int, url: str, workdir: str) -> dict:
+    """Fill a journal through the handlers (no writer running), then time its drain."""
+    from pbx import queues
+    from pbx.calls.journal import Journal
+    from pbx.calls.writer import RecordWriter
+    from pbx.esl.protocol import Event, FrameParser
+    from pbx.esl.listener import EventListener
+    from pbx.extensions import db
+    from pbx.listener_app import CallEvents
+
+    app = application(url, workdir)
+    journal = Journal(os.path.join(workdir, f"journal-{uuid.uuid4().hex}.sqlite3"))
+    handlers = EventListener([], group=journal.group)
+    CallEvents(journal, queues.WaitingBoard(), app.config).register(handlers)
+    frames = captured_frames(handlers.subscription()[0] + ["CUSTOM"] + handlers.subscription()[1])
+    parser = FrameParser()
+    for chunk in copies_of(frames, copies):
+        handlers.dispatch([Event.from_frame(frame) for frame in parser.feed(chunk)])
+    entries = len(journal)
+    writer = RecordWriter(app, journal)
+    started = time.monotonic()
+    writer.start()
+    while len(journal):
+        time.sleep(0.005)
+    elapsed = time.monotonic() - started
+    writer.stop()
+    journal.close()
+    with app.app_context():
+        db.engine.dispose()
+    return {"entries": entries, "calls": records(app), "expected_calls": copies * len(SHAPES), "seconds": elapsed}
+
+
+def describe(label: str, result: dict, bare: tuple[float, int]) -> None:
+    events_per_s = result["events"] / result["events_s"]
+    bare_per_s = bare[1] / bare[0]
+    print(f"{label}: {result['events']} events ({result['bytes'] / 1e6:.1f} MB), "
+          f"{result['expected_calls']} calls; events dropped: {result['dropped']}, queue peak {result['queue_peak']}")
+    print(f"  parsed and dispatched: {events_per_s:9,.0f} events/s   "
+          f"(bare socket reader {bare_per_s:,.0f} events/s; ratio {events_per_s / bare_per_s:.3f})")
+    print(f"  call records written:  {result['calls'] / result['written_s']:9,.0f} records/s "
+          f"({result['calls']} rows in {result['written_s']:.2f} s, until the writer drained)")
 
 
 def main():
-    copies = int(sys.argv[1]) if len(sys.argv) > 1 else 400
+    logging.basicConfig(level=logging.ERROR)
+    copies = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    production = ["CHANNEL_HANGUP_COMPLETE", "RECORD_STOP", "CUSTOM", "callcenter::info"]
     url, drop = database()
     from flask_migrate import upgrade
 
     from pbx.app import create_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
+    with create_app({"SQLALCHEMY_DATABASE_URI": url}).app_context():
         upgrade()
     try:
         with tempfile.TemporaryDirectory() as workdir:
-            steady = run(copies, url, workdir)
+            every = through_listener(copies, url, workdir, events=["ALL"])
+            every_bare = bare_reader(copies, ["ALL"])
+            own = through_listener(copies * 5, url, workdir)
+            own_bare = bare_reader(copies * 5, production)
+            drain = writer_drain(copies * 5, url, workdir)
             sampler = PeakRss()
             sampler.start()
-            burst = run(copies * 10, url, workdir)
+            burst = through_listener(copies * 10, url, workdir, events=["ALL"])
             sampler.running = False
+            burst_bare = bare_reader(copies * 10, ["ALL"])
     finally:
         drop()
-    for label, result in (("steady", steady), ("10x burst", burst)):
-        bare_events = result["events"] / result["bare_s"]
-        print(f"{label}: {result['events']} events ({result['bytes'] / 1e6:.1f} MB), {result['calls']} calls")
-        print(f"  parsed and dispatched: {result['events_per_s']:,.0f} events/s "
-              f"(bare socket reader: {bare_events:,.0f} events/s; ratio {result['events_per_s'] / bare_events:.3f})")
-        print(f"  call records written:  {result['records_per_s']:,.0f} records/s; events dropped: {result['dropped']}")
-    print(f"peak RSS during the 10x burst: {sampler.peak} MB")
+    print(f"machine: {os.cpu_count()} cores; fake FreeSWITCH in its own process")
+    describe("ALL stream (subscribed to everything)", every, every_bare)
+    describe("production subscription (" + " ".join(production) + ")", own, own_bare)
+    print(f"writer drain: {drain['entries']} journal entries -> {drain['calls']} call records in "
+          f"{drain['seconds']:.2f} s: {drain['calls'] / drain['seconds']:,.0f} records/s")
+    describe("10x burst, ALL stream", burst, burst_bare)
+    print(f"  peak RSS of the listener during the 10x burst: {sampler.peak} MB")
+    lost = [r for r in (every, own, burst) if r["calls"] != r["expected_calls"] or r["dropped"]]
+    lost += [drain] if drain["calls"] != drain["expected_calls"] else []
+    print("nothing lost, nothing doubled" if not lost else f"MISMATCH: {lost}")
 
 
 if __name__ == "__main__":

@@ -216,11 +216,13 @@ class PositionAnnouncer(threading.Thread):
 
     mod_callcenter has no such announcement, so it is played over the event socket with
     ``uuid_broadcast <uuid> <prompt> aleg``; the queue's music resumes by itself afterwards.
+    ``language_of(tenant_id)`` picks the tenant's language for the shared prompts.
     """
 
-    def __init__(self, board: WaitingBoard, api, prompt: str, tick: float = 1.0):
+    def __init__(self, board: WaitingBoard, api, prompt: str, tick: float = 1.0, language_of=lambda tenant: "pl"):
         super().__init__(name="queue-announcer", daemon=True)
         self.board, self.api, self.prompt, self.tick = board, api, prompt, tick
+        self.language_of = language_of
         self._stopping = threading.Event()
 
     def run(self) -> None:
@@ -229,7 +231,8 @@ class PositionAnnouncer(threading.Thread):
                 self.announce(call_uuid, member, count)
 
     def announce(self, call_uuid: str, member: dict, count: int) -> None:
-        prompt = self.prompt.format(count=count, tenant=member["tenant_id"], queue=member["queue"])
+        prompt = self.prompt.format(count=min(count, LARGEST_SPOKEN_COUNT), tenant=member["tenant_id"],
+                                    queue=member["queue"], language=self.language_of(member["tenant_id"]))
         try:
             reply = self.api(f"uuid_broadcast {call_uuid} {prompt} aleg")
         except Exception as error:  # noqa: BLE001 - FreeSWITCH away: try again next round
@@ -242,7 +245,41 @@ class PositionAnnouncer(threading.Thread):
         self._stopping.set()
 
 
+# Our shared prompts (pbx.prompts.render_system_prompts) speak the numbers 0..99.
+LARGEST_SPOKEN_COUNT = 99
+COMMON_PROMPTS = "${{sounds_dir}}/centralka/common/{language}"
+DEFAULT_WAITING_PROMPT = (f"file_string://{COMMON_PROMPTS}/people_waiting.wav!"
+                          f"{COMMON_PROMPTS}/digits/{{count}}.wav")
+
+
 def default_prompt() -> str:
-    sounds = current_app.config.get("SOUNDS_DIR", "/var/lib/freeswitch/sounds/centralka")
-    return current_app.config.get(
-        "QUEUE_WAITING_PROMPT", f"file_string://{sounds}/queue/people_waiting.wav!digits/{{count}}.wav")
+    """The announcement: ``QUEUE_WAITING_PROMPT``, else our shared prompts in the tenant's language
+    (FreeSWITCH expands ``${sounds_dir}``; ``{count}``, ``{language}``, ``{tenant}``, ``{queue}``
+    are filled in per caller)."""
+    return current_app.config.get("QUEUE_WAITING_PROMPT", DEFAULT_WAITING_PROMPT)
+
+
+class TenantLanguages:
+    """``tenant id -> language`` for the announcer, read from the database and kept a while."""
+
+    def __init__(self, app, keep: float = 60.0):
+        self.app, self.keep = app, keep
+        self._languages: dict[int, str] = {}
+        self._read_at = -keep
+
+    def __call__(self, tenant_id: int | None) -> str:
+        age = time.monotonic() - self._read_at
+        # A new tenant shows up within seconds; a changed language within ``keep``.
+        if age > self.keep or (tenant_id not in self._languages and age > 5):
+            self._read()
+        return self._languages.get(tenant_id, models.Language.PL.value)
+
+    def _read(self) -> None:
+        try:
+            with self.app.app_context():
+                rows = db.session.execute(select(models.Tenant.id, models.Tenant.language)).all()
+        except Exception as error:  # noqa: BLE001 - database away: keep what we knew
+            log.warning("tenant languages not read: %s", error)
+            return
+        self._languages = {tenant: language.value for tenant, language in rows}
+        self._read_at = time.monotonic()

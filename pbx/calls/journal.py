@@ -69,7 +69,8 @@ class Journal:
         return [(entry_id, kind, json.loads(payload)) for entry_id, kind, payload in rows]
 
     def remove(self, ids: list[int]) -> None:
-        with self._lock:
+        with self._lock, self._db:  # one transaction, not one per entry
+            self._db.execute("BEGIN")
             self._db.executemany("DELETE FROM entry WHERE id = ?", [(i,) for i in ids])
 
     def reject(self, entry_id: int, kind: str, payload: dict, error: str) -> None:

@@ -1,7 +1,7 @@
 """What one channel (leg) of a call tells us, read from a CHANNEL_HANGUP_COMPLETE event.
 
-The input is a plain ``dict[str, str]`` of one event's headers, URL-decoded, first value of a
-duplicated header kept. A mod_json_cdr post is turned into the same shape (``pbx.cdr_post``) so
+The input is anything with ``get(header)`` giving one event's headers, URL-decoded, first value
+of a duplicated header kept: a ``dict[str, str]`` or the ``pbx.esl.Event`` itself. A mod_json_cdr post is turned into the same shape (``pbx.cdr_post``) so
 both sources go through the same code and land on the same rows.
 """
 from __future__ import annotations

@@ -269,7 +269,8 @@ class Event:
         """All headers, decoded; the first value wins for a repeated header."""
         if self._headers is None:
             fields = self._fields if self._fields is not None else self._parse()
-            self._headers = {n: _decode(v) for n, v in fields.items()}
+            if self._headers is None:  # plain values only: JSON's come out of _parse decoded
+                self._headers = {n: _decode(v) for n, v in fields.items()}
         return self._headers
 
     @property

@@ -224,3 +224,10 @@ def test_quick_get_agrees_with_the_full_parse(name):
         for header, value in headers.items():
             assert Event.from_frame(frame).get(header) == value, header
         assert Event.from_frame(frame).get("No-Such-Header") is None
+
+
+def test_json_values_are_not_url_decoded():
+    raw = b'{"Event-Name":"CHANNEL_EXECUTE","Application-Data":"tone_stream://%(200,0,800) 50%25"}'
+    event = Event(EVENT_JSON, raw)
+    assert event.headers["Application-Data"] == "tone_stream://%(200,0,800) 50%25"
+    assert Event(EVENT_JSON, raw).get("Application-Data") == "tone_stream://%(200,0,800) 50%25"
