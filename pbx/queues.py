@@ -18,7 +18,7 @@ from sqlalchemy import and_, func, select
 
 from pbx import models
 from pbx.calls.legs import as_int, var
-from pbx.calls.store import aware, moment, upsert
+from pbx.calls.store import aware, insert_rows, moment, upsert
 from pbx.extensions import db
 
 log = logging.getLogger(__name__)
@@ -96,10 +96,9 @@ def save_queue_events(session, facts: list[dict]) -> None:
     rows = [{**{k: v for k, v in fact.items() if k != "at"}, "at": moment(fact["at"]),
              "queue": fact["queue"][:120], "agent": (fact["agent"] or None)}
             for fact in facts if fact["tenant_id"] in known]
-    if rows:
-        statement = upsert(session, models.QueueEvent.__table__).on_conflict_do_nothing(
-            index_elements=["call_uuid", "queue", "kind"])
-        session.execute(statement, rows)
+    statement = upsert(session, models.QueueEvent.__table__).on_conflict_do_nothing(
+        index_elements=["call_uuid", "queue", "kind"])
+    insert_rows(session, statement, rows)
 
 
 # -- reports and the reception page (database) ------------------------------------------

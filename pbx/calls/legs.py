@@ -6,6 +6,8 @@ both sources go through the same code and land on the same rows.
 """
 from __future__ import annotations
 
+import functools
+
 from marshmallow import ValidationError
 
 from schemas.fields import normalise_phone
@@ -33,6 +35,7 @@ def as_int(value: str | None) -> int | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)  # the dialled main numbers are few; parsing one is costly
 def e164(number: str) -> str | None:
     try:
         return normalise_phone(number) if number else None

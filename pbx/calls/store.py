@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, cast, column, select, update, values
 from sqlalchemy.dialects import postgresql, sqlite
 
 from pbx import models
@@ -24,6 +24,31 @@ def upsert(session, table):
     """INSERT ... ON CONFLICT for the session's database (PostgreSQL or SQLite)."""
     dialect = session.get_bind().dialect.name
     return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+
+
+def insert_rows(session, statement, rows: list[dict]) -> None:
+    """Many rows in few statements. RETURNING makes SQLAlchemy send up to 1000 rows per INSERT
+    ("insertmanyvalues"); without it psycopg executes one statement per row."""
+    if rows:
+        session.execute(statement.returning(statement.table.c.id), rows).close()
+
+
+def update_rows(session, table, key: str, rows: list[dict]) -> None:
+    """``UPDATE table SET <the other fields> WHERE <key column> = row["b_key"]`` for many rows:
+    on PostgreSQL one statement joined to a VALUES list (executemany would run one per row)."""
+    if not rows:
+        return
+    names = [name for name in rows[0] if name != "b_key"]
+    if session.get_bind().dialect.name != "postgresql":
+        statement = update(table).where(table.c[key] == bindparam("b_key")).values(
+            {name: bindparam(name) for name in names})
+        session.connection().execute(statement, rows)
+        return
+    batch = values(column("b_key", table.c[key].type), *(column(name, table.c[name].type) for name in names),
+                   name="batch").data([(row["b_key"], *(row[name] for name in names)) for row in rows])
+    # The casts: a VALUES column that holds only NULLs is text to PostgreSQL.
+    session.execute(update(table).where(table.c[key] == cast(batch.c.b_key, table.c[key].type)).values(
+        {name: cast(batch.c[name], table.c[name].type) for name in names}))
 
 
 def moment(epoch: float | None) -> datetime | None:
@@ -83,7 +108,7 @@ def _create_calls(session, legs, known, source):
         "direction": leg["direction"], "destination": "", "wait_seconds": 0, "talk_seconds": 0,
         "hangup_cause": "", "hangup_side": "", "path": [],
     } for call_uuid, leg in sorted(first.items())]
-    session.execute(upsert(session, RECORD).on_conflict_do_nothing(index_elements=["call_uuid"]), rows)
+    insert_rows(session, upsert(session, RECORD).on_conflict_do_nothing(index_elements=["call_uuid"]), rows)
 
 
 def _update_from_caller_legs(session, callers, known):
@@ -91,15 +116,14 @@ def _update_from_caller_legs(session, callers, known):
     if not callers:
         return
     rows = [{
-        "b_call_uuid": leg["call_uuid"], "tenant_id": _ref(leg["tenant_id"], known["tenant"]),
+        "b_key": leg["call_uuid"], "tenant_id": _ref(leg["tenant_id"], known["tenant"]),
         "caller": leg["caller"] or "", "destination": leg["destination"] or "",
         "main_number": leg["main_number"], "direction": leg["direction"],
         "path": leg["path"], "scenario_version_id": _ref(leg["version_id"], known["version"]),
         "hangup_cause": leg["hangup_cause"],
         "answered_number": leg["callee_number"] if leg["bridged"] else None,
     } for leg in sorted(callers, key=lambda leg: leg["call_uuid"])]
-    statement = update(RECORD).where(RECORD.c.call_uuid == bindparam("b_call_uuid"))
-    session.connection().execute(statement, rows)
+    update_rows(session, RECORD, "call_uuid", rows)
 
 
 def _upsert_legs(session, legs, call_ids, known):
@@ -115,7 +139,7 @@ def _upsert_legs(session, legs, call_ids, known):
     } for leg in sorted(legs, key=lambda leg: leg["leg_uuid"])]
     statement = upsert(session, LEG)
     changed = {name: statement.excluded[name] for name in rows[0] if name != "leg_uuid"}
-    session.execute(statement.on_conflict_do_update(index_elements=["leg_uuid"], set_=changed), rows)
+    insert_rows(session, statement.on_conflict_do_update(index_elements=["leg_uuid"], set_=changed), rows)
 
 
 def _recompute(session, call_ids):
@@ -123,11 +147,8 @@ def _recompute(session, call_ids):
     for leg in session.execute(select(LEG).where(LEG.c.call_id.in_(call_ids))).mappings():
         legs_by_call.setdefault(leg["call_id"], []).append(leg)
     hints = dict(session.execute(select(RECORD.c.id, RECORD.c.answered_number).where(RECORD.c.id.in_(call_ids))).all())
-    rows = [dict(b_id=call_id, **derive(legs, hints.get(call_id))) for call_id, legs in legs_by_call.items()]
-    if rows:
-        statement = update(RECORD).where(RECORD.c.id == bindparam("b_id")).values(
-            {name: bindparam(name) for name in rows[0] if name != "b_id"})
-        session.connection().execute(statement, rows)
+    rows = [dict(b_key=call_id, **derive(legs, hints.get(call_id))) for call_id, legs in legs_by_call.items()]
+    update_rows(session, RECORD, "id", rows)
 
 
 def derive(legs, answered_number: str | None = None) -> dict:
