@@ -36,6 +36,9 @@ class Config:
     XML_CURL_PASSWORD = os.environ.get("CENTRALKA_XML_CURL_PASSWORD", "")
     XML_CURL_BUDGET_MS = int(os.environ.get("CENTRALKA_XML_CURL_BUDGET_MS", "800"))
     CARRIER_GATEWAY = os.environ.get("CENTRALKA_CARRIER_GATEWAY", "carrier")
+    # The dialplan context of calls from the carrier, and the country of national numbers.
+    PUBLIC_CONTEXT = os.environ.get("CENTRALKA_PUBLIC_CONTEXT", "public")
+    COUNTRY_CODE = os.environ.get("CENTRALKA_COUNTRY_CODE", "48")
     SIP_DOMAIN_SUFFIX = os.environ.get("CENTRALKA_SIP_DOMAIN_SUFFIX", "pbx.local")
     RECORDINGS_DIR = os.environ.get("CENTRALKA_RECORDINGS_DIR", "/var/lib/freeswitch/recordings")
     # Rendered prompts, one folder per tenant; FreeSWITCH sees this folder as

@@ -91,10 +91,6 @@ class Tenant(db.Model):
         back_populates="tenant", order_by="Group.id", cascade="all, delete-orphan", passive_deletes=True
     )
 
-    @property
-    def sip_domain(self) -> str:
-        return f"t{self.id}"
-
 
 class MainNumber(TenantOwned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -23,6 +23,11 @@ def get_owned(model, tenant_id: int, obj_id: int):
     return obj
 
 
+def sip_domain(tenant_id: int, suffix: str) -> str:
+    """The SIP domain a tenant's phones register to: ``t<id>.<suffix>``."""
+    return f"t{tenant_id}.{suffix}" if suffix else f"t{tenant_id}"
+
+
 def find_tenant(ref: str | int) -> models.Tenant:
     """A tenant by id or by exact name, as CLI users type it."""
     text = str(ref).strip()

@@ -297,7 +297,7 @@ def _origin(tenant: models.Tenant, people: People, endpoint: Endpoint, number: s
 
 
 def _from_desk_phone(tenant: models.Tenant, user: models.User, endpoint: Endpoint, number: str) -> Origin:
-    from xml_curl.directory import sip_domain
+    from pbx.tenancy import sip_domain
 
     if not user.extension:
         raise TestCallInputError(f"from: {user.full_name} has no extension, so no desk phone to call from")

@@ -12,6 +12,7 @@ import threading
 from flask import Flask
 from lxml import etree
 
+from pbx.tenancy import sip_domain
 from xml_curl.documents import NOT_FOUND, document, params, serialize
 from xml_curl.request import CurlRequest
 from xml_curl.store import SipUser, Store
@@ -23,10 +24,6 @@ USER_CACHE_MS = 60_000
 # The dial string FreeSWITCH's user/ endpoint uses to reach a registered phone.
 DIAL_STRING = ("{^^:sip_invite_domain=${dialed_domain}:presence_id=${dialed_user}@${dialed_domain}}"
                "${sofia_contact(*/${dialed_user}@${dialed_domain})}")
-
-
-def sip_domain(tenant_id: int, suffix: str) -> str:
-    return f"t{tenant_id}.{suffix}" if suffix else f"t{tenant_id}"
 
 
 def tenant_of_domain(domain: str, suffix: str) -> int | None:

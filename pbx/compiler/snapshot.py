@@ -102,7 +102,7 @@ def snapshot_of(tenant, *, today: date | None = None) -> DirectorySnapshot:
 
     from pbx import models
     from pbx.extensions import db
-    from pbx.tenancy import scoped
+    from pbx.tenancy import scoped, sip_domain
 
     def rows(model):
         return db.session.scalars(scoped(model, tenant.id).order_by(model.id)).all()
@@ -112,7 +112,7 @@ def snapshot_of(tenant, *, today: date | None = None) -> DirectorySnapshot:
         tenant_id=tenant.id,
         timezone=tenant.timezone,
         language=_value(tenant.language),
-        sip_domain=f"{tenant.sip_domain}.{suffix}" if suffix else tenant.sip_domain,
+        sip_domain=sip_domain(tenant.id, suffix),
         carrier_gateway=current_app.config.get("CARRIER_GATEWAY", "carrier"),
         today=today or date.today(),
         users={u.id: UserInfo(u.id, u.extension, u.phone, u.record_calls, u.may_present_main_number,
