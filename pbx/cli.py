@@ -94,12 +94,20 @@ def demo_load(if_empty):
         return
     except NotFound:
         pass
+    from pbx import scenarios
     from pbx.prompts import render_tts
 
     tenant = load_demo()
     for announcement in tenant_announcements(tenant):
         render_tts(announcement)
-    click.echo(f"loaded {tenant.name} (id {tenant.id}); sign in as {DEMO_ADMIN_EMAIL}")
+    from sqlalchemy import select
+
+    from pbx import models
+
+    scenario = db.session.scalar(select(models.Scenario).where(models.Scenario.tenant_id == tenant.id))
+    version = scenarios.publish(scenario, note="demo")
+    click.echo(f"loaded {tenant.name} (id {tenant.id}), scenario version {version.number} published; "
+               f"sign in as {DEMO_ADMIN_EMAIL}")
 
 
 @main.group()

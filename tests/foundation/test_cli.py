@@ -95,3 +95,10 @@ def test_tenant_create_validates(run):
     clash = run("tenant", "create", "--name", "Inna", "--main-number", "+48223000000")
     assert clash.returncode == 2 and "already a main number" in clash.stderr
     assert "Inna" not in run("tenant", "list").stdout
+
+
+def test_demo_scenario_is_published_and_served(run):
+    run("demo", "load", "--if-empty")
+    exported = run("scenario", "export", "--tenant", "Firma ABC", "--number", "+48221000000", "--version", "1")
+    assert exported.returncode == 0, exported.stderr
+    assert '"kind": "schedule"' in exported.stdout
