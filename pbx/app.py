@@ -8,7 +8,7 @@ from flask import Flask, jsonify
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from pbx import audit
+from pbx import audit, switch_sync
 from pbx.config import Config
 from pbx.extensions import db, migrate
 from pbx.tenancy import NotFound
@@ -34,6 +34,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     with app.app_context():
         audit.install()
+        switch_sync.install()
         _sqlite_foreign_keys(db.engine)
 
     from webadmin import register as register_webadmin

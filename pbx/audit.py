@@ -98,6 +98,7 @@ def _record(action):
 def _bump_revisions(session, flush_context):
     """One revision bump per tenant per flush, however many rows changed."""
     for tenant_id in sorted(session.info.pop("audit_tenants", ())):
+        session.info.setdefault("dialplan_changed", set()).add(tenant_id)  # read after commit by pbx.switch_sync
         session.execute(
             models.Tenant.__table__.update()
             .where(models.Tenant.id == tenant_id)

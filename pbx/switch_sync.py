@@ -1,0 +1,414 @@
+"""Brings every FreeSWITCH in ESL_SERVERS in line with the published configuration, at run time.
+
+mod_callcenter reads ``callcenter.conf`` only when it loads, and ``reload mod_callcenter`` would
+drop every caller waiting in a queue. So the queues, agents and tiers the switch has are read
+with ``callcenter_config ... list``, compared with what the endpoint serves (the
+``callcenter.conf`` document built from ``pbx.compiler.callcenter_queues()``) and corrected one
+runtime command at a time. Only names of our scheme (``t<tenant>_...@default``) are touched.
+
+``queue load`` / ``queue reload`` make mod_callcenter fetch the document and import every agent
+and tier it names (mod_callcenter.c ``load_queue``), so agents and tiers are read again after
+them. A queue that is no longer published is unloaded only once nobody waits in it.
+
+Directory users are served with ``cacheable``: after a company's configuration changes, its users
+are flushed from the switch's cache (``xml_flush_cache id <extension> <domain>``).
+
+Runs as the huey task ``sync_switch`` (debounced after commits that bump a dialplan revision),
+every 5 minutes, on ``centralka switch sync`` and when the listener (re)connects
+(``sync_switch_now``). Commands are idempotent: a second run against an unchanged switch sends
+nothing but the list commands.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+
+from flask import current_app
+from huey import crontab
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from pbx.tasks import app_context, huey
+
+log = logging.getLogger(__name__)
+
+OURS = re.compile(r"t[0-9]+_(?:s[0-9]+_[a-z][a-z0-9_]*|g[0-9]+)(?:_u[0-9]+)?@default")
+# mod_callcenter splits its arguments on spaces, honours '...' and backslash escapes
+# (switch_separate_string); ESL ends a command at a newline. Our dial strings are built from
+# digits, extensions and ids: anything else is refused rather than escaped.
+SAFE_CONTACT = re.compile(r"[A-Za-z0-9_.,=@/:+\[\]{}-]+")
+SAFE_USER = re.compile(r"[0-9]{2,6}")
+SAFE_DOMAIN = re.compile(r"[A-Za-z0-9.-]+")
+
+CC = "callcenter_config"
+# What `agent add` leaves (mod_callcenter.c cc_agent_add); status last, so an agent is
+# Available only once it has its contact.
+FRESH_AGENT = {"type": "callback", "contact": "", "max_no_answer": "0", "wrap_up_time": "0",
+               "reject_delay_time": "0", "busy_delay_time": "0", "no_answer_delay_time": "0",
+               "status": "Logged Out"}
+TIER_FIELDS = ("level", "position", "state")
+READY = "Ready"
+
+CONNECT_TIMEOUT = 5.0
+# `queue load` waits for mod_xml_curl to fetch callcenter.conf (its own timeout is 3 s).
+COMMAND_TIMEOUT = 10.0
+DEBOUNCE_SECONDS = 1
+DUE_KEY = "switch-sync-due"
+RETRIES, RETRY_DELAY, RETRY_BACKOFF = 8, 5, 2  # 5 s, 10 s ... 640 s; then the 5-minute sync
+
+
+class SwitchError(Exception):
+    """The switch answered something we cannot read (mod_callcenter not loaded, ...)."""
+
+
+class SwitchSyncFailed(Exception):
+    """Some switch is unreachable or refused a command; the task is retried."""
+
+
+# ---------------------------------------------------------------- reading the switch
+
+def parse_list(text: str, free_column: str | None = None) -> list[dict[str, str]]:
+    """Rows of a ``callcenter_config ... list`` reply: a ``|`` header, rows, then ``+OK``.
+
+    An empty table has no header at all. A value holding ``|`` (a foreign agent's sequential dial
+    string) gives a row too long; its extra fields belong to ``free_column``.
+    """
+    lines = text.rstrip("\n").split("\n")
+    if lines[-1] != "+OK":
+        raise SwitchError(f"unexpected reply: {text.strip()[:200]!r}")
+    if len(lines) == 1:
+        return []
+    header, rows = lines[0].split("|"), []
+    for line in lines[1:-1]:
+        fields = line.split("|")
+        if len(fields) > len(header) and free_column in header:
+            at, extra = header.index(free_column), len(fields) - len(header)
+            fields[at:at + extra + 1] = ["|".join(fields[at:at + extra + 1])]
+        if len(fields) != len(header):
+            raise SwitchError(f"row does not match the header {header[:3]}...: {line[:200]!r}")
+        rows.append(dict(zip(header, fields)))
+    return rows
+
+
+def _columns(rows: list[dict], needed: tuple[str, ...]) -> list[dict]:
+    if rows and not set(needed) <= rows[0].keys():
+        raise SwitchError(f"reply lacks the columns {sorted(set(needed) - rows[0].keys())}")
+    return rows
+
+
+def queues_of(text: str) -> dict[str, dict]:
+    rows = _columns(parse_list(text, "moh_sound"), ("name", "strategy"))
+    return {row["name"]: row for row in rows if OURS.fullmatch(row["name"])}
+
+
+def agents_of(text: str) -> dict[str, dict]:
+    rows = _columns(parse_list(text, "contact"), ("name", "contact", "status"))
+    return {row["name"]: row for row in rows if OURS.fullmatch(row["name"])}
+
+
+def tiers_of(text: str) -> dict[tuple[str, str], dict]:
+    rows = _columns(parse_list(text), ("queue", "agent", *TIER_FIELDS))
+    return {(row["queue"], row["agent"]): row for row in rows
+            if OURS.fullmatch(row["queue"]) and OURS.fullmatch(row["agent"])}
+
+
+# ---------------------------------------------------------------- what the switch should have
+
+@dataclass
+class Callcenter:
+    """mod_callcenter's content as column values: queues and agents by name, tiers by (queue, agent)."""
+
+    queues: dict[str, dict] = field(default_factory=dict)
+    agents: dict[str, dict] = field(default_factory=dict)
+    tiers: dict[tuple[str, str], dict] = field(default_factory=dict)
+
+
+def desired_callcenter() -> Callcenter:
+    """What mod_callcenter loads from the callcenter.conf we serve, in its list's column names."""
+    from lxml import etree
+
+    from pbx.compiler import callcenter_queues
+    from xml_curl.configuration import callcenter_document
+
+    config = etree.fromstring(callcenter_document(callcenter_queues())).find("section/configuration")
+    wanted = Callcenter()
+    for queue in config.iterfind("queues/queue"):
+        wanted.queues[queue.get("name")] = {p.get("name").replace("-", "_"): p.get("value")
+                                            for p in queue.iterfind("param")}
+    for agent in config.iterfind("agents/agent"):
+        wanted.agents[agent.get("name")] = {k.replace("-", "_"): v for k, v in agent.attrib.items() if k != "name"}
+    for tier in config.iterfind("tiers/tier"):
+        wanted.tiers[(tier.get("queue"), tier.get("agent"))] = {
+            "level": tier.get("level"), "position": tier.get("position"), "state": READY}
+    return _refuse_unsafe(wanted)
+
+
+def _refuse_unsafe(wanted: Callcenter) -> Callcenter:
+    """Drop (and log) anything that is not ours or could not pass through mod_callcenter's tokenizer."""
+    for name in [n for n in wanted.queues if not OURS.fullmatch(n)]:
+        log.error("switch sync: queue %r is not of our name scheme; not sent", name)
+        del wanted.queues[name]
+    for name, agent in list(wanted.agents.items()):
+        if not OURS.fullmatch(name) or not SAFE_CONTACT.fullmatch(agent.get("contact") or ""):
+            log.error("switch sync: agent %r with contact %r refused (unsafe name or contact)", name, agent.get("contact"))
+            del wanted.agents[name]
+    wanted.tiers = {key: tier for key, tier in wanted.tiers.items()
+                    if key[0] in wanted.queues and key[1] in wanted.agents}
+    return wanted
+
+
+# ---------------------------------------------------------------- talking to one switch
+
+@dataclass
+class Report:
+    server: str
+    commands: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)  # removed queues kept while callers wait
+    unreachable: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and self.unreachable is None
+
+
+class _Switch:
+    """One connection: list commands always run; changes are recorded, and sent unless dry."""
+
+    def __init__(self, client, report: Report, dry_run: bool):
+        self.client, self.report, self.dry_run = client, report, dry_run
+
+    def read(self, command: str) -> str:
+        return self.client.api(command, timeout=COMMAND_TIMEOUT)
+
+    def change(self, command: str) -> bool:
+        self.report.commands.append(command)
+        if self.dry_run:
+            return True
+        reply = self.read(command).strip()
+        if not reply.startswith("+OK"):
+            self.report.errors.append(f"{command}: {reply}")
+            log.error("switch %s refused %r: %s", self.report.server, command, reply)
+            return False
+        return True
+
+    def queues(self) -> dict[str, dict]:
+        return queues_of(self.read(f"{CC} queue list"))
+
+    def waiting(self, queue: str) -> int:
+        reply = self.read(f"{CC} queue count members {queue}").strip()
+        if not reply.isdigit():
+            raise SwitchError(f"unexpected member count for {queue}: {reply[:200]!r}")
+        return int(reply)
+
+
+def sync_queues(switch: _Switch, wanted: Callcenter) -> set[str]:
+    """Load new queues, reload changed ones, unload removed ones nobody waits in; returns those kept."""
+    current = switch.queues()
+    present = dict(current)
+    for name in sorted(wanted.queues.keys() - current.keys()):
+        if name not in present:  # one load brings in every queue the document's tiers name
+            switch.change(f"{CC} queue load {name}")
+            present = present if switch.dry_run else switch.queues()
+    for name in sorted(wanted.queues.keys() & current.keys()):
+        have, want = current[name], wanted.queues[name]
+        if any(have[key] != value for key, value in want.items() if key in have):
+            switch.change(f"{CC} queue reload {name}")
+    kept = set()
+    for name in sorted(current.keys() - wanted.queues.keys()):
+        if switch.waiting(name):
+            kept.add(name)
+            switch.report.waiting.append(name)
+        else:
+            switch.change(f"{CC} queue unload {name}")
+    return kept
+
+
+def agent_changes(name: str, have: dict, want: dict) -> list[str]:
+    commands = []
+    if have.get("type", "").lower() != want["type"].lower():
+        commands.append(f"{CC} agent set type {name} {want['type']}")
+    for key in FRESH_AGENT:
+        if key != "type" and key in want and have.get(key) != want[key]:
+            commands.append(f"{CC} agent set {key} {name} {want[key]}")
+    return commands
+
+
+def sync_agents_and_tiers(switch: _Switch, wanted: Callcenter, kept_queues: set[str]) -> None:
+    """Read after the queue loads (they import agents and tiers), then add, correct and remove."""
+    agents = agents_of(switch.read(f"{CC} agent list"))
+    tiers = tiers_of(switch.read(f"{CC} tier list"))
+    for name, want in sorted(wanted.agents.items()):
+        have = agents.get(name)
+        if have is None and not switch.change(f"{CC} agent add {name} {want['type']}"):
+            continue
+        for command in agent_changes(name, have or FRESH_AGENT, want):
+            switch.change(command)
+    for (queue, agent), want in sorted(wanted.tiers.items()):
+        have = tiers.get((queue, agent))
+        if have is None:
+            switch.change(f"{CC} tier add {queue} {agent} {want['level']} {want['position']}")
+            have = {"level": want["level"], "position": want["position"], "state": READY}
+        for key in TIER_FIELDS:
+            if have[key] != want[key]:
+                switch.change(f"{CC} tier set {key} {queue} {agent} {want[key]}")
+    _remove_agents_and_tiers(switch, wanted, agents, tiers, kept_queues)
+
+
+def _remove_agents_and_tiers(switch, wanted, agents, tiers, kept_queues) -> None:
+    # Agents of a queue kept for its waiting callers stay; `agent del` also deletes the agent's tiers.
+    serving = {agent for queue, agent in tiers if queue in kept_queues}
+    leaving = sorted(agents.keys() - wanted.agents.keys() - serving)
+    for queue, agent in sorted(tiers.keys() - wanted.tiers.keys()):
+        if queue not in kept_queues and agent not in leaving:
+            switch.change(f"{CC} tier del {queue} {agent}")
+    for name in leaving:
+        switch.change(f"{CC} agent del {name}")
+
+
+def sync_server(server: tuple[str, int, str], wanted: Callcenter, flush: list[tuple[str, str]],
+                dry_run: bool = False) -> Report:
+    """Bring one switch in line; ``flush``: (extension, domain) of directory users to uncache."""
+    from pbx.esl.client import ESLError, connect
+
+    host, port, password = server
+    report = Report(f"{host}:{port}")
+    try:
+        with connect(host, port, password, timeout=CONNECT_TIMEOUT) as client:
+            switch = _Switch(client, report, dry_run)
+            sync_agents_and_tiers(switch, wanted, sync_queues(switch, wanted))
+            for extension, domain in flush:
+                switch.change(f"xml_flush_cache id {extension} {domain}")
+    except (OSError, TimeoutError, ESLError, SwitchError) as error:
+        report.unreachable = f"{type(error).__name__}: {error}"
+        log.warning("switch %s not synced: %s", report.server, report.unreachable)
+    return report
+
+
+# ---------------------------------------------------------------- directory cache
+
+def tenant_revisions() -> dict[int, int]:
+    from pbx import models
+    from pbx.extensions import db
+
+    return dict(db.session.execute(select(models.Tenant.id, models.Tenant.dialplan_revision)).all())
+
+
+def _seen_key(server_name: str) -> str:
+    return f"switch-sync-revisions:{server_name}"
+
+
+def changed_tenants(server_name: str, revisions: dict[int, int]) -> list[int]:
+    """Companies whose revision moved since this switch was last synced (none on first contact)."""
+    seen = huey.get(_seen_key(server_name), peek=True)
+    if seen is None:
+        return []
+    return sorted(tid for tid, revision in revisions.items() if seen.get(tid) != revision)
+
+
+def directory_users(tenant_ids: list[int]) -> list[tuple[str, str]]:
+    """(extension, SIP domain) of every user of those companies, as the directory serves them."""
+    from pbx import models
+    from pbx.extensions import db
+    from pbx.tenancy import sip_domain
+
+    if not tenant_ids:
+        return []
+    suffix = current_app.config.get("SIP_DOMAIN_SUFFIX", "")
+    rows = db.session.execute(select(models.User.tenant_id, models.User.extension).where(
+        models.User.tenant_id.in_(tenant_ids), models.User.extension.is_not(None)).order_by(models.User.id))
+    users = [(extension, sip_domain(tid, suffix)) for tid, extension in rows]
+    return [(e, d) for e, d in users if SAFE_USER.fullmatch(e) and SAFE_DOMAIN.fullmatch(d)]
+
+
+# ---------------------------------------------------------------- every switch
+
+def configured_servers(names: list[str] | None = None) -> list[tuple[str, int, str]]:
+    """ESL_SERVERS, or those of them named ``host:port``."""
+    from pbx.listener_app import parse_servers
+
+    servers = parse_servers(current_app.config["ESL_SERVERS"])
+    return [s for s in servers if names is None or f"{s[0]}:{s[1]}" in names]
+
+
+def sync_all(names: list[str] | None = None, dry_run: bool = False) -> list[Report]:
+    """Sync every configured switch (or those named); one desired state for all of them."""
+    wanted, revisions = desired_callcenter(), tenant_revisions()
+    reports = []
+    for server in configured_servers(names):
+        name = f"{server[0]}:{server[1]}"
+        report = sync_server(server, wanted, directory_users(changed_tenants(name, revisions)), dry_run)
+        if report.ok and not dry_run:
+            huey.put(_seen_key(name), revisions)
+        reports.append(report)
+    return reports
+
+
+# ---------------------------------------------------------------- when it runs
+
+_one_at_a_time = threading.Lock()  # worker threads of one consumer never sync side by side
+
+
+def _run(reason: str, names: list[str] | None = None) -> list[Report]:
+    with app_context(), _one_at_a_time:
+        reports = sync_all(names)
+    for report in reports:
+        log.info("switch %s synced (%s): %d commands%s", report.server, reason, len(report.commands),
+                 "" if report.ok else f", failed: {report.unreachable or report.errors}")
+    return reports
+
+
+@huey.task(retries=RETRIES, retry_delay=RETRY_DELAY, retry_backoff=RETRY_BACKOFF)
+def sync_switch(reason: str, servers: list[str] | None = None) -> int:
+    huey.get(DUE_KEY)  # taken before reading the database: a commit from now on asks for another sync
+    failed = [r.server for r in _run(reason, servers) if not r.ok]
+    if failed:
+        raise SwitchSyncFailed(f"not in line yet: {', '.join(failed)}")  # huey retries with backoff
+    return 0
+
+
+@huey.periodic_task(crontab(minute="*/5"))
+def sync_switch_periodically() -> None:
+    huey.get(DUE_KEY)  # also frees the debounce should its scheduled task have been lost
+    _run("every 5 minutes")
+
+
+def request_sync(reason: str) -> None:
+    """Debounced: the first change of a burst schedules one sync DEBOUNCE_SECONDS later.
+
+    Never raises: a publish must not fail because the task queue is away (the 5-minute sync
+    catches up).
+    """
+    try:
+        if huey.put_if_empty(DUE_KEY, reason):
+            sync_switch.schedule((reason,), delay=DEBOUNCE_SECONDS)
+    except Exception as error:  # noqa: BLE001
+        log.warning("switch sync not requested (%s): %s", reason, error)
+
+
+def sync_switch_now(server: tuple[str, int, str]) -> None:
+    """The listener connected (again) to ``server``: sync it at once, in the worker. Never raises."""
+    host, port = server[0], server[1]
+    try:
+        sync_switch(f"connected to {host}:{port}", [f"{host}:{port}"])
+    except Exception as error:  # noqa: BLE001
+        log.warning("switch sync of %s:%s not requested: %s", host, port, error)
+
+
+def _after_commit(session) -> None:
+    changed = session.info.pop("dialplan_changed", None)
+    if changed:
+        request_sync(f"changes in companies {', '.join(map(str, sorted(changed)))}")
+
+
+def _after_rollback(session) -> None:
+    session.info.pop("dialplan_changed", None)
+
+
+def install() -> None:
+    """After a commit that bumped a dialplan revision (pbx.audit), ask for a sync."""
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_rollback", _after_rollback)
