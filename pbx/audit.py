@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 import enum
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session, object_session
 
 from pbx import models
@@ -96,14 +96,32 @@ def _record(action):
 
 
 def _bump_revisions(session, flush_context):
-    """One revision bump per tenant per flush, however many rows changed."""
+    """One revision bump per tenant per flush, however many rows changed.
+
+    On PostgreSQL each bump is also announced on the channel ``centralka_dialplan`` as
+    ``<tenant id>:<revision>`` (``<tenant id>:deleted`` for a deleted company), so the xml_curl
+    workers learn it without asking per hunt. NOTIFY inside a transaction is delivered only when
+    that transaction commits, and not at all if it rolls back
+    (https://www.postgresql.org/docs/current/sql-notify.html), so no worker hears of a revision
+    it cannot read yet.
+    """
+    announce = session.get_bind().dialect.name == "postgresql"
+    payloads = []
     for tenant_id in sorted(session.info.pop("audit_tenants", ())):
         session.info.setdefault("dialplan_changed", set()).add(tenant_id)  # read after commit by pbx.switch_sync
-        session.execute(
-            models.Tenant.__table__.update()
-            .where(models.Tenant.id == tenant_id)
-            .values(dialplan_revision=models.Tenant.dialplan_revision + 1)
-        )
+        bump = (models.Tenant.__table__.update()
+                .where(models.Tenant.id == tenant_id)
+                .values(dialplan_revision=models.Tenant.dialplan_revision + 1))
+        if not announce:
+            session.execute(bump)
+            continue
+        bumped = session.execute(bump.returning(models.Tenant.id, models.Tenant.dialplan_revision)).first()
+        if bumped is not None:
+            payloads.append(f"{bumped.id}:{bumped.dialplan_revision}")
+    if announce:
+        payloads += [f"{gone.id}:deleted" for gone in session.deleted if isinstance(gone, models.Tenant)]
+    for payload in payloads:
+        session.execute(select(func.pg_notify("centralka_dialplan", payload)))
 
 
 def install() -> None:

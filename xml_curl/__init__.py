@@ -6,7 +6,8 @@ from flask import Blueprint
 from xml_curl.configuration import Configuration
 from xml_curl.dialplan import Dialplans
 from xml_curl.directory import Directory
-from xml_curl.store import Store, lookup_engine
+from xml_curl.revisions import Revisions
+from xml_curl.store import Store, connect_timeout, lookup_engine
 
 bp = Blueprint("xml_curl", __name__)
 
@@ -25,10 +26,12 @@ class Endpoint:
 def _setup(state) -> None:
     """One endpoint per app, i.e. per worker process; read once, not per request."""
     app = state.app
-    store = Store(lookup_engine(app.config["SQLALCHEMY_DATABASE_URI"], app.config["XML_CURL_BUDGET_MS"]))
+    url, budget_ms = app.config["SQLALCHEMY_DATABASE_URI"], app.config["XML_CURL_BUDGET_MS"]
+    revisions = None if url.startswith("sqlite") else Revisions(url, connect_timeout(budget_ms))
+    store = Store(lookup_engine(url, budget_ms), revisions)
     app.extensions["xml_curl"] = Endpoint(
         sections={"dialplan": Dialplans(app, store), "directory": Directory(app, store),
-                  "configuration": Configuration()},
+                  "configuration": Configuration(store)},
         user=app.config["XML_CURL_USER"], password=app.config["XML_CURL_PASSWORD"],
         budget_seconds=app.config["XML_CURL_BUDGET_MS"] / 1000,
     )

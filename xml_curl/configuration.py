@@ -10,6 +10,7 @@ from lxml import etree
 
 from xml_curl.documents import NOT_FOUND, document, params, serialize
 from xml_curl.request import CurlRequest
+from xml_curl.store import Store
 
 # Product ring modes and mod_callcenter's own strategy names, to mod_callcenter's names.
 STRATEGIES = {
@@ -77,15 +78,24 @@ def _callcenter_queues() -> list[dict]:
 
 
 class Configuration:
-    """Serves the configuration section for one app; keeps the last good callcenter.conf."""
+    """Serves the configuration section for one app; keeps the last good callcenter.conf.
 
-    def __init__(self):
+    Building it compiles every tenant, so it is built again only when some tenant changed.
+    """
+
+    def __init__(self, store: Store):
+        self.store = store
         self._last_good = NOT_FOUND
+        self._built_at: tuple | None = None
 
     def serve(self, request: CurlRequest, deadline: float) -> bytes:
         if request.key_value != "callcenter.conf":
             return NOT_FOUND
-        self._last_good = callcenter_document(_callcenter_queues())
+        # Read before building: a change committed meanwhile makes the next request build again.
+        tenants = self.store.all_tenants()
+        if tenants != self._built_at:
+            self._last_good = callcenter_document(_callcenter_queues())
+            self._built_at = tenants
         return self._last_good
 
     def safe_reply(self, request: CurlRequest) -> bytes:

@@ -1,8 +1,8 @@
 """Dialplan section: which tenant a hunt belongs to, and its compiled document from memory.
 
-Documents are cached per process under (tenant, dialplan revision). Each request
-reads the revision (one indexed row), so a publish in any process is seen by the
-next hunt in every process, and compiling only happens once per revision.
+Documents are cached per process under (tenant, dialplan revision). The revision comes
+from the store (announced by PostgreSQL, else read per hunt), so a publish in any process
+is seen by the next hunt in every process, and compiling only happens once per revision.
 """
 from __future__ import annotations
 
@@ -125,8 +125,10 @@ class Dialplans:
         cached = self.cache.last_good(key, tenant) if tenant is not None else None
         if cached is not None:
             return cached
-        return fallback_dialplan(request.context, tenant_id, tenant.fallback_number if tenant else None,
-                                 self.carrier_gateway)
+        if tenant is None:
+            return fallback_dialplan(request.context, tenant_id, None, self.carrier_gateway)
+        return fallback_dialplan(request.context, tenant_id, tenant.fallback_number, self.carrier_gateway,
+                                 tenant.language)
 
     def _known(self, request: CurlRequest) -> tuple[int | None, tuple | None]:
         """The tenant and document key of a hunt, from memory only."""

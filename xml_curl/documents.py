@@ -9,8 +9,10 @@ NOT_FOUND = (
     b'<result status="not found"/></section></document>'
 )
 
-# Played by the fallback dialplan; see docs/freeswitch.md for where the file comes from.
-APOLOGY_PROMPT = "${sounds_dir}/centralka/apology.wav"
+# Played by the fallback dialplan: the shared prompt rendered by pbx/prompts.py, in the
+# tenant's language, Polish when the tenant is not known.
+APOLOGY_PROMPT = "${{sounds_dir}}/centralka/common/{language}/apology.wav"
+DEFAULT_LANGUAGE = "pl"
 
 
 def document(section: str) -> tuple[etree._Element, etree._Element]:
@@ -43,7 +45,7 @@ def params(parent: etree._Element, tag: str, values: dict[str, object], child: s
 
 
 def fallback_dialplan(context: str, tenant_id: int | None, fallback_number: str | None,
-                      carrier_gateway: str) -> bytes:
+                      carrier_gateway: str, language: str = DEFAULT_LANGUAGE) -> bytes:
     """Served when the real dialplan cannot be: apologise, then try the tenant's fallback number."""
     root, section = document("dialplan")
     extension = etree.SubElement(
@@ -57,7 +59,7 @@ def fallback_dialplan(context: str, tenant_id: int | None, fallback_number: str 
     if tenant_id is not None:
         action("export", f"centralka_tenant={tenant_id}")
     action("answer")
-    action("playback", APOLOGY_PROMPT)
+    action("playback", APOLOGY_PROMPT.format(language=language))
     if fallback_number:
         action("set", "hangup_after_bridge=true")
         action("bridge", f"sofia/gateway/{carrier_gateway}/{fallback_number.lstrip('+')}")

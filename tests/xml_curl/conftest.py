@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -86,7 +87,7 @@ class FakeCompiler:
 
 
 @pytest.fixture
-def compiler(monkeypatch) -> FakeCompiler:
+def compiler(monkeypatch, request) -> FakeCompiler:
     """Replace the scenario compiler behind the endpoint (for tests of the endpoint alone)."""
     from xml_curl import configuration, dialplan
 
@@ -94,6 +95,10 @@ def compiler(monkeypatch) -> FakeCompiler:
     monkeypatch.setattr(dialplan, "_tenant_document", fake.tenant_document)
     monkeypatch.setattr(dialplan, "_public_entry", fake.public_entry)
     monkeypatch.setattr(configuration, "_callcenter_queues", lambda: fake.queues)
+    if "app" in request.fixturenames:
+        # The session's app may hold a callcenter.conf built from another test's fake queues.
+        shared = request.getfixturevalue("app").extensions["xml_curl"].sections["configuration"]
+        monkeypatch.setattr(shared, "_built_at", None)
     return fake
 
 
@@ -122,8 +127,43 @@ def dispose(application) -> None:
 
     with application.app_context():
         db.engine.dispose()
-    application.extensions["xml_curl"].sections["dialplan"].store.close()
+    store_of(application).close()
 
 
 def post(client, body: bytes, **kwargs):
     return client.post("/xml_curl", data=body, content_type=FORM, **kwargs)
+
+
+# On PostgreSQL a worker learns of a commit from its announcement, which arrives just after it.
+ANNOUNCED_WITHIN_SECONDS = 1.0
+
+
+def served_after_commit(client, body: bytes, accept) -> bytes:
+    """The first reply ``accept`` takes, asking again for up to ANNOUNCED_WITHIN_SECONDS."""
+    deadline = time.monotonic() + ANNOUNCED_WITHIN_SECONDS
+    while True:
+        reply = post(client, body).data
+        if accept(reply) or time.monotonic() > deadline:
+            return reply
+        time.sleep(0.002)
+
+
+def store_of(application):
+    return application.extensions["xml_curl"].sections["dialplan"].store
+
+
+@pytest.fixture
+def queries(monkeypatch):
+    """Counts the queries an app's endpoint sends: ``queries(app)`` starts counting, returns the list."""
+    def count(application) -> list:
+        store, sent = store_of(application), []
+        real = store._row
+
+        def counting(query, *values):
+            sent.append(query)
+            return real(query, *values)
+
+        monkeypatch.setattr(store, "_row", counting)
+        return sent
+
+    return count

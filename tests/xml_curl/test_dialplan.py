@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tests.xml_curl.conftest import captured_body, is_not_found, post, with_fields, xml
+from tests.xml_curl.conftest import captured_body, is_not_found, post, served_after_commit, with_fields, xml
 
 TRANSFER = captured_body("xml_curl_dialplan_transfer_menu_1.txt")
 FIRST_HUNT = captured_body("xml_curl_dialplan_48221234567.txt")
@@ -65,7 +65,7 @@ def test_compiled_once_per_revision_and_again_after_a_change(client, demo, compi
     assert len(compiler.compiled) == 1
     directory.update_user(demo, demo.users[0].id, {"description": "Recepcja i sekretariat"})
     db.session.commit()
-    changed = post(client, ask).data
+    changed = served_after_commit(client, ask, lambda reply: reply != first)
     assert changed != first
     assert [c[0] for c in compiler.compiled] == ["tenant", "tenant"]
     assert compiler.compiled[1][2] > compiler.compiled[0][2]
@@ -82,7 +82,7 @@ def test_a_change_is_seen_by_every_process(ctx, demo, compiler, make_app):
     assert before[0] == before[1]
     directory.update_user(demo, demo.users[1].id, {"description": "Sprzedaż hurtowa"})
     db.session.commit()
-    after = [post(worker, ask).data for worker in workers]
+    after = [served_after_commit(worker, ask, lambda reply: reply != before[0]) for worker in workers]
     assert after[0] == after[1] != before[0]
     revision = db.session.get(type(demo), demo.id).dialplan_revision
     assert f'rev_{revision}"'.encode() in after[0]
@@ -126,3 +126,20 @@ def test_compiler_error_without_history_answers_then_hangs_up(client, demo, comp
     doc = xml(post(client, hunt(f"tenant_{demo.id}", "101")))
     assert doc.xpath("//action/@application") == ["export", "answer", "playback", "hangup"]
     assert doc.xpath("//context/@name") == [f"tenant_{demo.id}"]
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_the_apology_is_the_shared_prompt_in_the_tenants_language(client, demo, compiler, language):
+    from pathlib import Path
+
+    from pbx import models
+    from pbx.extensions import db
+    from pbx.prompts import system_prompt_path
+
+    demo.language = models.Language(language)
+    db.session.commit()
+    compiler.fail = True
+    doc = xml(post(client, hunt(f"tenant_{demo.id}", "101")))
+    rendered = system_prompt_path(language, "apology").relative_to(Path(client.application.config["PROMPTS_DIR"]))
+    assert doc.xpath("//action[@application='playback']/@data") == [f"${{sounds_dir}}/centralka/{rendered}"]
+

@@ -121,13 +121,41 @@ def test_callcenter_conf_has_the_shape_freeswitch_accepted(client, compiler):
 
 
 def test_callcenter_conf_survives_a_compiler_failure_with_the_last_good_one(client, compiler, monkeypatch):
+    from pbx import directory
+    from pbx.extensions import db
     from xml_curl import configuration
 
     compiler.queues = [{"name": "q@default", "strategy": "random", "max_wait_seconds": 30, "moh_sound": "",
                         "agents": []}]
     good = post(client, CALLCENTER).data
     monkeypatch.setattr(configuration, "_callcenter_queues", lambda: 1 / 0)
+    directory.create_tenant({"name": "Firma XYZ"})  # something changed: it is built again, and fails
+    db.session.commit()
     assert post(client, CALLCENTER).data == good
+
+
+def test_callcenter_conf_is_built_again_only_when_some_tenant_changed(client, demo, compiler, monkeypatch):
+    from pbx import directory
+    from pbx.extensions import db
+    from xml_curl import configuration
+
+    builds = []
+    monkeypatch.setattr(configuration, "_callcenter_queues", lambda: builds.append(1) or compiler.queues)
+    first = post(client, CALLCENTER).data
+    assert post(client, CALLCENTER).data == first and len(builds) == 1
+    compiler.queues = [{"name": "q@default", "strategy": "random", "max_wait_seconds": 30, "agents": []}]
+    directory.update_user(demo, demo.users[0].id, {"description": "Kolejka"})
+    db.session.commit()
+    assert b"q@default" in post(client, CALLCENTER).data and len(builds) == 2
+    other = directory.create_tenant({"name": "Firma XYZ"})
+    db.session.commit()
+    post(client, CALLCENTER)
+    assert len(builds) == 3
+    db.session.delete(other)
+    db.session.commit()
+    post(client, CALLCENTER)
+    post(client, CALLCENTER)
+    assert len(builds) == 4
 
 
 @pytest.mark.parametrize("name", ["sofia.conf", "acl.conf", "voicemail.conf", "callcenter.conf.bak", ""])

@@ -7,10 +7,11 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import POSTGRES_ADMIN_URL
-from tests.xml_curl.conftest import captured_body, dispose, is_not_found, post, with_fields, xml
+from tests.xml_curl.conftest import NOT_FOUND, captured_body, dispose, is_not_found, post, with_fields, xml
 
 TRANSFER = captured_body("xml_curl_dialplan_transfer_menu_1.txt")
 SIP_AUTH = captured_body("xml_curl_directory.txt")
+CALLCENTER = captured_body("xml_curl_configuration_callcenter.txt")
 
 
 def hunt(context: str, destination: str) -> bytes:
@@ -66,6 +67,7 @@ def test_dropped_postgres_database_serves_the_last_good_documents(postgres_compa
         "tenant": post(client, hunt(f"tenant_{tenant_id}", "101")).data,
         "public": post(client, hunt("public", "+48221000000")).data,
         "user": post(client, with_fields(SIP_AUTH, {"domain": f"t{tenant_id}.pbx.local", "user": "101"})).data,
+        "callcenter": post(client, CALLCENTER).data,
     }
     assert f"main_{number_id} XML tenant_{tenant_id}".encode() in served["public"]
     drop()  # terminates every connection, including the endpoint's
@@ -73,6 +75,7 @@ def test_dropped_postgres_database_serves_the_last_good_documents(postgres_compa
     assert post(client, hunt("public", "48221000000")).data == served["public"]
     user = post(client, with_fields(SIP_AUTH, {"domain": f"t{tenant_id}.pbx.local", "user": "101"}))
     assert user.status_code == 200 and user.data == served["user"]
+    assert post(client, CALLCENTER).data == served["callcenter"] != NOT_FOUND
 
 
 def test_dropped_database_without_history_answers_with_the_fallback_number(postgres_company):
@@ -96,6 +99,8 @@ def test_postgres_that_is_not_listening(compiler):
         doc = xml(post(client, hunt("tenant_7", "101")))
         assert doc.xpath("//context/@name") == ["tenant_7"]
         assert doc.xpath("//action/@application") == ["export", "answer", "playback", "hangup"]
+        assert doc.xpath("//action[@application='playback']/@data") == [
+            "${sounds_dir}/centralka/common/pl/apology.wav"]  # language unknown: Polish
         assert is_not_found(post(client, hunt("default", "101")))
         assert is_not_found(post(client, with_fields(SIP_AUTH, {"domain": "t7.pbx.local", "user": "101"})))
     finally:
