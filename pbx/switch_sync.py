@@ -399,8 +399,17 @@ def sync_switch_now(server: tuple[str, int, str]) -> None:
 
 def _after_commit(session) -> None:
     changed = session.info.pop("dialplan_changed", None)
-    if changed:
+    if changed and _on_commit():
         request_sync(f"changes in companies {', '.join(map(str, sorted(changed)))}")
+
+
+def _on_commit() -> bool:
+    """SWITCH_SYNC_ON_COMMIT; off by default in a TESTING app, whose tests have no switch to sync."""
+    from flask import has_app_context
+
+    if not has_app_context():
+        return True
+    return current_app.config.get("SWITCH_SYNC_ON_COMMIT", not current_app.testing)
 
 
 def _after_rollback(session) -> None:

@@ -71,7 +71,9 @@ def task_queue(ctx, tmp_path):
 
     tasks.bind(ctx)
     tasks.configure(f"sqlite:///{tmp_path / 'tasks.sqlite3'}", str(tmp_path))
+    ctx.config["SWITCH_SYNC_ON_COMMIT"] = True
     yield tasks
+    ctx.config.pop("SWITCH_SYNC_ON_COMMIT")
     tasks.configure("memory", str(tmp_path))
 
 

@@ -198,3 +198,23 @@ def test_a_switch_without_mod_callcenter_is_reported(ctx, company, switch, reply
     switch.server.api_replies.callcenter.api = lambda command: reply
     [report, _] = switch_sync.sync_all()
     assert not report.ok and "SwitchError" in report.unreachable
+
+
+def test_one_load_brings_every_queue_of_the_document_and_none_is_loaded_twice(ctx, company, switch):
+    directory.update_group(company.tenant, company.group.id, {"ring_mode": "longest-idle"})
+    db.session.commit()
+    publish(company, queue_tree(company))
+    sync()
+    group_queue = f"t{company.tenant.id}_g{company.group.id}@default"
+    assert sorted(switch.callcenter.queues) == sorted([group_queue, names(company)])
+    assert [c for c in switch.sent() if " queue " in c] == [f"callcenter_config queue load {group_queue}"]
+    assert switch.callcenter.double_loads == 0
+    assert len(switch.callcenter.tiers) == 4
+
+
+def test_agent_type_is_compared_as_mod_callcenter_does(ctx, company, switch):
+    """`agent add ... Callback` keeps the case it was given (esl_api_replies.txt); strcasecmp decides."""
+    publish(company, queue_tree(company))
+    sync()
+    switch.callcenter.agents[agent(company, "Ala")]["type"] = "Callback"
+    assert sync()[0].commands == []

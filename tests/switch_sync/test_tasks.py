@@ -87,3 +87,13 @@ def test_every_five_minutes(ctx, company, switches):
     assert every.validate_datetime(later(0).replace(minute=35)) and not every.validate_datetime(later(0).replace(minute=36))
     switch_sync.sync_switch_periodically.call_local()
     assert all(queue_name(company) in s.callcenter.queues for s in switches)
+
+
+def test_testing_apps_ask_for_no_sync_unless_told(ctx, company, task_queue):
+    huey = task_queue.huey
+    huey.flush()
+    ctx.config.pop("SWITCH_SYNC_ON_COMMIT")
+    directory.update_user(company.tenant, company.users["Ala"].id, {"description": "test"})
+    db.session.commit()
+    ctx.config["SWITCH_SYNC_ON_COMMIT"] = True
+    assert huey.pending() == []
