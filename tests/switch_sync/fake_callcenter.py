@@ -53,7 +53,7 @@ class FakeCallcenter:
     def api(self, command: str) -> str:
         verb, _, rest = command.partition(" ")
         if verb == "xml_flush_cache":
-            key, user, domain = rest.split(" ")
+            _, user, domain = rest.split(" ")
             self.flushed.append((user, domain))
             return "+OK cleared 1 entry\n"
         argv = rest.split(" ", 7)  # switch_separate_string(mydata, ' ', argv, 8)

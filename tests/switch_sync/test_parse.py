@@ -2,7 +2,13 @@
 import pytest
 
 from pbx.switch_sync import (
-    Callcenter, SwitchError, _refuse_unsafe, agents_of, parse_list, queues_of, tiers_of,
+    Callcenter,
+    SwitchError,
+    _refuse_unsafe,
+    agents_of,
+    parse_list,
+    queues_of,
+    tiers_of,
 )
 from tests.fakes.fixtures import annotated_replies
 
