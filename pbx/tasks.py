@@ -80,12 +80,22 @@ def email_voicemail(recording_id: int) -> int:
 def after_saved(recording_ids: list[int], voicemail_ids: list[int]) -> None:
     """Queue the follow-up work of newly stored recordings (the sweep catches a failure here)."""
     try:
-        for recording_id in recording_ids:
-            upload_recording(recording_id)
-        for recording_id in voicemail_ids:
-            email_voicemail(recording_id)
+        enqueue_all([upload_recording.s(i) for i in recording_ids] + [email_voicemail.s(i) for i in voicemail_ids])
     except Exception as error:  # noqa: BLE001 - broker down: resume_unfinished re-queues later
         log.warning("follow-up tasks not queued yet: %s", error)
+
+
+def enqueue_all(tasks: list) -> None:
+    """Queue many tasks; on SQLite in one transaction (each enqueue alone is a synced commit)."""
+    storage = huey.storage
+    if huey.immediate or not isinstance(storage, SqliteStorage):
+        for task in tasks:
+            huey.enqueue(task)
+        return
+    rows = [(storage.name, storage.to_blob(huey.serialize_task(task)), task.priority or 0) for task in tasks]
+    if rows:
+        with storage.db(commit=True) as cursor:  # huey's own transaction; its enqueue runs this INSERT
+            cursor.executemany("insert into task (queue, data, priority) values (?, ?, ?)", rows)
 
 
 @huey.periodic_task(crontab(minute="*/5"))

@@ -4,9 +4,11 @@ from __future__ import annotations
 import logging
 import threading
 
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 
-from pbx import queues, recordings, tasks
+from pbx import models, queues, recordings, tasks
+from pbx.calls import postgres
 from pbx.calls.journal import Journal
 from pbx.calls.store import save_legs
 from pbx.extensions import db
@@ -22,20 +24,31 @@ def apply(session, entries: list[tuple[int, str, dict]], source: str = "esl") ->
     by_kind: dict[str, list[dict]] = {"leg": [], "queue": [], "recording": []}
     for _, kind, payload in entries:
         by_kind[kind].append(payload)
+    if postgres.usable(session):
+        return _apply_postgres(session, by_kind, source)
     save_legs(session, by_kind["leg"], source)
     queues.save_queue_events(session, by_kind["queue"])
     uploads = recordings.save_recordings(session, by_kind["recording"]) if by_kind["recording"] else []
-    voicemails = [fact["call_uuid"] for fact in by_kind["recording"] if fact["voicemail_box_id"]]
-    return uploads, _voicemail_ids(session, voicemails)
+    return uploads, _voicemail_ids(session, _voicemail_calls(by_kind["recording"]))
+
+
+def _apply_postgres(session, by_kind, source):
+    postgres.save_legs(session, by_kind["leg"], source)
+    postgres.save_queue_events(session, by_kind["queue"])
+    if not by_kind["recording"]:
+        return [], []
+    uploads = postgres.save_recordings(session, by_kind["recording"], recordings.DEFAULT_RETENTION_DAYS)
+    voicemails = _voicemail_calls(by_kind["recording"])
+    return uploads, postgres.voicemail_ids(session, voicemails) if voicemails else []
+
+
+def _voicemail_calls(facts: list[dict]) -> list[str]:
+    return [fact["call_uuid"] for fact in facts if fact["voicemail_box_id"]]
 
 
 def _voicemail_ids(session, call_uuids: list[str]) -> list[int]:
     if not call_uuids:
         return []
-    from sqlalchemy import select
-
-    from pbx import models
-
     return list(session.scalars(select(models.Recording.id).where(
         models.Recording.call_uuid.in_(call_uuids), models.Recording.voicemail_box_id.is_not(None))))
 

@@ -161,7 +161,7 @@ class Event:
     ``key`` is ``"CUSTOM callcenter::info"`` for CUSTOM events, else ``name``.
     """
 
-    __slots__ = ("content_type", "raw", "_fields", "_headers", "_body", "_name", "_subclass")
+    __slots__ = ("content_type", "raw", "_fields", "_headers", "_body", "_name", "_subclass", "_variables")
 
     def __init__(self, content_type, raw):
         if content_type not in EVENT_TYPES:
@@ -171,7 +171,7 @@ class Event:
         self._fields = None  # raw values (plain: URL-encoded)
         self._headers = None  # fully decoded, built on demand
         self._body = None
-        self._name = self._subclass = None
+        self._name = self._subclass = self._variables = None
 
     @classmethod
     def from_frame(cls, frame):
@@ -206,6 +206,11 @@ class Event:
     def key(self):
         return f"CUSTOM {self.subclass}" if self.name == "CUSTOM" else self.name
 
+    def _variables_start(self):
+        if self._variables is None:
+            self._variables = max(0, self.raw.find(b'"variable_'))
+        return self._variables
+
     def _peek(self, header):
         """First value of a simple header without parsing the event; ABSENT when
         it is surely not there; None when only a full parse can tell."""
@@ -213,14 +218,16 @@ class Event:
             return None
         raw = self.raw
         if self.is_json:
+            # '"name":' can only be a key: inside a value a quote is escaped. Channel variables
+            # all come after the first one, so their search starts there.
             key = b'"' + header.encode() + b'":'
-            start = raw.find(key + b'"')
+            start = raw.find(key, self._variables_start() if header.startswith("variable_") else 0)
             if start < 0:
-                return ABSENT if raw.find(key) < 0 else None
+                return ABSENT
             start += len(key) + 1
             end = raw.find(b'"', start)
             value = raw[start:end]
-            if end < 0 or b"\\" in value:  # escapes: let json decode it
+            if raw[start - 1:start] != b'"' or end < 0 or b"\\" in value:  # a list, or escapes: json decides
                 return None
             return value.decode("utf-8", "replace")
         head_end = raw.find(b"\n\n")
