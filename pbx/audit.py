@@ -65,15 +65,14 @@ def _changes(obj, action):
     result = {}
     for attr in state.mapper.column_attrs:
         key = attr.key
-        if key in SECRET_FIELDS:
-            continue
         if action == "update":
             history = state.attrs[key].history
             if history.has_changes():
                 old = history.deleted[0] if history.deleted else None
                 new = history.added[0] if history.added else None
-                result[key] = [_plain(old), _plain(new)]
-        else:
+                # A secret's change is recorded (it must reach the switch), never its value.
+                result[key] = "changed" if key in SECRET_FIELDS else [_plain(old), _plain(new)]
+        elif key not in SECRET_FIELDS:
             result[key] = _plain(getattr(obj, key))
     return result
 

@@ -99,3 +99,16 @@ def test_removed_group_member_is_audited_for_its_tenant(demo):
     removed = db.session.scalars(select(models.AuditLogEntry).where(
         models.AuditLogEntry.entity == "GroupMember", models.AuditLogEntry.action == "delete")).all()
     assert removed and all(e.tenant_id == demo.id for e in removed)
+
+
+def test_sip_password_change_is_audited_without_its_value(demo):
+    user = demo.users[1]
+    before = db.session.scalar(select(models.Tenant.dialplan_revision).where(models.Tenant.id == demo.id))
+    user.sip_password = "new-secret-123"
+    db.session.commit()
+    entry = db.session.scalars(select(models.AuditLogEntry).where(models.AuditLogEntry.entity == "User")
+                               .order_by(models.AuditLogEntry.id.desc())).first()
+    assert entry.action == "update" and entry.changes == {"sip_password": "changed"}
+    assert "new-secret-123" not in str(entry.changes)
+    after = db.session.scalar(select(models.Tenant.dialplan_revision).where(models.Tenant.id == demo.id))
+    assert after == before + 1
