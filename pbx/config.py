@@ -60,5 +60,7 @@ class Config:
     # One-time sign-in codes are printed to the log when no SMTP is configured.
     LOGIN_CODE_TTL_SECONDS = int(os.environ.get("CENTRALKA_LOGIN_CODE_TTL", "600"))
     SHOW_LOGIN_CODES = _bool("CENTRALKA_SHOW_LOGIN_CODES", True)
+    # Bring the switches' queues and directory cache in line after every configuration commit.
+    SWITCH_SYNC_ON_COMMIT = _bool("CENTRALKA_SWITCH_SYNC_ON_COMMIT", True)
     TESTING = _bool("CENTRALKA_TESTING", False)
     INSTANCE_PATH = str(INSTANCE_DIR)

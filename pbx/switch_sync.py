@@ -404,12 +404,9 @@ def _after_commit(session) -> None:
 
 
 def _on_commit() -> bool:
-    """SWITCH_SYNC_ON_COMMIT; off by default in a TESTING app, whose tests have no switch to sync."""
     from flask import has_app_context
 
-    if not has_app_context():
-        return True
-    return current_app.config.get("SWITCH_SYNC_ON_COMMIT", not current_app.testing)
+    return not has_app_context() or current_app.config["SWITCH_SYNC_ON_COMMIT"]
 
 
 def _after_rollback(session) -> None:

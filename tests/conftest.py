@@ -46,7 +46,7 @@ def app(request, tmp_path_factory):
     application = create_app({
         "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test",
         "STORAGE_DIR": str(instance / "storage"), "SHOW_LOGIN_CODES": False,
-        "TASK_QUEUE_URL": "memory",
+        "TASK_QUEUE_URL": "memory", "SWITCH_SYNC_ON_COMMIT": False,
     })
     application.config["BACKEND"] = request.param
     with application.app_context():

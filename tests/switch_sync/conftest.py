@@ -73,7 +73,7 @@ def task_queue(ctx, tmp_path):
     tasks.configure(f"sqlite:///{tmp_path / 'tasks.sqlite3'}", str(tmp_path))
     ctx.config["SWITCH_SYNC_ON_COMMIT"] = True
     yield tasks
-    ctx.config.pop("SWITCH_SYNC_ON_COMMIT")
+    ctx.config["SWITCH_SYNC_ON_COMMIT"] = False
     tasks.configure("memory", str(tmp_path))
 
 

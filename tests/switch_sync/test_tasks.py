@@ -89,10 +89,10 @@ def test_every_five_minutes(ctx, company, switches):
     assert all(queue_name(company) in s.callcenter.queues for s in switches)
 
 
-def test_testing_apps_ask_for_no_sync_unless_told(ctx, company, task_queue):
+def test_no_sync_is_asked_for_when_switched_off(ctx, company, task_queue):
     huey = task_queue.huey
     huey.flush()
-    ctx.config.pop("SWITCH_SYNC_ON_COMMIT")
+    ctx.config["SWITCH_SYNC_ON_COMMIT"] = False
     directory.update_user(company.tenant, company.users["Ala"].id, {"description": "test"})
     db.session.commit()
     ctx.config["SWITCH_SYNC_ON_COMMIT"] = True

@@ -111,7 +111,7 @@ def make_app(app):
 
     def make(**overrides):
         config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                  "SECRET_KEY": "test", "SHOW_LOGIN_CODES": False, "TASK_QUEUE_URL": "memory",
+                  "SECRET_KEY": "test", "SHOW_LOGIN_CODES": False, "TASK_QUEUE_URL": "memory", "SWITCH_SYNC_ON_COMMIT": False,
                   "STORAGE_DIR": app.config["STORAGE_DIR"], **overrides}
         other = create_app(config)
         made.append(other)

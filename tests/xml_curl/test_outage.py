@@ -22,7 +22,8 @@ def standalone_app(url: str):
     from pbx.app import create_app
 
     return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test",
-                       "SHOW_LOGIN_CODES": False, "TASK_QUEUE_URL": "memory", "XML_CURL_BUDGET_MS": 500})
+                       "SHOW_LOGIN_CODES": False, "TASK_QUEUE_URL": "memory", "XML_CURL_BUDGET_MS": 500,
+                       "SWITCH_SYNC_ON_COMMIT": False})
 
 
 def load_company(application) -> tuple[int, int]:
