@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 ENTERED, ANSWERED, ABANDONED, TIMEOUT = "entered", "answered", "abandoned", "timeout"
 LEFT = (ANSWERED, ABANDONED, TIMEOUT)
 TIMEOUT_REASONS = {"TIMEOUT", "NO_AGENT_TIMEOUT"}
+QUEUE_STEPS = {"member-queue-start", "bridge-agent-start", "member-queue-end"}
 # Nobody waits longer than the 60-minute call limit: older "entered" rows are stale.
 LONGEST_WAIT = timedelta(minutes=60)
 _TENANT_IN_QUEUE = re.compile(r"^t(\d+)_")
@@ -51,7 +52,10 @@ def _float(value) -> float | None:
 
 def facts_from_callcenter(headers: dict) -> list[dict]:
     """Queue rows from one ``callcenter::info`` event (most actions carry none)."""
-    action, queue = headers.get("CC-Action"), headers.get("CC-Queue", "")
+    action = headers.get("CC-Action")
+    if action not in QUEUE_STEPS:  # most actions (members-count, agent-state-change, ...) carry none
+        return []
+    queue = headers.get("CC-Queue", "")
     member = headers.get("CC-Member-Session-UUID") or headers.get("Unique-ID")
     joined = _float(headers.get("CC-Member-Joined-Time") or var(headers, "cc_queue_joined_epoch"))
     stamp = _float(headers.get("Event-Date-Timestamp"))
@@ -71,9 +75,11 @@ def facts_from_callcenter(headers: dict) -> list[dict]:
 
 def facts_from_member_leg(headers: dict) -> list[dict]:
     """Queue rows from a finished member channel's variables (event or CDR)."""
+    if var(headers, "cc_side") != "member":
+        return []
     queue = var(headers, "cc_queue")
     member = headers.get("Unique-ID") or var(headers, "uuid")
-    if var(headers, "cc_side") != "member" or not queue or not member:
+    if not queue or not member:
         return []
     joined = _float(var(headers, "cc_queue_joined_epoch"))
     facts = [_fact(headers, queue, member, ENTERED, joined)] if joined else []

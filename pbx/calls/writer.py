@@ -54,7 +54,7 @@ def _voicemail_ids(session, call_uuids: list[str]) -> list[int]:
 
 
 class RecordWriter(threading.Thread):
-    def __init__(self, app, journal: Journal, batch: int = 500, idle: float = 0.05, max_backoff: float = 10.0):
+    def __init__(self, app, journal: Journal, batch: int = 2000, idle: float = 0.05, max_backoff: float = 10.0):
         super().__init__(name="record-writer", daemon=True)
         self.app, self.journal, self.batch, self.idle, self.max_backoff = app, journal, batch, idle, max_backoff
         self.written = 0

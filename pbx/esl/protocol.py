@@ -161,7 +161,8 @@ class Event:
     ``key`` is ``"CUSTOM callcenter::info"`` for CUSTOM events, else ``name``.
     """
 
-    __slots__ = ("content_type", "raw", "_fields", "_headers", "_body", "_name", "_subclass", "_variables")
+    __slots__ = ("content_type", "raw", "_fields", "_headers", "_body", "_name", "_subclass", "_variables",
+                 "_seen")
 
     def __init__(self, content_type, raw):
         if content_type not in EVENT_TYPES:
@@ -171,7 +172,7 @@ class Event:
         self._fields = None  # raw values (plain: URL-encoded)
         self._headers = None  # fully decoded, built on demand
         self._body = None
-        self._name = self._subclass = self._variables = None
+        self._name = self._subclass = self._variables = self._seen = None
 
     @classmethod
     def from_frame(cls, frame):
@@ -210,6 +211,10 @@ class Event:
         if self._variables is None:
             self._variables = max(0, self.raw.find(b'"variable_'))
         return self._variables
+
+    def _remember(self):
+        self._seen = {}
+        return self._seen
 
     def _peek(self, header):
         """First value of a simple header without parsing the event; ABSENT when
@@ -291,8 +296,14 @@ class Event:
         if self._headers is not None:
             return self._headers.get(header, default)
         if self._fields is None and header != "Content-Length":
-            # A handler reads a few headers: finding them beats splitting them all.
-            value = self._peek(header)
+            # A handler reads a few headers: finding them beats splitting them all. The
+            # handlers of one event ask for some headers more than once: each is found once.
+            seen = self._seen if self._seen is not None else self._remember()
+            value = seen.get(header)
+            if value is None:
+                value = self._peek(header)
+                if value is not None:
+                    seen[header] = value
             if value is ABSENT:
                 return default
             if value is not None:
