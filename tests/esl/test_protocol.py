@@ -231,3 +231,20 @@ def test_json_values_are_not_url_decoded():
     event = Event(EVENT_JSON, raw)
     assert event.headers["Application-Data"] == "tone_stream://%(200,0,800) 50%25"
     assert Event(EVENT_JSON, raw).get("Application-Data") == "tone_stream://%(200,0,800) 50%25"
+
+
+def test_a_header_named_inside_a_value_is_not_the_header():
+    raw = (b'{"Event-Name":"CHANNEL_HANGUP_COMPLETE","variable_note":"\\"Unique-ID\\":\\"fake\\", '
+           b'\\"variable_centralka_tenant\\":\\"7\\"","variable_centralka_tenant":"42"}')
+    assert Event(EVENT_JSON, raw).get("Unique-ID") is None
+    assert Event(EVENT_JSON, raw).get("variable_centralka_tenant") == "42"
+    assert Event(EVENT_JSON, raw).headers["variable_note"].startswith('"Unique-ID":"fake"')
+
+
+def test_headers_asked_again_give_the_same_answer():
+    raw = b'{"Event-Name":"CUSTOM","CC-Action":"agent-offering","variable_cc_side":"member"}'
+    event = Event(EVENT_JSON, raw)
+    for _ in range(2):
+        assert (event.get("CC-Action"), event.get("CC-Queue", "none")) == ("agent-offering", "none")
+        assert event.variable("cc_side") == "member"
+    assert event.headers == json.loads(raw)
