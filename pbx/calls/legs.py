@@ -58,7 +58,7 @@ def leg_facts(headers: dict) -> dict | None:
         # An agent leg that was never bridged is a call of its own to FreeSWITCH.
         call_uuid = var(headers, "cc_member_session_uuid") or call_uuid
     role = CALLER if call_uuid == leg_uuid else (AGENT if var(headers, "cc_side") == "agent" else CALLEE)
-    started = epoch(var(headers, "start_uepoch") or headers.get("Caller-Channel-Created-Time"))
+    started = _time(headers, "Created", "start_uepoch")
     return {
         "leg_uuid": leg_uuid,
         "call_uuid": call_uuid,
@@ -70,15 +70,21 @@ def leg_facts(headers: dict) -> dict | None:
         "main_number": _main_number(headers, role),
         "direction": var(headers, "centralka_direction") or "in",
         "started": started,
-        "answered": epoch(var(headers, "answer_uepoch") or headers.get("Caller-Channel-Answered-Time")),
-        "bridged": epoch(var(headers, "bridge_uepoch") or headers.get("Caller-Channel-Bridged-Time")),
-        "ended": epoch(var(headers, "end_uepoch") or headers.get("Caller-Channel-Hangup-Time")) or started,
-        "hangup_cause": var(headers, "hangup_cause") or headers.get("Hangup-Cause", ""),
+        "answered": _time(headers, "Answered", "answer_uepoch"),
+        "bridged": _time(headers, "Bridged", "bridge_uepoch"),
+        "ended": _time(headers, "Hangup", "end_uepoch") or started,
+        "hangup_cause": headers.get("Hangup-Cause") or var(headers, "hangup_cause"),
         "disposition": var(headers, "sip_hangup_disposition"),
         "path": parse_path(var(headers, "centralka_path")),
         "version_id": as_int(var(headers, "centralka_version")),
         "callee_number": headers.get("Caller-Callee-ID-Number") or var(headers, "last_sent_callee_id_number"),
     }
+
+
+def _time(headers: dict, moment: str, variable: str) -> float | None:
+    """A time of the channel: its ``Caller-Channel-*-Time`` header comes early in the event, the
+    variable with the same value (``*_uepoch``) among the last, so the header is found first."""
+    return epoch(headers.get(f"Caller-Channel-{moment}-Time")) or epoch(var(headers, variable))
 
 
 def _dialled(headers: dict, role: str) -> str:
