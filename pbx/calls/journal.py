@@ -13,8 +13,17 @@ from __future__ import annotations
 
 import contextlib
 import json
+import pickle
 import sqlite3
 import threading
+
+
+PROTOCOL = 5
+
+
+def _load(payload: bytes | str) -> dict:
+    # Text: an entry journaled as JSON by an earlier version, still waiting after an upgrade.
+    return json.loads(payload) if isinstance(payload, str) else pickle.loads(payload)
 
 
 class Journal:
@@ -44,14 +53,16 @@ class Journal:
 
     def append(self, items: list[tuple[str, dict]]) -> None:
         """Store the facts of one event together (one transaction, or the open group's)."""
-        rows = [(kind, json.dumps(payload, separators=(",", ":"))) for kind, payload in items]
+        # pickle, not JSON: encoding every fact is a large share of a handler's time, and pickle
+        # is several times faster. Only this process writes the file; set-aside entries stay JSON.
+        rows = [(kind, pickle.dumps(payload, PROTOCOL)) for kind, payload in items]
         grouped = getattr(self._group, "rows", None)
         if grouped is not None:
             grouped += rows
         else:
             self._insert(rows)
 
-    def _insert(self, rows: list[tuple[str, str]]) -> None:
+    def _insert(self, rows: list[tuple[str, bytes]]) -> None:
         if not rows:
             return
         with self._lock:
@@ -66,7 +77,7 @@ class Journal:
         """The oldest entries, left in place until ``remove``."""
         with self._lock:
             rows = self._db.execute("SELECT id, kind, payload FROM entry ORDER BY id LIMIT ?", (limit,)).fetchall()
-        return [(entry_id, kind, json.loads(payload)) for entry_id, kind, payload in rows]
+        return [(entry_id, kind, _load(payload)) for entry_id, kind, payload in rows]
 
     def remove(self, ids: list[int]) -> None:
         with self._lock, self._db:  # one transaction, not one per entry

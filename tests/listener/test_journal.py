@@ -1,6 +1,7 @@
 """The journal's groups: the facts of events dispatched together are committed together."""
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -41,3 +42,14 @@ def test_kill_inside_a_group_keeps_the_committed_groups_whole(tmp_path):
     process = subprocess.run([sys.executable, "-c", script], cwd=os.getcwd())
     assert process.returncode == -signal.SIGKILL
     assert [payload["n"] for _, _, payload in Journal(str(path)).take(10)] == [0, 1, 2]
+
+
+def test_entries_journaled_as_json_by_an_earlier_version_are_still_taken(tmp_path):
+    path = str(tmp_path / "journal.sqlite3")
+    Journal(path).close()
+    with sqlite3.connect(path) as old:
+        old.execute("INSERT INTO entry (kind, payload) VALUES ('leg', '{\"leg_uuid\":\"old\",\"started\":1.5}')")
+    journal = Journal(path)
+    journal.append([("leg", {"leg_uuid": "new", "started": 2.5, "path": ["menu:1"]})])
+    assert [(kind, payload) for _, kind, payload in journal.take(10)] == [
+        ("leg", {"leg_uuid": "old", "started": 1.5}), ("leg", {"leg_uuid": "new", "started": 2.5, "path": ["menu:1"]})]
