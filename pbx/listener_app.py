@@ -9,6 +9,7 @@ database. The writer thread drains the journal into the database; huey does the 
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import signal
 import threading
@@ -104,6 +105,9 @@ class ListenerService:
 
         tasks.bind(self.app)
         self._seed_board()
+        # What exists now (modules, the app, SQLAlchemy's metadata) lives as long as the process:
+        # the full collections that thousands of events a second trigger need not walk it again.
+        gc.freeze()
         self.writer.start()
         self.listener.start()
         self.announcer.start()
