@@ -48,11 +48,13 @@ LOCK_CALLS = "SELECT id FROM call_record WHERE call_uuid = ANY(%s) ORDER BY call
 UPSERT_LEGS = """
 INSERT INTO call_leg (call_id, leg_uuid, role, destination, user_id, started_at, answered_at, ended_at,
                       hangup_cause, disposition)
-SELECT r.id, b.leg_uuid, b.role, b.destination, u.id, to_timestamp(b.started), to_timestamp(b.answered),
+SELECT r.id, b.leg_uuid, b.role, left(coalesce(b.destination, ''), 128), u.id, to_timestamp(b.started),
+       -- For the caller's leg "answered" means connected to a person, not the IVR's answer.
+       to_timestamp(CASE WHEN b.role = 'caller' THEN b.bridged ELSE b.answered END),
        to_timestamp(b.ended), b.hangup_cause, b.disposition
 FROM json_to_recordset(%s::json) AS b(leg_uuid text, call_uuid text, role text, destination text, user_id int,
-                                      started float8, answered float8, ended float8, hangup_cause text,
-                                      disposition text)
+                                      started float8, answered float8, bridged float8, ended float8,
+                                      hangup_cause text, disposition text)
 JOIN call_record r ON r.call_uuid = b.call_uuid
 LEFT JOIN "user" u ON u.id = b.user_id
 ORDER BY b.leg_uuid
@@ -101,7 +103,7 @@ def save_legs(session, legs: list[dict], source: str = "esl") -> int:
     _run(session, CREATE_CALLS, source, _json(_first_legs(legs)))
     # Lock the calls in one order first: the CDR post and the writer may touch the same call.
     call_ids = _run(session, LOCK_CALLS, sorted({leg["call_uuid"] for leg in legs})).scalars().all()
-    _run(session, UPSERT_LEGS, _json([_leg_fields(leg) for leg in legs]))
+    _run(session, UPSERT_LEGS, _json(legs))
     callers = {leg["call_uuid"]: _caller_fields(leg) for leg in legs if leg["role"] == CALLER}
     _run(session, UPDATE_CALLS, _json(_call_fields(session, call_ids, callers)))
     return len(call_ids)
@@ -122,15 +124,6 @@ def _caller_fields(leg):
             "direction": leg["direction"], "path": leg["path"], "version_id": leg["version_id"],
             "hangup_cause": leg["hangup_cause"],
             "answered_number": leg["callee_number"] if leg["bridged"] else None}
-
-
-def _leg_fields(leg):
-    return {"leg_uuid": leg["leg_uuid"], "call_uuid": leg["call_uuid"], "role": leg["role"],
-            "destination": (leg["destination"] or "")[:128], "user_id": leg["user_id"],
-            "started": leg["started"], "ended": leg["ended"], "hangup_cause": leg["hangup_cause"],
-            # For the caller's leg "answered" means connected to a person, not the IVR's answer.
-            "answered": leg["bridged"] if leg["role"] == CALLER else leg["answered"],
-            "disposition": leg["disposition"]}
 
 
 def _call_fields(session, call_ids, callers):
