@@ -107,6 +107,7 @@ class ListenerService:
         self._seed_board()
         # What exists now (modules, the app, SQLAlchemy's metadata) lives as long as the process:
         # the full collections that thousands of events a second trigger need not walk it again.
+        gc.collect()
         gc.freeze()
         self.writer.start()
         self.listener.start()

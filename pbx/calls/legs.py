@@ -83,8 +83,9 @@ def leg_facts(headers: dict) -> dict | None:
 
 def _time(headers: dict, moment: str, variable: str) -> float | None:
     """A time of the channel: its ``Caller-Channel-*-Time`` header comes early in the event, the
-    variable with the same value (``*_uepoch``) among the last, so the header is found first."""
-    return epoch(headers.get(f"Caller-Channel-{moment}-Time")) or epoch(var(headers, variable))
+    variable with the same value (``*_uepoch``) among the last, so the header is read when there."""
+    value = headers.get(f"Caller-Channel-{moment}-Time")
+    return epoch(value if value is not None else var(headers, variable))
 
 
 def _dialled(headers: dict, role: str) -> str:
