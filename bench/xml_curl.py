@@ -6,6 +6,7 @@ published 50-node scenario. A separate load process posts the captured transfer
 request (xml_curl_dialplan_transfer_menu_1.txt) with the context and destination
 of a random company, one TCP connection per request as mod_xml_curl does. The same
 gunicorn stack answering a constant pre-built reply of the same size is the baseline.
+Last, how long a committed revision announcement takes to reach a worker's listening thread.
 
     .venv/bin/python bench/xml_curl.py [--tenants 1000] [--requests 30000] [--rounds 6]
 """
@@ -237,6 +238,34 @@ def measure(port: int, requests: list[bytes], count: int, seconds: float, concur
     return latencies, elapsed, failures
 
 
+def announcement_delays(url: str, count: int = 300) -> dict[str, list[float]]:
+    """Seconds from a committed NOTIFY to a worker's listening thread having recorded it, with the
+    worker idle and with another thread busy holding the GIL (as a worker compiling or serving)."""
+    import psycopg
+
+    from xml_curl.revisions import CHANNEL, Revisions
+
+    revisions = Revisions(url, 2)
+    revisions.current(0)
+    while not revisions.connected:
+        time.sleep(0.01)
+    delays = {"idle": [], "busy": []}
+    with psycopg.connect(url, autocommit=True) as publisher:
+        for revision in range(1, 2 * count + 1):
+            mode = "idle" if revision <= count else "busy"
+            publisher.execute("SELECT pg_notify(%s, %s)", (CHANNEL, f"0:{revision}"))
+            committed = time.perf_counter()
+            while revisions.current(0) != revision:
+                if mode == "idle":
+                    time.sleep(0.00005)
+                else:
+                    sum(range(200))
+            delays[mode].append(time.perf_counter() - committed)
+            time.sleep(0.01)
+    revisions.close()
+    return delays
+
+
 def summary(latencies: list[float], elapsed: float, failures: int) -> dict:
     cuts = statistics.quantiles(latencies, n=100)
     return {"requests": len(latencies), "rps": len(latencies) / elapsed, "p50_ms": cuts[49] * 1000,
@@ -279,11 +308,15 @@ def main() -> None:
                     before = pooled[name]
                     pooled[name] = (before[0] + latencies, before[1] + elapsed, before[2] + failures)
         reply.unlink()
+        delays = announcement_delays(url)
     measured = {name: summary(*values) for name, values in pooled.items()}
     for name, m in measured.items():
         print(f"{name:9} {m['requests']:6d} requests  {m['rps']:7.0f} req/s  p50 {m['p50_ms']:5.2f} ms  "
               f"p99 {m['p99_ms']:5.2f} ms  failures {m['failures']}")
     print(f"ratio xml_curl / baseline: {measured['xml_curl']['rps'] / measured['baseline']['rps']:.2f}")
+    for mode, seconds in delays.items():
+        cuts = statistics.quantiles(seconds, n=100)
+        print(f"publish -> worker knows ({mode} worker): p50 {cuts[49] * 1000:.2f} ms  p99 {cuts[98] * 1000:.2f} ms")
 
 
 if __name__ == "__main__":

@@ -7,9 +7,9 @@ while the connection is up: when it is not, every hunt asks the database as befo
 after each reconnect everything known is forgotten, since announcements may have been missed.
 
 One window remains: a hunt that arrives after a publish has committed but before this
-worker's thread has read the announcement (normally well under a millisecond, up to a few
-when the worker is busy and the thread waits for the GIL) is served the previous document,
-as if it had arrived a moment earlier.
+worker's thread has read the announcement is served the previous document, as if it had
+arrived a moment earlier. That is a fraction of a millisecond on an idle worker, and about
+the GIL's 5 ms switch interval when another thread keeps the worker busy (docs/freeswitch.md).
 """
 from __future__ import annotations
 

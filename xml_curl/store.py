@@ -147,6 +147,7 @@ class Store:
         epoch = self._epoch()  # before the read: an announcement after it is not missed
         row = self._row(self._tenant, tenant_id)
         if row is None:
+            self._tenants.pop(tenant_id, None)
             return None
         state = TenantState.of(row)
         self._remember(state, epoch)
