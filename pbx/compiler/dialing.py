@@ -64,7 +64,10 @@ def simultaneous(legs: list[str], ring_seconds: int) -> str:
 
 def sequential(legs: list[str], longest_leg: int) -> str:
     # Each `|` group gets the whole originate_timeout; leg_timeout ends each member's turn.
-    return f"{{ignore_early_media=true,originate_timeout={int(longest_leg)}}}" + "|".join(legs)
+    # originate_timeout (elapsed >= limit) fires a second before leg_timeout (elapsed > limit)
+    # and then FreeSWITCH skips the remaining groups unless told to continue on timeout.
+    return (f"{{ignore_early_media=true,originate_continue_on_timeout=true,originate_timeout={int(longest_leg)}}}"
+            + "|".join(legs))
 
 
 def single(leg: str, ring_seconds: int) -> str:

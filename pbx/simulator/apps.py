@@ -120,6 +120,11 @@ class Call:
         epoch0 = self.world.start.timestamp() + t0
         return math.floor(epoch0) + seconds + 1 - self.world.start.timestamp()
 
+    def deadline_at_least(self, t0: float, seconds: int) -> float:
+        """When `elapsed >= seconds` first holds (whole epoch seconds): a whole second before
+        deadline(). switch_ivr_originate.c ends a `|` group on `elapsed >= originate_timeout`."""
+        return self.deadline(t0, seconds) - 1
+
     # -- the clock
     def _next_interrupt(self) -> tuple[float, Exception | None]:
         best: tuple[float, Exception | None] = (math.inf, None)
@@ -537,7 +542,7 @@ class LegResult:
 def originate_group(call: Call, group: list[DialLeg], timelimit: int) -> tuple[LegResult | None, list[LegResult], str]:
     """One `|` group: all legs ring at once; the first answer wins (switch_ivr_originate)."""
     t0 = call.now
-    group_deadline = call.deadline(t0, timelimit)
+    group_deadline = call.deadline_at_least(t0, timelimit)
     results = []
     for leg in group:
         behaviour, uuid = call.world.leg(leg.target), call.new_uuid()
@@ -586,13 +591,20 @@ def app_bridge(call: Call, data: str) -> None:
         timelimit = atoi(global_vars["originate_timeout"])
     timelimit = timelimit if timelimit > 0 else 60
     exports = exported_variables(call)
+    # After a group's originate_timeout the later `|` groups are skipped (`to` ends the loop)
+    # unless originate_continue_on_timeout is set; legs that all fail by themselves go on.
+    go_on = switch_true(global_vars.get("originate_continue_on_timeout")
+                        or call.variables.get("originate_continue_on_timeout"))
     cause = "NO_ANSWER"
     for group in groups:
+        t0 = call.now
         winner, results, cause = originate_group(call, group, timelimit)
         _ring(call, results, winner, exports)
         if winner:
             _bridged(call, winner)
             return
+        if call.now >= call.deadline_at_least(t0, timelimit) and not go_on:
+            break
     _bridge_failed(call, cause)
 
 

@@ -66,6 +66,12 @@ def test_colleagues_are_not_recorded_a_transferred_caller_is_and_nobody_answerin
     assert "record_session" not in apps(internal) and internal.hangup_cause == "NO_ANSWER"
     transferred = call(SCENARIO, at=AT, destination="102", variables={"centralka_direction": "in"})
     assert "record_session" in apps(transferred)
+    # Busy on every phone is passed on; one busy phone while the other rings out is NO_ANSWER
+    # (originate_timeout ends the ringing before leg_timeout does).
     busy = call(SCENARIO, at=AT, destination="102", variables=FROM_DESK,
-                legs={"sofia/gateway/carrier/48502345678": Leg("busy", 1.0)})
+                legs={"sofia/gateway/carrier/48502345678": Leg("busy", 1.0),
+                      "user/102@t3.pbx.local": Leg("busy", 1.0)})
     assert busy.hangup_cause == "USER_BUSY"
+    half_busy = call(SCENARIO, at=AT, destination="102", variables=FROM_DESK,
+                     legs={"sofia/gateway/carrier/48502345678": Leg("busy", 1.0)})
+    assert half_busy.hangup_cause == "NO_ANSWER"

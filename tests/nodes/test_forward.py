@@ -25,9 +25,18 @@ def bridges(root, snap=None):
 
 def test_sequential_group_rings_members_in_turn_each_on_both_phones():
     (dial,) = bridges(forward({"group": 10}))
-    assert dial == ("{ignore_early_media=true,originate_timeout=20}"
+    assert dial == ("{ignore_early_media=true,originate_continue_on_timeout=true,originate_timeout=20}"
                     f"[leg_timeout=20,centralka_user=1]{ANNA},[leg_timeout=20,centralka_user=1]{ANNA_DESK}"
                     f"|[leg_timeout=15,centralka_user=2]{PIOTR},[leg_timeout=15,centralka_user=2]{PIOTR_DESK}")
+
+
+def test_sequential_group_reaches_the_next_member_after_the_first_rang_out():
+    # The first member's ring time equals originate_timeout, which ends the group first (a real
+    # FreeSWITCH 1.10.12 then skipped Piotr); the next member must still be called.
+    result = call(forward({"group": 10}), at=AT, legs={PIOTR: Leg("answer", 3.0, talk=5)})
+    rung = [(s.details["target"], s.details["outcome"]) for s in result.steps if s.kind == "leg"]
+    assert (ANNA, "NO_ANSWER") in rung and (PIOTR, "answered") in rung
+    assert [s.details["target"] for s in result.steps if s.kind == "bridged"] == [PIOTR]
 
 
 def test_simultaneous_group_rings_everyone_for_the_forwards_ring_time():
@@ -68,13 +77,14 @@ def test_random_group_puts_each_member_first_for_a_share_of_calls():
     (Leg("unreachable", 0.5, cause="UNALLOCATED_NUMBER"), "fw:unavailable"),
 ])
 def test_failures_take_their_branch(behaviour, expected):
+    # On all of Anna's phones: one phone busy while the other rings out ends as NO_ANSWER.
     root = forward({"user": 1}, busy=hangup("engaged"), unavailable=hangup("gone"))
-    result = call(root, at=AT, legs={ANNA: behaviour})
+    result = call(root, at=AT, legs={ANNA: behaviour, ANNA_DESK: behaviour})
     assert expected in path_of(result)
 
 
 def test_missing_busy_and_unavailable_fall_back_to_no_answer():
-    result = call(forward({"user": 1}), at=AT, legs={ANNA: Leg("busy", 1.0)})
+    result = call(forward({"user": 1}), at=AT, legs={ANNA: Leg("busy", 1.0), ANNA_DESK: Leg("busy", 1.0)})
     assert path_of(result)[-2:] == ["fw:busy", "missed"]
 
 

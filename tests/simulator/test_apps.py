@@ -94,6 +94,27 @@ def test_bridge_sequential_failover_with_leg_timeouts():
     assert result.duration == pytest.approx(17.75)
 
 
+def test_bridge_originate_timeout_ends_the_group_first_and_skips_later_groups():
+    # Captured on FreeSWITCH 1.10.12: with originate_timeout equal to leg_timeout the group ends
+    # on `elapsed >= 20` (NO_ANSWER, 19.75 s here) and the second `|` group is never called.
+    dial = "{originate_timeout=20}[leg_timeout=20]sofia/gateway/g/1|[leg_timeout=20]sofia/gateway/g/2"
+    result = call(a("set", "continue_on_fail=true") + a("bridge", dial) + a("log", "after"))
+    legs = [s.details for s in result.steps if s.kind == "leg"]
+    assert [(leg["target"], leg["outcome"]) for leg in legs] == [("sofia/gateway/g/1", "NO_ANSWER")]
+    assert legs[0]["end"] == pytest.approx(19.75)
+    assert result.variables["originate_disposition"] == "NO_ANSWER"
+    assert names(result)[-1] == "log"
+
+
+def test_bridge_continue_on_timeout_rings_the_next_group():
+    dial = ("{originate_continue_on_timeout=true,originate_timeout=20}"
+            "[leg_timeout=20]sofia/gateway/g/1|[leg_timeout=20]sofia/gateway/g/2")
+    result = call(a("bridge", dial), legs={"sofia/gateway/g/2": Leg("answer", after=2, talk=5)})
+    legs = [s.details for s in result.steps if s.kind == "leg"]
+    assert [leg["outcome"] for leg in legs] == ["NO_ANSWER", "answered"]
+    assert legs[1]["start"] == pytest.approx(19.75)
+
+
 def test_bridge_simultaneous_first_answer_wins():
     result = call(a("bridge", "{leg_timeout=20}user/1@d,user/2@d,user/3@d"), caller_hangup=30,
                   legs={"user/1@d": Leg("busy", after=1), "user/2@d": Leg("answer", after=4),
