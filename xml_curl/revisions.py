@@ -100,11 +100,11 @@ class Revisions:
                         log.warning("xml_curl: listening for dialplan revisions again")
                     failing = False
                     self._follow(connection)
-            except psycopg.Error as error:
+            except Exception as error:  # the thread outlives any failure; hunts ask meanwhile
                 if not failing and not self._stop.is_set():
                     log.error("xml_curl: lost the dialplan revision announcements (%s); "
                               "every hunt reads the revision from the database until they are back",
-                              str(error).strip())
+                              str(error).strip(), exc_info=not isinstance(error, psycopg.Error))
                 failing = True
             finally:
                 self._set_connected(False)
