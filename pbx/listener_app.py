@@ -134,6 +134,7 @@ class ListenerService:
         self.listener.stop()
         self.writer.stop()
         self.journal.close()
+        gc.unfreeze()  # a process that starts another service (tests, benchmarks) frees this one
 
     def run_forever(self) -> None:
         """Until SIGTERM or SIGINT; then finish what is queued."""
