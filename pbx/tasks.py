@@ -85,14 +85,14 @@ def after_saved(recording_ids: list[int], voicemail_ids: list[int]) -> None:
         log.warning("follow-up tasks not queued yet: %s", error)
 
 
-def enqueue_all(tasks: list) -> None:
+def enqueue_all(work: list) -> None:
     """Queue many tasks; on SQLite in one transaction (each enqueue alone is a synced commit)."""
     storage = huey.storage
     if huey.immediate or not isinstance(storage, SqliteStorage):
-        for task in tasks:
+        for task in work:
             huey.enqueue(task)
         return
-    rows = [(storage.name, storage.to_blob(huey.serialize_task(task)), task.priority or 0) for task in tasks]
+    rows = [(storage.name, storage.to_blob(huey.serialize_task(task)), task.priority or 0) for task in work]
     if rows:
         with storage.db(commit=True) as cursor:  # huey's own transaction; its enqueue runs this INSERT
             cursor.executemany("insert into task (queue, data, priority) values (?, ?, ?)", rows)
