@@ -1,10 +1,16 @@
-"""Configuration section: callcenter.conf from every tenant's published queues.
+"""Configuration section: callcenter.conf from every tenant's published queues, and
+timezones.conf, the IANA zones FreeSWITCH's time conditions need (a zone missing there
+makes every schedule of that zone misfire: switch_time.c logs "Timezone ... not found").
 
 Every other module reads its static file (FreeSWITCH falls back on "not found").
 Queue names are unique across tenants (``t<tenant>_s<scenario>_<node>@default``), so
 one mod_callcenter serves them all; agents ring through their contact dial strings.
 """
 from __future__ import annotations
+
+import functools
+import importlib.resources
+import zoneinfo
 
 from lxml import etree
 
@@ -71,6 +77,29 @@ def _contact(agent: dict) -> str:
     return contact
 
 
+def _posix_rule(zone: str) -> str | None:
+    """The POSIX TZ rule that ends every TZif v2+ file, e.g. CET-1CEST,M3.5.0,M10.5.0/3 (RFC 8536)."""
+    try:
+        data = (importlib.resources.files("tzdata.zoneinfo") / zone).read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError, IsADirectoryError):
+        return None
+    footer = data.rstrip(b"\n").rsplit(b"\n", 1)[-1].decode("ascii", "replace")
+    return footer if footer and data.startswith(b"TZif") and not footer.startswith("TZif") else None
+
+
+@functools.cache
+def timezones_document() -> bytes:
+    """Every IANA zone with its rule, in the layout of FreeSWITCH's stock timezones.conf.xml."""
+    root, section = document("configuration")
+    config = etree.SubElement(section, "configuration", name="timezones.conf", description="Timezones")
+    zones = etree.SubElement(config, "timezones")
+    for zone in sorted(zoneinfo.available_timezones()):
+        rule = _posix_rule(zone)
+        if rule:
+            etree.SubElement(zones, "zone", name=zone, value=rule)
+    return serialize(root)
+
+
 def _callcenter_queues() -> list[dict]:
     from pbx import compiler
 
@@ -89,6 +118,8 @@ class Configuration:
         self._built_at: tuple | None = None
 
     def serve(self, request: CurlRequest, deadline: float) -> bytes:
+        if request.key_value == "timezones.conf":
+            return timezones_document()
         if request.key_value != "callcenter.conf":
             return NOT_FOUND
         # Read before building: a change committed meanwhile makes the next request build again.
@@ -99,4 +130,6 @@ class Configuration:
         return self._last_good
 
     def safe_reply(self, request: CurlRequest) -> bytes:
+        if request.key_value == "timezones.conf":
+            return timezones_document()
         return self._last_good if request.key_value == "callcenter.conf" else NOT_FOUND

@@ -162,3 +162,27 @@ def test_callcenter_conf_is_built_again_only_when_some_tenant_changed(client, de
 def test_other_configurations_are_not_found(client, compiler, name):
     body = SOFIA if name == "sofia.conf" else with_fields(CALLCENTER, {"key_value": name})
     assert is_not_found(post(client, body))
+
+
+def test_timezones_conf_gives_freeswitch_every_iana_zone_rule(client):
+    """Without this document FreeSWITCH cannot evaluate `timezone=Europe/Warsaw` schedules."""
+    doc = xml(post(client, with_fields(CALLCENTER, {"key_value": "timezones.conf"})))
+    config = doc.find("section/configuration")
+    assert config.get("name") == "timezones.conf"
+    zones = {z.get("name"): z.get("value") for z in config.iterfind("timezones/zone")}
+    assert zones["Europe/Warsaw"] == "CET-1CEST,M3.5.0,M10.5.0/3"
+    assert zones["America/New_York"] == "EST5EDT,M3.2.0,M11.1.0"
+    assert zones["Asia/Tokyo"] == "JST-9"
+    assert len(zones) > 400
+
+
+def test_static_timezones_conf_covers_the_switch_start_up():
+    from pathlib import Path
+
+    from lxml import etree
+
+    static = Path(__file__).resolve().parents[2] / "freeswitch" / "autoload_configs" / "timezones.conf.xml"
+    shipped = etree.parse(str(static)).getroot()
+    zones = {z.get("name"): z.get("value") for z in shipped.iterfind("timezones/zone")}
+    assert shipped.get("name") == "timezones.conf" and len(zones) > 400
+    assert zones["Europe/Warsaw"] == "CET-1CEST,M3.5.0,M10.5.0/3"
