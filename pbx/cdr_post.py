@@ -16,7 +16,7 @@ import hmac
 import json
 import logging
 import os
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
@@ -55,13 +55,17 @@ def cdr_headers(cdr: dict) -> dict:
 
 def _body() -> dict:
     kind = request.mimetype
-    if kind == "application/x-www-form-urlencoded":
-        text = request.form.get("cdr", "")
+    raw = request.get_data(as_text=True)
+    # mod_json_cdr's disable-100-continue replaces its header list, Content-Type included, so
+    # curl labels the raw JSON as a form: a body that is JSON is read as JSON whatever its label.
+    if raw.lstrip().startswith("{"):
+        text = raw
+    elif kind == "application/x-www-form-urlencoded":
+        text = parse_qs(raw).get("cdr", [""])[0]
     elif kind == "application/x-www-form-base64-encoded":
-        raw = request.get_data(as_text=True)
         text = base64.b64decode(raw[4:] if raw.startswith("cdr=") else raw).decode()
     else:
-        text = request.get_data(as_text=True)
+        text = raw
     try:
         cdr = json.loads(text)
     except ValueError:
