@@ -45,6 +45,24 @@ def local_path(freeswitch_path: str, config) -> str:
     return freeswitch_path
 
 
+def ensure_tenant_folders(config) -> list[Path]:
+    """Create ``<recordings dir>/<tenant id>/`` for every tenant where this host sees the folder.
+
+    FreeSWITCH's ``record`` and ``record_session`` do not create folders: recording into a
+    missing one fails and ``record`` hangs the call up (mod_sndfile "Error Opening File").
+    """
+    base = Path(config.get("RECORDINGS_MOUNT") or config.get("RECORDINGS_DIR", ""))
+    if not base.is_dir():
+        return []  # the switch's folder is not visible from here; its host has to provide them
+    created = []
+    for tenant_id in db.session.scalars(select(models.Tenant.id)):
+        folder = base / str(tenant_id)
+        if not folder.is_dir():
+            folder.mkdir(mode=0o775)
+            created.append(folder)
+    return created
+
+
 def recording_facts(headers: dict, config) -> dict | None:
     """A finished recording from RECORD_STOP (``record_session`` and voicemail ``record``)."""
     path = headers.get("Record-File-Path")

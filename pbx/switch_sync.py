@@ -352,7 +352,11 @@ _one_at_a_time = threading.Lock()  # worker threads of one consumer never sync s
 
 
 def _run(reason: str, names: list[str] | None = None) -> list[Report]:
+    from pbx.recordings import ensure_tenant_folders
+
     with app_context(), _one_at_a_time:
+        for folder in ensure_tenant_folders(current_app.config):
+            log.info("created the recordings folder %s", folder)
         reports = sync_all(names)
     for report in reports:
         log.info("switch %s synced (%s): %d commands%s", report.server, reason, len(report.commands),

@@ -144,3 +144,13 @@ def test_tenant_from_the_recordings_folder(ctx, path, tenant):
 def test_voicemail_file_names_give_the_box(ctx):
     fact = recordings.recording_facts({"Record-File-Path": "/r/3/vm_17_abc.wav", "Unique-ID": "abc"}, ctx.config)
     assert (fact["kind"], fact["voicemail_box_id"]) == ("voicemail", 17)
+
+
+def test_each_tenant_gets_its_recordings_folder_where_the_switch_folder_is_seen(ctx, tmp_path, demo):
+    from pbx.recordings import ensure_tenant_folders
+
+    assert ensure_tenant_folders({"RECORDINGS_DIR": str(tmp_path / "absent")}) == []
+    config = {"RECORDINGS_DIR": "/var/lib/freeswitch/recordings", "RECORDINGS_MOUNT": str(tmp_path)}
+    assert ensure_tenant_folders(config) == [tmp_path / str(demo.id)]
+    assert (tmp_path / str(demo.id)).is_dir()
+    assert ensure_tenant_folders(config) == []
