@@ -41,6 +41,8 @@ class Config:
     COUNTRY_CODE = os.environ.get("CENTRALKA_COUNTRY_CODE", "48")
     SIP_DOMAIN_SUFFIX = os.environ.get("CENTRALKA_SIP_DOMAIN_SUFFIX", "pbx.local")
     RECORDINGS_DIR = os.environ.get("CENTRALKA_RECORDINGS_DIR", "/var/lib/freeswitch/recordings")
+    # Where this host sees the switch's recordings folder when it is mounted elsewhere.
+    RECORDINGS_MOUNT = os.environ.get("CENTRALKA_RECORDINGS_MOUNT") or None
     # Rendered prompts, one folder per tenant; FreeSWITCH sees this folder as
     # $${sounds_dir}/centralka (a shared volume or a synced copy, see docs/freeswitch.md).
     PROMPTS_DIR = os.environ.get("CENTRALKA_PROMPTS_DIR", str(INSTANCE_DIR / "prompts"))
