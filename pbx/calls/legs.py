@@ -53,7 +53,10 @@ def leg_facts(headers: dict) -> dict | None:
     leg_uuid = headers.get("Unique-ID") or var(headers, "uuid")
     if not leg_uuid:
         return None
-    call_uuid = var(headers, "call_uuid") or headers.get("Channel-Call-UUID") or leg_uuid
+    # A bridged B-leg names its caller in `originator`; its own call_uuid may be itself
+    # (seen on a live switch for an answered leg of a transferred call).
+    call_uuid = (var(headers, "originator") or var(headers, "call_uuid") or headers.get("Channel-Call-UUID")
+                 or leg_uuid)
     if var(headers, "cc_side") == "agent":
         # An agent leg that was never bridged is a call of its own to FreeSWITCH.
         call_uuid = var(headers, "cc_member_session_uuid") or call_uuid

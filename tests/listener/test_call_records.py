@@ -120,3 +120,12 @@ def test_first_run_calls(ctx, shape, side):
     record = the_record(FIRST_RUN[shape])
     assert record.hangup_side == side and record.caller == "1001" and record.answered_at is None
     assert record.destination == ("1000" if not shape else "48221234567")
+
+
+def test_answered_b_leg_joins_its_caller_even_when_its_call_uuid_is_its_own(ctx, company):
+    """A live switch reported an answered B-leg whose call_uuid was the B-leg itself."""
+    b_leg = next(h for h in named("ivr_bridge_sequential", "CHANNEL_HANGUP_COMPLETE")
+                 if h["Unique-ID"].startswith("6d82"))
+    b_leg = {**b_leg, "variable_call_uuid": b_leg["Unique-ID"], "Channel-Call-UUID": b_leg["Unique-ID"]}
+    facts = leg_facts(b_leg)
+    assert (facts["call_uuid"], facts["role"]) == (SHAPES["ivr_bridge_sequential"], "callee")
