@@ -74,6 +74,13 @@ class CallEvents:
         listener.on("CUSTOM", subclass="callcenter::info", handler=self.callcenter)
 
 
+def _resync_switch(server) -> None:
+    """A switch (re)connected: it may have restarted with stale queues, so it is synced."""
+    from pbx.switch_sync import sync_switch_now
+
+    sync_switch_now(server)
+
+
 class ListenerService:
     """Everything the listener runs, started and stopped together."""
 
@@ -84,6 +91,7 @@ class ListenerService:
         self.writer = RecordWriter(app, self.journal)
         self.board = queues.WaitingBoard(interval=announce_every)
         self.events = CallEvents(self.journal, self.board, app.config)
+        listener_options.setdefault("on_connected", _resync_switch)
         self.listener = EventListener(servers or parse_servers(app.config["ESL_SERVERS"]), group=self._group,
                                       **listener_options)
         self.events.register(self.listener)

@@ -46,7 +46,7 @@ class EventListener:
     def __init__(self, servers, events=None, custom_subclasses=(), queue_size=10000,
                  fmt="json", put_timeout=0.5, backoff_min=0.5, backoff_max=30.0,
                  backoff_jitter=0.2, connect_timeout=5.0, idle_timeout=None,
-                 stats_interval=60.0, group=contextlib.nullcontext, group_size=1000):
+                 stats_interval=60.0, group=contextlib.nullcontext, group_size=1000, on_connected=None):
         self.servers = [tuple(server) for server in servers]
         self.events = list(events) if events is not None else None
         self.custom_subclasses = list(custom_subclasses)
@@ -58,6 +58,8 @@ class EventListener:
         self.idle_timeout = idle_timeout
         self.stats_interval = stats_interval
         self.group, self.group_size = group, group_size
+        # Called with (host, port, password) after each (re)connection, e.g. to resync the switch.
+        self.on_connected = on_connected
         self._queue = EventQueue(queue_size)
         self._handlers = collections.defaultdict(list)
         self._clients = [None] * len(self.servers)
@@ -167,6 +169,11 @@ class EventListener:
                 self._clients[index] = client
                 self._count("connects")
                 log.info("ESL %s:%s connected", host, port)
+                if self.on_connected is not None:
+                    try:
+                        self.on_connected((host, port, password))
+                    except Exception:  # noqa: BLE001 - a failing callback must not drop the connection
+                        log.exception("ESL %s:%s: on_connected failed", host, port)
                 delay = self.backoff_min
                 while not client.wait_closed(0.5) and not self._stopping.is_set():
                     pass
