@@ -17,7 +17,7 @@ from flask import current_app
 
 from pbx import models
 from pbx.simulator import World, simulate
-from pbx.testcall import DraftOverlay, Endpoint, TestCallInputError, _nodes_by_id, _phone_or_none
+from pbx.testcall import DraftOverlay, Endpoint, TestCallInputError, _nodes_by_id, _phone_or_none, _scenario_of
 
 NOT_FOUND = (b'<document type="freeswitch/xml"><section name="result">'
              b'<result status="not found"/></section></document>')
@@ -118,20 +118,12 @@ def _parents(tree: dict) -> dict[str, str]:
     return parents
 
 
-def _scenario(tenant: models.Tenant, number: str) -> models.Scenario:
-    main = _phone_or_none(number or "")
-    found = next((m for m in tenant.main_numbers if m.number == main), None)
-    if found is None or found.scenario is None:
-        raise TestCallInputError(f"number: {number!r} is not a main number of {tenant.name} with a scenario")
-    return found.scenario
-
-
 def preview(tenant: models.Tenant, number: str, start: datetime, end: datetime, step: timedelta, *,
             draft: bool = False, switch_timezone: str = "UTC") -> dict:
     """Every schedule node of the number's scenario (published, or the draft) with its intervals."""
     if end <= start:
         raise TestCallInputError("the range ends before it starts")
-    scenario = _scenario(tenant, number)
+    scenario = _scenario_of(tenant, number)
     overlay = DraftOverlay(tenant, scenario) if draft else None
     if overlay is None and scenario.published_version is None:
         raise TestCallInputError("the scenario is not published yet: preview its draft")

@@ -93,6 +93,18 @@ def demo(ctx):
     return tenant
 
 
+@pytest.fixture
+def published(demo):
+    """Firma ABC with its scenario published as version 1."""
+    from pbx import scenarios
+    from pbx.extensions import db
+
+    scenario = demo.main_numbers[0].scenario
+    scenarios.publish(scenario)
+    db.session.commit()
+    return scenario
+
+
 def sign_in(client, user) -> None:
     """Sign the test client in as ``user`` (an admin) through the one-time-code flow."""
     from pbx import auth

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from pbx import models, queues
 from pbx.esl.protocol import Event
@@ -17,7 +17,7 @@ from pbx.extensions import db
 from pbx.listener_app import ListenerService
 from tests.conftest import sign_in
 from tests.fakes.esl_server import FakeFreeSwitch
-from tests.listener.services import TcpProxy, free_port
+from tests.listener.services import TcpProxy
 from tests.listener.streams import SHAPES, named, stream_file
 
 ALL_SHAPES = list(SHAPES)

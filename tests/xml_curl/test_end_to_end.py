@@ -9,20 +9,7 @@ import pytest
 
 from tests.xml_curl.conftest import FORM, captured_body, is_not_found, post, served_after_commit, with_fields
 
-pytest.importorskip("pbx.scenarios")
-
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Warsaw"))
-
-
-@pytest.fixture
-def published(demo):
-    from pbx import scenarios
-    from pbx.extensions import db
-
-    scenario = demo.main_numbers[0].scenario
-    scenarios.publish(scenario)
-    db.session.commit()
-    return scenario
 
 
 @pytest.fixture

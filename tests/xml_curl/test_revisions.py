@@ -41,17 +41,6 @@ def worker(postgres, make_app):
     return application
 
 
-@pytest.fixture
-def published(demo):
-    from pbx import scenarios
-    from pbx.extensions import db
-
-    scenario = demo.main_numbers[0].scenario
-    scenarios.publish(scenario)
-    db.session.commit()
-    return scenario
-
-
 def kill_listeners(application) -> None:
     """What a failover or an idle-connection reaper does to the listening connection."""
     from pbx.extensions import db
