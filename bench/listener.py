@@ -11,7 +11,8 @@ socket reader of the same bytes in the same run:
   into a throw-away PostgreSQL database: events/s, and call records/s until the writer
   has drained the journal (rows counted in the database);
 * ``writer drain``: the journal filled first, then drained into an empty database;
-* peak RSS of the listener during a 10x burst of the ALL stream.
+* peak RSS of the listener during a 10x burst of the ALL stream: its main process, its record
+  writer process, and the two together.
 
 Run: ``.venv/bin/python bench/listener.py [copies]``.
 """
@@ -133,17 +134,29 @@ def bare_reader(copies: int, words: list[str]) -> tuple[float, int]:
 
 
 # -- the listener (this process) ----------------------------------------------------------
+def rss(pid, field="Rss:") -> int:
+    """Resident MB of a process (0 once it has gone); ``Pss:``: shared pages divided among their users."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as status:
+            return next(int(line.split()[1]) // 1024 for line in status if line.startswith(field))
+    except (FileNotFoundError, ProcessLookupError, StopIteration):
+        return 0
+
+
 class PeakRss(threading.Thread):
+    """Peaks of this process, of the record writer process, and of the two together."""
+
     def __init__(self):
         super().__init__(daemon=True)
-        self.peak, self.running = 0, True
+        self.main = self.writer = self.together = 0
+        self.writer_pid, self.running = None, True
 
     def run(self):
         while self.running:
-            with open("/proc/self/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
-                        self.peak = max(self.peak, int(line.split()[1]) // 1024)
+            main, writer = rss("self"), rss(self.writer_pid) if self.writer_pid else 0
+            self.main, self.writer = max(self.main, main), max(self.writer, writer)
+            together = rss("self", "Pss:") + (rss(self.writer_pid, "Pss:") if self.writer_pid else 0)
+            self.together = max(self.together, together)
             time.sleep(0.01)
 
 
@@ -187,7 +200,7 @@ def records(app) -> int:
         return count
 
 
-def through_listener(copies: int, url: str, workdir: str, events=None) -> dict:
+def through_listener(copies: int, url: str, workdir: str, events=None, sampler=None) -> dict:
     """Replay ``copies`` calls into a ListenerService; ``events=["ALL"]`` widens its subscription."""
     from pbx.extensions import db
     from pbx.listener_app import ListenerService
@@ -198,6 +211,8 @@ def through_listener(copies: int, url: str, workdir: str, events=None) -> dict:
     service = ListenerService(app, servers=[("127.0.0.1", fake.port, "ClueCon")],
                               journal_path=os.path.join(workdir, f"journal-{uuid.uuid4().hex}.sqlite3"), **options)
     service.start()
+    if sampler is not None:
+        sampler.writer_pid = service.writer.pid
     size, count = fake.size()
     started = fake.started()
     listener = service.listener
@@ -219,10 +234,10 @@ def through_listener(copies: int, url: str, workdir: str, events=None) -> dict:
 
 
 def writer_drain(copies: int, url: str, workdir: str) -> dict:
-    """Fill a journal through the handlers (no writer running), then time its drain."""
+    """Fill a journal through the handlers (no writer running), then time its drain (here, one process)."""
     from pbx import queues
     from pbx.calls.journal import Journal
-    from pbx.calls.writer import RecordWriter
+    from pbx.calls.writer import Doorbell, RecordWriter
     from pbx.esl.protocol import Event, FrameParser
     from pbx.esl.listener import EventListener
     from pbx.extensions import db
@@ -236,18 +251,17 @@ def writer_drain(copies: int, url: str, workdir: str) -> dict:
     parser = FrameParser()
     for chunk in copies_of(frames, copies):
         handlers.dispatch([Event.from_frame(frame) for frame in parser.feed(chunk)])
-    entries = len(journal)
-    writer = RecordWriter(app, journal)
+    facts = len(journal.take(1 << 30))
+    doorbell = Doorbell()
+    doorbell.stop()  # write what the journal holds, then return
     started = time.monotonic()
-    writer.start()
-    while len(journal):
-        time.sleep(0.005)
+    RecordWriter(app, journal, doorbell).run()
     elapsed = time.monotonic() - started
-    writer.stop()
+    doorbell.close()
     journal.close()
     with app.app_context():
         db.engine.dispose()
-    return {"entries": entries, "calls": records(app), "expected_calls": copies * len(SHAPES), "seconds": elapsed}
+    return {"facts": facts, "calls": records(app), "expected_calls": copies * len(SHAPES), "seconds": elapsed}
 
 
 def describe(label: str, result: dict, bare: tuple[float, int]) -> None:
@@ -281,7 +295,7 @@ def main():
             drain = writer_drain(copies * 5, url, workdir)
             sampler = PeakRss()
             sampler.start()
-            burst = through_listener(copies * 10, url, workdir, events=["ALL"])
+            burst = through_listener(copies * 10, url, workdir, events=["ALL"], sampler=sampler)
             sampler.running = False
             burst_bare = bare_reader(copies * 10, ["ALL"])
     finally:
@@ -289,10 +303,11 @@ def main():
     print(f"machine: {os.cpu_count()} cores; fake FreeSWITCH in its own process")
     describe("ALL stream (subscribed to everything)", every, every_bare)
     describe("production subscription (" + " ".join(production) + ")", own, own_bare)
-    print(f"writer drain: {drain['entries']} journal entries -> {drain['calls']} call records in "
+    print(f"writer drain: {drain['facts']} journaled facts -> {drain['calls']} call records in "
           f"{drain['seconds']:.2f} s: {drain['calls'] / drain['seconds']:,.0f} records/s")
     describe("10x burst, ALL stream", burst, burst_bare)
-    print(f"  peak RSS of the listener during the 10x burst: {sampler.peak} MB")
+    print(f"  peak RSS during the 10x burst: listener {sampler.main} MB, its record writer {sampler.writer} MB, "
+          f"together {sampler.together} MB")
     lost = [r for r in (every, own, burst) if r["calls"] != r["expected_calls"] or r["dropped"]]
     lost += [drain] if drain["calls"] != drain["expected_calls"] else []
     print("nothing lost, nothing doubled" if not lost else f"MISMATCH: {lost}")

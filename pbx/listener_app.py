@@ -4,7 +4,8 @@ recordings and voicemail e-mails out.
 One reader per FreeSWITCH connection only frames bytes into a bounded queue; one dispatcher
 runs the handlers registered per event name (``pbx.esl.listener``). Our handlers are quick:
 they turn an event into facts and append them to the local journal, so nothing waits on the
-database. The writer thread drains the journal into the database; huey does the slow work.
+database. The record writer, a process of its own, drains the journal into the database; huey
+does the slow work.
 """
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ import gc
 import logging
 import signal
 import threading
-from collections.abc import Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,9 +21,10 @@ from sqlalchemy import select
 
 from pbx import models, queues, recordings
 from pbx.calls.journal import Journal
-from pbx.calls.legs import leg_facts
-from pbx.calls.writer import RecordWriter
+from pbx.calls.legs import VARIABLES, leg_facts
+from pbx.calls.writer import WriterProcess
 from pbx.esl.listener import EventListener
+from pbx.esl.protocol import Event
 from pbx.extensions import db
 
 log = logging.getLogger(__name__)
@@ -46,23 +47,27 @@ class CallEvents:
     others (a CHANNEL_HANGUP_COMPLETE carries every channel variable).
     """
 
+    # What the hang-up handler reads of the channel's variables, found in one pass.
+    HANGUP_VARIABLES = tuple(dict.fromkeys(VARIABLES + queues.MEMBER_VARIABLES))
+
     def __init__(self, journal: Journal, board: queues.WaitingBoard, config):
         self.journal, self.board, self.config = journal, board, config
 
-    def hangup_complete(self, headers: Mapping) -> None:
+    def hangup_complete(self, headers: Event) -> None:
+        headers.prefetch(self.HANGUP_VARIABLES)
         leg = leg_facts(headers)
         if leg is None:
             return
         self.board.leave(leg["leg_uuid"])
         self.journal.append([("leg", leg)] + [("queue", f) for f in queues.facts_from_member_leg(headers)])
 
-    def callcenter(self, headers: Mapping) -> None:
+    def callcenter(self, headers: Event) -> None:
         facts = queues.facts_from_callcenter(headers)
         if facts:
             self.board.apply(facts)
             self.journal.append([("queue", fact) for fact in facts])
 
-    def record_stop(self, headers: Mapping) -> None:
+    def record_stop(self, headers: Event) -> None:
         fact = recordings.recording_facts(headers, self.config)
         if fact:
             self.journal.append([("recording", fact)])
@@ -87,8 +92,9 @@ class ListenerService:
     def __init__(self, app, servers=None, journal_path: str | None = None, announce_every: float = 30.0,
                  **listener_options):
         self.app = app
-        self.journal = Journal(journal_path or str(Path(app.instance_path) / "listener-journal.sqlite3"))
-        self.writer = RecordWriter(app, self.journal)
+        journal_path = journal_path or str(Path(app.instance_path) / "listener-journal.sqlite3")
+        self.journal = Journal(journal_path)
+        self.writer = WriterProcess(dict(app.config), journal_path)
         self.board = queues.WaitingBoard(interval=announce_every)
         self.events = CallEvents(self.journal, self.board, app.config)
         listener_options.setdefault("on_connected", _resync_switch)

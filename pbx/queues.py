@@ -30,6 +30,10 @@ QUEUE_STEPS = {"member-queue-start", "bridge-agent-start", "member-queue-end"}
 # Nobody waits longer than the 60-minute call limit: older "entered" rows are stale.
 LONGEST_WAIT = timedelta(minutes=60)
 _TENANT_IN_QUEUE = re.compile(r"^t(\d+)_")
+# The channel variables ``facts_from_member_leg`` reads, for ``Event.prefetch``.
+MEMBER_VARIABLES = tuple(f"variable_{name}" for name in (
+    "cc_side", "cc_queue", "uuid", "cc_queue_joined_epoch", "cc_cause", "cc_queue_answered_epoch", "cc_agent",
+    "cc_queue_canceled_epoch", "end_epoch", "cc_cancel_reason", "centralka_tenant"))
 
 
 def _fact(headers, queue, call_uuid, kind, at, joined=None, agent=None) -> dict:

@@ -13,6 +13,12 @@ from marshmallow import ValidationError
 from schemas.fields import normalise_phone
 
 CALLER, CALLEE, AGENT = "caller", "callee", "agent"
+# The channel variables ``leg_facts`` reads, for ``Event.prefetch``.
+VARIABLES = tuple(f"variable_{name}" for name in (
+    "uuid", "originator", "call_uuid", "cc_side", "cc_member_session_uuid", "centralka_tenant", "centralka_user",
+    "caller_id_number", "destination_number", "sip_req_user", "centralka_main_number", "centralka_direction",
+    "start_uepoch", "answer_uepoch", "bridge_uepoch", "end_uepoch", "hangup_cause", "sip_hangup_disposition",
+    "centralka_path", "centralka_version", "last_sent_callee_id_number"))
 
 
 def var(headers: dict, name: str) -> str:

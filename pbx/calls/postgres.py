@@ -9,14 +9,15 @@ keys, calls locked in ``call_uuid`` order, and ``derive`` computing a call's fie
 """
 from __future__ import annotations
 
-import json
 import logging
-from datetime import datetime
+
+import msgspec
 
 from pbx.calls.legs import CALLER
 from pbx.calls.store import derive
 
 log = logging.getLogger(__name__)
+_encode = msgspec.json.Encoder().encode
 
 
 def usable(session) -> bool:
@@ -31,7 +32,8 @@ def _run(session, statement: str, *params):
 
 
 def _json(rows) -> str:
-    return json.dumps(rows, separators=(",", ":"), default=datetime.isoformat)
+    # msgspec, not json: encoding the batch was a tenth of the writer's time (times as ISO 8601).
+    return _encode(rows).decode()
 
 
 CREATE_CALLS = """

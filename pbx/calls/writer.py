@@ -1,11 +1,18 @@
 """Drains the journal into the database in batches; rides out database outages."""
 from __future__ import annotations
 
+import contextlib
 import logging
+import multiprocessing
+import os
+import select as fd_select
+import signal
+import stat
 import threading
+import time
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
 from pbx import models, queues, recordings, tasks
 from pbx.calls import postgres
@@ -53,16 +60,67 @@ def _voicemail_ids(session, call_uuids: list[str]) -> list[int]:
         models.Recording.call_uuid.in_(call_uuids), models.Recording.voicemail_box_id.is_not(None))))
 
 
-class RecordWriter(threading.Thread):
-    def __init__(self, app, journal: Journal, batch: int = 2000, idle: float = 0.05, max_backoff: float = 10.0):
-        super().__init__(name="record-writer", daemon=True)
-        self.app, self.journal, self.batch, self.idle, self.max_backoff = app, journal, batch, idle, max_backoff
-        self.written = 0
-        self._stopping = threading.Event()
-        self._wake = threading.Event()
+class Doorbell:
+    """What the listener tells its record writer: "more to write" (a byte down a pipe) and
+    "stop" (the pipe closed: by ``stop()``, or by the kernel when the listener dies).
 
-    def wake(self) -> None:
-        self._wake.set()
+    A pipe, not ``multiprocessing.Event``: an Event has a lock inside, and a process killed
+    with SIGKILL while holding it leaves it locked for every other process.
+    """
+
+    def __init__(self):
+        self._read, self._write = os.pipe()
+        os.set_blocking(self._write, False)
+        self.stopping = False
+
+    # -- the listener's side ----------------------------------------------------------
+    def ring(self) -> None:
+        with contextlib.suppress(BlockingIOError, OSError):  # full: a ring is already waiting
+            os.write(self._write, b"!")
+
+    def stop(self) -> None:
+        self._write = _closed(self._write)
+
+    def close(self) -> None:
+        """After the writer has ended: the listener's read end too."""
+        self.stop()
+        self._read = _closed(self._read)
+
+    # -- the writer's side ------------------------------------------------------------
+    def answer(self) -> None:
+        """In the writer process: drop the inherited write end, or the pipe would never close."""
+        self.stop()
+
+    def wait(self, timeout: float, for_stop: bool = False) -> None:
+        """Until a ring (unless ``for_stop``), the stop, or ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while not self.stopping:
+            left = deadline - time.monotonic()
+            if left <= 0 or not fd_select.select([self._read], [], [], left)[0]:
+                return
+            if not os.read(self._read, 4096):
+                self.stopping = True
+            elif not for_stop:
+                return
+
+
+def _closed(fd: int) -> int:
+    """Close ``fd`` once (a number closed twice may by then be another file's)."""
+    if fd >= 0:
+        os.close(fd)
+    return -1
+
+
+class RecordWriter:
+    """Drains the journal in batches until its doorbell says stop, then writes what is left.
+
+    ``written``: a counter the listener process can read.
+    """
+
+    def __init__(self, app, journal: Journal, doorbell: Doorbell, written=None, batch: int = 2000,
+                 idle: float = 0.05, max_backoff: float = 10.0):
+        self.app, self.journal, self.batch, self.idle, self.max_backoff = app, journal, batch, idle, max_backoff
+        self.doorbell, self._written = doorbell, written
 
     def run(self) -> None:
         backoff = 0.5
@@ -72,20 +130,20 @@ class RecordWriter(threading.Thread):
                     done = self.flush_once()
                 except UNAVAILABLE as error:
                     db.session.rollback()
-                    log.warning("database unavailable, %d entries kept in the journal: %s",
+                    log.warning("database unavailable, %d journal rows kept: %s",
                                 len(self.journal), str(error).splitlines()[0])
-                    if self._stopping.wait(backoff):
+                    self.doorbell.wait(backoff, for_stop=True)
+                    if self.doorbell.stopping:
                         return
                     backoff = min(self.max_backoff, backoff * 2)
                     continue
                 backoff = 0.5
                 if done < self.batch:
-                    if not done and self._stopping.is_set():
+                    if not done and self.doorbell.stopping:
                         return
-                    # Let a few more entries gather: one transaction for many legs is far cheaper.
-                    self._wake.wait(self.idle)
-                    self._wake.clear()
-                    self._stopping.wait(self.idle if done else 0)
+                    self.doorbell.wait(self.idle)
+                    if done:  # let a few more facts gather: one transaction for many legs is far cheaper
+                        self.doorbell.wait(self.idle, for_stop=True)
 
     def flush_once(self) -> int:
         """Write one batch; returns entries written (0: the journal is empty)."""
@@ -97,13 +155,14 @@ class RecordWriter(threading.Thread):
             db.session.commit()
         except UNAVAILABLE:
             raise
-        except DBAPIError as error:
+        except Exception as error:  # noqa: BLE001 - a fact the database refuses, or one we cannot turn into a row
             db.session.rollback()
             if getattr(error, "connection_invalidated", False):
                 raise OperationalError(str(error), None, error.orig) from error
             uploads, voicemails = self._one_by_one(entries)
         self.journal.remove([entry_id for entry_id, _, _ in entries])
-        self.written += len(entries)
+        if self._written is not None:
+            self._written.value += len(entries)
         tasks.after_saved(uploads, voicemails)
         return len(entries)
 
@@ -116,17 +175,118 @@ class RecordWriter(threading.Thread):
                 db.session.commit()
             except UNAVAILABLE:
                 raise
-            except DBAPIError as error:
+            except Exception as error:  # noqa: BLE001 - set aside, whatever made it unwritable
                 db.session.rollback()
-                log.error("journal entry %s rejected: %s", entry[0], error)
-                self.journal.reject(entry[0], entry[1], entry[2], str(error))
+                log.error("journal fact %s of row %s rejected: %s", entry[1], entry[0], error)
+                self.journal.reject(entry[1], entry[2], str(error))
                 continue
             uploads += more_uploads
             voicemails += more_voicemails
         return uploads, voicemails
 
+
+class WriterProcess:
+    """The record writer in a process of its own, restarted if it dies.
+
+    Turning events into facts and writing rows are both Python work: in one process they
+    take turns on one interpreter lock, and the call records/s were the sum of both costs.
+    In two they run side by side. The journal on disk is all they share (SQLite serialises
+    the appends and the removals).
+
+    The process is forked: it shares the listener's imported code instead of loading its own
+    (a spawned one cost 100 MB more). A fork copies other threads' locks in whatever state
+    they are, so the child touches none of the listener's objects: it builds its own app,
+    database pool, task queue and journal handle (logging and the import lock are reset by
+    Python itself), and lets go of the sockets it inherited.
+    """
+
+    def __init__(self, config: dict, journal_path: str, restart_after: float = 1.0):
+        self.config, self.journal_path, self.restart_after = config, journal_path, restart_after
+        self._context = multiprocessing.get_context("fork")
+        self._written = self._context.RawValue("q", 0)  # no lock: only the child adds to it
+        self._doorbell = self._process = self._monitor = None
+        self._stopping = threading.Event()
+
+    @property
+    def written(self) -> int:
+        return self._written.value
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def wake(self) -> None:
+        self._doorbell.ring()
+
+    def start(self) -> "WriterProcess":
+        self._stopping.clear()
+        self._doorbell = Doorbell()
+        self._process = self._spawn()
+        self._monitor = threading.Thread(target=self._watch, name="record-writer-monitor", daemon=True)
+        self._monitor.start()
+        return self
+
+    def _spawn(self):
+        process = self._context.Process(target=_write, name="centralka record writer", daemon=True,
+                                        args=(self.config, self.journal_path, self._doorbell, self._written))
+        process.start()
+        return process
+
+    def _watch(self) -> None:
+        while not self._stopping.is_set():
+            self._process.join(0.5)
+            if self._process.exitcode is not None and not self._stopping.is_set():
+                log.error("record writer exited with %s; restarting it", self._process.exitcode)
+                if not self._stopping.wait(self.restart_after):
+                    self._process = self._spawn()
+
     def stop(self, timeout: float = 10.0) -> None:
-        """Write what the journal holds (while the database answers), then end."""
+        """Let it write what the journal holds (while the database answers), then end it."""
         self._stopping.set()
-        self._wake.set()
-        self.join(timeout)
+        if self._monitor is not None:
+            self._monitor.join(timeout)
+        if self._doorbell is not None:
+            self._doorbell.stop()
+        if self._process is not None:
+            self._process.join(timeout)
+            if self._process.is_alive():
+                log.warning("record writer still busy after %.0f s; stopped, facts stay in the journal", timeout)
+                self._process.terminate()
+                self._process.join(5)
+        if self._doorbell is not None:
+            self._doorbell.close()
+
+
+def _write(config, journal_path, doorbell: Doorbell, written) -> None:
+    """The writer process: its own app, database pool, task queue and journal handle."""
+    from pbx import tasks
+    from pbx.app import create_app
+
+    doorbell.answer()
+    # The listener's signal handlers came along with the fork: SIGTERM ends this process as
+    # usual; Ctrl-C reaches the whole process group, and the listener then stops us in order.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _release_inherited_sockets()
+    app = create_app(config)
+    tasks.bind(app)
+    journal = Journal(journal_path)
+    try:
+        RecordWriter(app, journal, doorbell, written).run()
+    finally:
+        journal.close()
+
+
+def _release_inherited_sockets() -> None:
+    """A fork holds the listener's sockets open here too: one the listener closes (FreeSWITCH's,
+    a listening port) would stay open through this process. Each is replaced by /dev/null,
+    not closed, so that its number is not reused while an inherited object still names it."""
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for name in os.listdir("/proc/self/fd"):
+            fd = int(name)
+            with contextlib.suppress(OSError):
+                if fd != null and stat.S_ISSOCK(os.fstat(fd).st_mode):
+                    os.dup2(null, fd)
+    finally:
+        os.close(null)

@@ -21,8 +21,11 @@ plain values happens per value on ``get()``, or for all values on ``headers``.
 Building a table of every header in one pass was measured too: splitting a 10 KB
 hang-up event and filling a dict costs more than the 20-odd searches a handler makes.
 """
+import functools
 import json
 from urllib.parse import quote, unquote
+
+import msgspec
 
 AUTH_REQUEST = "auth/request"
 COMMAND_REPLY = "command/reply"
@@ -153,6 +156,19 @@ def _split_plain(block):
     return _first_wins(pairs)
 
 
+def _array(values):
+    """A JSON list header as plain events carry it: FreeSWITCH's ``ARRAY::a|:b``."""
+    return "ARRAY::" + "|:".join(map(str, values))
+
+
+@functools.lru_cache(maxsize=64)
+def _variables_decoder(names):
+    """A msgspec decoder that reads only ``names`` out of a JSON event and skips the rest."""
+    fields = [(f"f{i}", str | list[str] | None, msgspec.field(default=None, name=name))
+              for i, name in enumerate(names)]
+    return msgspec.json.Decoder(msgspec.defstruct("Variables", fields))
+
+
 def _decode(value):
     return unquote(value) if "%" in value else value
 
@@ -250,6 +266,22 @@ class Event:
         end = raw.find(b"\n", start)
         return _decode(raw[start:end if end >= 0 else len(raw)].decode("utf-8", "replace"))
 
+    def prefetch(self, names):
+        """Find these channel variables (``variable_*`` headers, a tuple) in one pass, for
+        the ``get()`` calls that follow. A CHANNEL_HANGUP_COMPLETE carries hundreds of them:
+        msgspec picking the 20-odd a handler needs, in C, costs a fraction of searching the
+        bytes once per name. The variables of an event come from one hash of the channel,
+        so a name is never repeated and msgspec's last-wins cannot differ from first-wins."""
+        if self._fields is not None or not self.is_json:
+            return
+        try:
+            found = _variables_decoder(names).decode(self.raw)
+        except msgspec.MsgspecError:  # a value of another shape: get() reads it the slow way
+            return
+        seen = self._seen if self._seen is not None else self._remember()
+        for name, value in zip(names, msgspec.structs.astuple(found)):
+            seen.setdefault(name, ABSENT if value is None else _array(value) if value.__class__ is list else value)
+
     # -- full parse ------------------------------------------------------------------
     def _parse(self):
         raw = self.raw
@@ -265,8 +297,8 @@ class Event:
                 raise ProtocolError(f"bad JSON event: {exc}") from None
             self._body = fields.pop("_body", None)
             arrays = [n for n, v in fields.items() if v.__class__ is list]
-            for n in arrays:  # as in plain events: FreeSWITCH's "ARRAY::a|:b"
-                fields[n] = "ARRAY::" + "|:".join(map(str, fields[n]))
+            for n in arrays:
+                fields[n] = _array(fields[n])
             self._fields = self._headers = fields
             return fields
         head_end = raw.find(b"\n\n")

@@ -248,3 +248,31 @@ def test_headers_asked_again_give_the_same_answer():
         assert (event.get("CC-Action"), event.get("CC-Queue", "none")) == ("agent-offering", "none")
         assert event.variable("cc_side") == "member"
     assert event.headers == json.loads(raw)
+
+
+@pytest.mark.parametrize("name", ["esl_events_json_callcenter_answered.txt", "esl_events_json_ivr_bridge_sequential.txt",
+                                  "esl_events_json_bridge_simultaneous_noanswer_then_record.txt"])
+def test_prefetched_variables_agree_with_the_full_parse(name):
+    for frame in (f for f in parse_stream(read_fixture(name)) if f.is_event):
+        full = Event.from_frame(frame).headers
+        variables = tuple(h for h in full if h.startswith("variable_")) + ("variable_no_such_one",)
+        event = Event.from_frame(frame)
+        event.prefetch(variables)
+        assert {h: event.get(h) for h in variables} == {h: full.get(h) for h in variables}
+
+
+def test_prefetch_decodes_escapes_and_lists_as_get_does():
+    raw = (b'{"Event-Name":"CHANNEL_HANGUP_COMPLETE","variable_note":"say \\"hi\\"\\nbye",'
+           b'"variable_causes":["a;NONE","b;TIMEOUT"],"variable_empty":""}')
+    event = Event(EVENT_JSON, raw)
+    event.prefetch(("variable_note", "variable_causes", "variable_empty", "variable_absent"))
+    assert event.get("variable_note") == 'say "hi"\nbye'
+    assert event.get_list("variable_causes") == ["a;NONE", "b;TIMEOUT"]
+    assert (event.get("variable_empty"), event.get("variable_absent", "default")) == ("", "default")
+
+
+def test_prefetch_leaves_a_value_of_another_shape_to_the_full_parse():
+    raw = b'{"Event-Name":"CUSTOM","variable_odd":{"nested":"object"},"variable_plain":"x"}'
+    event = Event(EVENT_JSON, raw)
+    event.prefetch(("variable_odd", "variable_plain"))  # msgspec refuses the object: nothing is cached
+    assert event.get("variable_plain") == "x" and event.get("variable_odd") == {"nested": "object"}

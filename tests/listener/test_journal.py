@@ -53,3 +53,48 @@ def test_entries_journaled_as_json_by_an_earlier_version_are_still_taken(tmp_pat
     journal.append([("leg", {"leg_uuid": "new", "started": 2.5, "path": ["menu:1"]})])
     assert [(kind, payload) for _, kind, payload in journal.take(10)] == [
         ("leg", {"leg_uuid": "old", "started": 1.5}), ("leg", {"leg_uuid": "new", "started": 2.5, "path": ["menu:1"]})]
+
+
+def test_the_facts_of_a_group_are_one_row(tmp_path):
+    journal = Journal(str(tmp_path / "journal.sqlite3"))
+    with journal.group():
+        journal.append([("leg", {"leg_uuid": "a"}), ("queue", {"call_uuid": "a"})])
+        journal.append([("leg", {"leg_uuid": "b"})])
+    journal.append([("recording", {"call_uuid": "c"})])
+    assert len(journal) == 2
+    taken = journal.take(2)  # whole rows: the first row's three facts, even over the limit
+    assert [(kind, payload) for _, kind, payload in taken] == [
+        ("leg", {"leg_uuid": "a"}), ("queue", {"call_uuid": "a"}), ("leg", {"leg_uuid": "b"})]
+    journal.remove([row for row, _, _ in taken])
+    assert [kind for _, kind, _ in journal.take(10)] == ["recording"]
+
+
+def _drain(app, journal):
+    from pbx.calls.writer import Doorbell, RecordWriter
+
+    doorbell = Doorbell()
+    doorbell.stop()  # write what the journal holds, then return
+    RecordWriter(app, journal, doorbell).run()
+    doorbell.close()
+
+
+def test_a_fact_that_cannot_be_written_is_set_aside_and_the_rest_written(ctx, company, tmp_path):
+    from sqlalchemy import select
+
+    from pbx import models
+    from pbx.calls.legs import leg_facts
+    from pbx.extensions import db
+    from tests.listener.streams import SHAPES, named
+
+    good = [leg_facts(h) for h in named("ivr_bridge_sequential", "CHANNEL_HANGUP_COMPLETE")]
+    garbled = leg_facts(named("blacklist_reject", "CHANNEL_HANGUP_COMPLETE")[0])
+    garbled["started"] = 1e300  # a time no database holds
+    journal = Journal(str(tmp_path / "journal.sqlite3"))
+    with journal.group():
+        journal.append([("leg", good[0]), ("leg", garbled)] + [("leg", leg) for leg in good[1:]])
+    _drain(ctx, journal)
+    assert len(journal) == 0
+    calls = db.session.scalars(select(models.CallRecord.call_uuid)).all()
+    assert calls == [SHAPES["ivr_bridge_sequential"]]
+    [(kind, payload, error)] = journal.rejected()
+    assert (kind, payload["leg_uuid"], payload["started"]) == ("leg", garbled["leg_uuid"], 1e300) and error
