@@ -73,3 +73,24 @@ def recordings_dir(ctx, tmp_path):
     ctx.config.update(RECORDINGS_DIR="/var/lib/freeswitch/recordings", RECORDINGS_MOUNT=str(folder))
     yield folder
     ctx.config.pop("RECORDINGS_MOUNT", None)
+
+
+class LiveChannels(dict):
+    """Canned api replies, plus FreeSWITCH's answer to uuid_broadcast on a live channel."""
+
+    def get(self, command, default=None):
+        if command.startswith("uuid_broadcast "):
+            return "+OK Message sent\n"
+        return super().get(command, default)
+
+
+@pytest.fixture
+def freeswitch():
+    """The fake FreeSWITCH event socket on a loopback port."""
+    from tests.fakes.esl_server import FakeFreeSwitch
+
+    server = FakeFreeSwitch()
+    server.api_replies = LiveChannels(server.api_replies)
+    server.start()
+    yield server
+    server.stop()

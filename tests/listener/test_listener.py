@@ -16,7 +16,6 @@ from pbx.esl.protocol import Event
 from pbx.extensions import db
 from pbx.listener_app import ListenerService
 from tests.conftest import sign_in
-from tests.fakes.esl_server import FakeFreeSwitch
 from tests.listener.services import TcpProxy
 from tests.listener.streams import SHAPES, named, stream_file
 
@@ -49,24 +48,6 @@ def replay(freeswitch, shapes, times=1):
 def recording_files(folder):
     for name in ("d2e2cf7f-6337-43e3-b76f-6c5780ca98b9.wav", "vm_07afbdd2-7db8-4c29-93eb-45b925d2f6bc.wav"):
         (folder / name).write_bytes(b"RIFF" + os.urandom(64))
-
-
-class LiveChannels(dict):
-    """Canned api replies, plus FreeSWITCH's answer to uuid_broadcast on a live channel."""
-
-    def get(self, command, default=None):
-        if command.startswith("uuid_broadcast "):
-            return "+OK Message sent\n"
-        return super().get(command, default)
-
-
-@pytest.fixture
-def freeswitch():
-    server = FakeFreeSwitch()
-    server.api_replies = LiveChannels(server.api_replies)
-    server.start()
-    yield server
-    server.stop()
 
 
 def start_service(app, freeswitch, journal, announce_every=30.0):
