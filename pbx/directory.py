@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 from pbx import models
 from pbx.extensions import db
 from pbx.tenancy import get_owned
+from schemas.company import CompanyInput
 from schemas.directory import (
     AnnouncementInput, GroupInput, MainNumberInput, NumberListInput, TenantInput, UserInput, VoicemailBoxInput,
 )
@@ -21,6 +22,17 @@ def create_tenant(data: dict) -> models.Tenant:
     values = TenantInput().load(data)
     tenant = models.Tenant(**values)
     db.session.add(tenant)
+    db.session.flush()
+    return tenant
+
+
+def update_tenant(tenant: models.Tenant, data: dict) -> models.Tenant:
+    """Change any of the company's own settings; an actual change bumps its dialplan revision (pbx.audit)."""
+    values = CompanyInput(instance_id=tenant.id, partial=True).load(data)
+    if "language" in values:
+        values["language"] = models.Language(values["language"])
+    for key, value in values.items():
+        setattr(tenant, key, value)
     db.session.flush()
     return tenant
 

@@ -160,3 +160,28 @@ def test_viewer_sees_no_edit_controls(page, server):
     assert page.get_by_role("button", name="Opublikuj").count() == 0
     assert page.get_by_role("button", name="Zastosuj").count() == 0
     assert page.get_by_role("form", name="Węzeł sales").get_by_label("Czas dzwonienia (s)").is_disabled()
+
+
+def test_owner_changes_recording_retention_after_a_field_error(page, server):
+    from playwright.sync_api import expect
+
+    _sign_in(page, server)
+    page.get_by_role("link", name="Ustawienia firmy").click()
+    page.get_by_role("heading", name="Ustawienia firmy").wait_for()
+    retention = page.get_by_label("Przechowywanie nagrań (dni)")
+    expect(retention).to_have_value("90")
+    retention.fill("0")
+    page.get_by_role("button", name="Zapisz").click()
+    error = page.locator("[data-error-for=retention_days]")
+    expect(error).to_contain_text("less than or equal to 3650")
+    expect(retention).to_have_attribute("aria-invalid", "true")
+    page.get_by_text("Popraw zaznaczone pola.").wait_for()
+
+    page.get_by_label("Przechowywanie nagrań (dni)").fill("400")
+    page.get_by_role("button", name="Zapisz").click()
+    page.get_by_text("Zapisano.").wait_for()
+    expect(page.locator("[data-error-for=retention_days]")).to_be_hidden()
+
+    page.reload()
+    page.get_by_role("heading", name="Ustawienia firmy").wait_for()
+    expect(page.get_by_label("Przechowywanie nagrań (dni)")).to_have_value("400")

@@ -81,6 +81,16 @@ const pl = {
   "tc.keys": "Wciśnięte klawisze (np. 1 lub 2s:1)", "tc.noAnswer": "Nie odbierają (nazwy lub numery wewn., po przecinku)",
   "tc.draft": "Testuj zapisany szkic (zamiast wersji opublikowanej)", "tc.run": "Zadzwoń testowo", "tc.steps": "Kroki",
   "tc.unavailable": "Symulator połączeń jest niedostępny.",
+  "company.nav": "Ustawienia firmy", "company.title": "Ustawienia firmy", "company.name": "Nazwa firmy",
+  "company.timezone": "Strefa czasowa",
+  "company.timezone.help": "Według niej działają harmonogramy scenariuszy i pokazywane godziny (np. Europe/Warsaw).",
+  "company.language": "Język domyślny",
+  "company.language.help": "Komunikatów systemowych dla dzwoniących, e-maili z poczty głosowej i panelu (jeśli administrator nie wybrał własnego).",
+  "company.retention_days": "Przechowywanie nagrań (dni)",
+  "company.retention_days.help": "Dotyczy nagrań powstałych po zmianie; wcześniejsze zachowują swój termin usunięcia.",
+  "company.fallback_number": "Numer awaryjny",
+  "company.fallback_number.help": "Tu trafiają połączenia, gdy centralka nie może obsłużyć scenariusza. Puste pole = brak numeru.",
+  "company.ownerOnly": "Ustawienia firmy zmienia tylko właściciel; możesz je przeglądać.",
 };
 
 const en = {
@@ -162,6 +172,16 @@ const en = {
   "tc.keys": "Keys pressed (e.g. 1 or 2s:1)", "tc.noAnswer": "Do not answer (names or extensions, comma-separated)",
   "tc.draft": "Test the saved draft (instead of the published version)", "tc.run": "Place test call", "tc.steps": "Steps",
   "tc.unavailable": "The call simulator is not available.",
+  "company.nav": "Company settings", "company.title": "Company settings", "company.name": "Company name",
+  "company.timezone": "Time zone",
+  "company.timezone.help": "Scenario schedules and the times shown follow it (e.g. Europe/Warsaw).",
+  "company.language": "Default language",
+  "company.language.help": "Of the system messages callers hear, of voicemail e-mails and of the panel (unless an admin picked their own).",
+  "company.retention_days": "Keep recordings for (days)",
+  "company.retention_days.help": "Applies to recordings made after the change; earlier ones keep their deletion date.",
+  "company.fallback_number": "Fallback number",
+  "company.fallback_number.help": "Calls go here when the exchange cannot serve the scenario. Leave empty for none.",
+  "company.ownerOnly": "Only an owner changes the company settings; you can view them.",
 };
 
 const dictionaries = { pl, en };

@@ -9,11 +9,12 @@ import { usersPage, groupsPage, numbersPage, voicemailPage, listsPage } from "./
 import { announcementsPage } from "./pages/announcements.js";
 import { callsPage, recordingsPage, auditPage } from "./pages/reports.js";
 import { scenarioPage } from "./pages/scenario.js";
+import { companyPage } from "./pages/company.js";
 
 const routes = {
   dashboard: dashboardPage, users: usersPage, groups: groupsPage, numbers: numbersPage,
   announcements: announcementsPage, voicemail: voicemailPage, lists: listsPage, calls: callsPage,
-  recordings: recordingsPage, audit: auditPage, scenario: scenarioPage,
+  recordings: recordingsPage, audit: auditPage, scenario: scenarioPage, company: companyPage,
 };
 
 const view = document.getElementById("view");

@@ -1,0 +1,144 @@
+"""The signed-in company's own settings through the REST API."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from pbx import models
+from pbx.extensions import db
+
+DEMO_SETTINGS = {"name": "Firma ABC", "timezone": "Europe/Warsaw", "language": "pl", "retention_days": 90,
+                 "fallback_number": None}
+
+
+def _settings(tenant_id: int) -> dict:
+    tenant = db.session.get(models.Tenant, tenant_id)
+    db.session.refresh(tenant)
+    return {"name": tenant.name, "timezone": tenant.timezone, "language": tenant.language.value,
+            "retention_days": tenant.retention_days, "fallback_number": tenant.fallback_number}
+
+
+def test_sign_in_is_needed(client, demo):
+    assert client.get("/api/company").status_code == 401
+    assert client.patch("/api/company", json={"retention_days": 30}).status_code == 401
+
+
+def test_a_viewer_reads_the_company(as_viewer, demo):
+    response = as_viewer.get("/api/company")
+    assert response.status_code == 200
+    assert response.get_json() == {"id": demo.id, **DEMO_SETTINGS}
+
+
+@pytest.mark.parametrize("change, stored", [
+    ({"name": "  Firma ABC sp. z o.o. "}, {"name": "Firma ABC sp. z o.o."}),
+    ({"timezone": "Europe/London"}, {"timezone": "Europe/London"}),
+    ({"language": "en"}, {"language": "en"}),
+    ({"retention_days": 365}, {"retention_days": 365}),
+    ({"fallback_number": "600 700 800"}, {"fallback_number": "+48600700800"}),
+    ({"fallback_number": "0049 30 1234567"}, {"fallback_number": "+49301234567"}),
+])
+def test_owner_changes_each_setting(as_owner, demo, change, stored):
+    response = as_owner.patch("/api/company", json=change)
+    assert response.status_code == 200, response.get_json()
+    expected = {**DEMO_SETTINGS, **stored}
+    assert response.get_json() == {"id": demo.id, **expected}
+    assert _settings(demo.id) == expected
+
+
+@pytest.mark.parametrize("empty", ["", "  ", None])
+def test_owner_clears_the_fallback_number(as_owner, demo, empty):
+    assert as_owner.patch("/api/company", json={"fallback_number": "+48221112233"}).status_code == 200
+    response = as_owner.patch("/api/company", json={"fallback_number": empty})
+    assert response.status_code == 200
+    assert response.get_json()["fallback_number"] is None
+    assert _settings(demo.id)["fallback_number"] is None
+
+
+@pytest.mark.parametrize("signed_in", ["as_editor", "as_viewer"])
+def test_only_an_owner_changes_settings(request, demo, signed_in):
+    client = request.getfixturevalue(signed_in)
+    response = client.patch("/api/company", json={"retention_days": 30, "name": "Przejęta"})
+    assert response.status_code == 403
+    assert _settings(demo.id) == DEMO_SETTINGS
+
+
+def test_bad_input_names_every_field_and_stores_nothing(as_owner, demo):
+    response = as_owner.patch("/api/company", json={
+        "name": "Firma\x07ABC", "timezone": "Europe/Gdansk", "language": "de", "retention_days": 0,
+        "fallback_number": "12345", "dialplan_revision": 0,
+    })
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["error"] == "invalid input"
+    fields = body["fields"]
+    assert set(fields) == {"name", "timezone", "language", "retention_days", "fallback_number", "dialplan_revision"}
+    assert "control character" in fields["name"][0]
+    assert "IANA" in fields["timezone"][0]
+    assert "5 digits" in fields["fallback_number"][0]
+    assert _settings(demo.id) == DEMO_SETTINGS
+
+
+def test_one_bad_field_keeps_the_good_ones_from_being_stored(as_owner, demo):
+    response = as_owner.patch("/api/company", json={"name": "Nowa nazwa", "timezone": "Europe/Berlin",
+                                                    "retention_days": 3651})
+    assert response.status_code == 422
+    assert set(response.get_json()["fields"]) == {"retention_days"}
+    assert _settings(demo.id) == DEMO_SETTINGS
+
+
+@pytest.mark.parametrize("field, value", [
+    ("name", ""), ("name", "   "), ("name", "x" * 121), ("name", None), ("name", 7),
+    ("timezone", ""), ("timezone", None), ("language", None), ("language", "PL"),
+    ("retention_days", -5), ("retention_days", 30.5), ("retention_days", "thirty"), ("retention_days", None),
+    ("retention_days", True), ("fallback_number", "+48 22 ABC"), ("fallback_number", 600700800),
+])
+def test_each_bad_value_is_refused(as_owner, demo, field, value):
+    response = as_owner.patch("/api/company", json={field: value})
+    assert response.status_code == 422
+    assert set(response.get_json()["fields"]) == {field}
+    assert _settings(demo.id) == DEMO_SETTINGS
+
+
+def test_a_name_another_company_uses_is_refused(as_owner, demo, stranger):
+    response = as_owner.patch("/api/company", json={"name": "Konkurencja", "retention_days": 30})
+    assert response.status_code == 422
+    assert response.get_json()["fields"] == {"name": ["a company named 'Konkurencja' already exists"]}
+    assert _settings(demo.id) == DEMO_SETTINGS
+    # Its own name is not "taken".
+    assert as_owner.patch("/api/company", json={"name": "Firma ABC"}).status_code == 200
+
+
+def test_another_company_never_sees_nor_changes_this_one(as_stranger, stranger, demo):
+    other_id = stranger.tenant_id
+    seen = as_stranger.get("/api/company").get_json()
+    assert (seen["id"], seen["name"]) == (other_id, "Konkurencja")
+    # The company is always the signed-in admin's: an id in the body is not a way to pick another one.
+    refused = as_stranger.patch("/api/company", json={"id": demo.id, "retention_days": 7})
+    assert refused.status_code == 422
+    assert set(refused.get_json()["fields"]) == {"id"}
+    changed = as_stranger.patch("/api/company", json={"retention_days": 7, "timezone": "Europe/Berlin"})
+    assert changed.get_json()["id"] == other_id
+    assert _settings(other_id)["retention_days"] == 7
+    assert _settings(demo.id) == DEMO_SETTINGS
+
+
+def test_a_change_is_audited_and_refreshes_served_dialplans(as_owner, owner, demo):
+    before = db.session.get(models.Tenant, demo.id).dialplan_revision
+    response = as_owner.patch("/api/company", json={"timezone": "Europe/London", "retention_days": 30})
+    assert response.status_code == 200
+    [entry] = db.session.scalars(select(models.AuditLogEntry).where(
+        models.AuditLogEntry.entity == "Tenant", models.AuditLogEntry.entity_id == str(demo.id),
+        models.AuditLogEntry.action == "update")).all()
+    assert (entry.tenant_id, entry.actor) == (demo.id, owner.email)
+    assert entry.changes == {"timezone": ["Europe/Warsaw", "Europe/London"], "retention_days": [90, 30]}
+    assert _settings(demo.id)["timezone"] == "Europe/London"
+    assert db.session.get(models.Tenant, demo.id).dialplan_revision == before + 1
+
+
+def test_an_unchanged_save_leaves_no_trace(as_owner, demo):
+    before = db.session.get(models.Tenant, demo.id).dialplan_revision
+    entries = db.session.query(models.AuditLogEntry).count()
+    response = as_owner.patch("/api/company", json=DEMO_SETTINGS)
+    assert response.status_code == 200
+    assert db.session.query(models.AuditLogEntry).count() == entries
+    assert db.session.get(models.Tenant, demo.id).dialplan_revision == before

@@ -1,0 +1,33 @@
+"""REST API of the signed-in company's own settings: every admin reads them, only an owner changes them."""
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify
+
+from pbx import directory, models
+from pbx.extensions import db
+
+from webadmin.auth import signed_in
+from webadmin.common import body
+
+bp = Blueprint("company", __name__, url_prefix="/api/company")
+
+
+def company_json(tenant: models.Tenant) -> dict:
+    return {
+        "id": tenant.id, "name": tenant.name, "timezone": tenant.timezone, "language": tenant.language.value,
+        "retention_days": tenant.retention_days, "fallback_number": tenant.fallback_number,
+    }
+
+
+@bp.get("")
+@signed_in()
+def show_company():
+    return jsonify(company_json(g.tenant))
+
+
+@bp.patch("")
+@signed_in(3)
+def update_company():
+    tenant = directory.update_tenant(g.tenant, body())
+    db.session.commit()
+    return jsonify(company_json(tenant))

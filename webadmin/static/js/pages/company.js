@@ -1,0 +1,70 @@
+// The company's own settings: every admin sees them, only an owner changes them.
+import { get, patch } from "../api.js";
+import { setZone, t } from "../i18n.js";
+import { isOwner } from "../session.js";
+import { fill, fieldRow, h, readField, showErrors, toast } from "../ui.js";
+
+function settingsFields(company) {
+  return [
+    { name: "name", label: t("company.name"), required: true, value: company.name },
+    // Suggestions only: the server accepts any IANA zone.
+    { name: "timezone", label: t("company.timezone"), required: true, help: t("company.timezone.help"),
+      value: company.timezone, suggestions: Intl.supportedValuesOf?.("timeZone") ?? ["Europe/Warsaw"] },
+    { name: "language", label: t("company.language"), type: "select", help: t("company.language.help"),
+      value: company.language, options: [["pl", t("lang.pl")], ["en", t("lang.en")]] },
+    { name: "retention_days", label: t("company.retention_days"), type: "number", min: 1, max: 3650,
+      help: t("company.retention_days.help"), value: company.retention_days },
+    { name: "fallback_number", label: t("company.fallback_number"), type: "tel", nullable: true,
+      help: t("company.fallback_number.help"), value: company.fallback_number },
+  ];
+}
+
+function settingRow(field) {
+  const row = fieldRow(field);
+  if (field.suggestions) {
+    const input = row.querySelector("input");
+    const list = h("datalist", { id: `${input.id}-suggestions` }, field.suggestions.map((value) => h("option", { value })));
+    input.setAttribute("list", list.id);
+    row.append(list);
+  }
+  return row;
+}
+
+export async function companyPage() {
+  const section = h("section", { "aria-labelledby": "page-title" });
+  const editable = isOwner();
+
+  function show(company) {
+    const fields = settingsFields(company);
+    const status = h("p", { class: "error", role: "alert" });
+    // novalidate: the server's messages appear next to the fields, the same way for every rule.
+    const form = h("form", { class: "stack", novalidate: true, "aria-labelledby": "page-title" },
+      h("fieldset", { class: "stack", disabled: !editable }, fields.map(settingRow)),
+      editable ? status : null,
+      editable ? h("div", { class: "buttons" }, h("button", { type: "submit", class: "primary" }, t("save"))) : null);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      // Only what was changed is sent: saving never undoes someone else's change to another field.
+      const changes = Object.fromEntries(fields.map((f) => [f.name, readField(form, f)])
+        .filter(([name, value]) => value !== company[name]));
+      try {
+        const saved = await patch("/api/company", changes);
+        // The header and the times shown follow the new name and zone without signing in again.
+        document.getElementById("company").textContent = saved.name;
+        setZone(saved.timezone);
+        show(saved);
+        toast(t("saved"));
+      } catch (error) {
+        showErrors(form, error.fields || {});
+        status.textContent = Object.keys(error.fields || {}).length ? t("fixErrors") : error.message;
+      }
+    });
+    fill(section,
+      h("h1", { id: "page-title" }, t("company.title")),
+      editable ? null : h("p", { class: "note" }, t("company.ownerOnly")),
+      form);
+  }
+
+  show(await get("/api/company"));
+  return section;
+}
