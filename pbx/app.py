@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -12,6 +12,7 @@ from pbx import audit, switch_sync
 from pbx.config import Config
 from pbx.extensions import db, migrate
 from pbx.tenancy import NotFound
+from schemas import messages_pl
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 
@@ -68,12 +69,20 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def _invalid(error):
         db.session.rollback()
-        return jsonify(error="invalid input", fields=error.normalized_messages()), 422
+        return _error_json("invalid input", fields=error.normalized_messages()), 422
 
     @app.errorhandler(NotFound)
     def _not_found(error):
-        return jsonify(error=str(error)), 404
+        return _error_json(str(error)), 404
 
     @app.errorhandler(HTTPException)
     def _http(error):
-        return jsonify(error=error.description), error.code
+        return _error_json(error.description), error.code
+
+
+def _error_json(text, **extra):
+    """English unless the request prefers Polish: the panel sends its language, API clients keep stable texts."""
+    body = {"error": text, **extra}
+    if request.accept_languages.best_match(("en", "pl")) == "pl":
+        body = messages_pl.translate_messages(body)
+    return jsonify(body)

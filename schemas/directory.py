@@ -160,5 +160,6 @@ class VoicemailBoxInput(TenantSchema):
         self.owned_ids(models.User, data.get("recipient_ids", []), "recipient_ids")
         if data.get("greeting_id"):
             self.owned_ids(models.Announcement, [data["greeting_id"]], "greeting_id")
-        if not data.get("recipient_ids") and not data.get("extra_emails"):
+        # An unreadable recipient list is already reported item by item; it is not an empty one.
+        if "recipient_ids" in data and not data["recipient_ids"] and not data.get("extra_emails"):
             raise ValidationError("a voicemail box needs at least one recipient", "recipient_ids")

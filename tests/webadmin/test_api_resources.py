@@ -122,4 +122,6 @@ def test_voicemail_boxes(as_editor, demo, stranger):
     assert set(bad.get_json()["fields"]) == {"recipient_ids", "extra_emails", "max_seconds"}
     empty = as_editor.patch(f"/api/voicemail-boxes/{box['id']}", json={"recipient_ids": [], "extra_emails": []})
     assert empty.status_code == 422
+    garbled = as_editor.post("/api/voicemail-boxes", json={"name": "Zepsuta", "recipient_ids": ["a"]})
+    assert garbled.status_code == 422 and garbled.get_json()["fields"]["recipient_ids"] == {"0": ["Not a valid integer."]}
     assert as_editor.delete(f"/api/voicemail-boxes/{box['id']}").status_code == 204

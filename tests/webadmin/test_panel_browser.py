@@ -92,7 +92,7 @@ def test_add_user_with_field_error_then_export(page, server):
     dialog.get_by_role("button", name="Zapisz").click()
     error = dialog.locator("[data-error-for=phone]")
     error.wait_for()
-    assert "5 digits" in error.inner_text()
+    assert error.inner_text() == "'12345' ma 5 cyfr: polski numer ma 9 cyfr, a międzynarodowy zaczyna się od + lub 00."
     assert dialog.get_by_label("Numer telefonu").get_attribute("aria-invalid") == "true"
     dialog.get_by_label("Numer telefonu").fill("600 700 800")
     dialog.get_by_role("button", name="Zapisz").click()
@@ -173,7 +173,7 @@ def test_owner_changes_recording_retention_after_a_field_error(page, server):
     retention.fill("0")
     page.get_by_role("button", name="Zapisz").click()
     error = page.locator("[data-error-for=retention_days]")
-    expect(error).to_contain_text("less than or equal to 3650")
+    expect(error).to_have_text("Wartość musi być z przedziału od 1 do 3650.")
     expect(retention).to_have_attribute("aria-invalid", "true")
     page.get_by_text("Popraw zaznaczone pola.").wait_for()
 

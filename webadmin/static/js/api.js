@@ -10,7 +10,8 @@ export class ApiError extends Error {
 }
 
 export async function api(path, { method = "GET", json, form } = {}) {
-  const options = { method, headers: {} };
+  // The API words its error messages in the panel's current language.
+  const options = { method, headers: { "Accept-Language": document.documentElement.lang } };
   if (json !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(json);
