@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -83,6 +83,6 @@ def _register_errors(app: Flask) -> None:
 def _error_json(text, **extra):
     """English unless the request prefers Polish: the panel sends its language, API clients keep stable texts."""
     body = {"error": text, **extra}
-    if request.accept_languages.best_match(("en", "pl")) == "pl":
+    if messages_pl.prefers_polish():
         body = messages_pl.translate_messages(body)
     return jsonify(body)

@@ -5,11 +5,16 @@ each message through ``translate``. The catalogue pairs a regular expression ove
 English message with a Polish template whose ``{names}`` are the pattern's named groups. Some
 groups are converted on the way (see ``_CONVERT``): model names, counts that need a Polish plural,
 and places that are messages themselves. Values the user typed are kept as they were quoted.
+The scenario editor's texts (checker and version diff) have a catalogue of their own.
+
+``prefers_polish`` tells whether the current request gets the Polish texts.
 """
 from __future__ import annotations
 
 import re
 from typing import Any
+
+from flask import request
 
 # Lower-case model class name: (singular, plural), as in "User 5 does not exist in this company".
 _MODELS = {
@@ -20,6 +25,10 @@ _MODELS = {
     "announcement": ("Zapowiedź", "Zapowiedzi"),
     "voicemailbox": ("Skrzynka głosowa", "Skrzynki głosowe"),
     "recording": ("Nagranie", "Nagrania"),
+    # as the scenario checker names them
+    "main number": ("Numer główny", "Numery główne"),
+    "voicemail box": ("Skrzynka głosowa", "Skrzynki głosowe"),
+    "number list": ("Lista numerów", "Listy numerów"),
 }
 
 # What a refused delete names (pbx/directory.py); the participle agrees with the noun's gender.
@@ -54,6 +63,11 @@ def _places(text: str) -> str:
     return "; ".join(translate(place) for place in text.split("; "))
 
 
+def _branch(place: str) -> str:
+    """Where a moved node was or went (pbx/scenarios.diff), in the genitive after "z" and "do"."""
+    return "początku scenariusza" if place == "the top" else f"gałęzi {place}"
+
+
 _bytes = _plural("bajt", "bajty", "bajtów")
 
 _CONVERT = {
@@ -68,11 +82,20 @@ _CONVERT = {
     "low": _COMPARISONS.__getitem__,
     "high": _COMPARISONS.__getitem__,
     "op": _COMPARISONS.__getitem__,
+    "nodes": _plural("węzeł", "węzły", "węzłów"),
+    "levels": _plural("poziom", "poziomy", "poziomów"),
+    # a node field's message as the scenario parser prefixes it with the field's path
+    "field": lambda path: path.removesuffix("._schema"),
+    "message": lambda text: translate(text),
+    "from_branch": _branch,
+    "to_branch": _branch,
 }
 
 _QUOTED = r"(?P<value>'.*'|\".*\")"  # a value as Python's repr() quotes it
 _MODEL_NAMES = "|".join(_MODELS)
 _NOT_A_PHONE = _QUOTED + r" is not a phone number: "
+# A value as pbx/scenarios.diff writes it (JSON): a string whole, so that " to " inside it does not split it.
+_JSON = r'"(?:[^"\\]|\\.)*"|[^"\s\[{]\S*|[\[{].*?'
 
 # Messages without variable parts.
 _LITERAL = {
@@ -227,10 +250,101 @@ CATALOGUE: list[tuple[re.Pattern[str], str]] = [
     *((re.compile(pattern), template) for pattern, template in _PATTERNED),
 ]
 
+# The scenario editor's texts: the checker's errors and warnings (pbx/compiler, pbx/nodes) and the
+# version diff's lines (pbx/scenarios.diff), which webadmin/scenarios.py translates.
+_SCENARIO_LITERAL = {
+    "the scenario has errors": "Scenariusz zawiera błędy.",
+    "Not a valid mapping type.": "To nie jest obiekt JSON.",  # marshmallow's, for a node's dict fields
+    "a scenario is an object with a `root` node": "Scenariusz musi być obiektem z węzłem `root`.",
+    "`name` must be text": "Pole `name` musi być tekstem.",
+    "the scenario is too large to read": "Scenariusz jest za duży, by go odczytać.",
+    "a node must be a JSON object": "Węzeł musi być obiektem JSON.",
+    "this id is used by another node": "Ten identyfikator ma już inny węzeł.",
+    "a node id is a lowercase letter then up to 39 of a-z, 0-9, '_'":
+        "Identyfikator węzła to mała litera, a po niej najwyżej 39 znaków spośród a-z, 0-9 i '_'.",
+    'hours are a list of ["HH:MM", "HH:MM"] pairs': 'Godziny podaje się jako listę par ["GG:MM", "GG:MM"].',
+    'hours are a list of at most 12 ["HH:MM", "HH:MM"] pairs':
+        'Godziny podaje się jako listę najwyżej 12 par ["GG:MM", "GG:MM"].',
+    "each exception date may appear once": "Każda data wyjątku może wystąpić tylko raz.",
+    "the schedule is never open: every call takes the `closed` branch":
+        "Harmonogram nigdy nie jest otwarty: każde połączenie trafi do gałęzi `closed`.",
+    "dead end: the call is hung up after the announcement (add `next` or a hangup node)":
+        "Ślepy zaułek: po zapowiedzi połączenie zostanie rozłączone (dodaj gałąź `next` albo węzeł hangup).",
+    "a menu needs at least one option or direct dial":
+        "Menu musi mieć co najmniej jedną opcję albo wybieranie numerów wewnętrznych.",
+    "no `no_input` branch: a caller who presses nothing is hung up":
+        "Brak gałęzi `no_input`: dzwoniący, który nic nie naciśnie, zostanie rozłączony.",
+    "no `invalid` branch: a caller who presses a wrong key is hung up":
+        "Brak gałęzi `invalid`: dzwoniący, który naciśnie niewłaściwy klawisz, zostanie rozłączony.",
+    "name exactly one of user, group or number": "Podaj dokładnie jedno z pól: user, group albo number.",
+    "only a user or a group can answer a queue, not an external number":
+        "Połączenia z kolejki może odbierać tylko użytkownik albo grupa, nie numer zewnętrzny.",
+    "the queue has no real fallback: callers are hung up after the maximum wait":
+        "Kolejka nie ma sensownej gałęzi zapasowej: po maksymalnym czasie oczekiwania dzwoniący zostaną rozłączeni.",
+    "callers on a blacklist are rejected: remove the `match` branch":
+        "Połączenia od dzwoniących z czarnej listy są odrzucane: usuń gałąź `match`.",
+    "a VIP list needs a `match` branch for the callers on it":
+        "Lista VIP wymaga gałęzi `match` dla dzwoniących z tej listy.",
+}
+
+_SCENARIO_PATTERNED = [
+    (r"unknown kind None \(one of: (?P<known>.*)\)", "Węzeł nie ma rodzaju (dostępne rodzaje: {known})."),
+    (r"unknown kind (?P<kind>.+) \(one of: (?P<known>.*)\)",
+     "Nieznany rodzaj węzła {kind} (dostępne rodzaje: {known})."),
+    (r"the scenario has (?P<nodes>\d+) nodes; at most (?P<max>\d+) are allowed",
+     "Scenariusz ma {nodes}; dozwolonych jest najwyżej {max}."),
+    (r"nodes may be nested at most (?P<levels>\d+) levels deep",
+     "Węzły można zagnieżdżać najwyżej na głębokość {levels}."),
+    (r"the `(?P<branch>\w+)` branch is missing: the call would end nowhere",
+     "Brak gałęzi `{branch}`: połączenie nie miałoby dokąd trafić."),
+    (r"announcement (?P<id>\d+) is in '(?P<language>\w+)', the company's language is '(?P<company>\w+)': "
+     r"no prompt for the company's language",
+     "Zapowiedź {id} jest w języku '{language}', a język firmy to '{company}': brak zapowiedzi w języku firmy."),
+    (_QUOTED + r" is not a time HH:MM \(00:00 to 23:59\)",
+     "{value} nie jest godziną w formacie GG:MM (od 00:00 do 23:59)."),
+    (r"(?P<start>\d\d:\d\d)-(?P<end>\d\d:\d\d): the end must be after the start",
+     "{start}-{end}: koniec musi być później niż początek."),
+    (_QUOTED + r" is not a date YYYY-MM-DD or MM-DD", "{value} nie jest datą w formacie RRRR-MM-DD ani MM-DD."),
+    (_QUOTED + r" is not a calendar date", "{value} nie jest istniejącą datą."),
+    (r"option " + _QUOTED + r" is not one of 0-9, \* or #", "Opcja {value} nie jest żadnym z klawiszy 0-9, * ani #."),
+    (r"user (?P<id>\d+) has neither a phone number nor an extension to ring",
+     "Użytkownik {id} nie ma ani numeru telefonu, ani numeru wewnętrznego, na który można zadzwonić."),
+    (r"group (?P<id>\d+) has no member to ring: calls go straight to the fallback",
+     "Grupa {id} nie ma członka, do którego można zadzwonić: połączenia od razu trafią do gałęzi zapasowej."),
+    (r"voicemail box (?P<id>\d+) has no greeting: callers hear only the beep",
+     "Skrzynka głosowa {id} nie ma powitania: dzwoniący usłyszą tylko sygnał."),
+    (r"number list (?P<id>\d+) is empty: every caller takes `otherwise`",
+     "Lista numerów {id} jest pusta: każde połączenie trafi do gałęzi `otherwise`."),
+    (r"goto target " + _QUOTED + r" is not a node above this one", "Cel skoku {value} nie jest węzłem powyżej tego."),
+    # pbx/scenarios.diff: the changes between two versions, one line each
+    (r"added (?P<kind>\S+) node (?P<node>.+?) under the top", "Dodano węzeł {kind} {node} jako początek scenariusza"),
+    (r"added (?P<kind>\S+) node (?P<node>.+?) under (?P<parent>\S+)", "Dodano węzeł {kind} {node} w gałęzi {parent}"),
+    (r"removed (?P<kind>\S+) node (?P<node>.+)", "Usunięto węzeł {kind} {node}"),
+    (r"moved node (?P<node>.+?) from (?P<from_branch>the top|\S+) to (?P<to_branch>the top|\S+)",
+     "Przeniesiono węzeł {node} z {from_branch} do {to_branch}"),
+    (r"node (?P<node>\S+): (?P<key>\S+) set to (?P<new>.+)", "Węzeł {node}: ustawiono {key} na {new}"),
+    (r"node (?P<node>\S+): (?P<key>\S+) removed \(was (?P<old>.+)\)", "Węzeł {node}: usunięto {key} (było {old})"),
+    (rf"node (?P<node>\S+): (?P<key>\S+) changed from (?P<old>{_JSON}) to (?P<new>.+)",
+     "Węzeł {node}: zmieniono {key} z {old} na {new}"),
+    # a node field's message, prefixed by the scenario parser with the field's path ("week.mon.value: ...");
+    # last, as it would take any message that starts with a word and a colon
+    (r"(?P<field>[a-z_]+(?:\.[^\s:]*)*): (?P<message>.+)", "Pole {field}: {message}"),
+]
+
+SCENARIO_CATALOGUE: list[tuple[re.Pattern[str], str]] = [
+    *((re.compile(re.escape(english)), polish) for english, polish in _SCENARIO_LITERAL.items()),
+    *((re.compile(pattern), template) for pattern, template in _SCENARIO_PATTERNED),
+]
+
+
+def prefers_polish() -> bool:
+    """Whether the current request prefers Polish to English (the panel sends its language)."""
+    return request.accept_languages.best_match(("en", "pl")) == "pl"
+
 
 def translate(message: str) -> str:
     """The Polish text of an English message; a message the catalogue does not know stays as it is."""
-    for pattern, template in CATALOGUE:
+    for pattern, template in (*CATALOGUE, *SCENARIO_CATALOGUE):
         match = pattern.fullmatch(message)
         if match:
             return template.format(**{name: _CONVERT.get(name, str)(value)

@@ -13,6 +13,7 @@ from pbx.compiler.snapshot import snapshot_of
 from pbx.extensions import db
 from pbx.nodes import registry
 from pbx.tenancy import get_owned
+from schemas import messages_pl
 
 from webadmin.auth import signed_in
 from webadmin.common import body, stamp
@@ -23,19 +24,30 @@ bp = Blueprint("scenarios", __name__, url_prefix="/api")
 @bp.errorhandler(ScenarioInvalid)
 def _invalid(error: ScenarioInvalid):
     db.session.rollback()
-    return jsonify(error="the scenario has errors", fields=_by_node(error.errors),
+    return jsonify(error=_text("the scenario has errors"), fields=_by_node(error.errors),
                    problems=_problems(error.errors)), 422
 
 
+def _text(message: str) -> str:
+    """The checker speaks English; the panel in Polish gets the catalogue's text (see pbx.app._error_json)."""
+    return messages_pl.translate(message) if messages_pl.prefers_polish() else message
+
+
 def _problems(found) -> list[dict]:
-    return [{"node_id": p.node_id, "message": p.message} for p in found]
+    return [{"node_id": p.node_id, "message": _text(p.message)} for p in found]
 
 
 def _by_node(found) -> dict[str, list[str]]:
     grouped: dict[str, list[str]] = {}
     for problem in found:
-        grouped.setdefault(problem.node_id, []).append(problem.message)
+        grouped.setdefault(problem.node_id, []).append(_text(problem.message))
     return grouped
+
+
+def _warning(stored: str) -> str:
+    """A version's warning is stored as "<node id>: <message>"; node ids hold no colon."""
+    node_id, _, message = stored.partition(": ")
+    return f"{node_id}: {_text(message)}"
 
 
 def _scenario(number_id: int, *, create: bool = False) -> models.Scenario:
@@ -45,7 +57,7 @@ def _scenario(number_id: int, *, create: bool = False) -> models.Scenario:
 
 def _version_json(v: models.ScenarioVersion, live_id: int | None) -> dict:
     return {"number": v.number, "created_at": stamp(v.created_at), "created_by": v.created_by, "note": v.note,
-            "live": v.id == live_id, "warnings": (v.compiled_meta or {}).get("warnings", [])}
+            "live": v.id == live_id, "warnings": [_warning(w) for w in (v.compiled_meta or {}).get("warnings", [])]}
 
 
 def check(scenario: models.Scenario, tree: dict) -> dict:
@@ -148,4 +160,4 @@ def _tree(scenario: models.Scenario, ref: str) -> dict:
 def diff(number_id):
     scenario = _scenario(number_id)
     old, new = request.args.get("from", ""), request.args.get("to", "draft")
-    return jsonify(lines=scenarios.diff(_tree(scenario, old), _tree(scenario, new)))
+    return jsonify(lines=[_text(line) for line in scenarios.diff(_tree(scenario, old), _tree(scenario, new))])
