@@ -1,22 +1,10 @@
 """The scenario of a main number through the REST API: draft, check, publish, versions, diff, rollback."""
 from __future__ import annotations
 
-import copy
 
-import pytest
 
 from pbx import models
 from pbx.extensions import db
-
-
-@pytest.fixture
-def base(demo):
-    return f"/api/main-numbers/{demo.main_numbers[0].id}/scenario"
-
-
-@pytest.fixture
-def draft(demo):
-    return copy.deepcopy(demo.main_numbers[0].scenario.draft)
 
 
 def test_draft_is_served_with_its_check(as_viewer, base):
