@@ -233,12 +233,20 @@ class WriterProcess:
         return process
 
     def _watch(self) -> None:
+        delay, started = self.restart_after, time.monotonic()
         while not self._stopping.is_set():
             self._process.join(0.5)
-            if self._process.exitcode is not None and not self._stopping.is_set():
-                log.error("record writer exited with %s; restarting it", self._process.exitcode)
-                if not self._stopping.wait(self.restart_after):
-                    self._process = self._spawn()
+            if self._process.exitcode is None or self._stopping.is_set():
+                continue
+            # One that dies at once again and again (a database address it cannot use, say)
+            # is restarted less and less often, up to twice a minute.
+            if time.monotonic() - started > 60:
+                delay = self.restart_after
+            log.error("record writer exited with %s; restarting it in %.0f s", self._process.exitcode, delay)
+            if self._stopping.wait(delay):
+                return
+            self._process, started = self._spawn(), time.monotonic()
+            delay = min(30.0, delay * 2)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Let it write what the journal holds (while the database answers), then end it."""

@@ -5,6 +5,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 
 from pbx.calls.journal import Journal
 from pbx.esl.listener import EventListener
@@ -98,3 +99,22 @@ def test_a_fact_that_cannot_be_written_is_set_aside_and_the_rest_written(ctx, co
     assert calls == [SHAPES["ivr_bridge_sequential"]]
     [(kind, payload, error)] = journal.rejected()
     assert (kind, payload["leg_uuid"], payload["started"]) == ("leg", garbled["leg_uuid"], 1e300) and error
+
+
+def test_a_writer_that_cannot_start_is_restarted_less_and_less_often(tmp_path):
+    from pbx.calls.writer import WriterProcess
+
+    class Counted(WriterProcess):
+        spawned = 0
+
+        def _spawn(self):
+            Counted.spawned += 1
+            return super()._spawn()
+
+    # An address no database answers on: each writer process dies at start.
+    config = {"SQLALCHEMY_DATABASE_URI": "nosuchdatabase://nowhere"}
+    writer = Counted(config, str(tmp_path / "journal.sqlite3"), restart_after=0.1).start()
+    time.sleep(2.5)
+    writer.stop()
+    # Without the back-off it would have started ~20 times; with it, after 0.1, 0.2, 0.4, 0.8 s.
+    assert 3 <= Counted.spawned <= 6
