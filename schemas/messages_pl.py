@@ -245,11 +245,6 @@ _PATTERNED = [
       for what, polish in _DELETED.items()),
 ]
 
-CATALOGUE: list[tuple[re.Pattern[str], str]] = [
-    *((re.compile(re.escape(english)), polish) for english, polish in _LITERAL.items()),
-    *((re.compile(pattern), template) for pattern, template in _PATTERNED),
-]
-
 # The scenario editor's texts: the checker's errors and warnings (pbx/compiler, pbx/nodes) and the
 # version diff's lines (pbx/scenarios.diff), which webadmin/scenarios.py translates.
 _SCENARIO_LITERAL = {
@@ -331,9 +326,10 @@ _SCENARIO_PATTERNED = [
     (r"(?P<field>[a-z_]+(?:\.[^\s:]*)*): (?P<message>.+)", "Pole {field}: {message}"),
 ]
 
-SCENARIO_CATALOGUE: list[tuple[re.Pattern[str], str]] = [
-    *((re.compile(re.escape(english)), polish) for english, polish in _SCENARIO_LITERAL.items()),
-    *((re.compile(pattern), template) for pattern, template in _SCENARIO_PATTERNED),
+# The forms' texts first: the scenario parser's catch-all "<field path>: <message>" comes last.
+CATALOGUE: list[tuple[re.Pattern[str], str]] = [
+    *((re.compile(re.escape(english)), polish) for english, polish in (*_LITERAL.items(), *_SCENARIO_LITERAL.items())),
+    *((re.compile(pattern), template) for pattern, template in (*_PATTERNED, *_SCENARIO_PATTERNED)),
 ]
 
 
@@ -344,7 +340,7 @@ def prefers_polish() -> bool:
 
 def translate(message: str) -> str:
     """The Polish text of an English message; a message the catalogue does not know stays as it is."""
-    for pattern, template in (*CATALOGUE, *SCENARIO_CATALOGUE):
+    for pattern, template in CATALOGUE:
         match = pattern.fullmatch(message)
         if match:
             return template.format(**{name: _CONVERT.get(name, str)(value)

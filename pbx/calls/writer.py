@@ -146,7 +146,7 @@ class RecordWriter:
                         self.doorbell.wait(self.idle, for_stop=True)
 
     def flush_once(self) -> int:
-        """Write one batch; returns entries written (0: the journal is empty)."""
+        """Write one batch; returns the facts written (0: the journal is empty)."""
         entries = self.journal.take(self.batch)
         if not entries:
             return 0

@@ -101,8 +101,7 @@ class ESLClient:
         if reply.content_type != COMMAND_REPLY or not reply.reply_text.startswith("+OK"):
             raise AuthError(reply.reply_text or reply.content_type)
         # Frames that came right behind the reply go the normal way.
-        for frame in frames:
-            self._route(frame)
+        self._route_all(frames)
 
     def _next_frame(self, frames):
         while not frames:
@@ -249,11 +248,9 @@ class ESLClient:
         return going_on
 
     def _route(self, frame):
-        """Deliver one frame; False when FreeSWITCH says it is hanging up on us."""
+        """Deliver one reply or notice; False when FreeSWITCH says it is hanging up on us."""
         kind = frame.content_type
-        if kind == EVENT_PLAIN or kind == EVENT_JSON:
-            self._deliver([Event.from_frame(frame)])
-        elif kind == COMMAND_REPLY or kind == API_RESPONSE:
+        if kind == COMMAND_REPLY or kind == API_RESPONSE:
             try:
                 waiter = self._waiters.popleft()
             except IndexError:

@@ -11,7 +11,7 @@ import pytest
 
 from pbx import models
 from pbx.extensions import db
-from schemas.messages_pl import CATALOGUE, SCENARIO_CATALOGUE, translate, translate_messages
+from schemas.messages_pl import CATALOGUE, translate, translate_messages
 
 PL = {"Accept-Language": "pl"}
 
@@ -27,7 +27,7 @@ def _texts(body) -> list[str]:
 
 
 def _known(text: str) -> bool:
-    return any(pattern.fullmatch(text) for pattern, _ in (*CATALOGUE, *SCENARIO_CATALOGUE))
+    return any(pattern.fullmatch(text) for pattern, _ in CATALOGUE)
 
 
 def _ask(client, method: str, url: str, *, json=None, form=None, status: int = 422) -> dict:
@@ -133,16 +133,12 @@ SAMPLES = [
 ]
 
 
-def check_catalogue(catalogue, samples: list[str]) -> None:
+def check_catalogue(samples: list[str]) -> None:
     """Every pattern matches a sample (a typo in a pattern fails) and every sample comes out Polish."""
-    assert not [pattern.pattern for pattern, _ in catalogue if not any(pattern.fullmatch(s) for s in samples)]
+    assert not [pattern.pattern for pattern, _ in CATALOGUE if not any(pattern.fullmatch(s) for s in samples)]
     for sample in samples:
         polish = translate(sample)
         assert polish != sample and not _known(polish), (sample, polish)
-
-
-def test_every_pattern_has_a_sample_that_comes_out_polish():
-    check_catalogue(CATALOGUE, SAMPLES)
 
 
 @pytest.mark.parametrize(("english", "polish"), [

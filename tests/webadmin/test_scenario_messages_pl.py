@@ -11,14 +11,11 @@ import pytest
 
 from pbx import models
 from pbx.extensions import db
-from schemas.messages_pl import CATALOGUE, SCENARIO_CATALOGUE, translate
-from tests.webadmin.test_api_messages_pl import check_catalogue
+from schemas.messages_pl import translate
+from tests.webadmin.test_api_messages_pl import SAMPLES as FORM_SAMPLES
+from tests.webadmin.test_api_messages_pl import _known, check_catalogue
 
 PL = {"Accept-Language": "pl"}
-
-
-def _known(text: str) -> bool:
-    return any(pattern.fullmatch(text) for pattern, _ in (*CATALOGUE, *SCENARIO_CATALOGUE))
 
 
 def _same_in_polish(english: list[str], polish: list[str]) -> None:
@@ -109,7 +106,7 @@ SAMPLES = [
 
 
 def test_every_pattern_has_a_sample_that_comes_out_polish():
-    check_catalogue(SCENARIO_CATALOGUE, SAMPLES)
+    check_catalogue(FORM_SAMPLES + SAMPLES)
 
 
 @pytest.mark.parametrize(("english", "polish"), [
