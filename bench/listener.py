@@ -36,7 +36,7 @@ from sqlalchemy import create_engine, func, select, text  # noqa: E402
 
 SHAPES = ["ivr_bridge_sequential", "bridge_simultaneous_noanswer_then_record", "callcenter_answered",
           "callcenter_abandoned", "blacklist_reject"]
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "freeswitch"
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "freeswitch"
 ADMIN_URL = os.environ.get("CENTRALKA_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 TENANT = 42  # the centralka_tenant of every captured call

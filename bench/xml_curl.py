@@ -31,7 +31,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-FIXTURE = REPO.parent / "shared" / "fixtures" / "freeswitch" / "xml_curl_dialplan_transfer_menu_1.txt"
+FIXTURE = REPO / "tests" / "fixtures" / "freeswitch" / "xml_curl_dialplan_transfer_menu_1.txt"
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 WEEK = {day: [["08:00", "16:00"]] for day in ("mon", "tue", "wed", "thu", "fri")} | {"sat": [], "sun": []}
 SCENARIO_NODES = 50

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 REPO = Path(__file__).resolve().parents[1]
-FIXTURES = REPO.parent / "shared" / "fixtures" / "freeswitch"
+FIXTURES = REPO / "tests" / "fixtures" / "freeswitch"
 POSTGRES_ADMIN_URL = os.environ.get("CENTRALKA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = [b for b in os.environ.get("CENTRALKA_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
 

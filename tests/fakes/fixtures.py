@@ -1,4 +1,4 @@
-"""Captured FreeSWITCH traffic in <repo>/../shared/fixtures/freeswitch and its loaders.
+"""Captured FreeSWITCH traffic in tests/fixtures/freeswitch (copied from a real switch) and its loaders.
 
 The frame splitter here is deliberately independent of pbx.esl.protocol, so the
 fixtures can check the parser instead of agreeing with it.
@@ -7,8 +7,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-FIXTURES_DIR = (Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures"
-                / "freeswitch").resolve()
+FIXTURES_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "freeswitch"
 
 _SENT = re.compile(rb"==> sent: (.*?)\\n\\n\n<== received frame \((\d+) bytes\):\n")
 

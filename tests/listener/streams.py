@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pbx.esl.protocol import Event, FrameParser
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "freeswitch"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "freeswitch"
 
 SHAPES = {
     "ivr_bridge_sequential": "d2e2cf7f-6337-43e3-b76f-6c5780ca98b9",

@@ -11,7 +11,7 @@ from pbx.simulator import Leg, UnsupportedApplication, World, fetch_from_documen
 from pbx.simulator.apps import media_duration, parse_dial_string
 
 START = datetime(2026, 1, 5, 9, 0, 0, 250000, tzinfo=timezone.utc)  # a Monday, .25 s phase
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "freeswitch"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "freeswitch"
 CALLCENTER = (FIXTURES / "xml_curl_callcenter_conf_response.xml").read_bytes()
 AVAILABLE = {"1001@default": "Available", "1002@default": "Available"}
 

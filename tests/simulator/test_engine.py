@@ -13,7 +13,7 @@ from pbx.simulator import (Leg, SimulationError, World, fetch_from_document, req
                            simulate)
 from pbx.simulator.engine import MAX_HUNTS
 
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "freeswitch"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "freeswitch"
 CALLSHAPES = (FIXTURES / "xml_curl_dialplan_callshapes_response.xml").read_bytes()
 CALLCENTER = (FIXTURES / "xml_curl_callcenter_conf_response.xml").read_bytes()
 NOT_FOUND = (FIXTURES / "xml_curl_not_found_response.xml").read_bytes()

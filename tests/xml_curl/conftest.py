@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 
 FORM = "application/x-www-form-urlencoded"
-FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "freeswitch"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "freeswitch"
 NOT_FOUND = (FIXTURES / "xml_curl_not_found_response.xml").read_bytes().strip()
 
 
