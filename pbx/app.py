@@ -8,7 +8,7 @@ from flask import Flask, jsonify
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from pbx import audit, switch_sync
+from pbx import audit, instance_secrets, switch_sync
 from pbx.config import Config
 from pbx.extensions import db, migrate
 from pbx.tenancy import NotFound
@@ -27,6 +27,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    instance_secrets.settle(app.config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # SQLite has no connection pool to ping; the option only applies to servers.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}

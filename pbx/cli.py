@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 from pbx import directory
 from pbx.app import create_app
 from pbx.audit import acting_as
+from pbx.config import UnsafeConfiguration
 from pbx.extensions import db
 from pbx.tenancy import NotFound, find_tenant
 
@@ -54,13 +55,16 @@ def changes_db(command):
 
 
 class CentralkaGroup(FlaskGroup):
-    """Turns database failures into one clear line instead of a traceback."""
+    """Turns database failures and unsafe settings into one clear line instead of a traceback."""
 
     def invoke(self, ctx):
         from sqlalchemy.exc import DBAPIError
 
         try:
             return super().invoke(ctx)
+        except UnsafeConfiguration as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(2)
         except DBAPIError as error:
             reason = str(error.orig).splitlines()[0] if error.orig else str(error)
             hint = " (run `centralka db upgrade` first)" if "no such table" in reason or "does not exist" in reason else ""
@@ -204,7 +208,9 @@ def users_export(tenant_ref, as_csv, output):
 def serve(host, port, workers, listener, worker):
     """Run the web panel and xml_curl endpoint (gunicorn), the event listener and the task worker."""
     from pbx.server import run
+    from pbx.startup_checks import refuse_unsafe_serve
 
+    refuse_unsafe_serve(host)
     run(host, port, workers, listener=listener, worker=worker)
 
 

@@ -5,6 +5,10 @@ from pathlib import Path
 INSTANCE_DIR = Path(os.environ.get("CENTRALKA_INSTANCE", Path(__file__).resolve().parent.parent / "instance"))
 
 
+class UnsafeConfiguration(Exception):
+    """A setting that would leave the product open; the message names the setting to change."""
+
+
 def _bool(name, default=False):
     value = os.environ.get(name)
     if value is None:
@@ -19,7 +23,10 @@ class Config:
     overrides to ``create_app`` instead of touching the environment.
     """
 
-    SECRET_KEY = os.environ.get("CENTRALKA_SECRET_KEY", "dev-only-change-me")
+    # "production" (the Dockerfile sets it): every secret must come from the environment and be strong.
+    ENVIRONMENT = os.environ.get("CENTRALKA_ENV", "development")
+    # Unset: a random key kept in instance/secret-key (pbx.instance_secrets), refused in production.
+    SECRET_KEY = os.environ.get("CENTRALKA_SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "CENTRALKA_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'centralka.sqlite3'}"
     )
@@ -31,9 +38,12 @@ class Config:
     S3_ENDPOINT_URL = os.environ.get("CENTRALKA_S3_ENDPOINT_URL") or None
     S3_REGION = os.environ.get("CENTRALKA_S3_REGION", "eu-central-1")
 
-    # mod_xml_curl endpoint: HTTP basic auth is off when the user is empty.
-    XML_CURL_USER = os.environ.get("CENTRALKA_XML_CURL_USER", "")
-    XML_CURL_PASSWORD = os.environ.get("CENTRALKA_XML_CURL_PASSWORD", "")
+    # mod_xml_curl endpoint, HTTP basic auth. Password unset: generated into
+    # instance/switch-credentials; set to "": no auth, loopback only, and no directory served.
+    XML_CURL_USER = os.environ.get("CENTRALKA_XML_CURL_USER", "freeswitch")
+    XML_CURL_PASSWORD = os.environ.get("CENTRALKA_XML_CURL_PASSWORD")
+    # Switch addresses allowed to ask (comma-separated IPs/CIDRs); empty: any address.
+    XML_CURL_ALLOWED = os.environ.get("CENTRALKA_XML_CURL_ALLOWED", "")
     XML_CURL_BUDGET_MS = int(os.environ.get("CENTRALKA_XML_CURL_BUDGET_MS", "800"))
     CARRIER_GATEWAY = os.environ.get("CENTRALKA_CARRIER_GATEWAY", "carrier")
     # The dialplan context of calls from the carrier, and the country of national numbers.
@@ -49,9 +59,11 @@ class Config:
     MAX_PROMPT_UPLOAD_BYTES = 2 * 1024 * 1024
 
     # Event socket(s) the listener connects to: "host:port:password,host:port:password".
-    ESL_SERVERS = os.environ.get("CENTRALKA_ESL_SERVERS", "127.0.0.1:8021:ClueCon")
+    # Unset: 127.0.0.1:8021 with the password generated into instance/switch-credentials.
+    ESL_SERVERS = os.environ.get("CENTRALKA_ESL_SERVERS")
+    # CDR posting (json_cdr.conf.xml). Password unset: generated (production: posting off); "": off.
     CDR_USER = os.environ.get("CENTRALKA_CDR_USER", "cdr")
-    CDR_PASSWORD = os.environ.get("CENTRALKA_CDR_PASSWORD", "")
+    CDR_PASSWORD = os.environ.get("CENTRALKA_CDR_PASSWORD")
 
     # Task queue: "sqlite" (embedded, file in the instance folder), "redis://..." or "memory".
     TASK_QUEUE_URL = os.environ.get("CENTRALKA_TASK_QUEUE_URL", "sqlite")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -12,6 +13,10 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "freeswitch"
 POSTGRES_ADMIN_URL = os.environ.get("CENTRALKA_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = [b for b in os.environ.get("CENTRALKA_TEST_BACKENDS", "sqlite,postgresql").split(",") if b]
+# Secrets generated for test apps (instance/secret-key, switch-credentials) stay out of the checkout.
+os.environ.setdefault("CENTRALKA_INSTANCE", tempfile.mkdtemp(prefix="centralka-test-instance-"))
+# The switch endpoint's credentials of every test app; xml_curl tests ask with them (tests/xml_curl/conftest.py).
+SWITCH_AUTH = {"XML_CURL_USER": "freeswitch", "XML_CURL_PASSWORD": "test-switch-password"}
 
 
 def _postgres_database():
@@ -46,7 +51,7 @@ def app(request, tmp_path_factory):
     application = create_app({
         "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test",
         "STORAGE_DIR": str(instance / "storage"), "SHOW_LOGIN_CODES": False,
-        "TASK_QUEUE_URL": "memory", "SWITCH_SYNC_ON_COMMIT": False,
+        "TASK_QUEUE_URL": "memory", "SWITCH_SYNC_ON_COMMIT": False, **SWITCH_AUTH,
     })
     application.config["BACKEND"] = request.param
     with application.app_context():

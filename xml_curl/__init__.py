@@ -1,7 +1,10 @@
 """The mod_xml_curl endpoint FreeSWITCH asks for dialplan, directory and configuration XML."""
+import ipaddress
 from dataclasses import dataclass
 
 from flask import Blueprint
+
+from pbx.config import UnsafeConfiguration
 
 from xml_curl.configuration import Configuration
 from xml_curl.dialplan import Dialplans
@@ -18,8 +21,21 @@ class Endpoint:
 
     sections: dict
     user: str
-    password: str
+    password: str  # empty: no auth (loopback only, see pbx.startup_checks), and no directory served
+    allowed: tuple  # networks switches ask from; empty: any address
     budget_seconds: float
+
+
+def allowed_networks(text: str) -> tuple:
+    """CENTRALKA_XML_CURL_ALLOWED: comma-separated addresses or CIDR networks."""
+    networks = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise UnsafeConfiguration(f"CENTRALKA_XML_CURL_ALLOWED: {item!r} is not an IP address or network "
+                                      "(expected e.g. 10.0.0.5,192.168.1.0/24)") from None
+    return tuple(networks)
 
 
 @bp.record_once
@@ -32,7 +48,8 @@ def _setup(state) -> None:
     app.extensions["xml_curl"] = Endpoint(
         sections={"dialplan": Dialplans(app, store), "directory": Directory(app, store),
                   "configuration": Configuration(store)},
-        user=app.config["XML_CURL_USER"], password=app.config["XML_CURL_PASSWORD"],
+        user=app.config["XML_CURL_USER"], password=app.config["XML_CURL_PASSWORD"] or "",
+        allowed=allowed_networks(app.config["XML_CURL_ALLOWED"]),
         budget_seconds=app.config["XML_CURL_BUDGET_MS"] / 1000,
     )
 

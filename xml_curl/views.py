@@ -6,6 +6,7 @@ call through its static XML instead, so every error becomes a safe 200 reply her
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import logging
 import time
 
@@ -21,10 +22,32 @@ log = logging.getLogger("centralka.xml_curl")
 # Failures that explain themselves; anything else is logged with its traceback.
 EXPECTED = (TimeoutError, DatabaseDown)
 FORM = "application/x-www-form-urlencoded"
+# Sections whose documents carry secrets (SIP passwords): served only to a switch that signed in.
+SECRET_SECTIONS = {"directory"}
 
 
 def _reply(body: bytes) -> Response:
     return Response(body, mimetype="text/xml")
+
+
+def _from_allowed_address(endpoint: Endpoint) -> bool:
+    # remote_addr, as a ProxyFix in front of the app (if one is configured) leaves it.
+    try:
+        address = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return False
+    return any(address in network for network in endpoint.allowed)
+
+
+def _refusal(endpoint: Endpoint) -> Response | None:
+    """403 for an address not allowed, 401 without the right credentials: FreeSWITCH then uses its static XML."""
+    if endpoint.allowed and not _from_allowed_address(endpoint):
+        log.warning("xml_curl: refused %s (not in CENTRALKA_XML_CURL_ALLOWED)", request.remote_addr)
+        return Response("address not allowed", 403)
+    if endpoint.password and not _authorized(endpoint):
+        log.warning("xml_curl: rejected credentials from %s", request.remote_addr)
+        return Response("credentials required", 401, {"WWW-Authenticate": 'Basic realm="xml_curl"'})
+    return None
 
 
 def _authorized(endpoint: Endpoint) -> bool:
@@ -39,14 +62,18 @@ def xml_curl():
     # Every hunt of every call comes here: settings are read once per worker, not per request.
     started = time.monotonic()
     endpoint: Endpoint = current_app.extensions["xml_curl"]
-    if endpoint.user and not _authorized(endpoint):
-        log.warning("xml_curl: rejected credentials from %s", request.remote_addr)
-        return Response("credentials required", 401, {"WWW-Authenticate": 'Basic realm="xml_curl"'})
+    refusal = _refusal(endpoint)
+    if refusal is not None:
+        return refusal
     if request.mimetype != FORM:
         return _reply(NOT_FOUND)
     g.curl_request = asked = parse_form(request.get_data(cache=False))
     handler = endpoint.sections.get(asked.section)
     if handler is None:
+        return _reply(NOT_FOUND)
+    if asked.section in SECRET_SECTIONS and not endpoint.password:
+        log.warning("xml_curl: %s not served: the endpoint has no credentials (CENTRALKA_XML_CURL_PASSWORD)",
+                    asked.section)
         return _reply(NOT_FOUND)
     return _reply(handler.serve(asked, started + endpoint.budget_seconds))
 

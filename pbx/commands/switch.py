@@ -28,3 +28,16 @@ def switch_sync(dry_run):
             click.echo(f"  kept while callers wait: {queue}")
     if not all(report.ok for report in reports):
         sys.exit(1)
+
+
+@command.command("credentials")
+@click.option("--freeswitch-vars", is_flag=True,
+              help="Print only FreeSWITCH's centralka_credentials.xml (vars.xml includes it).")
+@with_appcontext
+def switch_credentials(freeswitch_vars):
+    """The credentials FreeSWITCH needs to reach Centralka, and where to put them (docs/freeswitch.md)."""
+    from flask import current_app
+
+    from pbx.switch_credentials import freeswitch_vars_document, summary
+
+    click.echo(freeswitch_vars_document(current_app.config) if freeswitch_vars else summary(current_app.config))

@@ -40,7 +40,8 @@ def _start_switch(app) -> Switch:
 
     def fetch_config() -> bytes:
         with app.test_client() as client:
-            return client.post("/xml_curl", data=body, content_type="application/x-www-form-urlencoded").data
+            return client.post("/xml_curl", data=body, content_type="application/x-www-form-urlencoded",
+                               auth=(app.config["XML_CURL_USER"], app.config["XML_CURL_PASSWORD"])).data
 
     callcenter = FakeCallcenter(fetch_config)
     server = FakeFreeSwitch()

@@ -6,11 +6,28 @@ import time
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from lxml import etree
 
 FORM = "application/x-www-form-urlencoded"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "freeswitch"
 NOT_FOUND = (FIXTURES / "xml_curl_not_found_response.xml").read_bytes().strip()
+
+
+class SwitchClient(FlaskClient):
+    """Asks /xml_curl as our FreeSWITCH does: with the app's switch credentials, unless a test gives its own."""
+
+    def open(self, *args, **kwargs):
+        if "auth" not in kwargs and "Authorization" not in (kwargs.get("headers") or {}):
+            config = self.application.config
+            kwargs["auth"] = (config["XML_CURL_USER"], config["XML_CURL_PASSWORD"])
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def switch_clients(monkeypatch):
+    monkeypatch.setattr(Flask, "test_client_class", SwitchClient)
 
 
 def captured_requests(name: str) -> list[tuple[bytes, dict[str, str]]]:
@@ -111,6 +128,7 @@ def make_app(app):
 
     def make(**overrides):
         config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                  "XML_CURL_USER": app.config["XML_CURL_USER"], "XML_CURL_PASSWORD": app.config["XML_CURL_PASSWORD"],
                   "SECRET_KEY": "test", "SHOW_LOGIN_CODES": False, "TASK_QUEUE_URL": "memory", "SWITCH_SYNC_ON_COMMIT": False,
                   "STORAGE_DIR": app.config["STORAGE_DIR"], **overrides}
         other = create_app(config)

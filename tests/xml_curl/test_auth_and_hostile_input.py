@@ -5,6 +5,7 @@ import base64
 from urllib.parse import urlencode
 
 import pytest
+from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -21,7 +22,8 @@ def basic(user: str, password: str) -> dict:
 
 @pytest.fixture
 def guarded(ctx, make_app, compiler):
-    return make_app(XML_CURL_USER="freeswitch", XML_CURL_PASSWORD="s3cret").test_client()
+    """A plain client: it sends only the credentials a test gives."""
+    return FlaskClient(make_app(XML_CURL_USER="freeswitch", XML_CURL_PASSWORD="s3cret"))
 
 
 def test_right_credentials_are_served(guarded):
@@ -39,8 +41,12 @@ def test_missing_or_wrong_credentials_get_401(guarded, headers):
     assert response.headers["WWW-Authenticate"].startswith("Basic")
 
 
-def test_auth_is_off_without_a_configured_user(client):
-    assert post(client, TRANSFER, headers=basic("anyone", "anything")).status_code == 200
+def test_auth_is_off_only_when_the_password_is_set_empty_and_then_no_directory(make_app, demo, compiler):
+    open_endpoint = FlaskClient(make_app(XML_CURL_PASSWORD=""))
+    assert post(open_endpoint, TRANSFER, headers=basic("anyone", "anything")).status_code == 200
+    sip_auth = with_fields(SIP_AUTH, {"user": "101", "domain": f"t{demo.id}.pbx.local"})
+    response = post(open_endpoint, sip_auth)
+    assert is_not_found(response) and b"password" not in response.data
 
 
 @pytest.mark.parametrize("body,content_type", [
