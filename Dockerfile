@@ -3,4 +3,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends espeak-ng sox f
 WORKDIR /app
 COPY . .
 RUN pip install --no-cache-dir . && centralka --help >/dev/null
+# Production: no secret is generated or defaulted; every one comes from the environment
+# (docker-compose.yml reads .env) and known or short ones are refused at start.
+ENV CENTRALKA_ENV=production
 CMD ["centralka", "serve", "--host", "0.0.0.0"]

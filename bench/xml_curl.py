@@ -292,7 +292,7 @@ def main() -> None:
         reply = REPO / "instance" / "bench_constant_reply.xml"
         reply.parent.mkdir(exist_ok=True)
         reply.write_bytes(sample)
-        env = {"CENTRALKA_DATABASE_URL": url, "CENTRALKA_XML_CURL_USER": "", "CENTRALKA_BENCH_REPLY": str(reply)}
+        env = {"CENTRALKA_DATABASE_URL": url, "CENTRALKA_XML_CURL_PASSWORD": "", "CENTRALKA_BENCH_REPLY": str(reply)}
         with gunicorn("bench.xml_curl:constant_app()", env) as base_port, gunicorn("pbx.wsgi:app", env) as port:
             servers = {"baseline": requests_for(targets, "/constant", base_port),
                        "xml_curl": requests_for(targets, "/xml_curl", port)}

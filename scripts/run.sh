@@ -14,5 +14,9 @@ Centralka is starting on http://127.0.0.1:${PORT}
   web panel:          http://127.0.0.1:${PORT}/
   xml_curl endpoint:  http://127.0.0.1:${PORT}/xml_curl   (point FreeSWITCH's mod_xml_curl here, see docs/freeswitch.md)
   sign in as anna.kowalska@firma-abc.example; the one-time code is printed in this log.
+  secrets: generated on the first run into instance/ (secret-key, switch-credentials; mode 0600).
+
 MSG
+# What FreeSWITCH needs to reach this endpoint (centralka_credentials.xml, see docs/freeswitch.md).
+.venv/bin/centralka switch credentials
 exec .venv/bin/centralka serve --port "$PORT"

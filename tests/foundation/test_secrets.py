@@ -298,3 +298,26 @@ def test_the_credentials_command_prints_what_freeswitch_needs(tmp_path):
     assert data == {f"centralka_xml_curl_credentials=freeswitch:{stored['xml_curl_password']}",
                     f"centralka_cdr_credentials=cdr:{stored['cdr_password']}",
                     f"event_socket_password={stored['event_socket_password']}"}
+
+
+# ---------------------------------------------------------------- compose and the image hold no secrets
+
+def test_compose_takes_every_secret_from_the_env_file_and_the_image_runs_in_production():
+    import re
+
+    import yaml
+
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    secret = re.compile(r"PASSWORD|SECRET|KEY|ESL_SERVERS|DATABASE_URL")
+    required = re.compile(r"\$\{(\w+):\?[^}]+\}")
+    for name, service in compose["services"].items():
+        for variable, value in (service.get("environment") or {}).items():
+            if secret.search(variable) and variable != "AWS_ACCESS_KEY_ID":
+                assert required.search(str(value)), f"{name}: {variable} must come from .env"
+    needed = set(required.findall((REPO / "docker-compose.yml").read_text()))
+    example = dict(line.split("=", 1) for line in (REPO / ".env.example").read_text().splitlines()
+                   if line and not line.startswith("#"))
+    assert needed <= set(example) and not any(example.values())  # the operator fills every one
+    dockerfile = (REPO / "Dockerfile").read_text()
+    assert "ENV CENTRALKA_ENV=production" in dockerfile and not secret.search(dockerfile.replace("CENTRALKA_ENV", ""))
+    assert ".env" in (REPO / ".dockerignore").read_text().split()
