@@ -36,6 +36,7 @@ def _from_allowed_address(endpoint: Endpoint) -> bool:
         address = ipaddress.ip_address(request.remote_addr or "")
     except ValueError:
         return False
+    address = getattr(address, "ipv4_mapped", None) or address  # ::ffff:10.0.0.5 on a dual-stack socket
     return any(address in network for network in endpoint.allowed)
 
 

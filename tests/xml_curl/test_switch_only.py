@@ -89,7 +89,7 @@ def test_an_address_outside_the_allow_list_gets_403_even_with_credentials(allow_
     assert response.status_code == 403 and b"password" not in response.data
 
 
-@pytest.mark.parametrize("address", ["10.1.2.3", "192.168.1.7", "fd00::5"])
+@pytest.mark.parametrize("address", ["10.1.2.3", "192.168.1.7", "fd00::5", "::ffff:10.1.2.3"])
 def test_an_allowed_address_still_needs_credentials(allow_listed, demo, address):
     client = FlaskClient(allow_listed)
     refused = post(client, directory_form(demo.id, 101), environ_base={"REMOTE_ADDR": address})
