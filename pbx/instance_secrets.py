@@ -53,7 +53,7 @@ def settle(config) -> None:
         config["CDR_PASSWORD"] = config.get("CDR_PASSWORD") or ""
     _refuse_unsafe_switch_values(config)
     instance = Path(config["INSTANCE_PATH"])
-    if config.get("SECRET_KEY") is None:
+    if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _read_or_create(instance / SECRET_KEY_FILE, lambda: secrets.token_urlsafe(48))
     elif config["SECRET_KEY"].lower() in KNOWN_SECRETS and not config.get("TESTING"):
         log.warning("CENTRALKA_SECRET_KEY is a published value: anyone can forge a session; unset it "

@@ -86,6 +86,10 @@ def test_processes_starting_together_agree_on_one_secret(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["secret-key"]  # no drafts left behind
 
 
+def test_an_empty_secret_key_is_treated_as_unset(tmp_path):
+    assert settled(tmp_path, SECRET_KEY="")["SECRET_KEY"] == (tmp_path / SECRET_KEY_FILE).read_text().strip()
+
+
 def test_a_secret_file_readable_by_others_is_made_private(tmp_path):
     settled(tmp_path)
     os.chmod(tmp_path / SECRET_KEY_FILE, 0o644)
