@@ -14,6 +14,7 @@ import zoneinfo
 
 from lxml import etree
 
+from pbx.switch_text import switch_safe
 from xml_curl.documents import NOT_FOUND, document, params, serialize
 from xml_curl.request import CurlRequest
 from xml_curl.store import Store
@@ -41,15 +42,17 @@ def callcenter_document(queues: list[dict]) -> bytes:
     tiers_el = etree.SubElement(config, "tiers")
     agents_seen: set[str] = set()
     for queue in queues:
-        queue_el = etree.SubElement(queues_el, "queue", name=queue["name"])
+        queue_name = switch_safe(queue["name"])  # made of ids today; kept harmless should a name ever reach it
+        queue_el = etree.SubElement(queues_el, "queue", name=queue_name)
         for name, value in _queue_params(queue).items():
             etree.SubElement(queue_el, "param", name=name, value=str(value))
         for position, agent in enumerate(queue.get("agents", []), start=1):
-            if agent["name"] not in agents_seen:  # one agent may sit in several queues
-                agents_seen.add(agent["name"])
-                etree.SubElement(agents_el, "agent", name=agent["name"], type="callback",
+            agent_name = switch_safe(agent["name"])
+            if agent_name not in agents_seen:  # one agent may sit in several queues
+                agents_seen.add(agent_name)
+                etree.SubElement(agents_el, "agent", name=agent_name, type="callback",
                                  contact=_contact(agent), status="Available", **AGENT_DEFAULTS)
-            etree.SubElement(tiers_el, "tier", agent=agent["name"], queue=queue["name"],
+            etree.SubElement(tiers_el, "tier", agent=agent_name, queue=queue_name,
                              level="1", position=str(position))
     return serialize(root)
 

@@ -12,6 +12,7 @@ import threading
 from flask import Flask
 from lxml import etree
 
+from pbx.switch_text import switch_safe
 from pbx.tenancy import sip_domain
 from xml_curl.documents import NOT_FOUND, document, params, serialize
 from xml_curl.request import CurlRequest
@@ -44,7 +45,7 @@ def user_document(domain: str, user: SipUser) -> bytes:
         "centralka_tenant": user.tenant_id,
         "centralka_user": user.user_id,
         "effective_caller_id_number": user.extension,
-        "effective_caller_id_name": user.full_name,
+        "effective_caller_id_name": switch_safe(user.full_name),
     }, child="variable")
     return serialize(root)
 

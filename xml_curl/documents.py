@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+from pbx.switch_text import PREPROCESSED
+
 # FreeSWITCH's own "not found" reply: it then tries the next binding and its static XML.
 NOT_FOUND = (
     b'<document type="freeswitch/xml"><section name="result">'
@@ -25,8 +27,17 @@ def document(section: str) -> tuple[etree._Element, etree._Element]:
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n'
 
 
+class PreprocessorText(ValueError):
+    """A document FreeSWITCH's preprocessor would change: never sent (the safe reply goes instead)."""
+
+
 def serialize(root: etree._Element) -> bytes:
-    return DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+    body = DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
+    # The last line of defence: tenant text goes through pbx.switch_text.switch_safe on its way in.
+    found = PREPROCESSED.search(body)
+    if found:
+        raise PreprocessorText(f"{found.group().decode()!r} in a {root.find('section').get('name')} document")
+    return body
 
 
 _COMPACT = etree.XMLParser(remove_blank_text=True, remove_comments=True, resolve_entities=False, no_network=True)
