@@ -11,10 +11,18 @@ from pbx.tenancy import scoped
 USER_COLUMNS = ["first_name", "last_name", "phone", "email", "role", "extension", "description"]
 
 
+# A cell starting with one of these is run as a formula by spreadsheets (CSV injection); TAB and CR
+# too, as Excel and LibreOffice skip them before looking for '='.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def safe_cell(value) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheets (CSV injection).
+    """One CSV cell as a spreadsheet may open it: text that could be a formula gets a leading quote.
+
+    Signed numbers (a phone number "+48221000000", "-5") stay as they are: they cannot be formulas.
+    """
     text = "" if value is None else str(getattr(value, "value", value))
-    if text[:1] in ("=", "+", "-", "@") and not text[1:].replace(" ", "").isdigit():
+    if text.startswith(FORMULA_STARTS) and not (text[0] in "+-" and text[1:].replace(" ", "").isdigit()):
         return "'" + text
     return text
 
@@ -22,7 +30,8 @@ def safe_cell(value) -> str:
 def write_csv(header: list[str], rows) -> str:
     """CSV text with every cell made safe for spreadsheets."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # RFC 4180 line ends: with both CR and LF as terminators, a cell holding either is quoted.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     return out.getvalue()
