@@ -114,6 +114,9 @@ def _pattern(value: str) -> str:
         digits = re.sub(r"[\s\-]", "", core)
         if digits.startswith("00"):
             digits = "+" + digits[2:]
+        if digits in ("", "+"):  # '*' alone once became '+48*' and blocked every Polish caller
+            raise ValidationError(f"{value!r} would match every caller: put the start of the numbers before '*' "
+                                  "(e.g. +4822*)")
         if not digits.startswith("+"):
             digits = "+48" + digits
         result = digits + "*"

@@ -92,6 +92,7 @@ SAMPLES = [
     "cannot always present the main number without being allowed to",
     "a user may be in a group only once",
     "'ab*' is not a number or a prefix ending in '*'",
+    "'*' would match every caller: put the start of the numbers before '*' (e.g. +4822*)",
     "a text-to-speech announcement needs its text",
     "a voicemail box needs at least one recipient",
     "a scenario may be at most 512 KiB of JSON",

@@ -1,0 +1,39 @@
+"""A number-list pattern that would match every caller is refused, by name; real patterns keep working."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize("pattern", ["*", " * ", "+*", "00*", "- *", "+ *"])
+def test_a_pattern_matching_every_caller_is_refused(as_editor, pattern):
+    response = as_editor.post("/api/number-lists", json={"name": "Spam", "kind": "blacklist",
+                                                         "patterns": ["+48666000666", pattern]})
+    assert response.status_code == 422
+    assert response.get_json()["fields"]["patterns"]["1"] == [
+        f"{pattern!r} would match every caller: put the start of the numbers before '*' (e.g. +4822*)"]
+    assert as_editor.get("/api/number-lists").get_json() == []  # nothing half-stored
+
+
+def test_the_refusal_in_polish(as_editor):
+    response = as_editor.post("/api/number-lists", json={"name": "Spam", "kind": "blacklist", "patterns": ["*"]},
+                              headers={"Accept-Language": "pl"})
+    assert response.get_json()["fields"]["patterns"]["0"] == [
+        "'*' pasowałby do każdego dzwoniącego: przed '*' wpisz początek numerów (np. +4822*)."]
+
+
+def test_a_pattern_matching_every_caller_cannot_be_patched_in_either(as_editor):
+    created = as_editor.post("/api/number-lists", json={"name": "Spam", "kind": "blacklist", "patterns": ["+48666*"]})
+    assert created.status_code == 201
+    response = as_editor.patch(f"/api/number-lists/{created.get_json()['id']}", json={"patterns": ["*"]})
+    assert response.status_code == 422
+    assert as_editor.get("/api/number-lists").get_json()[0]["patterns"] == ["+48666*"]
+
+
+@pytest.mark.parametrize("typed,stored", [
+    ("+4822*", "+4822*"), ("22*", "+4822*"), ("0048 22*", "+4822*"), ("+44*", "+44*"), ("+48*", "+48*"),
+    ("601 100 200", "+48601100200"), ("+48 601-100-200", "+48601100200"),
+])
+def test_real_patterns_keep_working(as_editor, typed, stored):
+    response = as_editor.post("/api/number-lists", json={"name": "VIP", "kind": "vip", "patterns": [typed]})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["patterns"] == [stored]
