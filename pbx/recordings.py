@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from pbx import models
 from pbx.calls.legs import as_int, var
@@ -173,6 +173,16 @@ def expire(now: datetime | None = None, batch: int = 200) -> int:
         deleted += len(due)
         if len(due) < batch:
             return deleted
+
+
+def expired(recording: models.Recording, now: datetime | None = None) -> bool:
+    """Past its expiry and not held: gone for the panel at once, before the expiry job deletes it."""
+    return not recording.legal_hold and aware(recording.expires_at) <= (now or datetime.now(timezone.utc))
+
+
+def offered():
+    """The SQL condition of the recordings the panel still offers (see ``expired``)."""
+    return or_(models.Recording.legal_hold.is_(True), models.Recording.expires_at > datetime.now(timezone.utc))
 
 
 def set_legal_hold(tenant_id: int, recording_id: int, hold: bool) -> models.Recording:

@@ -212,6 +212,8 @@ _PATTERNED = [
      "{value} nie jest numerem ani prefiksem zakończonym znakiem '*'."),
     (_QUOTED + r" would match every caller: put the start of the numbers before '\*' \(e\.g\. \+4822\*\)",
      "{value} pasowałby do każdego dzwoniącego: przed '*' wpisz początek numerów (np. +4822*)."),
+    (r"recording (?P<id>\d+) expired on (?P<day>\d{4}-\d\d-\d\d): it is no longer available",
+     "Nagranie {id} wygasło {day}: nie jest już dostępne."),
     (r"a scenario may be at most (?P<kib>\d+) KiB of JSON", "Scenariusz może mieć najwyżej {kib} KiB w formacie JSON."),
     # pbx/prompts.py, webadmin/announcements.py
     (r"the file has (?P<size>\d+) bytes; an announcement may have at most (?P<limit>\d+) \(2 MB\)",

@@ -127,6 +127,8 @@ def today():
 @signed_in()
 def recording_audio(recording_id):
     recording = get_owned(models.Recording, g.tenant.id, recording_id)
+    if recordings.expired(recording):
+        abort(410, f"recording {recording.id} expired on {_local(recording.expires_at)[:10]}: it is no longer available")
     try:
         data = recordings.audio(recording)
     except StorageError:

@@ -18,7 +18,7 @@ queues.register_views(bp)
 @bp.get("/api/recordings")
 @signed_in()
 def recording_list():
-    query = select(models.Recording).where(models.Recording.tenant_id == g.tenant.id)
+    query = select(models.Recording).where(models.Recording.tenant_id == g.tenant.id, recordings.offered())
     if request.args.get("caller"):
         query = query.where(models.Recording.caller == request.args["caller"])
     rows = db.session.scalars(query.order_by(models.Recording.created_at.desc()).limit(500))

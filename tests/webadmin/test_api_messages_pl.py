@@ -93,6 +93,7 @@ SAMPLES = [
     "a user may be in a group only once",
     "'ab*' is not a number or a prefix ending in '*'",
     "'*' would match every caller: put the start of the numbers before '*' (e.g. +4822*)",
+    "recording 7 expired on 2026-03-01: it is no longer available",
     "a text-to-speech announcement needs its text",
     "a voicemail box needs at least one recipient",
     "a scenario may be at most 512 KiB of JSON",
