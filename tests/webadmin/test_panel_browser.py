@@ -57,6 +57,10 @@ def page(server):
         tab = context.new_page()
         errors = []
         tab.on("pageerror", lambda error: errors.append(str(error)))
+        # Whatever the Content-Security-Policy refuses (an inline style or script) fails the test.
+        tab.on("console", lambda message: errors.append(message.text)
+               if message.type == "error" and "Content Security Policy" in message.text else None)
+        tab.errors_seen = errors
         yield tab
         browser.close()
         assert not errors, errors
@@ -185,3 +189,32 @@ def test_owner_changes_recording_retention_after_a_field_error(page, server):
     page.reload()
     page.get_by_role("heading", name="Ustawienia firmy").wait_for()
     expect(page.get_by_label("Przechowywanie nagrań (dni)")).to_have_value("400")
+
+
+PAGES = ["Pulpit", "Użytkownicy", "Grupy", "Numery główne", "Zapowiedzi", "Skrzynki głosowe", "Listy numerów",
+         "Historia połączeń", "Nagrania", "Dziennik zmian", "Ustawienia firmy"]
+
+
+def test_every_page_works_under_the_content_security_policy(page, server):
+    """The fixture fails the test on any CSP refusal in the console."""
+    base, _ = server
+    response = page.goto(base)
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    _sign_in(page, server)
+    for name in PAGES:
+        page.get_by_role("navigation").get_by_role("link", name=name).click()
+        page.locator("#view h1, #view h2").first.wait_for()
+    page.get_by_role("link", name="Numery główne").click()
+    page.get_by_role("link", name="Edytuj scenariusz").click()
+    page.locator("[data-node=sales]").click()
+
+
+def test_another_site_cannot_frame_the_panel(page, server):
+    base, _ = server
+    page.set_content(f'<iframe src="{base}/" title="panel"></iframe>')
+    page.wait_for_timeout(500)
+    framed = page.frames[1]
+    assert framed.locator("#view").count() == 0  # the panel never rendered inside the frame
+    refused = [e for e in page.errors_seen if "frame-ancestors" in e]
+    assert refused, page.errors_seen
+    page.errors_seen.clear()
