@@ -128,7 +128,8 @@ def today():
 def recording_audio(recording_id):
     recording = get_owned(models.Recording, g.tenant.id, recording_id)
     if recordings.expired(recording):
-        abort(410, f"recording {recording.id} expired on {_local(recording.expires_at)[:10]}: it is no longer available")
+        day = _local(recording.expires_at)[:10]
+        abort(410, f"recording {recording.id} expired on {day}: it is no longer available")
     try:
         data = recordings.audio(recording)
     except StorageError:

@@ -15,7 +15,7 @@ from lxml import etree
 
 from pbx.switch_text import switch_safe
 from tests.acceptance.support import MAIN, Company, build_company
-from tests.xml_curl.conftest import FORM, captured_body, post, with_fields
+from tests.xml_curl.conftest import captured_body, post, with_fields
 
 SIP_AUTH = captured_body("xml_curl_directory.txt")
 DIALPLAN = captured_body("xml_curl_dialplan.txt")
@@ -43,10 +43,10 @@ def every_node_kind(company: Company, name) -> dict:
         return {"id": node_id, "kind": "hangup", "name": name("hangup"), "prompt": company.prompts["Błąd"].id}
 
     voicemail = {"id": "vm", "kind": "voicemail", "name": name("voicemail"), "box": company.box.id}
-    queued = {"id": "queued", "kind": "forward", "name": name("forward"), "target": {"group": company.groups["sequential"].id},
-              "queue": {"max_wait_seconds": 60}, "no_answer": voicemail}
-    menu = {"id": "menu", "kind": "menu", "name": name("menu"), "prompt": company.prompts["Menu"].id, "direct_dial": True,
-            "options": {"1": queued,
+    queued = {"id": "queued", "kind": "forward", "name": name("forward"), "queue": {"max_wait_seconds": 60},
+              "target": {"group": company.groups["sequential"].id}, "no_answer": voicemail}
+    menu = {"id": "menu", "kind": "menu", "name": name("menu"), "prompt": company.prompts["Menu"].id,
+            "direct_dial": True, "options": {"1": queued,
                         "2": {"id": "anna", "kind": "forward", "name": name("forward"),
                               "target": {"user": company.users["Anna"].id}, "no_answer": hangup("h2")},
                         "3": {"id": "back", "kind": "goto", "name": name("goto"), "target": "menu"}}}
@@ -108,13 +108,18 @@ def company(client):
     return built
 
 
+@pytest.fixture
+def plain(client, company) -> dict[str, set[str]]:
+    """The expansions in the dialplans and callcenter.conf of the company with plain names."""
+    return {name: expansions(doc) for name, doc in documents(client, company).items() if name[:9] != "directory"}
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                    HealthCheck.too_slow])
 @given(texts=st.lists(HOSTILE, min_size=40, max_size=40))
-def test_hostile_text_in_every_field_reaches_no_document(client, company, texts):
+def test_hostile_text_in_every_field_reaches_no_document(client, company, plain, texts):
     from pbx.extensions import db
 
-    plain = {name: expansions(doc) for name, doc in documents(client, company).items() if name[:9] != "directory"}
     typed = iter(texts * 2)
     type_everywhere(company, typed)
     company.publish(every_node_kind(company, lambda kind: as_the_panel_accepts(next(typed))),
