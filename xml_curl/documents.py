@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from pbx.switch_text import PREPROCESSED
+from pbx.switch_text import preprocessor_text
 
 # FreeSWITCH's own "not found" reply: it then tries the next binding and its static XML.
 NOT_FOUND = (
@@ -34,9 +34,9 @@ class PreprocessorText(ValueError):
 def serialize(root: etree._Element) -> bytes:
     body = DECLARATION + etree.tostring(root, encoding="UTF-8", xml_declaration=False)
     # The last line of defence: tenant text goes through pbx.switch_text.switch_safe on its way in.
-    found = PREPROCESSED.search(body)
+    found = preprocessor_text(body)
     if found:
-        raise PreprocessorText(f"{found.group().decode()!r} in a {root.find('section').get('name')} document")
+        raise PreprocessorText(f"{found!r} in a {root.find('section').get('name')} document")
     return body
 
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from pbx.switch_text import switch_safe
+from pbx.switch_text import preprocessor_text, switch_safe
 from tests.acceptance.support import MAIN, Company, build_company
 from tests.xml_curl.conftest import captured_body, post, with_fields
 
@@ -205,3 +205,11 @@ def test_a_document_the_preprocessor_would_change_is_never_sent(client, demo, mo
     reply = _directory(client, demo.id, demo.users[0].extension)
     assert b"$${" not in reply and b"hostname" not in reply
     assert "PreprocessorText: '$${' in a directory document" in caplog.text
+
+
+@pytest.mark.parametrize("document,found", [
+    (b'<a b="$${x}"/>', "$${"), (b'<a b="X-Pre-Process"/>', "x-pre-process"), (b'<a b="${x} $ {"/>', None),
+    ('<a b="X\u2011PRE\u2011PROCESS \uff04\uff04{x}"/>'.encode(), None),
+])
+def test_what_the_last_line_of_defence_looks_for(document, found):
+    assert preprocessor_text(document) == found
