@@ -29,11 +29,19 @@ def assert_protected(response) -> None:
     ("GET", "/api/users", 401),
     ("GET", "/api/no-such-thing", 404),
     ("DELETE", "/", 405),
-    ("POST", "/xml_curl", 200),
+    ("POST", "/xml_curl", 401),
 ])
 def test_every_kind_of_response_carries_the_headers(client, method, path, status):
     response = client.open(path, method=method)
     assert response.status_code == status
+    assert_protected(response)
+
+
+def test_the_switch_endpoint_carries_them_too(client):
+    config = client.application.config
+    response = client.post("/xml_curl", data="section=directory", content_type="application/x-www-form-urlencoded",
+                           auth=(config["XML_CURL_USER"], config["XML_CURL_PASSWORD"]))
+    assert response.status_code == 200 and response.mimetype == "text/xml"
     assert_protected(response)
 
 
