@@ -67,7 +67,7 @@ def _sqlite_foreign_keys(engine) -> None:
 
 # The panel loads only its own files: no inline script or style, no other origin, never framed.
 CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "media-src 'self'",
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self'", "media-src 'self'",
     "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
 ])
 SECURITY_HEADERS = {
