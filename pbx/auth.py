@@ -1,64 +1,122 @@
-"""Sign-in with a one-time code sent to the admin's e-mail."""
+"""Sign-in with a one-time code sent to an admin's e-mail address or phone (SMS).
+
+A code is kept per address whether or not an admin has it, so a request does the same work
+either way; delivery is looked up later, in the task queue. A new code replaces the old one, and
+each code takes at most ``MAX_ATTEMPTS`` guesses.
+"""
 from __future__ import annotations
 
 import hashlib
 import hmac
 import logging
 import secrets
+import smtplib
 from datetime import timedelta
+from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
-from pbx import models
+from pbx import models, sms
+from pbx.calls.store import aware
 from pbx.extensions import db
+from pbx.voicemail import send as send_email
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
+TEXT = {
+    "pl": {"subject": "Kod logowania do Centralki",
+           "body": "Twój jednorazowy kod logowania do panelu Centralki: {code}\n\n"
+                   "Kod jest ważny {minutes} min. Jeśli to nie Ty prosiłeś o kod, zignoruj tę wiadomość.\n",
+           "sms": "Centralka: kod logowania {code} (ważny {minutes} min)."},
+    "en": {"subject": "Your Centralka sign-in code",
+           "body": "Your one-time code for the Centralka panel: {code}\n\n"
+                   "It is valid for {minutes} min. If you did not ask for it, ignore this message.\n",
+           "sms": "Centralka: sign-in code {code} (valid {minutes} min)."},
+}
 
-def _hash(code: str) -> str:
+
+def is_phone(address: str) -> bool:
+    return address.startswith("+")
+
+
+def normalise(address: str) -> str:
+    """E-mail addresses in lower case; phone numbers arrive already in E.164."""
+    return address.strip() if is_phone(address.strip()) else address.strip().lower()
+
+
+def _hash(address: str, code: str) -> str:
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"{address}\n{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def request_code(email: str) -> str | None:
-    """Create a code for every admin with this address; returns it (None when unknown).
+def admins(address: str) -> list[models.User]:
+    column = models.User.phone if is_phone(address) else models.User.email
+    return list(db.session.scalars(
+        select(models.User).where(column == address, models.User.admin_level > 0).order_by(models.User.id)))
 
-    The caller must not reveal to the requester whether the address exists.
-    """
-    admins = db.session.scalars(
-        select(models.User).where(models.User.email == email.strip().lower(), models.User.admin_level > 0)
-    ).all()
-    if not admins:
-        return None
+
+def request_code(address: str) -> str:
+    """A new code for ``address`` (replacing any older one); the same work whether or not it is an admin's."""
+    address = normalise(address)
     code = f"{secrets.randbelow(10**6):06d}"
+    known = bool(admins(address))
+    db.session.execute(delete(models.LoginCode).where(models.LoginCode.address == address))
     expires = models.utcnow() + timedelta(seconds=current_app.config["LOGIN_CODE_TTL_SECONDS"])
-    for admin in admins:
-        db.session.add(models.LoginCode(user_id=admin.id, code_hash=_hash(code), expires_at=expires))
+    db.session.add(models.LoginCode(address=address, code_hash=_hash(address, code), expires_at=expires, attempts=0))
     db.session.commit()
-    if current_app.config["SHOW_LOGIN_CODES"]:
-        log.warning("sign-in code for %s: %s", email, code)
+    if known and current_app.config["SHOW_LOGIN_CODES"]:
+        log.warning("sign-in code for %s: %s", address, code)
     return code
 
 
-def verify_code(email: str, code: str) -> models.User | None:
-    now = models.utcnow()
-    rows = db.session.execute(
-        select(models.LoginCode, models.User)
-        .join(models.User, models.User.id == models.LoginCode.user_id)
-        .where(models.User.email == email.strip().lower(), models.LoginCode.used_at.is_(None))
-        .order_by(models.LoginCode.id.desc())
-    ).all()
-    wanted = _hash(code.strip())
-    for login, user in rows:
-        expires = login.expires_at if login.expires_at.tzinfo else login.expires_at.replace(tzinfo=now.tzinfo)
-        if expires < now or login.attempts >= MAX_ATTEMPTS:
-            continue
-        if hmac.compare_digest(login.code_hash, wanted):
-            login.used_at = now
-            db.session.commit()
-            return user
-        login.attempts += 1
+def verify_code(address: str, code: str) -> models.User | None:
+    """The admin signing in, or None; a wrong guess uses up one of the code's attempts."""
+    address = normalise(address)
+    login = db.session.scalars(select(models.LoginCode).where(
+        models.LoginCode.address == address, models.LoginCode.used_at.is_(None))
+        .order_by(models.LoginCode.id.desc()).limit(1)).first()
+    if login is None or aware(login.expires_at) < models.utcnow() or login.attempts >= MAX_ATTEMPTS:
+        return None
+    table = models.LoginCode.__table__
+    if not hmac.compare_digest(login.code_hash, _hash(address, code.strip())):
+        db.session.execute(update(table).where(table.c.id == login.id).values(attempts=table.c.attempts + 1))
+        db.session.commit()
+        return None
+    # Conditional, so two workers checking the same code at once cannot both use it.
+    used = db.session.execute(update(table).where(
+        table.c.id == login.id, table.c.used_at.is_(None), table.c.attempts < MAX_ATTEMPTS).values(
+        used_at=models.utcnow()))
     db.session.commit()
-    return None
+    found = admins(address) if used.rowcount == 1 else []
+    return found[0] if found else None
+
+
+def deliver(address: str, code: str) -> bool:
+    """E-mail or text the code to ``address`` if an admin has it, in the company's language."""
+    found = admins(address)
+    if not found:
+        return False
+    language = getattr(found[0].tenant.language, "value", "pl")
+    values = {"code": code, "minutes": current_app.config["LOGIN_CODE_TTL_SECONDS"] // 60}
+    text = TEXT.get(language, TEXT["pl"])
+    try:
+        if is_phone(address):
+            sms.sender().send(address, text["sms"].format(**values))
+        else:
+            _email(address, text["subject"], text["body"].format(**values))
+    except (OSError, smtplib.SMTPException) as error:
+        # Not retried: the code expires soon and the admin can ask for a new one.
+        log.warning("sign-in code for %s not delivered: %s", address, error)
+        return False
+    return True
+
+
+def _email(address: str, subject: str, body: str) -> None:
+    message = EmailMessage()
+    message["From"] = current_app.config["SMTP_SENDER"]
+    message["To"] = address
+    message["Subject"] = subject
+    message.set_content(body)
+    send_email(message)

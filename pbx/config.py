@@ -71,10 +71,25 @@ class Config:
     SMTP_PORT = int(os.environ.get("CENTRALKA_SMTP_PORT", "25"))
     SMTP_SENDER = os.environ.get("CENTRALKA_SMTP_SENDER", "centralka@localhost")
 
-    # One-time sign-in codes are printed to the log when no SMTP is configured.
     LOGIN_CODE_TTL_SECONDS = int(os.environ.get("CENTRALKA_LOGIN_CODE_TTL", "600"))
-    SHOW_LOGIN_CODES = _bool("CENTRALKA_SHOW_LOGIN_CODES", True)
     # Bring the switches' queues and directory cache in line after every configuration commit.
     SWITCH_SYNC_ON_COMMIT = _bool("CENTRALKA_SWITCH_SYNC_ON_COMMIT", True)
     TESTING = _bool("CENTRALKA_TESTING", False)
     INSTANCE_PATH = str(INSTANCE_DIR)
+
+    # Sign-in, sessions, CSRF and API tokens (docs/security.md). "development" (the default)
+    # prints sign-in codes to the log; "production" sends them only by e-mail / SMS and marks
+    # cookies Secure.
+    ENVIRONMENT = os.environ.get("CENTRALKA_ENV", "development")
+    SHOW_LOGIN_CODES = _bool("CENTRALKA_SHOW_LOGIN_CODES", ENVIRONMENT == "development")
+    SECURE_COOKIES = _bool("CENTRALKA_SECURE_COOKIES", ENVIRONMENT == "production")
+    # "log" (development: the text goes to the log) or "package.module.ClassName" of an SmsSender.
+    SMS_BACKEND = os.environ.get("CENTRALKA_SMS_BACKEND", "log")
+    SESSION_IDLE_MINUTES = int(os.environ.get("CENTRALKA_SESSION_IDLE_MINUTES", "30"))
+    SESSION_MAX_HOURS = int(os.environ.get("CENTRALKA_SESSION_MAX_HOURS", "12"))
+    # Code requests and code checks allowed per window, per sign-in address and per client address.
+    SIGNIN_LIMIT_PER_ADDRESS = int(os.environ.get("CENTRALKA_SIGNIN_LIMIT_PER_ADDRESS", "5"))
+    SIGNIN_LIMIT_PER_CLIENT = int(os.environ.get("CENTRALKA_SIGNIN_LIMIT_PER_CLIENT", "30"))
+    SIGNIN_LIMIT_WINDOW_SECONDS = int(os.environ.get("CENTRALKA_SIGNIN_LIMIT_WINDOW", "900"))
+    # Other origins allowed to send state-changing requests (e.g. "https://panel.example.com").
+    TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CENTRALKA_TRUSTED_ORIGINS", "").split(",") if o.strip()]

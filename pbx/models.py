@@ -329,16 +329,57 @@ class AuditLogEntry(db.Model):
 
 
 class LoginCode(db.Model):
-    """A one-time sign-in code for a panel user; only its hash is stored."""
+    """A one-time sign-in code sent to an e-mail address or phone number; only its hash is stored.
+
+    Codes are kept per address, known or not, so a request does the same work either way.
+    """
 
     __table_args__ = (CheckConstraint("attempts >= 0", name="attempts_non_negative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    address: Mapped[str] = mapped_column(String(254), index=True)  # lower-case e-mail or E.164 number
     code_hash: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PanelSession(db.Model):
+    """A signed-in browser: the cookie carries a random id, this row its hash and its life."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ApiToken(TenantOwned, db.Model):
+    """A token for scripts (``Authorization: Bearer``); acts as the owner who created it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    scope: Mapped[str] = mapped_column(String(8))  # "read" or "full"
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RateLimitHit(db.Model):
+    """Requests counted per key and fixed time window, shared by every worker process."""
+
+    __table_args__ = (UniqueConstraint("key", "window", name="uq_rate_limit_hit_key_window"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120))
+    window: Mapped[int] = mapped_column(BigInteger)  # seconds since the epoch // window length
+    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class VoicemailDelivery(db.Model):

@@ -77,6 +77,14 @@ def email_voicemail(recording_id: int) -> int:
         return voicemail.deliver(recording_id)
 
 
+@huey.task()
+def deliver_login_code(address: str, code: str) -> bool:
+    from pbx import auth
+
+    with app_context():
+        return auth.deliver(address, code)
+
+
 def after_saved(recording_ids: list[int], voicemail_ids: list[int]) -> None:
     """Queue the follow-up work of newly stored recordings (the sweep catches a failure here)."""
     try:

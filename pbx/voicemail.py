@@ -53,7 +53,7 @@ def deliver(recording_id: int) -> int:
     sent, failures = 0, []
     for delivery in pending:
         try:
-            _send(compose(recording, box, delivery.email, audio))
+            send(compose(recording, box, delivery.email, audio))
         except (OSError, smtplib.SMTPException) as error:
             delivery.attempts += 1
             delivery.last_error = str(error)[:500]
@@ -96,7 +96,8 @@ def compose(recording: models.Recording, box: models.VoicemailBox, address: str,
     return message
 
 
-def _send(message: EmailMessage) -> None:
+def send(message: EmailMessage) -> None:
+    """One e-mail through the configured SMTP server."""
     config = current_app.config
     with smtplib.SMTP(config.get("SMTP_HOST", "127.0.0.1"), int(config.get("SMTP_PORT", 25)), timeout=10) as smtp:
         smtp.send_message(message)

@@ -147,7 +147,19 @@ _LITERAL = {
     # webadmin
     "sign in first": "Najpierw się zaloguj.",
     "your admin rights do not allow this": "Twoje uprawnienia administratora na to nie pozwalają.",
-    "give the e-mail address you sign in with": "Podaj adres e-mail, którym się logujesz.",
+    "give the e-mail address or phone number you sign in with":
+        "Podaj adres e-mail lub numer telefonu, którym się logujesz.",
+    "send JSON (Content-Type: application/json)": "Wyślij dane jako JSON (Content-Type: application/json).",
+    "too many sign-in attempts: wait before trying again": "Zbyt wiele prób logowania: odczekaj i spróbuj ponownie.",
+    "cross-site request refused: changes are accepted only from the panel's own pages":
+        "Odrzucono żądanie z innej witryny: zmiany są przyjmowane tylko ze stron panelu.",
+    "missing or wrong CSRF token: send the X-CSRF-Token header": "Brak lub błędny token CSRF: wyślij nagłówek X-CSRF-Token.",
+    "this API token is not valid (revoked, or its owner lost the rights)":
+        "Ten token API jest nieważny (unieważniony albo jego właściciel stracił uprawnienia).",
+    "this API token is read-only": "Ten token API pozwala tylko na odczyt.",
+    "give the token a name (1-80 characters)": "Nadaj tokenowi nazwę (1–80 znaków).",
+    "scope is 'read' or 'full'": "Zakres to 'read' (tylko odczyt) albo 'full' (pełny dostęp).",
+    "no such API token": "Nie ma takiego tokenu API.",
     "e-mail and code are required": "Adres e-mail i kod są wymagane.",
     "wrong or expired code": "Błędny lub wygasły kod.",
     "only an owner (level 3) grants admin rights or changes an admin's sign-in address":

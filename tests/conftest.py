@@ -111,13 +111,17 @@ def published(demo):
 
 
 def sign_in(client, user) -> None:
-    """Sign the test client in as ``user`` (an admin) through the one-time-code flow."""
+    """Sign the test client in as ``user`` (an admin) through the one-time-code flow.
+
+    The client then sends the session's CSRF token with every request, as the panel does.
+    """
     from pbx import auth
 
     with client.application.test_request_context():
         code = auth.request_code(user.email)
     response = client.post("/api/auth/verify", json={"email": user.email, "code": code})
     assert response.status_code == 200, response.get_json()
+    client.environ_base["HTTP_X_CSRF_TOKEN"] = response.get_json()["csrf_token"]
 
 
 @pytest.fixture

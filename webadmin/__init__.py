@@ -4,8 +4,8 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from webadmin import (
-        announcements, audit, auth, calls, company, directory, numbers, panel, scenarios, testcall, voicemail,
+        announcements, audit, auth, calls, company, directory, numbers, panel, scenarios, testcall, tokens, voicemail,
     )
 
-    for module in (auth, company, directory, numbers, announcements, voicemail, scenarios, testcall, calls, audit, panel):
+    for module in (auth, company, directory, numbers, announcements, voicemail, scenarios, testcall, calls, audit, tokens, panel):
         app.register_blueprint(module.bp)

@@ -1,15 +1,73 @@
-"""Sign-in with a one-time code, and the guards every other view uses."""
+"""Sign-in with a one-time code, sessions, and the guards every other view uses.
+
+Every state-changing request (POST, PUT, PATCH, DELETE) except the switches' own endpoints must
+come from this site (``Origin`` / ``Sec-Fetch-Site``), and one signed in with a session cookie
+must carry the session's CSRF token in ``X-CSRF-Token`` (the panel reads it from the
+``centralka_csrf`` cookie; ``/api/auth/verify`` and ``/api/auth/me`` return it too). Requests
+with an API token (``Authorization: Bearer``) need neither: browsers never send one by themselves.
+"""
 from __future__ import annotations
 
 import functools
+from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, g, jsonify, request, session
+from flask import Blueprint, abort, current_app, g, jsonify, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import TooManyRequests
 
-from pbx import auth, models
+from pbx import api_tokens, auth, models, ratelimit, sessions, tasks
 from pbx.audit import acting_as
 from pbx.extensions import db
+from schemas import messages_pl
+from schemas.fields import normalise_phone
 
 bp = Blueprint("auth", __name__, url_prefix="/api/auth")
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# FreeSWITCH's endpoints: no browser, their own credentials.
+SWITCH_BLUEPRINTS = {"xml_curl", "calls.cdr_post"}
+CROSS_SITE = "cross-site request refused: changes are accepted only from the panel's own pages"
+
+
+def _bearer() -> str | None:
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header[:7].lower() == "bearer " else None
+
+
+def _own_origin(origin: str) -> bool:
+    return origin in current_app.config["TRUSTED_ORIGINS"] or (
+        origin != "null" and urlsplit(origin).netloc == request.host)
+
+
+@bp.before_app_request
+def refuse_cross_site():
+    """Browsers say where a request comes from; a change from another site is refused."""
+    if request.method in SAFE_METHODS or request.blueprint in SWITCH_BLUEPRINTS or _bearer() is not None:
+        return
+    site = request.headers.get("Sec-Fetch-Site")
+    origin = request.headers.get("Origin")
+    if (site and site not in ("same-origin", "none")) or (origin is not None and not _own_origin(origin)):
+        abort(403, CROSS_SITE)
+
+
+def _principal() -> tuple[models.User, str]:
+    """Who makes this request and how the audit log names them: an API token, else the session."""
+    token = _bearer()
+    if token is not None:
+        record = api_tokens.authenticate(token)
+        if record is None:
+            abort(401, "this API token is not valid (revoked, or its owner lost the rights)")
+        if record.scope != "full" and request.method not in SAFE_METHODS:
+            abort(403, "this API token is read-only")
+        owner = db.session.get(models.User, record.created_by_id)
+        return owner, f"{owner.email} (API token {record.name})"
+    record = sessions.current()
+    if record is None:
+        abort(401, "sign in first")
+    if request.method not in SAFE_METHODS and not sessions.csrf_ok():
+        abort(403, "missing or wrong CSRF token: send the X-CSRF-Token header")
+    user = db.session.get(models.User, record.user_id)
+    return user, user.email
 
 
 def signed_in(min_level: int = 1):
@@ -21,13 +79,11 @@ def signed_in(min_level: int = 1):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            user = db.session.get(models.User, session.get("user_id") or 0)
-            if user is None:
-                abort(401, "sign in first")
+            user, actor = _principal()
             if user.admin_level < min_level:
                 abort(403, "your admin rights do not allow this")
             g.user, g.tenant = user, user.tenant
-            with acting_as(user.email):
+            with acting_as(actor):
                 return view(*args, **kwargs)
 
         return wrapper
@@ -35,34 +91,94 @@ def signed_in(min_level: int = 1):
     return decorator
 
 
+def _address(body: dict) -> str:
+    """The e-mail address or phone number the admin signs in with, as stored."""
+    email, phone = body.get("email"), body.get("phone")
+    if isinstance(phone, str) and phone.strip():
+        try:
+            return normalise_phone(phone)
+        except ValidationError as error:
+            abort(422, error.messages[0])
+    if not isinstance(email, str) or "@" not in email:
+        abort(422, "give the e-mail address or phone number you sign in with")
+    return auth.normalise(email)
+
+
+def _json_body() -> dict:
+    # A form or text/plain post (what another site can send without asking) is never accepted.
+    if not request.is_json:
+        abort(415, "send JSON (Content-Type: application/json)")
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else {}
+
+
+def _limit(kind: str, address: str) -> None:
+    """Count the request per sign-in address and per client; 429 over either limit."""
+    config = current_app.config
+    window = config["SIGNIN_LIMIT_WINDOW_SECONDS"]
+    for key, limit in ((f"{kind}:address:{sessions.digest(address)[:40]}", config["SIGNIN_LIMIT_PER_ADDRESS"]),
+                       (f"{kind}:client:{request.remote_addr}", config["SIGNIN_LIMIT_PER_CLIENT"])):
+        wait = ratelimit.hit(key, limit, window)
+        if wait is not None:
+            raise TooManyRequests("too many sign-in attempts: wait before trying again", retry_after=wait)
+
+
+@bp.app_errorhandler(TooManyRequests)
+def too_many(error: TooManyRequests):
+    body = {"error": error.description}
+    response = jsonify(messages_pl.translate_messages(body) if messages_pl.prefers_polish() else body)
+    response.status_code = 429
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
 @bp.post("/code")
 def request_code():
-    email = (request.get_json(silent=True) or {}).get("email", "")
-    if not isinstance(email, str) or "@" not in email:
-        abort(422, "give the e-mail address you sign in with")
-    auth.request_code(email)
-    # Same answer whether or not the address exists, so addresses cannot be probed.
+    address = _address(_json_body())
+    _limit("code", address)
+    code = auth.request_code(address)
+    # Delivery looks the address up in the task queue, so the answer and its time are the same
+    # whether or not the address is an admin's.
+    tasks.deliver_login_code(address, code)
     return jsonify(sent=True)
 
 
 @bp.post("/verify")
 def verify():
-    body = request.get_json(silent=True) or {}
-    email, code = body.get("email", ""), body.get("code", "")
-    if not isinstance(email, str) or not isinstance(code, str):
+    body = _json_body()
+    code = body.get("code", "")
+    if not isinstance(code, str) or not code.strip():
         abort(422, "e-mail and code are required")
-    user = auth.verify_code(email, code)
+    address = _address(body)
+    _limit("verify", address)
+    user = auth.verify_code(address, code)
     if user is None:
         abort(401, "wrong or expired code")
-    session.clear()
-    session["user_id"] = user.id
-    return jsonify(user_id=user.id, tenant=user.tenant.name)
+    session_id = sessions.start(user)
+    response = jsonify(user_id=user.id, tenant=user.tenant.name, csrf_token=sessions.csrf_token(session_id))
+    sessions.set_cookies(response, session_id)
+    return response
 
 
 @bp.post("/logout")
 def logout():
-    session.clear()
-    return jsonify(signed_out=True)
+    """End this browser's session at once (a copy of its cookie stops working too)."""
+    if sessions.current() is not None and not sessions.csrf_ok():
+        abort(403, "missing or wrong CSRF token: send the X-CSRF-Token header")
+    sessions.end()
+    response = jsonify(signed_out=True)
+    sessions.clear_cookies(response)
+    return response
+
+
+@bp.post("/logout-everywhere")
+@signed_in()
+def logout_everywhere():
+    """End every session of the signed-in admin, on every device."""
+    ended = sessions.end_all(g.user.id)
+    response = jsonify(signed_out=True, sessions_ended=ended)
+    sessions.clear_cookies(response)
+    return response
 
 
 @bp.get("/me")
@@ -71,4 +187,5 @@ def me():
     """Who is signed in, with which rights, in which company: the panel adapts to it."""
     return jsonify(user_id=g.user.id, name=g.user.full_name, email=g.user.email, admin_level=g.user.admin_level,
                    tenant={"name": g.tenant.name, "language": g.tenant.language.value,
-                           "timezone": g.tenant.timezone})
+                           "timezone": g.tenant.timezone},
+                   csrf_token=sessions.csrf_token() if _bearer() is None else None)

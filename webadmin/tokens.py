@@ -1,0 +1,48 @@
+"""API tokens of the company: owners create (shown once), list and revoke them."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, g, jsonify
+
+from pbx import api_tokens, models
+from pbx.extensions import db
+from webadmin.auth import signed_in
+from webadmin.common import body, stamp
+
+bp = Blueprint("tokens", __name__, url_prefix="/api/tokens")
+OWNER = api_tokens.OWNER
+
+
+def describe(record: models.ApiToken) -> dict:
+    """Everything about a token except the token."""
+    return {"id": record.id, "name": record.name, "scope": record.scope, "created_at": stamp(record.created_at),
+            "created_by": record.created_by_id, "last_used_at": stamp(record.last_used_at),
+            "revoked_at": stamp(record.revoked_at)}
+
+
+@bp.get("")
+@signed_in(OWNER)
+def list_tokens():
+    return jsonify(tokens=[describe(record) for record in api_tokens.listed(g.tenant.id)])
+
+
+@bp.post("")
+@signed_in(OWNER)
+def create_token():
+    data = body()
+    name, scope = data.get("name"), data.get("scope", "read")
+    if not isinstance(name, str) or not name.strip() or len(name.strip()) > 80:
+        abort(422, "give the token a name (1-80 characters)")
+    if scope not in api_tokens.SCOPES:
+        abort(422, "scope is 'read' or 'full'")
+    record, token = api_tokens.create(g.user, name.strip(), scope)
+    return jsonify({**describe(record), "token": token}), 201
+
+
+@bp.delete("/<int:token_id>")
+@signed_in(OWNER)
+def revoke_token(token_id):
+    record = db.session.get(models.ApiToken, token_id)
+    if record is None or record.tenant_id != g.tenant.id:
+        abort(404, "no such API token")
+    api_tokens.revoke(record)
+    return jsonify(describe(record))
