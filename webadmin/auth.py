@@ -112,11 +112,11 @@ def _json_body() -> dict:
     return body if isinstance(body, dict) else {}
 
 
-def _limit(kind: str, address: str) -> None:
+def _limit(kind: str, address: str, per_address: int) -> None:
     """Count the request per sign-in address and per client; 429 over either limit."""
     config = current_app.config
     window = config["SIGNIN_LIMIT_WINDOW_SECONDS"]
-    for key, limit in ((f"{kind}:address:{sessions.digest(address)[:40]}", config["SIGNIN_LIMIT_PER_ADDRESS"]),
+    for key, limit in ((f"{kind}:address:{sessions.digest(address)[:40]}", per_address),
                        (f"{kind}:client:{request.remote_addr}", config["SIGNIN_LIMIT_PER_CLIENT"])):
         wait = ratelimit.hit(key, limit, window)
         if wait is not None:
@@ -135,7 +135,7 @@ def too_many(error: TooManyRequests):
 @bp.post("/code")
 def request_code():
     address = _address(_json_body())
-    _limit("code", address)
+    _limit("code", address, current_app.config["SIGNIN_LIMIT_PER_ADDRESS"])
     code = auth.request_code(address)
     # Delivery looks the address up in the task queue, so the answer and its time are the same
     # whether or not the address is an admin's.
@@ -150,7 +150,8 @@ def verify():
     if not isinstance(code, str) or not code.strip():
         abort(422, "e-mail and code are required")
     address = _address(body)
-    _limit("verify", address)
+    # Every code allowed in a window may take all its guesses.
+    _limit("verify", address, current_app.config["SIGNIN_LIMIT_PER_ADDRESS"] * auth.MAX_ATTEMPTS)
     user = auth.verify_code(address, code)
     if user is None:
         abort(401, "wrong or expired code")

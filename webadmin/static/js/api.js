@@ -9,9 +9,17 @@ export class ApiError extends Error {
   }
 }
 
+// The session's CSRF token, set by the server at sign-in in a cookie scripts may read.
+export function csrfToken() {
+  const cookie = document.cookie.split("; ").find((pair) => pair.startsWith("centralka_csrf="));
+  return cookie ? decodeURIComponent(cookie.slice("centralka_csrf=".length)) : "";
+}
+
 export async function api(path, { method = "GET", json, form } = {}) {
   // The API words its error messages in the panel's current language.
   const options = { method, headers: { "Accept-Language": document.documentElement.lang } };
+  // Every change carries the CSRF token; the server refuses one without it.
+  if (method !== "GET") options.headers["X-CSRF-Token"] = csrfToken();
   if (json !== undefined) {
     options.headers["Content-Type"] = "application/json";
     options.body = JSON.stringify(json);
