@@ -14,3 +14,21 @@ def base(demo):
 def draft(demo):
     """A copy of its draft tree, to change freely."""
     return copy.deepcopy(demo.main_numbers[0].scenario.draft)
+
+
+@pytest.fixture
+def call_recording(demo, tmp_path):
+    """A recorded call of the demo company, its audio in a local file."""
+    from datetime import UTC, datetime, timedelta
+
+    from pbx import models
+    from pbx.extensions import db
+
+    wav = tmp_path / "call.wav"
+    wav.write_bytes(b"RIFF....WAVEfmt recorded call")
+    now = datetime.now(UTC)
+    row = models.Recording(tenant_id=demo.id, call_uuid="call-1", caller="+48600100200", local_path=str(wav),
+                           created_at=now, expires_at=now + timedelta(days=90))
+    db.session.add(row)
+    db.session.commit()
+    return row
