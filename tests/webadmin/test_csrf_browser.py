@@ -1,0 +1,155 @@
+"""A real Chromium signed in to the panel visits pages of other sites that try to change
+something with the admin's cookie: an auto-submitting text/plain form (set a legal hold) and a
+fetch (publish the scenario). Both are refused and nothing changes in the database.
+
+The panel is http://localhost:<port>. The attackers are http://127.0.0.2:<port> (another site:
+SameSite=Lax keeps the cookie away) and http://localhost:<other port> (the same site, another
+origin: the cookie is sent, so the Origin / Sec-Fetch-Site check and the CSRF token must refuse).
+"""
+from __future__ import annotations
+
+import http.server
+import os
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"no Chromium at {CHROMIUM}")
+
+FORM = """<!doctype html><title>Wygraj nagrodę</title>
+<form id="f" method="post" enctype="text/plain" action="{panel}/api/recordings/{recording}/legal-hold">
+<input name='{{"hold": true, "x": "' value='"}}'></form>
+<script>document.getElementById("f").submit();</script>"""
+FETCH = """<!doctype html><title>Ciekawostki</title>
+<script>
+fetch("{panel}/api/main-numbers/{number}/scenario/publish", {{method: "POST", mode: "no-cors",
+  credentials: "include", headers: {{"Content-Type": "text/plain"}}, body: '{{"note": "forged"}}'}})
+  .finally(() => {{ document.title = "sent"; }});
+</script>"""
+
+
+@pytest.fixture(scope="module")
+def panel(tmp_path_factory):
+    """The panel on 127.0.0.1:<port>, browsed as http://localhost:<port>; yields (base URL, app, ids)."""
+    from flask_migrate import upgrade
+
+    from pbx import models
+    from pbx.app import create_app
+    from pbx.demo import load_demo
+    from pbx.extensions import db
+
+    folder = tmp_path_factory.mktemp("csrf")
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'panel.sqlite3'}", "SECRET_KEY": "browser-test",
+        "STORAGE_DIR": str(folder / "storage"), "PROMPTS_DIR": str(folder / "prompts"),
+        "SHOW_LOGIN_CODES": False, "TASK_QUEUE_URL": "memory",
+    })
+    with app.app_context():
+        upgrade()
+        tenant = load_demo()
+        now = datetime.now(UTC)
+        wav = folder / "call.wav"
+        wav.write_bytes(b"RIFF....WAVE")
+        recording = models.Recording(tenant_id=tenant.id, call_uuid="c1", caller="+48600100200",
+                                     local_path=str(wav), created_at=now, expires_at=now + timedelta(days=90))
+        db.session.add(recording)
+        db.session.commit()
+        ids = {"recording": recording.id, "number": tenant.main_numbers[0].id}
+    http_server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=http_server.serve_forever, daemon=True).start()
+    yield f"http://localhost:{http_server.server_port}", app, ids
+    http_server.shutdown()
+
+
+def _attacker(host: str, pages: dict[str, str]):
+    """A plain web server on ``host`` serving the attack pages."""
+
+    class Pages(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = pages.get(self.path, "").encode()
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer((host, 0), Pages)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _state(app, ids):
+    from pbx import models
+    from pbx.extensions import db
+
+    with app.app_context():
+        recording = db.session.get(models.Recording, ids["recording"])
+        scenario = db.session.get(models.MainNumber, ids["number"]).scenario
+        return recording.legal_hold, scenario.published_version_id
+
+
+def _sign_in(page, panel):
+    from pbx import auth
+    from pbx.demo import DEMO_ADMIN_EMAIL
+
+    base, app, _ = panel
+    page.goto(base)
+    page.get_by_label("E-mail administratora").fill(DEMO_ADMIN_EMAIL)
+    with page.expect_response("**/api/auth/code"):
+        page.get_by_role("button", name="Wyślij kod").click()
+    with app.test_request_context():
+        code = auth.request_code(DEMO_ADMIN_EMAIL)
+    page.get_by_label("Kod jednorazowy").fill(code)
+    page.get_by_role("button", name="Zaloguj").click()
+    page.get_by_role("heading", name="Pulpit").wait_for()
+
+
+@pytest.mark.parametrize("attacker_host", ["127.0.0.2", "localhost"])
+def test_a_page_of_another_site_cannot_change_anything(panel, attacker_host):
+    from playwright.sync_api import sync_playwright
+
+    base, app, ids = panel
+    pages = {"/form": FORM.format(panel=base, **ids), "/fetch": FETCH.format(panel=base, **ids)}
+    server = _attacker("127.0.0.2" if attacker_host == "127.0.0.2" else "127.0.0.1", pages)
+    attacker = f"http://{attacker_host}:{server.server_port}"
+    legal_hold, published_before = _state(app, ids)
+    assert legal_hold is False
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context()
+        context.set_default_timeout(8000)
+        page = context.new_page()
+        _sign_in(page, panel)
+        assert context.cookies(base)  # the victim is signed in
+        forged = []
+        evil = context.new_page()
+        evil.on("response", lambda r: forged.append(
+            (r.status, "centralka_session=" in r.request.all_headers().get("cookie", ""))) if r.request.method == "POST"
+            else None)
+        with evil.expect_response(f"{base}/api/recordings/{ids['recording']}/legal-hold"):
+            evil.goto(f"{attacker}/form")
+        with evil.expect_response(f"{base}/api/main-numbers/{ids['number']}/scenario/publish"):
+            evil.goto(f"{attacker}/fetch")
+        assert _state(app, ids) == (False, published_before)
+        # The panel itself, with its token, still may change: the refusals above are not an accident.
+        status = page.evaluate("""async (url) => {
+            const token = document.cookie.split("; ").find((c) => c.startsWith("centralka_csrf=")).split("=")[1];
+            const response = await fetch(url, {method: "POST", headers: {"Content-Type": "application/json",
+                                                                           "X-CSRF-Token": token}, body: "{}"});
+            return response.status;
+        }""", f"{base}/api/main-numbers/{ids['number']}/scenario/publish")
+        browser.close()
+    server.shutdown()
+    assert [status for status, _ in forged] == [403, 403], forged
+    # Another site's form goes without the cookie (SameSite=Lax); the same site's carries it and
+    # is refused all the same.
+    assert forged[0][1] is (attacker_host == "localhost")
+    assert status == 201 and _state(app, ids)[1] != published_before
