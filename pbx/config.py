@@ -91,5 +91,7 @@ class Config:
     SIGNIN_LIMIT_PER_ADDRESS = int(os.environ.get("CENTRALKA_SIGNIN_LIMIT_PER_ADDRESS", "5"))
     SIGNIN_LIMIT_PER_CLIENT = int(os.environ.get("CENTRALKA_SIGNIN_LIMIT_PER_CLIENT", "30"))
     SIGNIN_LIMIT_WINDOW_SECONDS = int(os.environ.get("CENTRALKA_SIGNIN_LIMIT_WINDOW", "900"))
+    # Reverse proxies in front of the panel that append to X-Forwarded-For (0: clients connect directly).
+    PROXY_HOPS = int(os.environ.get("CENTRALKA_PROXY_HOPS", "0"))
     # Other origins allowed to send state-changing requests (e.g. "https://panel.example.com").
     TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CENTRALKA_TRUSTED_ORIGINS", "").split(",") if o.strip()]

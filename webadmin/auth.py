@@ -112,12 +112,19 @@ def _json_body() -> dict:
     return body if isinstance(body, dict) else {}
 
 
+def client_address() -> str:
+    """The client's address; behind ``PROXY_HOPS`` proxies, the one the outermost proxy saw."""
+    hops = current_app.config["PROXY_HOPS"]
+    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+    return forwarded[-hops] if 0 < hops <= len(forwarded) else request.remote_addr or ""
+
+
 def _limit(kind: str, address: str, per_address: int) -> None:
     """Count the request per sign-in address and per client; 429 over either limit."""
     config = current_app.config
     window = config["SIGNIN_LIMIT_WINDOW_SECONDS"]
     for key, limit in ((f"{kind}:address:{sessions.digest(address)[:40]}", per_address),
-                       (f"{kind}:client:{request.remote_addr}", config["SIGNIN_LIMIT_PER_CLIENT"])):
+                       (f"{kind}:client:{client_address()}", config["SIGNIN_LIMIT_PER_CLIENT"])):
         wait = ratelimit.hit(key, limit, window)
         if wait is not None:
             raise TooManyRequests("too many sign-in attempts: wait before trying again", retry_after=wait)

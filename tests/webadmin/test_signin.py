@@ -186,6 +186,19 @@ def test_code_checks_per_client_are_limited(client, owner, limits):
     assert other.status_code == 401
 
 
+def test_behind_a_proxy_clients_are_told_apart_by_x_forwarded_for(client, owner, limits):
+    limits.update(SIGNIN_LIMIT_PER_CLIENT=2, PROXY_HOPS=1)
+    try:
+        def ask(forwarded):
+            return client.post("/api/auth/verify", json={"email": owner.email, "code": "000000"},
+                               headers={"X-Forwarded-For": forwarded}).status_code
+
+        assert [ask("203.0.113.5"), ask("198.51.100.1, 203.0.113.5"), ask("203.0.113.5")] == [401, 401, 429]
+        assert ask("203.0.113.6") == 401  # another client behind the same proxy
+    finally:
+        limits["PROXY_HOPS"] = 0
+
+
 def test_rate_limits_hold_across_worker_processes(ctx, owner, limits):
     """Two applications on one database (as two gunicorn workers) share the counters."""
     from pbx.app import create_app
