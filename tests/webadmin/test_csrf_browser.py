@@ -5,6 +5,7 @@ fetch (publish the scenario). Both are refused and nothing changes in the databa
 The panel is http://localhost:<port>. The attackers are http://127.0.0.2:<port> (another site:
 SameSite=Lax keeps the cookie away) and http://localhost:<other port> (the same site, another
 origin: the cookie is sent, so the Origin / Sec-Fetch-Site check and the CSRF token must refuse).
+The panel's own changes (sign-out, API tokens) go through with its CSRF header.
 """
 from __future__ import annotations
 
@@ -110,6 +111,56 @@ def _sign_in(page, panel):
     page.get_by_label("Kod jednorazowy").fill(code)
     page.get_by_role("button", name="Zaloguj").click()
     page.get_by_role("heading", name="Pulpit").wait_for()
+
+
+@pytest.fixture
+def browser_page(panel):
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=8000)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context()
+        context.set_default_timeout(8000)
+        errors = []
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        yield page
+        browser.close()
+        assert not errors, errors
+
+
+def test_the_sign_out_button_ends_the_session(panel, browser_page):
+    from pbx import sessions
+
+    base, app, _ = panel
+    _sign_in(browser_page, panel)
+    [cookie] = [c for c in browser_page.context.cookies(base) if c["name"] == sessions.COOKIE]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    copy = app.test_client()
+    copy.set_cookie(sessions.COOKIE, cookie["value"])
+    assert copy.get("/api/auth/me").status_code == 200
+    browser_page.get_by_role("button", name="Wyloguj", exact=True).click()
+    browser_page.get_by_label("E-mail administratora").wait_for()
+    assert copy.get("/api/auth/me").status_code == 401
+
+
+def test_owner_creates_and_revokes_an_api_token_in_the_panel(panel, browser_page):
+    from playwright.sync_api import expect
+
+    base, app, _ = panel
+    _sign_in(browser_page, panel)
+    browser_page.get_by_role("link", name="Ustawienia firmy").click()
+    browser_page.get_by_label("Nazwa tokenu").fill("Eksport dla księgowości")
+    browser_page.get_by_role("button", name="Utwórz token").click()
+    token = browser_page.locator("#new-token").inner_text()
+    curl = app.test_client()
+    assert curl.get("/api/calls.csv", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    row = browser_page.get_by_role("row", name="Eksport dla księgowości")
+    expect(row).to_contain_text("Tylko odczyt")
+    row.get_by_role("button", name="Unieważnij").click()
+    expect(row).to_have_count(0)
+    assert curl.get("/api/calls.csv", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
 @pytest.mark.parametrize("attacker_host", ["127.0.0.2", "localhost"])

@@ -91,6 +91,14 @@ const pl = {
   "company.fallback_number": "Numer awaryjny",
   "company.fallback_number.help": "Tu trafiają połączenia, gdy centralka nie może obsłużyć scenariusza. Puste pole = brak numeru.",
   "company.ownerOnly": "Ustawienia firmy zmienia tylko właściciel; możesz je przeglądać.",
+  "sessions.title": "Sesje", "sessions.everywhere": "Wyloguj na wszystkich urządzeniach",
+  "sessions.help": "Kończy wszystkie Twoje sesje panelu, także na innych komputerach i telefonach.",
+  "tokens.title": "Tokeny API", "tokens.name": "Nazwa tokenu", "tokens.scope": "Zakres",
+  "tokens.scope.read": "Tylko odczyt", "tokens.scope.full": "Pełny dostęp", "tokens.create": "Utwórz token",
+  "tokens.created": "Utworzony", "tokens.lastUsed": "Ostatnio użyty", "tokens.actions": "Działania",
+  "tokens.revoke": "Unieważnij",
+  "tokens.help": "Dla skryptów, np. pobierania eksportu CSV: curl -H \"Authorization: Bearer <token>\" …",
+  "tokens.once": "Skopiuj token teraz — nie zostanie pokazany ponownie:",
 };
 
 const en = {
@@ -182,6 +190,14 @@ const en = {
   "company.fallback_number": "Fallback number",
   "company.fallback_number.help": "Calls go here when the exchange cannot serve the scenario. Leave empty for none.",
   "company.ownerOnly": "Only an owner changes the company settings; you can view them.",
+  "sessions.title": "Sessions", "sessions.everywhere": "Sign out on every device",
+  "sessions.help": "Ends all your panel sessions, on other computers and phones too.",
+  "tokens.title": "API tokens", "tokens.name": "Token name", "tokens.scope": "Scope",
+  "tokens.scope.read": "Read only", "tokens.scope.full": "Full access", "tokens.create": "Create token",
+  "tokens.created": "Created", "tokens.lastUsed": "Last used", "tokens.actions": "Actions",
+  "tokens.revoke": "Revoke",
+  "tokens.help": "For scripts, e.g. pulling the CSV export: curl -H \"Authorization: Bearer <token>\" …",
+  "tokens.once": "Copy the token now — it will not be shown again:",
 };
 
 const dictionaries = { pl, en };

@@ -3,6 +3,7 @@ import { get, patch } from "../api.js";
 import { setZone, t } from "../i18n.js";
 import { isOwner } from "../session.js";
 import { fill, fieldRow, h, readField, showErrors, toast } from "../ui.js";
+import { sessionsSection, tokensSection } from "./tokens.js";
 
 function settingsFields(company) {
   return [
@@ -66,5 +67,5 @@ export async function companyPage() {
   }
 
   show(await get("/api/company"));
-  return section;
+  return h("div", {}, section, sessionsSection(), editable ? await tokensSection() : null);
 }
