@@ -93,6 +93,14 @@ def verify_code(address: str, code: str) -> models.User | None:
     return found[0] if found else None
 
 
+def prune() -> int:
+    """Forget codes that expired more than a day ago; returns how many."""
+    table = models.LoginCode.__table__
+    gone = db.session.execute(delete(table).where(table.c.expires_at < models.utcnow() - timedelta(days=1)))
+    db.session.commit()
+    return gone.rowcount
+
+
 def deliver(address: str, code: str) -> bool:
     """E-mail or text the code to ``address`` if an admin has it, in the company's language."""
     found = admins(address)

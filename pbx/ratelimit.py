@@ -27,3 +27,10 @@ def hit(key: str, limit: int, window_seconds: int) -> int | None:
     if count <= limit:
         return None
     return max(1, int((window + 1) * window_seconds - now + 0.999))
+
+
+def prune(window_seconds: int) -> int:
+    """Forget the counts of windows that have ended; returns how many."""
+    gone = db.session.execute(delete(TABLE).where(TABLE.c.window < int(time.time() // window_seconds)))
+    db.session.commit()
+    return gone.rowcount

@@ -11,7 +11,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, request
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from pbx import models
 from pbx.calls.store import aware
@@ -77,6 +77,15 @@ def end_all(user_id: int) -> int:
                                .values(revoked_at=models.utcnow()))
     db.session.commit()
     return ended.rowcount
+
+
+def prune(keep: timedelta = timedelta(days=30)) -> int:
+    """Forget sessions that began longer ago than their longest life plus ``keep``; returns how many."""
+    table = models.PanelSession.__table__
+    oldest = models.utcnow() - timedelta(hours=current_app.config["SESSION_MAX_HOURS"]) - keep
+    gone = db.session.execute(delete(table).where(table.c.created_at < oldest))
+    db.session.commit()
+    return gone.rowcount
 
 
 def csrf_token(session_id: str | None = None) -> str:

@@ -125,6 +125,15 @@ def expire_recordings() -> int:
         return recordings.expire()
 
 
+@huey.periodic_task(crontab(hour="4", minute="40"))
+def prune_sign_in_records() -> int:
+    from pbx import auth, ratelimit, sessions
+
+    with app_context():
+        return (auth.prune() + sessions.prune()
+                + ratelimit.prune(current_app.config["SIGNIN_LIMIT_WINDOW_SECONDS"]))
+
+
 def run_pending(now: datetime | None = None) -> int:
     """Run what is queued plus the retries due by ``now``, once each, in this process."""
     now = now or datetime.now(timezone.utc).replace(tzinfo=None)

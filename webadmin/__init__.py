@@ -7,5 +7,6 @@ def register(app: Flask) -> None:
         announcements, audit, auth, calls, company, directory, numbers, panel, scenarios, testcall, tokens, voicemail,
     )
 
-    for module in (auth, company, directory, numbers, announcements, voicemail, scenarios, testcall, calls, audit, tokens, panel):
+    for module in (auth, company, directory, numbers, announcements, voicemail, scenarios, testcall, calls, audit,
+                   tokens, panel):
         app.register_blueprint(module.bp)

@@ -60,7 +60,7 @@ def _principal() -> tuple[models.User, str]:
         if record.scope != "full" and request.method not in SAFE_METHODS:
             abort(403, "this API token is read-only")
         owner = db.session.get(models.User, record.created_by_id)
-        return owner, f"{owner.email} (API token {record.name})"
+        return owner, f"{owner.email} (API token {record.name})"[:254]
     record = sessions.current()
     if record is None:
         abort(401, "sign in first")

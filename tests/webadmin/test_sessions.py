@@ -132,3 +132,21 @@ def test_cookie_flags(client, owner, ctx, secure):
         assert "SameSite=Lax" in cookie and "Path=/" in cookie
         assert ("Secure" in cookie) is secure
     assert response.get_json()["csrf_token"] == csrf_cookie.split("=", 1)[1].split(";")[0]
+
+
+def test_old_sign_in_records_are_pruned(as_owner, ctx, owner):
+    from pbx import auth, ratelimit, tasks
+
+    with ctx.test_request_context():
+        auth.request_code("nikt@nieznana.example")
+        ratelimit.hit("code:client:192.0.2.1", 5, 900)
+    old = db.session.scalars(select(models.PanelSession)).one()
+    old.created_at = models.utcnow() - timedelta(days=31, hours=ctx.config["SESSION_MAX_HOURS"])
+    code = db.session.scalars(select(models.LoginCode).where(models.LoginCode.address == "nikt@nieznana.example")).one()
+    code.expires_at = models.utcnow() - timedelta(days=2)
+    db.session.add(models.RateLimitHit(key="code:client:192.0.2.1", window=1, count=3))
+    db.session.commit()
+    assert tasks.prune_sign_in_records.call_local() == 3
+    assert 1 not in [hit.window for hit in db.session.scalars(select(models.RateLimitHit))]
+    assert db.session.scalars(select(models.PanelSession)).first() is None
+    assert [c.address for c in db.session.scalars(select(models.LoginCode))] == [owner.email]

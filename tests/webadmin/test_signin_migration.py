@@ -24,8 +24,8 @@ def test_upgrade_an_existing_database_and_back(database_url, tmp_path):
     from pbx.app import create_app
     from pbx.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TASK_QUEUE_URL": "memory", "SWITCH_SYNC_ON_COMMIT": False,
-                      "STORAGE_DIR": str(tmp_path / "storage")})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TASK_QUEUE_URL": "memory",
+                      "SWITCH_SYNC_ON_COMMIT": False, "STORAGE_DIR": str(tmp_path / "storage")})
     with app.app_context():
         upgrade(revision="0002")
         tenant = directory.create_tenant({"name": "Firma"})
