@@ -160,6 +160,8 @@ _LITERAL = {
     "give the token a name (1-80 characters)": "Nadaj tokenowi nazwę (1–80 znaków).",
     "scope is 'read' or 'full'": "Zakres to 'read' (tylko odczyt) albo 'full' (pełny dostęp).",
     "no such API token": "Nie ma takiego tokenu API.",
+    "API tokens are managed in the panel, not with an API token":
+        "Tokenami API zarządza się w panelu, nie tokenem API.",
     "e-mail and code are required": "Adres e-mail i kod są wymagane.",
     "wrong or expired code": "Błędny lub wygasły kod.",
     "only an owner (level 3) grants admin rights or changes an admin's sign-in address":

@@ -1,7 +1,7 @@
 """API tokens of the company: owners create (shown once), list and revoke them."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, jsonify
+from flask import Blueprint, abort, g, jsonify, request
 
 from pbx import api_tokens, models
 from pbx.extensions import db
@@ -17,6 +17,13 @@ def describe(record: models.ApiToken) -> dict:
     return {"id": record.id, "name": record.name, "scope": record.scope, "created_at": stamp(record.created_at),
             "created_by": record.created_by_id, "last_used_at": stamp(record.last_used_at),
             "revoked_at": stamp(record.revoked_at)}
+
+
+@bp.before_request
+def refuse_tokens():
+    """Tokens are managed by a signed-in owner: a token must not mint or revoke tokens."""
+    if request.headers.get("Authorization"):
+        abort(403, "API tokens are managed in the panel, not with an API token")
 
 
 @bp.get("")

@@ -130,6 +130,7 @@ SAMPLES = [
     "missing or wrong CSRF token: send the X-CSRF-Token header",
     "this API token is not valid (revoked, or its owner lost the rights)", "this API token is read-only",
     "give the token a name (1-80 characters)", "scope is 'read' or 'full'", "no such API token",
+    "API tokens are managed in the panel, not with an API token",
     "e-mail and code are required", "wrong or expired code",
     "only an owner (level 3) grants admin rights or changes an admin's sign-in address",
     "only an owner (level 3) deletes admins", "you cannot delete yourself", "choose an mp3 file",

@@ -109,3 +109,14 @@ def test_bad_token_requests_are_named(as_owner, app):
         "error": "scope is 'read' or 'full'"}
     assert as_owner.delete("/api/tokens/999").status_code == 404
     assert app.test_client().get("/api/users", headers=_bearer("ctk_guessed")).status_code == 401
+
+
+def test_a_token_cannot_mint_or_revoke_tokens(as_owner, app):
+    created = _create(as_owner, "Pełny", "full")
+    curl = app.test_client()
+    for method, url in (("GET", "/api/tokens"), ("POST", "/api/tokens"), ("DELETE", f"/api/tokens/{created['id']}")):
+        response = curl.open(url, method=method, json={"name": "nowy", "scope": "full"},
+                             headers=_bearer(created["token"]))
+        assert response.status_code == 403, (method, url)
+        assert response.get_json() == {"error": "API tokens are managed in the panel, not with an API token"}
+    assert len(db.session.scalars(select(models.ApiToken)).all()) == 1
