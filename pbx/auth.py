@@ -72,22 +72,22 @@ def request_code(address: str) -> str:
 
 
 def verify_code(address: str, code: str) -> models.User | None:
-    """The admin signing in, or None; a wrong guess uses up one of the code's attempts."""
+    """The admin signing in, or None; every guess, right or wrong, uses up one of the code's attempts."""
     address = normalise(address)
-    login = db.session.scalars(select(models.LoginCode).where(
-        models.LoginCode.address == address, models.LoginCode.used_at.is_(None))
-        .order_by(models.LoginCode.id.desc()).limit(1)).first()
-    if login is None or aware(login.expires_at) < models.utcnow() or login.attempts >= MAX_ATTEMPTS:
+    login = db.session.scalars(select(models.LoginCode).where(models.LoginCode.address == address)
+                               .order_by(models.LoginCode.id.desc()).limit(1)).first()
+    if login is None or aware(login.expires_at) < models.utcnow():
         return None
     table = models.LoginCode.__table__
-    if not hmac.compare_digest(login.code_hash, _hash(address, code.strip())):
-        db.session.execute(update(table).where(table.c.id == login.id).values(attempts=table.c.attempts + 1))
-        db.session.commit()
+    live = (table.c.id == login.id) & table.c.used_at.is_(None)
+    # The guess is counted before it is checked, in one conditional statement, so parallel
+    # requests in several workers cannot check more than MAX_ATTEMPTS guesses between them.
+    counted = db.session.execute(update(table).where(live, table.c.attempts < MAX_ATTEMPTS)
+                                 .values(attempts=table.c.attempts + 1))
+    db.session.commit()
+    if counted.rowcount != 1 or not hmac.compare_digest(login.code_hash, _hash(address, code.strip())):
         return None
-    # Conditional, so two workers checking the same code at once cannot both use it.
-    used = db.session.execute(update(table).where(
-        table.c.id == login.id, table.c.used_at.is_(None), table.c.attempts < MAX_ATTEMPTS).values(
-        used_at=models.utcnow()))
+    used = db.session.execute(update(table).where(live).values(used_at=models.utcnow()))
     db.session.commit()
     found = admins(address) if used.rowcount == 1 else []
     return found[0] if found else None

@@ -146,6 +146,40 @@ def test_five_wrong_guesses_end_the_code(client, owner):
     assert answer.status_code == 401 and answer.get_json() == {"error": "wrong or expired code"}
 
 
+def test_the_fifth_guess_may_still_be_right(client, owner):
+    from pbx import auth
+
+    with client.application.test_request_context():
+        code = auth.request_code(owner.email)
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    for _ in range(4):
+        client.post("/api/auth/verify", json={"email": owner.email, "code": wrong})
+    assert client.post("/api/auth/verify", json={"email": owner.email, "code": code}).status_code == 200
+
+
+def test_parallel_guesses_share_the_five_attempts(app, ctx, owner, limits):
+    """Twelve guesses at once, each in its own thread and connection: five are checked, no more."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pbx import auth
+
+    limits.update(SIGNIN_LIMIT_PER_CLIENT=100)
+    with ctx.test_request_context():
+        code = auth.request_code(owner.email)
+    guesses = [f"{(int(code) + n) % 10**6:06d}" for n in range(1, 13)]
+    email = owner.email
+
+    def guess(value):
+        with app.test_client() as client:
+            return client.post("/api/auth/verify", json={"email": email, "code": value}).status_code
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        assert set(pool.map(guess, guesses)) == {401}
+    assert guess(code) == 401
+    db.session.expire_all()
+    assert db.session.scalars(select(models.LoginCode)).one().attempts == auth.MAX_ATTEMPTS
+
+
 def test_a_code_signs_in_once(client, owner):
     from pbx import auth
 
