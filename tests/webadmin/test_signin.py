@@ -273,7 +273,7 @@ def test_the_code_is_logged_only_when_asked(client, owner, caplog):
 
     caplog.set_level(logging.WARNING, logger="pbx.auth")
     with client.application.test_request_context():
-        hidden = auth.request_code(owner.email)
+        auth.request_code(owner.email)
         client.application.config["SHOW_LOGIN_CODES"] = True
         try:
             shown = auth.request_code(owner.email)
@@ -281,8 +281,8 @@ def test_the_code_is_logged_only_when_asked(client, owner, caplog):
         finally:
             client.application.config["SHOW_LOGIN_CODES"] = False
     lines = [record.getMessage() for record in caplog.records if record.name == "pbx.auth"]
+    # Not the code made while SHOW_LOGIN_CODES was off, nor one for an address nobody has.
     assert lines == [f"sign-in code for {owner.email}: {shown}"]
-    assert hidden not in " ".join(lines) or hidden == shown
 
 
 @pytest.mark.parametrize(("environment", "expected"), [("development", "True False"), ("production", "False True")])
