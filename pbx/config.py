@@ -77,10 +77,8 @@ class Config:
     TESTING = _bool("CENTRALKA_TESTING", False)
     INSTANCE_PATH = str(INSTANCE_DIR)
 
-    # Sign-in, sessions, CSRF and API tokens (docs/security.md). "development" (the default)
-    # prints sign-in codes to the log; "production" sends them only by e-mail / SMS and marks
-    # cookies Secure.
-    ENVIRONMENT = os.environ.get("CENTRALKA_ENV", "development")
+    # Sign-in, sessions, CSRF and API tokens (docs/security.md). In development sign-in codes
+    # are also printed to the log; in production they go only by e-mail / SMS and cookies are Secure.
     SHOW_LOGIN_CODES = _bool("CENTRALKA_SHOW_LOGIN_CODES", ENVIRONMENT == "development")
     SECURE_COOKIES = _bool("CENTRALKA_SECURE_COOKIES", ENVIRONMENT == "production")
     # "log" (development: the text goes to the log) or "package.module.ClassName" of an SmsSender.

@@ -24,7 +24,7 @@ def test_upgrade_an_existing_database_and_back(database_url, tmp_path):
     from pbx.app import create_app
     from pbx.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TASK_QUEUE_URL": "memory",
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TASK_QUEUE_URL": "memory", "SECRET_KEY": "test",
                       "SWITCH_SYNC_ON_COMMIT": False, "STORAGE_DIR": str(tmp_path / "storage")})
     with app.app_context():
         upgrade(revision="0002")
