@@ -134,8 +134,10 @@ def test_cookie_flags(client, owner, ctx, secure):
     assert response.get_json()["csrf_token"] == csrf_cookie.split("=", 1)[1].split(";")[0]
 
 
-def test_old_sign_in_records_are_pruned(as_owner, ctx, owner):
+def test_old_sign_in_records_are_pruned(as_owner, ctx, owner, monkeypatch):
     from pbx import auth, ratelimit, tasks
+
+    monkeypatch.setattr(tasks, "_app", ctx)  # the task runs in this application
 
     with ctx.test_request_context():
         auth.request_code("nikt@nieznana.example")
