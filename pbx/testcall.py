@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from lxml import etree
@@ -30,7 +30,7 @@ from pbx import models
 from pbx.compiler import callcenter_queues, compile_tree, dialing
 from pbx.compiler.snapshot import snapshot_of
 from pbx.extensions import db
-from pbx.simulator import Leg, SimulationResult, World, simulate
+from pbx.simulator import Leg, SimulationError, SimulationResult, World, simulate
 from schemas.fields import normalise_phone
 
 FORM = "application/x-www-form-urlencoded"
@@ -43,6 +43,8 @@ SPEECH = 10.0             # seconds a caller speaks into voicemail (then silence
 KEY_DELAY = 1.0           # an untimed key is pressed this long after its menu starts
 FALLBACK_WAIT = 10.0      # how long to wait for the endpoint to finish compiling a new revision
 KEY_RE = re.compile(r"^(?:(\d+(?:\.\d+)?)s:)?([0-9*#]+)$")
+# A call's clock runs in every zone from -12 h to +14 h and for hours: far from datetime's limits.
+FIRST_YEAR, LAST_YEAR = 1970, 2200
 
 
 class TestCallInputError(ValueError):
@@ -110,12 +112,23 @@ def parse_keys(text: str | None) -> tuple[list[tuple[float, str]], list[str]]:
     return timed, untimed
 
 
+def check_zone(field_name: str, name: str) -> str:
+    """An IANA time zone name, or a clear error naming the field."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise TestCallInputError(f"{field_name}: {name!r} is not an IANA time zone (e.g. Europe/Warsaw)") from None
+    return name
+
+
 def parse_at(text: str, zone: str) -> datetime:
     """An ISO date-time, read in `zone` unless it carries an offset; local times that do not exist fail."""
     try:
         at = datetime.fromisoformat(text.strip())
     except (AttributeError, ValueError):
         raise TestCallInputError(f"at: {text!r} is not a date-time like 2026-12-24T14:00") from None
+    if not FIRST_YEAR <= at.year <= LAST_YEAR:
+        raise TestCallInputError(f"at: the year must be between {FIRST_YEAR} and {LAST_YEAR}, not {at.year}")
     if at.tzinfo is not None:
         return at
     local = at.replace(tzinfo=ZoneInfo(zone))
@@ -331,9 +344,9 @@ def _durations(tenant: models.Tenant) -> dict[str, float]:
                                     for a in rows if a.duration_seconds}}
 
 
-def _collections(result: SimulationResult, after: float) -> list[float]:
+def _collections(steps, after: float) -> list[float]:
     """When each digit collection (a menu's prompt) started, after `after`."""
-    return [s.at for s in result.steps if s.kind == "execute" and s.details["application"]
+    return [s.at for s in steps if s.kind == "execute" and s.details["application"]
             in ("play_and_get_digits", "read") and s.at > after]
 
 
@@ -347,16 +360,33 @@ def _play(endpoint: Endpoint, tenant: models.Tenant, origin: Origin, world: Worl
 
 
 def _place_keys(play, world: World, untimed: list[str]) -> tuple[SimulationResult, list[str]]:
-    """Press each untimed key at the next menu: play, find that menu's start, press, play again."""
-    result, last = play(world), -1.0
+    """Press each untimed key at the next menu: play, find that menu's start, press, play again.
+
+    A play without the keys yet may never end (a menu whose no-input branch leads back to it):
+    the steps it made before giving up still show where the next menu starts.
+    """
+    result, steps, error = _attempt(play, world)
+    last = -1.0
     for index, digits in enumerate(untimed):
-        starts = _collections(result, last)
+        starts = _collections(steps, last)
         if not starts:
+            if error is not None:
+                raise error
             return result, untimed[index:]
         last = starts[0]
         world.keypresses = sorted(world.keypresses + [(last + KEY_DELAY, digits)], key=lambda k: k[0])
-        result = play(world)
+        result, steps, error = _attempt(play, world)
+    if error is not None:
+        raise error
     return result, []
+
+
+def _attempt(play, world: World) -> tuple[SimulationResult | None, list, SimulationError | None]:
+    try:
+        result = play(world)
+    except SimulationError as error:
+        return None, getattr(error, "steps", []), error
+    return result, result.steps, None
 
 
 def test_call(tenant: models.Tenant, number: str, caller: str, at: datetime, keys: str | None = None, *,
@@ -369,6 +399,7 @@ def test_call(tenant: models.Tenant, number: str, caller: str, at: datetime, key
     """
     if at.tzinfo is None:
         raise TestCallInputError("at: give a time zone or use parse_at()")
+    check_zone("switch_timezone", switch_timezone)
     overlay = DraftOverlay(tenant, _scenario_of(tenant, number)) if draft else None
     endpoint, people = Endpoint(current_app._get_current_object(), overlay), People(tenant)
     origin = _origin(tenant, people, endpoint, number, caller)

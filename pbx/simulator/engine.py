@@ -70,7 +70,11 @@ def simulate(fetch: Fetch, world: World, *, context: str, destination: str | Non
     call = Call(world, channel_vars, profile, switch_timezone, durations or {}, conf, _uuids=uuids)
     runner = _Runner(call, fetch)
     call.run_extension = runner.execute_extension
-    cause, by = runner.run()
+    try:
+        cause, by = runner.run()
+    except SimulationError as error:
+        error.steps = sorted(call.steps, key=lambda s: s.at)  # how far the call got, e.g. to place keys
+        raise
     call.variables["hangup_cause"] = cause
     steps = sorted(call.steps, key=lambda s: s.at)  # leg steps are logged when their ring ends
     return SimulationResult(call.applications, steps, cause, by, call.answered,
