@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from pathlib import Path
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
+from sqlalchemy import event
 from marshmallow import ValidationError
+from sqlalchemy.exc import DataError, DisconnectionError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import NotFound as NoSuchUrl
+from werkzeug.routing import IntegerConverter
 
 from pbx import audit, instance_secrets, switch_sync
 from pbx.config import Config
@@ -39,6 +45,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         switch_sync.install()
         _sqlite_foreign_keys(db.engine)
 
+    app.url_map.converters["int"] = RowId
     from webadmin import register as register_webadmin
     from pbx.calls.web import bp as calls_bp
     from xml_curl import bp as xml_curl_bp
@@ -52,11 +59,21 @@ def create_app(config: type | dict | None = None) -> Flask:
     return app
 
 
+class RowId(IntegerConverter):
+    """Ids in paths stop at the database's integer range: a larger one is not found, not an overflow."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > 2**31 - 1:
+            # Not werkzeug's ValidationError: that would try the rule's other methods and answer 405.
+            raise NoSuchUrl()
+        return number
+
+
 def _sqlite_foreign_keys(engine) -> None:
     """SQLite ignores ON DELETE rules unless asked per connection."""
     if engine.dialect.name != "sqlite":
         return
-    from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -104,6 +121,66 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error):
         return _error_json(error.description), error.code
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(DisconnectionError)
+    def _database_away(error):
+        _rollback_quietly()
+        outage.began(error)
+        response = _error_json(DATABASE_AWAY)
+        response.headers["Retry-After"] = "5"
+        return response, 503
+
+    @app.errorhandler(DataError)
+    def _value_refused(error):
+        # A value the database cannot hold (a number past its range) that no schema caught.
+        _rollback_quietly()
+        app.logger.warning("the database refused a value of %s: %s", request.path, str(error.orig).strip())
+        return _error_json(VALUE_REFUSED), 422
+
+    outage = app.extensions["database_outage"] = DatabaseOutage()
+    with app.app_context():
+        outage.watch(db.engine)
+
+
+DATABASE_AWAY = "the database is not available now; try again in a moment"
+VALUE_REFUSED = "a value of this request is out of range (a number too large?)"
+
+
+class DatabaseOutage:
+    """Logs an outage once when it begins and once when it ends, not a traceback per request."""
+
+    def __init__(self):
+        self.since: float | None = None
+        self._lock = threading.Lock()
+        self._log = logging.getLogger("centralka.database")
+
+    def began(self, error) -> None:
+        with self._lock:
+            if self.since is not None:
+                return
+            self.since = time.monotonic()
+        self._log.error("database unavailable; requests get 503 until it is back: %s",
+                        str(getattr(error, "orig", None) or error).strip().splitlines()[0])
+
+    def ended(self) -> None:
+        with self._lock:
+            if self.since is None:
+                return
+            seconds, self.since = time.monotonic() - self.since, None
+        self._log.warning("database available again after %.1f s", seconds)
+
+    def watch(self, engine) -> None:
+        # Any statement that completes ends the outage; the check is one attribute read.
+        event.listen(engine, "after_cursor_execute", lambda *_: self.since is not None and self.ended())
+
+
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone; the session is discarded at teardown anyway
+        pass
 
 
 def _error_json(text, **extra):

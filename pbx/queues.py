@@ -14,6 +14,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, current_app, g, jsonify, request
+from marshmallow import ValidationError
 from sqlalchemy import and_, func, select
 
 from pbx import models
@@ -165,7 +166,7 @@ def register_views(bp: Blueprint) -> None:
     @signed_in()
     def stats_view():
         until = _date_arg("until") or datetime.now(timezone.utc)
-        since = _date_arg("since") or until - timedelta(days=1)
+        since = _date_arg("since") or (until - timedelta(days=1) if until.year > 1 else until)
         return jsonify(queues=queue_stats(g.tenant.id, since, until))
 
 
@@ -173,7 +174,10 @@ def _date_arg(name: str) -> datetime | None:
     value = request.args.get(name)
     if not value:
         return None
-    parsed = datetime.fromisoformat(value)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({name: [f"{value!r} is not a date-time like 2026-12-24T14:00"]}) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 

@@ -46,7 +46,7 @@ def parse_day(text: str, zone: str, *, end: bool = False) -> datetime:
             day = date.fromisoformat(text.strip()) + timedelta(days=1 if end else 0)
             return datetime.combine(day, time(0), ZoneInfo(zone))
         at = datetime.fromisoformat(text.strip())
-    except ValueError:
+    except (ValueError, OverflowError):
         raise TestCallInputError(f"{text!r} is not a date like 2026-12-20 or 2026-12-20T08:00") from None
     return at if at.tzinfo else at.replace(tzinfo=ZoneInfo(zone))
 

@@ -178,6 +178,11 @@ _LITERAL = {
     "give the version number to roll back to": "Podaj numer wersji, którą chcesz przywrócić.",
     "compare version numbers or 'draft'": "Porównywać można numery wersji albo 'draft'.",
     "send a JSON object": "Wyślij obiekt JSON.",
+    # pbx/app.py: the database is away, or refuses a value
+    "the database is not available now; try again in a moment":
+        "Baza danych jest teraz niedostępna; spróbuj ponownie za chwilę.",
+    "a value of this request is out of range (a number too large?)":
+        "Wartość w tym żądaniu jest poza dopuszczalnym zakresem (za duża liczba?).",
 }
 
 # Messages with values; the first match wins, so the narrower patterns come first.
@@ -234,6 +239,14 @@ _PATTERNED = [
      "Plik ma {size}; zapowiedź może mieć najwyżej {limit} (2 MB)."),
     (r"the file is not an mp3 \((?P<error>\w+)\)", "To nie jest plik mp3 ({error})."),
     (r"an announcement may have at most (?P<limit>\d+) bytes \(2 MB\)", "Zapowiedź może mieć najwyżej {limit} (2 MB)."),
+    # pbx/queues.py
+    (_QUOTED + r" is not a date-time like 2026-12-24T14:00",
+     "{value} nie jest datą i godziną w formacie 2026-12-24T14:00."),
+    # pbx/testcall.py
+    (r"(?P<field>\w+): " + _QUOTED + r" is not an IANA time zone \(e\.g\. Europe/Warsaw\)",
+     "{field}: {value} nie jest strefą czasową IANA (np. Europe/Warsaw)."),
+    (r"at: the year must be between (?P<first>\d+) and (?P<last>\d+), not (?P<year>\d+)",
+     "at: rok musi być z przedziału od {first} do {last}, a nie {year}."),
     # webadmin/calls.py
     (_QUOTED + r" is not a date YYYY-MM-DD", "{value} nie jest datą w formacie RRRR-MM-DD."),
     # pbx/tenancy.py, pbx/scenarios.py

@@ -6,7 +6,8 @@ from flask import Blueprint, abort, g, jsonify, request
 from pbx.compiler import ScenarioInvalid
 from pbx.schedule_preview import parse_day, parse_step, preview
 from pbx.simulator import SimulationError, UnsupportedApplication, UnsupportedDialplan
-from pbx.testcall import TestCallInputError, parse_at, test_call
+from pbx.testcall import TestCallInputError, check_zone, parse_at, test_call
+from schemas import messages_pl
 from webadmin.auth import signed_in
 
 bp = Blueprint("testcall", __name__, url_prefix="/api")
@@ -15,7 +16,8 @@ PEOPLE = ("answer", "no_answer", "busy", "unreachable")
 
 @bp.errorhandler(TestCallInputError)
 def _bad_input(error):
-    return jsonify(error=str(error)), 422
+    text = str(error)
+    return jsonify(error=messages_pl.translate(text) if messages_pl.prefers_polish() else text), 422
 
 
 @bp.errorhandler(ScenarioInvalid)
@@ -79,5 +81,5 @@ def schedule_preview():
         raise TestCallInputError("give number, from and to (e.g. from=2026-12-20&to=2026-12-27)")
     found = preview(g.tenant, args["number"], parse_day(args["from"], zone), parse_day(args["to"], zone, end=True),
                     parse_step(args.get("step", "30m")), draft=args.get("draft") in ("1", "true"),
-                    switch_timezone=args.get("switch_timezone") or "UTC")
+                    switch_timezone=check_zone("switch_timezone", args.get("switch_timezone") or "UTC"))
     return jsonify(found)

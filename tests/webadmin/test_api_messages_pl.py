@@ -138,6 +138,11 @@ SAMPLES = [
     "the recording cannot be read from storage now; try again later",
     "the scenario has no draft", "give the version number to roll back to", "compare version numbers or 'draft'",
     "send a JSON object",
+    "the database is not available now; try again in a moment",
+    "a value of this request is out of range (a number too large?)",
+    "'garbage' is not a date-time like 2026-12-24T14:00",
+    "switch_timezone: 'Mars/Olympus' is not an IANA time zone (e.g. Europe/Warsaw)",
+    "at: the year must be between 1970 and 2200, not 9999",
 ]
 
 
