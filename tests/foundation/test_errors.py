@@ -128,7 +128,8 @@ def test_test_call_with_an_unknown_switch_time_zone(as_owner, published):
         "error": "switch_timezone: 'Mars/Olympus' is not an IANA time zone (e.g. Europe/Warsaw)"}
     polish = as_owner.post("/api/test-call", headers=PL, json={
         "number": "+48221000000", "from": "601000999", "at": "2026-12-07T10:00", "switch_timezone": "Mars/Olympus"})
-    assert polish.get_json()["error"] == "switch_timezone: 'Mars/Olympus' nie jest strefą czasową IANA (np. Europe/Warsaw)."
+    assert polish.get_json()["error"] == \
+        "Pole switch_timezone: 'Mars/Olympus' nie jest strefą czasową IANA (np. Europe/Warsaw)."
     preview = as_owner.get("/api/schedule-preview?number=%2B48221000000&from=2026-12-07&to=2026-12-08"
                            "&switch_timezone=Mars/Olympus")
     assert preview.status_code == 422

@@ -142,7 +142,7 @@ SAMPLES = [
     "a value of this request is out of range (a number too large?)",
     "'garbage' is not a date-time like 2026-12-24T14:00",
     "switch_timezone: 'Mars/Olympus' is not an IANA time zone (e.g. Europe/Warsaw)",
-    "at: the year must be between 1970 and 2200, not 9999",
+    "at: the year must be between 1970 and 2200, not 9999", "the year must be between 1970 and 2200, not 1",
 ]
 
 
