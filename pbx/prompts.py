@@ -7,6 +7,7 @@ covers what we need, hence the subprocess calls.
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import tempfile
 import wave
@@ -102,8 +103,23 @@ def render_system_prompts(languages=("pl", "en"), *, numbers=SPOKEN_NUMBERS, for
     return [target for _, _, target in jobs]
 
 
+MAX_PROMPT_SECONDS = 600  # 10 minutes
+# ffmpeg may open nothing but the uploaded file itself, and read it only as an mp3: no playlist
+# (hls), concat list, image sequence or network protocol can pull anything else in.
+FFMPEG_INPUT = ["-protocol_whitelist", "file", "-format_whitelist", "mp3"]
+# "[hls @ 0x55...] Format not on whitelist": the demuxer ffprobe recognised in the upload.
+_REFUSED_FORMAT = re.compile(r"\[(\w+) @ 0x[0-9a-f]+\] Format not on whitelist")
+# A header that promises more than this beyond what decodes means the file was cut short.
+TRUNCATION_TOLERANCE = 0.5
+
+
 def check_mp3(data: bytes) -> float:
-    """The upload's duration in seconds; a clear error when it is not an acceptable mp3."""
+    """The upload's duration in seconds, decoded in full; a clear error when it is not an acceptable mp3."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return _decode_upload(data, Path(tmp) / "check.wav")
+
+
+def _header_seconds(data: bytes) -> float:
     limit = current_app.config["MAX_PROMPT_UPLOAD_BYTES"]
     if len(data) > limit:
         raise ValidationError(f"the file has {len(data)} bytes; an announcement may have at most {limit} (2 MB)", "file")
@@ -111,24 +127,70 @@ def check_mp3(data: bytes) -> float:
         audio = MP3(io.BytesIO(data))
     except MutagenError as error:
         raise ValidationError(f"the file is not an mp3 ({error.__class__.__name__})", "file") from None
-    if audio.info.length <= 0.1:
-        raise ValidationError("the mp3 has no audio", "file")
     return audio.info.length
 
 
-def store_upload(announcement: models.Announcement, data: bytes) -> Path:
-    """Check an uploaded mp3 and convert it into the announcement's prompt file."""
-    check_mp3(data)
-    target = prompt_path(announcement)
+def _decode_upload(data: bytes, target: Path) -> float:
+    """Check the upload and decode it whole into a telephony WAV at `target`; its decoded seconds."""
+    promised = _header_seconds(data)
     with tempfile.TemporaryDirectory() as tmp:
-        mp3 = Path(tmp) / "upload.mp3"
-        decoded = Path(tmp) / "decoded.wav"
-        mp3.write_bytes(data)
-        subprocess.run(["ffmpeg", "-nostdin", "-loglevel", "error", "-i", str(mp3), str(decoded)],
-                       check=True, capture_output=True, timeout=120)
-        _to_telephony_wav(decoded, target)
+        upload = Path(tmp) / "upload.mp3"
+        upload.write_bytes(data)
+        _probe(upload)
+        decoded = _run_ffmpeg(["ffmpeg", "-nostdin", "-v", "error", *FFMPEG_INPUT, "-f", "mp3", "-i", str(upload),
+                               "-t", str(MAX_PROMPT_SECONDS + 1), "-map", "0:a:0", "-ac", "1",
+                               "-ar", str(SAMPLE_RATE), "-c:a", "pcm_s16le", "-f", "wav", "-y", str(target)])
+    if decoded.returncode != 0 or decoded.stderr.strip():
+        raise ValidationError(f"the mp3 is damaged: {_first_line(decoded.stderr) or 'it does not decode'}", "file")
+    seconds = _wav_seconds(target)
+    if seconds <= 0.1:
+        raise ValidationError("the mp3 has no audio", "file")
+    if seconds > MAX_PROMPT_SECONDS:
+        raise ValidationError(f"the recording lasts over {MAX_PROMPT_SECONDS} s; an announcement may last at most "
+                              f"{MAX_PROMPT_SECONDS} s (10 minutes)", "file")
+    if promised - seconds > TRUNCATION_TOLERANCE:
+        raise ValidationError(f"the mp3 is cut short: its header promises {promised:.1f} s, only {seconds:.1f} s "
+                              "decode", "file")
+    return seconds
+
+
+def _probe(upload: Path) -> None:
+    """Refuse a file whose content ffprobe recognises as anything but an mp3, whatever its name."""
+    probe = _run_ffmpeg(["ffprobe", "-v", "error", *FFMPEG_INPUT, "-show_entries", "format=format_name",
+                         "-of", "csv=p=0", str(upload)])
+    if probe.returncode == 0 and probe.stdout.strip() == "mp3":
+        return
+    refused = _REFUSED_FORMAT.search(probe.stderr)
+    if refused:
+        raise ValidationError(f"the file is not an mp3: its content is in the {refused.group(1)} format", "file")
+    raise ValidationError(f"the file is not an mp3: {_first_line(probe.stderr) or 'no mp3 audio found'}", "file")
+
+
+def _run_ffmpeg(command: list[str]) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(command, capture_output=True, text=True, timeout=120)
+    except subprocess.TimeoutExpired:
+        raise ValidationError("the mp3 takes too long to decode", "file") from None
+
+
+def _first_line(text: str) -> str:
+    """ffmpeg's first message without its "[mp3float @ 0x55...] " prefix or the temporary file's path."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return re.sub(r"^\[\w+ @ 0x[0-9a-f]+\] |^\S*upload\.mp3: ", "", line)
+
+
+def store_upload(announcement: models.Announcement, data: bytes) -> Path:
+    """Check an uploaded mp3 and decode it into the announcement's prompt file."""
+    target = prompt_path(announcement)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".part.wav")
+    try:
+        seconds = _decode_upload(data, partial)
+        partial.replace(target)  # atomic: FreeSWITCH never plays half a file
+    finally:
+        partial.unlink(missing_ok=True)
     announcement.source = models.PromptSource.UPLOAD
-    announcement.duration_seconds = _wav_seconds(target)
+    announcement.duration_seconds = round(seconds, 2)
     announcement.storage_key = str(target.relative_to(current_app.config["PROMPTS_DIR"]))
     db.session.flush()
     return target

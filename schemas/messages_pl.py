@@ -136,6 +136,7 @@ _LITERAL = {
     "a voicemail box needs at least one recipient": "Skrzynka głosowa musi mieć co najmniej jednego odbiorcę.",
     # pbx
     "the mp3 has no audio": "Plik mp3 nie zawiera dźwięku.",
+    "the mp3 takes too long to decode": "Dekodowanie pliku mp3 trwa zbyt długo.",
     "a company always has a primary number: make another number primary instead":
         "Firma zawsze ma numer podstawowy: zamiast tego ustaw inny numer jako podstawowy.",
     "the primary number cannot be deleted: make another number primary first":
@@ -239,6 +240,14 @@ _PATTERNED = [
      "Plik ma {size}; zapowiedź może mieć najwyżej {limit} (2 MB)."),
     (r"the file is not an mp3 \((?P<error>\w+)\)", "To nie jest plik mp3 ({error})."),
     (r"an announcement may have at most (?P<limit>\d+) bytes \(2 MB\)", "Zapowiedź może mieć najwyżej {limit} (2 MB)."),
+    (r"the file is not an mp3: its content is in the (?P<format>\w+) format",
+     "To nie jest plik mp3: jego zawartość jest w formacie {format}."),
+    (r"the file is not an mp3: (?P<detail>.+)", "To nie jest plik mp3: {detail}."),
+    (r"the mp3 is damaged: (?P<detail>.+)", "Plik mp3 jest uszkodzony: {detail}."),
+    (r"the mp3 is cut short: its header promises (?P<promised>[\d.]+) s, only (?P<decoded>[\d.]+) s decode",
+     "Plik mp3 jest ucięty: według nagłówka trwa {promised} s, a odtworzyć da się tylko {decoded} s."),
+    (r"the recording lasts over (?P<seconds>\d+) s; an announcement may last at most (?P=seconds) s \(10 minutes\)",
+     "Nagranie trwa ponad {seconds} s; zapowiedź może trwać najwyżej {seconds} s (10 minut)."),
     # pbx/queues.py
     (_QUOTED + r" is not a date-time like 2026-12-24T14:00",
      "{value} nie jest datą i godziną w formacie 2026-12-24T14:00."),

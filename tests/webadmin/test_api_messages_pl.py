@@ -142,7 +142,11 @@ SAMPLES = [
     "a value of this request is out of range (a number too large?)",
     "'garbage' is not a date-time like 2026-12-24T14:00",
     "switch_timezone: 'Mars/Olympus' is not an IANA time zone (e.g. Europe/Warsaw)",
-    "at: the year must be between 1970 and 2200, not 9999", "the year must be between 1970 and 2200, not 1",
+    "at: the year must be between 1970 and 2200, not 9999",
+    "the file is not an mp3: its content is in the hls format", "the file is not an mp3: no mp3 audio found",
+    "the mp3 is damaged: big_values too big", "the mp3 takes too long to decode",
+    "the mp3 is cut short: its header promises 3.0 s, only 1.5 s decode",
+    "the recording lasts over 600 s; an announcement may last at most 600 s (10 minutes)", "the year must be between 1970 and 2200, not 1",
 ]
 
 
