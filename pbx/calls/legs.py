@@ -67,7 +67,10 @@ def leg_facts(headers: dict) -> dict | None:
         # An agent leg that was never bridged is a call of its own to FreeSWITCH.
         call_uuid = var(headers, "cc_member_session_uuid") or call_uuid
     role = CALLER if call_uuid == leg_uuid else (AGENT if var(headers, "cc_side") == "agent" else CALLEE)
-    started = _time(headers, "Created", "start_uepoch")
+    ended = _time(headers, "Hangup", "end_uepoch")
+    # A call the switch refused before it started (503 under overload) has no start time: it
+    # happened when it ended, or at least when the switch reported it.
+    started = _time(headers, "Created", "start_uepoch") or ended or epoch(headers.get("Event-Date-Timestamp"))
     return {
         "leg_uuid": leg_uuid,
         "call_uuid": call_uuid,
@@ -81,7 +84,7 @@ def leg_facts(headers: dict) -> dict | None:
         "started": started,
         "answered": _time(headers, "Answered", "answer_uepoch"),
         "bridged": _time(headers, "Bridged", "bridge_uepoch"),
-        "ended": _time(headers, "Hangup", "end_uepoch") or started,
+        "ended": ended or started,
         "hangup_cause": headers.get("Hangup-Cause") or var(headers, "hangup_cause"),
         "disposition": var(headers, "sip_hangup_disposition"),
         "path": parse_path(var(headers, "centralka_path")),

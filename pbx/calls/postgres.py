@@ -14,7 +14,7 @@ import logging
 import msgspec
 
 from pbx.calls.legs import CALLER
-from pbx.calls.store import derive
+from pbx.calls.store import derive, with_a_time
 
 log = logging.getLogger(__name__)
 _encode = msgspec.json.Encoder().encode
@@ -40,8 +40,10 @@ CREATE_CALLS = """
 INSERT INTO call_record (call_uuid, tenant_id, caller, started_at, source, direction, destination,
                          wait_seconds, talk_seconds, hangup_cause, hangup_side, path)
 SELECT b.call_uuid, t.id, b.caller, to_timestamp(b.started), %s, b.direction, '', 0, 0, '', '', '[]'
-FROM json_to_recordset(%s::json) AS b(call_uuid text, tenant_id int, caller text, started float8, direction text)
-LEFT JOIN tenant t ON t.id = b.tenant_id
+FROM json_to_recordset(%s::json) AS b(call_uuid text, tenant_id int, main_number text, caller text, started float8,
+                                      direction text)
+LEFT JOIN main_number m ON b.tenant_id IS NULL AND m.number = b.main_number
+LEFT JOIN tenant t ON t.id = coalesce(b.tenant_id, m.tenant_id)
 ORDER BY b.call_uuid
 ON CONFLICT (call_uuid) DO NOTHING"""
 
@@ -92,14 +94,16 @@ FROM json_to_recordset(%s::json) AS b(call_uuid text, from_caller bool, tenant_i
                                       ended_at timestamptz, answered_at timestamptz, wait_seconds int,
                                       talk_seconds int, hangup_side text, answered_by_user_id int,
                                       answered_number text)
-LEFT JOIN tenant t ON t.id = b.tenant_id
+-- A call refused before the dialplan ran names no company: the number dialled does.
+LEFT JOIN main_number m ON b.tenant_id IS NULL AND m.number = b.main_number
+LEFT JOIN tenant t ON t.id = coalesce(b.tenant_id, m.tenant_id)
 LEFT JOIN scenario_version v ON v.id = b.version_id
 WHERE r.call_uuid = b.call_uuid"""
 
 
 def save_legs(session, legs: list[dict], source: str = "esl") -> int:
     """Upsert legs and their calls (as ``store.save_legs``); returns how many calls were touched."""
-    legs = list({leg["leg_uuid"]: leg for leg in legs}.values())
+    legs = with_a_time(legs)
     if not legs:
         return 0
     _run(session, CREATE_CALLS, source, _json(_first_legs(legs)))
@@ -116,7 +120,8 @@ def _first_legs(legs):
     first = {}
     for leg in sorted(legs, key=lambda leg: leg["role"] != CALLER):
         first.setdefault(leg["call_uuid"], leg)
-    return [{"call_uuid": call_uuid, "tenant_id": leg["tenant_id"], "caller": leg["caller"] or "",
+    return [{"call_uuid": call_uuid, "tenant_id": leg["tenant_id"], "main_number": leg["main_number"],
+             "caller": leg["caller"] or "",
              "started": leg["started"], "direction": leg["direction"]} for call_uuid, leg in first.items()]
 
 

@@ -8,6 +8,7 @@ the same whatever the order and however often a leg is written.
 """
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timezone
 
 from sqlalchemy import bindparam, cast, column, select, update, values
@@ -16,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from pbx import models
 from pbx.calls.legs import CALLER
 
+log = logging.getLogger(__name__)
 RECORD = models.CallRecord.__table__
 LEG = models.CallLeg.__table__
 
@@ -67,9 +69,20 @@ def existing_ids(session, model, ids) -> set[int]:
     return set(session.scalars(select(model.id).where(model.id.in_(ids))))
 
 
+def with_a_time(legs: list[dict]) -> list[dict]:
+    """The legs to record, once each: a hang-up that says nothing of when it happened is no call to show."""
+    kept = {}
+    for leg in legs:
+        if leg["started"] is None:
+            log.debug("leg %s of call %s has no time at all; not recorded", leg["leg_uuid"], leg["call_uuid"])
+        else:
+            kept[leg["leg_uuid"]] = leg
+    return list(kept.values())
+
+
 def save_legs(session, legs: list[dict], source: str = "esl") -> int:
     """Upsert legs and their calls; returns how many calls were touched."""
-    legs = list({leg["leg_uuid"]: leg for leg in legs}.values())
+    legs = with_a_time(legs)
     if not legs:
         return 0
     known = _known_references(session, legs)
@@ -87,7 +100,11 @@ def save_legs(session, legs: list[dict], source: str = "esl") -> int:
 
 def _known_references(session, legs):
     """Ids that exist: an event naming a deleted tenant or user must not fail the batch."""
+    unnamed = {leg["main_number"] for leg in legs if leg["tenant_id"] is None and leg["main_number"]}
     return {
+        # A call refused before the dialplan ran names no company: the number dialled does.
+        "number": dict(session.execute(select(models.MainNumber.number, models.MainNumber.tenant_id)
+                                       .where(models.MainNumber.number.in_(unnamed))).all()) if unnamed else {},
         "tenant": existing_ids(session, models.Tenant, (leg["tenant_id"] for leg in legs)),
         "user": existing_ids(session, models.User, (leg["user_id"] for leg in legs)),
         "version": existing_ids(session, models.ScenarioVersion, (leg["version_id"] for leg in legs)),
@@ -98,12 +115,16 @@ def _ref(value, known):
     return value if value in known else None
 
 
+def _tenant(leg, known):
+    return _ref(leg["tenant_id"], known["tenant"]) or known["number"].get(leg["main_number"])
+
+
 def _create_calls(session, legs, known, source):
     first = {}
     for leg in sorted(legs, key=lambda leg: leg["role"] != CALLER):
         first.setdefault(leg["call_uuid"], leg)
     rows = [{
-        "call_uuid": call_uuid, "tenant_id": _ref(leg["tenant_id"], known["tenant"]),
+        "call_uuid": call_uuid, "tenant_id": _tenant(leg, known),
         "caller": leg["caller"] or "", "started_at": moment(leg["started"]), "source": source,
         "direction": leg["direction"], "destination": "", "wait_seconds": 0, "talk_seconds": 0,
         "hangup_cause": "", "hangup_side": "", "path": [],
@@ -116,7 +137,7 @@ def _update_from_caller_legs(session, callers, known):
     if not callers:
         return
     rows = [{
-        "b_key": leg["call_uuid"], "tenant_id": _ref(leg["tenant_id"], known["tenant"]),
+        "b_key": leg["call_uuid"], "tenant_id": _tenant(leg, known),
         "caller": leg["caller"] or "", "destination": leg["destination"] or "",
         "main_number": leg["main_number"], "direction": leg["direction"],
         "path": leg["path"], "scenario_version_id": _ref(leg["version_id"], known["version"]),
