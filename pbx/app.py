@@ -17,7 +17,7 @@ from werkzeug.routing import IntegerConverter
 from pbx import audit, instance_secrets, switch_sync
 from pbx.config import Config
 from pbx.extensions import db, migrate
-from pbx.tenancy import NotFound
+from pbx.tenancy import NotFound, storable_id
 from schemas import messages_pl
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
@@ -64,7 +64,7 @@ class RowId(IntegerConverter):
 
     def to_python(self, value: str) -> int:
         number = super().to_python(value)
-        if number > 2**31 - 1:
+        if not storable_id(number):
             # Not werkzeug's ValidationError: that would try the rule's other methods and answer 405.
             raise NoSuchUrl()
         return number
@@ -133,11 +133,25 @@ def _register_errors(app: Flask) -> None:
         return response, 503
 
     @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
     def _value_refused(error):
-        # A value the database cannot hold (a number past its range) that no schema caught.
+        # The last line of defence for a value no check caught: a number past the database's or
+        # datetime's range, a NUL character PostgreSQL cannot store. Each is a bug to fix at its input.
         _rollback_quietly()
-        app.logger.warning("the database refused a value of %s: %s", request.path, str(error.orig).strip())
+        app.logger.warning("a value of %s %s was refused: %s", request.method, request.path,
+                           str(getattr(error, "orig", None) or error).strip())
         return _error_json(VALUE_REFUSED), 422
+
+    @app.before_request
+    def _no_nul_characters():
+        # PostgreSQL can neither store nor compare a text holding NUL: refuse it before any query.
+        if not request.path.startswith("/api/"):
+            return
+        place = next((name for name, value in request.args.items(multi=True) if "\x00" in name + value), None)
+        if place is None and request.is_json:
+            place = _nul_in(request.get_json(silent=True))
+        if place is not None:
+            raise ValidationError({place or "body": ["control character U+0000 is not allowed"]})
 
     outage = app.extensions["database_outage"] = DatabaseOutage()
     with app.app_context():
@@ -145,7 +159,7 @@ def _register_errors(app: Flask) -> None:
 
 
 DATABASE_AWAY = "the database is not available now; try again in a moment"
-VALUE_REFUSED = "a value of this request is out of range (a number too large?)"
+VALUE_REFUSED = "a value of this request cannot be used: a number out of range or a NUL character"
 
 
 class DatabaseOutage:
@@ -174,6 +188,20 @@ class DatabaseOutage:
     def watch(self, engine) -> None:
         # Any statement that completes ends the outage; the check is one attribute read.
         event.listen(engine, "after_cursor_execute", lambda *_: self.since is not None and self.ended())
+
+
+def _nul_in(value, place: str = "") -> str | None:
+    """Where in a JSON document a text holds NUL ("members.0.name"), or None."""
+    if isinstance(value, str):
+        return place if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if "\x00" in str(key):
+            return place or str(key)
+        found = _nul_in(item, f"{place}.{key}" if place else str(key))
+        if found is not None:
+            return found
+    return None
 
 
 def _rollback_quietly() -> None:

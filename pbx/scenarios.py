@@ -14,7 +14,7 @@ from pbx.audit import current_actor
 from pbx.compiler import compile_tree
 from pbx.compiler.snapshot import snapshot_of
 from pbx.extensions import db
-from pbx.tenancy import NotFound
+from pbx.tenancy import NotFound, storable_id
 from schemas.scenario import ScenarioDocument
 
 
@@ -54,7 +54,8 @@ def rollback(scenario: models.Scenario, number: int) -> models.ScenarioVersion:
 
 def version(scenario: models.Scenario, number: int) -> models.ScenarioVersion:
     found = db.session.scalar(select(models.ScenarioVersion).where(
-        models.ScenarioVersion.scenario_id == scenario.id, models.ScenarioVersion.number == int(number)))
+        models.ScenarioVersion.scenario_id == scenario.id, models.ScenarioVersion.number == int(number))
+    ) if storable_id(int(number)) else None
     if found is None:
         raise NotFound(f"the scenario has no version {number}")
     return found

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -18,6 +18,7 @@ from flask import current_app
 from pbx import models
 from pbx.simulator import World, simulate
 from pbx.testcall import DraftOverlay, Endpoint, TestCallInputError, _nodes_by_id, _phone_or_none, _scenario_of
+from schemas.fields import FIRST_YEAR, LAST_YEAR, outside_years
 
 NOT_FOUND = (b'<document type="freeswitch/xml"><section name="result">'
              b'<result status="not found"/></section></document>')
@@ -42,12 +43,13 @@ def parse_step(text: str) -> timedelta:
 def parse_day(text: str, zone: str, *, end: bool = False) -> datetime:
     """A date (midnight in the tenant's zone; the whole day when it ends the range) or a date-time."""
     try:
-        if len(text.strip()) == 10:
-            day = date.fromisoformat(text.strip()) + timedelta(days=1 if end else 0)
-            return datetime.combine(day, time(0), ZoneInfo(zone))
         at = datetime.fromisoformat(text.strip())
-    except (ValueError, OverflowError):
+    except ValueError:
         raise TestCallInputError(f"{text!r} is not a date like 2026-12-20 or 2026-12-20T08:00") from None
+    if not FIRST_YEAR <= at.year <= LAST_YEAR:
+        raise TestCallInputError(outside_years(text))
+    if len(text.strip()) == 10:
+        return datetime.combine(at.date() + timedelta(days=1 if end else 0), time(0), ZoneInfo(zone))
     return at if at.tzinfo else at.replace(tzinfo=ZoneInfo(zone))
 
 

@@ -7,6 +7,14 @@ from pbx import models
 from pbx.extensions import db
 
 
+# Ids are PostgreSQL integers: a larger one names no row, and would overflow the query.
+MAX_ID = 2**31 - 1
+
+
+def storable_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -MAX_ID - 1 <= value <= MAX_ID
+
+
 class NotFound(LookupError):
     """The object does not exist in this tenant (it may exist in another one)."""
 
@@ -17,7 +25,7 @@ def scoped(model, tenant_id: int):
 
 
 def get_owned(model, tenant_id: int, obj_id: int):
-    obj = db.session.scalar(scoped(model, tenant_id).where(model.id == obj_id))
+    obj = db.session.scalar(scoped(model, tenant_id).where(model.id == obj_id)) if storable_id(obj_id) else None
     if obj is None:
         raise NotFound(f"{model.__name__} {obj_id} does not exist in this company")
     return obj

@@ -31,7 +31,7 @@ from pbx.compiler import callcenter_queues, compile_tree, dialing
 from pbx.compiler.snapshot import snapshot_of
 from pbx.extensions import db
 from pbx.simulator import Leg, SimulationError, SimulationResult, World, simulate
-from schemas.fields import normalise_phone
+from schemas.fields import FIRST_YEAR, LAST_YEAR, normalise_phone
 
 FORM = "application/x-www-form-urlencoded"
 # FreeSWITCH's packaged defaults of $${sounds_dir}; recordings_dir comes from our config.
@@ -43,8 +43,6 @@ SPEECH = 10.0             # seconds a caller speaks into voicemail (then silence
 KEY_DELAY = 1.0           # an untimed key is pressed this long after its menu starts
 FALLBACK_WAIT = 10.0      # how long to wait for the endpoint to finish compiling a new revision
 KEY_RE = re.compile(r"^(?:(\d+(?:\.\d+)?)s:)?([0-9*#]+)$")
-# A call's clock runs in every zone from -12 h to +14 h and for hours: far from datetime's limits.
-FIRST_YEAR, LAST_YEAR = 1970, 2200
 
 
 class TestCallInputError(ValueError):

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from pbx import models
 from pbx.extensions import db
+from pbx.tenancy import storable_id
 
 
 class TenantSchema(Schema):
@@ -22,7 +23,7 @@ class TenantSchema(Schema):
         if not ids:
             return ids
         found = set(db.session.scalars(
-            select(model.id).where(model.tenant_id == self.tenant_id, model.id.in_(ids))
+            select(model.id).where(model.tenant_id == self.tenant_id, model.id.in_(filter(storable_id, ids)))
         ))
         missing = [i for i in ids if i not in found]
         if missing:

@@ -100,7 +100,8 @@ class GroupInput(TenantSchema):
     def _references(self, data, **_):
         if data.get("extension"):
             self.extension_free(data["extension"], own_model=models.Group)
-        ids = [m["user_id"] for m in data.get("members", [])]
+        # With field errors the list may hold members that failed to load: their errors are reported already.
+        ids = [m["user_id"] for m in data.get("members", []) if isinstance(m, dict) and "user_id" in m]
         if len(ids) != len(set(ids)):
             raise ValidationError("a user may be in a group only once", "members")
         self.owned_ids(models.User, ids, "members")

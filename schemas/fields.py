@@ -11,6 +11,13 @@ from marshmallow import ValidationError, fields, validate
 _PHONE_PUNCTUATION = re.compile(r"[\s\-().\/]")
 _ZONES = frozenset(available_timezones())
 EXTENSION_RE = re.compile(r"^[0-9]{2,6}$")
+# The dates the product reads: a call's clock crosses every zone and runs for hours, so these
+# stay far from datetime's limits (years 1 and 9999).
+FIRST_YEAR, LAST_YEAR = 1970, 2200
+
+
+def outside_years(text: str) -> str:
+    return f"{text!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}"
 
 
 def normalise_phone(text: str) -> str:

@@ -182,8 +182,8 @@ _LITERAL = {
     # pbx/app.py: the database is away, or refuses a value
     "the database is not available now; try again in a moment":
         "Baza danych jest teraz niedostępna; spróbuj ponownie za chwilę.",
-    "a value of this request is out of range (a number too large?)":
-        "Wartość w tym żądaniu jest poza dopuszczalnym zakresem (za duża liczba?).",
+    "a value of this request cannot be used: a number out of range or a NUL character":
+        "Nie można użyć wartości z tego żądania: liczba spoza zakresu albo znak NUL.",
 }
 
 # Messages with values; the first match wins, so the narrower patterns come first.
@@ -248,6 +248,8 @@ _PATTERNED = [
      "Plik mp3 jest ucięty: według nagłówka trwa {promised} s, a odtworzyć da się tylko {decoded} s."),
     (r"the recording lasts over (?P<seconds>\d+) s; an announcement may last at most (?P=seconds) s \(10 minutes\)",
      "Nagranie trwa ponad {seconds} s; zapowiedź może trwać najwyżej {seconds} s (10 minut)."),
+    # schemas/fields.py (webadmin/calls.py, pbx/schedule_preview.py)
+    (_QUOTED + r" is outside the years (?P<first>\d+)-(?P<last>\d+)", "{value} wykracza poza lata {first}–{last}."),
     # pbx/queues.py
     (_QUOTED + r" is not a date-time like 2026-12-24T14:00",
      "{value} nie jest datą i godziną w formacie 2026-12-24T14:00."),

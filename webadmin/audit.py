@@ -5,7 +5,7 @@ from flask import Blueprint, g, jsonify, request
 
 from pbx import models
 from pbx.extensions import db
-from pbx.tenancy import scoped
+from pbx.tenancy import MAX_ID, scoped
 
 from webadmin.auth import signed_in
 from webadmin.common import stamp
@@ -21,8 +21,10 @@ def audit_log():
     query = scoped(models.AuditLogEntry, g.tenant.id)
     if request.args.get("entity"):
         query = query.where(models.AuditLogEntry.entity == request.args["entity"])
-    if request.args.get("before", type=int):
-        query = query.where(models.AuditLogEntry.id < request.args.get("before", type=int))
+    before = request.args.get("before", type=int)
+    if before:
+        # an id past the database's range pages from the newest entry, as no id reaches it
+        query = query.where(models.AuditLogEntry.id < max(-1, min(before, MAX_ID)))
     entries = db.session.scalars(query.order_by(models.AuditLogEntry.id.desc()).limit(PAGE))
     return jsonify([
         {"id": e.id, "at": stamp(e.at), "actor": e.actor, "action": e.action, "entity": e.entity,

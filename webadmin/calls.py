@@ -17,6 +17,7 @@ from pbx import models, recordings
 from pbx.extensions import db
 from pbx.storage import StorageError
 from pbx.tenancy import get_owned
+from schemas.fields import FIRST_YEAR, LAST_YEAR, outside_years
 
 from webadmin.auth import signed_in
 from webadmin.common import csv_response, stamp
@@ -41,9 +42,12 @@ def _day(name: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValidationError({name: [f"{text!r} is not a date YYYY-MM-DD"]}) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValidationError({name: [outside_years(text)]})
+    return day
 
 
 def _day_start(day: date) -> datetime:

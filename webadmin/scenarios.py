@@ -150,7 +150,7 @@ def _tree(scenario: models.Scenario, ref: str) -> dict:
         if scenario.draft is None:
             abort(404, "the scenario has no draft")
         return scenario.draft
-    if not ref.isdigit():
+    if not (ref.isascii() and ref.isdigit()):
         abort(422, "compare version numbers or 'draft'")
     return scenarios.version(scenario, int(ref)).tree
 

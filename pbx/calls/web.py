@@ -9,6 +9,7 @@ from pbx import models, queues, recordings
 from pbx.cdr_post import bp as cdr_bp
 from pbx.extensions import db
 from webadmin.auth import signed_in
+from webadmin.common import body
 
 bp = Blueprint("calls", __name__)
 bp.register_blueprint(cdr_bp)
@@ -28,7 +29,7 @@ def recording_list():
 @bp.post("/api/recordings/<int:recording_id>/legal-hold")
 @signed_in(min_level=2)
 def recording_hold(recording_id):
-    hold = (request.get_json(silent=True) or {}).get("hold", True)
+    hold = body().get("hold", True)
     if not isinstance(hold, bool):
         abort(422, "hold is true or false")
     try:
