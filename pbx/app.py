@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 from flask import Flask, jsonify, request
-from sqlalchemy import event
 from marshmallow import ValidationError
+from sqlalchemy import event
 from sqlalchemy.exc import DataError, DisconnectionError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as NoSuchUrl
@@ -122,6 +122,13 @@ def _register_errors(app: Flask) -> None:
     def _http(error):
         return _error_json(error.description), error.code
 
+    _register_database_errors(app)
+    app.before_request(_no_nul_characters)
+
+
+def _register_database_errors(app: Flask) -> None:
+    """The database away is a 503 logged once per outage; a value it cannot hold is a 422."""
+
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     @app.errorhandler(DisconnectionError)
@@ -141,17 +148,6 @@ def _register_errors(app: Flask) -> None:
         app.logger.warning("a value of %s %s was refused: %s", request.method, request.path,
                            str(getattr(error, "orig", None) or error).strip())
         return _error_json(VALUE_REFUSED), 422
-
-    @app.before_request
-    def _no_nul_characters():
-        # PostgreSQL can neither store nor compare a text holding NUL: refuse it before any query.
-        if not request.path.startswith("/api/"):
-            return
-        place = next((name for name, value in request.args.items(multi=True) if "\x00" in name + value), None)
-        if place is None and request.is_json:
-            place = _nul_in(request.get_json(silent=True))
-        if place is not None:
-            raise ValidationError({place or "body": ["control character U+0000 is not allowed"]})
 
     outage = app.extensions["database_outage"] = DatabaseOutage()
     with app.app_context():
@@ -188,6 +184,17 @@ class DatabaseOutage:
     def watch(self, engine) -> None:
         # Any statement that completes ends the outage; the check is one attribute read.
         event.listen(engine, "after_cursor_execute", lambda *_: self.since is not None and self.ended())
+
+
+def _no_nul_characters() -> None:
+    """PostgreSQL can neither store nor compare a text holding NUL: refuse it before any query."""
+    if not request.path.startswith("/api/"):
+        return
+    place = next((name for name, value in request.args.items(multi=True) if "\x00" in name + value), None)
+    if place is None and request.is_json:
+        place = _nul_in(request.get_json(silent=True))
+    if place is not None:
+        raise ValidationError({place or "body": ["control character U+0000 is not allowed"]})
 
 
 def _nul_in(value, place: str = "") -> str | None:

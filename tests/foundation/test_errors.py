@@ -145,3 +145,40 @@ def test_test_call_at_a_year_out_of_range(as_owner, published, at):
 def test_schedule_preview_at_the_end_of_time(as_owner, published):
     response = as_owner.get("/api/schedule-preview?number=%2B48221000000&from=9999-12-30&to=9999-12-31")
     assert response.status_code == 422
+
+
+def test_nul_characters_are_refused_naming_where(as_owner):
+    response = as_owner.get("/api/recordings?caller=a%00b")
+    assert response.status_code == 422
+    assert response.get_json()["fields"] == {"caller": ["control character U+0000 is not allowed"]}
+    response = as_owner.post("/api/groups", json={"name": "Serwis", "members": [{"user_id": 1, "note": "a\x00"}]})
+    assert response.status_code == 422
+    assert response.get_json()["fields"] == {"members.0.note": ["control character U+0000 is not allowed"]}
+
+
+@pytest.mark.parametrize("url", ["/api/audit?before=99999999999999999999", "/api/audit?before=-99999999999999999999"])
+def test_a_page_before_an_id_past_the_range(as_owner, url):
+    assert as_owner.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(("url", "field"), [("/api/calls?from=9999-12-31", "from"), ("/api/calls.csv?to=0001-01-01", "to")])
+def test_call_history_days_outside_the_years(as_owner, url, field):
+    response = as_owner.get(url)
+    assert response.status_code == 422
+    assert response.get_json()["fields"][field][0].endswith("is outside the years 1970-2200")
+
+
+def test_scenario_versions_past_the_range_do_not_exist(as_owner, published):
+    number_id = published.main_number_id
+    response = as_owner.get(f"/api/main-numbers/{number_id}/scenario/diff?from=99999999999999999999&to=draft")
+    assert response.status_code == 404
+    assert as_owner.get(f"/api/main-numbers/{number_id}/scenario/diff?from=²&to=draft").status_code == 422
+    response = as_owner.post(f"/api/main-numbers/{number_id}/scenario/rollback", json={"version": 10**20})
+    assert response.status_code == 404
+
+
+def test_non_object_bodies_and_half_loaded_members(as_owner, client):
+    assert as_owner.post("/api/groups", json={"name": "Serwis", "members": [False]}).status_code == 422
+    assert as_owner.post("/api/recordings/1/legal-hold", json=True).status_code == 404
+    assert client.post("/api/auth/code", json=True).status_code == 422
+    assert client.post("/api/auth/verify", json=[1]).status_code == 401  # as an empty form: no such code
