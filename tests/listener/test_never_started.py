@@ -93,3 +93,32 @@ def test_a_refused_call_mixed_with_real_ones_does_not_hold_them_up(ctx, main_num
     assert journal.rejected() == []
     calls = set(db.session.scalars(select(models.CallRecord.call_uuid)))
     assert calls == {CALL, SHAPES["ivr_bridge_sequential"]}
+
+
+def test_the_running_listener_records_it_without_an_error(ctx, main_number, freeswitch, tmp_path, caplog):
+    """The whole way: the fake switch's event socket, the listener, its journal and record writer."""
+    import time
+
+    from pbx.esl.protocol import Event
+    from pbx.listener_app import ListenerService
+
+    caplog.set_level(logging.INFO)
+    service = ListenerService(ctx, servers=[(*freeswitch.address, "ClueCon")],
+                              journal_path=str(tmp_path / "journal.sqlite3"), backoff_min=0.05, backoff_max=0.2)
+    service.start()
+    try:
+        assert freeswitch.wait_subscribed(1)
+        for _ in range(3):  # a session dropped later is reported once; a replay must not matter
+            freeswitch.send_event(Event.from_headers(never_started()))
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            db.session.rollback()
+            if db.session.scalar(select(models.CallRecord).where(models.CallRecord.call_uuid == CALL)):
+                break
+            time.sleep(0.05)
+        record = db.session.scalars(select(models.CallRecord).where(models.CallRecord.call_uuid == CALL)).one()
+        assert record.tenant_id == main_number.tenant_id and record.answered_at is None
+        assert service.journal.rejected() == []
+    finally:
+        service.stop()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], [r.getMessage() for r in caplog.records]
