@@ -109,8 +109,9 @@ MAX_PROMPT_SECONDS = 600  # 10 minutes
 FFMPEG_INPUT = ["-protocol_whitelist", "file", "-format_whitelist", "mp3"]
 # "[hls @ 0x55...] Format not on whitelist": the demuxer ffprobe recognised in the upload.
 _REFUSED_FORMAT = re.compile(r"\[(\w+) @ 0x[0-9a-f]+\] Format not on whitelist")
-# A header that promises more than this beyond what decodes means the file was cut short.
-TRUNCATION_TOLERANCE = 0.5
+# A header that promises more than this beyond what decodes means the file was cut short (the
+# share allows for tags at the end that mutagen counts as audio in a file without a frame count).
+TRUNCATION_TOLERANCE = (0.5, 0.02)  # seconds, share of the promised length
 
 
 def check_mp3(data: bytes) -> float:
@@ -148,7 +149,7 @@ def _decode_upload(data: bytes, target: Path) -> float:
     if seconds > MAX_PROMPT_SECONDS:
         raise ValidationError(f"the recording lasts over {MAX_PROMPT_SECONDS} s; an announcement may last at most "
                               f"{MAX_PROMPT_SECONDS} s (10 minutes)", "file")
-    if promised - seconds > TRUNCATION_TOLERANCE:
+    if promised - seconds > max(TRUNCATION_TOLERANCE[0], TRUNCATION_TOLERANCE[1] * promised):
         raise ValidationError(f"the mp3 is cut short: its header promises {promised:.1f} s, only {seconds:.1f} s "
                               "decode", "file")
     return seconds

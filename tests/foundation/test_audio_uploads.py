@@ -53,6 +53,18 @@ def _frames(path):
         return handle.getframerate(), handle.getnchannels(), handle.getsampwidth(), handle.getnframes()
 
 
+@pytest.mark.parametrize("options", [
+    ["-b:a", "128k", "-write_xing", "0", "-write_id3v1", "1"],  # constant bit rate, no frame count, tag at the end
+    ["-q:a", "4"],  # variable bit rate
+    ["-ac", "1", "-ar", "22050", "-b:a", "32k", "-id3v2_version", "3", "-metadata", "title=Powitanie"],
+])
+def test_mp3s_as_encoders_write_them_are_accepted(ctx, tmp_path, options):
+    target = tmp_path / "upload.mp3"
+    subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=20",
+                    *options, str(target)], check=True)
+    assert prompts.check_mp3(target.read_bytes()) == pytest.approx(20.0, abs=0.1)
+
+
 def test_a_valid_mp3_becomes_a_telephony_prompt(demo, prompts_dir, files):
     announcement = directory.add_announcement(demo, {"name": "Muzyka", "source": "upload"})
     path = prompts.store_upload(announcement, files["valid"])
