@@ -93,3 +93,7 @@ class Config:
     PROXY_HOPS = int(os.environ.get("CENTRALKA_PROXY_HOPS", "0"))
     # Other origins allowed to send state-changing requests (e.g. "https://panel.example.com").
     TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CENTRALKA_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+
+    # The last good xml_curl replies of every company, shared by the workers of this host and kept
+    # across restarts (xml_curl.last_good); default: last-good.sqlite3 in the instance folder.
+    XML_CURL_LAST_GOOD_PATH = os.environ.get("CENTRALKA_XML_CURL_LAST_GOOD") or None

@@ -52,6 +52,7 @@ def app(request, tmp_path_factory):
         "TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test",
         "STORAGE_DIR": str(instance / "storage"), "SHOW_LOGIN_CODES": False,
         "TASK_QUEUE_URL": "memory", "SWITCH_SYNC_ON_COMMIT": False, **SWITCH_AUTH,
+        "XML_CURL_LAST_GOOD_PATH": str(instance / "last-good.sqlite3"),
     })
     application.config["BACKEND"] = request.param
     with application.app_context():

@@ -45,9 +45,10 @@ def _setup(state) -> None:
     url, budget_ms = app.config["SQLALCHEMY_DATABASE_URI"], app.config["XML_CURL_BUDGET_MS"]
     revisions = None if url.startswith("sqlite") else Revisions(url, connect_timeout(budget_ms))
     store = Store(lookup_engine(url, budget_ms), revisions)
+    dialplans = Dialplans(app, store)
     app.extensions["xml_curl"] = Endpoint(
-        sections={"dialplan": Dialplans(app, store), "directory": Directory(app, store),
-                  "configuration": Configuration(store)},
+        sections={"dialplan": dialplans, "directory": Directory(app, store),
+                  "configuration": Configuration(dialplans)},
         user=app.config["XML_CURL_USER"], password=app.config["XML_CURL_PASSWORD"] or "",
         allowed=allowed_networks(app.config["XML_CURL_ALLOWED"]),
         budget_seconds=app.config["XML_CURL_BUDGET_MS"] / 1000,

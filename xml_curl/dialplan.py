@@ -2,18 +2,24 @@
 
 Documents are cached per process under (tenant, dialplan revision). The revision comes
 from the store (announced by PostgreSQL, else read per hunt), so a publish in any process
-is seen by the next hunt in every process, and compiling only happens once per revision.
+is seen by the next hunt in every process, and compiling only happens once per revision
+on the host: each compile is also kept on disk (xml_curl.last_good), where other workers,
+and workers started during a database outage, find it. A tenant's compile also gives its
+part of callcenter.conf (xml_curl.configuration).
 """
 from __future__ import annotations
 
 import re
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from pathlib import Path
 
 from flask import Flask
 
+from xml_curl.configuration import CompanyQueues
 from xml_curl.documents import NOT_FOUND, compact, fallback_dialplan
+from xml_curl.last_good import LastGood
 from xml_curl.request import CurlRequest
 from xml_curl.store import MainNumberState, Store, TenantState
 
@@ -34,14 +40,14 @@ def e164(dialled: str, country_code: str) -> str | None:
 
 
 class DialplanCache:
-    """The last good documents and what is needed to route without the database."""
+    """The last good documents (and each company's queues) and what routes without the database."""
 
     def __init__(self):
-        self._documents: dict[tuple, tuple[tuple, bytes]] = {}
+        self._documents: dict[tuple, tuple[tuple, object]] = {}
         self._numbers: dict[str, MainNumberState] = {}
         self._tenants: dict[int, TenantState] = {}
 
-    def get(self, key: tuple, revision: tuple) -> bytes | None:
+    def get(self, key: tuple, revision: tuple):
         found = self._documents.get(key)
         return found[1] if found is not None and found[0] == revision else None
 
@@ -50,8 +56,8 @@ class DialplanCache:
         found = self._documents.get(key)
         return found[1] if found is not None and found[0][1:] == tenant.revision[1:] else None
 
-    def put(self, key: tuple, revision: tuple, document: bytes) -> None:
-        self._documents[key] = (revision, document)
+    def put(self, key: tuple, revision: tuple, value) -> None:
+        self._documents[key] = (revision, value)
 
     def remember_tenant(self, state: TenantState) -> None:
         self._tenants[state.tenant_id] = state
@@ -67,16 +73,33 @@ class DialplanCache:
         return self._numbers.get(number)
 
 
-def _tenant_document(tenant_id: int) -> bytes:
+def _tenant_build(tenant_id: int):
     from pbx import compiler
 
-    return compiler.tenant_document(tenant_id)
+    return compiler.tenant_build(tenant_id)
 
 
 def _public_entry(tenant_id: int, main_number_id: int, context: str) -> bytes:
     from pbx import compiler
 
     return compiler.public_entry(tenant_id, main_number_id, context=context)
+
+
+def _on_disk(key: tuple) -> str:
+    return f"{key[0]}:{key[1]}"
+
+
+def _tenant_facts(state: TenantState) -> dict:
+    return {"tenant_id": state.tenant_id, "revision": list(state.revision),
+            "fallback_number": state.fallback_number, "language": state.language}
+
+
+def _tenant_of_facts(facts: dict) -> TenantState:
+    return TenantState(facts["tenant_id"], tuple(facts["revision"]), facts["fallback_number"], facts["language"])
+
+
+def last_good_path(app: Flask) -> str:
+    return app.config.get("XML_CURL_LAST_GOOD_PATH") or str(Path(app.instance_path) / "last-good.sqlite3")
 
 
 class Dialplans:
@@ -86,11 +109,14 @@ class Dialplans:
         self.app = app
         self.store = store
         self.cache = DialplanCache()
+        self.last_good = LastGood(last_good_path(app))
         self.public_context = app.config.get("PUBLIC_CONTEXT", "public")
         self.country_code = app.config.get("COUNTRY_CODE", "48")
         self.carrier_gateway = app.config["CARRIER_GATEWAY"]
         # Compiles run beside the request so a slow one cannot hold the call past the budget.
         self._compiler = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dialplan-compile")
+        # Companies compiled for callcenter.conf alone queue here, never ahead of a hunt.
+        self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="queues-compile")
         self._pending: dict[tuple, Future] = {}
         # Re-entrant: a future that is already done runs its callback inside _compile.
         self._lock = threading.RLock()
@@ -104,9 +130,8 @@ class Dialplans:
             if found is None:
                 return NOT_FOUND
             self.cache.remember_number(number, found)
-            tenant_id, entry_id = found.tenant.tenant_id, found.main_number_id
-            return self._compiled(("entry", entry_id), found.tenant.revision, deadline,
-                                  _public_entry, tenant_id, entry_id, self.public_context)
+            return self._compiled(("entry", found.main_number_id), found.tenant.revision, deadline,
+                                  self._build_entry, number, found)
         tenant_id = self._tenant_of_context(request.context)
         if tenant_id is None:
             return NOT_FOUND
@@ -114,30 +139,39 @@ class Dialplans:
         if state is None:
             return NOT_FOUND
         self.cache.remember_tenant(state)
-        return self._compiled(("tenant", tenant_id), state.revision, deadline, _tenant_document, tenant_id)
+        return self._compiled(("tenant", tenant_id), state.revision, deadline, self._build_tenant, state)
 
     def safe_reply(self, request: CurlRequest) -> bytes:
-        """When serving failed: the last good document if any, else the apology dialplan."""
+        """When serving failed: the last good document if any (memory, then disk), else the apology dialplan."""
         if request.context != self.public_context and self._tenant_of_context(request.context) is None:
             return NOT_FOUND
-        tenant_id, key = self._known(request)
-        tenant = self.cache.tenant(tenant_id) if tenant_id is not None else None
-        cached = self.cache.last_good(key, tenant) if tenant is not None else None
-        if cached is not None:
-            return cached
+        tenant_id, key, tenant = self._known(request)
         if tenant is None:
             return fallback_dialplan(request.context, tenant_id, None, self.carrier_gateway)
+        cached = self.cache.last_good(key, tenant)
+        if cached is None:
+            stored = self.last_good.newest(_on_disk(key))
+            cached = stored[1] if stored is not None and stored[0][1:] == tenant.revision[1:] else None
+        if cached is not None:
+            return cached
         return fallback_dialplan(request.context, tenant_id, tenant.fallback_number, self.carrier_gateway,
                                  tenant.language)
 
-    def _known(self, request: CurlRequest) -> tuple[int | None, tuple | None]:
-        """The tenant and document key of a hunt, from memory only."""
+    def _known(self, request: CurlRequest) -> tuple[int | None, tuple | None, TenantState | None]:
+        """The tenant, document key and tenant state of a hunt, from memory, else from disk."""
         if request.context == self.public_context:
             number = e164(request.destination, self.country_code)
             known = self.cache.number(number) if number else None
-            return (known.tenant.tenant_id, ("entry", known.main_number_id)) if known else (None, None)
+            if known is None and number:
+                facts = self.last_good.routing(f"number:{number}")
+                known = facts and MainNumberState(facts["main_number_id"], _tenant_of_facts(facts["tenant"]))
+            return (known.tenant.tenant_id, ("entry", known.main_number_id), known.tenant) if known else (None, None, None)
         tenant_id = self._tenant_of_context(request.context)
-        return tenant_id, ("tenant", tenant_id)
+        tenant = self.cache.tenant(tenant_id)
+        if tenant is None:
+            facts = self.last_good.routing(f"tenant:{tenant_id}")
+            tenant = facts and _tenant_of_facts(facts)
+        return tenant_id, ("tenant", tenant_id), tenant
 
     @staticmethod
     def _tenant_of_context(context: str) -> int | None:
@@ -148,25 +182,77 @@ class Dialplans:
         cached = self.cache.get(key, revision)
         if cached is not None:
             return cached
+        stored = self.last_good.get(_on_disk(key), revision)  # compiled by another worker, or before a restart
+        if stored is not None:
+            self.cache.put(key, revision, stored)
+            return stored
         # TimeoutError past the budget: the compile goes on and fills the cache for the next hunt.
         return self._compile(key, revision, build, args).result(timeout=max(0.0, deadline - time.monotonic()))
 
-    def _compile(self, key: tuple, revision: tuple, build, args: tuple) -> Future:
-        """One compile per (document, revision) however many hunts wait for it."""
+    def _compile(self, key: tuple, revision: tuple, build, args: tuple, hunt: bool = True) -> Future:
+        """One compile per (document, revision) however many hunts wait for it. One queued for
+        callcenter.conf alone (``hunt`` false) waits behind hunts; a hunt does not wait behind it."""
         with self._lock:
-            future = self._pending.get((key, revision))
+            future = self._pending.get((key, revision, True))
+            if future is None and not hunt:
+                future = self._pending.get((key, revision, False))
             if future is None:
-                future = self._compiler.submit(self._build, key, revision, build, args)
-                self._pending[(key, revision)] = future
-                future.add_done_callback(lambda _: self._forget(key, revision))
+                pool = self._compiler if hunt else self._background
+                future = pool.submit(self._in_app, build, args)
+                self._pending[(key, revision, hunt)] = future
+                future.add_done_callback(lambda _: self._forget((key, revision, hunt)))
             return future
 
-    def _forget(self, key: tuple, revision: tuple) -> None:
+    def _forget(self, pending: tuple) -> None:
         with self._lock:
-            self._pending.pop((key, revision), None)
+            self._pending.pop(pending, None)
 
-    def _build(self, key: tuple, revision: tuple, build, args: tuple) -> bytes:
+    def _in_app(self, build, args: tuple):
         with self.app.app_context():
-            document = compact(build(*args))
-        self.cache.put(key, revision, document)
+            return build(*args)
+
+    def _build_tenant(self, state: TenantState) -> bytes:
+        """The tenant's dialplan and its part of callcenter.conf, kept in memory and on disk."""
+        built = _tenant_build(state.tenant_id)
+        document, queues = compact(built.document), CompanyQueues.of(built.queues)
+        self.cache.put(("tenant", state.tenant_id), state.revision, document)
+        self.cache.put(("queues", state.tenant_id), state.revision, queues)
+        self.last_good.put(f"tenant:{state.tenant_id}", state.revision, document)
+        self.last_good.put(f"queues:{state.tenant_id}", state.revision, queues.to_json())
+        self.last_good.put_routing(f"tenant:{state.tenant_id}", _tenant_facts(state))
         return document
+
+    def _build_entry(self, number: str, found: MainNumberState) -> bytes:
+        document = compact(_public_entry(found.tenant.tenant_id, found.main_number_id, self.public_context))
+        self.cache.put(("entry", found.main_number_id), found.tenant.revision, document)
+        self.last_good.put(f"entry:{found.main_number_id}", found.tenant.revision, document)
+        self.last_good.put_routing(f"number:{number}", {"main_number_id": found.main_number_id,
+                                                        "tenant": _tenant_facts(found.tenant)})
+        self.last_good.put_routing(f"tenant:{found.tenant.tenant_id}", _tenant_facts(found.tenant))
+        return document
+
+    def company_queues(self, tenants: list[TenantState], deadline: float | None) -> list[CompanyQueues]:
+        """Each company's queues at its revision: from memory, from disk, else compiled with its
+        dialplan. TimeoutError past the deadline (None: no deadline); the compiles go on."""
+        found = {t.tenant_id: self.cache.get(("queues", t.tenant_id), t.revision) for t in tenants}
+        missing = [t for t in tenants if found[t.tenant_id] is None]
+        if missing:
+            stored = self.last_good.many("queues:", {f"queues:{t.tenant_id}": t.revision for t in missing})
+            for tenant in missing:
+                if (body := stored.get(f"queues:{tenant.tenant_id}")) is not None:
+                    found[tenant.tenant_id] = CompanyQueues.from_json(body)
+                    self.cache.put(("queues", tenant.tenant_id), tenant.revision, found[tenant.tenant_id])
+            self._wait_for_compiles([t for t in missing if found[t.tenant_id] is None], deadline, found)
+        return list(found.values())
+
+    def _wait_for_compiles(self, tenants: list[TenantState], deadline: float | None, found: dict) -> None:
+        futures = [self._compile(("tenant", t.tenant_id), t.revision, self._build_tenant, (t,), hunt=False)
+                   for t in tenants]
+        _, late = wait(futures, timeout=None if deadline is None else max(0.0, deadline - time.monotonic()))
+        if late:
+            raise TimeoutError(f"the queues of {len(late)} companies are still being compiled")
+        for tenant, future in zip(tenants, futures):
+            future.result()  # a compile's error
+            found[tenant.tenant_id] = self.cache.get(("queues", tenant.tenant_id), tenant.revision)
+            if found[tenant.tenant_id] is None:
+                raise TimeoutError(f"company {tenant.tenant_id} changed while its queues were compiled")

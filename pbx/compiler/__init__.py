@@ -2,6 +2,7 @@
 
     compile_tree(tree, snapshot, *, scenario_id, version_id, main_number_id) -> Compiled
     tenant_document(tenant_id) -> bytes          # context tenant_<id>: published trees × today's directory
+    tenant_build(tenant_id) -> TenantBuild       # that document and the tenant's queues, in one pass
     public_entry(tenant_id, main_number_id, context="public") -> bytes
     callcenter_queues() -> list[dict]            # queues of every published tree and longest-idle group
 """
@@ -15,7 +16,8 @@ from pbx.nodes.base import Problem
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Compiled", "ScenarioInvalid", "callcenter_queues", "compile_tree", "public_entry", "tenant_document"]
+__all__ = ["Compiled", "ScenarioInvalid", "callcenter_queues", "compile_tree", "public_entry", "tenant_build",
+           "tenant_document"]
 
 
 @dataclass
@@ -58,20 +60,34 @@ def _meta(root, low, main_number_id) -> dict:
     }
 
 
+@dataclass
+class TenantBuild:
+    document: bytes
+    queues: list[dict]  # contract shape, sorted by name
+
+
 def tenant_document(tenant_id: int) -> bytes:
     """The whole dialplan context of a tenant: every published tree compiled against today's directory.
 
     A version whose tree no longer compiles is served as it was published (see ``_live``).
     """
+    return tenant_build(tenant_id).document
+
+
+def tenant_build(tenant_id: int) -> TenantBuild:
+    """The tenant's dialplan document and its queues (longest-idle groups, published trees)."""
     from pbx.compiler import emit
-    from pbx.compiler.internal import internal_extensions
+    from pbx.compiler.internal import group_queues, internal_extensions
     from pbx.compiler.snapshot import snapshot_of
 
     tenant, versions = _published(tenant_id)
     snap = snapshot_of(tenant)
-    scenario_extensions = [e for scenario, version in versions for e in _live(scenario, version, snap).extensions]
+    live = [_live(scenario, version, snap) for scenario, version in versions]
     with_scenario = {scenario.main_number_id for scenario, _ in versions}
-    return emit.document(snap.context, scenario_extensions + internal_extensions(snap, with_scenario))
+    document = emit.document(snap.context, [e for scenario in live for e in scenario.extensions]
+                             + internal_extensions(snap, with_scenario))
+    queues = group_queues(snap) + [q for scenario in live for q in scenario.queues]
+    return TenantBuild(document, sorted(queues, key=lambda q: q["name"]))
 
 
 @dataclass

@@ -79,12 +79,11 @@ class FakeCompiler:
         self.compiled: list[tuple] = []
         self.delay = 0.0
         self.fail = False
-        self.queues: list[dict] = []
+        self.queues: dict[int, list[dict]] = {}  # per company
 
-    def tenant_document(self, tenant_id: int) -> bytes:
-        import time
-
+    def tenant_build(self, tenant_id: int):
         from pbx import models
+        from pbx.compiler import TenantBuild
         from pbx.extensions import db
 
         time.sleep(self.delay)
@@ -92,8 +91,10 @@ class FakeCompiler:
             raise RuntimeError("compiler bug")
         revision = db.session.get(models.Tenant, tenant_id).dialplan_revision
         self.compiled.append(("tenant", tenant_id, revision))
-        return (f'<document type="freeswitch/xml"><section name="dialplan"><context name="tenant_{tenant_id}">'
-                f'<extension name="rev_{revision}"/></context></section></document>').encode()
+        return TenantBuild(
+            (f'<document type="freeswitch/xml"><section name="dialplan"><context name="tenant_{tenant_id}">'
+             f'<extension name="rev_{revision}"/></context></section></document>').encode(),
+            list(self.queues.get(tenant_id, [])))
 
     def public_entry(self, tenant_id: int, main_number_id: int, context: str = "public") -> bytes:
         self.compiled.append(("entry", main_number_id))
@@ -106,16 +107,15 @@ class FakeCompiler:
 @pytest.fixture
 def compiler(monkeypatch, request) -> FakeCompiler:
     """Replace the scenario compiler behind the endpoint (for tests of the endpoint alone)."""
-    from xml_curl import configuration, dialplan
+    from xml_curl import dialplan
 
     fake = FakeCompiler()
-    monkeypatch.setattr(dialplan, "_tenant_document", fake.tenant_document)
+    monkeypatch.setattr(dialplan, "_tenant_build", fake.tenant_build)
     monkeypatch.setattr(dialplan, "_public_entry", fake.public_entry)
-    monkeypatch.setattr(configuration, "_callcenter_queues", lambda: fake.queues)
     if "app" in request.fixturenames:
         # The session's app may hold a callcenter.conf built from another test's fake queues.
         shared = request.getfixturevalue("app").extensions["xml_curl"].sections["configuration"]
-        monkeypatch.setattr(shared, "_built_at", None)
+        monkeypatch.setattr(shared, "_assembled_for", None)
     return fake
 
 
@@ -130,7 +130,8 @@ def make_app(app):
         config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
                   "XML_CURL_USER": app.config["XML_CURL_USER"], "XML_CURL_PASSWORD": app.config["XML_CURL_PASSWORD"],
                   "SECRET_KEY": "test", "SHOW_LOGIN_CODES": False, "TASK_QUEUE_URL": "memory", "SWITCH_SYNC_ON_COMMIT": False,
-                  "STORAGE_DIR": app.config["STORAGE_DIR"], **overrides}
+                  "STORAGE_DIR": app.config["STORAGE_DIR"],
+                  "XML_CURL_LAST_GOOD_PATH": app.config["XML_CURL_LAST_GOOD_PATH"], **overrides}
         other = create_app(config)
         made.append(other)
         return other

@@ -76,8 +76,8 @@ def test_gateways_and_network_lists_come_from_static_configuration(client, demo,
     assert is_not_found(post(client, body))
 
 
-def test_callcenter_conf_from_published_queues(client, compiler):
-    compiler.queues = [
+def test_callcenter_conf_from_published_queues(client, demo, compiler):
+    compiler.queues[demo.id] = [
         {"name": "t1_s1_sales@default", "strategy": "sequential", "max_wait_seconds": 120,
          "moh_sound": "local_stream://moh",
          "agents": [{"name": "t1_u2", "contact": "sofia/gateway/carrier/48502345678", "ring_seconds": 20},
@@ -103,9 +103,9 @@ def test_callcenter_conf_from_published_queues(client, compiler):
                      ("t1_s1_support@default", "t1_u2", "1")]
 
 
-def test_callcenter_conf_has_the_shape_freeswitch_accepted(client, compiler):
+def test_callcenter_conf_has_the_shape_freeswitch_accepted(client, demo, compiler):
     """Same elements and attributes as the document the captured FreeSWITCH loaded."""
-    compiler.queues = [{"name": "support@default", "strategy": "longest-idle-agent", "max_wait_seconds": 20,
+    compiler.queues[demo.id] = [{"name": "support@default", "strategy": "longest-idle-agent", "max_wait_seconds": 20,
                         "moh_sound": "tone_stream://%(1000,4000,440)",
                         "agents": [{"name": "1001@default", "contact": "sofia/gateway/carrier/48600000011",
                                     "ring_seconds": 10}]}]
@@ -120,42 +120,39 @@ def test_callcenter_conf_has_the_shape_freeswitch_accepted(client, compiler):
     assert set(ours.xpath("//queue/param/@name")) <= their_params
 
 
-def test_callcenter_conf_survives_a_compiler_failure_with_the_last_good_one(client, compiler, monkeypatch):
+def test_callcenter_conf_survives_a_compiler_failure_with_the_last_good_one(client, demo, compiler):
     from pbx import directory
     from pbx.extensions import db
-    from xml_curl import configuration
 
-    compiler.queues = [{"name": "q@default", "strategy": "random", "max_wait_seconds": 30, "moh_sound": "",
-                        "agents": []}]
+    compiler.queues[demo.id] = [{"name": "q@default", "strategy": "random", "max_wait_seconds": 30,
+                                 "moh_sound": "", "agents": []}]
     good = post(client, CALLCENTER).data
-    monkeypatch.setattr(configuration, "_callcenter_queues", lambda: 1 / 0)
-    directory.create_tenant({"name": "Firma XYZ"})  # something changed: it is built again, and fails
+    assert b"q@default" in good
+    compiler.fail = True
+    directory.create_tenant({"name": "Firma XYZ"})  # something changed: its part is compiled, and fails
     db.session.commit()
     assert post(client, CALLCENTER).data == good
 
 
-def test_callcenter_conf_is_built_again_only_when_some_tenant_changed(client, demo, compiler, monkeypatch):
+def test_callcenter_conf_is_built_again_only_when_some_tenant_changed(client, demo, compiler):
     from pbx import directory
     from pbx.extensions import db
-    from xml_curl import configuration
 
-    builds = []
-    monkeypatch.setattr(configuration, "_callcenter_queues", lambda: builds.append(1) or compiler.queues)
     first = post(client, CALLCENTER).data
-    assert post(client, CALLCENTER).data == first and len(builds) == 1
-    compiler.queues = [{"name": "q@default", "strategy": "random", "max_wait_seconds": 30, "agents": []}]
+    assert post(client, CALLCENTER).data == first and len(compiler.compiled) == 1
+    compiler.queues[demo.id] = [{"name": "q@default", "strategy": "random", "max_wait_seconds": 30, "agents": []}]
     directory.update_user(demo, demo.users[0].id, {"description": "Kolejka"})
     db.session.commit()
-    assert b"q@default" in post(client, CALLCENTER).data and len(builds) == 2
+    assert b"q@default" in post(client, CALLCENTER).data and len(compiler.compiled) == 2
     other = directory.create_tenant({"name": "Firma XYZ"})
     db.session.commit()
     post(client, CALLCENTER)
-    assert len(builds) == 3
+    assert [tenant for _, tenant, _ in compiler.compiled[2:]] == [other.id]  # the new company alone
     db.session.delete(other)
     db.session.commit()
+    assert b"q@default" in post(client, CALLCENTER).data
     post(client, CALLCENTER)
-    post(client, CALLCENTER)
-    assert len(builds) == 4
+    assert len(compiler.compiled) == 3
 
 
 @pytest.mark.parametrize("name", ["sofia.conf", "acl.conf", "voicemail.conf", "callcenter.conf.bak", ""])

@@ -17,13 +17,13 @@ def compiles(monkeypatch):
     """Counts the real compiler's tenant documents."""
     from xml_curl import dialplan
 
-    counted, real = [], dialplan._tenant_document
+    counted, real = [], dialplan._tenant_build
 
     def counting(tenant_id):
         counted.append(tenant_id)
         return real(tenant_id)
 
-    monkeypatch.setattr(dialplan, "_tenant_document", counting)
+    monkeypatch.setattr(dialplan, "_tenant_build", counting)
     return counted
 
 

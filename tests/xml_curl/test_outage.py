@@ -18,12 +18,13 @@ def hunt(context: str, destination: str) -> bytes:
     return with_fields(TRANSFER, {"Hunt-Context": context, "Hunt-Destination-Number": destination})
 
 
-def standalone_app(url: str):
+def standalone_app(url: str, folder):
+    """An app of its own, with its own last good store in ``folder``."""
     from pbx.app import create_app
 
     return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test",
                        "SHOW_LOGIN_CODES": False, "TASK_QUEUE_URL": "memory", "XML_CURL_BUDGET_MS": 500,
-                       "SWITCH_SYNC_ON_COMMIT": False})
+                       "SWITCH_SYNC_ON_COMMIT": False, "XML_CURL_LAST_GOOD_PATH": str(folder / "last-good.sqlite3")})
 
 
 def load_company(application) -> tuple[int, int]:
@@ -42,7 +43,7 @@ def load_company(application) -> tuple[int, int]:
 
 
 @pytest.fixture
-def postgres_company(compiler):
+def postgres_company(compiler, tmp_path):
     """The demo company in its own PostgreSQL database, and a way to drop that database."""
     name = f"centralka_outage_{uuid.uuid4().hex[:8]}"
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
@@ -53,7 +54,7 @@ def postgres_company(compiler):
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
-    application = standalone_app(f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}")
+    application = standalone_app(f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}", tmp_path)
     tenant_id, number_id = load_company(application)
     yield application, tenant_id, number_id, drop
     dispose(application)
@@ -93,8 +94,8 @@ def test_dropped_database_without_history_answers_with_the_fallback_number(postg
     assert unknown_number.xpath("//action/@application") == ["answer", "playback", "hangup"]
 
 
-def test_postgres_that_is_not_listening(compiler):
-    application = standalone_app("postgresql://postgres@127.0.0.1:9/centralka")
+def test_postgres_that_is_not_listening(compiler, tmp_path):
+    application = standalone_app("postgresql://postgres@127.0.0.1:9/centralka", tmp_path)
     client = application.test_client()
     try:
         doc = xml(post(client, hunt("tenant_7", "101")))
@@ -110,7 +111,7 @@ def test_postgres_that_is_not_listening(compiler):
 
 def test_sqlite_file_overwritten_with_garbage(tmp_path, compiler):
     path = tmp_path / "centralka.sqlite3"
-    application = standalone_app(f"sqlite:///{path}")
+    application = standalone_app(f"sqlite:///{path}", tmp_path)
     tenant_id, _ = load_company(application)
     client = application.test_client()
     try:
@@ -125,7 +126,7 @@ def test_sqlite_file_overwritten_with_garbage(tmp_path, compiler):
 
 
 def test_sqlite_file_that_cannot_be_opened(tmp_path, compiler):
-    application = standalone_app(f"sqlite:///{tmp_path}/missing/dir/centralka.sqlite3")
+    application = standalone_app(f"sqlite:///{tmp_path}/missing/dir/centralka.sqlite3", tmp_path)
     try:
         doc = xml(post(application.test_client(), hunt("tenant_3", "101")))
         assert doc.xpath("//action/@application") == ["export", "answer", "playback", "hangup"]
