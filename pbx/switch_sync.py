@@ -2,9 +2,9 @@
 
 mod_callcenter reads ``callcenter.conf`` only when it loads, and ``reload mod_callcenter`` would
 drop every caller waiting in a queue. So the queues, agents and tiers the switch has are read
-with ``callcenter_config ... list``, compared with what the endpoint serves (the
-``callcenter.conf`` document built from ``pbx.compiler.callcenter_queues()``) and corrected one
-runtime command at a time. Only names of our scheme (``t<tenant>_...@default``) are touched.
+with ``callcenter_config ... list``, compared as data with what the endpoint serves (each
+company's queues, compiled with its dialplan once per revision: ``Configuration.queues()``)
+and corrected one runtime command at a time. Only names of our scheme (``t<tenant>_...@default``) are touched.
 
 ``queue load`` / ``queue reload`` make mod_callcenter fetch the document and import every agent
 and tier it names (mod_callcenter.c ``load_queue``), so agents and tiers are read again after
@@ -126,23 +126,20 @@ class Callcenter:
 
 
 def desired_callcenter() -> Callcenter:
-    """What mod_callcenter loads from the callcenter.conf we serve, in its list's column names."""
-    from lxml import etree
+    """What mod_callcenter loads from the callcenter.conf we serve, in its list's column names: each
+    company's queues as the endpoint keeps them (compiled once per revision), as data."""
+    from xml_curl.configuration import callcenter_content
 
-    from pbx.compiler import callcenter_queues
-    from xml_curl.configuration import callcenter_document
-
-    config = etree.fromstring(callcenter_document(callcenter_queues())).find("section/configuration")
-    wanted = Callcenter()
-    for queue in config.iterfind("queues/queue"):
-        wanted.queues[queue.get("name")] = {p.get("name").replace("-", "_"): p.get("value")
-                                            for p in queue.iterfind("param")}
-    for agent in config.iterfind("agents/agent"):
-        wanted.agents[agent.get("name")] = {k.replace("-", "_"): v for k, v in agent.attrib.items() if k != "name"}
-    for tier in config.iterfind("tiers/tier"):
-        wanted.tiers[(tier.get("queue"), tier.get("agent"))] = {
-            "level": tier.get("level"), "position": tier.get("position"), "state": READY}
+    content = callcenter_content(current_app.extensions["xml_curl"].sections["configuration"].queues())
+    wanted = Callcenter(
+        queues={name: _column_names(values) for name, values in content.queues.items()},
+        agents={name: _column_names(values) for name, values in content.agents.items()},
+        tiers={key: {**values, "state": READY} for key, values in content.tiers.items()})
     return _refuse_unsafe(wanted)
+
+
+def _column_names(values: dict[str, str]) -> dict[str, str]:
+    return {name.replace("-", "_"): value for name, value in values.items()}
 
 
 def _refuse_unsafe(wanted: Callcenter) -> Callcenter:

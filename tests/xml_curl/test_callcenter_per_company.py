@@ -1,0 +1,88 @@
+"""callcenter.conf joined from each company's part, compiled with its dialplan once per revision."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.xml_curl.callcenter_fixture import COMPANY_IDS, company_queues
+from tests.xml_curl.conftest import captured_body, post
+
+CALLCENTER = captured_body("xml_curl_configuration_callcenter.txt")
+# What the full build (every company compiled inside the request) served for these companies.
+GOLDEN = (Path(__file__).parent / "golden" / "callcenter_five_companies.xml").read_bytes()
+
+
+@pytest.fixture
+def companies(ctx, compiler) -> list:
+    """Five companies with the fixture's queues (the fake compiler's part for each)."""
+    from pbx import directory
+    from pbx.extensions import db
+
+    made = [directory.create_tenant({"name": f"Firma {number}"}) for number in COMPANY_IDS]
+    db.session.commit()
+    for tenant, number in zip(made, COMPANY_IDS):
+        compiler.queues[tenant.id] = company_queues(number)
+    return made
+
+
+def compiled_companies(compiler) -> list[int]:
+    return [tenant for kind, tenant, _ in compiler.compiled if kind == "tenant"]
+
+
+def rename(tenant, name: str) -> None:
+    from pbx import directory
+    from pbx.extensions import db
+
+    directory.update_tenant(tenant, {"name": name})  # bumps its dialplan revision
+    db.session.commit()
+
+
+def test_joined_parts_equal_the_full_build(client, companies):
+    assert post(client, CALLCENTER).data == GOLDEN
+
+
+def test_a_change_in_one_company_recompiles_that_company_alone(client, companies, compiler):
+    post(client, CALLCENTER)
+    assert sorted(compiled_companies(compiler)) == sorted(t.id for t in companies)
+    changed = companies[2]
+    compiler.compiled.clear()
+    dropped = len(compiler.queues[changed.id]) - 1
+    compiler.queues[changed.id] = compiler.queues[changed.id][:1]
+    rename(changed, "Firma Zmieniona")
+    served = post(client, CALLCENTER).data
+    assert compiled_companies(compiler) == [changed.id]
+    assert served.count(b"<queue ") == GOLDEN.count(b"<queue ") - dropped
+    assert post(client, CALLCENTER).data == served and compiled_companies(compiler) == [changed.id]
+
+
+def test_a_hunt_and_callcenter_conf_share_one_compile(client, companies, compiler):
+    from tests.xml_curl.conftest import with_fields
+
+    hunt = with_fields(captured_body("xml_curl_dialplan_transfer_menu_1.txt"),
+                       {"Hunt-Context": f"tenant_{companies[0].id}", "Hunt-Destination-Number": "101"})
+    post(client, hunt)
+    post(client, CALLCENTER)
+    assert compiled_companies(compiler).count(companies[0].id) == 1
+
+
+def test_a_slow_compile_past_the_deadline_serves_the_last_good_callcenter_conf(client, companies, compiler, app):
+    good = post(client, CALLCENTER).data
+    compiler.queues[companies[0].id] = []
+    compiler.delay = app.config["XML_CURL_BUDGET_MS"] / 1000 + 0.5
+    rename(companies[0], "Firma Wolna")
+    started = time.monotonic()
+    assert post(client, CALLCENTER).data == good
+    assert time.monotonic() - started < compiler.delay
+    compiler.delay = 0
+    time.sleep(0.7)  # the compile goes on beside the requests and fills the cache
+    assert post(client, CALLCENTER).data.count(b"<queue ") == good.count(b"<queue ") - 2
+
+
+def test_a_fresh_worker_joins_the_parts_from_disk_without_compiling(client, companies, compiler, make_app):
+    served = post(client, CALLCENTER).data
+    compiler.compiled.clear()
+    fresh = make_app()
+    assert post(fresh.test_client(), CALLCENTER).data == served
+    assert compiler.compiled == []
