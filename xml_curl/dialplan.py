@@ -27,6 +27,9 @@ TENANT_CONTEXT = re.compile(r"tenant_([1-9][0-9]{0,9})")
 # Dialled main number as carriers deliver it: +48221000000, 0048221000000, 48221000000, 221000000.
 DIALLED = re.compile(r"(\+|00)?([0-9]{6,15})")
 NATIONAL_DIGITS = 9
+# Companies whose queues one job compiles, in one database session: a session per company
+# would cost more than the compile.
+QUEUES_PER_JOB = 100
 
 
 def e164(dialled: str, country_code: str) -> str | None:
@@ -79,6 +82,12 @@ def _tenant_build(tenant_id: int):
     return compiler.tenant_build(tenant_id)
 
 
+def _tenant_queues(tenant_id: int) -> list[dict]:
+    from pbx import compiler
+
+    return compiler.tenant_queues(tenant_id)
+
+
 def _public_entry(tenant_id: int, main_number_id: int, context: str) -> bytes:
     from pbx import compiler
 
@@ -115,7 +124,7 @@ class Dialplans:
         self.carrier_gateway = app.config["CARRIER_GATEWAY"]
         # Compiles run beside the request so a slow one cannot hold the call past the budget.
         self._compiler = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dialplan-compile")
-        # Companies compiled for callcenter.conf alone queue here, never ahead of a hunt.
+        # Companies' queues compiled for callcenter.conf alone, never ahead of a hunt's compile.
         self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="queues-compile")
         self._pending: dict[tuple, Future] = {}
         # Re-entrant: a future that is already done runs its callback inside _compile.
@@ -189,23 +198,21 @@ class Dialplans:
         # TimeoutError past the budget: the compile goes on and fills the cache for the next hunt.
         return self._compile(key, revision, build, args).result(timeout=max(0.0, deadline - time.monotonic()))
 
-    def _compile(self, key: tuple, revision: tuple, build, args: tuple, hunt: bool = True) -> Future:
-        """One compile per (document, revision) however many hunts wait for it. One queued for
-        callcenter.conf alone (``hunt`` false) waits behind hunts; a hunt does not wait behind it."""
+    def _compile(self, key: tuple, revision: tuple, build, args: tuple) -> Future:
+        """One compile per (document, revision) however many hunts wait for it."""
         with self._lock:
-            future = self._pending.get((key, revision, True))
-            if future is None and not hunt:
-                future = self._pending.get((key, revision, False))
+            future = self._pending.get((key, revision))
             if future is None:
-                pool = self._compiler if hunt else self._background
-                future = pool.submit(self._in_app, build, args)
-                self._pending[(key, revision, hunt)] = future
-                future.add_done_callback(lambda _: self._forget((key, revision, hunt)))
+                future = self._compiler.submit(self._in_app, build, args)
+                self._pending[(key, revision)] = future
+                future.add_done_callback(lambda done: self._forget([(key, revision)], done))
             return future
 
-    def _forget(self, pending: tuple) -> None:
+    def _forget(self, pending: list[tuple], future: Future) -> None:
         with self._lock:
-            self._pending.pop(pending, None)
+            for key in pending:
+                if self._pending.get(key) is future:
+                    del self._pending[key]
 
     def _in_app(self, build, args: tuple):
         with self.app.app_context():
@@ -246,13 +253,36 @@ class Dialplans:
         return list(found.values())
 
     def _wait_for_compiles(self, tenants: list[TenantState], deadline: float | None, found: dict) -> None:
-        futures = [self._compile(("tenant", t.tenant_id), t.revision, self._build_tenant, (t,), hunt=False)
-                   for t in tenants]
-        _, late = wait(futures, timeout=None if deadline is None else max(0.0, deadline - time.monotonic()))
+        futures = {tenant.tenant_id: self._queues_compile(tenant) for tenant in tenants}
+        unknown = [t for t in tenants if futures[t.tenant_id] is None]
+        for start in range(0, len(unknown), QUEUES_PER_JOB):
+            futures.update(self._compile_queues(unknown[start:start + QUEUES_PER_JOB]))
+        _, late = wait(set(futures.values()), timeout=None if deadline is None else max(0.0, deadline - time.monotonic()))
         if late:
-            raise TimeoutError(f"the queues of {len(late)} companies are still being compiled")
-        for tenant, future in zip(tenants, futures):
-            future.result()  # a compile's error
+            raise TimeoutError(f"the queues of {sum(f in late for f in futures.values())} companies are still being compiled")
+        for tenant in tenants:
+            futures[tenant.tenant_id].result()  # a compile's error
             found[tenant.tenant_id] = self.cache.get(("queues", tenant.tenant_id), tenant.revision)
             if found[tenant.tenant_id] is None:
                 raise TimeoutError(f"company {tenant.tenant_id} changed while its queues were compiled")
+
+    def _queues_compile(self, tenant: TenantState) -> Future | None:
+        """A compile under way that will give the tenant's queues at this revision."""
+        with self._lock:
+            return (self._pending.get((("tenant", tenant.tenant_id), tenant.revision))
+                    or self._pending.get((("queues", tenant.tenant_id), tenant.revision)))
+
+    def _compile_queues(self, tenants: list[TenantState]) -> dict[int, Future]:
+        """The queues alone (no dialplan) of many companies in one job, behind any hunt's compile."""
+        keys = [(("queues", t.tenant_id), t.revision) for t in tenants]
+        with self._lock:
+            future = self._background.submit(self._in_app, self._build_queues, (tenants,))
+            self._pending.update(dict.fromkeys(keys, future))
+            future.add_done_callback(lambda done: self._forget(keys, done))
+        return dict.fromkeys((t.tenant_id for t in tenants), future)
+
+    def _build_queues(self, tenants: list[TenantState]) -> None:
+        for state in tenants:
+            queues = CompanyQueues.of(_tenant_queues(state.tenant_id))
+            self.cache.put(("queues", state.tenant_id), state.revision, queues)
+            self.last_good.put(f"queues:{state.tenant_id}", state.revision, queues.to_json())

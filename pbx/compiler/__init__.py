@@ -3,6 +3,7 @@
     compile_tree(tree, snapshot, *, scenario_id, version_id, main_number_id) -> Compiled
     tenant_document(tenant_id) -> bytes          # context tenant_<id>: published trees × today's directory
     tenant_build(tenant_id) -> TenantBuild       # that document and the tenant's queues, in one pass
+    tenant_queues(tenant_id) -> list[dict]       # the queues alone
     public_entry(tenant_id, main_number_id, context="public") -> bytes
     callcenter_queues() -> list[dict]            # queues of every published tree and longest-idle group
 """
@@ -17,7 +18,7 @@ from pbx.nodes.base import Problem
 log = logging.getLogger(__name__)
 
 __all__ = ["Compiled", "ScenarioInvalid", "callcenter_queues", "compile_tree", "public_entry", "tenant_build",
-           "tenant_document"]
+           "tenant_document", "tenant_queues"]
 
 
 @dataclass
@@ -77,17 +78,33 @@ def tenant_document(tenant_id: int) -> bytes:
 def tenant_build(tenant_id: int) -> TenantBuild:
     """The tenant's dialplan document and its queues (longest-idle groups, published trees)."""
     from pbx.compiler import emit
-    from pbx.compiler.internal import group_queues, internal_extensions
+    from pbx.compiler.internal import internal_extensions
+
+    snap, versions, live = _live_tenant(tenant_id)
+    with_scenario = {scenario.main_number_id for scenario, _ in versions}
+    document = emit.document(snap.context, [e for scenario in live for e in scenario.extensions]
+                             + internal_extensions(snap, with_scenario))
+    return TenantBuild(document, _queues(snap, live))
+
+
+def tenant_queues(tenant_id: int) -> list[dict]:
+    """The tenant's queues alone, as ``tenant_build`` gives them, without writing its dialplan."""
+    snap, _, live = _live_tenant(tenant_id)
+    return _queues(snap, live)
+
+
+def _live_tenant(tenant_id: int):
     from pbx.compiler.snapshot import snapshot_of
 
     tenant, versions = _published(tenant_id)
     snap = snapshot_of(tenant)
-    live = [_live(scenario, version, snap) for scenario, version in versions]
-    with_scenario = {scenario.main_number_id for scenario, _ in versions}
-    document = emit.document(snap.context, [e for scenario in live for e in scenario.extensions]
-                             + internal_extensions(snap, with_scenario))
-    queues = group_queues(snap) + [q for scenario in live for q in scenario.queues]
-    return TenantBuild(document, sorted(queues, key=lambda q: q["name"]))
+    return snap, versions, [_live(scenario, version, snap) for scenario, version in versions]
+
+
+def _queues(snap, live: list) -> list[dict]:
+    from pbx.compiler.internal import group_queues
+
+    return sorted(group_queues(snap) + [q for scenario in live for q in scenario.queues], key=lambda q: q["name"])
 
 
 @dataclass
@@ -142,18 +159,10 @@ def callcenter_queues() -> list[dict]:
     from sqlalchemy import select
 
     from pbx import models
-    from pbx.compiler.internal import group_queues
-    from pbx.compiler.snapshot import snapshot_of
     from pbx.extensions import db
 
-    tenants = db.session.scalars(select(models.Tenant).order_by(models.Tenant.id)).all()
-    queues = []
-    for tenant in tenants:
-        tenant, versions = _published(tenant.id)
-        snap = snapshot_of(tenant)
-        queues += group_queues(snap)
-        queues += [q for scenario, version in versions for q in _live(scenario, version, snap).queues]
-    return sorted(queues, key=lambda q: q["name"])
+    tenants = db.session.scalars(select(models.Tenant.id).order_by(models.Tenant.id)).all()
+    return sorted((queue for tenant_id in tenants for queue in tenant_queues(tenant_id)), key=lambda q: q["name"])
 
 
 def _published(tenant_id: int):

@@ -81,20 +81,29 @@ class FakeCompiler:
         self.fail = False
         self.queues: dict[int, list[dict]] = {}  # per company
 
-    def tenant_build(self, tenant_id: int):
+    def _revision(self, kind: str, tenant_id: int) -> int:
         from pbx import models
-        from pbx.compiler import TenantBuild
         from pbx.extensions import db
 
         time.sleep(self.delay)
         if self.fail:
             raise RuntimeError("compiler bug")
         revision = db.session.get(models.Tenant, tenant_id).dialplan_revision
-        self.compiled.append(("tenant", tenant_id, revision))
+        self.compiled.append((kind, tenant_id, revision))
+        return revision
+
+    def tenant_build(self, tenant_id: int):
+        from pbx.compiler import TenantBuild
+
+        revision = self._revision("tenant", tenant_id)
         return TenantBuild(
             (f'<document type="freeswitch/xml"><section name="dialplan"><context name="tenant_{tenant_id}">'
              f'<extension name="rev_{revision}"/></context></section></document>').encode(),
             list(self.queues.get(tenant_id, [])))
+
+    def tenant_queues(self, tenant_id: int) -> list[dict]:
+        self._revision("queues", tenant_id)
+        return list(self.queues.get(tenant_id, []))
 
     def public_entry(self, tenant_id: int, main_number_id: int, context: str = "public") -> bytes:
         self.compiled.append(("entry", main_number_id))
@@ -111,6 +120,7 @@ def compiler(monkeypatch, request) -> FakeCompiler:
 
     fake = FakeCompiler()
     monkeypatch.setattr(dialplan, "_tenant_build", fake.tenant_build)
+    monkeypatch.setattr(dialplan, "_tenant_queues", fake.tenant_queues)
     monkeypatch.setattr(dialplan, "_public_entry", fake.public_entry)
     if "app" in request.fixturenames:
         # The session's app may hold a callcenter.conf built from another test's fake queues.

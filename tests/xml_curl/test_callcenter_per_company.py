@@ -28,7 +28,8 @@ def companies(ctx, compiler) -> list:
 
 
 def compiled_companies(compiler) -> list[int]:
-    return [tenant for kind, tenant, _ in compiler.compiled if kind == "tenant"]
+    """Companies compiled: their dialplan with their queues (a hunt), or their queues alone."""
+    return [tenant for _, tenant, _ in compiler.compiled]
 
 
 def rename(tenant, name: str) -> None:
