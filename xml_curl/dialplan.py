@@ -225,7 +225,7 @@ class Dialplans:
         self.cache.put(("tenant", state.tenant_id), state.revision, document)
         self.cache.put(("queues", state.tenant_id), state.revision, queues)
         self.last_good.put(f"tenant:{state.tenant_id}", state.revision, document)
-        self.last_good.put(f"queues:{state.tenant_id}", state.revision, queues.to_json())
+        self.last_good.put(f"queues:{state.tenant_id}", state.revision, queues.to_bytes())
         self.last_good.put_routing(f"tenant:{state.tenant_id}", _tenant_facts(state))
         return document
 
@@ -247,7 +247,7 @@ class Dialplans:
             stored = self.last_good.many("queues:", {f"queues:{t.tenant_id}": t.revision for t in missing})
             for tenant in missing:
                 if (body := stored.get(f"queues:{tenant.tenant_id}")) is not None:
-                    found[tenant.tenant_id] = CompanyQueues.from_json(body)
+                    found[tenant.tenant_id] = CompanyQueues.from_bytes(body)
                     self.cache.put(("queues", tenant.tenant_id), tenant.revision, found[tenant.tenant_id])
             self._wait_for_compiles([t for t in missing if found[t.tenant_id] is None], deadline, found)
         return list(found.values())
@@ -285,4 +285,4 @@ class Dialplans:
         for state in tenants:
             queues = CompanyQueues.of(_tenant_queues(state.tenant_id))
             self.cache.put(("queues", state.tenant_id), state.revision, queues)
-            self.last_good.put(f"queues:{state.tenant_id}", state.revision, queues.to_json())
+            self.last_good.put(f"queues:{state.tenant_id}", state.revision, queues.to_bytes())

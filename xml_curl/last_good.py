@@ -27,6 +27,8 @@ _SCHEMA = (
 )
 # A reader never waits for a writer (WAL); a writer waits at most this for another worker's write.
 BUSY_SECONDS = 2.0
+# Up to this many keys are read one by one; more, with every key of the prefix in one scan.
+FEW_KEYS = 500
 
 
 def revision_text(revision: tuple) -> str:
@@ -76,8 +78,12 @@ class LastGood:
     def many(self, prefix: str, revisions: dict[str, tuple]) -> dict[str, bytes]:
         """Of the keys asked, those stored at the revision asked: one read for every company."""
         wanted = {key: revision_text(revision) for key, revision in revisions.items()}
-        rows = self._run("SELECT key, revision, body FROM document WHERE key >= ? AND key < ?",
-                         (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1))) or []
+        if len(wanted) <= FEW_KEYS:
+            rows = self._run(f"SELECT key, revision, body FROM document WHERE key IN ({','.join('?' * len(wanted))})",
+                             tuple(wanted)) or []
+        else:
+            rows = self._run("SELECT key, revision, body FROM document WHERE key >= ? AND key < ?",
+                             (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1))) or []
         return {key: bytes(body) for key, revision, body in rows if wanted.get(key) == revision}
 
     def put(self, key: str, revision: tuple, body: bytes) -> None:
