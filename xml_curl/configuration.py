@@ -21,6 +21,7 @@ from lxml import etree
 from pbx.switch_text import switch_safe
 from xml_curl.documents import NOT_FOUND, document, params, serialize
 from xml_curl.request import CurlRequest
+from xml_curl.store import TenantState
 
 if TYPE_CHECKING:
     from xml_curl.dialplan import Dialplans
@@ -125,13 +126,13 @@ def assemble(companies: list[CompanyQueues]) -> bytes:
     params(config, "settings", {"truncate-tiers-on-load": "true", "truncate-agents-on-load": "true"})
     for tag in ("queues", "agents", "tiers"):
         etree.SubElement(config, tag)
-    skeleton = serialize(root)
     # Joined as bytes: parsing and re-serialising 10,000 companies' parts would take most of the budget.
+    head, tail = serialize(root).split(b"<queues/><agents/><tiers/>")
+    pieces = [head]
     for index, tag in enumerate((b"queues", b"agents", b"tiers")):
-        parts = b"".join(company.xml[index] for company in companies)
-        if parts:
-            skeleton = skeleton.replace(b"<%s/>" % tag, b"<%s>%s</%s>" % (tag, parts, tag), 1)
-    return skeleton
+        parts = [company.xml[index] for company in companies if company.xml[index]]
+        pieces += [b"<%s>" % tag, *parts, b"</%s>" % tag] if parts else [b"<%s/>" % tag]
+    return b"".join([*pieces, tail])
 
 
 def _queue_params(queue: dict) -> dict[str, object]:
@@ -200,12 +201,12 @@ class Configuration:
         if request.key_value != "callcenter.conf":
             return NOT_FOUND
         # Read before assembling: a change committed meanwhile makes the next request assemble again.
-        tenants = self.dialplans.store.every_tenant()
-        revisions = tuple((tenant.tenant_id, tenant.revision) for tenant in tenants)
-        if revisions != self._assembled_for:
+        rows = self.dialplans.store.tenant_rows()
+        if rows != self._assembled_for:
+            tenants = [TenantState.of(row) for row in rows]
             document = assemble(self.dialplans.company_queues(tenants, deadline))
-            self._document, self._assembled_for = document, revisions
-            self.dialplans.last_good.put("callcenter.conf", (len(revisions),), document)
+            self._document, self._assembled_for = document, rows
+            self.dialplans.keep("callcenter.conf", (len(rows),), document)
         return self._document
 
     def safe_reply(self, request: CurlRequest) -> bytes:

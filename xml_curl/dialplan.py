@@ -214,6 +214,14 @@ class Dialplans:
                 if self._pending.get(key) is future:
                     del self._pending[key]
 
+    def keep(self, key: str, revision: tuple, document: bytes) -> None:
+        """Store a document on disk beside the request, behind any compile of queues."""
+        self._background.submit(self.last_good.put, key, revision, document)
+
+    def settled(self) -> None:
+        """Wait for what was queued behind the hunts: compiles of queues, documents to store."""
+        self._background.submit(lambda: None).result()
+
     def _in_app(self, build, args: tuple):
         with self.app.app_context():
             return build(*args)

@@ -165,9 +165,12 @@ class Store:
         self._remember(state.tenant, epoch)
         return state
 
+    def tenant_rows(self) -> list[tuple]:
+        """Every company with its revision, as rows for ``TenantState.of`` (callcenter.conf): one query."""
+        return [tuple(row) for row in self._cursor(self._every_tenant, ()).fetchall()]
+
     def every_tenant(self) -> list[TenantState]:
-        """Every company with its revision (callcenter.conf, switch sync): one query."""
-        return [TenantState.of(row) for row in self._cursor(self._every_tenant, ()).fetchall()]
+        return [TenantState.of(row) for row in self.tenant_rows()]
 
     def sip_user(self, tenant_id: int, extension: str) -> SipUser | None:
         row = self._row(self._sip_user, tenant_id, extension)

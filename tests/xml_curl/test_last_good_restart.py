@@ -74,6 +74,7 @@ def test_a_worker_started_during_an_outage_serves_the_last_good_replies(database
               "callcenter": post(client, CALLCENTER).data}
     assert f"main_{number_id} XML tenant_{tenant_id}".encode() in served["public"]
     assert xml(post(client, CALLCENTER)).xpath("//queue/@name") == [f"t{tenant_id}_g{_group(first)}@default"]
+    first.extensions["xml_curl"].sections["dialplan"].settled()
     dispose(first)
 
     fresh = worker(dead, last_good)  # restarted while the database is away
