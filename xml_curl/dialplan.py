@@ -9,6 +9,7 @@ part of callcenter.conf (xml_curl.configuration).
 """
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -22,6 +23,8 @@ from xml_curl.documents import NOT_FOUND, compact, fallback_dialplan
 from xml_curl.last_good import LastGood
 from xml_curl.request import CurlRequest
 from xml_curl.store import MainNumberState, Store, TenantState
+
+log = logging.getLogger("centralka.xml_curl")
 
 TENANT_CONTEXT = re.compile(r"tenant_([1-9][0-9]{0,9})")
 # Dialled main number as carriers deliver it: +48221000000, 0048221000000, 48221000000, 221000000.
@@ -247,24 +250,27 @@ class Dialplans:
         return document
 
     def company_queues(self, tenants: list[TenantState], deadline: float | None) -> list[CompanyQueues]:
-        """Each company's queues at its revision: from memory, from disk, else compiled with its
-        dialplan. TimeoutError past the deadline (None: no deadline); the compiles go on."""
+        """Each company's queues at its revision: from memory, from a compile under way, from disk,
+        else compiled. TimeoutError past the deadline (None: no deadline); the compiles go on."""
         found = {t.tenant_id: self.cache.get(("queues", t.tenant_id), t.revision) for t in tenants}
         missing = [t for t in tenants if found[t.tenant_id] is None]
-        if missing:
-            stored = self.last_good.many("queues:", {f"queues:{t.tenant_id}": t.revision for t in missing})
-            for tenant in missing:
+        futures = {t.tenant_id: future for t in missing if (future := self._queues_compile(t)) is not None}
+        unknown = [t for t in missing if t.tenant_id not in futures]
+        if unknown:
+            stored = self.last_good.many("queues:", {f"queues:{t.tenant_id}": t.revision for t in unknown})
+            for tenant in unknown:
                 if (body := stored.get(f"queues:{tenant.tenant_id}")) is not None:
                     found[tenant.tenant_id] = CompanyQueues.from_bytes(body)
                     self.cache.put(("queues", tenant.tenant_id), tenant.revision, found[tenant.tenant_id])
-            self._wait_for_compiles([t for t in missing if found[t.tenant_id] is None], deadline, found)
+            unknown = [t for t in unknown if found[t.tenant_id] is None]
+            for start in range(0, len(unknown), QUEUES_PER_JOB):
+                futures.update(self._compile_queues(unknown[start:start + QUEUES_PER_JOB]))
+        if futures:
+            self._wait_for_compiles([t for t in missing if found[t.tenant_id] is None], futures, deadline, found)
         return list(found.values())
 
-    def _wait_for_compiles(self, tenants: list[TenantState], deadline: float | None, found: dict) -> None:
-        futures = {tenant.tenant_id: self._queues_compile(tenant) for tenant in tenants}
-        unknown = [t for t in tenants if futures[t.tenant_id] is None]
-        for start in range(0, len(unknown), QUEUES_PER_JOB):
-            futures.update(self._compile_queues(unknown[start:start + QUEUES_PER_JOB]))
+    def _wait_for_compiles(self, tenants: list[TenantState], futures: dict[int, Future], deadline: float | None,
+                           found: dict) -> None:
         _, late = wait(set(futures.values()), timeout=None if deadline is None else max(0.0, deadline - time.monotonic()))
         if late:
             raise TimeoutError(f"the queues of {sum(f in late for f in futures.values())} companies are still being compiled")
@@ -272,7 +278,7 @@ class Dialplans:
             futures[tenant.tenant_id].result()  # a compile's error
             found[tenant.tenant_id] = self.cache.get(("queues", tenant.tenant_id), tenant.revision)
             if found[tenant.tenant_id] is None:
-                raise TimeoutError(f"company {tenant.tenant_id} changed while its queues were compiled")
+                raise LookupError(f"the queues of company {tenant.tenant_id} did not compile, or it changed meanwhile")
 
     def _queues_compile(self, tenant: TenantState) -> Future | None:
         """A compile under way that will give the tenant's queues at this revision."""
@@ -291,6 +297,10 @@ class Dialplans:
 
     def _build_queues(self, tenants: list[TenantState]) -> None:
         for state in tenants:
-            queues = CompanyQueues.of(_tenant_queues(state.tenant_id))
+            try:
+                queues = CompanyQueues.of(_tenant_queues(state.tenant_id))
+            except Exception:  # one company's failure must not hold back the others of the job
+                log.exception("xml_curl: the queues of company %s did not compile", state.tenant_id)
+                continue
             self.cache.put(("queues", state.tenant_id), state.revision, queues)
             self.last_good.put(f"queues:{state.tenant_id}", state.revision, queues.to_bytes())

@@ -87,3 +87,18 @@ def test_a_fresh_worker_joins_the_parts_from_disk_without_compiling(client, comp
     fresh = make_app()
     assert post(fresh.test_client(), CALLCENTER).data == served
     assert compiler.compiled == []
+
+
+def test_a_company_that_does_not_compile_keeps_the_last_good_callcenter_conf(client, companies, compiler,
+                                                                            monkeypatch, caplog):
+    from xml_curl import dialplan
+
+    good = post(client, CALLCENTER).data
+    broken = companies[1]
+    real = compiler.tenant_queues
+    monkeypatch.setattr(dialplan, "_tenant_queues", lambda tid: 1 / 0 if tid == broken.id else real(tid))
+    rename(broken, "Firma Zepsuta")
+    rename(companies[3], "Firma Inna")
+    assert post(client, CALLCENTER).data == good
+    assert f"the queues of company {broken.id} did not compile" in caplog.text
+    assert compiled_companies(compiler)[-1] == companies[3].id  # the others of the job still compiled
