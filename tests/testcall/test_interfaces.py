@@ -59,12 +59,13 @@ def test_keys_for_a_menu_that_never_comes_are_reported(firma):
 
 
 def test_a_dialplan_the_simulator_cannot_play_fails_loudly(firma, monkeypatch):
+    from pbx.compiler import TenantBuild
     from xml_curl import dialplan
 
     document = (f'<document type="freeswitch/xml"><section name="dialplan"><context name="tenant_{firma.id}">'
                 f'<extension name="main_1"><condition field="destination_number" expression="^main_">'
                 f'<action application="lua" data="ivr.lua"/></condition></extension></context></section></document>')
-    monkeypatch.setattr(dialplan, "_tenant_document", lambda tenant_id: document.encode())
+    monkeypatch.setattr(dialplan, "_tenant_build", lambda tenant_id: TenantBuild(document.encode(), []))
     firma.dialplan_revision += 1   # a new revision: the endpoint compiles (here: the stand-in) again
     db.session.commit()
     with pytest.raises(UnsupportedApplication, match="lua"):
