@@ -177,7 +177,9 @@ class Dialplans:
             if known is None and number:
                 facts = self.last_good.routing(f"number:{number}")
                 known = facts and MainNumberState(facts["main_number_id"], _tenant_of_facts(facts["tenant"]))
-            return (known.tenant.tenant_id, ("entry", known.main_number_id), known.tenant) if known else (None, None, None)
+            if known is None:
+                return None, None, None
+            return known.tenant.tenant_id, ("entry", known.main_number_id), known.tenant
         tenant_id = self._tenant_of_context(request.context)
         tenant = self.cache.tenant(tenant_id)
         if tenant is None:
@@ -271,9 +273,11 @@ class Dialplans:
 
     def _wait_for_compiles(self, tenants: list[TenantState], futures: dict[int, Future], deadline: float | None,
                            found: dict) -> None:
-        _, late = wait(set(futures.values()), timeout=None if deadline is None else max(0.0, deadline - time.monotonic()))
+        timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+        _, late = wait(set(futures.values()), timeout=timeout)
         if late:
-            raise TimeoutError(f"the queues of {sum(f in late for f in futures.values())} companies are still being compiled")
+            raise TimeoutError(f"the queues of {sum(f in late for f in futures.values())} companies "
+                               "are still being compiled")
         for tenant in tenants:
             futures[tenant.tenant_id].result()  # a compile's error
             found[tenant.tenant_id] = self.cache.get(("queues", tenant.tenant_id), tenant.revision)
