@@ -17,8 +17,8 @@ from pbx.nodes.base import Problem
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Compiled", "ScenarioInvalid", "callcenter_queues", "compile_tree", "public_entry", "tenant_build",
-           "tenant_document", "tenant_queues"]
+__all__ = ["Compiled", "ScenarioInvalid", "TenantBuild", "callcenter_queues", "compile_tree", "public_entry",
+           "tenant_build", "tenant_document", "tenant_queues"]
 
 
 @dataclass
