@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from pbx.switch_text import switch_safe
-from xml_curl.documents import NOT_FOUND, document, params, serialize
+from pbx.switch_text import preprocessor_text, switch_safe
+from xml_curl.documents import NOT_FOUND, PreprocessorText, document, params, serialize
 from xml_curl.request import CurlRequest
 from xml_curl.store import TenantState
 
@@ -102,12 +102,14 @@ def callcenter_content(queues: list[dict]) -> CallcenterContent:
     """What mod_callcenter loads for these queues, in document order."""
     content = CallcenterContent()
     for queue in queues:
-        content.queues[queue["name"]] = {name: str(value) for name, value in _queue_params(queue).items()}
+        queue_name = switch_safe(queue["name"])  # made of ids today; kept harmless should a name ever reach it
+        content.queues[queue_name] = {name: str(value) for name, value in _queue_params(queue).items()}
         for position, agent in enumerate(queue.get("agents", []), start=1):
+            agent_name = switch_safe(agent["name"])
             # one agent may sit in several queues: the first one describes it
-            content.agents.setdefault(agent["name"], {"type": "callback", "contact": _contact(agent),
-                                                      "status": "Available", **AGENT_DEFAULTS})
-            content.tiers[(queue["name"], agent["name"])] = {"level": "1", "position": str(position)}
+            content.agents.setdefault(agent_name, {"type": "callback", "contact": _contact(agent),
+                                                   "status": "Available", **AGENT_DEFAULTS})
+            content.tiers[(queue_name, agent_name)] = {"level": "1", "position": str(position)}
     return content
 
 
@@ -132,7 +134,12 @@ def assemble(companies: list[CompanyQueues]) -> bytes:
     for index, tag in enumerate((b"queues", b"agents", b"tiers")):
         parts = [company.xml[index] for company in companies if company.xml[index]]
         pieces += [b"<%s>" % tag, *parts, b"</%s>" % tag] if parts else [b"<%s/>" % tag]
-    return b"".join([*pieces, tail])
+    reply = b"".join([*pieces, tail])
+    # The parts did not pass through serialize's last line of defence: the whole reply does here.
+    found = preprocessor_text(reply)
+    if found:
+        raise PreprocessorText(f"{found!r} in callcenter.conf")
+    return reply
 
 
 def _queue_params(queue: dict) -> dict[str, object]:

@@ -102,3 +102,12 @@ def test_a_company_that_does_not_compile_keeps_the_last_good_callcenter_conf(cli
     assert post(client, CALLCENTER).data == good
     assert f"the queues of company {broken.id} did not compile" in caplog.text
     assert compiled_companies(compiler)[-1] == companies[3].id  # the others of the job still compiled
+
+
+def test_a_part_the_preprocessor_would_change_is_never_sent(client, companies, compiler):
+    good = post(client, CALLCENTER).data
+    compiler.queues[companies[0].id] = [{"name": "t1_s3_$${carrier_password}@default", "strategy": "random",
+                                         "moh_sound": "$${carrier_password}", "agents": []}]
+    rename(companies[0], "Firma Z Dolarem")
+    served = post(client, CALLCENTER).data
+    assert served == good and b"$${" not in served
