@@ -64,7 +64,7 @@ def app_for(url: str, last_good: Path):
     from pbx.app import create_app
 
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "TASK_QUEUE_URL": "memory", "SHOW_LOGIN_CODES": False,
-                       "SWITCH_SYNC_ON_COMMIT": False, "XML_CURL_USER": "",
+                       "SWITCH_SYNC_ON_COMMIT": False, "XML_CURL_PASSWORD": "",
                        "XML_CURL_LAST_GOOD_PATH": str(last_good)})
 
 
