@@ -23,7 +23,14 @@ from schemas import messages_pl
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 
 
-def create_app(config: type | dict | None = None) -> Flask:
+ROLES = ("all", "panel", "switch")
+
+
+def create_app(config: type | dict | None = None, role: str = "all") -> Flask:
+    """``role``: "panel" (web panel and API), "switch" (what FreeSWITCH calls: xml_curl and CDR
+    posts; a server of its own in production) or "all" (both: tests and the CLI)."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}, not {role!r}")
     app = Flask("centralka", instance_path=Config.INSTANCE_PATH,
                 template_folder=str(Path(__file__).resolve().parent.parent / "webadmin" / "templates"),
                 static_folder=str(Path(__file__).resolve().parent.parent / "webadmin" / "static"))
@@ -46,13 +53,7 @@ def create_app(config: type | dict | None = None) -> Flask:
         _sqlite_foreign_keys(db.engine)
 
     app.url_map.converters["int"] = RowId
-    from webadmin import register as register_webadmin
-    from pbx.calls.web import bp as calls_bp
-    from xml_curl import bp as xml_curl_bp
-
-    register_webadmin(app)
-    app.register_blueprint(xml_curl_bp)
-    app.register_blueprint(calls_bp)
+    _register_blueprints(app, role)
     _register_errors(app)
     app.after_request(_security_headers)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -68,6 +69,23 @@ class RowId(IntegerConverter):
             # Not werkzeug's ValidationError: that would try the rule's other methods and answer 405.
             raise NoSuchUrl()
         return number
+
+
+def _register_blueprints(app: Flask, role: str) -> None:
+    if role in ("all", "panel"):
+        from pbx.calls.web import bp as calls_bp
+        from webadmin import register as register_webadmin
+
+        register_webadmin(app)
+        app.register_blueprint(calls_bp)  # with FreeSWITCH's CDR post, kept for older switch configs
+    if role in ("all", "switch"):
+        from xml_curl import bp as xml_curl_bp
+
+        app.register_blueprint(xml_curl_bp)
+    if role == "switch":
+        from pbx.cdr_post import bp as cdr_bp
+
+        app.register_blueprint(cdr_bp)
 
 
 def _sqlite_foreign_keys(engine) -> None:

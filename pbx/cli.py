@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 from pbx import directory
 from pbx.app import create_app
 from pbx.audit import acting_as
-from pbx.config import UnsafeConfiguration
+from pbx.config import Config, UnsafeConfiguration
 from pbx.extensions import db
 from pbx.tenancy import NotFound, find_tenant
 
@@ -200,18 +200,27 @@ def users_export(tenant_ref, as_csv, output):
 
 
 @main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int)
-@click.option("--workers", default=2, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="The panel's address.")
+@click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int,
+              help="The panel's port (PORT, default 8000).")
+@click.option("--workers", default=2, show_default=True, type=int, help="Panel worker processes.")
+@click.option("--switch-bind", default=lambda: Config.SWITCH_ENDPOINT_BIND,
+              help="The switch endpoint's address (CENTRALKA_SWITCH_ENDPOINT_BIND, default 127.0.0.1:8001).")
+@click.option("--switch-workers", default=lambda: Config.SWITCH_ENDPOINT_WORKERS, type=int)
 @click.option("--listener/--no-listener", default=True, help="Also run the FreeSWITCH event listener.")
 @click.option("--worker/--no-worker", default=True, help="Also run the task worker (uploads, e-mails, expiry).")
-def serve(host, port, workers, listener, worker):
-    """Run the web panel and xml_curl endpoint (gunicorn), the event listener and the task worker."""
+def serve(host, port, workers, switch_bind, switch_workers, listener, worker):
+    """Run and keep running the panel, the switch endpoint, the event listener and the task worker.
+
+    Each is a process of its own, restarted whenever it exits; SIGHUP reloads the web servers,
+    SIGTERM or Ctrl-C stops everything.
+    """
     from pbx.server import run
     from pbx.startup_checks import refuse_unsafe_serve
 
-    refuse_unsafe_serve(host)
-    run(host, port, workers, listener=listener, worker=worker)
+    refuse_unsafe_serve(switch_bind.rpartition(":")[0])  # /xml_curl is served there
+    run(host, port, workers, switch_bind=switch_bind, switch_workers=switch_workers,
+        listener=listener, worker=worker, run_dir=Config.RUN_DIR)
 
 
 def _register_area_commands() -> None:

@@ -97,3 +97,18 @@ class Config:
     # The last good xml_curl replies of every company, shared by the workers of this host and kept
     # across restarts (xml_curl.last_good); default: last-good.sqlite3 in the instance folder.
     XML_CURL_LAST_GOOD_PATH = os.environ.get("CENTRALKA_XML_CURL_LAST_GOOD") or None
+
+    # --- Processes (docs/processes.md): the panel keeps PORT; the switch endpoint (xml_curl,
+    # CDR posts) is a server of its own so no panel request can hold a dialplan reply.
+    SWITCH_ENDPOINT_BIND = os.environ.get("CENTRALKA_SWITCH_ENDPOINT_BIND", "127.0.0.1:8001")
+    SWITCH_ENDPOINT_WORKERS = int(os.environ.get("CENTRALKA_SWITCH_ENDPOINT_WORKERS", "2"))
+    SWITCH_ENDPOINT_THREADS = int(os.environ.get("CENTRALKA_SWITCH_ENDPOINT_THREADS", "16"))
+    # A request body must arrive whole within this many seconds and bytes (mod_xml_curl posts < 10 KB).
+    SWITCH_ENDPOINT_BODY_SECONDS = float(os.environ.get("CENTRALKA_SWITCH_ENDPOINT_BODY_SECONDS", "2"))
+    SWITCH_ENDPOINT_MAX_BODY = int(os.environ.get("CENTRALKA_SWITCH_ENDPOINT_MAX_BODY", str(256 * 1024)))
+    PANEL_THREADS = int(os.environ.get("CENTRALKA_PANEL_THREADS", "8"))
+    PANEL_BODY_SECONDS = float(os.environ.get("CENTRALKA_PANEL_BODY_SECONDS", "30"))
+    # The panel yields the processor to call routing (added to its niceness).
+    PANEL_NICE = int(os.environ.get("CENTRALKA_PANEL_NICE", "10"))
+    # Control sockets and pid files of this instance's servers.
+    RUN_DIR = os.environ.get("CENTRALKA_RUN_DIR", str(INSTANCE_DIR / "run"))

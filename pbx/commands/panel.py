@@ -1,0 +1,17 @@
+"""``centralka panel``: the web panel and its REST API (gunicorn)."""
+from __future__ import annotations
+
+import os
+
+import click
+
+
+@click.command("panel")
+@click.option("--bind", default=lambda: f"127.0.0.1:{os.environ.get('PORT', '8000')}",
+              help="host:port (default 127.0.0.1:PORT, PORT 8000).")
+@click.option("--workers", default=2, show_default=True, type=int)
+def command(bind, workers):
+    """Serve the web panel and API until SIGTERM; SIGHUP reloads it gracefully."""
+    from pbx.web_server import run_panel
+
+    run_panel(bind, workers)

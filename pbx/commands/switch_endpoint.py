@@ -1,0 +1,17 @@
+"""``centralka switch-endpoint``: what FreeSWITCH calls (xml_curl, CDR posts), its own gunicorn."""
+from __future__ import annotations
+
+import click
+
+from pbx.config import Config
+
+
+@click.command("switch-endpoint")
+@click.option("--bind", default=lambda: Config.SWITCH_ENDPOINT_BIND,
+              help="host:port (CENTRALKA_SWITCH_ENDPOINT_BIND, default 127.0.0.1:8001).")
+@click.option("--workers", default=lambda: Config.SWITCH_ENDPOINT_WORKERS, type=int)
+def command(bind, workers):
+    """Serve /xml_curl and /cdr to FreeSWITCH until SIGTERM; SIGHUP reloads it gracefully."""
+    from pbx.web_server import run_switch_endpoint
+
+    run_switch_endpoint(bind, workers)
