@@ -8,6 +8,7 @@ can be missed but every reported boundary is exact.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -23,7 +24,9 @@ from schemas.fields import FIRST_YEAR, LAST_YEAR, outside_years
 NOT_FOUND = (b'<document type="freeswitch/xml"><section name="result">'
              b'<result status="not found"/></section></document>')
 STEP_RE = re.compile(r"^(\d+)([smh])$")
-MAX_PROBES = 20_000
+# A probe is a simulated hunt (a few ms): this many per preview, over all its schedule nodes,
+# keep a request within a few seconds (a year at 30 min is 17,520 per schedule).
+MAX_PROBES = 1_000
 
 
 @dataclass
@@ -91,10 +94,16 @@ def _boundary(prober: _Prober, low: datetime, high: datetime) -> datetime:
     return high
 
 
+def check_probes(start: datetime, end: datetime, step: timedelta, schedules: int = 1) -> None:
+    needed = math.ceil((end - start) / step) * schedules
+    if needed > MAX_PROBES:
+        raise TestCallInputError(f"the preview needs {needed} probes ({schedules} schedule(s) × the range ÷ step); "
+                                 f"at most {MAX_PROBES}: shorten the range or use a longer step")
+
+
 def intervals(prober: _Prober, start: datetime, end: datetime, step: timedelta) -> list[Interval]:
     """Consecutive intervals of one branch each, covering [start, end)."""
-    if (end - start) / step > MAX_PROBES:
-        raise TestCallInputError(f"the range needs more than {MAX_PROBES} probes: use a longer step")
+    check_probes(start, end, step)
     last = end - timedelta(seconds=1)
     probes = [start + step * i for i in range(int((last - start) / step) + 1)] + [last]
     found = [Interval(start, end, prober.branch(start))]
@@ -134,10 +143,10 @@ def preview(tenant: models.Tenant, number: str, start: datetime, end: datetime, 
     context = f"tenant_{tenant.id}"
     endpoint = Endpoint(current_app._get_current_object(), overlay)
     parents, zone = _parents(tree), ZoneInfo(tenant.timezone)
+    nodes = {node_id: info for node_id, info in meta.get("nodes", {}).items() if info.get("kind") == "schedule"}
+    check_probes(start, end, step, len(nodes))
     schedules = []
-    for node_id, info in meta.get("nodes", {}).items():
-        if info.get("kind") != "schedule":
-            continue
+    for node_id, info in nodes.items():
         destination = f"s{scenario.id}_{node_id}"
         document = endpoint.dialplan({"section": "dialplan", "Hunt-Context": context,
                                       "Hunt-Destination-Number": destination})

@@ -258,6 +258,11 @@ _PATTERNED = [
      "Rok musi być z przedziału od {first} do {last}, a nie {year}."),
     # webadmin/calls.py
     (_QUOTED + r" is not a date YYYY-MM-DD", "{value} nie jest datą w formacie RRRR-MM-DD."),
+    # pbx/schedule_preview.py
+    (r"the preview needs (?P<needed>\d+) probes \((?P<count>\d+) schedule\(s\) × the range ÷ step\); at most "
+     r"(?P<most>\d+): shorten the range or use a longer step",
+     "Podgląd wymaga {needed} prób ({count} harmonogram(y) × zakres ÷ krok); najwyżej {most}: "
+     "skróć zakres albo wydłuż krok."),
     # pbx/tenancy.py, pbx/scenarios.py
     (r"no company with id or name " + _QUOTED, "Nie ma firmy o identyfikatorze ani nazwie {value}."),
     (r"main number (?P<number>\+\d+) is not a number of this company",

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
-from pbx import models, scenarios, testcall
+from pbx import models, scenarios, schedule_preview, testcall
 from pbx.commands import schedule as schedule_command
 from pbx.commands import simulate as simulate_command
 from pbx.demo import DEMO_MAIN_NUMBER
@@ -167,3 +168,17 @@ def test_rest_schedule_preview(firma, client):
     assert [(i["from"][:16], i["branch"]) for i in hours["intervals"]] == [
         ("2026-12-24T00:00", "closed"), ("2026-12-28T08:00", "open"), ("2026-12-28T16:00", "closed")]
     assert client.get("/api/schedule-preview", query_string={"number": DEMO_MAIN_NUMBER}).status_code == 422
+
+
+def test_a_schedule_preview_too_long_for_one_request_is_refused_at_once(firma, client):
+    """A year at 30 min (17,520 probes, about a minute of work) would hold a panel thread."""
+    sign_in(client, firma.users[0])
+    started = time.monotonic()
+    response = client.get("/api/schedule-preview", query_string={
+        "number": DEMO_MAIN_NUMBER, "from": "2026-01-01", "to": "2026-12-31", "step": "30m"})
+    assert response.status_code == 422
+    assert "needs 17520 probes" in response.get_json()["error"]
+    assert f"at most {schedule_preview.MAX_PROBES}" in response.get_json()["error"]
+    assert time.monotonic() - started < 2
+    assert client.get("/api/schedule-preview", query_string={
+        "number": DEMO_MAIN_NUMBER, "from": "2026-12-14", "to": "2026-12-20", "step": "30m"}).status_code == 200
