@@ -8,4 +8,7 @@ RUN pip install --no-cache-dir . && CENTRALKA_INSTANCE=/tmp/build-check centralk
 # Production: no secret is generated or defaulted; every one comes from the environment
 # (docker-compose.yml reads .env) and known or short ones are refused at start.
 ENV CENTRALKA_ENV=production
-CMD ["centralka", "serve", "--host", "0.0.0.0"]
+# One container running every process under the development supervisor; docker-compose.yml runs
+# one process per service instead.
+EXPOSE 8000 8001
+CMD ["centralka", "serve", "--host", "0.0.0.0", "--switch-bind", "0.0.0.0:8001"]
