@@ -103,6 +103,8 @@ class Config:
     SWITCH_ENDPOINT_BIND = os.environ.get("CENTRALKA_SWITCH_ENDPOINT_BIND", "127.0.0.1:8001")
     SWITCH_ENDPOINT_WORKERS = int(os.environ.get("CENTRALKA_SWITCH_ENDPOINT_WORKERS", "2"))
     SWITCH_ENDPOINT_THREADS = int(os.environ.get("CENTRALKA_SWITCH_ENDPOINT_THREADS", "16"))
+    # mod_xml_curl gives up after 3 s: a worker silent this long is stuck and is replaced.
+    SWITCH_ENDPOINT_TIMEOUT = int(os.environ.get("CENTRALKA_SWITCH_ENDPOINT_TIMEOUT", "10"))
     # A request body must arrive whole within this many seconds and bytes (mod_xml_curl posts < 10 KB).
     SWITCH_ENDPOINT_BODY_SECONDS = float(os.environ.get("CENTRALKA_SWITCH_ENDPOINT_BODY_SECONDS", "2"))
     SWITCH_ENDPOINT_MAX_BODY = int(os.environ.get("CENTRALKA_SWITCH_ENDPOINT_MAX_BODY", str(256 * 1024)))

@@ -145,8 +145,8 @@ class ListenerService:
 
     def stop(self) -> None:
         self.announcer.stop()
-        self.listener.stop()
-        self.writer.stop()
+        self.listener.stop(timeout=1.5)
+        self.writer.stop(timeout=2.5)  # what it leaves stays in the journal for the next start
         self.journal.close()
         gc.unfreeze()  # a process that starts another service (tests, benchmarks) frees this one
 

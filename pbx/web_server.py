@@ -41,8 +41,8 @@ def runtime_paths(name: str, run_dir: str | None = None) -> dict:
 def _common(name: str, bind: str, workers: int, threads: int) -> dict:
     return {"bind": bind, "workers": workers, "worker_class": "gthread", "threads": threads,
             "proc_name": f"centralka-{name}", "accesslog": "-",
-            # Stopping gives requests in flight 3 s: the whole stop stays under 5 s.
-            "graceful_timeout": 3, **runtime_paths(name)}
+            # Stopping gives requests in flight 2 s: the whole stop stays under 5 s.
+            "graceful_timeout": 2, **runtime_paths(name)}
 
 
 def panel_options(bind: str, workers: int) -> dict:
@@ -50,9 +50,8 @@ def panel_options(bind: str, workers: int) -> dict:
 
 
 def switch_endpoint_options(bind: str, workers: int) -> dict:
-    # mod_xml_curl gives up after 3 s: a worker silent for 10 s is stuck and is replaced.
-    return {**_common(SWITCH_ENDPOINT, bind, workers, Config.SWITCH_ENDPOINT_THREADS), "timeout": 10,
-            "keepalive": 2}
+    return {**_common(SWITCH_ENDPOINT, bind, workers, Config.SWITCH_ENDPOINT_THREADS),
+            "timeout": Config.SWITCH_ENDPOINT_TIMEOUT, "keepalive": 2}
 
 
 def run_panel(bind: str, workers: int) -> None:
