@@ -23,12 +23,13 @@ from schemas import messages_pl
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 
 
-ROLES = ("all", "panel", "switch")
+ROLES = ("panel", "switch")
 
 
-def create_app(config: type | dict | None = None, role: str = "all") -> Flask:
-    """``role``: "panel" (web panel and API), "switch" (what FreeSWITCH calls: xml_curl and CDR
-    posts; a server of its own in production) or "all" (both: tests and the CLI)."""
+def create_app(config: type | dict | None = None, role: str = "panel") -> Flask:
+    """``role``: "panel" (web panel and API, with the xml_curl endpoint that test calls and
+    schedule previews ask in-process; pbx.wsgi keeps the panel server from serving it) or
+    "switch" (only what FreeSWITCH calls: xml_curl and CDR posts; a server of its own)."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}, not {role!r}")
     app = Flask("centralka", instance_path=Config.INSTANCE_PATH,
@@ -72,17 +73,16 @@ class RowId(IntegerConverter):
 
 
 def _register_blueprints(app: Flask, role: str) -> None:
-    if role in ("all", "panel"):
+    from xml_curl import bp as xml_curl_bp
+
+    app.register_blueprint(xml_curl_bp)
+    if role == "panel":
         from pbx.calls.web import bp as calls_bp
         from webadmin import register as register_webadmin
 
         register_webadmin(app)
-        app.register_blueprint(calls_bp)  # with FreeSWITCH's CDR post, kept for older switch configs
-    if role in ("all", "switch"):
-        from xml_curl import bp as xml_curl_bp
-
-        app.register_blueprint(xml_curl_bp)
-    if role == "switch":
+        app.register_blueprint(calls_bp)  # with FreeSWITCH's CDR post, still served here for older configs
+    else:
         from pbx.cdr_post import bp as cdr_bp
 
         app.register_blueprint(cdr_bp)

@@ -26,7 +26,7 @@ NOT_FOUND = (b'<document type="freeswitch/xml"><section name="result">'
 STEP_RE = re.compile(r"^(\d+)([smh])$")
 # A probe is a simulated hunt (a few ms): this many per preview, over all its schedule nodes,
 # keep a request within a few seconds (a year at 30 min is 17,520 per schedule).
-MAX_PROBES = 1_000
+MAX_PROBES = 500
 
 
 @dataclass

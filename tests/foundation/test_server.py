@@ -128,14 +128,29 @@ def test_each_instance_has_its_own_control_socket_and_pid_files(tmp_path):
     assert first["control_socket"].startswith(str(tmp_path / "a"))
 
 
-@pytest.mark.parametrize("role, xml_curl, panel", [("panel", 404, 200), ("switch", 200, 404), ("all", 200, 200)])
-def test_an_app_serves_only_its_role(tmp_path, role, xml_curl, panel):
+def _app(tmp_path, role):
     from pbx.app import create_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}", "TESTING": True,
-                      "SWITCH_SYNC_ON_COMMIT": False}, role=role)
-    client = app.test_client()
-    assert client.post("/xml_curl", data={"section": "dialplan"}).status_code == xml_curl
-    assert client.get("/").status_code == panel
-    switch_paths = {rule.rule for rule in app.url_map.iter_rules()} & {"/xml_curl", "/cdr"}
-    assert switch_paths == ({"/cdr"} if role == "panel" else {"/xml_curl", "/cdr"})
+    return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}", "TESTING": True,
+                       "SWITCH_SYNC_ON_COMMIT": False}, role=role)
+
+
+def test_the_switch_endpoint_app_serves_only_what_freeswitch_calls(tmp_path):
+    app = _app(tmp_path, "switch")
+    assert app.test_client().post("/xml_curl", data={"section": "dialplan"}).status_code == 200
+    assert app.test_client().get("/").status_code == 404
+    assert {rule.rule for rule in app.url_map.iter_rules()} - {"/static/<path:filename>"} == {"/xml_curl", "/cdr"}
+
+
+def test_the_panel_server_refuses_xml_curl_which_its_app_still_answers_in_process(tmp_path, monkeypatch):
+    from werkzeug.test import Client
+
+    from pbx import wsgi
+
+    app = _app(tmp_path, "panel")
+    monkeypatch.setattr(wsgi, "create_app", lambda role: app)
+    served = Client(wsgi.panel())
+    refused = served.post("/xml_curl", data={"section": "dialplan"})
+    assert refused.status_code == 404 and "CENTRALKA_SWITCH_ENDPOINT_BIND" in refused.get_json()["error"]
+    assert served.get("/").status_code == 200
+    assert app.test_client().post("/xml_curl", data={"section": "dialplan"}).status_code == 200  # test calls
