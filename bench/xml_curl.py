@@ -293,7 +293,7 @@ def main() -> None:
         reply.parent.mkdir(exist_ok=True)
         reply.write_bytes(sample)
         env = {"CENTRALKA_DATABASE_URL": url, "CENTRALKA_XML_CURL_PASSWORD": "", "CENTRALKA_BENCH_REPLY": str(reply)}
-        with gunicorn("bench.xml_curl:constant_app()", env) as base_port, gunicorn("pbx.wsgi:app", env) as port:
+        with gunicorn("bench.xml_curl:constant_app()", env) as base_port, gunicorn("pbx.wsgi:switch_endpoint()", env) as port:
             servers = {"baseline": requests_for(targets, "/constant", base_port),
                        "xml_curl": requests_for(targets, "/xml_curl", port)}
             ports = {"baseline": base_port, "xml_curl": port}

@@ -12,7 +12,7 @@ cat <<MSG
 
 Centralka is starting on http://127.0.0.1:${PORT}
   web panel:          http://127.0.0.1:${PORT}/
-  xml_curl endpoint:  http://127.0.0.1:${PORT}/xml_curl   (point FreeSWITCH's mod_xml_curl here, see docs/freeswitch.md)
+  xml_curl endpoint:  http://127.0.0.1:8001/xml_curl   (point FreeSWITCH's mod_xml_curl here, see docs/freeswitch.md)
   sign in as anna.kowalska@firma-abc.example; the one-time code is printed in this log.
   secrets: generated on the first run into instance/ (secret-key, switch-credentials; mode 0600).
 
