@@ -196,16 +196,19 @@ def test_every_process_killed_or_reloaded_comes_back_and_no_call_loses_its_recor
     assert eventually(lambda: served.child("tasks-worker") not in (None, tasks_worker), 30)
     assert eventually(all_done, 40), served.log.read_text()[-3000:]
 
-    # A switch endpoint worker killed, the other stuck past its timeout (2 s here): gunicorn
+    # A switch endpoint worker killed, then the other stuck past its timeout (2 s here): gunicorn
     # replaces both; routing answers meanwhile from the workers alive.
     with RoutingWatch(served) as watch:
         killed, stuck = served.workers("switch-endpoint")
         os.kill(killed, signal.SIGKILL)
         assert eventually(lambda: len(set(served.workers("switch-endpoint")) - {stuck}) == 1, 20)
-        os.kill(stuck, signal.SIGSTOP)
-        assert eventually(lambda: stuck not in served.workers("switch-endpoint")
-                          and len(served.workers("switch-endpoint")) == 2, 30)
-    assert watch.results.count(200) >= len(watch.results) * 0.9, watch.results
+    assert watch.results.count(200) >= len(watch.results) - 1, watch.results  # at most the one it held
+    os.kill(stuck, signal.SIGSTOP)
+    answered = [served.dialplan() for _ in range(10)]  # while it is stuck
+    assert answered == [200] * 10
+    assert eventually(lambda: stuck not in served.workers("switch-endpoint")
+                      and len(served.workers("switch-endpoint")) == 2, 30)
+    assert "WORKER TIMEOUT (pid:%d)" % stuck in served.log.read_text()
 
     # SIGKILL to both web masters: the supervisor starts them again.
     for name, pid in masters.items():
