@@ -71,8 +71,13 @@ class Child:
     restarts: int = 0
 
     def start(self) -> None:
-        self.process = subprocess.Popen(self.command, preexec_fn=_die_with_parent)
         self.started_at = time.monotonic()
+        try:
+            self.process = subprocess.Popen(self.command, preexec_fn=_die_with_parent)
+        except OSError as error:  # not even started (e.g. the command is missing): try again later
+            log.error("%s could not start: %s; trying again in %.0f s", self.name, error, self.delay)
+            self.start_at, self.delay = self.started_at + self.delay, min(LONGEST_DELAY, self.delay * 2)
+            return
         log.info("%s started (pid %d)", self.name, self.process.pid)
 
     def exited(self, now: float) -> None:

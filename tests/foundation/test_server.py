@@ -107,6 +107,15 @@ def test_stop_ends_every_child_within_the_limit_even_one_ignoring_sigterm(quick)
     assert took < 5.0
 
 
+def test_a_command_that_cannot_start_is_tried_again_and_the_others_run(quick, caplog, tmp_path):
+    missing = server.Child("missing", [str(tmp_path / "no-such-program")])
+    running = server.Child("running", python("import time; time.sleep(60)"))
+    caplog.set_level(logging.ERROR, "centralka.serve")
+    assert run_until(server.Supervisor([missing, running]), lambda: caplog.text.count("could not start") >= 3
+                     and running.process is not None)
+    assert running.restarts == 0
+
+
 def test_exit_reasons():
     assert server.exit_reason(2) == "exited with code 2"
     assert server.exit_reason(-9) == "killed by SIGKILL"
