@@ -5,7 +5,8 @@ the same dialplan load alone, printed as a ratio (target ≤ 1.5).
 Layouts:
   single  - one gunicorn with 2 sync workers serving the panel and /xml_curl on one port (the
             server ``centralka serve`` ran before the switch endpoint had a server of its own);
-  split   - ``centralka panel`` and ``centralka switch-endpoint``, as ``centralka serve`` runs them.
+  split   - ``centralka panel`` and ``centralka switch-endpoint`` with their default settings, as
+            ``centralka serve`` runs them.
 
 The data: the demo company (its published scenario) on SQLite in a temporary instance folder.
 The dialplan load asks, like mod_xml_curl with its 3 s timeout, for the demo main number from
@@ -13,7 +14,7 @@ The dialplan load asks, like mod_xml_curl with its 3 s timeout, for the demo mai
 preview at 30 min, the longest preview accepted (10 days at 30 min) and the calls CSV export.
 ``--code DIR`` runs the single server from another checkout (e.g. an export of an older commit).
 
-    .venv/bin/python bench/routing_isolation.py [--layout split|single|both] [--seconds 20] [--code DIR]
+    .venv/bin/python bench/routing_isolation.py [--layout split|single|both] [--seconds 30] [--rounds 3] [--code DIR]
 """
 from __future__ import annotations
 
@@ -95,7 +96,7 @@ def servers(layout: str, env: dict, code: Path = REPO):
         env = {**env, "PYTHONPATH": str(code)}
         switch = panel
     else:
-        commands = [[str(BIN / "centralka"), "panel", "--bind", f"127.0.0.1:{panel}", "--workers", "2"],
+        commands = [[str(BIN / "centralka"), "panel", "--bind", f"127.0.0.1:{panel}"],
                     [str(BIN / "centralka"), "switch-endpoint", "--bind", f"127.0.0.1:{switch}", "--workers", "2"]]
     log = open(Path(env["CENTRALKA_INSTANCE"]) / f"{layout}.log", "wb")
     processes = [subprocess.Popen(c, env=env, stdout=log, stderr=subprocess.STDOUT) for c in commands]
@@ -186,6 +187,8 @@ class Disturbance:
 
     def __exit__(self, *exc):
         self.stopping.set()
+        for thread in self.threads:  # the heavy requests in flight end before the next quiet round
+            thread.join(60)
 
     def _slow(self, port: int, path: str) -> None:
         while not self.stopping.is_set():
@@ -209,24 +212,27 @@ class Disturbance:
                 status, _ = http(self.panel, "GET", path, headers={"Cookie": self.cookie}, timeout=60)
             except OSError:
                 status = 0
-            self.heavy_done.append((path.split("?")[0], status, time.perf_counter() - started))
+            self.heavy_done.append((path, status, time.perf_counter() - started))
 
 
 def p99(values: list[float]) -> float:
     return statistics.quantiles(values, n=100)[98]
 
 
-def measure(layout: str, env: dict, seconds: float, code: Path) -> dict:
+def measure(layout: str, env: dict, seconds: float, code: Path, rounds: int) -> dict:
+    """Quiet and busy rounds alternate, so that a drifting background load weighs on both alike."""
+    alone, busy, cut, heavy = [], [], 0, {}
     with servers(layout, env, code) as (panel, switch):
         cookie = session_cookie(panel, env)
         dialplan_load(switch, 2)  # warm every worker
-        alone = dialplan_load(switch, seconds)
-        with Disturbance(panel, switch, cookie) as disturbance:
-            busy = dialplan_load(switch, seconds)
-    heavy = {}
-    for path, status, took in disturbance.heavy_done:
-        heavy.setdefault(f"{path} {status}", []).append(took)
-    return {"layout": layout, "alone": alone, "busy": busy, "slow_cut": disturbance.slow_cut,
+        for _ in range(rounds):
+            alone += dialplan_load(switch, seconds / rounds)
+            with Disturbance(panel, switch, cookie) as disturbance:
+                busy += dialplan_load(switch, seconds / rounds)
+            cut += disturbance.slow_cut
+            for path, status, took in disturbance.heavy_done:
+                heavy.setdefault(f"{path.split('?')[0]} {status}", []).append(took)
+    return {"layout": layout, "alone": alone, "busy": busy, "slow_cut": cut,
             "heavy": {k: (len(v), max(v)) for k, v in heavy.items()}}
 
 
@@ -245,13 +251,14 @@ def report(result: dict) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--layout", choices=["split", "single", "both"], default="both")
-    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--seconds", type=float, default=30.0, help="of each load, quiet and busy")
+    parser.add_argument("--rounds", type=int, default=3, help="quiet and busy rounds, alternating")
     parser.add_argument("--code", type=Path, default=REPO, help="checkout the single server runs from")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="centralka-bench-") as folder:
         env = prepare(Path(folder))
         for layout in (["single", "split"] if args.layout == "both" else [args.layout]):
-            report(measure(layout, env, args.seconds, args.code))
+            report(measure(layout, env, args.seconds, args.code, args.rounds))
 
 
 if __name__ == "__main__":

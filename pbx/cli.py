@@ -203,7 +203,8 @@ def users_export(tenant_ref, as_csv, output):
 @click.option("--host", default="127.0.0.1", show_default=True, help="The panel's address.")
 @click.option("--port", default=lambda: int(os.environ.get("PORT", "8000")), type=int,
               help="The panel's port (PORT, default 8000).")
-@click.option("--workers", default=2, show_default=True, type=int, help="Panel worker processes.")
+@click.option("--workers", default=lambda: Config.PANEL_WORKERS, type=int,
+              help="Panel worker processes (CENTRALKA_PANEL_WORKERS; the processors less one).")
 @click.option("--switch-bind", default=lambda: Config.SWITCH_ENDPOINT_BIND,
               help="The switch endpoint's address (CENTRALKA_SWITCH_ENDPOINT_BIND, default 127.0.0.1:8001).")
 @click.option("--switch-workers", default=lambda: Config.SWITCH_ENDPOINT_WORKERS, type=int)

@@ -108,6 +108,9 @@ class Config:
     # A request body must arrive whole within this many seconds and bytes (mod_xml_curl posts < 10 KB).
     SWITCH_ENDPOINT_BODY_SECONDS = float(os.environ.get("CENTRALKA_SWITCH_ENDPOINT_BODY_SECONDS", "2"))
     SWITCH_ENDPOINT_MAX_BODY = int(os.environ.get("CENTRALKA_SWITCH_ENDPOINT_MAX_BODY", str(256 * 1024)))
+    # Panel work never takes every processor: each worker uses at most one (Python's GIL), and
+    # one processor is left to call routing.
+    PANEL_WORKERS = int(os.environ.get("CENTRALKA_PANEL_WORKERS", str(max(1, (os.cpu_count() or 2) - 1))))
     PANEL_THREADS = int(os.environ.get("CENTRALKA_PANEL_THREADS", "8"))
     PANEL_BODY_SECONDS = float(os.environ.get("CENTRALKA_PANEL_BODY_SECONDS", "30"))
     # The panel yields the processor to call routing (added to its niceness).

@@ -4,10 +4,12 @@ would otherwise hold a worker thread for as long as it likes."""
 from __future__ import annotations
 
 import contextlib
+import heapq
 import io
 import json
 import socket
 import threading
+import time
 
 # gunicorn has size limits for the request line and headers but none in time for the body, and
 # no buffering front is assumed in development: hence this small middleware.
@@ -44,17 +46,63 @@ class BodyDeadline:
     def _read(self, environ, size: int) -> bytes | None:
         client = environ.get("gunicorn.socket")
         # At the deadline the socket's reading side is shut: the blocked read returns what it has.
-        timer = threading.Timer(self.seconds, _stop_reading, (client,)) if client else None
-        if timer:
-            timer.daemon = True
-            timer.start()
+        watch = _WATCHDOG.watch(client, self.seconds) if client else None
         try:
             return environ["wsgi.input"].read(size)
         except (OSError, ValueError):  # gunicorn's NoMoreData is an OSError: the client went away
             return None
         finally:
-            if timer:
-                timer.cancel()
+            if watch:
+                watch.done = True
+
+
+class _Watch:
+    __slots__ = ("deadline", "client", "done")
+
+    def __init__(self, deadline: float, client: socket.socket):
+        self.deadline, self.client, self.done = deadline, client, False
+
+    def __lt__(self, other: "_Watch") -> bool:
+        return self.deadline < other.deadline
+
+
+class _Watchdog:
+    """One thread per process for every body being read (a timer thread per request would cost
+    about 0.3 ms each): shuts the reading side of a socket whose body is late."""
+
+    def __init__(self):
+        self._heap: list[_Watch] = []
+        self._wake = threading.Condition()
+        self._thread = None
+
+    def watch(self, client: socket.socket, seconds: float) -> _Watch:
+        entry = _Watch(time.monotonic() + seconds, client)
+        with self._wake:
+            if self._thread is None or not self._thread.is_alive():  # also after a fork
+                self._thread = threading.Thread(target=self._run, name="body-deadline", daemon=True)
+                self._thread.start()
+            heapq.heappush(self._heap, entry)
+            if self._heap[0] is entry:
+                self._wake.notify()
+        return entry
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while self._heap and self._heap[0].done:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._wake.wait()
+                    continue
+                late = self._heap[0].deadline - time.monotonic()
+                if late > 0:
+                    self._wake.wait(late)
+                    continue
+                entry = heapq.heappop(self._heap)
+            _stop_reading(entry.client)
+
+
+_WATCHDOG = _Watchdog()
 
 
 def _stop_reading(client: socket.socket) -> None:
