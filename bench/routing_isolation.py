@@ -19,6 +19,7 @@ preview at 30 min, the longest preview accepted (10 days at 30 min) and the call
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import signal
@@ -36,6 +37,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 BIN = REPO / ".venv" / "bin"
+SWITCH_PASSWORD = "bench-switch-password"
+SWITCH_HEADERS = {"Content-Type": "application/x-www-form-urlencoded",
+                  "Authorization": "Basic " + base64.b64encode(f"freeswitch:{SWITCH_PASSWORD}".encode()).decode()}
 TIMEOUT = 3.0  # mod_xml_curl's timeout in freeswitch/autoload_configs/xml_curl.conf.xml
 DIALPLAN = urllib.parse.urlencode({
     "section": "dialplan", "Hunt-Context": "public", "Hunt-Destination-Number": "+48221000000",
@@ -80,7 +84,8 @@ def http(port: int, method: str, path: str, body: bytes = b"", headers: dict | N
 def prepare(instance: Path) -> dict:
     env = {**os.environ, "CENTRALKA_INSTANCE": str(instance), "CENTRALKA_SHOW_LOGIN_CODES": "0",
            "CENTRALKA_SWITCH_SYNC_ON_COMMIT": "0", "CENTRALKA_ESL_SERVERS": "127.0.0.1:1:none",
-           "CENTRALKA_SECRET_KEY": "bench"}
+           "CENTRALKA_SECRET_KEY": "bench", "CENTRALKA_XML_CURL_USER": "freeswitch",
+           "CENTRALKA_XML_CURL_PASSWORD": SWITCH_PASSWORD}
     for args in (["db", "upgrade"], ["demo", "load"]):
         subprocess.run([str(BIN / "centralka"), *args], env=env, check=True, capture_output=True)
     return env
@@ -103,8 +108,8 @@ def servers(layout: str, env: dict, code: Path = REPO):
     try:
         wait_port(panel)
         wait_port(switch)
-        assert b"<extension" in http(switch, "POST", "/xml_curl", DIALPLAN, {
-            "Content-Type": "application/x-www-form-urlencoded"}, timeout=30)[1], "no dialplan for the demo number"
+        assert b"<extension" in http(switch, "POST", "/xml_curl", DIALPLAN, SWITCH_HEADERS,
+                                     timeout=30)[1], "no dialplan for the demo number"
         yield panel, switch
     finally:
         for process in processes:
@@ -147,8 +152,7 @@ def dialplan_load(port: int, seconds: float, clients: int = 4) -> list[float]:
         while time.monotonic() < stop:
             started = time.perf_counter()
             try:
-                status, body = http(port, "POST", "/xml_curl", DIALPLAN,
-                                    {"Content-Type": "application/x-www-form-urlencoded"})
+                status, body = http(port, "POST", "/xml_curl", DIALPLAN, SWITCH_HEADERS)
                 took = time.perf_counter() - started if status == 200 and b"<extension" in body else TIMEOUT
             except OSError:
                 took = TIMEOUT

@@ -139,14 +139,22 @@ def test_each_instance_has_its_own_control_socket_and_pid_files(tmp_path):
 
 def _app(tmp_path, role):
     from pbx.app import create_app
+    from tests.conftest import SWITCH_AUTH
 
     return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}", "TESTING": True,
-                       "SWITCH_SYNC_ON_COMMIT": False}, role=role)
+                       "SWITCH_SYNC_ON_COMMIT": False, **SWITCH_AUTH}, role=role)
+
+
+def _dialplan(client):
+    from tests.conftest import SWITCH_AUTH
+
+    return client.post("/xml_curl", data={"section": "dialplan"},
+                       auth=(SWITCH_AUTH["XML_CURL_USER"], SWITCH_AUTH["XML_CURL_PASSWORD"]))
 
 
 def test_the_switch_endpoint_app_serves_only_what_freeswitch_calls(tmp_path):
     app = _app(tmp_path, "switch")
-    assert app.test_client().post("/xml_curl", data={"section": "dialplan"}).status_code == 200
+    assert _dialplan(app.test_client()).status_code == 200
     assert app.test_client().get("/").status_code == 404
     assert {rule.rule for rule in app.url_map.iter_rules()} - {"/static/<path:filename>"} == {"/xml_curl", "/cdr"}
 
@@ -159,7 +167,7 @@ def test_the_panel_server_refuses_xml_curl_which_its_app_still_answers_in_proces
     app = _app(tmp_path, "panel")
     monkeypatch.setattr(wsgi, "create_app", lambda role: app)
     served = Client(wsgi.panel())
-    refused = served.post("/xml_curl", data={"section": "dialplan"})
+    refused = _dialplan(served)
     assert refused.status_code == 404 and "CENTRALKA_SWITCH_ENDPOINT_BIND" in refused.get_json()["error"]
     assert served.get("/").status_code == 200
-    assert app.test_client().post("/xml_curl", data={"section": "dialplan"}).status_code == 200  # test calls
+    assert _dialplan(app.test_client()).status_code == 200  # test calls

@@ -3,6 +3,7 @@ that trickle their request bodies: each is cut off after the body deadline with 
 oversized body gets a 413, and dialplan requests are answered meanwhile."""
 from __future__ import annotations
 
+import base64
 import os
 import signal
 import socket
@@ -14,15 +15,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SWITCH_AUTH
 from tests.listener.services import free_port, wait_port
 
 CENTRALKA = str(Path(sys.executable).with_name("centralka"))
 DIALPLAN = b"section=dialplan&Hunt-Context=public&Hunt-Destination-Number=%2B48221234567"
+CREDENTIALS = base64.b64encode(f"{SWITCH_AUTH['XML_CURL_USER']}:{SWITCH_AUTH['XML_CURL_PASSWORD']}".encode()).decode()
 
 
 def post(port: int, body: bytes, headers: str = "", timeout: float = 3.0) -> tuple[int, bytes]:
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as conn:
-        conn.sendall(f"POST /xml_curl HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        conn.sendall(f"POST /xml_curl HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Basic {CREDENTIALS}\r\n"
                      f"Content-Type: application/x-www-form-urlencoded\r\n"
                      f"Content-Length: {len(body)}\r\n{headers}\r\n".encode() + body)
         reply = b""
@@ -36,7 +39,9 @@ def endpoint(tmp_path_factory):
     folder = tmp_path_factory.mktemp("switch-endpoint")
     port = free_port()
     env = {**os.environ, "CENTRALKA_INSTANCE": str(folder), "CENTRALKA_SWITCH_ENDPOINT_BODY_SECONDS": "1",
-           "CENTRALKA_SWITCH_ENDPOINT_MAX_BODY": "65536", "CENTRALKA_XML_CURL_USER": ""}
+           "CENTRALKA_SWITCH_ENDPOINT_MAX_BODY": "65536",
+           "CENTRALKA_XML_CURL_USER": SWITCH_AUTH["XML_CURL_USER"],
+           "CENTRALKA_XML_CURL_PASSWORD": SWITCH_AUTH["XML_CURL_PASSWORD"]}
     subprocess.run([CENTRALKA, "db", "upgrade"], env=env, check=True, capture_output=True)
     server = subprocess.Popen([CENTRALKA, "switch-endpoint", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 
 from pbx import models
 from pbx.extensions import db
+from tests.conftest import SWITCH_AUTH
 from tests.listener.services import free_port, wait_port
 from tests.listener.test_day import captured_frames, moved, send
 from tests.listener.test_listener import eventually
@@ -65,7 +66,8 @@ class Served:
         request = urllib.request.Request(
             f"http://127.0.0.1:{self.switch_port}/xml_curl", data=b"section=dialplan&Hunt-Context=public"
             b"&Hunt-Destination-Number=%2B48221234567&Caller-Caller-ID-Number=601000999",
-            headers={"Authorization": "Basic " + base64.b64encode(b"freeswitch:secret").decode()})
+            headers={"Authorization": "Basic " + base64.b64encode(
+                f"{SWITCH_AUTH['XML_CURL_USER']}:{SWITCH_AUTH['XML_CURL_PASSWORD']}".encode()).decode()})
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 return response.status
@@ -121,7 +123,8 @@ def served(ctx, box, freeswitch, bucket, smtp, recordings_dir, tmp_path):
     env = {**os.environ, "CENTRALKA_DATABASE_URL": ctx.config["SQLALCHEMY_DATABASE_URI"],
            "CENTRALKA_INSTANCE": str(tmp_path / "instance"), "CENTRALKA_SECRET_KEY": "test",
            "CENTRALKA_SWITCH_ENDPOINT_BIND": f"127.0.0.1:{switch_port}", "CENTRALKA_SWITCH_ENDPOINT_TIMEOUT": "2",
-           "CENTRALKA_XML_CURL_USER": "freeswitch", "CENTRALKA_XML_CURL_PASSWORD": "secret",
+           "CENTRALKA_XML_CURL_USER": SWITCH_AUTH["XML_CURL_USER"],
+           "CENTRALKA_XML_CURL_PASSWORD": SWITCH_AUTH["XML_CURL_PASSWORD"],
            "CENTRALKA_ESL_SERVERS": "%s:%d:ClueCon" % freeswitch.address,
            "CENTRALKA_S3_BUCKET": bucket_name, "CENTRALKA_S3_ENDPOINT_URL": ctx.config["S3_ENDPOINT_URL"],
            "CENTRALKA_S3_REGION": "eu-central-1", "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
