@@ -171,3 +171,19 @@ def test_the_panel_server_refuses_xml_curl_which_its_app_still_answers_in_proces
     assert refused.status_code == 404 and "CENTRALKA_SWITCH_ENDPOINT_BIND" in refused.get_json()["error"]
     assert served.get("/").status_code == 200
     assert _dialplan(app.test_client()).status_code == 200  # test calls
+
+
+def test_the_switch_endpoint_command_refuses_an_open_endpoint_beyond_loopback(monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from pbx import cli, web_server
+    from pbx.config import Config
+
+    started = []
+    monkeypatch.setattr(web_server, "run_switch_endpoint", lambda *args: started.append(args))
+    monkeypatch.setattr(Config, "INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setattr(Config, "XML_CURL_PASSWORD", "")
+    refused = CliRunner().invoke(cli.main, ["switch-endpoint", "--bind", "0.0.0.0:8001"])
+    assert refused.exit_code == 2 and "CENTRALKA_XML_CURL_PASSWORD" in refused.output and started == []
+    assert CliRunner().invoke(cli.main, ["switch-endpoint", "--bind", "127.0.0.1:8001"]).exit_code == 0
+    assert started == [("127.0.0.1:8001", Config.SWITCH_ENDPOINT_WORKERS)]
