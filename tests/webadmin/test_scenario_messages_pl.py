@@ -102,6 +102,7 @@ SAMPLES = [
     "node sales: queue set to {\"max_wait_seconds\": 60}",
     "node welcome: name removed (was \"Powitanie\")",
     "node sales: name changed from \"Sprzedaż to dział\" to \"Handel\"",
+    "the preview needs 17520 probes (1 schedule(s) × the range ÷ step); at most 500: shorten the range or use a longer step",
 ]
 
 
