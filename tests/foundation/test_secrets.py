@@ -228,14 +228,16 @@ def test_the_serve_command_starts_with_generated_credentials(serve_cli, monkeypa
 # ---------------------------------------------------------------- FreeSWITCH's files and the app agree
 
 def preprocess(conf: Path, name: str, variables: dict) -> etree._Element:
-    """FreeSWITCH's X-PRE-PROCESS for what our files use: "set" and "include" (relative to the
-    configuration directory), then $${name} expansion of the rest."""
+    """FreeSWITCH's X-PRE-PROCESS for what our files use: "set", "exec-set" and "include" (relative
+    to the configuration directory; a missing file includes nothing), then $${name} expansion."""
     root = etree.parse(str(conf / name)).getroot()
     for command in root.iter("X-PRE-PROCESS"):
+        key, _, value = command.get("data").partition("=")
         if command.get("cmd") == "set":
-            key, _, value = command.get("data").partition("=")
             variables[key] = value
-        elif command.get("cmd") == "include":
+        elif command.get("cmd") == "exec-set":
+            variables[key] = subprocess.run(value, shell=True, capture_output=True, text=True).stdout.strip()
+        elif command.get("cmd") == "include" and (conf / command.get("data")).exists():
             preprocess(conf, command.get("data"), variables)
     return root
 
@@ -263,6 +265,18 @@ def test_freeswitch_reads_the_credentials_the_app_uses(tmp_path):
     assert (expanded(conf, "autoload_configs/event_socket.conf.xml", "password", variables)
             == config["ESL_SERVERS"].split(":", 2)[2])
     assert expanded(conf, "autoload_configs/json_cdr.conf.xml", "cred", variables) == f"cdr:{config['CDR_PASSWORD']}"
+
+
+def test_a_switch_without_the_credentials_file_has_no_known_event_socket_password(tmp_path):
+    """mod_event_socket takes its stock password when the variable is empty: vars.xml sets a random one first."""
+    conf = tmp_path / "conf"
+    shutil.copytree(REPO / "freeswitch", conf)
+    first, second = {}, {}
+    preprocess(conf, "vars.xml", first)
+    preprocess(conf, "vars.xml", second)
+    password = first["event_socket_password"]
+    assert len(password) >= 24 and password != second["event_socket_password"]
+    assert expanded(conf, "autoload_configs/event_socket.conf.xml", "password", first) == password
 
 
 def test_the_shipped_freeswitch_files_hold_no_credentials():
