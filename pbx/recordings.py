@@ -53,7 +53,10 @@ def ensure_tenant_folders(config) -> list[Path]:
     """
     base = Path(config.get("RECORDINGS_MOUNT") or config.get("RECORDINGS_DIR", ""))
     if not base.is_dir():
-        return []  # the switch's folder is not visible from here; its host has to provide them
+        log.warning("recordings folder %s is not visible from here (CENTRALKA_RECORDINGS_DIR, "
+                    "CENTRALKA_RECORDINGS_MOUNT): the switch's host must create <folder>/<company id>/ "
+                    "or voicemail and call recording fail", base)
+        return []
     created = []
     for tenant_id in db.session.scalars(select(models.Tenant.id)):
         folder = base / str(tenant_id)

@@ -146,10 +146,11 @@ def test_voicemail_file_names_give_the_box(ctx):
     assert (fact["kind"], fact["voicemail_box_id"]) == ("voicemail", 17)
 
 
-def test_each_tenant_gets_its_recordings_folder_where_the_switch_folder_is_seen(ctx, tmp_path, demo):
+def test_each_tenant_gets_its_recordings_folder_where_the_switch_folder_is_seen(ctx, tmp_path, demo, caplog):
     from pbx.recordings import ensure_tenant_folders
 
     assert ensure_tenant_folders({"RECORDINGS_DIR": str(tmp_path / "absent")}) == []
+    assert f"recordings folder {tmp_path / 'absent'} is not visible from here" in caplog.text
     config = {"RECORDINGS_DIR": "/var/lib/freeswitch/recordings", "RECORDINGS_MOUNT": str(tmp_path)}
     assert ensure_tenant_folders(config) == [tmp_path / str(demo.id)]
     assert (tmp_path / str(demo.id)).is_dir()
