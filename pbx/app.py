@@ -14,6 +14,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as NoSuchUrl
 from werkzeug.routing import IntegerConverter
 
+import webadmin
+from xml_curl import cdr, views
 from pbx import audit, instance_secrets, switch_sync
 from pbx.config import Config
 from pbx.extensions import db, migrate
@@ -73,19 +75,10 @@ class RowId(IntegerConverter):
 
 
 def _register_blueprints(app: Flask, role: str) -> None:
-    from xml_curl import bp as xml_curl_bp
-
-    app.register_blueprint(xml_curl_bp)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(cdr.bp)  # the panel still takes CDR posts of older configurations
     if role == "panel":
-        from pbx.calls.web import bp as calls_bp
-        from webadmin import register as register_webadmin
-
-        register_webadmin(app)
-        app.register_blueprint(calls_bp)  # with FreeSWITCH's CDR post, still served here for older configs
-    else:
-        from pbx.cdr_post import bp as cdr_bp
-
-        app.register_blueprint(cdr_bp)
+        webadmin.register(app)
 
 
 def _sqlite_foreign_keys(engine) -> None:

@@ -1,4 +1,5 @@
 """One configuration class, read from environment variables (12-factor)."""
+import ipaddress
 import os
 from pathlib import Path
 
@@ -117,3 +118,15 @@ class Config:
     PANEL_NICE = int(os.environ.get("CENTRALKA_PANEL_NICE", "10"))
     # Control sockets and pid files of this instance's servers.
     RUN_DIR = os.environ.get("CENTRALKA_RUN_DIR", str(INSTANCE_DIR / "run"))
+
+
+def allowed_networks(text: str) -> tuple:
+    """CENTRALKA_XML_CURL_ALLOWED: comma-separated addresses or CIDR networks."""
+    networks = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise UnsafeConfiguration(f"CENTRALKA_XML_CURL_ALLOWED: {item!r} is not an IP address or network "
+                                      "(expected e.g. 10.0.0.5,192.168.1.0/24)") from None
+    return tuple(networks)

@@ -19,24 +19,16 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from pbx import models, queues, recordings
+from pbx import models, queues, recordings, switch_sync, tasks
 from pbx.calls.journal import Journal
 from pbx.calls.legs import VARIABLES, leg_facts
 from pbx.calls.writer import WriterProcess
+from pbx.esl.client import parse_servers
 from pbx.esl.listener import EventListener
 from pbx.esl.protocol import Event
 from pbx.extensions import db
 
 log = logging.getLogger(__name__)
-
-
-def parse_servers(text: str) -> list[tuple[str, int, str]]:
-    """``host:port:password,host:port:password`` (ESL_SERVERS)."""
-    servers = []
-    for item in filter(None, (part.strip() for part in text.split(","))):
-        host, port, password = item.split(":", 2)
-        servers.append((host, int(port), password))
-    return servers
 
 
 class CallEvents:
@@ -79,31 +71,24 @@ class CallEvents:
         listener.on("CUSTOM", subclass="callcenter::info", handler=self.callcenter)
 
 
-def _resync_switch(server) -> None:
-    """A switch (re)connected: it may have restarted with stale queues, so it is synced."""
-    from pbx.switch_sync import sync_switch_now
-
-    sync_switch_now(server)
-
-
 class ListenerService:
     """Everything the listener runs, started and stopped together."""
 
-    def __init__(self, app, servers=None, journal_path: str | None = None, announce_every: float = 30.0,
+    def __init__(self, app, make_app, servers=None, journal_path: str | None = None, announce_every: float = 30.0,
                  **listener_options):
+        """``make_app`` builds another app like ``app``, for the record writer's own process."""
         self.app = app
         journal_path = journal_path or str(Path(app.instance_path) / "listener-journal.sqlite3")
         self.journal = Journal(journal_path)
-        self.writer = WriterProcess(dict(app.config), journal_path)
+        self.writer = WriterProcess(make_app, journal_path)
         self.board = queues.WaitingBoard(interval=announce_every)
         self.events = CallEvents(self.journal, self.board, app.config)
-        listener_options.setdefault("on_connected", _resync_switch)
+        # A switch (re)connected: it may have restarted with stale queues, so it is synced.
+        listener_options.setdefault("on_connected", switch_sync.sync_switch_now)
         self.listener = EventListener(servers or parse_servers(app.config["ESL_SERVERS"]), group=self._group,
                                       **listener_options)
         self.events.register(self.listener)
-        with app.app_context():
-            prompt = queues.default_prompt()
-        self.announcer = queues.PositionAnnouncer(self.board, self.listener.api, prompt,
+        self.announcer = queues.PositionAnnouncer(self.board, self.listener.api, queues.default_prompt(app.config),
                                                   tick=min(1.0, announce_every / 4),
                                                   language_of=queues.TenantLanguages(app))
 
@@ -115,8 +100,6 @@ class ListenerService:
         self.writer.wake()
 
     def start(self) -> "ListenerService":
-        from pbx import tasks
-
         tasks.bind(self.app)
         self._seed_board()
         # What exists now (modules, the app, SQLAlchemy's metadata) lives as long as the process:

@@ -13,8 +13,6 @@ import threading
 import time
 from datetime import datetime, timedelta, timezone
 
-from flask import Blueprint, current_app, g, jsonify, request
-from marshmallow import ValidationError
 from sqlalchemy import and_, func, select
 
 from pbx import models
@@ -154,33 +152,6 @@ def queue_stats(tenant_id: int, since: datetime, until: datetime) -> list[dict]:
     return sorted(stats.values(), key=lambda entry: entry["queue"])
 
 
-def register_views(bp: Blueprint) -> None:
-    from webadmin.auth import signed_in
-
-    @bp.get("/api/queues/waiting")
-    @signed_in()
-    def waiting_view():
-        return jsonify(waiting=waiting_now(g.tenant.id))
-
-    @bp.get("/api/queues/stats")
-    @signed_in()
-    def stats_view():
-        until = _date_arg("until") or datetime.now(timezone.utc)
-        since = _date_arg("since") or (until - timedelta(days=1) if until.year > 1 else until)
-        return jsonify(queues=queue_stats(g.tenant.id, since, until))
-
-
-def _date_arg(name: str) -> datetime | None:
-    value = request.args.get(name)
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise ValidationError({name: [f"{value!r} is not a date-time like 2026-12-24T14:00"]}) from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
 # -- the listener's own view and the announcements -------------------------------------
 class WaitingBoard:
     """Who waits in which queue, kept by the listener from the events it dispatches."""
@@ -265,11 +236,11 @@ DEFAULT_WAITING_PROMPT = (f"file_string://{COMMON_PROMPTS}/people_waiting.wav!"
                           f"{COMMON_PROMPTS}/digits/{{count}}.wav")
 
 
-def default_prompt() -> str:
+def default_prompt(config) -> str:
     """The announcement: ``QUEUE_WAITING_PROMPT``, else our shared prompts in the tenant's language
     (FreeSWITCH expands ``${sounds_dir}``; ``{count}``, ``{language}``, ``{tenant}``, ``{queue}``
     are filled in per caller)."""
-    return current_app.config.get("QUEUE_WAITING_PROMPT", DEFAULT_WAITING_PROMPT)
+    return config.get("QUEUE_WAITING_PROMPT", DEFAULT_WAITING_PROMPT)
 
 
 class TenantLanguages:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ipaddress
 
 from pbx import instance_secrets
-from pbx.config import Config, UnsafeConfiguration
+from pbx.config import Config, UnsafeConfiguration, allowed_networks
 
 
 def settled_config() -> dict:
@@ -25,8 +25,6 @@ def is_loopback(host: str) -> bool:
 
 def refuse_unsafe_serve(host: str, config: dict | None = None) -> None:
     """Raise UnsafeConfiguration, naming the setting, when serving on ``host`` would be unsafe."""
-    from xml_curl import allowed_networks
-
     config = settled_config() if config is None else config
     allowed_networks(config["XML_CURL_ALLOWED"])  # a typo refuses here, not in every worker
     if not config["XML_CURL_PASSWORD"] and not is_loopback(host):

@@ -25,12 +25,18 @@ import re
 import threading
 from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import current_app, has_app_context
 from huey import crontab
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from pbx import models
+from pbx.esl.client import ESLError, connect, parse_servers
+from pbx.extensions import db
+from pbx.recordings import ensure_tenant_folders
 from pbx.tasks import app_context, huey
+from pbx.tenancy import sip_domain
+from xml_curl.configuration import callcenter_content
 
 log = logging.getLogger(__name__)
 
@@ -128,8 +134,6 @@ class Callcenter:
 def desired_callcenter() -> Callcenter:
     """What mod_callcenter loads from the callcenter.conf we serve, in its list's column names: each
     company's queues as the endpoint keeps them (compiled once per revision), as data."""
-    from xml_curl.configuration import callcenter_content
-
     content = callcenter_content(current_app.extensions["xml_curl"].sections["configuration"].queues())
     wanted = Callcenter(
         queues={name: _column_names(values) for name, values in content.queues.items()},
@@ -268,8 +272,6 @@ def _remove_agents_and_tiers(switch, wanted, agents, tiers, kept_queues) -> None
 def sync_server(server: tuple[str, int, str], wanted: Callcenter, flush: list[tuple[str, str]],
                 dry_run: bool = False) -> Report:
     """Bring one switch in line; ``flush``: (extension, domain) of directory users to uncache."""
-    from pbx.esl.client import ESLError, connect
-
     host, port, password = server
     report = Report(f"{host}:{port}")
     try:
@@ -287,9 +289,6 @@ def sync_server(server: tuple[str, int, str], wanted: Callcenter, flush: list[tu
 # ---------------------------------------------------------------- directory cache
 
 def tenant_revisions() -> dict[int, int]:
-    from pbx import models
-    from pbx.extensions import db
-
     return dict(db.session.execute(select(models.Tenant.id, models.Tenant.dialplan_revision)).all())
 
 
@@ -307,10 +306,6 @@ def changed_tenants(server_name: str, revisions: dict[int, int]) -> list[int]:
 
 def directory_users(tenant_ids: list[int]) -> list[tuple[str, str]]:
     """(extension, SIP domain) of every user of those companies, as the directory serves them."""
-    from pbx import models
-    from pbx.extensions import db
-    from pbx.tenancy import sip_domain
-
     if not tenant_ids:
         return []
     suffix = current_app.config.get("SIP_DOMAIN_SUFFIX", "")
@@ -324,8 +319,6 @@ def directory_users(tenant_ids: list[int]) -> list[tuple[str, str]]:
 
 def configured_servers(names: list[str] | None = None) -> list[tuple[str, int, str]]:
     """ESL_SERVERS, or those of them named ``host:port``."""
-    from pbx.listener_app import parse_servers
-
     servers = parse_servers(current_app.config["ESL_SERVERS"])
     return [s for s in servers if names is None or f"{s[0]}:{s[1]}" in names]
 
@@ -349,8 +342,6 @@ _one_at_a_time = threading.Lock()  # worker threads of one consumer never sync s
 
 
 def _run(reason: str, names: list[str] | None = None) -> list[Report]:
-    from pbx.recordings import ensure_tenant_folders
-
     with app_context(), _one_at_a_time:
         for folder in ensure_tenant_folders(current_app.config):
             log.info("created the recordings folder %s", folder)
@@ -405,8 +396,6 @@ def _after_commit(session) -> None:
 
 
 def _on_commit() -> bool:
-    from flask import has_app_context
-
     return not has_app_context() or current_app.config["SWITCH_SYNC_ON_COMMIT"]
 
 

@@ -16,6 +16,7 @@ from flask import current_app, has_app_context
 from huey import Huey, crontab
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
+from pbx import auth, ratelimit, recordings, sessions, voicemail
 from pbx.config import Config
 
 log = logging.getLogger(__name__)
@@ -49,38 +50,29 @@ def bind(app) -> None:
 
 @contextlib.contextmanager
 def app_context():
-    global _app
     if has_app_context() and (_app is None or current_app._get_current_object() is _app):
         yield
         return
     if _app is None:
-        from pbx.app import create_app
-
-        _app = create_app()
+        raise RuntimeError("tasks run inside an application: its process calls tasks.bind(app) first")
     with _app.app_context():
         yield
 
 
 @huey.task(retries=RETRIES, retry_delay=RETRY_DELAY)
 def upload_recording(recording_id: int) -> bool:
-    from pbx import recordings
-
     with app_context(), huey.lock_task(f"recording-{recording_id}"):
         return recordings.upload(recording_id)
 
 
 @huey.task(retries=RETRIES, retry_delay=RETRY_DELAY)
 def email_voicemail(recording_id: int) -> int:
-    from pbx import voicemail
-
     with app_context(), huey.lock_task(f"voicemail-{recording_id}"):
         return voicemail.deliver(recording_id)
 
 
 @huey.task()
 def deliver_login_code(address: str, code: str) -> bool:
-    from pbx import auth
-
     with app_context():
         return auth.deliver(address, code)
 
@@ -108,8 +100,6 @@ def enqueue_all(work: list) -> None:
 
 @huey.periodic_task(crontab(minute="*/5"))
 def resume_unfinished() -> int:
-    from pbx import recordings, voicemail
-
     with app_context():
         uploads, emails = recordings.unfinished(), voicemail.undelivered()
     after_saved(uploads, emails)
@@ -118,8 +108,6 @@ def resume_unfinished() -> int:
 
 @huey.periodic_task(crontab(hour="3", minute="15"), retries=3, retry_delay=600)
 def expire_recordings() -> int:
-    from pbx import recordings
-
     with app_context():
         recordings.apply_retention()
         return recordings.expire()
@@ -127,8 +115,6 @@ def expire_recordings() -> int:
 
 @huey.periodic_task(crontab(hour="4", minute="40"))
 def prune_sign_in_records() -> int:
-    from pbx import auth, ratelimit, sessions
-
     with app_context():
         return (auth.prune() + sessions.prune()
                 + ratelimit.prune(current_app.config["SIGNIN_LIMIT_WINDOW_SECONDS"]))

@@ -1,12 +1,13 @@
 """The web panel and its REST API, one blueprint per area."""
 from flask import Flask
 
+from webadmin import (
+    announcements, audit, auth, calls, company, directory, numbers, panel, queues, recordings, scenarios, testcall,
+    tokens, voicemail,
+)
+
 
 def register(app: Flask) -> None:
-    from webadmin import (
-        announcements, audit, auth, calls, company, directory, numbers, panel, scenarios, testcall, tokens, voicemail,
-    )
-
-    for module in (auth, company, directory, numbers, announcements, voicemail, scenarios, testcall, calls, audit,
-                   tokens, panel):
+    for module in (auth, company, directory, numbers, announcements, voicemail, scenarios, testcall, calls, queues,
+                   recordings, audit, tokens, panel):
         app.register_blueprint(module.bp)

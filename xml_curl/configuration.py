@@ -14,17 +14,16 @@ import importlib.resources
 import json
 import zoneinfo
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from lxml import etree
 
 from pbx.switch_text import preprocessor_text, switch_safe
 from xml_curl.documents import NOT_FOUND, PreprocessorText, document, params, serialize
 from xml_curl.request import CurlRequest
-from xml_curl.store import TenantState
+from xml_curl.last_good import LastGood
+from xml_curl.store import Store, TenantState
 
-if TYPE_CHECKING:
-    from xml_curl.dialplan import Dialplans
 
 # Product ring modes and mod_callcenter's own strategy names, to mod_callcenter's names.
 STRATEGIES = {
@@ -188,6 +187,18 @@ def timezones_document() -> bytes:
     return serialize(root)
 
 
+class CompiledCompanies(Protocol):
+    """What callcenter.conf is assembled from: the dialplan section (``xml_curl.dialplan.Dialplans``),
+    which compiles each company's queues with its dialplan and keeps the last good documents."""
+
+    store: Store
+    last_good: LastGood
+
+    def company_queues(self, tenants: list, deadline: float | None) -> list[CompanyQueues]: ...
+
+    def keep(self, key: str, revision: tuple, document: bytes) -> None: ...
+
+
 class Configuration:
     """Serves the configuration section for one app.
 
@@ -197,7 +208,7 @@ class Configuration:
     compiles go on.
     """
 
-    def __init__(self, dialplans: Dialplans):
+    def __init__(self, dialplans: CompiledCompanies):
         self.dialplans = dialplans
         self._document: bytes | None = None
         self._assembled_for: tuple | None = None

@@ -9,14 +9,50 @@ import hmac
 import ipaddress
 import logging
 import time
+from dataclasses import dataclass
 
-from flask import Response, current_app, g, request
+from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
-from xml_curl import Endpoint, bp
+from pbx.config import allowed_networks
+from xml_curl.configuration import Configuration
+from xml_curl.dialplan import Dialplans
+from xml_curl.directory import Directory
 from xml_curl.documents import NOT_FOUND
+from xml_curl.revisions import Revisions
 from xml_curl.request import CurlRequest, parse_form
-from xml_curl.store import DatabaseDown
+from xml_curl.store import DatabaseDown, Store, connect_timeout, lookup_engine
+
+bp = Blueprint("xml_curl", __name__)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """The endpoint of one app: its section handlers (with their caches) and settings."""
+
+    sections: dict
+    user: str
+    password: str  # empty: no auth (loopback only, see pbx.startup_checks), and no directory served
+    allowed: tuple  # networks switches ask from; empty: any address
+    budget_seconds: float
+
+
+@bp.record_once
+def _setup(state) -> None:
+    """One endpoint per app, i.e. per worker process; read once, not per request."""
+    app = state.app
+    url, budget_ms = app.config["SQLALCHEMY_DATABASE_URI"], app.config["XML_CURL_BUDGET_MS"]
+    revisions = None if url.startswith("sqlite") else Revisions(url, connect_timeout(budget_ms))
+    store = Store(lookup_engine(url, budget_ms), revisions)
+    dialplans = Dialplans(app, store)
+    app.extensions["xml_curl"] = Endpoint(
+        sections={"dialplan": dialplans, "directory": Directory(app, store),
+                  "configuration": Configuration(dialplans)},
+        user=app.config["XML_CURL_USER"], password=app.config["XML_CURL_PASSWORD"] or "",
+        allowed=allowed_networks(app.config["XML_CURL_ALLOWED"]),
+        budget_seconds=app.config["XML_CURL_BUDGET_MS"] / 1000,
+    )
+
 
 log = logging.getLogger("centralka.xml_curl")
 # Failures that explain themselves; anything else is logged with its traceback.

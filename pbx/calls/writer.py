@@ -200,8 +200,9 @@ class WriterProcess:
     Python itself), and lets go of the sockets it inherited.
     """
 
-    def __init__(self, config: dict, journal_path: str, restart_after: float = 1.0):
-        self.config, self.journal_path, self.restart_after = config, journal_path, restart_after
+    def __init__(self, make_app, journal_path: str, restart_after: float = 1.0):
+        """``make_app``: builds the child's own app (a factory from the listener's entry module)."""
+        self.make_app, self.journal_path, self.restart_after = make_app, journal_path, restart_after
         self._context = multiprocessing.get_context("fork")
         self._written = self._context.RawValue("q", 0)  # no lock: only the child adds to it
         self._doorbell = self._process = self._monitor = None
@@ -228,7 +229,7 @@ class WriterProcess:
 
     def _spawn(self):
         process = self._context.Process(target=_write, name="centralka record writer", daemon=True,
-                                        args=(self.config, self.journal_path, self._doorbell, self._written))
+                                        args=(self.make_app, self.journal_path, self._doorbell, self._written))
         process.start()
         return process
 
@@ -265,18 +266,15 @@ class WriterProcess:
             self._doorbell.close()
 
 
-def _write(config, journal_path, doorbell: Doorbell, written) -> None:
+def _write(make_app, journal_path, doorbell: Doorbell, written) -> None:
     """The writer process: its own app, database pool, task queue and journal handle."""
-    from pbx import tasks
-    from pbx.app import create_app
-
     doorbell.answer()
     # The listener's signal handlers came along with the fork: SIGTERM ends this process as
     # usual; Ctrl-C reaches the whole process group, and the listener then stops us in order.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _release_inherited_sockets()
-    app = create_app(config)
+    app = make_app()
     tasks.bind(app)
     journal = Journal(journal_path)
     try:

@@ -307,3 +307,12 @@ class ESLClient:
 def connect(host="127.0.0.1", port=8021, password="ClueCon", timeout=5.0, **options):
     """Open an authenticated ESLClient (see ESLClient for the options)."""
     return ESLClient(host, port, password, timeout, **options).connect()
+
+
+def parse_servers(text: str) -> list[tuple[str, int, str]]:
+    """``host:port:password,host:port:password`` (ESL_SERVERS)."""
+    servers = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        host, port, password = item.split(":", 2)
+        servers.append((host, int(port), password))
+    return servers

@@ -138,7 +138,7 @@ def test_announcement_in_the_tenants_language_and_at_most_99(ctx, company):
     sent = []
     board = queues.WaitingBoard(interval=30)
     announcer = queues.PositionAnnouncer(board, lambda command: sent.append(command) or "+OK Message sent\n",
-                                         queues.default_prompt(), language_of=queues.TenantLanguages(ctx))
+                                         queues.default_prompt(ctx.config), language_of=queues.TenantLanguages(ctx))
     announcer.announce("uuid-en", {"tenant_id": 43, "queue": "sales"}, 7)
     announcer.announce("uuid-pl", {"tenant_id": 42, "queue": "support"}, 120)
     assert sent == [

@@ -1,19 +1,15 @@
-"""HTTP side of the listener's data: FreeSWITCH's CDR post, the reception page's live queue
-view, queue statistics and recordings (with their expiry, legal hold and erasure)."""
+"""Recordings in the panel: the list, legal hold and erasure by caller."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, jsonify, request
 from sqlalchemy import select
 
-from pbx import models, queues, recordings
-from pbx.cdr_post import bp as cdr_bp
+from pbx import models, recordings
 from pbx.extensions import db
 from webadmin.auth import signed_in
 from webadmin.common import body
 
-bp = Blueprint("calls", __name__)
-bp.register_blueprint(cdr_bp)
-queues.register_views(bp)
+bp = Blueprint("recordings", __name__)
 
 
 @bp.get("/api/recordings")
