@@ -1,65 +1,33 @@
 """The ``centralka`` command line (Flask's click integration)."""
 from __future__ import annotations
 
-import functools
 import os
 import sys
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
-from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
-from pbx import directory
+from pbx import directory, models, scenarios, server
 from pbx.app import create_app
-from pbx.audit import acting_as
+from pbx.commands import (
+    announcement, changes_db, listener, panel, recordings, scenario, schedule, simulate, switch, switch_endpoint,
+    tasks,
+)
 from pbx.config import Config, UnsafeConfiguration
+from pbx.demo import DEMO_ADMIN_EMAIL, DEMO_NAME, demo_loaded, load_demo, tenant_announcements
+from pbx.exports import users_csv
 from pbx.extensions import db
+from pbx.prompts import render_tts
+from pbx.startup_checks import refuse_unsafe_serve
 from pbx.tenancy import NotFound, find_tenant
-
-
-def _format_errors(messages, prefix="") -> list[str]:
-    if isinstance(messages, dict):
-        lines = []
-        for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            lines.extend(_format_errors(value, name))
-        return lines
-    if isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        return [f"{prefix}: {m}" if prefix else m for m in messages]
-    if isinstance(messages, list):
-        return [line for m in messages for line in _format_errors(m, prefix)]
-    return [f"{prefix}: {messages}" if prefix else str(messages)]
-
-
-def changes_db(command):
-    """Commit on success; on bad input print every problem, roll back and exit 2."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            with acting_as(f"cli:{os.environ.get('USER', 'admin')}"):
-                result = command(*args, **kwargs)
-                db.session.commit()
-            return result
-        except ValidationError as error:
-            db.session.rollback()
-            for line in _format_errors(error.messages):
-                click.echo(f"error: {line}", err=True)
-            sys.exit(2)
-        except NotFound as error:
-            db.session.rollback()
-            click.echo(f"error: {error}", err=True)
-            sys.exit(2)
-
-    return wrapper
 
 
 class CentralkaGroup(FlaskGroup):
     """Turns database failures and unsafe settings into one clear line instead of a traceback."""
 
     def invoke(self, ctx):
-        from sqlalchemy.exc import DBAPIError
-
         try:
             return super().invoke(ctx)
         except UnsafeConfiguration as error:
@@ -87,8 +55,6 @@ def demo():
 @with_appcontext
 @changes_db
 def demo_load(if_empty):
-    from pbx.demo import DEMO_ADMIN_EMAIL, DEMO_NAME, demo_loaded, load_demo, tenant_announcements
-
     if if_empty and demo_loaded():
         click.echo("database already has companies; demo not loaded")
         return
@@ -98,16 +64,9 @@ def demo_load(if_empty):
         return
     except NotFound:
         pass
-    from pbx import scenarios
-    from pbx.prompts import render_tts
-
     tenant = load_demo()
     for announcement in tenant_announcements(tenant):
         render_tts(announcement)
-    from sqlalchemy import select
-
-    from pbx import models
-
     scenario = db.session.scalar(select(models.Scenario).where(models.Scenario.tenant_id == tenant.id))
     version = scenarios.publish(scenario, note="demo")
     click.echo(f"loaded {tenant.name} (id {tenant.id}), scenario version {version.number} published; "
@@ -141,10 +100,6 @@ def tenant_create(name, timezone, language, retention_days, fallback_number, mai
 @tenant.command("list")
 @with_appcontext
 def tenant_list():
-    from sqlalchemy import select
-
-    from pbx import models
-
     for row in db.session.scalars(select(models.Tenant).order_by(models.Tenant.id)):
         numbers = ", ".join(n.number for n in row.main_numbers)
         click.echo(f"{row.id}\t{row.name}\t{row.timezone}\t{numbers}")
@@ -184,8 +139,6 @@ def users():
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None)
 @with_appcontext
 def users_export(tenant_ref, as_csv, output):
-    from pbx.exports import users_csv
-
     try:
         owner = find_tenant(tenant_ref)
     except NotFound as error:
@@ -216,27 +169,13 @@ def serve(host, port, workers, switch_bind, switch_workers, listener, worker):
     Each is a process of its own, restarted whenever it exits; SIGHUP reloads the web servers,
     SIGTERM or Ctrl-C stops everything.
     """
-    from pbx.server import run
-    from pbx.startup_checks import refuse_unsafe_serve
-
     refuse_unsafe_serve(switch_bind.rpartition(":")[0])  # /xml_curl is served there
-    run(host, port, workers, switch_bind=switch_bind, switch_workers=switch_workers,
+    server.run(host, port, workers, switch_bind=switch_bind, switch_workers=switch_workers,
         listener=listener, worker=worker, run_dir=Config.RUN_DIR)
 
 
-def _register_area_commands() -> None:
-    """Each area adds its commands as a module in ``pbx/commands`` exposing ``command``."""
-    import importlib
-    import pkgutil
-
-    import pbx.commands
-
-    for info in sorted(pkgutil.iter_modules(pbx.commands.__path__), key=lambda i: i.name):
-        module = importlib.import_module(f"pbx.commands.{info.name}")
-        main.add_command(module.command)
-
-
-_register_area_commands()
+for area in (announcement, listener, panel, recordings, scenario, schedule, simulate, switch, switch_endpoint, tasks):
+    main.add_command(area.command)
 
 if __name__ == "__main__":
     main()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 
+from pbx import wsgi
 from pbx.config import Config
 
 PANEL, SWITCH_ENDPOINT = "panel", "switch-endpoint"
@@ -26,8 +27,6 @@ class WebServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
-        from pbx import wsgi
-
         return wsgi.panel() if self.name == PANEL else wsgi.switch_endpoint()
 
 

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from pbx import directory, models, prompts
-from pbx.cli import changes_db
+from pbx.commands import changes_db
 from pbx.extensions import db
 from pbx.tenancy import find_tenant
 

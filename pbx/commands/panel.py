@@ -6,6 +6,7 @@ import os
 import click
 
 from pbx.config import Config
+from pbx.web_server import run_panel
 
 
 @click.command("panel")
@@ -15,6 +16,4 @@ from pbx.config import Config
               help="CENTRALKA_PANEL_WORKERS, default: the processors less one, at least 1.")
 def command(bind, workers):
     """Serve the web panel and API until SIGTERM; SIGHUP reloads it gracefully."""
-    from pbx.web_server import run_panel
-
     run_panel(bind, workers)

@@ -6,6 +6,9 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from pbx import recordings
+from pbx.tenancy import NotFound, find_tenant
+
 command = click.Group("recordings", help="Recordings: expiry, legal hold, erasure by caller.")
 
 
@@ -13,8 +16,6 @@ command = click.Group("recordings", help="Recordings: expiry, legal hold, erasur
 @with_appcontext
 def recordings_expire():
     """Delete recordings past their retention now (legal holds stay)."""
-    from pbx import recordings
-
     retentions = recordings.apply_retention()
     click.echo(f"lifecycle rules for {sorted(retentions)} days; deleted {recordings.expire()} recordings")
 
@@ -25,9 +26,6 @@ def recordings_expire():
 @with_appcontext
 def recordings_forget(tenant_ref, number):
     """Delete every recording of a caller number; recordings under legal hold stay."""
-    from pbx import recordings
-    from pbx.tenancy import NotFound, find_tenant
-
     try:
         tenant = find_tenant(tenant_ref)
     except NotFound as error:
@@ -44,8 +42,5 @@ def recordings_forget(tenant_ref, number):
 @with_appcontext
 def recordings_hold(tenant_ref, recording_id, release):
     """Put a recording under legal hold (never deleted) or lift the hold."""
-    from pbx import recordings
-    from pbx.tenancy import find_tenant
-
     recording = recordings.set_legal_hold(find_tenant(tenant_ref).id, recording_id, not release)
     click.echo(recordings.describe(recording))

@@ -10,10 +10,11 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from pbx import models, scenarios
-from pbx.cli import changes_db
+from pbx.commands import changes_db
 from pbx.compiler import ScenarioInvalid
 from pbx.extensions import db
 from pbx.tenancy import NotFound, find_tenant
+from schemas.fields import normalise_phone
 
 
 @click.group("scenario")
@@ -29,8 +30,6 @@ def _fail(lines) -> None:
 
 
 def _scenario(tenant_ref: str, number_ref: str, *, create: bool = False) -> models.Scenario:
-    from schemas.fields import normalise_phone
-
     tenant = find_tenant(tenant_ref)
     query = select(models.MainNumber).where(models.MainNumber.tenant_id == tenant.id)
     if number_ref.strip().isdigit() and len(number_ref.strip()) < 9:

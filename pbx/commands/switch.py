@@ -4,7 +4,11 @@ from __future__ import annotations
 import sys
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
+
+from pbx.switch_credentials import freeswitch_vars_document, summary
+from pbx.switch_sync import sync_all
 
 command = click.Group("switch", help="The FreeSWITCH servers in ESL_SERVERS.")
 
@@ -14,8 +18,6 @@ command = click.Group("switch", help="The FreeSWITCH servers in ESL_SERVERS.")
 @with_appcontext
 def switch_sync(dry_run):
     """Queues, agents and tiers of mod_callcenter, and the directory cache (see docs/switch-sync.md)."""
-    from pbx.switch_sync import sync_all
-
     reports = sync_all(dry_run=dry_run)
     for report in reports:
         state = "unreachable: " + report.unreachable if report.unreachable else f"{len(report.commands)} commands"
@@ -36,8 +38,4 @@ def switch_sync(dry_run):
 @with_appcontext
 def switch_credentials(freeswitch_vars):
     """The credentials FreeSWITCH needs to reach Centralka, and where to put them (docs/freeswitch.md)."""
-    from flask import current_app
-
-    from pbx.switch_credentials import freeswitch_vars_document, summary
-
     click.echo(freeswitch_vars_document(current_app.config) if freeswitch_vars else summary(current_app.config))

@@ -4,6 +4,8 @@ from __future__ import annotations
 import click
 
 from pbx.config import Config
+from pbx.startup_checks import refuse_unsafe_serve
+from pbx.web_server import run_switch_endpoint
 
 
 @click.command("switch-endpoint")
@@ -12,9 +14,5 @@ from pbx.config import Config
 @click.option("--workers", default=lambda: Config.SWITCH_ENDPOINT_WORKERS, type=int)
 def command(bind, workers):
     """Serve /xml_curl and /cdr to FreeSWITCH until SIGTERM; SIGHUP reloads it gracefully."""
-    from pbx.startup_checks import refuse_unsafe_serve
-    from pbx.web_server import run_switch_endpoint
-
     refuse_unsafe_serve(bind.rpartition(":")[0])
-
     run_switch_endpoint(bind, workers)

@@ -5,6 +5,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from pbx import tasks
+
 command = click.Group("tasks", help="Background tasks: uploads, voicemail e-mails, expiry.")
 
 
@@ -13,7 +15,5 @@ command = click.Group("tasks", help="Background tasks: uploads, voicemail e-mail
 @with_appcontext
 def tasks_worker(workers):
     """Run the huey consumer: uploads, voicemail e-mails, expiry, the resume sweep."""
-    from pbx import tasks
-
     tasks.bind(current_app._get_current_object())
     tasks.huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
