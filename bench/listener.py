@@ -18,6 +18,7 @@ Run: ``.venv/bin/python bench/listener.py [copies]``.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
 import os
@@ -202,13 +203,15 @@ def records(app) -> int:
 
 def through_listener(copies: int, url: str, workdir: str, events=None, sampler=None) -> dict:
     """Replay ``copies`` calls into a ListenerService; ``events=["ALL"]`` widens its subscription."""
+    from pbx.app import create_app
     from pbx.extensions import db
     from pbx.listener_app import ListenerService
 
     app = application(url, workdir)
     fake = Switch(copies)
     options = {"events": events} if events else {}
-    service = ListenerService(app, servers=[("127.0.0.1", fake.port, "ClueCon")],
+    service = ListenerService(app, functools.partial(create_app, dict(app.config)),
+                              servers=[("127.0.0.1", fake.port, "ClueCon")],
                               journal_path=os.path.join(workdir, f"journal-{uuid.uuid4().hex}.sqlite3"), **options)
     service.start()
     if sampler is not None:

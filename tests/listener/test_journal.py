@@ -1,4 +1,5 @@
 """The journal's groups: the facts of events dispatched together are committed together."""
+import functools
 import os
 import signal
 import sqlite3
@@ -102,6 +103,7 @@ def test_a_fact_that_cannot_be_written_is_set_aside_and_the_rest_written(ctx, co
 
 
 def test_a_writer_that_cannot_start_is_restarted_less_and_less_often(tmp_path):
+    from pbx.app import create_app
     from pbx.calls.writer import WriterProcess
 
     class Counted(WriterProcess):
@@ -113,7 +115,7 @@ def test_a_writer_that_cannot_start_is_restarted_less_and_less_often(tmp_path):
 
     # An address no database answers on: each writer process dies at start.
     config = {"SQLALCHEMY_DATABASE_URI": "nosuchdatabase://nowhere"}
-    writer = Counted(config, str(tmp_path / "journal.sqlite3"), restart_after=0.1).start()
+    writer = Counted(functools.partial(create_app, config), str(tmp_path / "journal.sqlite3"), restart_after=0.1).start()
     time.sleep(2.5)
     writer.stop()
     # Without the back-off it would have started ~20 times; with it, after 0.1, 0.2, 0.4, 0.8 s.

@@ -1,5 +1,6 @@
 """The listener over real sockets: the fake FreeSWITCH replays the captured calls; faults are
 real (server restart, database connection cut, process killed with SIGKILL, duplicates)."""
+import functools
 import json
 import os
 import signal
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from pbx import models, queues
+from pbx.app import create_app
 from pbx.esl.protocol import Event
 from pbx.extensions import db
 from pbx.listener_app import ListenerService
@@ -51,7 +53,8 @@ def recording_files(folder):
 
 
 def start_service(app, freeswitch, journal, announce_every=30.0):
-    service = ListenerService(app, servers=[(*freeswitch.address, "ClueCon")], journal_path=str(journal),
+    service = ListenerService(app, functools.partial(create_app, dict(app.config)),
+                              servers=[(*freeswitch.address, "ClueCon")], journal_path=str(journal),
                               announce_every=announce_every, backoff_min=0.05, backoff_max=0.2)
     service.start()
     assert freeswitch.wait_subscribed(1)
@@ -158,8 +161,6 @@ def _at(headers):
 def test_database_down_for_a_minute_loses_nothing(ctx, company, freeswitch, tmp_path):
     if ctx.config["BACKEND"] != "postgresql":
         pytest.skip("the connection cut needs a database server")
-    from pbx.app import create_app
-
     url = db.engine.url
     proxy = TcpProxy(url.port or 5432).start()
     other = create_app({"SQLALCHEMY_DATABASE_URI": url.set(port=proxy.port).render_as_string(hide_password=False),

@@ -7,6 +7,7 @@ as unwritable and nothing is logged as an error.
 """
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import datetime, timezone
 
@@ -14,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from pbx import models
+from pbx.app import create_app
 from pbx.calls.journal import Journal
 from pbx.calls.legs import leg_facts
 from pbx.calls.writer import Doorbell, RecordWriter
@@ -103,8 +105,9 @@ def test_the_running_listener_records_it_without_an_error(ctx, main_number, free
     from pbx.listener_app import ListenerService
 
     caplog.set_level(logging.INFO)
-    service = ListenerService(ctx, servers=[(*freeswitch.address, "ClueCon")],
-                              journal_path=str(tmp_path / "journal.sqlite3"), backoff_min=0.05, backoff_max=0.2)
+    service = ListenerService(ctx, functools.partial(create_app, dict(ctx.config)),
+                              servers=[(*freeswitch.address, "ClueCon")], journal_path=str(tmp_path / "journal.sqlite3"),
+                              backoff_min=0.05, backoff_max=0.2)
     service.start()
     try:
         assert freeswitch.wait_subscribed(1)
