@@ -240,7 +240,7 @@ def writer_drain(copies: int, url: str, workdir: str) -> dict:
     """Fill a journal through the handlers (no writer running), then time its drain (here, one process)."""
     from pbx import queues
     from pbx.calls.journal import Journal
-    from pbx.calls.writer import Doorbell, RecordWriter
+    from pbx.record_writer import Doorbell, RecordWriter
     from pbx.esl.protocol import Event, FrameParser
     from pbx.esl.listener import EventListener
     from pbx.extensions import db

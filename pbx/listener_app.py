@@ -22,11 +22,11 @@ from sqlalchemy import select
 from pbx import models, queues, recordings, switch_sync, tasks
 from pbx.calls.journal import Journal
 from pbx.calls.legs import VARIABLES, leg_facts
-from pbx.calls.writer import WriterProcess
 from pbx.esl.client import parse_servers
 from pbx.esl.listener import EventListener
 from pbx.esl.protocol import Event
 from pbx.extensions import db
+from pbx.record_writer import WriterProcess
 
 log = logging.getLogger(__name__)
 

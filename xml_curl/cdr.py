@@ -10,9 +10,9 @@ from urllib.parse import parse_qs
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from pbx.calls.legs import leg_facts
-from pbx.calls.writer import UNAVAILABLE
 from pbx.cdr_post import cdr_headers, store_cdr
 from pbx.extensions import db
+from pbx.record_writer import UNAVAILABLE
 
 log = logging.getLogger(__name__)
 bp = Blueprint("cdr_post", __name__)

@@ -72,7 +72,7 @@ def test_the_facts_of_a_group_are_one_row(tmp_path):
 
 
 def _drain(app, journal):
-    from pbx.calls.writer import Doorbell, RecordWriter
+    from pbx.record_writer import Doorbell, RecordWriter
 
     doorbell = Doorbell()
     doorbell.stop()  # write what the journal holds, then return
@@ -104,7 +104,7 @@ def test_a_fact_that_cannot_be_written_is_set_aside_and_the_rest_written(ctx, co
 
 def test_a_writer_that_cannot_start_is_restarted_less_and_less_often(tmp_path):
     from pbx.app import create_app
-    from pbx.calls.writer import WriterProcess
+    from pbx.record_writer import WriterProcess
 
     class Counted(WriterProcess):
         spawned = 0

@@ -18,8 +18,8 @@ from pbx import models
 from pbx.app import create_app
 from pbx.calls.journal import Journal
 from pbx.calls.legs import leg_facts
-from pbx.calls.writer import Doorbell, RecordWriter
 from pbx.extensions import db
+from pbx.record_writer import Doorbell, RecordWriter
 from tests.listener.streams import SHAPES, named
 
 CALL = SHAPES["blacklist_reject"]
