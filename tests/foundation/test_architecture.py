@@ -1,0 +1,66 @@
+"""The import structure: processes on top, views, domain layers down to the core (.importlinter)."""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import grimp
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ("pbx", "webadmin", "xml_curl", "schemas")
+# One per process, plus what gunicorn loads in the web servers' workers.
+ENTRY_MODULES = ["pbx.cli", "pbx.server", "pbx.commands.panel", "pbx.commands.switch_endpoint",
+                 "pbx.commands.listener", "pbx.commands.tasks", "pbx.web_server", "pbx.wsgi"]
+# Modules that once only imported after the whole panel app had been loaded.
+DOMAIN_MODULES = ["pbx.record_writer", "pbx.tasks", "pbx.switch_sync", "pbx.cdr_post", "pbx.listener_app",
+                  "pbx.queues", "xml_curl.dialplan", "xml_curl.configuration", "webadmin.recordings"]
+
+
+def lint_imports(config: Path) -> subprocess.CompletedProcess:
+    command = shutil.which("lint-imports", path=str(Path(sys.executable).parent)) or shutil.which("lint-imports")
+    assert command, "import-linter is not installed (pip install -e '.[test]')"
+    return subprocess.run([command, str(config), "--no-cache"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+
+
+def fresh_python(*args: str, tmp_path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "CENTRALKA_INSTANCE": str(tmp_path / "instance")}
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_the_import_contracts_hold():
+    result = lint_imports(ROOT / ".importlinter")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "2 kept, 0 broken" in result.stdout
+
+
+def test_an_import_that_climbs_a_layer_breaks_the_contract(tmp_path):
+    """The checker reads our packages: the app factory placed under the models it imports is refused."""
+    config = tmp_path / "upside-down.ini"
+    config.write_text("[importlinter]\nroot_packages =\n    pbx\n\n"
+                      "[importlinter:contract:upside-down]\nname = upside down\ntype = layers\n"
+                      "layers =\n    pbx.models\n    pbx.app\n")
+    result = lint_imports(config)
+    assert result.returncode != 0
+    assert "upside down BROKEN" in result.stdout
+    assert "pbx.app is not allowed to import pbx.models" in result.stdout
+
+
+def test_only_entry_modules_build_an_app():
+    graph = grimp.build_graph(*PACKAGES)
+    assert graph.find_modules_that_directly_import("pbx.app") <= {"pbx.cli", "pbx.commands.listener", "pbx.wsgi"}
+
+
+def test_the_command_line_help_runs(tmp_path):
+    result = fresh_python("-m", "pbx.cli", "--help", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for command in ("serve", "panel", "switch-endpoint", "listener", "tasks", "scenario"):
+        assert f"  {command} " in result.stdout
+
+
+@pytest.mark.parametrize("module", ENTRY_MODULES + DOMAIN_MODULES)
+def test_each_module_imports_first_in_a_fresh_interpreter(module, tmp_path):
+    result = fresh_python("-c", f"import {module}", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
