@@ -17,8 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from lxml import etree  # noqa: E402
 
 from pbx.compiler import compile_tree  # noqa: E402
-from tests.compiler.support import snapshot  # noqa: E402
-from tests.scenarios.test_versions import big_tree  # noqa: E402
+from tests.support.compiler import big_tree, snapshot  # noqa: E402
 
 
 def median_ms(action, runs: int) -> tuple[float, float]:

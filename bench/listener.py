@@ -47,7 +47,7 @@ TENANT = 42  # the centralka_tenant of every captured call
 def captured_frames(words: list[str]) -> list[bytes]:
     """Event frames of the captured calls that an ``event json <words>`` subscription receives."""
     from pbx.esl.protocol import Event, FrameParser, encode_frame
-    from tests.fakes.esl_server import Subscription
+    from tests.support.esl_server import Subscription
 
     subscription = Subscription()
     subscription.subscribe("json", words)

@@ -15,8 +15,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from pbx.esl.listener import EventListener  # noqa: E402
-from tests.fakes.esl_server import FakeFreeSwitch  # noqa: E402
-from tests.fakes.fixtures import event_frames, event_stream_files  # noqa: E402
+from tests.support.esl_server import FakeFreeSwitch  # noqa: E402
+from tests.support.captured import event_frames, event_stream_files  # noqa: E402
 
 
 def stream(fmt):

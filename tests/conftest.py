@@ -133,7 +133,7 @@ def fixtures_dir() -> Path:
 @pytest.fixture
 def testowa(ctx):
     """Testowa sp. z o.o.: users, every ring mode, prompts, a box and number lists (tests/acceptance)."""
-    from tests.acceptance.support import build_company
+    from tests.support.acceptance import build_company
 
     return build_company()
 

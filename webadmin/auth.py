@@ -25,7 +25,7 @@ bp = Blueprint("auth", __name__, url_prefix="/api/auth")
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # FreeSWITCH's endpoints: no browser, their own credentials.
-SWITCH_BLUEPRINTS = {"xml_curl", "calls.cdr_post"}
+SWITCH_BLUEPRINTS = {"xml_curl", "cdr_post"}
 CROSS_SITE = "cross-site request refused: changes are accepted only from the panel's own pages"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from pbx.testcall import parse_at
-from tests.acceptance.support import SPAMMER, VIP_CALLER, applications, forward, hangup, legs, path_of, voicemail
+from tests.support.acceptance import SPAMMER, VIP_CALLER, applications, forward, hangup, legs, path_of, voicemail
 
 MONDAY = parse_at("2026-12-21T10:00", "Europe/Warsaw")
 

@@ -9,7 +9,7 @@ from pbx import models, scenarios, schedule_preview
 from pbx.demo import DEMO_MAIN_NUMBER
 from pbx.extensions import db
 from pbx.testcall import parse_at, test_call
-from tests.acceptance.support import legs, path_of
+from tests.support.acceptance import legs, path_of
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pbx.testcall import parse_at
-from tests.acceptance.support import MAIN, applications, forward, legs, voicemail
+from tests.support.acceptance import MAIN, applications, forward, legs, voicemail
 
 MONDAY = parse_at("2026-12-21T10:00", "Europe/Warsaw")
 

@@ -5,7 +5,7 @@ import pytest
 
 from pbx.nodes import registry
 from pbx.testcall import parse_at
-from tests.acceptance.support import WORKWEEK, forward, hangup, schedule, voicemail
+from tests.support.acceptance import WORKWEEK, forward, hangup, schedule, voicemail
 
 MONDAY = parse_at("2026-12-21T10:00", "Europe/Warsaw")
 

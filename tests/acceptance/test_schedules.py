@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.acceptance.support import WORKWEEK, hangup, path_of, schedule, utc
+from tests.support.acceptance import WORKWEEK, hangup, path_of, schedule, utc
 
 SWITCH_ZONES = ["UTC", "America/New_York"]
 DST_NIGHT = {**WORKWEEK, "sun": [["02:00", "03:00"]]}

@@ -1,5 +1,5 @@
 """One small tree per node kind: the golden files' inputs."""
-from tests.compiler.support import hangup
+from tests.support.compiler import hangup
 
 TREES = {
     "schedule": {"id": "hours", "kind": "schedule", "week": {"mon": [["08:00", "16:00"]], "sat": [["09:00", "12:00"]]},

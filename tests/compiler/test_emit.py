@@ -6,7 +6,7 @@ from lxml import etree
 from pbx.compiler import emit, ir
 from pbx.compiler.ir import Action, Condition, Extension, Regex
 from tests.compiler.golden_trees import TREES
-from tests.compiler.support import compiled, snapshot, tenant_xml
+from tests.support.compiler import compiled, snapshot, tenant_xml
 
 
 def reference(context_name: str, extensions) -> bytes:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from tests.compiler.golden_trees import TREES
-from tests.compiler.support import compiled
+from tests.support.compiler import compiled
 
 GOLDEN = Path(__file__).parent / "golden"
 

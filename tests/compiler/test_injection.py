@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from pbx.compiler import ScenarioInvalid
-from tests.compiler.support import compiled, hangup
+from tests.support.compiler import compiled, hangup
 
 HOSTILE = st.one_of(
     st.text(min_size=1, max_size=40),

@@ -7,7 +7,7 @@ from lxml import etree
 from pbx.compiler.internal import group_queues
 from pbx.compiler.snapshot import UserInfo
 from pbx.simulator import Leg
-from tests.compiler.support import ANNA, KASIA, WARSAW, applications, call, hangup, path_of, snapshot, tenant_xml
+from tests.support.compiler import ANNA, KASIA, WARSAW, applications, call, hangup, path_of, snapshot, tenant_xml
 
 AT = datetime(2026, 3, 3, 10, 0, tzinfo=WARSAW)
 SCENARIO = hangup("bye")

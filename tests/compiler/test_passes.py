@@ -1,7 +1,7 @@
 import pytest
 
 from pbx.compiler import ScenarioInvalid, lint, parse, validate
-from tests.compiler.support import compiled, hangup, snapshot
+from tests.support.compiler import compiled, hangup, snapshot
 
 
 def chain(length: int) -> dict:

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from pbx.esl.client import AuthError, CommandError, ConnectionLost, connect
-from tests.fakes.esl_server import FakeFreeSwitch
+from tests.support.esl_server import FakeFreeSwitch
 
 
 @pytest.fixture

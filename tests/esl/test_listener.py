@@ -7,7 +7,7 @@ import pytest
 
 from pbx.esl.client import ConnectionLost
 from pbx.esl.listener import EventListener
-from tests.fakes.esl_server import FakeFreeSwitch
+from tests.support.esl_server import FakeFreeSwitch
 
 ANSWERED = "esl_events_json_callcenter_answered.txt"
 

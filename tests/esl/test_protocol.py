@@ -8,7 +8,7 @@ import pytest
 from pbx.esl.protocol import (
     EVENT_JSON, EVENT_PLAIN, Event, FrameParser, ProtocolError, encode_event,
 )
-from tests.fakes.fixtures import event_stream_files, read_fixture, received_frames, split_frames
+from tests.support.captured import event_stream_files, read_fixture, received_frames, split_frames
 
 # Per-file event counts as listed in fixtures/freeswitch/README.md (second run).
 CALL_SHAPES = {

@@ -10,7 +10,7 @@ from pbx import sessions
 from pbx.app import DATABASE_AWAY, create_app
 from pbx.extensions import db
 from tests.conftest import sign_in
-from tests.listener.services import TcpProxy, free_port
+from tests.support.services import TcpProxy, free_port
 
 PL = {"Accept-Language": "pl"}
 

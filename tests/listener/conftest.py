@@ -17,7 +17,7 @@ def company(ctx):
 @pytest.fixture(scope="session")
 def s3_server():
     """moto_server on a free loopback port, for the whole run."""
-    from tests.listener.services import MotoServer
+    from tests.support.services import MotoServer
 
     server = MotoServer().start()
     yield server
@@ -46,7 +46,7 @@ def bucket(ctx, s3_server, monkeypatch):
 @pytest.fixture
 def smtp(ctx):
     """An SMTP server on loopback; the app sends voicemail through it."""
-    from tests.listener.services import SmtpSink
+    from tests.support.services import SmtpSink
 
     sink = SmtpSink().start()
     ctx.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=sink.port)
@@ -87,7 +87,7 @@ class LiveChannels(dict):
 @pytest.fixture
 def freeswitch():
     """The fake FreeSWITCH event socket on a loopback port."""
-    from tests.fakes.esl_server import FakeFreeSwitch
+    from tests.support.esl_server import FakeFreeSwitch
 
     server = FakeFreeSwitch()
     server.api_replies = LiveChannels(server.api_replies)

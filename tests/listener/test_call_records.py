@@ -8,7 +8,7 @@ from pbx import models
 from pbx.calls.legs import leg_facts
 from pbx.calls.store import save_legs
 from pbx.extensions import db
-from tests.listener.streams import FIRST_RUN, SHAPES, named
+from tests.support.streams import FIRST_RUN, SHAPES, named
 
 EXPECTED = {
     "ivr_bridge_sequential": dict(

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from pbx import models, queues
 from pbx.esl.protocol import Event, FrameParser, encode_frame
 from pbx.extensions import db
-from tests.listener.streams import SHAPES, stream_file
+from tests.support.streams import SHAPES, stream_file
 from tests.listener.test_call_records import EXPECTED
-from tests.listener.test_listener import eventually, start_service
+from tests.support.listener import eventually, start_service
 
 HOURS = 24
 UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")

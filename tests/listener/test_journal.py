@@ -86,7 +86,7 @@ def test_a_fact_that_cannot_be_written_is_set_aside_and_the_rest_written(ctx, co
     from pbx import models
     from pbx.calls.legs import leg_facts
     from pbx.extensions import db
-    from tests.listener.streams import SHAPES, named
+    from tests.support.streams import SHAPES, named
 
     good = [leg_facts(h) for h in named("ivr_bridge_sequential", "CHANNEL_HANGUP_COMPLETE")]
     garbled = leg_facts(named("blacklist_reject", "CHANNEL_HANGUP_COMPLETE")[0])

@@ -1,6 +1,5 @@
 """The listener over real sockets: the fake FreeSWITCH replays the captured calls; faults are
 real (server restart, database connection cut, process killed with SIGKILL, duplicates)."""
-import functools
 import json
 import os
 import signal
@@ -16,22 +15,13 @@ from pbx import models, queues
 from pbx.app import create_app
 from pbx.esl.protocol import Event
 from pbx.extensions import db
-from pbx.listener_app import ListenerService
 from tests.conftest import sign_in
-from tests.listener.services import TcpProxy
-from tests.listener.streams import SHAPES, named, stream_file
+from tests.support.services import TcpProxy
+from tests.support.listener import eventually, start_service
+from tests.support.streams import SHAPES, named, stream_file
 
 ALL_SHAPES = list(SHAPES)
 ANSWERED, ABANDONED = SHAPES["callcenter_answered"], SHAPES["callcenter_abandoned"]
-
-
-def eventually(check, timeout=15.0, every=0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(every)
-    return check()
 
 
 def count(model, engine=None):
@@ -50,15 +40,6 @@ def replay(freeswitch, shapes, times=1):
 def recording_files(folder):
     for name in ("d2e2cf7f-6337-43e3-b76f-6c5780ca98b9.wav", "vm_07afbdd2-7db8-4c29-93eb-45b925d2f6bc.wav"):
         (folder / name).write_bytes(b"RIFF" + os.urandom(64))
-
-
-def start_service(app, freeswitch, journal, announce_every=30.0):
-    service = ListenerService(app, functools.partial(create_app, dict(app.config)),
-                              servers=[(*freeswitch.address, "ClueCon")], journal_path=str(journal),
-                              announce_every=announce_every, backoff_min=0.05, backoff_max=0.2)
-    service.start()
-    assert freeswitch.wait_subscribed(1)
-    return service
 
 
 @pytest.fixture

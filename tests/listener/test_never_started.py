@@ -20,7 +20,7 @@ from pbx.calls.journal import Journal
 from pbx.calls.legs import leg_facts
 from pbx.extensions import db
 from pbx.record_writer import Doorbell, RecordWriter
-from tests.listener.streams import SHAPES, named
+from tests.support.streams import SHAPES, named
 
 CALL = SHAPES["blacklist_reject"]
 REFUSED_AT = 1795313050.793360  # the event's own time (Event-Date-Timestamp)

@@ -8,7 +8,7 @@ from pbx import models, queues, recordings, tasks
 from pbx.calls import postgres, store
 from pbx.calls.legs import leg_facts
 from pbx.extensions import db
-from tests.listener.streams import SHAPES, named
+from tests.support.streams import SHAPES, named
 
 GENERIC = (store.save_legs, queues.save_queue_events,
            lambda session, facts: recordings.save_recordings(session, facts))

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from pbx import models, recordings
 from pbx.extensions import db
-from tests.listener.streams import named
+from tests.support.streams import named
 
 LATER = timedelta(minutes=2)
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from pbx import models, recordings, voicemail
 from pbx.extensions import db
-from tests.listener.streams import named
+from tests.support.streams import named
 from tests.listener.test_recordings import LATER, utc_naive
 
 

@@ -3,7 +3,7 @@ from datetime import datetime
 import pytest
 
 from pbx.compiler import ScenarioInvalid
-from tests.compiler.support import WARSAW, call, compiled, hangup, path_of
+from tests.support.compiler import WARSAW, call, compiled, hangup, path_of
 
 
 def test_prompt_plays_repeat_times_then_next():

@@ -3,7 +3,7 @@ from datetime import datetime
 import pytest
 
 from pbx.compiler import ScenarioInvalid
-from tests.compiler.support import WARSAW, call, compiled, hangup, path_of
+from tests.support.compiler import WARSAW, call, compiled, hangup, path_of
 
 AT = datetime(2026, 3, 3, 10, 0, tzinfo=WARSAW)
 BLACKLIST = {"id": "bl", "kind": "caller_condition", "list": 20, "otherwise": hangup("welcome")}

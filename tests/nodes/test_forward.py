@@ -6,7 +6,7 @@ import pytest
 from pbx.compiler import ScenarioInvalid
 from pbx.compiler.snapshot import UserInfo
 from pbx.simulator import Leg
-from tests.compiler.support import (ANNA, DESK, KASIA, PIOTR, WARSAW, applications, call, compiled, hangup,
+from tests.support.compiler import (ANNA, DESK, KASIA, PIOTR, WARSAW, applications, call, compiled, hangup,
                                     path_of, snapshot, split_dial_legs)
 
 ANNA_DESK, PIOTR_DESK = "user/101@t3.pbx.local", "user/102@t3.pbx.local"

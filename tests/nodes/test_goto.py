@@ -1,7 +1,7 @@
 import pytest
 
 from pbx.compiler import ScenarioInvalid
-from tests.compiler.support import applications, compiled, hangup
+from tests.support.compiler import applications, compiled, hangup
 
 
 def test_goto_transfers_to_an_ancestor():

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from tests.compiler.support import WARSAW, call
+from tests.support.compiler import WARSAW, call
 
 
 def test_hangup_with_and_without_prompt():

@@ -4,7 +4,7 @@ import pytest
 
 from pbx.compiler import ScenarioInvalid
 from pbx.nodes.menu import digits_regex, terminator
-from tests.compiler.support import ANNA, WARSAW, applications, call, compiled, hangup, path_of
+from tests.support.compiler import ANNA, WARSAW, applications, call, compiled, hangup, path_of
 
 AT = datetime(2026, 3, 3, 10, 0, tzinfo=WARSAW)
 

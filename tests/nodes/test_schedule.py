@@ -4,7 +4,7 @@ import pytest
 
 from pbx.compiler import ScenarioInvalid
 from pbx.nodes.holidays import easter, poland
-from tests.compiler.support import WARSAW, call, compiled, hangup, path_of
+from tests.support.compiler import WARSAW, call, compiled, hangup, path_of
 
 WEEKDAYS = [["08:00", "16:00"]]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SWITCH_AUTH
-from tests.listener.services import free_port, wait_port
+from tests.support.services import free_port, wait_port
 
 CENTRALKA = str(Path(sys.executable).with_name("centralka"))
 DIALPLAN = b"section=dialplan&Hunt-Context=public&Hunt-Destination-Number=%2B48221234567"

@@ -24,9 +24,9 @@ from sqlalchemy import func, select
 from pbx import models
 from pbx.extensions import db
 from tests.conftest import SWITCH_AUTH
-from tests.listener.services import free_port, wait_port
+from tests.support.services import free_port, wait_port
 from tests.listener.test_day import captured_frames, moved, send
-from tests.listener.test_listener import eventually
+from tests.support.listener import eventually
 
 CENTRALKA = str(Path(sys.executable).with_name("centralka"))
 CALLS_PER_ROUND, FILES_PER_ROUND, MAILS_PER_ROUND = 5, 2, 2  # the five captured calls: one recorded, one voicemail

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from pbx import directory, models, scenarios
 from pbx.compiler import ScenarioInvalid, callcenter_queues, public_entry, tenant_document
 from pbx.extensions import db
+from tests.support.compiler import big_tree
 
 
 def ids(tenant):
@@ -133,22 +134,3 @@ def test_tenant_document_size_for_50_users_and_200_nodes(demo):
     scenarios.publish(sc)
     db.session.commit()
     assert len(tenant_document(demo.id)) < 1024 * 1024
-
-
-def big_tree(group, box, prompt, menus=20):
-    """200 nodes: a schedule, 16 greetings, then menus of forwards with voicemail fallbacks."""
-    options = {}
-    root = {"id": "h", "kind": "schedule", "holidays": "pl", "week": {"mon": [["08:00", "16:00"]]},
-            "closed": {"id": "closed", "kind": "voicemail", "box": box}}
-    top = {"id": "top", "kind": "menu", "prompt": prompt, "direct_dial": True, "options": options,
-           "no_input": {"id": "top_end", "kind": "hangup"}}
-    root["open"] = top
-    for i in range(16):
-        root["open"] = {"id": f"greet{i}", "kind": "announcement", "prompt": prompt, "next": root["open"]}
-    for m in range(9):
-        sub = {"id": f"m{m}", "kind": "menu", "prompt": prompt, "options": {}, "no_input": {"id": f"m{m}_x", "kind": "hangup"}}
-        for k in range(9):
-            sub["options"][str(k + 1)] = {"id": f"f{m}_{k}", "kind": "forward", "target": {"group": group},
-                                          "no_answer": {"id": f"v{m}_{k}", "kind": "voicemail", "box": box}}
-        options[str(m + 1)] = sub
-    return root

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.fakes.esl_server import FakeFreeSwitch
-from tests.fakes.fixtures import read_fixture
-from tests.switch_sync.fake_callcenter import FakeCallcenter, Replies
+from tests.support.esl_server import FakeFreeSwitch
+from tests.support.captured import read_fixture
+from tests.support.fake_callcenter import FakeCallcenter, Replies
 
 MAIN = "+48221000300"
 

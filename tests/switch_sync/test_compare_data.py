@@ -44,7 +44,7 @@ def test_the_wanted_state_is_the_old_documents_content(ctx, monkeypatch):
     import json
     from pathlib import Path
 
-    from tests.xml_curl.callcenter_fixture import every_queue
+    from tests.support.callcenter import every_queue
 
     configuration = ctx.extensions["xml_curl"].sections["configuration"]
     monkeypatch.setattr(configuration, "queues", every_queue)

@@ -10,7 +10,7 @@ from pbx.switch_sync import (
     queues_of,
     tiers_of,
 )
-from tests.fakes.fixtures import annotated_replies
+from tests.support.captured import annotated_replies
 
 
 def reply(fixture: str, command: str, nth: int = 0) -> str:

@@ -6,7 +6,7 @@ import pytest
 from pbx import directory, scenarios, switch_sync
 from pbx.extensions import db
 from tests.switch_sync.conftest import hangup_tree, publish, queue_tree
-from tests.switch_sync.fake_callcenter import QUEUE_DEFAULTS
+from tests.support.fake_callcenter import QUEUE_DEFAULTS
 
 
 def sync(**kwargs):

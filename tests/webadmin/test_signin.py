@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from pbx import models
 from pbx.extensions import db
-from tests.listener.services import SmtpSink
+from tests.support.services import SmtpSink
 
 UNKNOWN = "nikt@nieznana.example"
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.xml_curl.callcenter_fixture import COMPANY_IDS, company_queues
+from tests.support.callcenter import COMPANY_IDS, company_queues
 from tests.xml_curl.conftest import captured_body, post
 
 CALLCENTER = captured_body("xml_curl_configuration_callcenter.txt")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from pbx.switch_text import preprocessor_text, switch_safe
-from tests.acceptance.support import MAIN, Company, build_company
+from tests.support.acceptance import MAIN, Company, build_company
 from tests.xml_curl.conftest import captured_body, post, with_fields
 
 SIP_AUTH = captured_body("xml_curl_directory.txt")

@@ -19,7 +19,7 @@ import threading
 import uuid
 
 from pbx.esl.protocol import EVENT_JSON, EVENT_PLAIN, Event, encode_event, encode_frame
-from tests.fakes.fixtures import (
+from tests.support.captured import (
     FIXTURES_DIR, canned_api_replies, event_frames, frame_content_type, read_fixture,
     received_frames, split_frames,
 )

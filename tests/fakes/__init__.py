@@ -1,1 +1,0 @@
-"""Test doubles for external systems (FreeSWITCH's event socket, ...)."""
