@@ -9,8 +9,9 @@ import secrets
 
 from marshmallow import ValidationError
 
-from pbx import models
+from pbx import models, prompts
 from pbx.extensions import db
+from pbx.scenarios import references_to
 from pbx.tenancy import get_owned
 from schemas.company import CompanyInput
 from schemas.directory import (
@@ -170,8 +171,6 @@ def update_number_list(tenant: models.Tenant, list_id: int, data: dict) -> model
 
 def update_announcement(tenant: models.Tenant, announcement_id: int, data: dict) -> models.Announcement:
     """Change an announcement; text to speech is spoken again when its words or voice change."""
-    from pbx import prompts
-
     # An upload stays an upload and text to speech stays text: the source never changes here.
     announcement, values = _update_simple(models.Announcement, AnnouncementInput, tenant, announcement_id, data,
                                           ignore=("source",))
@@ -196,10 +195,6 @@ def update_voicemail_box(tenant: models.Tenant, box_id: int, data: dict) -> mode
 
 def _refuse_if_used(tenant: models.Tenant, kind: str, obj, what: str) -> None:
     """ValidationError naming every place that still uses the object; nothing is deleted then."""
-    from marshmallow import ValidationError
-
-    from pbx.scenarios import references_to
-
     places = references_to(tenant.id, kind, obj.id)
     if places:
         raise ValidationError({"used_by": [f"{what} is used by {place}" for place in places]})

@@ -7,6 +7,9 @@ directory: history only grows, and the dialplan never refers to users that no lo
 """
 from __future__ import annotations
 
+import json
+
+from marshmallow import ValidationError
 from sqlalchemy import func, select
 
 from pbx import models
@@ -14,7 +17,9 @@ from pbx.audit import current_actor
 from pbx.compiler import compile_tree
 from pbx.compiler.snapshot import snapshot_of
 from pbx.extensions import db
+from pbx.nodes import kind_of
 from pbx.tenancy import NotFound, storable_id
+from schemas.fields import normalise_phone
 from schemas.scenario import ScenarioDocument
 
 
@@ -116,8 +121,6 @@ def _in_scenarios(tenant_id: int, kind: str, obj_id: int) -> list[str]:
 
 def _wanted(tenant_id: int, kind: str, obj_id: int) -> set[tuple[str, object]]:
     """What node references mean the object: a main number is named by its number."""
-    from schemas.fields import normalise_phone
-
     if kind != "main_number":
         return {(kind, obj_id)}
     number = db.session.get(models.MainNumber, obj_id)
@@ -127,11 +130,6 @@ def _wanted(tenant_id: int, kind: str, obj_id: int) -> set[tuple[str, object]]:
 
 
 def _nodes_naming(tree, wanted: set) -> list[str]:
-    from marshmallow import ValidationError
-
-    from pbx.nodes import kind_of
-    from schemas.fields import normalise_phone
-
     found, stack = [], [(tree or {}).get("root")]
     while stack:  # drafts are unchecked: no recursion on their depth
         data = stack.pop()
@@ -187,8 +185,6 @@ def _boxes(tenant_id: int) -> list[models.VoicemailBox]:
 
 def _flatten(tree: dict) -> dict[str, dict]:
     """node id → {"parent": "<parent id>.<branch>", field: value ...} without the children."""
-    from pbx.nodes import kind_of
-
     found: dict[str, dict] = {}
 
     def visit(data, parent):
@@ -205,8 +201,6 @@ def _flatten(tree: dict) -> dict[str, dict]:
 
 
 def _words(value) -> str:
-    import json
-
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 

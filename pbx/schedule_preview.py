@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from pbx import models
+from pbx.nodes import kind_of
 from pbx.simulator import World, simulate
 from pbx.testcall import DraftOverlay, Endpoint, TestCallInputError, _nodes_by_id, _phone_or_none, _scenario_of
 from schemas.fields import FIRST_YEAR, LAST_YEAR, outside_years
@@ -118,8 +119,6 @@ def intervals(prober: _Prober, start: datetime, end: datetime, step: timedelta) 
 
 def _parents(tree: dict) -> dict[str, str]:
     """node id → "<parent id>.<branch>" for every node below the root."""
-    from pbx.nodes import kind_of
-
     parents = {}
     for node_id, data in _nodes_by_id((tree or {}).get("root")).items():
         kind = kind_of(data.get("kind")) if isinstance(data.get("kind"), str) else None

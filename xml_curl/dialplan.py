@@ -18,6 +18,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from pbx import compiler
+
 from xml_curl.configuration import CompanyQueues
 from xml_curl.documents import NOT_FOUND, compact, fallback_dialplan
 from xml_curl.last_good import LastGood
@@ -80,20 +82,14 @@ class DialplanCache:
 
 
 def _tenant_build(tenant_id: int):
-    from pbx import compiler
-
     return compiler.tenant_build(tenant_id)
 
 
 def _tenant_queues(tenant_id: int) -> list[dict]:
-    from pbx import compiler
-
     return compiler.tenant_queues(tenant_id)
 
 
 def _public_entry(tenant_id: int, main_number_id: int, context: str) -> bytes:
-    from pbx import compiler
-
     return compiler.public_entry(tenant_id, main_number_id, context=context)
 
 

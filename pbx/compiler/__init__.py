@@ -12,10 +12,17 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from lxml import etree
+from sqlalchemy import select
+
+from pbx import models
 from pbx.compiler.errors import ScenarioInvalid
+from pbx.extensions import db
 from pbx.nodes.base import Problem
 
 log = logging.getLogger(__name__)
+# The passes (parse, validate, lint, lower, emit) are imported where they run: they import the
+# node kinds, and the node kinds import this package's IR, so loading them here would be a circle.
 
 __all__ = ["Compiled", "ScenarioInvalid", "TenantBuild", "callcenter_queues", "compile_tree", "public_entry",
            "tenant_build", "tenant_document", "tenant_queues"]
@@ -132,17 +139,13 @@ def _live(scenario, version, snap) -> _Live:
 
 
 def _stored_extensions(version, context: str) -> list:
-    from lxml import etree
-
     root = etree.fromstring(version.compiled_xml.encode(), etree.XMLParser(resolve_entities=False, no_network=True))
     return list(root.iterfind(f"section/context[@name='{context}']/extension"))
 
 
 def public_entry(tenant_id: int, main_number_id: int, context: str = "public") -> bytes:
     """The one-extension document for the carrier's first hunt: on to `main_<id>` in the tenant context."""
-    from pbx import models
     from pbx.compiler import dialing, emit, ir
-    from pbx.extensions import db
 
     number = db.session.get(models.MainNumber, main_number_id)
     if number is None or number.tenant_id != int(tenant_id):
@@ -156,21 +159,11 @@ def public_entry(tenant_id: int, main_number_id: int, context: str = "public") -
 def callcenter_queues() -> list[dict]:
     """Queue definitions (contract shape) of every tenant: published scenarios against today's
     directory, and the queues of longest-idle groups reached by extension or main number."""
-    from sqlalchemy import select
-
-    from pbx import models
-    from pbx.extensions import db
-
     tenants = db.session.scalars(select(models.Tenant.id).order_by(models.Tenant.id)).all()
     return sorted((queue for tenant_id in tenants for queue in tenant_queues(tenant_id)), key=lambda q: q["name"])
 
 
 def _published(tenant_id: int):
-    from sqlalchemy import select
-
-    from pbx import models
-    from pbx.extensions import db
-
     tenant = db.session.get(models.Tenant, int(tenant_id))
     if tenant is None:
         raise LookupError(f"no company with id {tenant_id}")

@@ -8,6 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app
+
+from pbx import models
+from pbx.extensions import db
+from pbx.tenancy import scoped, sip_domain
+
 HOLIDAY_YEARS = 5  # Easter-based holidays are emitted for this many years from `today`
 
 
@@ -98,12 +104,6 @@ class DirectorySnapshot:
 
 def snapshot_of(tenant, *, today: date | None = None) -> DirectorySnapshot:
     """The snapshot of a ``models.Tenant`` as it is in the database now."""
-    from flask import current_app
-
-    from pbx import models
-    from pbx.extensions import db
-    from pbx.tenancy import scoped, sip_domain
-
     def rows(model):
         return db.session.scalars(scoped(model, tenant.id).order_by(model.id)).all()
 
