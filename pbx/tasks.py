@@ -116,8 +116,9 @@ def expire_recordings() -> int:
 @huey.periodic_task(crontab(hour="4", minute="40"))
 def prune_sign_in_records() -> int:
     with app_context():
-        return (auth.prune() + sessions.prune()
-                + ratelimit.prune(current_app.config["SIGNIN_LIMIT_WINDOW_SECONDS"]))
+        config = current_app.config
+        return (auth.prune() + sessions.prune(config["SESSION_MAX_HOURS"])
+                + ratelimit.prune(config["SIGNIN_LIMIT_WINDOW_SECONDS"]))
 
 
 def run_pending(now: datetime | None = None) -> int:

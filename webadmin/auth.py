@@ -15,11 +15,13 @@ from flask import Blueprint, abort, current_app, g, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import TooManyRequests
 
-from pbx import api_tokens, auth, models, ratelimit, sessions, tasks
+from pbx import api_tokens, auth, models, ratelimit, tasks
 from pbx.audit import acting_as
 from pbx.extensions import db
+from pbx.sessions import digest, end_all
 from schemas import messages_pl
 from schemas.fields import normalise_phone
+from webadmin import sessions
 
 bp = Blueprint("auth", __name__, url_prefix="/api/auth")
 
@@ -123,7 +125,7 @@ def _limit(kind: str, address: str, per_address: int) -> None:
     """Count the request per sign-in address and per client; 429 over either limit."""
     config = current_app.config
     window = config["SIGNIN_LIMIT_WINDOW_SECONDS"]
-    for key, limit in ((f"{kind}:address:{sessions.digest(address)[:40]}", per_address),
+    for key, limit in ((f"{kind}:address:{digest(address)[:40]}", per_address),
                        (f"{kind}:client:{client_address()}", config["SIGNIN_LIMIT_PER_CLIENT"])):
         wait = ratelimit.hit(key, limit, window)
         if wait is not None:
@@ -183,7 +185,7 @@ def logout():
 @signed_in()
 def logout_everywhere():
     """End every session of the signed-in admin, on every device."""
-    ended = sessions.end_all(g.user.id)
+    ended = end_all(g.user.id)
     response = jsonify(signed_out=True, sessions_ended=ended)
     sessions.clear_cookies(response)
     return response

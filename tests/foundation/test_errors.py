@@ -6,11 +6,11 @@ import sqlite3
 
 import pytest
 
-from pbx import sessions
 from pbx.app import DATABASE_AWAY, create_app
 from pbx.extensions import db
 from tests.conftest import sign_in
 from tests.support.services import TcpProxy, free_port
+from webadmin import sessions
 
 PL = {"Accept-Language": "pl"}
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from pbx import models, sessions
+from pbx import models
 from pbx.extensions import db
+from webadmin import sessions
 from webadmin.auth import SWITCH_BLUEPRINTS
 
 CSRF = "missing or wrong CSRF token: send the X-CSRF-Token header"

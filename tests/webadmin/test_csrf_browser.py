@@ -131,7 +131,7 @@ def browser_page(panel):
 
 
 def test_the_sign_out_button_ends_the_session(panel, browser_page):
-    from pbx import sessions
+    from webadmin import sessions
 
     base, app, _ = panel
     _sign_in(browser_page, panel)

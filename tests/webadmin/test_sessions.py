@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from pbx import models, sessions
+from pbx import models
 from pbx.calls.store import aware
 from pbx.extensions import db
 from tests.conftest import sign_in
+from webadmin import sessions
 
 
 def _cookie(client, name=sessions.COOKIE):
