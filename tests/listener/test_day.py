@@ -3,7 +3,6 @@ clocks, sent twice by the fake FreeSWITCH to a running listener (record writer i
 process), with recordings going to S3 (moto_server) and voicemail to SMTP (aiosmtpd).
 Afterwards every call is one record with the right fields, the queue figures add up, every
 recording is stored once and every voicemail recipient got each message once."""
-import json
 import os
 import re
 from datetime import datetime, timedelta, timezone
@@ -12,44 +11,13 @@ import pytest
 from sqlalchemy import func, select
 
 from pbx import models, queues
-from pbx.esl.protocol import Event, FrameParser, encode_frame
 from pbx.extensions import db
-from tests.support.streams import SHAPES, stream_file
 from tests.listener.test_call_records import EXPECTED
 from tests.support.listener import eventually, start_service
+from tests.support.streams import SHAPES, captured_frames, moved, send
 
 HOURS = 24
-UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-# FreeSWITCH's clocks in the captures: microseconds (16 digits) and seconds (10 digits).
-CLOCK = re.compile(rb'"(1\d{15}|1\d{9})"')
 CAPTURED_DAY = datetime(2026, 11, 22, tzinfo=timezone.utc)
-
-
-def moved(data: bytes, hour: int) -> bytes:
-    """The capture ``hour`` hours later, its UUIDs made this hour's own (lengths kept, so
-    every Content-Length still holds)."""
-    data = UUID.sub(lambda m: m.group(0)[:-2] + f"{hour:02x}".encode(), data)
-
-    def later(match):
-        value = match.group(1)
-        shift = hour * 3600 * (1_000_000 if len(value) == 16 else 1)
-        return b'"%d"' % (int(value) + shift)
-    return CLOCK.sub(later, data)
-
-
-def captured_frames(box_id: int) -> list[bytes]:
-    """Every event frame of the five captured calls. The captured voicemail names no box (it
-    predates ``centralka_voicemail_box``): ``box_id`` is added to its RECORD_STOP."""
-    frames = []
-    for shape in SHAPES:
-        for frame in FrameParser().feed(stream_file(shape, "json").read_bytes()):
-            if not frame.is_event:
-                continue
-            body = frame.body
-            if b'"Event-Name":"RECORD_STOP"' in body and b"/recordings/vm_" in body:
-                body = json.dumps(dict(json.loads(body), variable_centralka_voicemail_box=str(box_id))).encode()
-            frames.append(encode_frame({"Content-Type": frame.content_type}, body))
-    return frames
 
 
 def a_day(box_id: int) -> tuple[list[bytes], list[str]]:
@@ -59,11 +27,6 @@ def a_day(box_id: int) -> tuple[list[bytes], list[str]]:
     files = {match.decode() for frame in day for match in
              re.findall(rb'"Record-File-Path":"/var/lib/freeswitch/recordings/([^"]+)"', frame)}
     return day, sorted(files)
-
-
-def send(freeswitch, frames: list[bytes]) -> None:
-    for conn in freeswitch.subscribed():
-        conn.send(b"".join(f for f in frames if conn.wants(Event.from_frame(FrameParser().feed(f)[0]))))
 
 
 @pytest.fixture

@@ -25,8 +25,8 @@ from pbx import models
 from pbx.extensions import db
 from tests.conftest import SWITCH_AUTH
 from tests.support.services import free_port, wait_port
-from tests.listener.test_day import captured_frames, moved, send
 from tests.support.listener import eventually
+from tests.support.streams import captured_frames, moved, send
 
 CENTRALKA = str(Path(sys.executable).with_name("centralka"))
 CALLS_PER_ROUND, FILES_PER_ROUND, MAILS_PER_ROUND = 5, 2, 2  # the five captured calls: one recorded, one voicemail

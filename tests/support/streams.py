@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import functools
+import json
+import re
 from pathlib import Path
 
-from pbx.esl.protocol import Event, FrameParser
+from pbx.esl.protocol import Event, FrameParser, encode_frame
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "freeswitch"
 
@@ -31,3 +33,40 @@ def events(shape: str, fmt: str = "plain") -> tuple[dict, ...]:
 
 def named(shape: str, name: str, fmt: str = "plain") -> list[dict]:
     return [headers for headers in events(shape, fmt) if headers.get("Event-Name") == name]
+
+
+UUID = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# FreeSWITCH's clocks in the captures: microseconds (16 digits) and seconds (10 digits).
+CLOCK = re.compile(rb'"(1\d{15}|1\d{9})"')
+
+
+def moved(data: bytes, hour: int) -> bytes:
+    """The capture ``hour`` hours later, its UUIDs made this hour's own (lengths kept, so
+    every Content-Length still holds)."""
+    data = UUID.sub(lambda m: m.group(0)[:-2] + f"{hour:02x}".encode(), data)
+
+    def later(match):
+        value = match.group(1)
+        shift = hour * 3600 * (1_000_000 if len(value) == 16 else 1)
+        return b'"%d"' % (int(value) + shift)
+    return CLOCK.sub(later, data)
+
+
+def captured_frames(box_id: int) -> list[bytes]:
+    """Every event frame of the five captured calls. The captured voicemail names no box (it
+    predates ``centralka_voicemail_box``): ``box_id`` is added to its RECORD_STOP."""
+    frames = []
+    for shape in SHAPES:
+        for frame in FrameParser().feed(stream_file(shape, "json").read_bytes()):
+            if not frame.is_event:
+                continue
+            body = frame.body
+            if b'"Event-Name":"RECORD_STOP"' in body and b"/recordings/vm_" in body:
+                body = json.dumps(dict(json.loads(body), variable_centralka_voicemail_box=str(box_id))).encode()
+            frames.append(encode_frame({"Content-Type": frame.content_type}, body))
+    return frames
+
+
+def send(freeswitch, frames: list[bytes]) -> None:
+    for conn in freeswitch.subscribed():
+        conn.send(b"".join(f for f in frames if conn.wants(Event.from_frame(FrameParser().feed(f)[0]))))
