@@ -5,8 +5,8 @@ import os
 
 import click
 
+from pbx import web_server
 from pbx.config import Config
-from pbx.web_server import run_panel
 
 
 @click.command("panel")
@@ -16,4 +16,4 @@ from pbx.web_server import run_panel
               help="CENTRALKA_PANEL_WORKERS, default: the processors less one, at least 1.")
 def command(bind, workers):
     """Serve the web panel and API until SIGTERM; SIGHUP reloads it gracefully."""
-    run_panel(bind, workers)
+    web_server.run_panel(bind, workers)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import click
 
+from pbx import web_server
 from pbx.config import Config
 from pbx.startup_checks import refuse_unsafe_serve
-from pbx.web_server import run_switch_endpoint
 
 
 @click.command("switch-endpoint")
@@ -15,4 +15,4 @@ from pbx.web_server import run_switch_endpoint
 def command(bind, workers):
     """Serve /xml_curl and /cdr to FreeSWITCH until SIGTERM; SIGHUP reloads it gracefully."""
     refuse_unsafe_serve(bind.rpartition(":")[0])
-    run_switch_endpoint(bind, workers)
+    web_server.run_switch_endpoint(bind, workers)
