@@ -240,11 +240,11 @@ def writer_drain(copies: int, url: str, workdir: str) -> dict:
     """Fill a journal through the handlers (no writer running), then time its drain (here, one process)."""
     from pbx import queues
     from pbx.calls.journal import Journal
-    from pbx.record_writer import Doorbell, RecordWriter
-    from pbx.esl.protocol import Event, FrameParser
     from pbx.esl.listener import EventListener
+    from pbx.esl.protocol import Event, FrameParser
     from pbx.extensions import db
     from pbx.listener_app import CallEvents
+    from pbx.record_writer import Doorbell, RecordWriter
 
     app = application(url, workdir)
     journal = Journal(os.path.join(workdir, f"journal-{uuid.uuid4().hex}.sqlite3"))

@@ -1,4 +1,5 @@
 """The import structure: processes on top, views, domain layers down to the core (.importlinter)."""
+import ast
 import os
 import shutil
 import subprocess
@@ -64,3 +65,17 @@ def test_the_command_line_help_runs(tmp_path):
 def test_each_module_imports_first_in_a_fresh_interpreter(module, tmp_path):
     result = fresh_python("-c", f"import {module}", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+def test_benchmarks_and_test_helpers_import_no_test_module():
+    """bench/ and tests/support/ take shared helpers from tests.support only, never from a test."""
+    importers = sorted((ROOT / "bench").glob("*.py")) + sorted((ROOT / "tests" / "support").glob("*.py"))
+    borrowed = [f"{path.relative_to(ROOT)}: {name}" for path in importers for name in _imported(path)
+                if name.startswith("tests.") and not name.startswith("tests.support")]
+    assert importers and borrowed == []
+
+
+def _imported(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text())
+    return [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names] + \
+        [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module]
