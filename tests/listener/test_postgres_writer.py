@@ -110,7 +110,7 @@ def test_a_replayed_batch_changes_nothing(on_postgres):
 
 
 def test_the_writer_takes_the_bulk_statements_on_postgres(on_postgres, monkeypatch):
-    from pbx.calls import writer
+    from pbx import record_writer as writer
 
     used = []
     monkeypatch.setattr(postgres, "save_legs", lambda *args, **kw: used.append("legs"))
