@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from pbx import models
 from pbx.compiler.errors import ScenarioInvalid
+from pbx.compiler.snapshot import snapshot_of
 from pbx.extensions import db
 from pbx.nodes.base import Problem
 
@@ -101,8 +102,6 @@ def tenant_queues(tenant_id: int) -> list[dict]:
 
 
 def _live_tenant(tenant_id: int):
-    from pbx.compiler.snapshot import snapshot_of
-
     tenant, versions = _published(tenant_id)
     snap = snapshot_of(tenant)
     return snap, versions, [_live(scenario, version, snap) for scenario, version in versions]
