@@ -149,8 +149,11 @@ def upload(recording_id: int) -> bool:
 
 def audio(recording: models.Recording) -> bytes:
     """The recording's bytes, wherever they are now."""
-    if recording.uploaded_at is None and os.path.exists(recording.local_path):
-        return Path(recording.local_path).read_bytes()
+    if recording.uploaded_at is None:
+        try:
+            return Path(recording.local_path).read_bytes()
+        except FileNotFoundError:
+            db.session.refresh(recording)  # uploaded, and the file removed, since it was read
     if recording.storage_key:
         return storage().read(recording.storage_key)
     raise StorageError(f"recording {recording.id} is neither on disk nor in storage")

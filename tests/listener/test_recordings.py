@@ -155,3 +155,18 @@ def test_each_tenant_gets_its_recordings_folder_where_the_switch_folder_is_seen(
     assert ensure_tenant_folders(config) == [tmp_path / str(demo.id)]
     assert (tmp_path / str(demo.id)).is_dir()
     assert ensure_tenant_folders(config) == []
+
+
+def test_audio_read_while_the_upload_removes_the_file_comes_from_storage(ctx, company, recordings_dir):
+    """A voicemail e-mail read the recording as not uploaded yet; the upload finished before it read the file."""
+    ctx.config["STORAGE_DIR"] = str(recordings_dir.parent / "storage")
+    ctx.extensions.pop("centralka_storage", None)
+    ids, fact = new_recording(ctx)
+    content = Path(fact["local_path"]).read_bytes()
+    recording = only_recording()
+    assert recording.uploaded_at is None and recording.storage_key is None
+    with ctx.app_context():  # the upload task, in a session of its own
+        assert recordings.upload(ids[0])
+        db.session.remove()
+    assert not Path(fact["local_path"]).exists()
+    assert recordings.audio(recording) == content
