@@ -30,6 +30,8 @@ from pbx import models
 from pbx.compiler import callcenter_queues, compile_tree, dialing
 from pbx.compiler.snapshot import snapshot_of
 from pbx.extensions import db
+from pbx.nodes import kind_of
+from pbx.nodes.base import executed, seconds_text
 from pbx.simulator import Leg, SimulationError, SimulationResult, World, simulate
 from schemas.fields import FIRST_YEAR, LAST_YEAR, normalise_phone
 
@@ -425,6 +427,10 @@ def _scenario_of(tenant: models.Tenant, number: str) -> models.Scenario:
 
 # ---------------------------------------------------------------- the path in product words
 
+OWNED = {"announcement": models.Announcement, "user": models.User, "group": models.Group,
+         "box": models.VoicemailBox, "list": models.NumberList}
+
+
 class _Book:
     """What the description needs to name things: node labels and fields of the version played."""
 
@@ -451,14 +457,21 @@ class _Book:
         scenario = db.session.get(models.Scenario, self.overlay.scenario_id)
         return scenario.draft or {}
 
-    def owned(self, model, object_id):
+    def owned(self, ref: str, object_id):
+        """A directory object of this company by the kind a node field names (RefId.ref), or None."""
+        model = OWNED[ref]
         row = db.session.get(model, object_id) if isinstance(object_id, int) else None
         return row if row is not None and row.tenant_id == self.tenant.id else None
 
+    def legs(self, events) -> list[dict]:
+        return _legs(events, self)
+
+    @staticmethod
+    def legs_text(legs: list[dict]) -> str:
+        return _legs_text(legs)
+
 
 def _nodes_by_id(node) -> dict[str, dict]:
-    from pbx.nodes import kind_of
-
     found = {}
 
     def visit(data):
@@ -517,10 +530,6 @@ LEG_WORDS = {"answered": "answered", "NO_ANSWER": "no answer", "ALLOTTED_TIMEOUT
              "LOSE_RACE": "stopped (answered elsewhere)", "ORIGINATOR_CANCEL": "stopped (caller hung up)"}
 
 
-def _seconds(value: float) -> str:
-    return f"{value:.0f} s" if abs(value - round(value)) < 0.05 else f"{value:.1f} s"
-
-
 def _legs(events, book: _Book) -> list[dict]:
     """One entry per person rung (all their phones ring at once), in ringing order."""
     legs: dict[tuple, dict] = {}
@@ -542,81 +551,15 @@ def _legs(events, book: _Book) -> list[dict]:
 
 
 def _legs_text(legs: list[dict]) -> str:
-    return ", ".join(f"{leg['who']} answered after {_seconds(leg['seconds'])}" if leg["cause"] == "answered"
-                     else f"{leg['who']} {_seconds(leg['seconds'])} {leg['result']}" for leg in legs)
-
-
-def _executed(events, application: str) -> list[str]:
-    return [s.details["data"] for s in events if s.kind == "execute" and s.details["application"] == application]
-
-
-def _forward(stop, node, events, book) -> dict:
-    target = node.get("target") or {}
-    group = book.owned(models.Group, target.get("group"))
-    mode = group.ring_mode.value if group is not None else None
-    legs = _legs(events, book)
-    queue = next((s.details for s in events if s.kind == "queue_exit"), None)
-    text = stop["label"] + (f" {mode}" if mode else "")
-    if queue is not None:
-        text += f" queue, {queue.get('reason', queue['cause']).lower().replace('_', ' ')}"
-    text += f": {_legs_text(legs)}" if legs else ": nobody to ring" if stop["outcome"] == "unavailable" else ""
-    if stop["outcome"] in ("busy", "unavailable") and legs:
-        text += f" ({stop['outcome']})"
-    return {"text": text, "ring_mode": mode, "legs": legs, "queue": queue}
-
-
-def _menu(stop, node, events, book) -> dict:
-    attempts = [s.details for s in events if s.kind == "digits"]
-    typed = next((a["digits"] for a in reversed(attempts) if a.get("digits")), "")
-    outcome = stop["outcome"] or ""
-    words = {"no_input": f"no input ({len(attempts)} prompts)", "invalid": f"invalid key {typed}",
-             "dial": f"dial {typed}"}.get(outcome, outcome)
-    return {"text": f"menu {stop['label']}: {words}", "attempts": attempts}
-
-
-def _voicemail(stop, node, events, book) -> dict:
-    box = book.owned(models.VoicemailBox, node.get("box"))
-    recorded = next((s.details for s in events if s.kind == "recorded"), None)
-    name = node.get("name") or (box.name if box is not None else stop["label"])
-    emails = box.recipient_emails if box is not None else []
-    text = f"voicemail {name}"
-    if recorded is not None:
-        text += f": message {_seconds(recorded['seconds'])} → e-mail to {len(emails)} recipient" + \
-                ("s" if len(emails) != 1 else "")
-    return {"text": text, "box": box.name if box else None, "emails": emails,
-            "message_seconds": recorded["seconds"] if recorded else None}
-
-
-def _caller_condition(stop, node, events, book) -> dict:
-    number_list = book.owned(models.NumberList, node.get("list"))
-    name = number_list.name if number_list is not None else stop["label"]
-    words = {"match": "on the list", "otherwise": "not on the list", "rejected": "blacklisted, rejected"}
-    return {"text": f"caller list {name}: {words.get(stop['outcome'], stop['outcome'])}"}
-
-
-def _announcement(stop, node, events, book) -> dict:
-    plays = len(_executed(events, "playback"))
-    return {"text": f"{stop['label']} ×{plays}", "plays": plays}
-
-
-def _goto(stop, node, events, book) -> dict:
-    target = book.labels.get(node.get("target"))
-    return {"text": f"back to {target}" if target and not node.get("name") else stop["label"]}
-
-
-def _hangup(stop, node, events, book) -> dict:
-    return {"text": "hang up" + (" after a prompt" if _executed(events, "playback") else "")}
-
-
-def _schedule(stop, node, events, book) -> dict:
-    return {"text": f"schedule {stop['label']}: {stop['outcome']}"}
+    return ", ".join(f"{leg['who']} answered after {seconds_text(leg['seconds'])}" if leg["cause"] == "answered"
+                     else f"{leg['who']} {seconds_text(leg['seconds'])} {leg['result']}" for leg in legs)
 
 
 def _internal(stop, node, events, book) -> dict:
     legs = _legs(events, book)
     kind, label = stop["kind"], stop["label"]
     if kind == "outbound":
-        presented = next((d.split("=", 1)[1] for d in _executed(events, "set")
+        presented = next((d.split("=", 1)[1] for d in executed(events, "set")
                           if d.startswith("effective_caller_id_number=")), "?")
         return {"text": f"outbound as +{presented}: {_legs_text(legs)}", "presented": presented, "legs": legs}
     if kind == "main number" and not legs:
@@ -624,10 +567,6 @@ def _internal(stop, node, events, book) -> dict:
     owner = book.people.user(label) if label.isdigit() else None
     name = f"{kind} {label}" + (f" ({owner.full_name})" if owner else "")
     return {"text": f"{name}: {_legs_text(legs)}" if legs else f"{name}: nobody to ring", "legs": legs}
-
-
-RENDER = {"schedule": _schedule, "announcement": _announcement, "menu": _menu, "forward": _forward,
-          "voicemail": _voicemail, "caller_condition": _caller_condition, "hangup": _hangup, "goto": _goto}
 
 
 def describe(result: SimulationResult, book: _Book) -> list[dict]:
@@ -641,8 +580,9 @@ def describe(result: SimulationResult, book: _Book) -> list[dict]:
         info = meta.get("nodes", {}).get(stop["node"], {}) if stop["node"] else {}
         stop["kind"] = stop["kind"] or info.get("kind") or node.get("kind")
         stop["label"] = stop["label"] or info.get("label") or stop["node"]
-        details = RENDER.get(stop["kind"], _internal)(stop, node, events, book)
-        if _executed(events, "record_session"):
+        kind = kind_of(stop["kind"]) if stop["node"] and isinstance(stop["kind"], str) else None
+        details = kind.wording(stop, node, events, book) if kind else _internal(stop, node, events, book)
+        if executed(events, "record_session"):
             details["recorded"] = True
             details["text"] = (details["text"] or stop["label"]) + " · call recorded"
         path.append({**stop, **details})

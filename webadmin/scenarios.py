@@ -12,6 +12,7 @@ from pbx.compiler import lint, parse
 from pbx.compiler.snapshot import snapshot_of
 from pbx.extensions import db
 from pbx.nodes import registry
+from pbx.nodes.specs import kind_spec
 from pbx.tenancy import get_owned
 from schemas import messages_pl
 
@@ -78,8 +79,8 @@ def check(scenario: models.Scenario, tree: dict) -> dict:
 @bp.get("/node-kinds")
 @signed_in()
 def node_kinds():
-    return jsonify({name: {"branches": list(kind.branch_names), "required": list(kind.required_branches)}
-                    for name, kind in sorted(registry().items())})
+    """Every node kind with its branches and field specs, read from its schema (the editor builds its forms from them)."""
+    return jsonify({name: kind_spec(kind) for name, kind in sorted(registry().items())})
 
 
 @bp.get("/main-numbers/<int:number_id>/scenario")

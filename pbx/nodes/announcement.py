@@ -6,11 +6,11 @@ from marshmallow import fields, validate
 from pbx.compiler import ir
 from pbx.compiler.ir import Action
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, RefId, missing_prompt, object_ids, prompt_language
+from pbx.nodes.base import NodeKind, NodeSchema, RefId, executed, missing_prompt, object_ids, prompt_language
 
 
 class AnnouncementSchema(NodeSchema):
-    prompt = RefId(required=True)
+    prompt = RefId("announcement", required=True, metadata={"summary": True})
     repeat = fields.Integer(strict=True, load_default=1, validate=validate.Range(min=1, max=10))
 
 
@@ -38,3 +38,7 @@ class Announcement(NodeKind):
                    Action("playback", low.prompt(node.fields["prompt"]), loop=node.fields["repeat"]),
                    *low.follow(node, "next")]
         return [ir.simple(low.dest(node.id), actions)]
+
+    def wording(self, stop, node, events, book):
+        plays = len(executed(events, "playback"))
+        return {"text": f"{stop['label']} ×{plays}", "plays": plays}

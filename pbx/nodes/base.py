@@ -67,10 +67,11 @@ class NodeSchema(Schema):
 
 
 class RefId(fields.Integer):
-    """A reference to a directory object by id (never by name)."""
+    """A reference to a directory object by id (never by name); `ref` names the object's kind."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, ref: str, **kwargs):
         super().__init__(strict=True, validate=validate.Range(min=1), **kwargs)
+        self.ref = ref
 
 
 class NodeKind:
@@ -80,6 +81,10 @@ class NodeKind:
     schema: ClassVar[type[Schema]]
     branch_names: ClassVar[tuple[str, ...]] = ()
     required_branches: ClassVar[tuple[str, ...]] = ()
+    # A field whose keys hang children (a menu's options); its values are branches, not settings.
+    keyed_branches: ClassVar[str | None] = None
+    # Values a new node starts with in the panel beyond its schema's defaults.
+    template: ClassVar[dict] = {}
 
     def load(self, data: dict) -> dict:
         """The node's own fields through its schema; one schema object per kind (building one is slow)."""
@@ -117,6 +122,14 @@ class NodeKind:
         """A short label for the call path shown in call records."""
         return node.name or f"{self.kind} {node.id}"
 
+    def wording(self, stop: dict, node: dict, events: list, book) -> dict:
+        """A test call's words for one stop at a node of this kind: {"text": ..., details...}.
+
+        `stop` has the node's label and outcome, `node` its JSON in the version played, `events`
+        the simulator's steps while the call was there; `book` names directory objects and legs.
+        """
+        return {"text": stop["label"]}
+
 
 def object_ids(kind: str, *values) -> list[tuple[str, int]]:
     """(kind, id) for every value that is an object id (drafts may hold anything)."""
@@ -135,3 +148,12 @@ def prompt_language(announcement_id, snapshot) -> list[str]:
         return [f"announcement {announcement_id} is in '{info.language}', the company's language is "
                 f"'{snapshot.language}': no prompt for the company's language"]
     return []
+
+
+def executed(events, application: str) -> list[str]:
+    """The data of each run of `application` among a test call's steps."""
+    return [s.details["data"] for s in events if s.kind == "execute" and s.details["application"] == application]
+
+
+def seconds_text(value: float) -> str:
+    return f"{value:.0f} s" if abs(value - round(value)) < 0.05 else f"{value:.1f} s"

@@ -14,7 +14,7 @@ PATTERNS_PER_CONDITION = 200  # keeps each compiled PCRE far below its 64 KiB li
 
 
 class CallerConditionSchema(NodeSchema):
-    list = RefId(required=True)
+    list = RefId("list", required=True, metadata={"summary": True})
 
 
 def caller_regexes(patterns) -> list[str]:
@@ -63,3 +63,9 @@ class CallerCondition(NodeKind):
         extensions.append(ir.simple(name, [*low.enter(node, "otherwise"), *low.follow(node, "otherwise")],
                                     ext_name=f"{name}_OTHERWISE"))
         return extensions
+
+    def wording(self, stop, node, events, book):
+        number_list = book.owned("list", node.get("list"))
+        name = number_list.name if number_list is not None else stop["label"]
+        words = {"match": "on the list", "otherwise": "not on the list", "rejected": "blacklisted, rejected"}
+        return {"text": f"caller list {name}: {words.get(stop['outcome'], stop['outcome'])}"}

@@ -22,8 +22,8 @@ CC_EXPORT_VARS = "centralka_tenant,centralka_main_number,centralka_version,centr
 
 
 class TargetSchema(Schema):
-    user = RefId()
-    group = RefId()
+    user = RefId("user")
+    group = RefId("group")
     number = PhoneNumber()
 
     @validates_schema
@@ -33,13 +33,17 @@ class TargetSchema(Schema):
 
 
 class QueueSchema(Schema):
-    max_wait_seconds = fields.Integer(strict=True, required=True, validate=validate.Range(min=10, max=3600))
+    max_wait_seconds = fields.Integer(strict=True, required=True, validate=validate.Range(min=10, max=3600),
+                                      metadata={"initial": 120})
 
 
 class ForwardSchema(NodeSchema):
-    target = fields.Nested(TargetSchema, required=True)
-    ring_seconds = fields.Integer(strict=True, load_default=30, validate=validate.Range(min=5, max=300))
-    queue = fields.Nested(QueueSchema, load_default=None, allow_none=True)
+    # One of the target's fields is given (the panel offers them as a choice, groups first on a new node).
+    target = fields.Nested(TargetSchema, required=True, metadata={"one_of": True, "prefer": ["group", "user"],
+                                                                  "summary": True})
+    ring_seconds = fields.Integer(strict=True, load_default=30, validate=validate.Range(min=5, max=300),
+                                  metadata={"summary": True, "unit": "s"})
+    queue = fields.Nested(QueueSchema, load_default=None, allow_none=True, metadata={"summary": True})
 
 
 def recording_notice(language: str) -> str:
@@ -198,3 +202,17 @@ class Forward(NodeKind):
             members, mode = [(snap.users[node.fields["target"]["user"]], ring)], "simultaneous"
         wait = (node.fields["queue"] or {}).get("max_wait_seconds", ring)
         return dialing.queue_definition(snap, f"t{snap.tenant_id}_s{low.scenario_id}_{node.id}", mode, members, wait)
+
+    def wording(self, stop, node, events, book):
+        target = node.get("target") or {}
+        group = book.owned("group", target.get("group"))
+        mode = group.ring_mode.value if group is not None else None
+        legs = book.legs(events)
+        queue = next((s.details for s in events if s.kind == "queue_exit"), None)
+        text = stop["label"] + (f" {mode}" if mode else "")
+        if queue is not None:
+            text += f" queue, {queue.get('reason', queue['cause']).lower().replace('_', ' ')}"
+        text += f": {book.legs_text(legs)}" if legs else ": nobody to ring" if stop["outcome"] == "unavailable" else ""
+        if stop["outcome"] in ("busy", "unavailable") and legs:
+            text += f" ({stop['outcome']})"
+        return {"text": text, "ring_mode": mode, "legs": legs, "queue": queue}

@@ -7,7 +7,7 @@ from pbx.nodes.base import NodeId, NodeKind, NodeSchema
 
 
 class GotoSchema(NodeSchema):
-    target = NodeId(required=True)
+    target = NodeId(required=True, metadata={"summary": True})
 
 
 @register
@@ -27,3 +27,7 @@ class Goto(NodeKind):
 
     def describe(self, node):
         return node.name or f"back to {node.fields['target']}"
+
+    def wording(self, stop, node, events, book):
+        target = book.labels.get(node.get("target"))
+        return {"text": f"back to {target}" if target and not node.get("name") else stop["label"]}

@@ -4,11 +4,11 @@ from __future__ import annotations
 from pbx.compiler import ir
 from pbx.compiler.ir import Action
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, RefId, missing_prompt, object_ids, prompt_language
+from pbx.nodes.base import NodeKind, NodeSchema, RefId, executed, missing_prompt, object_ids, prompt_language
 
 
 class HangupSchema(NodeSchema):
-    prompt = RefId(load_default=None, allow_none=True)
+    prompt = RefId("announcement", load_default=None, allow_none=True)
 
 
 @register
@@ -31,3 +31,6 @@ class Hangup(NodeKind):
             actions += [Action("answer"), Action("playback", low.prompt(node.fields["prompt"]))]
         actions.append(Action("hangup", "NORMAL_CLEARING"))
         return [ir.simple(low.dest(node.id), actions)]
+
+    def wording(self, stop, node, events, book):
+        return {"text": "hang up" + (" after a prompt" if executed(events, "playback") else "")}

@@ -22,6 +22,8 @@ DIRECT_DIAL_RE = "[0-9]{2,6}"
 
 
 class OptionKey(fields.String):
+    choices = tuple(KEYS)
+
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if len(text) != 1 or text not in KEYS:
@@ -30,8 +32,8 @@ class OptionKey(fields.String):
 
 
 class MenuSchema(NodeSchema):
-    prompt = RefId(required=True)
-    invalid_prompt = RefId(load_default=None, allow_none=True)
+    prompt = RefId("announcement", required=True, metadata={"summary": True})
+    invalid_prompt = RefId("announcement", load_default=None, allow_none=True)
     repeat = fields.Integer(strict=True, load_default=2, validate=validate.Range(min=1, max=5))
     timeout_seconds = fields.Integer(strict=True, load_default=5, validate=validate.Range(min=1, max=30))
     direct_dial = fields.Boolean(load_default=False)
@@ -55,6 +57,7 @@ class Menu(NodeKind):
     kind = "menu"
     schema = MenuSchema
     branch_names = ("no_input", "invalid")
+    keyed_branches = "options"
 
     def branch_items(self, data):
         options = data.get("options") if isinstance(data.get("options"), dict) else {}
@@ -107,6 +110,14 @@ class Menu(NodeKind):
         extensions.append(ir.simple(pick, [low.outcome("no_input"), *low.follow(node, "no_input")],
                                     ext_name=f"{pick}_NO_INPUT"))
         return extensions
+
+    def wording(self, stop, node, events, book):
+        attempts = [s.details for s in events if s.kind == "digits"]
+        typed = next((a["digits"] for a in reversed(attempts) if a.get("digits")), "")
+        outcome = stop["outcome"] or ""
+        words = {"no_input": f"no input ({len(attempts)} prompts)", "invalid": f"invalid key {typed}",
+                 "dial": f"dial {typed}"}.get(outcome, outcome)
+        return {"text": f"menu {stop['label']}: {words}", "attempts": attempts}
 
     @staticmethod
     def _choice(ext_name, pick, field, expression, actions):

@@ -48,6 +48,8 @@ def window(pair) -> tuple[int, int] | None:
 
 
 class Hours(fields.Field):
+    spec_type = "hours"
+
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, list) or len(value) > 12:
             raise ValidationError("hours are a list of at most 12 [\"HH:MM\", \"HH:MM\"] pairs")
@@ -56,6 +58,8 @@ class Hours(fields.Field):
 
 class ExceptionDate(fields.String):
     """"2026-12-24" once, or "12-24" every year."""
+
+    spec_type = "date"
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
@@ -76,7 +80,8 @@ class ExceptionSchema(Schema):
 
 
 class ScheduleSchema(NodeSchema):
-    week = fields.Dict(keys=fields.String(validate=validate.OneOf(DAYS)), values=Hours(), load_default=dict)
+    week = fields.Dict(keys=fields.String(validate=validate.OneOf(DAYS)), values=Hours(), load_default=dict,
+                       metadata={"summary": True, "key_label": "day"})
     holidays = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(sorted(PRESETS)))
     exceptions = fields.List(fields.Nested(ExceptionSchema), load_default=list, validate=validate.Length(max=366))
 
@@ -126,6 +131,7 @@ class Schedule(NodeKind):
     schema = ScheduleSchema
     branch_names = ("open", "closed")
     required_branches = ("open", "closed")
+    template = {"week": {day: [["08:00", "16:00"]] for day in DAYS[:5]}, "holidays": "pl"}
 
     def lint(self, node, snapshot):
         f = node.fields
@@ -159,3 +165,6 @@ class Schedule(NodeKind):
         extensions.append(ir.simple(name, [*low.enter(node, "closed"), *low.follow(node, "closed")],
                                     ext_name=f"{name}_CLOSED"))
         return extensions
+
+    def wording(self, stop, node, events, book):
+        return {"text": f"schedule {stop['label']}: {stop['outcome']}"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pbx.compiler import ir
 from pbx.compiler.ir import Action
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids
+from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids, seconds_text
 
 BEEP = "tone_stream://%(500,0,1000)"
 # record <path> <time limit s> <silence threshold> <silence hits s> (mod_dptools record_function):
@@ -13,7 +13,7 @@ SILENCE_THRESHOLD, SILENCE_SECONDS = 200, 5
 
 
 class VoicemailSchema(NodeSchema):
-    box = RefId(required=True)
+    box = RefId("box", required=True, metadata={"summary": True})
 
 
 @register
@@ -48,3 +48,15 @@ class Voicemail(NodeKind):
             Action("hangup", "NORMAL_CLEARING"),
         ]
         return [ir.simple(low.dest(node.id), actions)]
+
+    def wording(self, stop, node, events, book):
+        box = book.owned("box", node.get("box"))
+        recorded = next((s.details for s in events if s.kind == "recorded"), None)
+        name = node.get("name") or (box.name if box is not None else stop["label"])
+        emails = box.recipient_emails if box is not None else []
+        text = f"voicemail {name}"
+        if recorded is not None:
+            text += f": message {seconds_text(recorded['seconds'])} → e-mail to {len(emails)} recipient" + \
+                    ("s" if len(emails) != 1 else "")
+        return {"text": text, "box": box.name if box else None, "emails": emails,
+                "message_seconds": recorded["seconds"] if recorded else None}

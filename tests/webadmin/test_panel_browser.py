@@ -144,6 +144,38 @@ def test_scenario_editor_change_publish_diff_and_roll_back(page, server):
     expect(versions.locator("tbody tr").first).to_contain_text("rollback to version 1")
 
 
+def test_a_menu_form_built_from_the_kind_specs_saves_its_repeat_count(page, server):
+    from pbx.extensions import db
+    from pbx.models import MainNumber
+
+    base, app = server
+    _sign_in(page, server)
+    page.get_by_role("link", name="Numery główne").click()
+    page.get_by_role("row", name="+48221000000").get_by_role("link", name="Edytuj scenariusz").click()
+    page.locator("[data-node=main_menu]").click()
+    form = page.get_by_role("form", name="Węzeł main_menu")
+    repeat = form.get_by_label("Liczba powtórzeń")
+    # Range and value come from MenuSchema through GET /api/node-kinds.
+    assert (repeat.get_attribute("min"), repeat.get_attribute("max"), repeat.input_value()) == ("1", "5", "2")
+    repeat.fill("4")
+    form.get_by_role("button", name="Zastosuj").click()
+    page.get_by_role("button", name="Zapisz szkic").click()
+    page.get_by_text("Szkic zapisany.").wait_for()
+    with app.app_context():
+        number = db.session.scalars(db.select(MainNumber).filter_by(number="+48221000000")).one()
+        menu = number.scenario.draft["root"]["open"]["next"]
+        assert (menu["id"], menu["repeat"], menu["timeout_seconds"]) == ("main_menu", 4, 5)
+    kinds = page.get_by_label("Rodzaj węzła").first.locator("option").all_inner_texts()
+    assert {"Menu (IVR)", "Harmonogram", "Przekierowanie", "Przejdź do"} <= set(kinds)
+    page.locator("[data-node=hours]").click()
+    hours = page.get_by_role("form", name="Węzeł hours")
+    assert hours.get_by_label("Święta").input_value() == "pl"
+    assert hours.locator("[name=day_mon]").input_value() == "08:00-16:00"
+    page.locator("[data-node=invalid_back]").click()
+    assert page.get_by_role("form", name="Węzeł invalid_back").get_by_label("Przejdź do węzła").input_value() \
+        == "main_menu"
+
+
 def test_viewer_sees_no_edit_controls(page, server):
     from pbx import directory
     from pbx.extensions import db

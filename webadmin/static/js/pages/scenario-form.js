@@ -1,88 +1,109 @@
 // The side form that edits one node's own fields (its children are edited in the tree).
+// The form is built from the kind's field specs (GET /api/node-kinds): one control per field type.
 import { t } from "../i18n.js";
 import { fill, fieldRow, h, readField } from "../ui.js";
-import { DAYS, hoursText, walk } from "./scenario-tree.js";
-import { fullName, options } from "./crud.js";
+import { REFS, hoursText, refRows, walk } from "./scenario-tree.js";
+import { options } from "./crud.js";
 
 function parseHours(text) {
   return text.split(",").map((s) => s.trim()).filter(Boolean).map((w) => w.split(/\s*[-–]\s*/));
 }
 
-function parseExceptions(text) {
-  return text.split("\n").map((s) => s.trim()).filter(Boolean).map((line) => {
-    const [date, ...rest] = line.split(/\s+/);
-    return { date, hours: parseHours(rest.join(" ")) };
-  });
+// A label from i18n.js: "<kind>.<field>" when the kind words it its own way, else "<field>".
+function labelOf(kind, name) {
+  const own = `${kind}.${name}`;
+  return t(own) !== own ? t(own) : t(name);
 }
 
-const number = (name, value, min, max) => ({ name, label: t(name), type: "number", value, min, max });
-const choose = (name, label, rows, text, value, empty = false) =>
-  ({ name, label, type: "select", numeric: true, nullable: empty, value, options: options(rows, text, { empty }) });
-
-// The forward target: a user, a group or an external number; the control follows the chosen type.
-function targetField(target, refs) {
-  const type = Object.keys(target || {})[0] || "user";
+// A field offering one of its sub-fields (a forward's user, group or number); the control follows the choice.
+function oneOfField(spec, value, refs, label) {
+  const type = Object.keys(value || {})[0] || spec.fields[0].name;
   const holder = h("div", { class: "target-value" });
-  const typeSelect = h("select", { name: "target_type", "aria-label": t("target") },
-    ["user", "group", "number"].map((k) => h("option", { value: k, selected: k === type }, t(`target.${k}`))));
+  const typeSelect = h("select", { name: `${spec.name}_type`, "aria-label": label },
+    spec.fields.map((f) => h("option", { value: f.name, selected: f.name === type }, t(`${spec.name}.${f.name}`))));
+  const option = () => spec.fields.find((f) => f.name === typeSelect.value);
   const draw = () => {
-    const kind = typeSelect.value;
-    const current = kind === type ? target[kind] : "";
-    fill(holder, kind === "number"
-      ? h("input", { name: "target_value", type: "tel", value: current ?? "", "aria-label": t("target.number") })
-      : h("select", { name: "target_value", "aria-label": t(`target.${kind}`) },
-        (kind === "user" ? refs.users.map((u) => [u.id, fullName(u)]) : refs.groups.map((g) => [g.id, g.name]))
-          .map(([id, label]) => h("option", { value: id, selected: id === current }, label))));
+    const chosen = option();
+    const current = chosen.name === type ? value[chosen.name] : "";
+    const aria = t(`${spec.name}.${chosen.name}`);
+    fill(holder, chosen.type === "ref"
+      ? h("select", { name: `${spec.name}_value`, "aria-label": aria }, refRows(refs, chosen.ref)
+        .map((row) => h("option", { value: row.id, selected: row.id === current }, REFS[chosen.ref].text(row))))
+      : h("input", { name: `${spec.name}_value`, type: "tel", value: current ?? "", "aria-label": aria }));
   };
   typeSelect.addEventListener("change", draw);
   draw();
-  return {
-    name: "target",
-    render: () => h("fieldset", {}, h("legend", {}, t("target")), h("div", { class: "inline" }, typeSelect, holder)),
+  return [{
+    name: spec.name,
+    render: () => h("fieldset", {}, h("legend", {}, label), h("div", { class: "inline" }, typeSelect, holder)),
     read: (form) => {
-      const kind = form.elements.target_type.value;
-      const value = form.elements.target_value.value;
-      return { [kind]: kind === "number" ? value : Number(value) };
+      const raw = form.elements[`${spec.name}_value`].value;
+      return { [option().name]: option().type === "ref" || option().type === "integer" ? Number(raw) : raw };
     },
-  };
+  }];
 }
 
-function kindFields(node, refs, doc, kinds) {
-  const prompts = (name, label, empty) => choose(name, label, refs.announcements, (a) => a.name, node[name], empty);
-  switch (node.kind) {
-    case "announcement": return [prompts("prompt", t("prompt")), number("repeat", node.repeat ?? 1, 1, 10)];
-    case "menu": return [
-      prompts("prompt", t("prompt")), prompts("invalid_prompt", t("invalid_prompt"), true),
-      number("repeat", node.repeat ?? 2, 1, 5), number("timeout_seconds", node.timeout_seconds ?? 5, 1, 30),
-      { name: "direct_dial", label: t("direct_dial"), type: "checkbox", value: node.direct_dial }];
-    case "forward": return [
-      targetField(node.target, refs), number("ring_seconds", node.ring_seconds ?? 30, 5, 300),
-      { name: "queue", label: t("queue"), type: "checkbox", value: !!node.queue,
-        read: (form) => (form.elements.queue.checked
-          ? { max_wait_seconds: Number(form.elements.max_wait_seconds.value) } : null) },
-      { ...number("max_wait_seconds", node.queue?.max_wait_seconds ?? 120, 10, 3600), skipNode: true }];
-    case "schedule": return [
-      ...DAYS.map((day) => ({ name: `day_${day}`, label: `${t(`day.${day}`)} — ${t("sc.hours")}`,
-        value: hoursText(node.week?.[day]), skipNode: true })),
-      { name: "week", render: () => h("span", { hidden: true }),
-        read: (form) => Object.fromEntries(DAYS.map((d) => [d, parseHours(form.elements[`day_${d}`].value)])) },
-      { name: "holidays", label: t("holidays"), type: "select", nullable: true, value: node.holidays ?? "",
-        options: [["", t("none")], ["pl", t("holidays.pl")]] },
-      { name: "exceptions", label: t("exceptions"), type: "textarea", rows: 3,
-        value: (node.exceptions || []).map((e) => `${e.date} ${hoursText(e.hours)}`.trim()).join("\n"),
-        read: (form) => parseExceptions(form.elements.exceptions.value) }];
-    case "voicemail": return [choose("box", t("box"), refs.boxes, (b) => b.name, node.box)];
-    case "caller_condition": return [choose("list", t("list"), refs.lists, (l) => `${l.name} (${t(`kind.${l.kind}`)})`, node.list)];
-    case "hangup": return [prompts("prompt", t("prompt"), true)];
-    case "goto": return [{ name: "target", label: t("goto.target"), type: "select", value: node.target,
-      options: [...walk(doc.root, kinds)].map((e) => e.node.id).filter((id) => id !== node.id).map((id) => [id, id]) }];
-    default: return [];
+// An optional group of settings (a forward's queue): a checkbox, then its own fields.
+function optionalObject(spec, value, label, kind) {
+  const inner = spec.fields.map((f) => ({ ...control(f, value?.[f.name] ?? f.default ?? f.initial, kind), skipNode: true }));
+  return [{ name: spec.name, label, type: "checkbox", value: !!value,
+    read: (form) => (form.elements[spec.name].checked
+      ? Object.fromEntries(inner.map((f) => [f.name, readField(form, { ...f, read: null })])) : null) }, ...inner];
+}
+
+// Hours per key (a schedule's week): one text row per key, read back into one object.
+function hoursMap(spec, value) {
+  const prefix = spec.key_label || spec.name;
+  const rows = spec.keys.choices.map((key) => ({ name: `${prefix}_${key}`, label: `${t(`${prefix}.${key}`)} — ${t("sc.hours")}`,
+    value: hoursText(value?.[key]), skipNode: true }));
+  return [...rows, { name: spec.name, render: () => h("span", { hidden: true }),
+    read: (form) => Object.fromEntries(spec.keys.choices.map((k) => [k, parseHours(form.elements[`${prefix}_${k}`].value)])) }];
+}
+
+// A list of small records (a schedule's exceptions): one per line, the first field then the hours.
+function recordLines(spec, value, label) {
+  const [first, ...rest] = spec.items.fields;
+  const line = (item) => [item[first.name], ...rest.map((f) => (f.type === "hours" ? hoursText(item[f.name]) : item[f.name]))]
+    .filter((part) => part !== undefined && part !== "").join(" ");
+  return [{ name: spec.name, label, type: "textarea", rows: 3, value: (value || []).map(line).join("\n"),
+    read: (form) => form.elements[spec.name].value.split("\n").map((s) => s.trim()).filter(Boolean).map((text) => {
+      const [head, ...tail] = text.split(/\s+/);
+      return { [first.name]: head, ...Object.fromEntries(rest.map((f) => [f.name, parseHours(tail.join(" "))])) };
+    }) }];
+}
+
+function control(spec, value, kind, ctx = {}) {
+  const label = labelOf(kind, spec.name);
+  if (spec.type === "integer") return { name: spec.name, label, type: "number", value, min: spec.min, max: spec.max };
+  if (spec.type === "boolean") return { name: spec.name, label, type: "checkbox", value };
+  if (spec.type === "ref") {
+    return { name: spec.name, label, type: "select", numeric: true, nullable: spec.nullable, value,
+      options: options(refRows(ctx.refs, spec.ref), REFS[spec.ref].text, { empty: spec.nullable }) };
   }
+  if (spec.type === "node") {
+    const ids = [...walk(ctx.doc?.root, ctx.kinds)].map((e) => e.node.id).filter((id) => id !== ctx.node?.id);
+    return { name: spec.name, label, type: "select", value, options: ids.map((id) => [id, id]) };
+  }
+  if (spec.choices) {
+    return { name: spec.name, label, type: "select", nullable: spec.nullable, value: value ?? "",
+      options: [...(spec.nullable ? [["", t("none")]] : []), ...spec.choices.map((c) => [c, t(`${spec.name}.${c}`)])] };
+  }
+  return { name: spec.name, label, value };
+}
+
+function specFields(spec, node, ctx) {
+  const value = node[spec.name] ?? spec.default;
+  const label = labelOf(node.kind, spec.name);
+  if (spec.one_of) return oneOfField(spec, node[spec.name], ctx.refs, label);
+  if (spec.type === "object") return optionalObject(spec, node[spec.name], label, node.kind);
+  if (spec.type === "map" && spec.values?.type === "hours") return hoursMap(spec, value);
+  if (spec.type === "list" && spec.items?.type === "object") return recordLines(spec, value, label);
+  return [control(spec, value, node.kind, { ...ctx, node })];
 }
 
 // onApply(values) receives the node's new own fields; onRemove() drops the node and its subtree.
 export function nodeForm(node, { refs, kinds, doc, editable, problems, onApply, onRemove, isRoot }) {
-  const fields = [{ name: "name", label: t("name"), value: node.name }, ...kindFields(node, refs, doc, kinds)];
+  const fields = (kinds[node.kind]?.fields || []).flatMap((spec) => specFields(spec, node, { refs, kinds, doc }));
   const form = h("form", { class: "stack node-form", "aria-label": `${t("sc.node")} ${node.id}` });
   const box = h("fieldset", { disabled: !editable }, h("legend", {}, `${t(`kind.${node.kind}`)} · `, h("code", {}, node.id)),
     fields.map((f) => h("div", { "data-node-field": f.name }, fieldRow(f))));

@@ -1,29 +1,53 @@
 // The scenario document as a tree of nodes: branches, lookup, new nodes, readable summaries.
+// Node kinds, their fields, defaults and branches come from GET /api/node-kinds (`kinds`).
 import { t } from "../i18n.js";
+import { fullName } from "./crud.js";
 
-export const KEYS = "1234567890*#".split("");
-export const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-export const KINDS = ["schedule", "announcement", "menu", "forward", "voicemail", "caller_condition", "hangup", "goto"];
+// Directory objects a node field may name (`ref` of a field spec): where the panel lists them.
+export const REFS = {
+  announcement: { rows: "announcements", text: (a) => a.name },
+  user: { rows: "users", text: fullName },
+  group: { rows: "groups", text: (g) => g.name },
+  box: { rows: "boxes", text: (b) => b.name },
+  list: { rows: "lists", text: (l) => `${l.name} (${t(`kind.${l.kind}`)})` },
+};
 
-// A slot is where a child hangs: a branch name ("next", "no_answer") or a menu key ("options.1").
+export const refRows = (refs, ref) => refs[REFS[ref]?.rows] || [];
+
+// A slot is where a child hangs: a branch name ("next", "no_answer") or a key of a keyed field ("options.1").
 export function slots(node, kinds) {
-  const keyed = node.kind === "menu"
-    ? KEYS.filter((k) => node.options && node.options[k]).map((k) => `options.${k}`) : [];
-  return [...keyed, ...(kinds[node.kind]?.branches || [])];
+  const keyed = kinds[node.kind]?.keyed;
+  const taken = keyed ? keyed.keys.filter((k) => node[keyed.field]?.[k]).map((k) => `${keyed.field}.${k}`) : [];
+  return [...taken, ...(kinds[node.kind]?.branches || [])];
 }
 
+// Keys of a keyed field (a menu's options) that hold no child yet.
+export function freeKeys(node, kinds) {
+  const keyed = kinds[node.kind]?.keyed;
+  return keyed ? keyed.keys.filter((k) => !node[keyed.field]?.[k]).map((k) => `${keyed.field}.${k}`) : [];
+}
+
+const splitSlot = (slot) => {
+  const dot = slot.indexOf(".");
+  return dot < 0 ? [slot, null] : [slot.slice(0, dot), slot.slice(dot + 1)];
+};
+
 export function childAt(node, slot) {
-  return slot.startsWith("options.") ? node.options?.[slot.slice(8)] : node[slot];
+  const [field, key] = splitSlot(slot);
+  return key === null ? node[field] : node[field]?.[key];
 }
 
 export function setChild(node, slot, child) {
-  const [holder, key] = slot.startsWith("options.") ? [(node.options ??= {}), slot.slice(8)] : [node, slot];
-  if (child === undefined) delete holder[key];
-  else holder[key] = child;
+  const [field, key] = splitSlot(slot);
+  const [holder, at] = key === null ? [node, field] : [(node[field] ??= {}), key];
+  if (child === undefined) delete holder[at];
+  else holder[at] = child;
 }
 
-export const slotLabel = (slot) =>
-  (slot.startsWith("options.") ? t("br.key", { key: slot.slice(8) }) : t(`br.${slot}`));
+export const slotLabel = (slot) => {
+  const [field, key] = splitSlot(slot);
+  return key === null ? t(`br.${field}`) : t("br.key", { key });
+};
 
 // Every node with its parent and slot, depth first.
 export function* walk(node, kinds, parent = null, slot = null) {
@@ -44,55 +68,71 @@ function freeId(doc, kind, kinds) {
   return `${kind}_${n}`;
 }
 
-// A new node with sensible defaults, pointing at the company's first objects of each kind.
-export function newNode(kind, doc, kinds, refs) {
-  const first = (rows) => rows[0]?.id;
-  const node = { id: freeId(doc, kind, kinds), kind };
-  const defaults = {
-    schedule: { week: Object.fromEntries(DAYS.slice(0, 5).map((d) => [d, [["08:00", "16:00"]]])), holidays: "pl" },
-    announcement: { prompt: first(refs.announcements), repeat: 1 },
-    menu: { prompt: first(refs.announcements), repeat: 2, timeout_seconds: 5, direct_dial: false, options: {} },
-    forward: { target: refs.groups.length ? { group: first(refs.groups) } : { user: first(refs.users) }, ring_seconds: 30 },
-    voicemail: { box: first(refs.boxes) },
-    caller_condition: { list: first(refs.lists) },
-    hangup: {},
-    goto: { target: doc?.root?.id },
-  };
-  return { ...node, ...defaults[kind] };
+const isEmpty = (value) => value === null || value === "" ||
+  (typeof value === "object" && Object.keys(value).length === 0);
+
+// The value a new node starts with in one field: the schema's default, else the company's first object.
+function startValue(spec, doc, refs) {
+  if (spec.type === "ref") return spec.required ? refRows(refs, spec.ref)[0]?.id : undefined;
+  if (spec.type === "node") return doc?.root?.id;
+  if (spec.one_of) {
+    const names = [...(spec.prefer || []), ...spec.fields.map((f) => f.name)];
+    const option = names.map((n) => spec.fields.find((f) => f.name === n))
+      .find((f) => f?.type === "ref" && refRows(refs, f.ref).length);
+    return option ? { [option.name]: refRows(refs, option.ref)[0].id } : undefined;
+  }
+  return "default" in spec && !isEmpty(spec.default) ? structuredClone(spec.default) : undefined;
 }
 
-const nameOf = (rows, id) => rows.find((r) => r.id === id)?.name ?? (id ? `#${id}` : "");
+// A new node with its kind's defaults, pointing at the company's first objects of each kind.
+export function newNode(kind, doc, kinds, refs) {
+  const node = { id: freeId(doc, kind, kinds), kind };
+  for (const spec of kinds[kind].fields) {
+    const value = spec.name === "name" ? undefined : startValue(spec, doc, refs);
+    if (value !== undefined) node[spec.name] = value;
+  }
+  return { ...node, ...structuredClone(kinds[kind].template || {}) };
+}
+
+function refName(refs, ref, id) {
+  const row = refRows(refs, ref).find((r) => r.id === id);
+  return row ? (ref === "user" ? fullName(row) : row.name) : (id ? `#${id}` : "");
+}
 
 export function hoursText(windows) {
   return (windows || []).map((w) => (Array.isArray(w) ? w.join("-") : String(w))).join(", ");
 }
 
-function weekSummary(week = {}) {
+function weekSummary(week, days, keyLabel) {
   const parts = [];
-  for (const day of DAYS) {
-    const text = hoursText(week[day]);
+  for (const day of days) {
+    const text = hoursText(week?.[day]);
     const last = parts[parts.length - 1];
     if (!text) continue;
-    if (last && last.text === text && DAYS.indexOf(day) === DAYS.indexOf(last.to) + 1) last.to = day;
+    if (last && last.text === text && days.indexOf(day) === days.indexOf(last.to) + 1) last.to = day;
     else parts.push({ from: day, to: day, text });
   }
-  return parts.map((p) => `${t(`day.${p.from}`)}${p.to !== p.from ? `–${t(`day.${p.to}`)}` : ""} ${p.text}`).join("; ");
+  const label = (d) => t(`${keyLabel}.${d}`);
+  return parts.map((p) => `${label(p.from)}${p.to !== p.from ? `–${label(p.to)}` : ""} ${p.text}`).join("; ");
 }
 
-export function summary(node, refs) {
-  const target = node.target || {};
-  switch (node.kind) {
-    case "schedule": return weekSummary(node.week) || "—";
-    case "announcement": return nameOf(refs.announcements, node.prompt);
-    case "menu": return nameOf(refs.announcements, node.prompt);
-    case "forward": {
-      const who = target.user ? refs.users.find((u) => u.id === target.user) : null;
-      const label = who ? `${who.first_name} ${who.last_name}` : target.group ? nameOf(refs.groups, target.group) : target.number;
-      return `→ ${label ?? "?"}, ${node.ring_seconds ?? 30} s${node.queue ? ` (${t("queue").split(" (")[0]})` : ""}`;
-    }
-    case "voicemail": return nameOf(refs.boxes, node.box);
-    case "caller_condition": return nameOf(refs.lists, node.list);
-    case "goto": return `→ ${node.target}`;
-    default: return "";
+// A one-line summary from the fields the kind marks for it (`summary` in its field specs).
+export function summary(node, refs, kinds) {
+  const parts = [];
+  const flags = [];
+  for (const spec of (kinds[node.kind]?.fields || []).filter((f) => f.summary)) {
+    const value = node[spec.name] ?? spec.default;
+    if (spec.type === "ref") parts.push(refName(refs, spec.ref, value));
+    else if (spec.type === "node") parts.push(`→ ${value}`);
+    else if (spec.one_of) {
+      const [name, id] = Object.entries(value || {})[0] || [];
+      const option = spec.fields.find((f) => f.name === name);
+      parts.push(`→ ${(option?.type === "ref" ? refName(refs, option.ref, id) : id) || "?"}`);
+    } else if (spec.type === "map" && spec.values?.type === "hours") {
+      parts.push(weekSummary(value, spec.keys.choices, spec.key_label) || "—");
+    } else if (spec.type === "object") {
+      if (value) flags.push(`(${t(spec.label).split(" (")[0]})`);
+    } else if (value !== undefined && value !== null) parts.push(`${value}${spec.unit ? ` ${spec.unit}` : ""}`);
   }
+  return [parts.filter(Boolean).join(", "), ...flags].filter(Boolean).join(" ");
 }

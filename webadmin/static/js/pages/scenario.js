@@ -4,7 +4,7 @@ import { get, post, put } from "../api.js";
 import { formatTime, t } from "../i18n.js";
 import { canEdit } from "../session.js";
 import { fill, h, toast } from "../ui.js";
-import { KEYS, KINDS, childAt, find, newNode, setChild, slotLabel, slots, summary } from "./scenario-tree.js";
+import { childAt, find, freeKeys, newNode, setChild, slotLabel, slots, summary } from "./scenario-tree.js";
 import { nodeForm } from "./scenario-form.js";
 import { testCallPanel } from "./testcall.js";
 
@@ -14,8 +14,9 @@ async function loadRefs() {
   return { refs: { users, groups, announcements, boxes, lists }, kinds };
 }
 
-function kindPicker(onPick, label) {
-  const select = h("select", { "aria-label": t("sc.newKind") }, KINDS.map((k) => h("option", { value: k }, t(`kind.${k}`))));
+function kindPicker(kinds, onPick, label) {
+  const select = h("select", { "aria-label": t("sc.newKind") },
+    Object.keys(kinds).map((k) => h("option", { value: k }, t(`kind.${k}`))));
   return h("span", { class: "add-slot" }, select,
     h("button", { type: "button", onclick: () => onPick(select.value) }, `+ ${label}`));
 }
@@ -62,7 +63,7 @@ export async function scenarioPage(numberId) {
       "aria-current": selected ? "true" : null, "data-node": node.id, onclick: () => select(node.id) },
     slot ? h("span", { class: "branch" }, slotLabel(slot)) : null,
     h("span", { class: "kind" }, t(`kind.${node.kind}`)),
-    h("span", { class: "name" }, node.name || ""), h("span", { class: "summary" }, summary(node, { ...refs })),
+    h("span", { class: "name" }, node.name || ""), h("span", { class: "summary" }, summary(node, refs, kinds)),
     h("code", { class: "id" }, node.id),
     problems.some((p) => p.level === "error") ? h("span", { class: "badge error" }, "!") : null,
     problems.some((p) => p.level === "warning") ? h("span", { class: "badge warning" }, "⚠") : null);
@@ -77,11 +78,11 @@ export async function scenarioPage(numberId) {
   // One control per node adds a child to any empty branch (or a free menu key).
   function slotAdder(node) {
     const free = [...slots(node, kinds).filter((s) => !childAt(node, s)),
-      ...(node.kind === "menu" ? KEYS.filter((k) => !node.options?.[k]).map((k) => `options.${k}`) : [])];
+      ...freeKeys(node, kinds)];
     if (!free.length) return null;
     const slot = h("select", { "aria-label": `${t("sc.branch")} (${node.id})` },
       free.map((s) => h("option", { value: s }, slotLabel(s))));
-    return h("li", { class: "empty-slot" }, slot, kindPicker((kind) => addChild(node, slot.value, kind), t("sc.addHere")));
+    return h("li", { class: "empty-slot" }, slot, kindPicker(kinds, (kind) => addChild(node, slot.value, kind), t("sc.addHere")));
   }
 
   function render() {
@@ -90,7 +91,7 @@ export async function scenarioPage(numberId) {
     showStatus();
     renderProblems();
     if (!state.doc) {
-      fill(treeBox, h("p", {}, t("sc.empty")), editable ? kindPicker((kind) => {
+      fill(treeBox, h("p", {}, t("sc.empty")), editable ? kindPicker(kinds, (kind) => {
         state.doc = { name: "", root: newNode(kind, null, kinds, refs) };
         select(state.doc.root.id);
         changed();
