@@ -19,7 +19,7 @@ from flask import current_app
 from pbx import models
 from pbx.nodes import kind_of
 from pbx.simulator import World, simulate
-from pbx.testcall import DraftOverlay, Endpoint, TestCallInputError, _nodes_by_id, _phone_or_none, _scenario_of
+from pbx.testcall import DraftOverlay, Endpoint, TestCallInputError, nodes_by_id, phone_or_none, scenario_of
 from schemas.fields import FIRST_YEAR, LAST_YEAR, outside_years
 
 NOT_FOUND = (b'<document type="freeswitch/xml"><section name="result">'
@@ -120,7 +120,7 @@ def intervals(prober: _Prober, start: datetime, end: datetime, step: timedelta) 
 def _parents(tree: dict) -> dict[str, str]:
     """node id → "<parent id>.<branch>" for every node below the root."""
     parents = {}
-    for node_id, data in _nodes_by_id((tree or {}).get("root")).items():
+    for node_id, data in nodes_by_id((tree or {}).get("root")).items():
         kind = kind_of(data.get("kind")) if isinstance(data.get("kind"), str) else None
         for label, child in (kind.branch_items(data) if kind else []):
             if isinstance(child, dict):
@@ -133,7 +133,7 @@ def preview(tenant: models.Tenant, number: str, start: datetime, end: datetime, 
     """Every schedule node of the number's scenario (published, or the draft) with its intervals."""
     if end <= start:
         raise TestCallInputError("the range ends before it starts")
-    scenario = _scenario_of(tenant, number)
+    scenario = scenario_of(tenant, number)
     overlay = DraftOverlay(tenant, scenario) if draft else None
     if overlay is None and scenario.published_version is None:
         raise TestCallInputError("the scenario is not published yet: preview its draft")
@@ -154,7 +154,7 @@ def preview(tenant: models.Tenant, number: str, start: datetime, end: datetime, 
                           "intervals": [{"from": i.start.astimezone(zone).isoformat(),
                                          "to": i.end.astimezone(zone).isoformat(), "branch": i.branch}
                                         for i in intervals(prober, start, end, step)]})
-    return {"number": _phone_or_none(number), "zone": tenant.timezone, "draft": draft,
+    return {"number": phone_or_none(number), "zone": tenant.timezone, "draft": draft,
             "from": start.astimezone(zone).isoformat(), "to": end.astimezone(zone).isoformat(),
             "step_seconds": int(step.total_seconds()), "schedules": schedules}
 

@@ -13,14 +13,14 @@ from pbx.compiler import ScenarioInvalid
 from pbx.extensions import db
 from pbx.simulator import SimulationError, UnsupportedApplication, UnsupportedDialplan
 from pbx.tenancy import NotFound, find_tenant
-from pbx.testcall import TestCallInputError, _phone_or_none, parse_at, test_call
+from pbx.testcall import TestCallInputError, phone_or_none, parse_at, test_call
 
 
 def tenant_of(tenant_ref: str | None, number: str) -> models.Tenant:
     """The company named, else the one owning the main number."""
     if tenant_ref:
         return find_tenant(tenant_ref)
-    main = _phone_or_none(number or "")
+    main = phone_or_none(number or "")
     found = db.session.scalar(select(models.MainNumber).where(models.MainNumber.number == main)) if main else None
     if found is None:
         raise TestCallInputError(f"number: {number!r} is no main number; give --tenant for calls from a desk phone")

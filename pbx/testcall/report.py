@@ -1,0 +1,222 @@
+"""The played call in product words: one stop per node or internal extension, each worded by its node kind."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+
+from pbx import models
+from pbx.extensions import db
+from pbx.nodes import kind_of
+from pbx.nodes.base import executed, seconds_text
+from pbx.simulator import SimulationResult
+from pbx.testcall.endpoint import DraftOverlay
+from pbx.testcall.request import People
+
+@dataclass
+class TestCall:
+    """A played call: the simulator's result and the call's path in product words."""
+
+    __test__ = False
+
+    at: datetime
+    zone: str
+    caller: str
+    number: str
+    draft: bool
+    keys: list[tuple[float, str]]
+    unused_keys: list[str]
+    result: SimulationResult
+    path: list[dict] = field(default_factory=list)
+
+    @property
+    def centralka_path(self) -> str:
+        return self.result.variables.get("centralka_path", "")
+
+    def header(self) -> str:
+        local = self.at.astimezone(ZoneInfo(self.zone))
+        return f"{local:%a %Y-%m-%d %H:%M} {self.zone}"
+
+    def trace(self) -> str:
+        parts = [self.header()] + [p["text"] for p in self.path if p.get("text")]
+        hangup = self.result
+        ending = f"hang-up {hangup.hangup_cause} by {hangup.hangup_by} after {hangup.duration:g} s"
+        line = parts[0] + " · " + " → ".join(parts[1:] + [ending])
+        if self.unused_keys:
+            line += f"\n(keys never asked for: {', '.join(self.unused_keys)})"
+        return line
+
+    def to_dict(self) -> dict:
+        r = self.result
+        return {
+            "at": self.at.isoformat(), "zone": self.zone, "caller": self.caller, "number": self.number,
+            "draft": self.draft, "keys": [{"at": t, "digits": d} for t, d in self.keys],
+            "unused_keys": self.unused_keys, "path": self.path, "centralka_path": self.centralka_path,
+            "hangup": {"cause": r.hangup_cause, "by": r.hangup_by, "after": r.duration, "answered": r.answered},
+            "trace": self.trace(), "applications": r.applications,
+            "steps": [{"at": s.at, "kind": s.kind, **s.details} for s in r.steps],
+        }
+
+
+OWNED = {"announcement": models.Announcement, "user": models.User, "group": models.Group,
+         "box": models.VoicemailBox, "list": models.NumberList}
+
+
+class Book:
+    """What the description needs to name things: node labels and fields of the version played."""
+
+    def __init__(self, tenant: models.Tenant, people: People, overlay: DraftOverlay | None):
+        self.tenant, self.people, self.overlay = tenant, people, overlay
+        self._versions: dict[str, tuple[dict, dict]] = {}
+        self.labels: dict[str, str] = {}
+
+    def version(self, version_id: str | None) -> tuple[dict, dict]:
+        """(compiled meta, {node id: node JSON}) of a version id as exported on the call ("0": the draft)."""
+        key = str(version_id or "")
+        if key not in self._versions:
+            meta, tree = {}, {}
+            if key == "0" and self.overlay is not None:
+                meta, tree = self.overlay.compiled.meta, self.overlay_tree()
+            elif key.isdigit():
+                row = db.session.get(models.ScenarioVersion, int(key))
+                if row is not None and row.tenant_id == self.tenant.id:
+                    meta, tree = row.compiled_meta or {}, row.tree or {}
+            self._versions[key] = (meta, nodes_by_id(tree.get("root")))
+        return self._versions[key]
+
+    def overlay_tree(self) -> dict:
+        scenario = db.session.get(models.Scenario, self.overlay.scenario_id)
+        return scenario.draft or {}
+
+    def owned(self, ref: str, object_id):
+        """A directory object of this company by the kind a node field names (RefId.ref), or None."""
+        model = OWNED[ref]
+        row = db.session.get(model, object_id) if isinstance(object_id, int) else None
+        return row if row is not None and row.tenant_id == self.tenant.id else None
+
+    def legs(self, events) -> list[dict]:
+        return _legs(events, self)
+
+    @staticmethod
+    def legs_text(legs: list[dict]) -> str:
+        return _legs_text(legs)
+
+
+def nodes_by_id(node) -> dict[str, dict]:
+    found = {}
+
+    def visit(data):
+        if not isinstance(data, dict):
+            return
+        found[str(data.get("id"))] = data
+        kind = kind_of(data.get("kind")) if isinstance(data.get("kind"), str) else None
+        for _, child in (kind.branch_items(data) if kind else []):
+            visit(child)
+
+    visit(node)
+    return found
+
+
+INTERNAL = [("extension", re.compile(r"^ext_(\d+)$")), ("direct dial", re.compile(r"^direct_(\d+)$")),
+            ("direct dial", re.compile(r"^direct_(UNKNOWN)$")), ("outbound", re.compile(r"^out_(\d+)_\w+$")),
+            ("main number", re.compile(r"^main_(\d+)$"))]
+
+
+def _stop_of_hunt(step) -> dict | None:
+    """A hunt of an extension that is no scenario node (extension dialling, outbound, entry)."""
+    for name in step.details.get("extensions", []):
+        for kind, pattern in INTERNAL:
+            match = pattern.match(name)
+            if match:
+                return {"node": None, "kind": kind, "label": match.group(1), "at": step.at, "outcome": None,
+                        "events": []}
+    return None
+
+
+def _segments(result: SimulationResult) -> list[dict]:
+    """Cut the call into stops: one per scenario node entered (centralka_node) or internal extension."""
+    stops: list[dict] = []
+    for step in result.steps:
+        data = step.details.get("data", "") if step.kind == "execute" else ""
+        application = step.details.get("application") if step.kind == "execute" else None
+        if application == "set" and data.startswith("centralka_node="):
+            stops.append({"node": data.split("=", 1)[1], "kind": None, "label": None, "at": step.at,
+                          "outcome": None, "events": []})
+        elif application == "set" and data.startswith("centralka_path="):
+            node, _, outcome = data.rsplit(";", 1)[-1].partition(":")
+            owner = next((s for s in reversed(stops) if s["node"] == node), None)
+            if owner is not None and outcome:
+                owner["outcome"] = outcome
+        elif step.kind == "hunt" and step.details["context"].startswith("tenant_"):
+            stop = _stop_of_hunt(step)
+            if stop is not None:
+                stops.append(stop)
+        elif stops:
+            stops[-1]["events"].append(step)
+    return stops
+
+
+LEG_WORDS = {"answered": "answered", "NO_ANSWER": "no answer", "ALLOTTED_TIMEOUT": "no answer",
+             "NO_USER_RESPONSE": "no answer", "USER_BUSY": "busy", "CALL_REJECTED": "rejected",
+             "LOSE_RACE": "stopped (answered elsewhere)", "ORIGINATOR_CANCEL": "stopped (caller hung up)"}
+
+
+def _legs(events, book: Book) -> list[dict]:
+    """One entry per person rung (all their phones ring at once), in ringing order."""
+    legs: dict[tuple, dict] = {}
+    for step in events:
+        if step.kind not in ("leg", "agent_leg"):
+            continue
+        d = step.details
+        user_id = d.get("variables", {}).get("centralka_user")
+        leg = legs.setdefault((d.get("agent") or user_id or d["target"], d["start"]), {
+            "who": book.people.name(user_id, d["target"]), "user_id": user_id, "targets": [], "at": d["start"],
+            "seconds": 0.0, "cause": d["outcome"]})
+        leg["targets"].append(d["target"])
+        leg["seconds"] = max(leg["seconds"], round(d["end"] - d["start"], 3))
+        if d["outcome"] == "answered" or leg["cause"] == "LOSE_RACE":
+            leg["cause"] = d["outcome"]
+    for leg in legs.values():
+        leg["result"] = LEG_WORDS.get(leg["cause"], f"unreachable ({leg['cause']})")
+    return sorted(legs.values(), key=lambda leg: leg["at"])
+
+
+def _legs_text(legs: list[dict]) -> str:
+    return ", ".join(f"{leg['who']} answered after {seconds_text(leg['seconds'])}" if leg["cause"] == "answered"
+                     else f"{leg['who']} {seconds_text(leg['seconds'])} {leg['result']}" for leg in legs)
+
+
+def _internal(stop, node, events, book) -> dict:
+    legs = _legs(events, book)
+    kind, label = stop["kind"], stop["label"]
+    if kind == "outbound":
+        presented = next((d.split("=", 1)[1] for d in executed(events, "set")
+                          if d.startswith("effective_caller_id_number=")), "?")
+        return {"text": f"outbound as +{presented}: {_legs_text(legs)}", "presented": presented, "legs": legs}
+    if kind == "main number" and not legs:
+        return {"text": None, "legs": legs}
+    owner = book.people.user(label) if label.isdigit() else None
+    name = f"{kind} {label}" + (f" ({owner.full_name})" if owner else "")
+    return {"text": f"{name}: {_legs_text(legs)}" if legs else f"{name}: nobody to ring", "legs": legs}
+
+
+def describe(result: SimulationResult, book: Book) -> list[dict]:
+    """The call's stops in order, each with its outcome, details and a short text."""
+    meta, nodes = book.version(result.variables.get("centralka_version"))
+    book.labels = {node_id: info.get("label") for node_id, info in meta.get("nodes", {}).items()}
+    path = []
+    for stop in _segments(result):
+        events = stop.pop("events")
+        node = nodes.get(stop["node"], {}) if stop["node"] else {}
+        info = meta.get("nodes", {}).get(stop["node"], {}) if stop["node"] else {}
+        stop["kind"] = stop["kind"] or info.get("kind") or node.get("kind")
+        stop["label"] = stop["label"] or info.get("label") or stop["node"]
+        kind = kind_of(stop["kind"]) if stop["node"] and isinstance(stop["kind"], str) else None
+        details = kind.wording(stop, node, events, book) if kind else _internal(stop, node, events, book)
+        if executed(events, "record_session"):
+            details["recorded"] = True
+            details["text"] = (details["text"] or stop["label"]) + " · call recorded"
+        path.append({**stop, **details})
+    return path

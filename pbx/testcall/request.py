@@ -1,0 +1,178 @@
+"""What the person asking for a test call gives, read in product words: keys, time, people, the caller."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import current_app
+from marshmallow import ValidationError
+from sqlalchemy import select
+
+from pbx import models
+from pbx.compiler import dialing
+from pbx.compiler.snapshot import snapshot_of
+from pbx.extensions import db
+from schemas.fields import FIRST_YEAR, LAST_YEAR, normalise_phone
+
+if TYPE_CHECKING:  # only named in annotations; the endpoint module imports this one
+    from pbx.testcall.endpoint import Endpoint
+
+KEY_RE = re.compile(r"^(?:(\d+(?:\.\d+)?)s:)?([0-9*#]+)$")
+
+
+class TestCallInputError(ValueError):
+    """Bad input from the person asking for a test call; the message says what to fix."""
+
+
+def parse_keys(text: str | None) -> tuple[list[tuple[float, str]], list[str]]:
+    """"1,101" (each pressed at the next menu) or "2s:1" (2 s after the call starts), mixed."""
+    timed, untimed = [], []
+    for token in filter(None, (t.strip() for t in (text or "").split(","))):
+        match = KEY_RE.fullmatch(token)
+        if not match:
+            raise TestCallInputError(f"keys: {token!r} is not digits 0-9 * # or <seconds>s:<digits> (e.g. 2s:1)")
+        if match.group(1) is None:
+            untimed.append(match.group(2))
+        else:
+            timed.append((float(match.group(1)), match.group(2)))
+    return timed, untimed
+
+
+def check_zone(field_name: str, name: str) -> str:
+    """An IANA time zone name, or a clear error naming the field."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise TestCallInputError(f"{field_name}: {name!r} is not an IANA time zone (e.g. Europe/Warsaw)") from None
+    return name
+
+
+def parse_at(text: str, zone: str) -> datetime:
+    """An ISO date-time, read in `zone` unless it carries an offset; local times that do not exist fail."""
+    try:
+        at = datetime.fromisoformat(text.strip())
+    except (AttributeError, ValueError):
+        raise TestCallInputError(f"at: {text!r} is not a date-time like 2026-12-24T14:00") from None
+    if not FIRST_YEAR <= at.year <= LAST_YEAR:
+        raise TestCallInputError(f"at: the year must be between {FIRST_YEAR} and {LAST_YEAR}, not {at.year}")
+    if at.tzinfo is not None:
+        return at
+    local = at.replace(tzinfo=ZoneInfo(zone))
+    if local.astimezone(timezone.utc).astimezone(ZoneInfo(zone)).replace(tzinfo=None) != at:
+        raise TestCallInputError(f"at: {text} does not exist in {zone} (the clocks jump forward then)")
+    return local
+
+
+class People:
+    """Users, groups and outside numbers of a tenant, and the dial targets the compiler rings them on."""
+
+    def __init__(self, tenant: models.Tenant):
+        self.snapshot = snapshot_of(tenant)
+        self.users = db.session.scalars(select(models.User).where(models.User.tenant_id == tenant.id)
+                                        .order_by(models.User.id)).all()
+        self.groups = db.session.scalars(select(models.Group).where(models.Group.tenant_id == tenant.id)).all()
+        self.by_target = {t: u for u in self.users for t in self.phones(u)}
+
+    def phones(self, user: models.User) -> list[str]:
+        """Every phone of a user the compiler rings at once: the mobile first, then the desk phone."""
+        return dialing.user_targets(self.snapshot.users[user.id], self.snapshot)
+
+    def user(self, text: str) -> models.User | None:
+        """A user by extension, phone, full name, or first / last name when only one has it."""
+        key = _fold(text)
+        for matches in (lambda u: u.extension == text.strip(), lambda u: _fold(u.full_name) == key,
+                        lambda u: _fold(u.first_name) == key, lambda u: _fold(u.last_name) == key,
+                        lambda u: u.phone and u.phone == phone_or_none(text)):
+            found = [u for u in self.users if matches(u)]
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                raise TestCallInputError(f"{text!r} names {len(found)} people: use the full name or extension")
+        return None
+
+    def targets(self, text: str, *, answering: bool = False) -> list[str]:
+        """Dial targets of a person, of every member of a group, or of an outside number.
+
+        Someone who answers picks up on one phone (the first); busy, unreachable or not
+        answering holds for all of a person's phones.
+        """
+        user = self.user(text)
+        if user is not None:
+            return self.phones(user)[:1] if answering else self.phones(user)
+        group = next((g for g in self.groups if _fold(g.name) == _fold(text)), None)
+        if group is not None:
+            return [t for m in group.members for t in self.targets(m.user.full_name, answering=answering)]
+        phone = phone_or_none(text)
+        if phone is None:
+            raise TestCallInputError(f"{text!r} is no user, group or phone number of this company")
+        return [f"sofia/gateway/{self.snapshot.carrier_gateway}/{dialing.digits(phone)}"]
+
+    def name(self, user_id: str | None, target: str) -> str:
+        user = next((u for u in self.users if str(u.id) == str(user_id)), None) or self.by_target.get(target)
+        if user is not None:
+            return user.full_name
+        return "+" + target.rsplit("/", 1)[-1] if target.startswith("sofia/gateway/") else target
+
+
+def _fold(text: str) -> str:
+    return " ".join(str(text).casefold().split())
+
+
+def phone_or_none(text: str) -> str | None:
+    try:
+        return normalise_phone(text)
+    except ValidationError:
+        return None
+
+
+@dataclass
+class Origin:
+    """Where the call starts: from the carrier to a main number, or from a user's SIP phone."""
+
+    context: str
+    destination: str
+    caller: str
+    variables: dict[str, str]
+
+
+def origin_of(tenant: models.Tenant, people: People, endpoint: Endpoint, number: str, caller: str) -> Origin:
+    user = people.user(caller) if caller and not phone_or_none(caller) else None
+    if user is not None:
+        return _from_desk_phone(tenant, user, endpoint, number)
+    phone = phone_or_none(caller or "")
+    if phone is None:
+        raise TestCallInputError(f"from: {caller!r} is no phone number and no user of {tenant.name}")
+    main = phone_or_none(number or "")
+    if main is None or main not in {m.number for m in tenant.main_numbers}:
+        known = ", ".join(m.number for m in tenant.main_numbers) or "none"
+        raise TestCallInputError(f"number: {number!r} is not a main number of {tenant.name} (main numbers: {known})")
+    # The carrier delivers both numbers as digits without '+' (captured requests).
+    return Origin(current_app.config.get("PUBLIC_CONTEXT", "public"), dialing.digits(main), dialing.digits(phone), {})
+
+
+def _from_desk_phone(tenant: models.Tenant, user: models.User, endpoint: Endpoint, number: str) -> Origin:
+    from pbx.tenancy import sip_domain
+
+    if not user.extension:
+        raise TestCallInputError(f"from: {user.full_name} has no extension, so no desk phone to call from")
+    dialled = re.sub(r"[\s\-()]", "", number or "")
+    if not re.fullmatch(r"[0-9*#+]{2,20}", dialled):
+        raise TestCallInputError(f"number: {number!r} is not something a phone can dial")
+    domain = sip_domain(tenant.id, current_app.config.get("SIP_DOMAIN_SUFFIX", ""))
+    variables = endpoint.directory_variables(user.extension, domain)
+    if "user_context" not in variables:
+        raise TestCallInputError(f"from: {user.full_name}'s phone is not in the SIP directory")
+    # What mod_sofia sets on a call it authenticated against the directory.
+    variables.update({"user_name": user.extension, "domain_name": domain, "sip_auth_username": user.extension})
+    return Origin(variables["user_context"], dialled, user.extension, variables)
+
+
+def scenario_of(tenant: models.Tenant, number: str) -> models.Scenario:
+    main = phone_or_none(number or "")
+    found = next((m for m in tenant.main_numbers if m.number == main), None)
+    if found is None or found.scenario is None:
+        raise TestCallInputError(f"number: {number!r} is not a main number of {tenant.name} with a scenario")
+    return found.scenario
