@@ -17,7 +17,7 @@ from pbx.audit import current_actor
 from pbx.compiler import compile_tree
 from pbx.compiler.snapshot import snapshot_of
 from pbx.extensions import db
-from pbx.nodes import kind_of
+from pbx.nodes.walk import walk
 from pbx.tenancy import NotFound, storable_id
 from schemas.fields import normalise_phone
 from schemas.scenario import ScenarioDocument
@@ -130,10 +130,8 @@ def _wanted(tenant_id: int, kind: str, obj_id: int) -> set[tuple[str, object]]:
 
 
 def _nodes_naming(tree, wanted: set) -> list[str]:
-    found, stack = [], [(tree or {}).get("root")]
-    while stack:  # drafts are unchecked: no recursion on their depth
-        data = stack.pop()
-        kind = kind_of(data.get("kind")) if isinstance(data, dict) and isinstance(data.get("kind"), str) else None
+    found = []
+    for _, data, kind in walk((tree or {}).get("root")):
         if kind is None:
             continue
         for ref_kind, value in kind.references(data):
@@ -145,7 +143,6 @@ def _nodes_naming(tree, wanted: set) -> list[str]:
             if (ref_kind, value) in wanted:
                 found.append(str(data.get("id")))
                 break
-        stack.extend(child for _, child in reversed(kind.branch_items(data)))
     return found
 
 
@@ -185,19 +182,8 @@ def _boxes(tenant_id: int) -> list[models.VoicemailBox]:
 
 def _flatten(tree: dict) -> dict[str, dict]:
     """node id → {"parent": "<parent id>.<branch>", field: value ...} without the children."""
-    found: dict[str, dict] = {}
-
-    def visit(data, parent):
-        if not isinstance(data, dict):
-            return
-        kind = kind_of(data.get("kind"))
-        own = kind.own_fields(data) if kind else dict(data)
-        found[str(data.get("id"))] = {"parent": parent, **own}
-        for label, child in (kind.branch_items(data) if kind else []):
-            visit(child, f"{data.get('id')}.{label}")
-
-    visit((tree or {}).get("root"), "")
-    return found
+    return {str(data.get("id")): {"parent": path, **(kind.own_fields(data) if kind else dict(data))}
+            for path, data, kind in walk((tree or {}).get("root"))}
 
 
 def _words(value) -> str:

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 
 from pbx import models
-from pbx.nodes import kind_of
+from pbx.nodes.walk import walk
 from pbx.simulator import World, simulate
-from pbx.testcall import DraftOverlay, Endpoint, TestCallInputError, nodes_by_id, phone_or_none, scenario_of
+from pbx.testcall import DraftOverlay, Endpoint, TestCallInputError, phone_or_none, scenario_of
 from schemas.fields import FIRST_YEAR, LAST_YEAR, outside_years
 
 NOT_FOUND = (b'<document type="freeswitch/xml"><section name="result">'
@@ -119,13 +119,7 @@ def intervals(prober: _Prober, start: datetime, end: datetime, step: timedelta) 
 
 def _parents(tree: dict) -> dict[str, str]:
     """node id → "<parent id>.<branch>" for every node below the root."""
-    parents = {}
-    for node_id, data in nodes_by_id((tree or {}).get("root")).items():
-        kind = kind_of(data.get("kind")) if isinstance(data.get("kind"), str) else None
-        for label, child in (kind.branch_items(data) if kind else []):
-            if isinstance(child, dict):
-                parents[str(child.get("id"))] = f"{node_id}.{label}"
-    return parents
+    return {str(visit.data.get("id")): visit.path for visit in walk((tree or {}).get("root")) if visit.path}
 
 
 def preview(tenant: models.Tenant, number: str, start: datetime, end: datetime, step: timedelta, *,

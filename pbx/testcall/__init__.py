@@ -19,7 +19,8 @@ through its node kind's `wording` hook.
 """
 from pbx.testcall.call import ANSWER_AFTER, SOUNDS_DIR, TALK, test_call
 from pbx.testcall.endpoint import DraftOverlay, Endpoint
-from pbx.testcall.report import Book, TestCall, describe, nodes_by_id
+from pbx.nodes.walk import nodes_by_id
+from pbx.testcall.report import Book, TestCall, describe
 from pbx.testcall.request import (People, TestCallInputError, check_zone, parse_at, parse_keys, phone_or_none,
                                   scenario_of)
 

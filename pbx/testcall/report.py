@@ -11,6 +11,7 @@ from pbx import models
 from pbx.extensions import db
 from pbx.nodes import kind_of
 from pbx.nodes.base import executed, seconds_text
+from pbx.nodes.walk import nodes_by_id
 from pbx.simulator import SimulationResult
 from pbx.testcall.endpoint import DraftOverlay
 from pbx.testcall.request import People
@@ -102,21 +103,6 @@ class Book:
     @staticmethod
     def legs_text(legs: list[dict]) -> str:
         return _legs_text(legs)
-
-
-def nodes_by_id(node) -> dict[str, dict]:
-    found = {}
-
-    def visit(data):
-        if not isinstance(data, dict):
-            return
-        found[str(data.get("id"))] = data
-        kind = kind_of(data.get("kind")) if isinstance(data.get("kind"), str) else None
-        for _, child in (kind.branch_items(data) if kind else []):
-            visit(child)
-
-    visit(node)
-    return found
 
 
 INTERNAL = [("extension", re.compile(r"^ext_(\d+)$")), ("direct dial", re.compile(r"^direct_(\d+)$")),
