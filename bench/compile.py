@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from lxml import etree  # noqa: E402
 
 from pbx.compiler import compile_tree  # noqa: E402
+from pbx.nodes.walk import walk  # noqa: E402
 from tests.support.compiler import big_tree, snapshot  # noqa: E402
 
 
@@ -31,7 +32,7 @@ def median_ms(action, runs: int) -> tuple[float, float]:
 
 def main(runs: int = 50) -> None:
     tree = {"name": "bench", "root": big_tree(10, 9, 5)}
-    nodes = sum(1 for _ in _walk(tree["root"]))
+    nodes = sum(1 for _ in walk(tree["root"]))
     snap = snapshot()
     compiled = compile_tree(tree, snap, scenario_id=5, version_id=8, main_number_id=1)  # warm the registry
     text = json.dumps(tree)
@@ -52,17 +53,6 @@ def main(runs: int = 50) -> None:
     print(f"{nodes} nodes: median {comp_ms:.1f} ms, best {min(b for _, b in comp):.1f} ms, "
           f"{len(compiled.xml) / 1024:.0f} KiB of XML; baseline (json.loads + lxml parse/serialise of the "
           f"document) {base_ms:.1f} ms; compile = {comp_ms / base_ms:.1f} x baseline")
-
-
-def _walk(node):
-    yield node
-    for value in node.values():
-        if isinstance(value, dict) and "kind" in value:
-            yield from _walk(value)
-        elif isinstance(value, dict):
-            for child in value.values():
-                if isinstance(child, dict) and "kind" in child:
-                    yield from _walk(child)
 
 
 if __name__ == "__main__":
