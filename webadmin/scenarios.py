@@ -79,7 +79,7 @@ def check(scenario: models.Scenario, tree: dict) -> dict:
 @bp.get("/node-kinds")
 @signed_in()
 def node_kinds():
-    """Every node kind with its branches and field specs, read from its schema (the editor builds its forms from them)."""
+    """Every node kind with its branches and field specs from its schema: the editor builds its forms from them."""
     return jsonify({name: kind_spec(kind) for name, kind in sorted(registry().items())})
 
 

@@ -63,8 +63,9 @@ def schema_specs(schema) -> list[dict]:
 
 def kind_spec(kind: NodeKind) -> dict:
     """What the panel needs to edit a node of this kind: its fields, branches and a new node's values."""
-    specs = [s for s in schema_specs(kind.schema()) if s["name"] != kind.keyed_branches]
-    keyed = kind.schema().fields.get(kind.keyed_branches) if kind.keyed_branches else None
+    schema = kind.schema()
+    specs = [s for s in schema_specs(schema) if s["name"] != kind.keyed_branches]
+    keyed = schema.fields.get(kind.keyed_branches) if kind.keyed_branches else None
     return {"branches": list(kind.branch_names), "required": list(kind.required_branches),
             "keyed": {"field": kind.keyed_branches, "keys": _limits(keyed.key_field).get("choices", [])}
             if keyed is not None else None,

@@ -24,7 +24,7 @@ function oneOfField(spec, value, refs, label) {
   const option = () => spec.fields.find((f) => f.name === typeSelect.value);
   const draw = () => {
     const chosen = option();
-    const current = chosen.name === type ? value[chosen.name] : "";
+    const current = chosen.name === type ? value?.[chosen.name] : "";
     const aria = t(`${spec.name}.${chosen.name}`);
     fill(holder, chosen.type === "ref"
       ? h("select", { name: `${spec.name}_value`, "aria-label": aria }, refRows(refs, chosen.ref)
