@@ -167,6 +167,13 @@ def test_a_menu_form_built_from_the_kind_specs_saves_its_repeat_count(page, serv
         assert (menu["id"], menu["repeat"], menu["timeout_seconds"]) == ("main_menu", 4, 5)
     kinds = page.get_by_label("Rodzaj węzła").first.locator("option").all_inner_texts()
     assert {"Menu (IVR)", "Harmonogram", "Przekierowanie", "Przejdź do"} <= set(kinds)
+    adder = page.locator("li.empty-slot").filter(has=page.get_by_label("Gałąź (main_menu)"))
+    adder.get_by_label("Gałąź (main_menu)").select_option("options.3")
+    adder.get_by_label("Rodzaj węzła").select_option("menu")
+    adder.get_by_role("button").click()
+    added = page.get_by_role("form", name="Węzeł menu_1")  # a new node starts with the schema's defaults
+    assert (added.get_by_label("Liczba powtórzeń").input_value(), added.get_by_label("Czas na wybór (s)").input_value()) \
+        == ("2", "5")
     page.locator("[data-node=hours]").click()
     hours = page.get_by_role("form", name="Węzeł hours")
     assert hours.get_by_label("Święta").input_value() == "pl"
