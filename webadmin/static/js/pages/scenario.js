@@ -16,7 +16,8 @@ async function loadRefs() {
 
 function kindPicker(kinds, onPick, label) {
   const select = h("select", { "aria-label": t("sc.newKind") },
-    Object.keys(kinds).map((k) => h("option", { value: k }, t(`kind.${k}`))));
+    Object.keys(kinds).map((k) => [k, t(`kind.${k}`)]).sort((a, b) => a[1].localeCompare(b[1]))
+      .map(([k, text]) => h("option", { value: k }, text)));
   return h("span", { class: "add-slot" }, select,
     h("button", { type: "button", onclick: () => onPick(select.value) }, `+ ${label}`));
 }
