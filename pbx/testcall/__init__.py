@@ -17,9 +17,9 @@ asks `/xml_curl` as the switch would (with a draft laid over), `keys` places unt
 the menus the call reaches, `call` plays it through the simulator, `report` words each stop
 through its node kind's `wording` hook.
 """
+from pbx.nodes.walk import nodes_by_id
 from pbx.testcall.call import ANSWER_AFTER, SOUNDS_DIR, TALK, test_call
 from pbx.testcall.endpoint import DraftOverlay, Endpoint
-from pbx.nodes.walk import nodes_by_id
 from pbx.testcall.report import Book, TestCall, describe
 from pbx.testcall.request import (People, TestCallInputError, check_zone, parse_at, parse_keys, phone_or_none,
                                   scenario_of)

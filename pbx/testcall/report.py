@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-
 from pbx import models
 from pbx.extensions import db
 from pbx.nodes import kind_of
@@ -15,6 +14,7 @@ from pbx.nodes.walk import nodes_by_id
 from pbx.simulator import SimulationResult
 from pbx.testcall.endpoint import DraftOverlay
 from pbx.testcall.request import People
+
 
 @dataclass
 class TestCall:

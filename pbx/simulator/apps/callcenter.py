@@ -11,7 +11,6 @@ from pbx.simulator.apps.channel import Call, Hangup, Step, UnsupportedApplicatio
 from pbx.simulator.apps.originate import LegResult, exported_variables, leg_result, parse_dial_string
 from pbx.simulator.apps.registry import application
 
-
 AVAILABLE = ("Available", "Available (On Demand)")
 
 

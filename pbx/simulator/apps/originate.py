@@ -9,8 +9,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from pbx.simulator.world import Leg
 from pbx.simulator.apps.channel import Call, Hangup, UnsupportedApplication, atoi, switch_true
+from pbx.simulator.world import Leg
 
 
 @dataclass
