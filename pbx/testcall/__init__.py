@@ -21,8 +21,8 @@ from pbx.nodes.walk import nodes_by_id
 from pbx.testcall.call import ANSWER_AFTER, SOUNDS_DIR, TALK, test_call
 from pbx.testcall.endpoint import DraftOverlay, Endpoint
 from pbx.testcall.report import Book, TestCall, describe
-from pbx.testcall.request import (People, TestCallInputError, check_zone, parse_at, parse_keys, phone_or_none,
-                                  scenario_of)
+from pbx.testcall.errors import TestCallInputError
+from pbx.testcall.request import People, check_zone, parse_at, parse_keys, phone_or_none, scenario_of
 
 __all__ = ["ANSWER_AFTER", "SOUNDS_DIR", "TALK", "Book", "DraftOverlay", "Endpoint", "People", "TestCall",
            "TestCallInputError", "check_zone", "describe", "nodes_by_id", "parse_at", "parse_keys", "phone_or_none",

@@ -12,8 +12,8 @@ from pbx.simulator import Leg, SimulationResult, World, simulate
 from pbx.testcall.endpoint import DraftOverlay, Endpoint
 from pbx.testcall.keys import place_keys
 from pbx.testcall.report import Book, TestCall, describe
-from pbx.testcall.request import (Origin, People, TestCallInputError, check_zone, origin_of, parse_keys,
-                                  scenario_of)
+from pbx.testcall.errors import TestCallInputError
+from pbx.testcall.request import Origin, People, check_zone, origin_of, parse_keys, scenario_of
 
 # FreeSWITCH's packaged defaults of $${sounds_dir}; recordings_dir comes from our config.
 SOUNDS_DIR = "/usr/share/freeswitch/sounds"

@@ -9,7 +9,7 @@ from lxml import etree
 from pbx import models
 from pbx.compiler import callcenter_queues, compile_tree
 from pbx.compiler.snapshot import snapshot_of
-from pbx.testcall.request import TestCallInputError
+from pbx.testcall.errors import TestCallInputError
 
 FORM = "application/x-www-form-urlencoded"
 FALLBACK_WAIT = 10.0      # how long to wait for the endpoint to finish compiling a new revision

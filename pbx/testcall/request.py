@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
@@ -15,16 +14,11 @@ from pbx import models
 from pbx.compiler import dialing
 from pbx.compiler.snapshot import snapshot_of
 from pbx.extensions import db
+from pbx.testcall.endpoint import Endpoint
+from pbx.testcall.errors import TestCallInputError
 from schemas.fields import FIRST_YEAR, LAST_YEAR, normalise_phone
 
-if TYPE_CHECKING:  # only named in annotations; the endpoint module imports this one
-    from pbx.testcall.endpoint import Endpoint
-
 KEY_RE = re.compile(r"^(?:(\d+(?:\.\d+)?)s:)?([0-9*#]+)$")
-
-
-class TestCallInputError(ValueError):
-    """Bad input from the person asking for a test call; the message says what to fix."""
 
 
 def parse_keys(text: str | None) -> tuple[list[tuple[float, str]], list[str]]:

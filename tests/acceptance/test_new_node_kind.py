@@ -9,7 +9,7 @@ from pbx.compiler.ir import Action
 from pbx.nodes import registry
 from pbx.nodes.base import NodeKind, NodeSchema, RefId, executed
 from pbx.testcall import parse_at
-from tests.acceptance.support import hangup
+from tests.support.acceptance import hangup
 
 MONDAY = parse_at("2026-12-21T10:00", "Europe/Warsaw")
 
