@@ -197,3 +197,14 @@ def as_viewer(client, viewer):
 def as_stranger(client, stranger):
     sign_in(client, stranger)
     return client
+
+
+@pytest.fixture
+def smtp(ctx):
+    """An SMTP server on loopback; the app sends voicemail and sign-in codes through it."""
+    from tests.support.services import SmtpSink
+
+    sink = SmtpSink().start()
+    ctx.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=sink.port)
+    yield sink
+    sink.stop()

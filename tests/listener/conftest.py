@@ -44,17 +44,6 @@ def bucket(ctx, s3_server, monkeypatch):
 
 
 @pytest.fixture
-def smtp(ctx):
-    """An SMTP server on loopback; the app sends voicemail through it."""
-    from tests.support.services import SmtpSink
-
-    sink = SmtpSink().start()
-    ctx.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=sink.port)
-    yield sink
-    sink.stop()
-
-
-@pytest.fixture
 def task_queue(ctx, tmp_path):
     """huey on an SQLite file (as in production), run in-process by ``tasks.run_pending``."""
     from pbx import tasks

@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from pbx import models
 from pbx.extensions import db
-from tests.support.services import SmtpSink
 
 UNKNOWN = "nikt@nieznana.example"
 
@@ -42,14 +41,6 @@ def task_queue(ctx):
     tasks.configure("memory", ctx.instance_path)
     yield tasks
     tasks.huey.storage, tasks.huey.immediate, tasks._app = saved
-
-
-@pytest.fixture
-def smtp(ctx):
-    sink = SmtpSink().start()
-    ctx.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=sink.port)
-    yield sink
-    sink.stop()
 
 
 @pytest.fixture
