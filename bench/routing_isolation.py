@@ -36,6 +36,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from tests.support.services import free_port, wait_port  # noqa: E402
+
 BIN = REPO / ".venv" / "bin"
 SWITCH_PASSWORD = "bench-switch-password"
 SWITCH_HEADERS = {"Content-Type": "application/x-www-form-urlencoded",
@@ -44,23 +46,6 @@ TIMEOUT = 3.0  # mod_xml_curl's timeout in freeswitch/autoload_configs/xml_curl.
 DIALPLAN = urllib.parse.urlencode({
     "section": "dialplan", "Hunt-Context": "public", "Hunt-Destination-Number": "+48221000000",
     "Caller-Caller-ID-Number": "601000999", "Unique-ID": "00000000-0000-4000-8000-000000000001"}).encode()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_port(port: int, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {port}")
 
 
 def http(port: int, method: str, path: str, body: bytes = b"", headers: dict | None = None,
@@ -106,8 +91,8 @@ def servers(layout: str, env: dict, code: Path = REPO):
     log = open(Path(env["CENTRALKA_INSTANCE"]) / f"{layout}.log", "wb")
     processes = [subprocess.Popen(c, env=env, stdout=log, stderr=subprocess.STDOUT) for c in commands]
     try:
-        wait_port(panel)
-        wait_port(switch)
+        wait_port(panel, 60)
+        wait_port(switch, 60)
         assert b"<extension" in http(switch, "POST", "/xml_curl", DIALPLAN, SWITCH_HEADERS,
                                      timeout=30)[1], "no dialplan for the demo number"
         yield panel, switch

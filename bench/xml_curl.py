@@ -31,6 +31,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from tests.support.services import free_port, wait_port  # noqa: E402
+
 FIXTURE = REPO / "tests" / "fixtures" / "freeswitch" / "xml_curl_dialplan_transfer_menu_1.txt"
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 WEEK = {day: [["08:00", "16:00"]] for day in ("mon", "tue", "wed", "thu", "fri")} | {"sat": [], "sun": []}
@@ -149,30 +151,17 @@ def constant_app():
 
 @contextmanager
 def gunicorn(app_spec: str, env: dict):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen(
         [str(REPO / ".venv" / "bin" / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
          "--chdir", str(REPO), "--log-level", "warning", "--backlog", "2048", app_spec],
         env={**os.environ, **env})
     try:
-        _wait_for(port)
+        wait_port(port, 30)
         yield port
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-
-
-def _wait_for(port: int) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
 
 
 # --- the load ------------------------------------------------------------------------------
