@@ -95,7 +95,7 @@ def populate(url: str, tenants: int) -> tuple[list[tuple[int, str]], bytes]:
     from flask_migrate import upgrade
     from sqlalchemy import select
 
-    from pbx import compiler, models
+    from pbx import company_dialplan, models
     from pbx.app import create_app
     from pbx.extensions import db
     from xml_curl.documents import compact
@@ -108,7 +108,7 @@ def populate(url: str, tenants: int) -> tuple[list[tuple[int, str]], bytes]:
             db.session.commit()
         rows = db.session.execute(select(models.MainNumber.tenant_id, models.MainNumber.id)).all()
         targets = [(tenant_id, f"main_{number_id}") for tenant_id, number_id in rows]
-        sample = compact(compiler.tenant_document(targets[0][0]))  # the bytes the endpoint serves
+        sample = compact(company_dialplan.tenant_document(targets[0][0]))  # the bytes the endpoint serves
         db.engine.dispose()
     app.extensions["xml_curl"].sections["dialplan"].store.close()
     return targets, sample

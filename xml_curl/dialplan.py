@@ -18,7 +18,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from pbx import compiler
+from pbx import company_dialplan
 
 from xml_curl.configuration import CompanyQueues
 from xml_curl.documents import NOT_FOUND, compact, fallback_dialplan
@@ -82,15 +82,15 @@ class DialplanCache:
 
 
 def _tenant_build(tenant_id: int):
-    return compiler.tenant_build(tenant_id)
+    return company_dialplan.tenant_build(tenant_id)
 
 
 def _tenant_queues(tenant_id: int) -> list[dict]:
-    return compiler.tenant_queues(tenant_id)
+    return company_dialplan.tenant_queues(tenant_id)
 
 
 def _public_entry(tenant_id: int, main_number_id: int, context: str) -> bytes:
-    return compiler.public_entry(tenant_id, main_number_id, context=context)
+    return company_dialplan.public_entry(tenant_id, main_number_id, context=context)
 
 
 def _on_disk(key: tuple) -> str:

@@ -9,7 +9,7 @@ import re
 
 from lxml import etree
 
-from pbx.compiler import ir
+from pbx.dialplan import ir
 
 HEADER = "<?xml version='1.0' encoding='UTF-8' standalone='no'?>\n"
 # libxml2 escapes these in attribute values; other control characters are not XML at all.

@@ -8,9 +8,9 @@ main-number prefix.
 """
 from __future__ import annotations
 
-from pbx.compiler import dialing, ir
-from pbx.compiler.ir import Action, Condition, Extension
 from pbx.compiler.lower import MAX_CALL_SECONDS
+from pbx.dialplan import dialing, ir
+from pbx.dialplan.ir import Action, Condition, Extension
 from pbx.nodes.forward import CC_EXPORT_VARS, recording_notice
 
 RING_SECONDS = 30

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from pbx.compiler import ir
-from pbx.compiler.ir import Action
+from pbx.dialplan import ir
+from pbx.dialplan.ir import Action
 from pbx.nodes import kind_of
 from pbx.nodes.base import Node
 

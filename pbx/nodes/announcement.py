@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from pbx.compiler import ir
-from pbx.compiler.ir import Action
+from pbx.dialplan import ir
+from pbx.dialplan.ir import Action
 from pbx.nodes import register
 from pbx.nodes.base import NodeKind, NodeSchema, RefId, executed, missing_prompt, object_ids, prompt_language
 

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from pbx.compiler import ir
+from pbx.dialplan import ir
 from schemas.fields import Name
 
 NODE_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")

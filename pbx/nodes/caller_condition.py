@@ -5,8 +5,8 @@ A rejected call is hung up with CALL_REJECTED before it is answered: the carrier
 """
 from __future__ import annotations
 
-from pbx.compiler import dialing, ir
-from pbx.compiler.ir import Action, Condition, Extension
+from pbx.dialplan import dialing, ir
+from pbx.dialplan.ir import Action, Condition, Extension
 from pbx.nodes import register
 from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids
 

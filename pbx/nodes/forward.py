@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from pbx.compiler import dialing, ir
-from pbx.compiler.ir import Action, Condition, Extension
+from pbx.dialplan import dialing, ir
+from pbx.dialplan.ir import Action, Condition, Extension
 from pbx.nodes import register
 from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids
 from schemas.fields import PhoneNumber

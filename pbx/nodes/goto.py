@@ -1,7 +1,7 @@
 """Go back to an ancestor node (the only loop a scenario may have)."""
 from __future__ import annotations
 
-from pbx.compiler import ir
+from pbx.dialplan import ir
 from pbx.nodes import register
 from pbx.nodes.base import NodeId, NodeKind, NodeSchema
 

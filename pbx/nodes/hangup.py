@@ -1,8 +1,8 @@
 """Hang up, optionally after a prompt."""
 from __future__ import annotations
 
-from pbx.compiler import ir
-from pbx.compiler.ir import Action
+from pbx.dialplan import ir
+from pbx.dialplan.ir import Action
 from pbx.nodes import register
 from pbx.nodes.base import NodeKind, NodeSchema, RefId, executed, missing_prompt, object_ids, prompt_language
 

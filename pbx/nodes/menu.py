@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate
 
-from pbx.compiler import ir
-from pbx.compiler.ir import Action, Condition, Extension
+from pbx.dialplan import ir
+from pbx.dialplan.ir import Action, Condition, Extension
 from pbx.nodes import register
 from pbx.nodes.base import NodeKind, NodeSchema, RefId, missing_prompt, object_ids, prompt_language
 

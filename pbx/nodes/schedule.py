@@ -13,8 +13,9 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from pbx.compiler import ir
-from pbx.compiler.ir import Condition, Extension, Regex
+from pbx.dialplan import ir
+from pbx.dialplan.ir import Condition, Extension, Regex
+from pbx.dialplan.snapshot import HOLIDAY_YEARS
 from pbx.nodes import register
 from pbx.nodes.base import NodeKind, NodeSchema
 from pbx.nodes.holidays import PRESETS
@@ -140,8 +141,6 @@ class Schedule(NodeKind):
         return []
 
     def lower(self, node, low):
-        from pbx.compiler.snapshot import HOLIDAY_YEARS
-
         name, f = low.dest(node.id), node.fields
 
         def decide(ext_name: str, outcome: str, any_of: list[Regex]) -> Extension:

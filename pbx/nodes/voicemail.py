@@ -1,8 +1,8 @@
 """Voicemail: the box's greeting, a beep, then record the caller into the box."""
 from __future__ import annotations
 
-from pbx.compiler import ir
-from pbx.compiler.ir import Action
+from pbx.dialplan import ir
+from pbx.dialplan.ir import Action
 from pbx.nodes import register
 from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids, seconds_text
 

@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 from lxml import etree
 
 from pbx import models
-from pbx.compiler import callcenter_queues, compile_tree
-from pbx.compiler.snapshot import snapshot_of
+from pbx.company_dialplan import callcenter_queues
+from pbx.compiler import compile_tree
+from pbx.company_dialplan import snapshot_of
 from pbx.testcall.errors import TestCallInputError
 
 FORM = "application/x-www-form-urlencoded"

@@ -11,8 +11,8 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from pbx import models
-from pbx.compiler import dialing
-from pbx.compiler.snapshot import snapshot_of
+from pbx.dialplan import dialing
+from pbx.company_dialplan import snapshot_of
 from pbx.extensions import db
 from pbx.testcall.endpoint import Endpoint
 from pbx.testcall.errors import TestCallInputError

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from marshmallow import fields, validate
 
-from pbx.compiler import ir
-from pbx.compiler.ir import Action
+from pbx.dialplan import ir
+from pbx.dialplan.ir import Action
 from pbx.nodes import registry
 from pbx.nodes.base import NodeKind, NodeSchema, RefId, executed
 from pbx.testcall import parse_at

@@ -3,8 +3,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from pbx.compiler import emit, ir
-from pbx.compiler.ir import Action, Condition, Extension, Regex
+from pbx.compiler import emit
+from pbx.dialplan import ir
+from pbx.dialplan.ir import Action, Condition, Extension, Regex
 from tests.compiler.golden_trees import TREES
 from tests.support.compiler import compiled, snapshot, tenant_xml
 

@@ -5,7 +5,7 @@ import pytest
 from lxml import etree
 
 from pbx.compiler.internal import group_queues
-from pbx.compiler.snapshot import UserInfo
+from pbx.dialplan.snapshot import UserInfo
 from pbx.simulator import Leg
 from tests.support.compiler import ANNA, KASIA, WARSAW, applications, call, hangup, path_of, snapshot, tenant_xml
 

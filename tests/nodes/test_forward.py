@@ -4,7 +4,7 @@ from datetime import datetime
 import pytest
 
 from pbx.compiler import ScenarioInvalid
-from pbx.compiler.snapshot import UserInfo
+from pbx.dialplan.snapshot import UserInfo
 from pbx.simulator import Leg
 from tests.support.compiler import (ANNA, DESK, KASIA, PIOTR, WARSAW, applications, call, compiled, hangup,
                                     path_of, snapshot, split_dial_legs)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from pbx import directory, models, scenarios
-from pbx.compiler import callcenter_queues, tenant_document
+from pbx.company_dialplan import callcenter_queues, tenant_document
 from pbx.extensions import db
 from pbx.simulator import Leg, World, fetch_from_document, simulate
 from tests.scenarios.test_versions import ids

@@ -7,7 +7,8 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from pbx import directory, models, scenarios
-from pbx.compiler import ScenarioInvalid, callcenter_queues, public_entry, tenant_document
+from pbx.company_dialplan import callcenter_queues, public_entry, tenant_document
+from pbx.compiler import ScenarioInvalid
 from pbx.extensions import db
 from tests.support.compiler import big_tree
 

@@ -9,7 +9,7 @@ from lxml import etree
 
 from pbx.compiler import compile_tree, emit
 from pbx.compiler.internal import internal_extensions
-from pbx.compiler.snapshot import (AnnouncementInfo, BoxInfo, DirectorySnapshot, GroupInfo, MainNumberInfo,
+from pbx.dialplan.snapshot import (AnnouncementInfo, BoxInfo, DirectorySnapshot, GroupInfo, MainNumberInfo,
                                    MemberInfo, NumberListInfo, UserInfo)
 
 WARSAW = ZoneInfo("Europe/Warsaw")

@@ -72,7 +72,7 @@ def test_a_new_publish_is_served_right_after_commit(client, demo, published, com
 
 
 def test_callcenter_conf_is_built_from_the_compiler_queues(client, demo, published):
-    from pbx.compiler import callcenter_queues
+    from pbx.company_dialplan import callcenter_queues
     from xml_curl.configuration import callcenter_document
 
     response = post(client, captured_body("xml_curl_configuration_callcenter.txt"))
@@ -89,7 +89,7 @@ def test_unpublished_number_still_finds_its_tenant_but_an_unknown_one_does_not(c
 def test_tenant_document_is_served_without_indentation_but_otherwise_as_compiled(client, demo, published):
     from lxml import etree
 
-    from pbx.compiler import tenant_document
+    from pbx.company_dialplan import tenant_document
 
     served = post(client, with_fields(captured_body("xml_curl_dialplan_transfer_menu_1.txt"),
                                       {"Hunt-Context": f"tenant_{demo.id}", "Hunt-Destination-Number": "101"})).data

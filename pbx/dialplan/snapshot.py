@@ -1,18 +1,12 @@
 """A plain-data copy of one tenant's directory: what the compiler may know about the company.
 
-Built from the database in exactly one place (``snapshot_of``) so every compiler pass can be
-tested without a database, and so a compile depends on nothing but (tree, snapshot).
+Built from the database in exactly one place (``pbx.company_dialplan.snapshot_of``) so every
+compiler pass can be tested without a database, and a compile depends on nothing but (tree, snapshot).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-
-from flask import current_app
-
-from pbx import models
-from pbx.extensions import db
-from pbx.tenancy import scoped, sip_domain
 
 HOLIDAY_YEARS = 5  # Easter-based holidays are emitted for this many years from `today`
 
@@ -100,33 +94,3 @@ class DirectorySnapshot:
             if item.extension == extension:
                 return item
         return None
-
-
-def snapshot_of(tenant, *, today: date | None = None) -> DirectorySnapshot:
-    """The snapshot of a ``models.Tenant`` as it is in the database now."""
-    def rows(model):
-        return db.session.scalars(scoped(model, tenant.id).order_by(model.id)).all()
-
-    suffix = current_app.config.get("SIP_DOMAIN_SUFFIX", "")
-    return DirectorySnapshot(
-        tenant_id=tenant.id,
-        timezone=tenant.timezone,
-        language=_value(tenant.language),
-        sip_domain=sip_domain(tenant.id, suffix),
-        carrier_gateway=current_app.config.get("CARRIER_GATEWAY", "carrier"),
-        today=today or date.today(),
-        users={u.id: UserInfo(u.id, u.extension, u.phone, u.record_calls, u.may_present_main_number,
-                              u.always_present_main_number) for u in rows(models.User)},
-        groups={g.id: GroupInfo(g.id, g.extension, _value(g.ring_mode), g.record_calls,
-                                tuple(MemberInfo(m.user_id, m.ring_seconds) for m in g.members))
-                for g in rows(models.Group)},
-        announcements={a.id: AnnouncementInfo(a.id, _value(a.language)) for a in rows(models.Announcement)},
-        boxes={b.id: BoxInfo(b.id, b.greeting_id, b.max_seconds) for b in rows(models.VoicemailBox)},
-        lists={n.id: NumberListInfo(n.id, _value(n.kind), tuple(n.patterns or ())) for n in rows(models.NumberList)},
-        main_numbers={m.id: MainNumberInfo(m.id, m.number, m.is_primary, m.target_user_id, m.target_group_id)
-                      for m in rows(models.MainNumber)},
-    )
-
-
-def _value(item):
-    return getattr(item, "value", item)

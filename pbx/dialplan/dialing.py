@@ -6,7 +6,7 @@ switch_ivr_originate.c: `,` rings legs at once, `|` rings groups one after anoth
 """
 from __future__ import annotations
 
-from pbx.compiler.snapshot import DirectorySnapshot, GroupInfo, UserInfo
+from pbx.dialplan.snapshot import DirectorySnapshot, GroupInfo, UserInfo
 
 # Polish ringback (425 Hz, 1 s on, 4 s off) generated to the caller while legs ring without
 # early media (switch_ivr_originate.c plays `ringback` when ignore_early_media is set).

@@ -1,0 +1,95 @@
+"""A company's dialplans as they are in the database now: its directory snapshot and published
+versions, loaded here and handed to the compiler, which reads no database.
+
+    snapshot_of(tenant) -> DirectorySnapshot
+    tenant_build(tenant_id) -> TenantBuild       # context tenant_<id>: published trees × today's directory
+    tenant_document(tenant_id) -> bytes
+    tenant_queues(tenant_id) -> list[dict]
+    public_entry(tenant_id, main_number_id, context="public") -> bytes
+    callcenter_queues() -> list[dict]            # queues of every company
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+
+from pbx import compiler, models
+from pbx.dialplan.snapshot import (AnnouncementInfo, BoxInfo, DirectorySnapshot, GroupInfo, MainNumberInfo,
+                                   MemberInfo, NumberListInfo, UserInfo)
+from pbx.extensions import db
+from pbx.tenancy import scoped, sip_domain
+
+
+def snapshot_of(tenant, *, today: date | None = None) -> DirectorySnapshot:
+    """The snapshot of a ``models.Tenant`` as it is in the database now."""
+    def rows(model):
+        return db.session.scalars(scoped(model, tenant.id).order_by(model.id)).all()
+
+    suffix = current_app.config.get("SIP_DOMAIN_SUFFIX", "")
+    return DirectorySnapshot(
+        tenant_id=tenant.id,
+        timezone=tenant.timezone,
+        language=_value(tenant.language),
+        sip_domain=sip_domain(tenant.id, suffix),
+        carrier_gateway=current_app.config.get("CARRIER_GATEWAY", "carrier"),
+        today=today or date.today(),
+        users={u.id: UserInfo(u.id, u.extension, u.phone, u.record_calls, u.may_present_main_number,
+                              u.always_present_main_number) for u in rows(models.User)},
+        groups={g.id: GroupInfo(g.id, g.extension, _value(g.ring_mode), g.record_calls,
+                                tuple(MemberInfo(m.user_id, m.ring_seconds) for m in g.members))
+                for g in rows(models.Group)},
+        announcements={a.id: AnnouncementInfo(a.id, _value(a.language)) for a in rows(models.Announcement)},
+        boxes={b.id: BoxInfo(b.id, b.greeting_id, b.max_seconds) for b in rows(models.VoicemailBox)},
+        lists={n.id: NumberListInfo(n.id, _value(n.kind), tuple(n.patterns or ())) for n in rows(models.NumberList)},
+        main_numbers={m.id: MainNumberInfo(m.id, m.number, m.is_primary, m.target_user_id, m.target_group_id)
+                      for m in rows(models.MainNumber)},
+    )
+
+
+def _value(item):
+    return getattr(item, "value", item)
+
+
+def tenant_build(tenant_id: int) -> compiler.TenantBuild:
+    """The company's dialplan document and its queues (longest-idle groups, published trees)."""
+    snap, published = _loaded(tenant_id)
+    return compiler.tenant_build(snap, published)
+
+
+def tenant_document(tenant_id: int) -> bytes:
+    return tenant_build(tenant_id).document
+
+
+def tenant_queues(tenant_id: int) -> list[dict]:
+    """The company's queues alone, as ``tenant_build`` gives them, without writing its dialplan."""
+    snap, published = _loaded(tenant_id)
+    return compiler.tenant_queues(snap, published)
+
+
+def callcenter_queues() -> list[dict]:
+    """Queue definitions (contract shape) of every company."""
+    tenants = db.session.scalars(select(models.Tenant.id).order_by(models.Tenant.id)).all()
+    return sorted((queue for tenant_id in tenants for queue in tenant_queues(tenant_id)), key=lambda q: q["name"])
+
+
+def public_entry(tenant_id: int, main_number_id: int, context: str = "public") -> bytes:
+    """The one-extension document for the carrier's first hunt of one main number."""
+    number = db.session.get(models.MainNumber, main_number_id)
+    if number is None or number.tenant_id != int(tenant_id):
+        raise LookupError(f"main number {main_number_id} is not a number of company {tenant_id}")
+    return compiler.public_entry(number.tenant_id, number.id, number.number, context)
+
+
+def _loaded(tenant_id: int) -> tuple[DirectorySnapshot, list[compiler.Published]]:
+    tenant = db.session.get(models.Tenant, int(tenant_id))
+    if tenant is None:
+        raise LookupError(f"no company with id {tenant_id}")
+    query = (select(models.Scenario, models.ScenarioVersion)
+             .join(models.ScenarioVersion, models.Scenario.published_version_id == models.ScenarioVersion.id)
+             .where(models.Scenario.tenant_id == tenant.id).order_by(models.Scenario.id))
+    published = [compiler.Published(scenario.id, scenario.name, scenario.main_number_id, version.id, version.number,
+                                    version.tree, version.compiled_xml, version.compiled_meta)
+                 for scenario, version in db.session.execute(query).all()]
+    return snapshot_of(tenant), published
