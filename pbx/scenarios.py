@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from pbx import models
 from pbx.audit import current_actor
-from pbx.compiler import compile_tree
 from pbx.company_dialplan import snapshot_of
+from pbx.compiler import compile_tree
 from pbx.extensions import db
 from pbx.nodes.walk import walk
 from pbx.tenancy import NotFound, storable_id

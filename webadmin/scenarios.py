@@ -7,9 +7,9 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, jsonify, request
 
 from pbx import models, scenarios
+from pbx.company_dialplan import snapshot_of
 from pbx.compiler import ScenarioInvalid, compile_tree
 from pbx.compiler import lint, parse
-from pbx.company_dialplan import snapshot_of
 from pbx.extensions import db
 from pbx.nodes import registry
 from pbx.nodes.specs import kind_spec

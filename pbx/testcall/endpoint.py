@@ -7,10 +7,10 @@ from urllib.parse import urlencode
 from lxml import etree
 
 from pbx import models
-from pbx.company_dialplan import callcenter_queues
+from pbx.company_dialplan import callcenter_queues, snapshot_of
 from pbx.compiler import compile_tree
-from pbx.company_dialplan import snapshot_of
 from pbx.testcall.errors import TestCallInputError
+from xml_curl.configuration import callcenter_document
 
 FORM = "application/x-www-form-urlencoded"
 FALLBACK_WAIT = 10.0      # how long to wait for the endpoint to finish compiling a new revision
@@ -90,8 +90,6 @@ class DraftOverlay:
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
     def callcenter_conf(self) -> bytes:
-        from xml_curl.configuration import callcenter_document
-
         prefix = f"t{self.tenant_id}_s{self.scenario_id}_"
         queues = [q for q in callcenter_queues() if not q["name"].startswith(prefix)] + self.compiled.meta["queues"]
         return callcenter_document(sorted(queues, key=lambda q: q["name"]))

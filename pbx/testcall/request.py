@@ -11,10 +11,11 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from pbx import models
-from pbx.dialplan import dialing
 from pbx.company_dialplan import snapshot_of
+from pbx.dialplan import dialing
 from pbx.extensions import db
 from pbx.testcall.endpoint import Endpoint
+from pbx.tenancy import sip_domain
 from pbx.testcall.errors import TestCallInputError
 from schemas.fields import FIRST_YEAR, LAST_YEAR, normalise_phone
 
@@ -148,8 +149,6 @@ def origin_of(tenant: models.Tenant, people: People, endpoint: Endpoint, number:
 
 
 def _from_desk_phone(tenant: models.Tenant, user: models.User, endpoint: Endpoint, number: str) -> Origin:
-    from pbx.tenancy import sip_domain
-
     if not user.extension:
         raise TestCallInputError(f"from: {user.full_name} has no extension, so no desk phone to call from")
     dialled = re.sub(r"[\s\-()]", "", number or "")
