@@ -14,6 +14,19 @@ def company(ctx):
     return tenant
 
 
+@pytest.fixture
+def box(company):
+    """The company's voicemail box "Support", mailed to two extra addresses."""
+    from pbx import models
+    from pbx.extensions import db
+
+    voicemail_box = models.VoicemailBox(tenant_id=42, name="Support", extra_emails=["anna@example.test",
+                                                                                    "bob@example.test"])
+    db.session.add(voicemail_box)
+    db.session.commit()
+    return voicemail_box
+
+
 @pytest.fixture(scope="session")
 def s3_server():
     """moto_server on a free loopback port, for the whole run."""

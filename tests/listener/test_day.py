@@ -29,15 +29,6 @@ def a_day(box_id: int) -> tuple[list[bytes], list[str]]:
     return day, sorted(files)
 
 
-@pytest.fixture
-def box(company):
-    voicemail_box = models.VoicemailBox(tenant_id=42, name="Support", extra_emails=["anna@example.test",
-                                                                                    "bob@example.test"])
-    db.session.add(voicemail_box)
-    db.session.commit()
-    return voicemail_box
-
-
 def test_a_replayed_day_gives_every_record_figure_recording_and_email_once(
         ctx, box, freeswitch, bucket, smtp, recordings_dir, tmp_path):
     s3, bucket_name = bucket

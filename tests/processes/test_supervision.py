@@ -32,15 +32,6 @@ CENTRALKA = str(Path(sys.executable).with_name("centralka"))
 CALLS_PER_ROUND, FILES_PER_ROUND, MAILS_PER_ROUND = 5, 2, 2  # the five captured calls: one recorded, one voicemail
 
 
-@pytest.fixture
-def box(company):
-    voicemail_box = models.VoicemailBox(tenant_id=42, name="Support", extra_emails=["anna@example.test",
-                                                                                    "bob@example.test"])
-    db.session.add(voicemail_box)
-    db.session.commit()
-    return voicemail_box
-
-
 class Served:
     """The running ``centralka serve`` and what it is made of."""
 

@@ -10,18 +10,16 @@ The panel's own changes (sign-out, API tokens) go through with its CSRF header.
 from __future__ import annotations
 
 import http.server
-import os
 import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from werkzeug.serving import make_server
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from pbx import models
+from pbx.extensions import db
+from tests.support.browser import ARGS, CHROMIUM, demo_panel, needs_chromium
 
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"no Chromium at {CHROMIUM}")
+pytestmark = needs_chromium
 
 FORM = """<!doctype html><title>Wygraj nagrodę</title>
 <form id="f" method="post" enctype="text/plain" action="{panel}/api/recordings/{recording}/legal-hold">
@@ -38,22 +36,9 @@ fetch("{panel}/api/main-numbers/{number}/scenario/publish", {{method: "POST", mo
 @pytest.fixture(scope="module")
 def panel(tmp_path_factory):
     """The panel on 127.0.0.1:<port>, browsed as http://localhost:<port>; yields (base URL, app, ids)."""
-    from flask_migrate import upgrade
-
-    from pbx import models
-    from pbx.app import create_app
-    from pbx.demo import load_demo
-    from pbx.extensions import db
-
     folder = tmp_path_factory.mktemp("csrf")
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'panel.sqlite3'}", "SECRET_KEY": "browser-test",
-        "STORAGE_DIR": str(folder / "storage"), "PROMPTS_DIR": str(folder / "prompts"),
-        "SHOW_LOGIN_CODES": False, "TASK_QUEUE_URL": "memory",
-    })
-    with app.app_context():
-        upgrade()
-        tenant = load_demo()
+
+    def a_recording(tenant):
         now = datetime.now(UTC)
         wav = folder / "call.wav"
         wav.write_bytes(b"RIFF....WAVE")
@@ -61,11 +46,10 @@ def panel(tmp_path_factory):
                                      local_path=str(wav), created_at=now, expires_at=now + timedelta(days=90))
         db.session.add(recording)
         db.session.commit()
-        ids = {"recording": recording.id, "number": tenant.main_numbers[0].id}
-    http_server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=http_server.serve_forever, daemon=True).start()
-    yield f"http://localhost:{http_server.server_port}", app, ids
-    http_server.shutdown()
+        return {"recording": recording.id, "number": tenant.main_numbers[0].id}
+
+    with demo_panel(folder, a_recording) as (port, app, ids):
+        yield f"http://localhost:{port}", app, ids
 
 
 def _attacker(host: str, pages: dict[str, str]):

@@ -3,45 +3,20 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.support.browser import ARGS, CHROMIUM, demo_panel, needs_chromium
+
 SCREENSHOT = "/tmp/centralka-scenario-editor.png"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"no Chromium at {CHROMIUM}")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The panel served on 127.0.0.1:<free port>; yields (base URL, app)."""
-    from flask_migrate import upgrade
-
-    from pbx.app import create_app
-    from pbx.demo import load_demo
-    from pbx.extensions import db
-
-    folder = tmp_path_factory.mktemp("panel")
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'panel.sqlite3'}", "SECRET_KEY": "browser-test",
-        "STORAGE_DIR": str(folder / "storage"), "PROMPTS_DIR": str(folder / "prompts"),
-        "SHOW_LOGIN_CODES": False, "TASK_QUEUE_URL": "memory",
-    })
-    with app.app_context():
-        upgrade()
-        load_demo()
-        db.session.commit()
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}", app
-    http.shutdown()
-    thread.join(5)
+    with demo_panel(tmp_path_factory.mktemp("panel")) as (port, app, _):
+        yield f"http://127.0.0.1:{port}", app
 
 
 @pytest.fixture

@@ -62,6 +62,21 @@ def with_fields(body: bytes, changes: dict[str, str]) -> bytes:
     return body
 
 
+def hunt(context: str, destination: str) -> bytes:
+    """A captured dialplan hunt, asked for ``destination`` in ``context``."""
+    return with_fields(captured_body("xml_curl_dialplan_transfer_menu_1.txt"),
+                       {"Hunt-Context": context, "Hunt-Destination-Number": destination})
+
+
+def standalone_app(url: str, last_good):
+    """A fresh app, as one worker process of the host: its own database URL, the host's last good store."""
+    from pbx.app import create_app
+
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test",
+                       "SHOW_LOGIN_CODES": False, "TASK_QUEUE_URL": "memory", "XML_CURL_BUDGET_MS": 500,
+                       "SWITCH_SYNC_ON_COMMIT": False, "XML_CURL_LAST_GOOD_PATH": str(last_good)})
+
+
 def xml(response) -> etree._Element:
     assert response.status_code == 200, response.data
     assert response.mimetype == "text/xml"

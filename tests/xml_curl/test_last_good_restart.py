@@ -10,24 +10,10 @@ from lxml import etree
 from sqlalchemy import create_engine, text
 
 from tests.conftest import BACKENDS, POSTGRES_ADMIN_URL
-from tests.xml_curl.conftest import NOT_FOUND, captured_body, dispose, post, with_fields, xml
+from tests.xml_curl.conftest import NOT_FOUND, captured_body, dispose, hunt, post, standalone_app, with_fields, xml
 
-TRANSFER = captured_body("xml_curl_dialplan_transfer_menu_1.txt")
 CALLCENTER = captured_body("xml_curl_configuration_callcenter.txt")
 SIP_AUTH = captured_body("xml_curl_directory.txt")
-
-
-def hunt(context: str, destination: str) -> bytes:
-    return with_fields(TRANSFER, {"Hunt-Context": context, "Hunt-Destination-Number": destination})
-
-
-def worker(url: str, last_good):
-    """A fresh app: one worker process of the host, with the host's last good store."""
-    from pbx.app import create_app
-
-    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test",
-                       "SHOW_LOGIN_CODES": False, "TASK_QUEUE_URL": "memory", "XML_CURL_BUDGET_MS": 500,
-                       "SWITCH_SYNC_ON_COMMIT": False, "XML_CURL_LAST_GOOD_PATH": str(last_good)})
 
 
 def company_with_a_queue(application) -> tuple[int, int]:
@@ -66,7 +52,7 @@ def database(request, tmp_path):
 def test_a_worker_started_during_an_outage_serves_the_last_good_replies(database, tmp_path):
     url, dead = database
     last_good = tmp_path / "instance" / "last-good.sqlite3"
-    first = worker(url, last_good)
+    first = standalone_app(url, last_good)
     tenant_id, number_id = company_with_a_queue(first)
     client = first.test_client()
     served = {"tenant": post(client, hunt(f"tenant_{tenant_id}", "101")).data,
@@ -77,7 +63,7 @@ def test_a_worker_started_during_an_outage_serves_the_last_good_replies(database
     first.extensions["xml_curl"].sections["dialplan"].settled()
     dispose(first)
 
-    fresh = worker(dead, last_good)  # restarted while the database is away
+    fresh = standalone_app(dead, last_good)  # restarted while the database is away
     try:
         again = fresh.test_client()
         assert post(again, hunt(f"tenant_{tenant_id}", "101")).data == served["tenant"]
@@ -98,11 +84,11 @@ def test_the_apology_of_a_restarted_worker_knows_the_company(database, tmp_path)
     """Only the main number's entry was served: the tenant hunt gets the apology with its fallback number."""
     url, dead = database
     last_good = tmp_path / "last-good.sqlite3"
-    first = worker(url, last_good)
+    first = standalone_app(url, last_good)
     tenant_id, _ = company_with_a_queue(first)
     post(first.test_client(), hunt("public", "+48221000000"))
     dispose(first)
-    fresh = worker(dead, last_good)
+    fresh = standalone_app(dead, last_good)
     try:
         apology = xml(post(fresh.test_client(), hunt(f"tenant_{tenant_id}", "101")))
         assert "sofia/gateway/carrier/48501234567" in apology.xpath("//action/@data")
@@ -123,13 +109,13 @@ def test_a_fresh_worker_reuses_a_document_another_worker_compiled(database, tmp_
 
     url, _ = database
     last_good = tmp_path / "last-good.sqlite3"
-    first = worker(url, last_good)
+    first = standalone_app(url, last_good)
     tenant_id, _ = company_with_a_queue(first)
     served = post(first.test_client(), hunt(f"tenant_{tenant_id}", "101")).data
     builds = []
     real = dialplan._tenant_build
     monkeypatch.setattr(dialplan, "_tenant_build", lambda tid: builds.append(tid) or real(tid))
-    second = worker(url, last_good)
+    second = standalone_app(url, last_good)
     try:
         assert post(second.test_client(), hunt(f"tenant_{tenant_id}", "101")).data == served
         assert builds == []

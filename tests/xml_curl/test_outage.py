@@ -7,24 +7,11 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.conftest import POSTGRES_ADMIN_URL
-from tests.xml_curl.conftest import NOT_FOUND, captured_body, dispose, is_not_found, post, with_fields, xml
+from tests.xml_curl.conftest import (NOT_FOUND, captured_body, dispose, hunt, is_not_found, post, standalone_app,
+                                     with_fields, xml)
 
-TRANSFER = captured_body("xml_curl_dialplan_transfer_menu_1.txt")
 SIP_AUTH = captured_body("xml_curl_directory.txt")
 CALLCENTER = captured_body("xml_curl_configuration_callcenter.txt")
-
-
-def hunt(context: str, destination: str) -> bytes:
-    return with_fields(TRANSFER, {"Hunt-Context": context, "Hunt-Destination-Number": destination})
-
-
-def standalone_app(url: str, folder):
-    """An app of its own, with its own last good store in ``folder``."""
-    from pbx.app import create_app
-
-    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test",
-                       "SHOW_LOGIN_CODES": False, "TASK_QUEUE_URL": "memory", "XML_CURL_BUDGET_MS": 500,
-                       "SWITCH_SYNC_ON_COMMIT": False, "XML_CURL_LAST_GOOD_PATH": str(folder / "last-good.sqlite3")})
 
 
 def load_company(application) -> tuple[int, int]:
@@ -54,7 +41,7 @@ def postgres_company(compiler, tmp_path):
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
-    application = standalone_app(f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}", tmp_path)
+    application = standalone_app(f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}", tmp_path / "last-good.sqlite3")
     tenant_id, number_id = load_company(application)
     yield application, tenant_id, number_id, drop
     dispose(application)
@@ -95,7 +82,7 @@ def test_dropped_database_without_history_answers_with_the_fallback_number(postg
 
 
 def test_postgres_that_is_not_listening(compiler, tmp_path):
-    application = standalone_app("postgresql://postgres@127.0.0.1:9/centralka", tmp_path)
+    application = standalone_app("postgresql://postgres@127.0.0.1:9/centralka", tmp_path / "last-good.sqlite3")
     client = application.test_client()
     try:
         doc = xml(post(client, hunt("tenant_7", "101")))
@@ -111,7 +98,7 @@ def test_postgres_that_is_not_listening(compiler, tmp_path):
 
 def test_sqlite_file_overwritten_with_garbage(tmp_path, compiler):
     path = tmp_path / "centralka.sqlite3"
-    application = standalone_app(f"sqlite:///{path}", tmp_path)
+    application = standalone_app(f"sqlite:///{path}", tmp_path / "last-good.sqlite3")
     tenant_id, _ = load_company(application)
     client = application.test_client()
     try:
@@ -126,7 +113,8 @@ def test_sqlite_file_overwritten_with_garbage(tmp_path, compiler):
 
 
 def test_sqlite_file_that_cannot_be_opened(tmp_path, compiler):
-    application = standalone_app(f"sqlite:///{tmp_path}/missing/dir/centralka.sqlite3", tmp_path)
+    application = standalone_app(f"sqlite:///{tmp_path}/missing/dir/centralka.sqlite3",
+                                 tmp_path / "last-good.sqlite3")
     try:
         doc = xml(post(application.test_client(), hunt("tenant_3", "101")))
         assert doc.xpath("//action/@application") == ["export", "answer", "playback", "hangup"]
