@@ -6,6 +6,7 @@ with every problem per field) and changes nothing when validation fails.
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 
 from marshmallow import ValidationError
 
@@ -116,6 +117,27 @@ def add_announcement(tenant: models.Tenant, data: dict) -> models.Announcement:
     return _add_simple(models.Announcement, AnnouncementInput, tenant, data)
 
 
+def _problems(check) -> dict:
+    """Field errors of one check, so that several checks are reported together."""
+    try:
+        check()
+    except ValidationError as error:
+        return error.normalized_messages()
+    return {}
+
+
+def add_uploaded_announcement(tenant: models.Tenant, data: dict, upload: bytes) -> models.Announcement:
+    """An announcement from an mp3; the problems of its fields and of the file are reported at once."""
+    values = {**data, "source": "upload"}
+    errors = _problems(lambda: AnnouncementInput(tenant_id=tenant.id).load(values))
+    errors.update(_problems(lambda: prompts.check_mp3(upload)) if upload else {"file": ["choose an mp3 file"]})
+    if errors:
+        raise ValidationError(errors)
+    announcement = add_announcement(tenant, values)
+    prompts.store_upload(announcement, upload)
+    return announcement
+
+
 def add_voicemail_box(tenant: models.Tenant, data: dict) -> models.VoicemailBox:
     values = VoicemailBoxInput(tenant_id=tenant.id).load(data)
     recipient_ids = values.pop("recipient_ids")
@@ -220,19 +242,22 @@ def delete_user(tenant: models.Tenant, user_id: int) -> None:
         db.session.expire(member.group, ["members"])
 
 
-def _delete_unused(tenant: models.Tenant, model, kind: str, obj_id: int, what: str) -> None:
+def _delete_unused(tenant: models.Tenant, model, kind: str, obj_id: int, what: str):
     obj = get_owned(model, tenant.id, obj_id)
     _refuse_if_used(tenant, kind, obj, f"{what} {obj.name}")
     db.session.delete(obj)
     db.session.flush()
+    return obj
 
 
 def delete_group(tenant: models.Tenant, group_id: int) -> None:
     _delete_unused(tenant, models.Group, "group", group_id, "group")
 
 
-def delete_announcement(tenant: models.Tenant, announcement_id: int) -> None:
-    _delete_unused(tenant, models.Announcement, "announcement", announcement_id, "announcement")
+def delete_announcement(tenant: models.Tenant, announcement_id: int) -> Path:
+    """Delete an unused announcement; its sound file is returned, to be removed once the deletion is committed."""
+    return prompts.prompt_path(_delete_unused(tenant, models.Announcement, "announcement", announcement_id,
+                                              "announcement"))
 
 
 def delete_voicemail_box(tenant: models.Tenant, box_id: int) -> None:

@@ -8,6 +8,7 @@ directory: history only grows, and the dialplan never refers to users that no lo
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from marshmallow import ValidationError
 from sqlalchemy import func, select
@@ -15,7 +16,7 @@ from sqlalchemy import func, select
 from pbx import models
 from pbx.audit import current_actor
 from pbx.company_dialplan import snapshot_of
-from pbx.compiler import compile_tree
+from pbx.compiler import ScenarioInvalid, compile_tree, lint, parse
 from pbx.extensions import db
 from pbx.nodes.walk import walk
 from pbx.tenancy import NotFound, storable_id
@@ -64,6 +65,30 @@ def version(scenario: models.Scenario, number: int) -> models.ScenarioVersion:
     if found is None:
         raise NotFound(f"the scenario has no version {number}")
     return found
+
+
+@dataclass
+class Check:
+    """Errors that block publishing and lint warnings (``pbx.compiler.Problem``), each naming its node."""
+
+    ok: bool
+    errors: list
+    warnings: list
+
+
+def check(tenant: models.Tenant, scenario: models.Scenario, tree: dict) -> Check:
+    """What publishing ``tree`` would say, without writing anything."""
+    snapshot = snapshot_of(tenant)
+    try:
+        compiled = compile_tree(tree, snapshot, scenario_id=scenario.id or 0, version_id=0,
+                                main_number_id=scenario.main_number_id)
+    except ScenarioInvalid as error:
+        try:  # a tree that parses still gets its warnings next to its errors
+            warnings = lint.lint(parse.parse(tree), snapshot)
+        except ScenarioInvalid:
+            warnings = []
+        return Check(False, error.errors, warnings)
+    return Check(True, [], compiled.warnings)
 
 
 def _new_version(scenario: models.Scenario, tree: dict, note: str) -> models.ScenarioVersion:

@@ -9,8 +9,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from pbx import directory, models, prompts
 from pbx.extensions import db
+from pbx.representations import announcement_json
 from pbx.tenancy import get_owned, scoped
-from schemas.directory import AnnouncementInput
 
 from webadmin.auth import signed_in
 from webadmin.common import body
@@ -21,13 +21,6 @@ bp = Blueprint("announcements", __name__, url_prefix="/api/announcements")
 ENVELOPE_BYTES = 64 * 1024
 
 
-def announcement_json(a: models.Announcement) -> dict:
-    return {
-        "id": a.id, "name": a.name, "language": a.language.value, "source": a.source.value, "text": a.text,
-        "voice": a.voice, "duration_seconds": a.duration_seconds, "rendered": a.storage_key is not None,
-    }
-
-
 def _render(announcement: models.Announcement) -> None:
     try:
         prompts.render_tts(announcement)
@@ -35,15 +28,6 @@ def _render(announcement: models.Announcement) -> None:
         db.session.rollback()
         current_app.logger.error("text to speech failed: %s", error)
         abort(503, "the speech synthesizer is not available; try again later")
-
-
-def _problems(check) -> dict:
-    """Field errors of one check, so the name and the file are reported together."""
-    try:
-        check()
-    except ValidationError as error:
-        return error.normalized_messages()
-    return {}
 
 
 @bp.get("")
@@ -71,15 +55,9 @@ def create_upload():
         upload = request.files.get("file")
     except RequestEntityTooLarge:
         raise ValidationError({"file": [f"an announcement may have at most {limit} bytes (2 MB)"]}) from None
-    data = upload.read() if upload else b""
-    values = {"name": request.form.get("name", ""), "language": request.form.get("language", "pl"),
-              "source": "upload"}
-    errors = _problems(lambda: AnnouncementInput(tenant_id=g.tenant.id).load(values))
-    errors.update(_problems(lambda: prompts.check_mp3(data)) if data else {"file": ["choose an mp3 file"]})
-    if errors:
-        raise ValidationError(errors)
-    announcement = directory.add_announcement(g.tenant, values)
-    prompts.store_upload(announcement, data)
+    announcement = directory.add_uploaded_announcement(
+        g.tenant, {"name": request.form.get("name", ""), "language": request.form.get("language", "pl")},
+        upload.read() if upload else b"")
     db.session.commit()
     return jsonify(announcement_json(announcement)), 201
 
@@ -95,9 +73,7 @@ def update_announcement(announcement_id):
 @bp.delete("/<int:announcement_id>")
 @signed_in(2)
 def delete_announcement(announcement_id):
-    announcement = get_owned(models.Announcement, g.tenant.id, announcement_id)
-    path = prompts.prompt_path(announcement)
-    directory.delete_announcement(g.tenant, announcement.id)
+    path = directory.delete_announcement(g.tenant, announcement_id)
     db.session.commit()
     path.unlink(missing_ok=True)
     return "", 204

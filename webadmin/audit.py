@@ -5,10 +5,10 @@ from flask import Blueprint, g, jsonify, request
 
 from pbx import models
 from pbx.extensions import db
+from pbx.representations import stamp
 from pbx.tenancy import MAX_ID, scoped
 
 from webadmin.auth import signed_in
-from webadmin.common import stamp
 
 bp = Blueprint("audit", __name__, url_prefix="/api")
 PAGE = 200

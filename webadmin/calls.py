@@ -15,12 +15,13 @@ from sqlalchemy import or_, select
 
 from pbx import models, recordings
 from pbx.extensions import db
+from pbx.representations import stamp
 from pbx.storage import StorageError
 from pbx.tenancy import get_owned
 from schemas.fields import FIRST_YEAR, LAST_YEAR, outside_years
 
 from webadmin.auth import signed_in
-from webadmin.common import csv_response, stamp
+from webadmin.common import csv_response
 
 bp = Blueprint("calls_panel", __name__, url_prefix="/api")
 

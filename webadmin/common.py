@@ -1,7 +1,5 @@
-"""Helpers every API blueprint shares: request bodies, times, rights, CSV."""
+"""Helpers every API blueprint shares: request bodies, rights, CSV."""
 from __future__ import annotations
-
-from datetime import datetime, timezone
 
 from flask import Response, abort, g, request
 
@@ -11,13 +9,6 @@ from pbx.exports import write_csv
 def body() -> dict:
     data = request.get_json(silent=True)
     return data if isinstance(data, dict) else {}
-
-
-def stamp(value: datetime | None) -> str | None:
-    """ISO time in UTC; SQLite hands back naive datetimes, all of which are UTC."""
-    if value is None:
-        return None
-    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
 
 
 def require_level(level: int, why: str) -> None:

@@ -5,18 +5,13 @@ from flask import Blueprint, g, jsonify
 
 from pbx import directory, models
 from pbx.extensions import db
+from pbx.representations import company_json
 
 from webadmin.auth import signed_in
 from webadmin.common import body
 
 bp = Blueprint("company", __name__, url_prefix="/api/company")
 
-
-def company_json(tenant: models.Tenant) -> dict:
-    return {
-        "id": tenant.id, "name": tenant.name, "timezone": tenant.timezone, "language": tenant.language.value,
-        "retention_days": tenant.retention_days, "fallback_number": tenant.fallback_number,
-    }
 
 
 @bp.get("")

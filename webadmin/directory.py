@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, g, jsonify
 
 from pbx import directory, models
 from pbx.exports import users_csv
+from pbx.representations import group_json, user_json
 from pbx.extensions import db
 from pbx.tenancy import get_owned, scoped
 
@@ -17,23 +18,6 @@ from webadmin.common import body, require_level
 bp = Blueprint("directory", __name__, url_prefix="/api")
 
 
-def user_json(u: models.User) -> dict:
-    return {
-        "id": u.id, "first_name": u.first_name, "last_name": u.last_name, "phone": u.phone,
-        "email": u.email, "role": u.role.value, "description": u.description, "extension": u.extension,
-        "may_present_main_number": u.may_present_main_number,
-        "always_present_main_number": u.always_present_main_number, "record_calls": u.record_calls,
-        "admin_level": u.admin_level,
-    }
-
-
-def group_json(gr: models.Group) -> dict:
-    return {
-        "id": gr.id, "name": gr.name, "ring_mode": gr.ring_mode.value, "extension": gr.extension,
-        "record_calls": gr.record_calls,
-        "members": [{"user_id": m.user_id, "name": m.user.full_name, "ring_seconds": m.ring_seconds}
-                    for m in gr.members],
-    }
 
 
 def _guard_admin_rights(data: dict, user: models.User | None = None) -> None:

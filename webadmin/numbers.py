@@ -5,30 +5,15 @@ from flask import Blueprint, g, jsonify
 
 from pbx import directory, models
 from pbx.extensions import db
+from pbx.representations import main_number_json, number_list_json
 from pbx.tenancy import get_owned, scoped
 
 from webadmin.auth import signed_in
-from webadmin.common import body, stamp
+from webadmin.common import body
 
 bp = Blueprint("numbers", __name__, url_prefix="/api")
 
 
-def main_number_json(n: models.MainNumber) -> dict:
-    scenario = n.scenario
-    published = scenario.published_version if scenario else None
-    return {
-        "id": n.id, "number": n.number, "is_primary": n.is_primary, "label": n.label,
-        "target_user_id": n.target_user_id, "target_group_id": n.target_group_id,
-        "scenario": None if scenario is None else {
-            "id": scenario.id, "name": scenario.name, "has_draft": scenario.draft is not None,
-            "draft_updated_at": stamp(scenario.draft_updated_at),
-            "published_version": published.number if published else None,
-        },
-    }
-
-
-def number_list_json(lst: models.NumberList) -> dict:
-    return {"id": lst.id, "name": lst.name, "kind": lst.kind.value, "patterns": list(lst.patterns or [])}
 
 
 @bp.get("/main-numbers")

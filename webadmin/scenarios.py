@@ -7,17 +7,16 @@ from __future__ import annotations
 from flask import Blueprint, abort, g, jsonify, request
 
 from pbx import models, scenarios
-from pbx.company_dialplan import snapshot_of
-from pbx.compiler import ScenarioInvalid, compile_tree
-from pbx.compiler import lint, parse
+from pbx.compiler import ScenarioInvalid
 from pbx.extensions import db
 from pbx.nodes import registry
 from pbx.nodes.specs import kind_spec
+from pbx.representations import check_json, problems_json, scenario_json, stamp, version_json
 from pbx.tenancy import get_owned
 from schemas import messages_pl
 
 from webadmin.auth import signed_in
-from webadmin.common import body, stamp
+from webadmin.common import body
 
 bp = Blueprint("scenarios", __name__, url_prefix="/api")
 
@@ -26,16 +25,12 @@ bp = Blueprint("scenarios", __name__, url_prefix="/api")
 def _invalid(error: ScenarioInvalid):
     db.session.rollback()
     return jsonify(error=_text("the scenario has errors"), fields=_by_node(error.errors),
-                   problems=_problems(error.errors)), 422
+                   problems=problems_json(error.errors, _text)), 422
 
 
 def _text(message: str) -> str:
     """The checker speaks English; the panel in Polish gets the catalogue's text (see pbx.app._error_json)."""
     return messages_pl.translate(message) if messages_pl.prefers_polish() else message
-
-
-def _problems(found) -> list[dict]:
-    return [{"node_id": p.node_id, "message": _text(p.message)} for p in found]
 
 
 def _by_node(found) -> dict[str, list[str]]:
@@ -45,35 +40,17 @@ def _by_node(found) -> dict[str, list[str]]:
     return grouped
 
 
-def _warning(stored: str) -> str:
-    """A version's warning is stored as "<node id>: <message>"; node ids hold no colon."""
-    node_id, _, message = stored.partition(": ")
-    return f"{node_id}: {_text(message)}"
-
-
 def _scenario(number_id: int, *, create: bool = False) -> models.Scenario:
     number = get_owned(models.MainNumber, g.tenant.id, number_id)
     return scenarios.scenario_for(g.tenant, number, create=create)
 
 
 def _version_json(v: models.ScenarioVersion, live_id: int | None) -> dict:
-    return {"number": v.number, "created_at": stamp(v.created_at), "created_by": v.created_by, "note": v.note,
-            "live": v.id == live_id, "warnings": [_warning(w) for w in (v.compiled_meta or {}).get("warnings", [])]}
+    return version_json(v, live_id, _text)
 
 
 def check(scenario: models.Scenario, tree: dict) -> dict:
-    """Errors that block publishing and lint warnings, each naming its node."""
-    snapshot = snapshot_of(g.tenant)
-    try:
-        compiled = compile_tree(tree, snapshot, scenario_id=scenario.id or 0, version_id=0,
-                                main_number_id=scenario.main_number_id)
-    except ScenarioInvalid as error:
-        try:  # a tree that parses still gets its warnings next to its errors
-            warnings = lint.lint(parse.parse(tree), snapshot)
-        except ScenarioInvalid:
-            warnings = []
-        return {"ok": False, "errors": _problems(error.errors), "warnings": _problems(warnings)}
-    return {"ok": True, "errors": [], "warnings": _problems(compiled.warnings)}
+    return check_json(scenarios.check(g.tenant, scenario, tree), _text)
 
 
 @bp.get("/node-kinds")
@@ -86,17 +63,7 @@ def node_kinds():
 @bp.get("/main-numbers/<int:number_id>/scenario")
 @signed_in()
 def get_scenario(number_id):
-    number = get_owned(models.MainNumber, g.tenant.id, number_id)
-    scenario = number.scenario
-    if scenario is None:
-        return jsonify(main_number=number.number, name="", draft=None, versions=[], check=None)
-    live = scenario.published_version_id
-    draft = scenario.draft
-    return jsonify(
-        main_number=number.number, name=scenario.name, draft=draft, draft_updated_at=stamp(scenario.draft_updated_at),
-        versions=[_version_json(v, live) for v in reversed(scenario.versions)],
-        check=check(scenario, draft) if draft else None,
-    )
+    return jsonify(scenario_json(g.tenant, get_owned(models.MainNumber, g.tenant.id, number_id), _text))
 
 
 @bp.put("/main-numbers/<int:number_id>/scenario/draft")

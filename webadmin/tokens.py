@@ -5,8 +5,9 @@ from flask import Blueprint, abort, g, jsonify, request
 
 from pbx import api_tokens, models
 from pbx.extensions import db
+from pbx.representations import stamp
 from webadmin.auth import signed_in
-from webadmin.common import body, stamp
+from webadmin.common import body
 
 bp = Blueprint("tokens", __name__, url_prefix="/api/tokens")
 OWNER = api_tokens.OWNER

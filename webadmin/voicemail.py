@@ -5,6 +5,7 @@ from flask import Blueprint, g, jsonify
 
 from pbx import directory, models
 from pbx.extensions import db
+from pbx.representations import box_json
 from pbx.tenancy import scoped
 
 from webadmin.auth import signed_in
@@ -12,13 +13,6 @@ from webadmin.common import body
 
 bp = Blueprint("voicemail", __name__, url_prefix="/api/voicemail-boxes")
 
-
-def box_json(box: models.VoicemailBox) -> dict:
-    return {
-        "id": box.id, "name": box.name, "greeting_id": box.greeting_id, "max_seconds": box.max_seconds,
-        "recipient_ids": [u.id for u in box.recipients], "extra_emails": list(box.extra_emails or []),
-        "recipient_emails": box.recipient_emails,
-    }
 
 
 @bp.get("")

@@ -27,15 +27,16 @@ def _format_errors(messages, prefix="") -> list[str]:
     return [f"{prefix}: {messages}" if prefix else str(messages)]
 
 
-def changes_db(command):
-    """Commit on success; on bad input print every problem, roll back and exit 2."""
+def _refusing_bad_input(command, *, commit: bool):
+    """On bad input print every problem, roll back and exit 2; commit on success when asked."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             with acting_as(f"cli:{os.environ.get('USER', 'admin')}"):
                 result = command(*args, **kwargs)
-                db.session.commit()
+                if commit:
+                    db.session.commit()
             return result
         except ValidationError as error:
             db.session.rollback()
@@ -48,3 +49,13 @@ def changes_db(command):
             sys.exit(2)
 
     return wrapper
+
+
+def changes_db(command):
+    """A command that changes the company: audited as the CLI, committed only when all went well."""
+    return _refusing_bad_input(command, commit=True)
+
+
+def reads_db(command):
+    """A command that only reads: bad input is refused the same way."""
+    return _refusing_bad_input(command, commit=False)

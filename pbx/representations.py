@@ -1,0 +1,107 @@
+"""The JSON shape of each object a company manages: the panel's API answers with it, and the CLI's
+``--json`` prints it, so scripts read the same keys from both."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from pbx import models, scenarios
+
+
+def stamp(value: datetime | None) -> str | None:
+    """ISO time in UTC; SQLite hands back naive datetimes, all of which are UTC."""
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
+
+
+def company_json(tenant: models.Tenant) -> dict:
+    return {
+        "id": tenant.id, "name": tenant.name, "timezone": tenant.timezone, "language": tenant.language.value,
+        "retention_days": tenant.retention_days, "fallback_number": tenant.fallback_number,
+    }
+
+
+def user_json(u: models.User) -> dict:
+    return {
+        "id": u.id, "first_name": u.first_name, "last_name": u.last_name, "phone": u.phone,
+        "email": u.email, "role": u.role.value, "description": u.description, "extension": u.extension,
+        "may_present_main_number": u.may_present_main_number,
+        "always_present_main_number": u.always_present_main_number, "record_calls": u.record_calls,
+        "admin_level": u.admin_level,
+    }
+
+
+def group_json(gr: models.Group) -> dict:
+    return {
+        "id": gr.id, "name": gr.name, "ring_mode": gr.ring_mode.value, "extension": gr.extension,
+        "record_calls": gr.record_calls,
+        "members": [{"user_id": m.user_id, "name": m.user.full_name, "ring_seconds": m.ring_seconds}
+                    for m in gr.members],
+    }
+
+
+def main_number_json(n: models.MainNumber) -> dict:
+    scenario = n.scenario
+    published = scenario.published_version if scenario else None
+    return {
+        "id": n.id, "number": n.number, "is_primary": n.is_primary, "label": n.label,
+        "target_user_id": n.target_user_id, "target_group_id": n.target_group_id,
+        "scenario": None if scenario is None else {
+            "id": scenario.id, "name": scenario.name, "has_draft": scenario.draft is not None,
+            "draft_updated_at": stamp(scenario.draft_updated_at),
+            "published_version": published.number if published else None,
+        },
+    }
+
+
+def number_list_json(lst: models.NumberList) -> dict:
+    return {"id": lst.id, "name": lst.name, "kind": lst.kind.value, "patterns": list(lst.patterns or [])}
+
+
+def announcement_json(a: models.Announcement) -> dict:
+    return {
+        "id": a.id, "name": a.name, "language": a.language.value, "source": a.source.value, "text": a.text,
+        "voice": a.voice, "duration_seconds": a.duration_seconds, "rendered": a.storage_key is not None,
+    }
+
+
+def box_json(box: models.VoicemailBox) -> dict:
+    return {
+        "id": box.id, "name": box.name, "greeting_id": box.greeting_id, "max_seconds": box.max_seconds,
+        "recipient_ids": [u.id for u in box.recipients], "extra_emails": list(box.extra_emails or []),
+        "recipient_emails": box.recipient_emails,
+    }
+
+
+def version_json(v: models.ScenarioVersion, live_id: int | None, text=str) -> dict:
+    """A published version; ``text`` words each warning's message (the panel's may be Polish)."""
+    return {"number": v.number, "created_at": stamp(v.created_at), "created_by": v.created_by, "note": v.note,
+            "live": v.id == live_id, "warnings": [_warning(w, text) for w in (v.compiled_meta or {}).get("warnings", [])]}
+
+
+def _warning(stored: str, text) -> str:
+    """A version's warning is stored as "<node id>: <message>"; node ids hold no colon."""
+    node_id, _, message = stored.partition(": ")
+    return f"{node_id}: {text(message)}"
+
+
+def problems_json(found, text=str) -> list[dict]:
+    return [{"node_id": p.node_id, "message": text(p.message)} for p in found]
+
+
+def check_json(found: scenarios.Check, text=str) -> dict:
+    return {"ok": found.ok, "errors": problems_json(found.errors, text), "warnings": problems_json(found.warnings, text)}
+
+
+def scenario_json(tenant: models.Tenant, number: models.MainNumber, text=str) -> dict:
+    """The scenario of a main number: its draft and the draft's check, and its versions newest first."""
+    scenario = number.scenario
+    if scenario is None:
+        return {"main_number": number.number, "name": "", "draft": None, "versions": [], "check": None}
+    draft, live = scenario.draft, scenario.published_version_id
+    return {
+        "main_number": number.number, "name": scenario.name, "draft": draft,
+        "draft_updated_at": stamp(scenario.draft_updated_at),
+        "versions": [version_json(v, live, text) for v in reversed(scenario.versions)],
+        "check": check_json(scenarios.check(tenant, scenario, draft), text) if draft else None,
+    }
