@@ -9,15 +9,14 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
-from pbx import directory, models, scenarios, server
+from pbx import models, scenarios, server
 from pbx.app import create_app
 from pbx.commands import (
-    announcement, changes_db, listener, panel, recordings, scenario, schedule, simulate, switch, switch_endpoint,
-    tasks,
+    announcement, box, changes_db, group, listener, main_number, number_list, panel, recordings, scenario, schedule,
+    simulate, switch, switch_endpoint, tasks, tenant, user,
 )
 from pbx.config import Config, UnsafeConfiguration
 from pbx.demo import DEMO_ADMIN_EMAIL, DEMO_NAME, demo_loaded, load_demo, tenant_announcements
-from pbx.exports import users_csv
 from pbx.extensions import db
 from pbx.prompts import render_tts
 from pbx.startup_checks import refuse_unsafe_serve
@@ -74,82 +73,11 @@ def demo_load(if_empty):
 
 
 @main.group()
-def tenant():
-    """Companies (tenants)."""
-
-
-@tenant.command("create")
-@click.option("--name", required=True)
-@click.option("--timezone", default="Europe/Warsaw", show_default=True)
-@click.option("--language", default="pl", show_default=True)
-@click.option("--retention-days", default=90, show_default=True, type=int)
-@click.option("--fallback-number", default=None)
-@click.option("--main-number", default=None, help="Primary main number of the company.")
-@with_appcontext
-@changes_db
-def tenant_create(name, timezone, language, retention_days, fallback_number, main_number):
-    created = directory.create_tenant({
-        "name": name, "timezone": timezone, "language": language,
-        "retention_days": retention_days, "fallback_number": fallback_number,
-    })
-    if main_number:
-        directory.add_main_number(created, {"number": main_number, "is_primary": True})
-    click.echo(f"created company {created.name} (id {created.id})")
-
-
-@tenant.command("list")
-@with_appcontext
-def tenant_list():
-    for row in db.session.scalars(select(models.Tenant).order_by(models.Tenant.id)):
-        numbers = ", ".join(n.number for n in row.main_numbers)
-        click.echo(f"{row.id}\t{row.name}\t{row.timezone}\t{numbers}")
-
-
-@main.group()
-def user():
-    """Users of a company."""
-
-
-@user.command("add")
-@click.option("--tenant", "tenant_ref", required=True, help="Company id or name.")
-@click.option("--first-name", required=True)
-@click.option("--last-name", required=True)
-@click.option("--email", required=True)
-@click.option("--phone", default=None)
-@click.option("--extension", default=None)
-@click.option("--role", default="user", show_default=True)
-@click.option("--description", default="")
-@click.option("--admin-level", default=0, type=int, show_default=True)
-@with_appcontext
-@changes_db
-def user_add(tenant_ref, **values):
-    owner = find_tenant(tenant_ref)
-    created = directory.add_user(owner, {k: v for k, v in values.items() if v is not None})
-    click.echo(f"added {created.full_name} (id {created.id}) to {owner.name}")
-
-
-@main.group()
 def users():
     """Lists of users."""
 
 
-@users.command("export")
-@click.option("--tenant", "tenant_ref", required=True, help="Company id or name.")
-@click.option("--csv", "as_csv", is_flag=True, default=True, help="CSV (the only format).")
-@click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None)
-@with_appcontext
-def users_export(tenant_ref, as_csv, output):
-    try:
-        owner = find_tenant(tenant_ref)
-    except NotFound as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(2)
-    text = users_csv(owner)
-    if output:
-        with open(output, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-    else:
-        click.echo(text, nl=False)
+users.add_command(user.export)
 
 
 @main.command("serve")
@@ -174,7 +102,8 @@ def serve(host, port, workers, switch_bind, switch_workers, listener, worker):
         listener=listener, worker=worker, run_dir=Config.RUN_DIR)
 
 
-for area in (announcement, listener, panel, recordings, scenario, schedule, simulate, switch, switch_endpoint, tasks):
+for area in (announcement, box, group, listener, main_number, number_list, panel, recordings, scenario, schedule,
+             simulate, switch, switch_endpoint, tasks, tenant, user):
     main.add_command(area.command)
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from schemas.directory import (
 
 def create_tenant(data: dict) -> models.Tenant:
     values = TenantInput().load(data)
-    tenant = models.Tenant(**values)
+    tenant = models.Tenant(**{**values, "language": models.Language(values["language"])})
     db.session.add(tenant)
     db.session.flush()
     return tenant

@@ -9,42 +9,67 @@ from sqlalchemy import select
 
 from pbx import directory, models, prompts
 from pbx.commands import changes_db
+from pbx.commands.common import add_standard_commands, company_option, emit, find, given, json_option, saved
 from pbx.extensions import db
+from pbx.representations import announcement_json
 from pbx.tenancy import find_tenant
 
 
 @click.group("announcement")
 def command():
-    """Announcements (prompts) of a company."""
+    """Announcements (prompts) of a company: add, list, show, update, remove, render."""
 
 
 @command.command("add")
-@click.option("--tenant", "tenant_ref", required=True, help="Company id or name.")
+@company_option
 @click.option("--name", required=True)
 @click.option("--text", default="", help="Text to speak (text-to-speech).")
 @click.option("--file", "upload", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="An mp3 of at most 2 MB instead of text.")
 @click.option("--language", default=None, help="pl or en (default: the company's language).")
 @click.option("--voice", default="female", show_default=True, help="female or male")
+@json_option
 @with_appcontext
 @changes_db
-def add(tenant_ref, name, text, upload, language, voice):
-    owner = find_tenant(tenant_ref)
-    announcement = directory.add_announcement(owner, {
-        "name": name, "text": text, "voice": voice, "language": language or owner.language.value,
-        "source": "upload" if upload else "tts",
-    })
-    path = prompts.store_upload(announcement, upload.read_bytes()) if upload else prompts.render_tts(announcement)
-    click.echo(f"announcement {announcement.id} ({announcement.duration_seconds:.1f} s) stored as {path}")
+def add(company_ref, name, text, upload, language, voice, as_json):
+    """Add an announcement spoken from --text, or decoded from the mp3 --file."""
+    owner = find_tenant(company_ref)
+    values = {"name": name, "language": language or owner.language.value}
+    if upload:
+        announcement = directory.add_uploaded_announcement(owner, values, upload.read_bytes())
+    else:
+        announcement = directory.add_announcement(owner, {**values, "text": text, "voice": voice, "source": "tts"})
+        prompts.render_tts(announcement)
+    saved(announcement)
+    emit(as_json, announcement_json(announcement), f"announcement {announcement.name} (id {announcement.id}, "
+         f"{announcement.duration_seconds:.1f} s) stored as {prompts.prompt_path(announcement)}")
+
+
+@command.command("update")
+@company_option
+@click.argument("ref")
+@click.option("--name")
+@click.option("--text", help="New words (text-to-speech): spoken again.")
+@click.option("--language", help="pl or en: spoken again.")
+@click.option("--voice", help="female or male: spoken again.")
+@json_option
+@with_appcontext
+@changes_db
+def update(company_ref, ref, as_json, **options):
+    """Change the options given of the announcement REF (id or name)."""
+    tenant = find_tenant(company_ref)
+    announcement = saved(directory.update_announcement(
+        tenant, find(tenant, models.Announcement, ref, "announcement").id, given(options)))
+    emit(as_json, announcement_json(announcement), f"updated announcement {announcement.name} (id {announcement.id})")
 
 
 @command.command("render")
-@click.option("--tenant", "tenant_ref", required=True, help="Company id or name.")
+@company_option
 @with_appcontext
 @changes_db
-def render(tenant_ref):
+def render(company_ref):
     """Speak again every text-to-speech announcement (after a voice or text change)."""
-    owner = find_tenant(tenant_ref)
+    owner = find_tenant(company_ref)
     query = select(models.Announcement).where(models.Announcement.tenant_id == owner.id,
                                               models.Announcement.source == models.PromptSource.TTS)
     for announcement in db.session.scalars(query):
@@ -58,3 +83,8 @@ def system(force):
     """Render the prompts every company shares (recording notice, queue position, numbers)."""
     rendered = prompts.render_system_prompts(force=force)
     click.echo(f"rendered {len(rendered)} shared prompts in {prompts.system_prompt_path('pl', 'x').parent.parent}")
+
+
+add_standard_commands(command, models.Announcement, to_json=announcement_json, delete=directory.delete_announcement,
+                      order=(models.Announcement.name, models.Announcement.id),
+                      columns=("id", "name", "language", "source", "duration_seconds"))

@@ -32,6 +32,22 @@ WHAT = {models.User: "user", models.Group: "group", models.MainNumber: "main num
         models.Announcement: "announcement", models.VoicemailBox: "voicemail box"}
 
 
+def with_options(*options):
+    """One decorator of several click options (the fields an add and an update share)."""
+    def decorate(function):
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return decorate
+
+
+def given(options: dict, nullable: tuple[str, ...] = ()) -> dict:
+    """The options given on the command line; '' in a ``nullable`` one means "none"."""
+    return {key: (None if value == "" and key in nullable else value)
+            for key, value in options.items() if value is not None}
+
+
 def label(obj) -> str:
     name = obj.full_name if isinstance(obj, models.User) else getattr(obj, "name", None) or obj.number
     return f"{name} (id {obj.id})"
@@ -61,6 +77,12 @@ def find(tenant: models.Tenant, model, ref: str, option: str):
         raise ValidationError({option: [f"{ref!r} names more than one {what}: "
                                         f"{', '.join(label(o) for o in found)}; give id:N"]})
     return found[0]
+
+
+def saved(obj):
+    """Commit, so that the object is printed as stored (enums, relationships), as the panel's API does."""
+    db.session.commit()
+    return obj
 
 
 def emit(as_json: bool, data, text: str) -> None:

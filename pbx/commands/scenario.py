@@ -1,4 +1,4 @@
-"""`centralka scenario …`: import, export, publish, roll back and diff the scenario of a main number."""
+"""`centralka scenario …`: import, export, show, publish, roll back and diff the scenario of a main number."""
 from __future__ import annotations
 
 import json
@@ -6,15 +6,14 @@ import sys
 
 import click
 from flask.cli import with_appcontext
-from marshmallow import ValidationError
-from sqlalchemy import select
 
 from pbx import models, scenarios
-from pbx.commands import changes_db
+from pbx.commands import changes_db, reads_db
+from pbx.commands.common import company_option, emit, find, json_option
 from pbx.compiler import ScenarioInvalid
 from pbx.extensions import db
+from pbx.representations import check_json, scenario_json, stamp, version_json
 from pbx.tenancy import NotFound, find_tenant
-from schemas.fields import normalise_phone
 
 
 @click.group("scenario")
@@ -29,19 +28,14 @@ def _fail(lines) -> None:
     sys.exit(2)
 
 
-def _scenario(tenant_ref: str, number_ref: str, *, create: bool = False) -> models.Scenario:
-    tenant = find_tenant(tenant_ref)
-    query = select(models.MainNumber).where(models.MainNumber.tenant_id == tenant.id)
-    if number_ref.strip().isdigit() and len(number_ref.strip()) < 9:
-        number = db.session.scalar(query.where(models.MainNumber.id == int(number_ref)))
-    else:
-        try:
-            number = db.session.scalar(query.where(models.MainNumber.number == normalise_phone(number_ref)))
-        except ValidationError:
-            number = None
-    if number is None:
-        raise NotFound(f"{number_ref!r} is not a main number of {tenant.name}")
-    return scenarios.scenario_for(tenant, number, create=create)
+def _number(company_ref: str, number_ref: str) -> tuple[models.Tenant, models.MainNumber]:
+    tenant = find_tenant(company_ref)
+    return tenant, find(tenant, models.MainNumber, number_ref, "number")
+
+
+def _scenario(company_ref: str, number_ref: str) -> models.Scenario:
+    tenant, number = _number(company_ref, number_ref)
+    return scenarios.scenario_for(tenant, number)
 
 
 def _published(action):
@@ -53,32 +47,37 @@ def _published(action):
 
 
 @command.command("import")
-@click.option("--tenant", "tenant_ref", required=True, help="Company id or name.")
+@company_option
 @click.option("--number", "number_ref", required=True, help="Main number (E.164) or its id.")
 @click.argument("file", type=click.File("r", encoding="utf-8"))
+@json_option
 @with_appcontext
 @changes_db
-def import_(tenant_ref, number_ref, file):
-    """Save FILE (scenario JSON) as the draft."""
+def import_(company_ref, number_ref, file, as_json):
+    """Save FILE (scenario JSON, '-' for standard input) as the draft; its check is printed, nothing is published."""
     try:
         document = json.load(file)
     except ValueError as error:
         _fail([f"{file.name} is not JSON: {error}"])
     if not isinstance(document, dict):
         _fail([f"{file.name}: a scenario is a JSON object with `name` and `root`"])
-    scenario = scenarios.save_draft(_scenario(tenant_ref, number_ref, create=True), document)
-    click.echo(f"draft saved for scenario {scenario.id}")
+    tenant, number = _number(company_ref, number_ref)
+    scenario = scenarios.save_draft(scenarios.scenario_for(tenant, number, create=True), document)
+    found = scenarios.check(tenant, scenario, scenario.draft)
+    emit(as_json, {"draft": scenario.draft, "draft_updated_at": stamp(scenario.draft_updated_at),
+                   "check": check_json(found)},
+         "\n".join([f"draft saved for scenario {scenario.id}"] + _check_lines(found)))
 
 
 @command.command("export")
-@click.option("--tenant", "tenant_ref", required=True)
+@company_option
 @click.option("--number", "number_ref", required=True)
 @click.option("--version", "number", type=int, default=None, help="A published version (default: the draft).")
 @with_appcontext
-def export(tenant_ref, number_ref, number):
+def export(company_ref, number_ref, number):
     """Print the draft (or a version's tree) as JSON."""
     try:
-        scenario = _scenario(tenant_ref, number_ref)
+        scenario = _scenario(company_ref, number_ref)
         tree = scenarios.version(scenario, number).tree if number is not None else scenario.draft
     except NotFound as error:
         _fail([str(error)])
@@ -86,40 +85,67 @@ def export(tenant_ref, number_ref, number):
 
 
 @command.command("publish")
-@click.option("--tenant", "tenant_ref", required=True)
+@company_option
 @click.option("--number", "number_ref", required=True)
+@click.option("--note", default="", help="Why, as the version list shows it.")
+@json_option
 @with_appcontext
 @changes_db
-def publish(tenant_ref, number_ref):
+def publish(company_ref, number_ref, note, as_json):
     """Compile the draft and make it the live version."""
-    row = _published(lambda: scenarios.publish(_scenario(tenant_ref, number_ref)))
+    row = _published(lambda: scenarios.publish(_scenario(company_ref, number_ref), note=note))
     for warning in row.compiled_meta.get("warnings", []):
         click.echo(f"warning: {warning}", err=True)
-    click.echo(f"published version {row.number}")
+    emit(as_json, version_json(row, row.id), f"published version {row.number}")
 
 
 @command.command("rollback")
-@click.option("--tenant", "tenant_ref", required=True)
+@company_option
 @click.option("--number", "number_ref", required=True)
 @click.option("--to", "to", type=int, required=True, help="Version number to go back to.")
+@json_option
 @with_appcontext
 @changes_db
-def rollback(tenant_ref, number_ref, to):
+def rollback(company_ref, number_ref, to, as_json):
     """Publish an earlier version's tree again (as a new version)."""
-    row = _published(lambda: scenarios.rollback(_scenario(tenant_ref, number_ref), to))
-    click.echo(f"published version {row.number} (the tree of version {to})")
+    row = _published(lambda: scenarios.rollback(_scenario(company_ref, number_ref), to))
+    emit(as_json, version_json(row, row.id), f"published version {row.number} (the tree of version {to})")
+
+
+def _check_lines(found: scenarios.Check) -> list[str]:
+    return ([f"blocks publishing: {p}" for p in found.errors] + [f"warning: {p}" for p in found.warnings]
+            or ["the draft compiles without warnings"])
+
+
+@command.command("show")
+@company_option
+@click.option("--number", "number_ref", required=True)
+@json_option
+@with_appcontext
+@reads_db
+def show(company_ref, number_ref, as_json):
+    """The scenario's versions (newest first, the live one marked) and what the check says of its draft."""
+    tenant, number = _number(company_ref, number_ref)
+    data = scenario_json(tenant, number)
+    lines = [f"main number {number.number}: scenario {data['name'] or '(none)'}"]
+    lines += [f"version {v['number']}{' (live)' if v['live'] else ''}\t{v['created_at']}\t{v['created_by']}\t{v['note']}"
+              for v in data["versions"]]
+    if number.scenario and number.scenario.draft:
+        lines += [f"draft saved {data['draft_updated_at']}"] + _check_lines(scenarios.check(tenant, number.scenario,
+                                                                                             number.scenario.draft))
+    emit(as_json, data, "\n".join(lines))
 
 
 @command.command("diff")
-@click.option("--tenant", "tenant_ref", required=True)
+@company_option
 @click.option("--number", "number_ref", required=True)
 @click.argument("a", type=int)
 @click.argument("b", type=int)
 @with_appcontext
-def diff(tenant_ref, number_ref, a, b):
+def diff(company_ref, number_ref, a, b):
     """What changed from version A to version B, node by node."""
     try:
-        scenario = _scenario(tenant_ref, number_ref)
+        scenario = _scenario(company_ref, number_ref)
         lines = scenarios.diff(scenarios.version(scenario, a).tree, scenarios.version(scenario, b).tree)
     except NotFound as error:
         _fail([str(error)])

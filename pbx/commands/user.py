@@ -6,10 +6,15 @@ from flask.cli import with_appcontext
 
 from pbx import directory, models
 from pbx.commands import changes_db, reads_db
-from pbx.commands.common import add_standard_commands, company_option, emit, find, json_option
+from pbx.commands.common import (
+    add_standard_commands, company_option, emit, find, given, json_option, saved, with_options,
+)
 from pbx.exports import users_csv
 from pbx.representations import user_json
 from pbx.tenancy import find_tenant
+
+
+NULLABLE = ("phone", "extension")
 
 
 @click.group("user")
@@ -19,7 +24,7 @@ def command():
 
 def _fields(add: bool):
     """The user's fields as options; every value is checked by the panel's schema (schemas.directory.UserInput)."""
-    options = [
+    return with_options(
         click.option("--first-name", required=add),
         click.option("--last-name", required=add),
         click.option("--email", required=add, help="Where voicemail and sign-in codes go."),
@@ -33,20 +38,7 @@ def _fields(add: bool):
                      help="May call out showing the main number (per call, with *666)."),
         click.option("--always-present-main-number/--not-always-present-main-number", default=None,
                      help="Every outbound call shows the main number."),
-    ]
-
-    def decorate(function):
-        for option in reversed(options):
-            function = option(function)
-        return function
-
-    return decorate
-
-
-def _values(given: dict) -> dict:
-    """The options given; an empty phone or extension means none."""
-    return {key: (None if value == "" and key in ("phone", "extension") else value)
-            for key, value in given.items() if value is not None}
+    )
 
 
 def _say(verb: str, user: models.User) -> str:
@@ -59,9 +51,9 @@ def _say(verb: str, user: models.User) -> str:
 @json_option
 @with_appcontext
 @changes_db
-def add(company_ref, as_json, **given):
+def add(company_ref, as_json, **options):
     """Add a user."""
-    user = directory.add_user(find_tenant(company_ref), _values(given))
+    user = saved(directory.add_user(find_tenant(company_ref), given(options, NULLABLE)))
     emit(as_json, user_json(user), _say("added", user))
 
 
@@ -72,19 +64,21 @@ def add(company_ref, as_json, **given):
 @json_option
 @with_appcontext
 @changes_db
-def update(company_ref, ref, as_json, **given):
+def update(company_ref, ref, as_json, **options):
     """Change the options given of the user REF (id, extension, e-mail or "First Last")."""
     tenant = find_tenant(company_ref)
-    user = directory.update_user(tenant, find(tenant, models.User, ref, "user").id, _values(given))
+    user = saved(directory.update_user(tenant, find(tenant, models.User, ref, "user").id,
+                                      given(options, NULLABLE)))
     emit(as_json, user_json(user), _say("updated", user))
 
 
 @command.command("export")
 @company_option
+@click.option("--csv", "as_csv", is_flag=True, default=True, help="CSV (the only format).")
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None)
 @with_appcontext
 @reads_db
-def export(company_ref, output):
+def export(company_ref, as_csv, output):
     """Users and admins as CSV."""
     text = users_csv(find_tenant(company_ref))
     if output:
