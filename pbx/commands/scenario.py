@@ -13,7 +13,7 @@ from pbx.commands.common import company_option, emit, find, json_option
 from pbx.compiler import ScenarioInvalid
 from pbx.extensions import db
 from pbx.representations import check_json, scenario_json, stamp, version_json
-from pbx.tenancy import NotFound, find_tenant
+from pbx.tenancy import find_tenant
 
 
 @click.group("scenario")
@@ -74,13 +74,11 @@ def import_(company_ref, number_ref, file, as_json):
 @click.option("--number", "number_ref", required=True)
 @click.option("--version", "number", type=int, default=None, help="A published version (default: the draft).")
 @with_appcontext
+@reads_db
 def export(company_ref, number_ref, number):
     """Print the draft (or a version's tree) as JSON."""
-    try:
-        scenario = _scenario(company_ref, number_ref)
-        tree = scenarios.version(scenario, number).tree if number is not None else scenario.draft
-    except NotFound as error:
-        _fail([str(error)])
+    scenario = _scenario(company_ref, number_ref)
+    tree = scenarios.version(scenario, number).tree if number is not None else scenario.draft
     click.echo(json.dumps(tree, ensure_ascii=False, indent=2))
 
 
@@ -142,11 +140,9 @@ def show(company_ref, number_ref, as_json):
 @click.argument("a", type=int)
 @click.argument("b", type=int)
 @with_appcontext
+@reads_db
 def diff(company_ref, number_ref, a, b):
     """What changed from version A to version B, node by node."""
-    try:
-        scenario = _scenario(company_ref, number_ref)
-        lines = scenarios.diff(scenarios.version(scenario, a).tree, scenarios.version(scenario, b).tree)
-    except NotFound as error:
-        _fail([str(error)])
+    scenario = _scenario(company_ref, number_ref)
+    lines = scenarios.diff(scenarios.version(scenario, a).tree, scenarios.version(scenario, b).tree)
     click.echo("\n".join(lines) if lines else "no changes")
