@@ -16,7 +16,8 @@ from pbx.tenancy import find_tenant
 _fields = with_options(
     click.option("--label", help="What the number is for, as the panel shows it."),
     click.option("--primary", "is_primary", is_flag=True, default=None, help="Make it the primary number."),
-    click.option("--user", help="Ring this user directly when the number has no scenario (id, extension, e-mail, name)."),
+    click.option("--user", help="Ring this user directly when the number has no scenario (id, extension, e-mail, "
+                                "name)."),
     click.option("--group", help="Ring this group directly when the number has no scenario (id, extension, name)."),
 )
 

@@ -63,10 +63,9 @@ def import_(company_ref, number_ref, file, as_json):
         _fail([f"{file.name}: a scenario is a JSON object with `name` and `root`"])
     tenant, number = _number(company_ref, number_ref)
     scenario = scenarios.save_draft(scenarios.scenario_for(tenant, number, create=True), document)
-    found = scenarios.check(tenant, scenario, scenario.draft)
-    emit(as_json, {"draft": scenario.draft, "draft_updated_at": stamp(scenario.draft_updated_at),
-                   "check": check_json(found)},
-         "\n".join([f"draft saved for scenario {scenario.id}"] + _check_lines(found)))
+    check = check_json(scenarios.check(tenant, scenario, scenario.draft))
+    emit(as_json, {"draft": scenario.draft, "draft_updated_at": stamp(scenario.draft_updated_at), "check": check},
+         "\n".join([f"draft saved for scenario {scenario.id}"] + _check_lines(check)))
 
 
 @command.command("export")
@@ -110,9 +109,16 @@ def rollback(company_ref, number_ref, to, as_json):
     emit(as_json, version_json(row, row.id), f"published version {row.number} (the tree of version {to})")
 
 
-def _check_lines(found: scenarios.Check) -> list[str]:
-    return ([f"blocks publishing: {p}" for p in found.errors] + [f"warning: {p}" for p in found.warnings]
+def _check_lines(check: dict) -> list[str]:
+    """A draft's check (pbx.representations.check_json) for people."""
+    return ([f"blocks publishing: {p['node_id']}: {p['message']}" for p in check["errors"]]
+            + [f"warning: {p['node_id']}: {p['message']}" for p in check["warnings"]]
             or ["the draft compiles without warnings"])
+
+
+def _version_line(v: dict) -> str:
+    return "\t".join([f"version {v['number']}{' (live)' if v['live'] else ''}", v["created_at"], v["created_by"],
+                      v["note"]])
 
 
 @command.command("show")
@@ -126,11 +132,9 @@ def show(company_ref, number_ref, as_json):
     tenant, number = _number(company_ref, number_ref)
     data = scenario_json(tenant, number)
     lines = [f"main number {number.number}: scenario {data['name'] or '(none)'}"]
-    lines += [f"version {v['number']}{' (live)' if v['live'] else ''}\t{v['created_at']}\t{v['created_by']}\t{v['note']}"
-              for v in data["versions"]]
-    if number.scenario and number.scenario.draft:
-        lines += [f"draft saved {data['draft_updated_at']}"] + _check_lines(scenarios.check(tenant, number.scenario,
-                                                                                             number.scenario.draft))
+    lines += [_version_line(v) for v in data["versions"]]
+    if data["check"]:
+        lines += [f"draft saved {data['draft_updated_at']}"] + _check_lines(data["check"])
     emit(as_json, data, "\n".join(lines))
 
 

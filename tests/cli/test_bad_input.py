@@ -72,3 +72,12 @@ def test_a_refused_update_changes_nothing(cli, staff):
     before = cli.json("group", "show", *C, "Biuro")
     cli.refused("group", "update", *C, "Biuro", "--name", "Handel", "--extension", "1")
     assert cli.json("group", "show", *C, "Biuro") == before
+
+
+def test_a_draft_that_does_not_compile_is_kept_and_publishing_it_is_refused(cli, staff, tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"name": "Zły", "root": {"id": "boss", "kind": "forward", "target": {"user": 999999}}}')
+    said = cli.run("scenario", "import", *C, "--number", "+48221234567", str(broken)).stdout
+    assert "blocks publishing: boss: user 999999 does not exist in this company" in said.splitlines()
+    error = cli.refused("scenario", "publish", *C, "--number", "+48221234567")
+    assert "error: boss: user 999999 does not exist in this company" in error.splitlines()
