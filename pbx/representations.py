@@ -76,7 +76,8 @@ def box_json(box: models.VoicemailBox) -> dict:
 def version_json(v: models.ScenarioVersion, live_id: int | None, text=str) -> dict:
     """A published version; ``text`` words each warning's message (the panel's may be Polish)."""
     return {"number": v.number, "created_at": stamp(v.created_at), "created_by": v.created_by, "note": v.note,
-            "live": v.id == live_id, "warnings": [_warning(w, text) for w in (v.compiled_meta or {}).get("warnings", [])]}
+            "live": v.id == live_id,
+            "warnings": [_warning(w, text) for w in (v.compiled_meta or {}).get("warnings", [])]}
 
 
 def _warning(stored: str, text) -> str:
@@ -90,7 +91,8 @@ def problems_json(found, text=str) -> list[dict]:
 
 
 def check_json(found: scenarios.Check, text=str) -> dict:
-    return {"ok": found.ok, "errors": problems_json(found.errors, text), "warnings": problems_json(found.warnings, text)}
+    return {"ok": found.ok, "errors": problems_json(found.errors, text),
+            "warnings": problems_json(found.warnings, text)}
 
 
 def scenario_json(tenant: models.Tenant, number: models.MainNumber, text=str) -> dict:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify
 
-from pbx import directory, models
+from pbx import directory
 from pbx.extensions import db
 from pbx.representations import company_json
 

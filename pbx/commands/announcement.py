@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from pbx import directory, models, prompts
 from pbx.commands import changes_db
-from pbx.commands.common import add_standard_commands, company_option, emit, find, given, json_option, saved
+from pbx.commands.common import (
+    add_standard_commands, company_command, company_option, emit, find, given, saved,
+)
 from pbx.extensions import db
 from pbx.representations import announcement_json
 from pbx.tenancy import find_tenant
@@ -20,17 +22,12 @@ def command():
     """Announcements (prompts) of a company: add, list, show, update, remove, render."""
 
 
-@command.command("add")
-@company_option
-@click.option("--name", required=True)
-@click.option("--text", default="", help="Text to speak (text-to-speech).")
-@click.option("--file", "upload", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="An mp3 of at most 2 MB instead of text.")
-@click.option("--language", default=None, help="pl or en (default: the company's language).")
-@click.option("--voice", default="female", show_default=True, help="female or male")
-@json_option
-@with_appcontext
-@changes_db
+@company_command(command, "add", click.option("--name", required=True),
+                 click.option("--text", default="", help="Text to speak (text-to-speech)."),
+                 click.option("--file", "upload", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                              help="An mp3 of at most 2 MB instead of text."),
+                 click.option("--language", default=None, help="pl or en (default: the company's language)."),
+                 click.option("--voice", default="female", show_default=True, help="female or male"))
 def add(company_ref, name, text, upload, language, voice, as_json):
     """Add an announcement spoken from --text, or decoded from the mp3 --file."""
     owner = find_tenant(company_ref)
@@ -45,16 +42,10 @@ def add(company_ref, name, text, upload, language, voice, as_json):
          f"{announcement.duration_seconds:.1f} s) stored as {prompts.prompt_path(announcement)}")
 
 
-@command.command("update")
-@company_option
-@click.argument("ref")
-@click.option("--name")
-@click.option("--text", help="New words (text-to-speech): spoken again.")
-@click.option("--language", help="pl or en: spoken again.")
-@click.option("--voice", help="female or male: spoken again.")
-@json_option
-@with_appcontext
-@changes_db
+@company_command(command, "update", click.argument("ref"), click.option("--name"),
+                 click.option("--text", help="New words (text-to-speech): spoken again."),
+                 click.option("--language", help="pl or en: spoken again."),
+                 click.option("--voice", help="female or male: spoken again."))
 def update(company_ref, ref, as_json, **options):
     """Change the options given of the announcement REF (id or name)."""
     tenant = find_tenant(company_ref)

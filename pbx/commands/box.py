@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import click
-from flask.cli import with_appcontext
 
 from pbx import directory, models
-from pbx.commands import changes_db
 from pbx.commands.common import (
-    add_standard_commands, company_option, emit, find, given, json_option, saved, with_options,
+    add_standard_commands, company_command, emit, find, given, saved, with_options,
 )
 from pbx.representations import box_json
 from pbx.tenancy import find_tenant
@@ -45,12 +43,7 @@ def _say(verb: str, box: models.VoicemailBox) -> str:
     return f"{verb} voicemail box {box.name} (id {box.id}), e-mailed to {', '.join(box.recipient_emails)}"
 
 
-@command.command("add")
-@company_option
-@_fields(add=True)
-@json_option
-@with_appcontext
-@changes_db
+@company_command(command, "add", _fields(add=True))
 def add(company_ref, recipients, emails, greeting, as_json, **options):
     """Add a voicemail box (at least one recipient or address)."""
     tenant = find_tenant(company_ref)
@@ -58,14 +51,8 @@ def add(company_ref, recipients, emails, greeting, as_json, **options):
     emit(as_json, box_json(box), _say("added", box))
 
 
-@command.command("update")
-@company_option
-@click.argument("ref")
-@_fields(add=False)
-@click.option("--no-emails", is_flag=True, help="Remove every extra address.")
-@json_option
-@with_appcontext
-@changes_db
+@company_command(command, "update", click.argument("ref"), _fields(add=False),
+                 click.option("--no-emails", is_flag=True, help="Remove every extra address."))
 def update(company_ref, ref, recipients, emails, greeting, no_emails, as_json, **options):
     """Change the options given of the box REF (id or name)."""
     tenant = find_tenant(company_ref)

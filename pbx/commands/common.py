@@ -32,6 +32,18 @@ WHAT = {models.User: "user", models.Group: "group", models.MainNumber: "main num
         models.Announcement: "announcement", models.VoicemailBox: "voicemail box"}
 
 
+def company_command(group: click.Group, name: str, *options, changes: bool = True):
+    """A command of ``group`` about one company: --company, then ``options``, then --json.
+
+    It runs in the app; bad input is refused with nothing changed (``pbx.commands``).
+    """
+    def decorate(function):
+        guarded = with_appcontext((changes_db if changes else reads_db)(function))
+        return group.command(name)(with_options(company_option, *options, json_option)(guarded))
+
+    return decorate
+
+
 def with_options(*options):
     """One decorator of several click options (the fields an add and an update share)."""
     def decorate(function):
@@ -99,11 +111,7 @@ def add_standard_commands(group: click.Group, model, *, to_json, columns: tuple[
     """``list``, ``show REF`` and ``remove REF`` of one kind of object."""
     what = WHAT[model]
 
-    @group.command("list")
-    @company_option
-    @json_option
-    @with_appcontext
-    @reads_db
+    @company_command(group, "list", changes=False)
     def list_(company_ref, as_json):
         tenant = find_tenant(company_ref)
         rows = [to_json(row) for row in db.session.scalars(scoped(model, tenant.id).order_by(*order))]
@@ -112,24 +120,14 @@ def add_standard_commands(group: click.Group, model, *, to_json, columns: tuple[
 
     list_.__doc__ = f"The company's {what}s: {', '.join(columns)}."
 
-    @group.command("show")
-    @company_option
-    @click.argument("ref")
-    @json_option
-    @with_appcontext
-    @reads_db
+    @company_command(group, "show", click.argument("ref"), changes=False)
     def show(company_ref, ref, as_json):
         data = to_json(find(find_tenant(company_ref), model, ref, what))
         emit(as_json, data, details(data))
 
     show.__doc__ = f"One {what}, named by REF (its id, a name the panel shows, or id:N)."
 
-    @group.command("remove")
-    @company_option
-    @click.argument("ref")
-    @json_option
-    @with_appcontext
-    @changes_db
+    @company_command(group, "remove", click.argument("ref"))
     def remove(company_ref, ref, as_json):
         tenant = find_tenant(company_ref)
         obj = find(tenant, model, ref, what)

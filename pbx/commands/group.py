@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import click
-from flask.cli import with_appcontext
 
 from pbx import directory, models
-from pbx.commands import changes_db
 from pbx.commands.common import (
-    add_standard_commands, company_option, emit, find, given, json_option, saved, with_options,
+    add_standard_commands, company_command, emit, find, given, saved, with_options,
 )
 from pbx.representations import group_json
 from pbx.tenancy import find_tenant
@@ -48,12 +46,7 @@ def _say(verb: str, group: models.Group) -> str:
     return f"{verb} group {group.name} (id {group.id}, {group.ring_mode.value}): {names}"
 
 
-@command.command("add")
-@company_option
-@_fields(add=True)
-@json_option
-@with_appcontext
-@changes_db
+@company_command(command, "add", _fields(add=True))
 def add(company_ref, members, as_json, **options):
     """Add a group."""
     tenant = find_tenant(company_ref)
@@ -61,14 +54,8 @@ def add(company_ref, members, as_json, **options):
     emit(as_json, group_json(group), _say("added", group))
 
 
-@command.command("update")
-@company_option
-@click.argument("ref")
-@_fields(add=False)
-@click.option("--no-members", is_flag=True, help="Leave the group without members.")
-@json_option
-@with_appcontext
-@changes_db
+@company_command(command, "update", click.argument("ref"), _fields(add=False),
+                 click.option("--no-members", is_flag=True, help="Leave the group without members."))
 def update(company_ref, ref, members, no_members, as_json, **options):
     """Change the options given of the group REF (id, extension or name)."""
     tenant = find_tenant(company_ref)

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import click
-from flask.cli import with_appcontext
 
 from pbx import directory, models
-from pbx.commands import changes_db
 from pbx.commands.common import (
-    add_standard_commands, company_option, emit, find, given, json_option, saved, with_options,
+    add_standard_commands, company_command, emit, find, given, saved, with_options,
 )
 from pbx.extensions import db
 from pbx.representations import main_number_json
@@ -52,13 +50,7 @@ def _say(verb: str, number: models.MainNumber) -> str:
     return f"{verb} main number {number.number} (id {number.id}{primary}): leads to {_leads_to(number)}"
 
 
-@command.command("add")
-@company_option
-@click.argument("number")
-@_fields
-@json_option
-@with_appcontext
-@changes_db
+@company_command(command, "add", click.argument("number"), _fields)
 def add(company_ref, number, user, group, as_json, **options):
     """Add NUMBER (E.164 or Polish) as a main number; the company's first number is its primary one."""
     tenant = find_tenant(company_ref)
@@ -66,14 +58,8 @@ def add(company_ref, number, user, group, as_json, **options):
     emit(as_json, main_number_json(row), _say("added", row))
 
 
-@command.command("update")
-@company_option
-@click.argument("ref")
-@_fields
-@click.option("--no-target", is_flag=True, help="Ring no user or group directly.")
-@json_option
-@with_appcontext
-@changes_db
+@company_command(command, "update", click.argument("ref"), _fields,
+                 click.option("--no-target", is_flag=True, help="Ring no user or group directly."))
 def update(company_ref, ref, user, group, no_target, as_json, **options):
     """Change the options given of the main number REF (the number or its id)."""
     tenant = find_tenant(company_ref)

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import click
-from flask.cli import with_appcontext
 
 from pbx import directory, models
-from pbx.commands import changes_db
 from pbx.commands.common import (
-    add_standard_commands, company_option, emit, find, given, json_option, saved, with_options,
+    add_standard_commands, company_command, emit, find, given, saved, with_options,
 )
 from pbx.representations import number_list_json
 from pbx.tenancy import find_tenant
@@ -42,26 +40,15 @@ def _say(verb: str, lst: models.NumberList) -> str:
     return f"{verb} {lst.kind.value} list {lst.name} (id {lst.id}): {len(lst.patterns or [])} patterns"
 
 
-@command.command("add")
-@company_option
-@_fields(add=True)
-@json_option
-@with_appcontext
-@changes_db
+@company_command(command, "add", _fields(add=True))
 def add(company_ref, patterns, patterns_from, as_json, **options):
     """Add a number list."""
     lst = saved(directory.add_number_list(find_tenant(company_ref), _values(patterns, patterns_from, options)))
     emit(as_json, number_list_json(lst), _say("added", lst))
 
 
-@command.command("update")
-@company_option
-@click.argument("ref")
-@_fields(add=False)
-@click.option("--no-patterns", is_flag=True, help="Empty the list.")
-@json_option
-@with_appcontext
-@changes_db
+@company_command(command, "update", click.argument("ref"), _fields(add=False),
+                 click.option("--no-patterns", is_flag=True, help="Empty the list."))
 def update(company_ref, ref, patterns, patterns_from, no_patterns, as_json, **options):
     """Change the options given of the list REF (id or name)."""
     tenant = find_tenant(company_ref)

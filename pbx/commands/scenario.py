@@ -8,12 +8,15 @@ import click
 from flask.cli import with_appcontext
 
 from pbx import models, scenarios
-from pbx.commands import changes_db, reads_db
-from pbx.commands.common import company_option, emit, find, json_option
+from pbx.commands import reads_db
+from pbx.commands.common import company_command, company_option, emit, find
 from pbx.compiler import ScenarioInvalid
 from pbx.extensions import db
 from pbx.representations import check_json, scenario_json, stamp, version_json
 from pbx.tenancy import find_tenant
+
+
+NUMBER = click.option("--number", "number_ref", required=True, help="Main number (E.164) or its id.")
 
 
 @click.group("scenario")
@@ -46,13 +49,7 @@ def _published(action):
         _fail(str(p) for p in error.errors)
 
 
-@command.command("import")
-@company_option
-@click.option("--number", "number_ref", required=True, help="Main number (E.164) or its id.")
-@click.argument("file", type=click.File("r", encoding="utf-8"))
-@json_option
-@with_appcontext
-@changes_db
+@company_command(command, "import", NUMBER, click.argument("file", type=click.File("r", encoding="utf-8")))
 def import_(company_ref, number_ref, file, as_json):
     """Save FILE (scenario JSON, '-' for standard input) as the draft; its check is printed, nothing is published."""
     try:
@@ -70,7 +67,7 @@ def import_(company_ref, number_ref, file, as_json):
 
 @command.command("export")
 @company_option
-@click.option("--number", "number_ref", required=True)
+@NUMBER
 @click.option("--version", "number", type=int, default=None, help="A published version (default: the draft).")
 @with_appcontext
 @reads_db
@@ -81,13 +78,8 @@ def export(company_ref, number_ref, number):
     click.echo(json.dumps(tree, ensure_ascii=False, indent=2))
 
 
-@command.command("publish")
-@company_option
-@click.option("--number", "number_ref", required=True)
-@click.option("--note", default="", help="Why, as the version list shows it.")
-@json_option
-@with_appcontext
-@changes_db
+@company_command(command, "publish", NUMBER,
+                 click.option("--note", default="", help="Why, as the version list shows it."))
 def publish(company_ref, number_ref, note, as_json):
     """Compile the draft and make it the live version."""
     row = _published(lambda: scenarios.publish(_scenario(company_ref, number_ref), note=note))
@@ -96,13 +88,8 @@ def publish(company_ref, number_ref, note, as_json):
     emit(as_json, version_json(row, row.id), f"published version {row.number}")
 
 
-@command.command("rollback")
-@company_option
-@click.option("--number", "number_ref", required=True)
-@click.option("--to", "to", type=int, required=True, help="Version number to go back to.")
-@json_option
-@with_appcontext
-@changes_db
+@company_command(command, "rollback", NUMBER,
+                 click.option("--to", "to", type=int, required=True, help="Version number to go back to."))
 def rollback(company_ref, number_ref, to, as_json):
     """Publish an earlier version's tree again (as a new version)."""
     row = _published(lambda: scenarios.rollback(_scenario(company_ref, number_ref), to))
@@ -121,12 +108,7 @@ def _version_line(v: dict) -> str:
                       v["note"]])
 
 
-@command.command("show")
-@company_option
-@click.option("--number", "number_ref", required=True)
-@json_option
-@with_appcontext
-@reads_db
+@company_command(command, "show", NUMBER, changes=False)
 def show(company_ref, number_ref, as_json):
     """The scenario's versions (newest first, the live one marked) and what the check says of its draft."""
     tenant, number = _number(company_ref, number_ref)
@@ -140,7 +122,7 @@ def show(company_ref, number_ref, as_json):
 
 @command.command("diff")
 @company_option
-@click.option("--number", "number_ref", required=True)
+@NUMBER
 @click.argument("a", type=int)
 @click.argument("b", type=int)
 @with_appcontext

@@ -6,8 +6,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from pbx import directory, models
-from pbx.commands import changes_db, reads_db
-from pbx.commands.common import company_option, details, emit, given, json_option, saved, with_options
+from pbx.commands import changes_db
+from pbx.commands.common import company_command, details, emit, given, json_option, saved, with_options
 from pbx.extensions import db
 from pbx.representations import company_json
 from pbx.tenancy import find_tenant
@@ -59,23 +59,14 @@ def list_(as_json):
                    for row in rows))
 
 
-@command.command("show")
-@company_option
-@json_option
-@with_appcontext
-@reads_db
+@company_command(command, "show", changes=False)
 def show(company_ref, as_json):
     """The company's settings."""
     data = _with_numbers(find_tenant(company_ref))
     emit(as_json, data, details(data))
 
 
-@command.command("update")
-@company_option
-@_fields(add=False)
-@json_option
-@with_appcontext
-@changes_db
+@company_command(command, "update", _fields(add=False))
 def update(company_ref, as_json, **options):
     """Change the company's settings given (as its owner does in the panel)."""
     tenant = saved(directory.update_tenant(find_tenant(company_ref), given(options, ("fallback_number",))))

@@ -5,9 +5,9 @@ import click
 from flask.cli import with_appcontext
 
 from pbx import directory, models
-from pbx.commands import changes_db, reads_db
+from pbx.commands import reads_db
 from pbx.commands.common import (
-    add_standard_commands, company_option, emit, find, given, json_option, saved, with_options,
+    add_standard_commands, company_command, company_option, emit, find, given, saved, with_options,
 )
 from pbx.exports import users_csv
 from pbx.representations import user_json
@@ -45,25 +45,14 @@ def _say(verb: str, user: models.User) -> str:
     return f"{verb} {user.full_name} (id {user.id}) in {user.tenant.name}"
 
 
-@command.command("add")
-@company_option
-@_fields(add=True)
-@json_option
-@with_appcontext
-@changes_db
+@company_command(command, "add", _fields(add=True))
 def add(company_ref, as_json, **options):
     """Add a user."""
     user = saved(directory.add_user(find_tenant(company_ref), given(options, NULLABLE)))
     emit(as_json, user_json(user), _say("added", user))
 
 
-@command.command("update")
-@company_option
-@click.argument("ref")
-@_fields(add=False)
-@json_option
-@with_appcontext
-@changes_db
+@company_command(command, "update", click.argument("ref"), _fields(add=False))
 def update(company_ref, ref, as_json, **options):
     """Change the options given of the user REF (id, extension, e-mail or "First Last")."""
     tenant = find_tenant(company_ref)

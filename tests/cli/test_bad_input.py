@@ -23,7 +23,8 @@ def staff(cli, company):
      "error: always_present_main_number: cannot always present the main number without being allowed to"),
     (("user", "add", *C, "--first-name", "Jan", "--last-name", "K", "--email", "jan@x.example", "--extension", "101"),
      "error: extension: extension 101 is already used by a user"),
-    (("user", "update", *C, "Jan Kowalski", "--record-calls"), "error: user: Kancelaria Nowak has no user 'Jan Kowalski'"),
+    (("user", "update", *C, "Jan Kowalski", "--record-calls"),
+     "error: user: Kancelaria Nowak has no user 'Jan Kowalski'"),
     (("group", "add", *C, "--name", "Handel", "--member", "nobody@x.example"),
      "error: member: Kancelaria Nowak has no user 'nobody@x.example'"),
     (("group", "add", *C, "--name", "Handel", "--ring-mode", "loud"),
@@ -31,7 +32,8 @@ def staff(cli, company):
     (("group", "add", *C, "--name", "Handel", "--member", "101=2"),
      "error: members.0.ring_seconds: Must be greater than or equal to 5 and less than or equal to 300."),
     (("box", "add", *C, "--name", "Pusta"), "error: recipient_ids: a voicemail box needs at least one recipient"),
-    (("box", "add", *C, "--name", "Poczta", "--email", "not-an-address"), "error: extra_emails.0: Not a valid email address."),
+    (("box", "add", *C, "--name", "Poczta", "--email", "not-an-address"),
+     "error: extra_emails.0: Not a valid email address."),
     (("number-list", "add", *C, "--name", "Wszyscy", "--kind", "blacklist", "--pattern", "*"),
      "error: patterns.0: '*' would match every caller: put the start of the numbers before '*' (e.g. +4822*)"),
     (("number-list", "add", *C, "--name", "Lista", "--kind", "grey"), "error: kind: Must be one of: blacklist, vip."),
@@ -43,7 +45,8 @@ def staff(cli, company):
     (("group", "remove", *C, "Biuro"), "error: used_by: group Biuro is used by main number +48227654321 rings this "
                                        "group directly"),
     (("announcement", "add", *C, "--name", "Cisza"), "error: text: a text-to-speech announcement needs its text"),
-    (("tenant", "update", *C, "--timezone", "Mars/Olympus"), "error: timezone: 'Mars/Olympus' is not an IANA time zone (e.g. Europe/Warsaw)"),
+    (("tenant", "update", *C, "--timezone", "Mars/Olympus"),
+     "error: timezone: 'Mars/Olympus' is not an IANA time zone (e.g. Europe/Warsaw)"),
     (("user", "list", "--company", "Nikt"), "error: no company with id or name 'Nikt'"),
 ])
 def test_refused_with_the_problem_named(cli, staff, args, message):

@@ -45,13 +45,14 @@ def scenario(ids: dict) -> dict:
         return {"id": node_id, "kind": "voicemail", "box": ids["box"]}
 
     def forward(node_id, target):
-        return {"id": node_id, "kind": "forward", "target": target, "ring_seconds": 20, "no_answer": vm(f"{node_id}_vm")}
+        return {"id": node_id, "kind": "forward", "target": target, "ring_seconds": 20,
+                "no_answer": vm(f"{node_id}_vm")}
 
     menu = {"id": "menu", "kind": "menu", "prompt": ids["menu"], "no_input": vm("menu_vm"), "invalid": vm("bad_vm"),
             "options": {"1": forward("sales", {"group": ids["sales"]}), "2": forward("boss", {"user": ids["Anna"]})}}
     hours = {"id": "hours", "kind": "schedule", "week": WORKWEEK, "open": menu, "closed": vm("closed")}
-    vip = {"id": "vip", "kind": "caller_condition", "list": ids["vip"], "match": forward("vip_boss", {"user": ids["Anna"]}),
-           "otherwise": hours}
+    vip = {"id": "vip", "kind": "caller_condition", "list": ids["vip"],
+           "match": forward("vip_boss", {"user": ids["Anna"]}), "otherwise": hours}
     return {"id": "spam", "kind": "caller_condition", "list": ids["spam"], "otherwise": vip}
 
 
