@@ -126,3 +126,11 @@ def test_the_cli_prints_the_api_s_keys(cli, as_owner, demo):
     number = demo.main_numbers[0]
     shown = cli.json("scenario", "show", "--company", demo.name, "--number", number.number)
     assert shown == as_owner.get(f"/api/main-numbers/{number.id}/scenario").get_json()
+
+
+def test_users_exported_as_csv_under_both_names(cli, company, tmp_path):
+    add_user(cli, "Anna", "101")
+    printed = cli.run("user", "export", *C).stdout
+    assert "anna@nowak.example" in printed and printed.count("\n") == 2
+    cli.run("users", "export", "--tenant", "Kancelaria Nowak", "--csv", "--output", str(tmp_path / "u.csv"))
+    assert (tmp_path / "u.csv").read_text(encoding="utf-8") == printed
