@@ -64,11 +64,13 @@ SYSTEM_TEXTS = {
         "call_recorded": "Rozmowa jest nagrywana.",
         "people_waiting": "Liczba osób oczekujących przed Tobą:",
         "apology": "Przepraszamy, wystąpił problem techniczny. Prosimy zadzwonić ponownie za chwilę.",
+        "main_number_refused": "Nie masz uprawnienia do prezentowania numeru głównego firmy. Połączenie nie zostało wykonane.",
     },
     "en": {
         "call_recorded": "This call is recorded.",
         "people_waiting": "Number of people waiting ahead of you:",
         "apology": "We are sorry, there is a technical problem. Please call again in a moment.",
+        "main_number_refused": "You may not present the company's main number. The call was not made.",
     },
 }
 SPOKEN_NUMBERS = range(100)

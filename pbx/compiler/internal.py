@@ -11,11 +11,13 @@ from __future__ import annotations
 from pbx.compiler.lower import MAX_CALL_SECONDS
 from pbx.dialplan import dialing, ir
 from pbx.dialplan.ir import Action, Condition, Extension
+from pbx.nodes.base import common_prompt
 from pbx.nodes.forward import CC_EXPORT_VARS, recording_notice
 
 RING_SECONDS = 30
 MAIN_PREFIX = "*666"
 EMERGENCY_NUMBERS = ("112", "997", "998", "999")
+PRESENTED = "centralka_presented"  # caller ID number of a desk phone's legs through the carrier
 FAILED = "ring_FAILED"  # where a ring by extension or main number goes when nobody answered
 # Users dial international numbers with + or 00, Polish ones as 9 national digits.
 OUTBOUND_FORMS = (("INTL", r"(?:\+|00)([1-9][0-9]{6,14})", "$1"), ("NATIONAL", r"([1-9][0-9]{8})", "48$1"))
@@ -30,16 +32,16 @@ def _queue_base(snap, group) -> str:
     return f"t{snap.tenant_id}_g{group.id}"
 
 
-def _ring(item, snap) -> str | None:
+def _ring(item, snap, present: str | None = None) -> str | None:
     """Dial string for a user or a group reached by extension."""
     if hasattr(item, "members"):
-        legs = dialing.member_legs(item, snap)
+        legs = dialing.member_legs(item, snap, present=present)
         if not legs:
             return None
         if item.ring_mode in ("sequential", "random"):
             return dialing.sequential(legs, max(m.ring_seconds for m in item.members))
-        return dialing.simultaneous(dialing.member_legs(item, snap, RING_SECONDS), RING_SECONDS)
-    return dialing.ring_user(item, snap, RING_SECONDS)
+        return dialing.simultaneous(dialing.member_legs(item, snap, RING_SECONDS, present), RING_SECONDS)
+    return dialing.ring_user(item, snap, RING_SECONDS, present)
 
 
 def _records(item, snap) -> bool:
@@ -48,11 +50,15 @@ def _records(item, snap) -> bool:
     return any(snap.users[m.user_id].record_calls for m in getattr(item, "members", ()) if m.user_id in snap.users)
 
 
-def _ring_actions(item, snap, *, back_to_menu: bool, record: bool = True) -> list[Action]:
-    """Ring a user or a group; when nobody answers, back to the menu of a direct dial or hang up."""
+def _ring_actions(item, snap, *, back_to_menu: bool, record: bool = True, present: str | None = None) -> list[Action]:
+    """Ring a user or a group; when nobody answers, back to the menu of a direct dial or hang up.
+
+    ``present``: the caller ID number of legs through the carrier (mod_callcenter shows every agent
+    leg the caller's effective_caller_id_number, so a queue shows it on desk phones too).
+    """
     after_failure = ([Action("transfer", f"${{centralka_dial_return}} XML {snap.context}")] if back_to_menu
                      else [Action("transfer", f"{FAILED} XML {snap.context}")])
-    queued, dial = _queued(item, snap), _ring(item, snap)
+    queued, dial = _queued(item, snap), _ring(item, snap, present)
     if not queued and dial is None:
         return after_failure
     actions = [Action("export", f"centralka_group={item.id}")] if hasattr(item, "members") else []
@@ -61,7 +67,8 @@ def _ring_actions(item, snap, *, back_to_menu: bool, record: bool = True) -> lis
     if queued:
         # group_<id>_RESULT goes back to the menu only while centralka_dial_return is set.
         queue = f"{_queue_base(snap, item)}@default"
-        return actions + ([] if back_to_menu else [Action("unset", "centralka_dial_return")]) + [
+        presenting = [Action("set", f"effective_caller_id_number={present}")] if present else []
+        return actions + ([] if back_to_menu else [Action("unset", "centralka_dial_return")]) + presenting + [
             Action("answer"), Action("set", f"centralka_queue={queue}"), Action("set", f"cc_export_vars={CC_EXPORT_VARS}"),
             Action("callcenter", queue), Action("transfer", f"group_{item.id}_RESULT XML {snap.context}")]
     return actions + [Action("set", f"ringback={dialing.RINGBACK}"), Action("set", "continue_on_fail=true"),
@@ -136,11 +143,45 @@ def _call_start(snap, direction: str) -> list[Action]:
             Action("sched_hangup", f"+{MAX_CALL_SECONDS} ALLOTTED_TIMEOUT")]
 
 
+def caller_presentation(snap) -> list[Extension]:
+    """A desk phone dialling an extension: the number its legs through the carrier present.
+
+    Set inline, at hunt time, so `ext_<ext>` can pick its dial string; a carrier rejects or
+    rewrites an extension as caller ID, and a mobile could not call it back.
+    """
+    extensions = []
+    for user in sorted(snap.users.values(), key=lambda u: u.id):
+        number = _internal_number(user, snap)
+        if user.extension and number:
+            extensions.append(Extension(f"present_{user.id}", [
+                Condition("destination_number", "^[0-9]{2,6}$"),
+                Condition("${user_name}", f"^{user.extension}$",
+                          actions=[Action("set", f"{PRESENTED}={number}", inline=True)])], continue_=True))
+    return extensions
+
+
+def _internal_number(user, snap) -> str | None:
+    """Own number, or the main number when always presented; a desk phone alone shows the main number, as for 112."""
+    own, main = _numbers(user, snap)
+    if user.always_present_main_number and main:
+        return main
+    primary = snap.primary_number
+    return own or (dialing.digits(primary.number) if primary else None)
+
+
+def _numbers(user, snap) -> tuple[str | None, str | None]:
+    """The user's own number and the main number they may present, as the carrier gateway is dialled with."""
+    main = snap.primary_number
+    return (dialing.digits(user.phone) if user.phone else None,
+            dialing.digits(main.number) if main and user.may_present_main_number else None)
+
+
 def extension_dialling(snap) -> list[Extension]:
     """`101`: ring a colleague. A call already tagged (a transferred inbound call) keeps its tags.
 
     Calls between users are never recorded; a caller from outside transferred to someone who
-    records is (the direction is read at hunt time, before the untagged call is tagged).
+    records is (the direction is read at hunt time, before the untagged call is tagged). A desk
+    phone's call presents `centralka_presented` on legs through the carrier; any other keeps its caller ID.
     """
     extensions = []
     for item in _with_extensions(snap):
@@ -148,7 +189,12 @@ def extension_dialling(snap) -> list[Extension]:
         conditions = [ir.destination_is(item.extension), untagged]
         if _records(item, snap):
             conditions.append(Condition("${centralka_direction}", "^in$", break_="never", actions=_recording(snap)))
-        conditions.append(Condition(actions=_ring_actions(item, snap, back_to_menu=False, record=False)))
+        ring = _ring_actions(item, snap, back_to_menu=False, record=False)
+        presenting = _ring_actions(item, snap, back_to_menu=False, record=False, present=f"${{{PRESENTED}}}")
+        if presenting == ring:
+            conditions.append(Condition(actions=ring))
+        else:
+            conditions.append(Condition(f"${{{PRESENTED}}}", "^.", actions=presenting, anti_actions=ring))
         extensions.append(Extension(f"ext_{item.extension}", conditions))
     return extensions
 
@@ -180,17 +226,17 @@ def main_numbers(snap, with_scenario: set[int]) -> list[Extension]:
 
 def outbound(snap) -> list[Extension]:
     """Calls out through the carrier, per user: the authenticated SIP user (`user_name`) is the extension."""
-    main = snap.primary_number
     extensions = []
     for user in sorted(snap.users.values(), key=lambda u: u.id):
         if not user.extension:
             continue
-        own = dialing.digits(user.phone) if user.phone else None
-        main_digits = dialing.digits(main.number) if main and user.may_present_main_number else None
+        own, main_digits = _numbers(user, snap)
         if user.always_present_main_number and main_digits:
             variants = [("MAIN", f"(?:{_star()})?", main_digits)]
         else:
-            variants = [("MAIN", _star(), main_digits or own), ("OWN", "", own)]
+            variants = [("MAIN", _star(), main_digits), ("OWN", "", own)]
+        if main_digits is None:
+            extensions.append(_main_refused(snap, user))
         for label, prefix, presented in variants:
             if presented is None:
                 continue
@@ -198,6 +244,16 @@ def outbound(snap) -> list[Extension]:
                 extensions.append(_outbound(snap, user, f"out_{user.id}_{label}_{form}", f"^{prefix}{regex}$",
                                             presented, dialled))
     return extensions
+
+
+def _main_refused(snap, user) -> Extension:
+    """`*666…` without the right (or without a main number): say so and end the call, never go out
+    with another number. OUTGOING_CALL_BARRED reaches the phone as 403 Forbidden."""
+    return Extension(f"out_{user.id}_MAIN_REFUSED", [Condition("${user_name}", f"^{user.extension}$"), Condition(
+        "destination_number", f"^{_star()}", actions=[
+            Action("export", f"centralka_tenant={snap.tenant_id}"), Action("export", "centralka_direction=out"),
+            Action("pre_answer"), Action("playback", common_prompt(snap.language, "main_number_refused")),
+            Action("hangup", "OUTGOING_CALL_BARRED")])])
 
 
 def _star() -> str:
@@ -208,7 +264,11 @@ def _outbound(snap, user, name, expression, presented, dialled) -> Extension:
     actions = [*_call_start(snap, "out"), Action("set", "hangup_after_bridge=true"),
                Action("set", f"effective_caller_id_number={presented}")]
     if user.record_calls:
-        actions.append(Action("record_session", f"${{recordings_dir}}/{snap.tenant_id}/${{uuid}}.wav"))
+        # The called party hears the notice as they answer, the caller with them (switch_ivr_bridge.c).
+        notice = recording_notice(snap.language)
+        actions += [Action("record_session", f"${{recordings_dir}}/{snap.tenant_id}/${{uuid}}.wav"),
+                    *(Action("set", f"bridge_pre_execute_{side}_{what}={value}")
+                      for side in ("aleg", "bleg") for what, value in (("app", "playback"), ("data", notice)))]
     actions += [Action("bridge", f"{{originate_timeout=60}}sofia/gateway/{snap.carrier_gateway}/{dialled}"),
                 Action("hangup", "${originate_disposition}")]
     return Extension(name, [Condition("${user_name}", f"^{user.extension}$"),
@@ -221,5 +281,5 @@ def _with_extensions(snap) -> list:
 
 
 def internal_extensions(snap, with_scenario: set[int]) -> list[Extension]:
-    return (emergency(snap) + main_numbers(snap, with_scenario) + extension_dialling(snap) + direct_dial(snap)
-            + group_queue_results(snap) + failed_ring() + outbound(snap))
+    return (emergency(snap) + main_numbers(snap, with_scenario) + caller_presentation(snap)
+            + extension_dialling(snap) + direct_dial(snap) + group_queue_results(snap) + failed_ring() + outbound(snap))

@@ -41,18 +41,25 @@ def user_target(user: UserInfo, snapshot: DirectorySnapshot) -> str | None:
     return targets[0] if targets else None
 
 
-def user_leg(user: UserInfo, snapshot: DirectorySnapshot, ring_seconds: int) -> str | None:
-    """All of a user's phones at once (`,`), each with the same leg_timeout; None when there is none."""
-    variables = f"[leg_timeout={int(ring_seconds)},centralka_user={user.id}]"
-    return ",".join(variables + target for target in user_targets(user, snapshot)) or None
+def user_leg(user: UserInfo, snapshot: DirectorySnapshot, ring_seconds: int, present: str | None = None) -> str | None:
+    """All of a user's phones at once (`,`), each with the same leg_timeout; None when there is none.
+
+    ``present``: the caller ID number the legs through the carrier show (`origination_caller_id_number`
+    per leg, so a SIP phone still shows the caller's extension).
+    """
+    variables = f"leg_timeout={int(ring_seconds)},centralka_user={user.id}"
+    carrier = f"{variables},origination_caller_id_number={present}" if present else variables
+    return ",".join(f"[{carrier if target.startswith('sofia/gateway/') else variables}]{target}"
+                    for target in user_targets(user, snapshot)) or None
 
 
-def member_legs(group: GroupInfo, snapshot: DirectorySnapshot, ring_seconds: int | None = None) -> list[str]:
+def member_legs(group: GroupInfo, snapshot: DirectorySnapshot, ring_seconds: int | None = None,
+                present: str | None = None) -> list[str]:
     """One leg per reachable member, in the admin's order; ring time per member unless given."""
     legs = []
     for member in group.members:
         user = snapshot.users.get(member.user_id)
-        leg = user and user_leg(user, snapshot, ring_seconds or member.ring_seconds)
+        leg = user and user_leg(user, snapshot, ring_seconds or member.ring_seconds, present)
         if leg:
             legs.append(leg)
     return legs
@@ -74,9 +81,9 @@ def single(leg: str, ring_seconds: int) -> str:
     return f"{{originate_timeout={int(ring_seconds)}}}" + leg
 
 
-def ring_user(user: UserInfo, snapshot: DirectorySnapshot, ring_seconds: int) -> str | None:
+def ring_user(user: UserInfo, snapshot: DirectorySnapshot, ring_seconds: int, present: str | None = None) -> str | None:
     """A user alone: with two phones both ring, with the generated ringback as for a group."""
-    leg = user_leg(user, snapshot, ring_seconds)
+    leg = user_leg(user, snapshot, ring_seconds, present)
     if leg is None or len(user_targets(user, snapshot)) == 1:
         return leg and single(leg, ring_seconds)
     return simultaneous([leg], ring_seconds)

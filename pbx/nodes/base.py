@@ -142,6 +142,11 @@ def missing_prompt(announcement_id, snapshot) -> list[str]:
     return []
 
 
+def common_prompt(language: str, name: str) -> str:
+    """A prompt every company shares (pbx.prompts.SYSTEM_TEXTS), as FreeSWITCH plays it."""
+    return f"${{sounds_dir}}/centralka/common/{language}/{name}.wav"
+
+
 def prompt_language(announcement_id, snapshot) -> list[str]:
     info = snapshot.announcements.get(announcement_id)
     if info is not None and info.language != snapshot.language:

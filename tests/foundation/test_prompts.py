@@ -71,6 +71,7 @@ def test_shared_prompts_are_rendered_once(ctx, prompts_dir):
     rendered = prompts.render_system_prompts(("pl",), numbers=range(3))
     names = sorted(str(p.relative_to(prompts_dir)) for p in rendered)
     assert names == ["common/pl/apology.wav", "common/pl/call_recorded.wav", "common/pl/digits/0.wav",
-                     "common/pl/digits/1.wav", "common/pl/digits/2.wav", "common/pl/people_waiting.wav"]
+                     "common/pl/digits/1.wav", "common/pl/digits/2.wav", "common/pl/main_number_refused.wav",
+                     "common/pl/people_waiting.wav"]
     assert all(_wav(p)[0] == 8000 for p in rendered)
     assert prompts.render_system_prompts(("pl",), numbers=range(3)) == []

@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 
 from pbx.simulator.apps.channel import Call, Hangup, Step, UnsupportedApplication, atoi, play
-from pbx.simulator.apps.originate import LegResult, exported_variables, leg_result, parse_dial_string
+from pbx.simulator.apps.originate import (LegResult, exported_variables, leg_result, parse_dial_string,
+                                          presented_number)
 from pbx.simulator.apps.registry import application
 
 AVAILABLE = ("Available", "Available (On Demand)")
@@ -126,6 +127,7 @@ def _contact_legs(call: Call, contact: str, member_deadline: float) -> list[LegR
         leg_deadline = call.deadline(call.now, atoi(dial_leg.variables.get("leg_timeout")) or 60)
         results.append(leg_result(dial_leg, call.new_uuid(), call.now, call.world.leg(dial_leg.target),
                                    min(leg_deadline, member_deadline), leg_deadline))
+        results[-1].caller_id = presented_number(call, dial_leg)
     answered = [r for r in results if r.outcome == "answered"]
     if answered:
         first = min(answered, key=lambda r: r.ended)

@@ -86,10 +86,19 @@ class LegResult:
     ended: float
     outcome: str  # "answered" or a hangup cause
     behaviour: Leg
+    caller_id: str = ""  # the number the callee is shown
 
     def as_dict(self) -> dict:
         return {"target": self.leg.target, "uuid": self.uuid, "start": round(self.started, 3),
-                "end": round(self.ended, 3), "outcome": self.outcome}
+                "end": round(self.ended, 3), "outcome": self.outcome, "caller_id": self.caller_id}
+
+
+def presented_number(call: Call, leg: DialLeg) -> str:
+    """The caller ID number a new leg is shown: `origination_caller_id_number` of the dial string
+    ({} or []), else the caller's `effective_caller_id_number`, else its own (switch_ivr_originate.c,
+    switch_core_session_outgoing_channel; mod_callcenter passes the same two as its override)."""
+    return (leg.variables.get("origination_caller_id_number") or call.variables.get("effective_caller_id_number")
+            or call.profile["caller_id_number"])
 
 
 def originate_group(call: Call, group: list[DialLeg], timelimit: int) -> tuple[LegResult | None, list[LegResult], str]:
@@ -104,6 +113,7 @@ def originate_group(call: Call, group: list[DialLeg], timelimit: int) -> tuple[L
         leg_timeout = atoi(leg.variables.get("leg_timeout"))
         leg_deadline = call.deadline(t0, leg_timeout) if leg_timeout > 0 else math.inf
         results.append(leg_result(leg, uuid, t0, behaviour, min(leg_deadline, group_deadline), leg_deadline))
+        results[-1].caller_id = presented_number(call, leg)
     answered = [r for r in results if r.outcome == "answered"]
     winner = min(answered, key=lambda r: r.ended) if answered else None
     end = winner.ended if winner else max(r.ended for r in results)
@@ -137,6 +147,7 @@ def bridged(call: Call, winner: LegResult) -> None:
                         ("last_bridge_to", winner.uuid)):
         call.set_var(name, value)
     call.step("bridged", target=winner.leg.target, uuid=winner.uuid)
+    _pre_execute(call, winner)
     talk = winner.behaviour.talk
     call.advance(call.now + talk if talk is not None else math.inf)
     call.set_var("bridge_hangup_cause", "NORMAL_CLEARING")
@@ -144,6 +155,22 @@ def bridged(call: Call, winner: LegResult) -> None:
     # switch_ivr_multi_threaded_bridge(): hang up after an answered bridge if hangup_after_bridge.
     if switch_true(call.variables.get("hangup_after_bridge")):
         raise Hangup("NORMAL_CLEARING", "callee")
+
+
+def _pre_execute(call: Call, winner: LegResult) -> None:
+    """`bridge_pre_execute_aleg_app` / `_bleg_app` (with `_data`): as the bridge starts, each leg runs
+    its application asynchronously (switch_ivr_bridge.c), so the talk time runs on meanwhile."""
+    for side in ("aleg", "bleg"):
+        app = call.variables.get(f"bridge_pre_execute_{side}_app")
+        if not app:
+            continue
+        if app != "playback":
+            raise UnsupportedApplication(f"bridge_pre_execute_{side}_app={app} not modelled")
+        data = call.expand(call.variables.get(f"bridge_pre_execute_{side}_data", ""))
+        if side == "aleg":
+            call.executed(app, data)
+        else:
+            call.step("peer_execute", target=winner.leg.target, uuid=winner.uuid, application=app, data=data)
 
 
 # Numeric Q.850 values for the causes a bridge can end with (continue_on_fail accepts both).
