@@ -103,7 +103,7 @@ class Menu(NodeKind):
         if f["direct_dial"]:
             # Only `direct_<ext>` targets are reachable: never the outbound routes of the context.
             extensions.append(self._choice(f"{pick}_DIAL", pick, "${centralka_choice}", f"^({DIRECT_DIAL_RE})$", [
-                low.outcome("dial"), Action("set", f"centralka_dial_return={name}"),
+                low.outcome("dial:$1"), Action("set", f"centralka_dial_return={name}"),
                 Action("transfer", f"direct_$1 XML {low.context}")]))
         extensions.append(self._choice(f"{pick}_INVALID", pick, "${centralka_choice_invalid}", "^.",
                                        [low.outcome("invalid"), *low.follow(node, "invalid")]))
@@ -114,7 +114,7 @@ class Menu(NodeKind):
     def wording(self, stop, node, events, book):
         attempts = [s.details for s in events if s.kind == "digits"]
         typed = next((a["digits"] for a in reversed(attempts) if a.get("digits")), "")
-        outcome = stop["outcome"] or ""
+        outcome = (stop["outcome"] or "").partition(":")[0]  # `dial:<ext>`
         words = {"no_input": f"no input ({len(attempts)} prompts)", "invalid": f"invalid key {typed}",
                  "dial": f"dial {typed}"}.get(outcome, outcome)
         return {"text": f"menu {stop['label']}: {words}", "attempts": attempts}

@@ -56,7 +56,7 @@ def test_a_wrong_key_then_a_right_one_within_the_repeats(testowa):
 def test_direct_dial_of_an_extension_during_the_prompt(testowa):
     testowa.publish(menu(testowa, direct_dial=True))
     call = testowa.call(MONDAY, "102", answer=["Piotr"])
-    assert path_of(call) == ["menu:dial"]
+    assert path_of(call) == ["menu:dial:102"]
     assert "direct_102 XML tenant_%d" % testowa.tenant.id in applications(call, "transfer")
     assert [(leg["who"], leg["cause"]) for leg in legs(call)] == [("Piotr Handel", "answered")]
     assert (call.result.hangup_cause, call.result.hangup_by) == ("NORMAL_CLEARING", "callee")
@@ -65,7 +65,7 @@ def test_direct_dial_of_an_extension_during_the_prompt(testowa):
 def test_direct_dial_of_an_unknown_extension_returns_to_the_menu(testowa):
     testowa.publish(menu(testowa, direct_dial=True))
     call = testowa.call(MONDAY, "999")
-    assert path_of(call) == ["menu:dial", "menu:no_input", "nobody"]
+    assert path_of(call) == ["menu:dial:999", "menu:no_input", "nobody"]
     assert not legs(call)
 
 

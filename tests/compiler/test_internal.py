@@ -36,7 +36,7 @@ def test_nobody_in_the_groups_queue_hangs_up_an_extension_call_and_returns_a_dir
     menu = {"id": "m", "kind": "menu", "prompt": 5, "repeat": 1, "direct_dial": True, "options": {"1": hangup("one")},
             "no_input": hangup("silent")}
     result = call(menu, at=AT, keys=[(1.0, "500")], queues=queues)
-    assert path_of(result) == ["m:dial", "m:no_input", "silent"]
+    assert path_of(result) == ["m:dial:500", "m:no_input", "silent"]
     assert ANNA in agent_legs(result)
 
 

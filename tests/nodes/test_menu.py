@@ -37,13 +37,13 @@ def test_direct_dial_rings_the_extension_then_returns_to_the_menu():
     result = call(menu(direct_dial=True), at=AT, keys=[(1.0, "101")])
     bridges = [a["data"] for a in result.applications if a["application"] == "bridge"]
     assert bridges and ANNA in bridges[0]
-    assert path_of(result)[0] == "m:dial" and path_of(result)[1].startswith("m:")  # back to the menu after no answer
+    assert path_of(result)[0] == "m:dial:101" and path_of(result)[1].startswith("m:")  # back to the menu after no answer
 
 
 def test_unknown_extension_goes_back_to_the_menu():
     result = call(menu(direct_dial=True), at=AT, keys=[(1.0, "999")])
     assert not [a for a in result.applications if a["application"] == "bridge"]
-    assert path_of(result) == ["m:dial", "m:no_input", "silent"]
+    assert path_of(result) == ["m:dial:999", "m:no_input", "silent"]
 
 
 def test_goto_back_replays_the_menu():
