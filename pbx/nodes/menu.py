@@ -1,9 +1,9 @@
 """Menu (IVR): a prompt, keypad options 0-9 * #, no-input and invalid branches, direct dial.
 
-play_and_get_digits <min> <max> <tries> <timeout ms> <terminators> <file> <invalid file>
-<var> <regex> <digit timeout ms> (mod_dptools.c). After the tries it leaves <var> empty and,
-when a regex was given, sets <var>_invalid to the last rejected input
-(switch_play_and_get_digits in switch_ivr_play_say.c): the PICK hunt branches on both.
+Each try is `read <min> <max> <file> <var> <timeout ms> <terminators> <digit timeout ms>`
+(mod_dptools.c), then the PICK hunt branches on <var>. Not play_and_get_digits: it plays its
+invalid file after every failed try, so a caller who merely waits would hear the invalid tone
+(switch_play_and_get_digits in switch_ivr_play_say.c).
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ KEY_LABELS = {"*": "star", "#": "hash"}
 INVALID_TONE = "tone_stream://%(200,100,480,620)"
 DIGIT_TIMEOUT_MS = 2000
 DIRECT_DIAL_RE = "[0-9]{2,6}"
+TRY, WRONG = "centralka_menu_try", "centralka_menu_wrong"  # the menu's try; a wrong key was pressed in one
 
 
 class OptionKey(fields.String):
@@ -44,12 +45,6 @@ class MenuSchema(NodeSchema):
 def terminator(keys) -> str:
     """A terminator key that is not an option (a terminator never reaches the digit buffer)."""
     return next(k for k in "#*D" if k not in keys)
-
-
-def digits_regex(keys, direct_dial: bool) -> str:
-    keys_class = "[" + "".join(k for k in KEYS if k in keys) + "]" if keys else ""
-    alternatives = [a for a in (keys_class, DIRECT_DIAL_RE if direct_dial else "") if a]
-    return "^(?:" + "|".join(alternatives) + ")$"
 
 
 @register
@@ -88,14 +83,15 @@ class Menu(NodeKind):
 
     def lower(self, node, low):
         f, name, keys = node.fields, low.dest(node.id), list(node.fields["options"])
-        invalid_file = low.prompt(f["invalid_prompt"]) if f["invalid_prompt"] else INVALID_TONE
-        pagd = " ".join(map(str, [
-            1, 6 if f["direct_dial"] else 1, f["repeat"], f["timeout_seconds"] * 1000, terminator(keys),
-            low.prompt(f["prompt"]), invalid_file, "centralka_choice", digits_regex(keys, f["direct_dial"]),
-            DIGIT_TIMEOUT_MS]))
         pick = low.dest(node.id, "PICK")
-        extensions = [ir.simple(name, [*low.enter(node), Action("answer"), Action("play_and_get_digits", pagd),
-                                       low.transfer(pick)])]
+        read = " ".join(map(str, [1, 6 if f["direct_dial"] else 1, low.prompt(f["prompt"]), "centralka_choice",
+                                  f["timeout_seconds"] * 1000, terminator(keys), DIGIT_TIMEOUT_MS]))
+
+        def attempt(number: int) -> list[Action]:
+            return [Action("set", f"{TRY}={number}"), Action("read", read), low.transfer(pick)]
+
+        extensions = [ir.simple(name, [*low.enter(node), Action("answer"), Action("unset", WRONG), *attempt(1)])]
+        extensions += [ir.simple(low.dest(node.id, f"TRY{n}"), attempt(n)) for n in range(2, f["repeat"] + 1)]
         for key in keys:
             expression = "^" + ("\\" + key if key == "*" else key) + "$"
             extensions.append(self._choice(f"{pick}_{KEY_LABELS.get(key, key)}", pick, "${centralka_choice}",
@@ -105,16 +101,31 @@ class Menu(NodeKind):
             extensions.append(self._choice(f"{pick}_DIAL", pick, "${centralka_choice}", f"^({DIRECT_DIAL_RE})$", [
                 low.outcome("dial:$1"), Action("set", f"centralka_dial_return={name}"),
                 Action("transfer", f"direct_$1 XML {low.context}")]))
-        extensions.append(self._choice(f"{pick}_INVALID", pick, "${centralka_choice_invalid}", "^.",
-                                       [low.outcome("invalid"), *low.follow(node, "invalid")]))
-        extensions.append(ir.simple(pick, [low.outcome("no_input"), *low.follow(node, "no_input")],
-                                    ext_name=f"{pick}_NO_INPUT"))
-        return extensions
+        return extensions + self._retries(node, low, pick)
+
+    @staticmethod
+    def _retries(node, low, pick) -> list[Extension]:
+        """A wrong key plays the invalid prompt, silence plays nothing; both hear the menu again until
+        the last try, then go to `invalid` (a wrong key in any try) or `no_input`."""
+        f = node.fields
+        invalid_file = low.prompt(f["invalid_prompt"]) if f["invalid_prompt"] else INVALID_TONE
+        wrong_key = [Action("set", f"{WRONG}=true"), Action("playback", invalid_file)]
+        extensions = [Extension(f"{pick}_AGAIN{n}", [
+            ir.destination_is(pick), Condition(f"${{{TRY}}}", f"^{n}$"),
+            Condition("${centralka_choice}", "^.", break_="never", actions=wrong_key),
+            Condition(actions=[low.transfer(low.dest(node.id, f"TRY{n + 1}"))])]) for n in range(1, f["repeat"])]
+        invalid = [low.outcome("invalid"), *low.follow(node, "invalid")]
+        return extensions + [
+            Menu._choice(f"{pick}_INVALID", pick, "${centralka_choice}", "^.", [Action("playback", invalid_file), *invalid]),
+            Menu._choice(f"{pick}_INVALID_BEFORE", pick, f"${{{WRONG}}}", "^true$", invalid),
+            ir.simple(pick, [low.outcome("no_input"), *low.follow(node, "no_input")], ext_name=f"{pick}_NO_INPUT")]
 
     def wording(self, stop, node, events, book):
-        attempts = [s.details for s in events if s.kind == "digits"]
-        typed = next((a["digits"] for a in reversed(attempts) if a.get("digits")), "")
         outcome = (stop["outcome"] or "").partition(":")[0]  # `dial:<ext>`
+        tries = [s.details for s in events if s.kind == "digits"]
+        chosen = outcome not in ("no_input", "invalid")
+        attempts = [{**t, "attempt": n, "accepted": chosen and n == len(tries)} for n, t in enumerate(tries, 1)]
+        typed = next((a["digits"] for a in reversed(attempts) if a.get("digits")), "")
         words = {"no_input": f"no input ({len(attempts)} prompts)", "invalid": f"invalid key {typed}",
                  "dial": f"dial {typed}"}.get(outcome, outcome)
         return {"text": f"menu {stop['label']}: {words}", "attempts": attempts}

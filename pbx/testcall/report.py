@@ -177,6 +177,8 @@ def _legs_text(legs: list[dict]) -> str:
 def _internal(stop, node, events, book) -> dict:
     legs = _legs(events, book)
     kind, label = stop["kind"], stop["label"]
+    if kind == "outbound" and "OUTGOING_CALL_BARRED" in executed(events, "hangup"):
+        return {"text": "outbound refused: may not present the main number (*666)", "legs": legs}
     if kind == "outbound":
         presented = next((d.split("=", 1)[1] for d in executed(events, "set")
                           if d.startswith("effective_caller_id_number=")), "?")

@@ -32,18 +32,19 @@ def test_menu_is_repeated_then_takes_the_no_input_branch(testowa):
     testowa.publish(menu(testowa))
     call = testowa.call(MONDAY)
     assert path_of(call) == ["menu:no_input", "nobody"]
-    pagd = applications(call, "play_and_get_digits")
-    assert len(pagd) == 1 and pagd[0].split()[2] == "2"            # two tries in one application
+    assert len(applications(call, "read")) == 2                     # one read per try
     assert [(a["digits"], a["accepted"]) for a in stop(call, "menu")["attempts"]] == [("", False), ("", False)]
-    # Each try: the prompt (3 s), 5 s of silence, then the invalid-input tone (300 ms).
-    assert call.result.duration == pytest.approx(2 * (3 + 5 + 0.3), abs=0.01)
+    # Each try: the prompt (3 s) and 5 s of silence; no invalid-input tone for a caller who waits.
+    assert call.result.duration == pytest.approx(2 * (3 + 5), abs=0.01)
+    assert not applications(call, "playback")
 
 
 def test_invalid_key_takes_the_invalid_branch(testowa):
     testowa.publish(menu(testowa))
     call = testowa.call(MONDAY, "9")
     assert path_of(call) == ["menu:invalid", "wrong"]
-    assert call.result.variables["centralka_choice_invalid"] == "9"
+    assert call.result.variables["centralka_menu_wrong"] == "true"
+    assert applications(call, "playback") == ["tone_stream://%(200,100,480,620)"]  # once, for the wrong key
 
 
 def test_a_wrong_key_then_a_right_one_within_the_repeats(testowa):

@@ -36,11 +36,13 @@ def test_star_666_presents_the_main_number_for_an_allowed_user(testowa):
     assert call.result.variables["centralka_direction"] == "out"
 
 
-def test_star_666_does_not_present_the_main_number_for_others(testowa):
+def test_star_666_without_the_right_is_refused_with_an_announcement(testowa):
     testowa.publish(forward("boss", {"user": testowa.users["Anna"].id}, voicemail(testowa)))
     call = testowa.call(MONDAY, number="*666602000111", caller="Piotr", answer=["+48602000111"])
-    presented = [s for s in applications(call, "set") if s.startswith("effective_caller_id_number=")]
-    assert presented == ["effective_caller_id_number=48501000002"]
+    assert not applications(call, "bridge") and not legs(call)
+    assert applications(call, "playback")[0].endswith("/centralka/common/pl/main_number_refused.wav")
+    assert call.result.hangup_cause == "OUTGOING_CALL_BARRED"
+    assert "refused" in call.trace()
 
 
 def test_outbound_without_prefix_presents_the_users_own_number(testowa):

@@ -50,7 +50,7 @@ def test_api_presses_1_at_the_first_menu_prompt(looping_menu, as_owner):
     assert "1" in str(menu) and "Sprzedaż" in str(call["path"])
     # the key went in a second after the menu's first prompt began, not after a loop of prompts
     [key] = call["keys"]
-    first_prompt = min(s["at"] for s in call["steps"] if s.get("application") == "play_and_get_digits")
+    first_prompt = min(s["at"] for s in call["steps"] if s.get("application") == "read")
     assert key == {"at": first_prompt + 1.0, "digits": "1"}
 
 
