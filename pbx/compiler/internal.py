@@ -8,6 +8,8 @@ main-number prefix.
 """
 from __future__ import annotations
 
+import itertools
+
 from pbx.compiler.lower import MAX_CALL_SECONDS
 from pbx.dialplan import dialing, ir
 from pbx.dialplan.ir import Action, Condition, Extension
@@ -191,12 +193,29 @@ def extension_dialling(snap) -> list[Extension]:
             conditions.append(Condition("${centralka_direction}", "^in$", break_="never", actions=_recording(snap)))
         ring = _ring_actions(item, snap, back_to_menu=False, record=False)
         presenting = _ring_actions(item, snap, back_to_menu=False, record=False, present=f"${{{PRESENTED}}}")
-        if presenting == ring:
-            conditions.append(Condition(actions=ring))
-        else:
-            conditions.append(Condition(f"${{{PRESENTED}}}", "^.", actions=presenting, anti_actions=ring))
+        conditions += _either(Condition(f"${{{PRESENTED}}}", "^."), presenting, ring)
         extensions.append(Extension(f"ext_{item.extension}", conditions))
     return extensions
+
+
+def _either(test: Condition, actions: list[Action], otherwise: list[Action]) -> list[Condition]:
+    """`actions` when `test` matches, else `otherwise`; what both begin and end with is written once.
+
+    The last condition has no field, so the extension always matches (and ends the hunt).
+    """
+    if actions == otherwise:
+        return [Condition(actions=actions)]
+    head = _common(actions, otherwise)
+    tail = _common(actions[head:][::-1], otherwise[head:][::-1])
+    test.actions, test.anti_actions = actions[head:len(actions) - tail], otherwise[head:len(otherwise) - tail]
+    test.break_ = "never"
+    middle = [test] if test.actions or test.anti_actions else []
+    return ([Condition(actions=actions[:head])] if head else []) + middle + [
+        Condition(actions=actions[len(actions) - tail:])]
+
+
+def _common(first: list, second: list) -> int:
+    return sum(1 for _ in itertools.takewhile(lambda pair: pair[0] == pair[1], zip(first, second)))
 
 
 def direct_dial(snap) -> list[Extension]:
