@@ -64,7 +64,8 @@ SYSTEM_TEXTS = {
         "call_recorded": "Rozmowa jest nagrywana.",
         "people_waiting": "Liczba osób oczekujących przed Tobą:",
         "apology": "Przepraszamy, wystąpił problem techniczny. Prosimy zadzwonić ponownie za chwilę.",
-        "main_number_refused": "Nie masz uprawnienia do prezentowania numeru głównego firmy. Połączenie nie zostało wykonane.",
+        "main_number_refused": ("Nie masz uprawnienia do prezentowania numeru głównego firmy. "
+                                "Połączenie nie zostało wykonane."),
     },
     "en": {
         "call_recorded": "This call is recorded.",

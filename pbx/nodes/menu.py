@@ -116,7 +116,8 @@ class Menu(NodeKind):
             Condition(actions=[low.transfer(low.dest(node.id, f"TRY{n + 1}"))])]) for n in range(1, f["repeat"])]
         invalid = [low.outcome("invalid"), *low.follow(node, "invalid")]
         return extensions + [
-            Menu._choice(f"{pick}_INVALID", pick, "${centralka_choice}", "^.", [Action("playback", invalid_file), *invalid]),
+            Menu._choice(f"{pick}_INVALID", pick, "${centralka_choice}", "^.",
+                         [Action("playback", invalid_file), *invalid]),
             Menu._choice(f"{pick}_INVALID_BEFORE", pick, f"${{{WRONG}}}", "^true$", invalid),
             ir.simple(pick, [low.outcome("no_input"), *low.follow(node, "no_input")], ext_name=f"{pick}_NO_INPUT")]
 
