@@ -58,3 +58,17 @@ def test_outbound_call_ends_normally_when_the_callee_hangs_up(testowa):
 def test_outbound_calls_are_recorded_for_a_user_who_records(testowa):
     call = testowa.call(MONDAY, number="602000111", caller="Tomek", answer=["+48602000111"])
     assert len(applications(call, "record_session")) == 1
+
+
+def test_a_colleagues_mobile_is_shown_the_callers_own_number_and_their_desk_phone_the_extension(testowa):
+    call = testowa.call(MONDAY, number="102", caller="Anna", answer=["Piotr"])
+    shown = {s.details["target"]: s.details["caller_id"] for s in call.result.steps if s.kind == "leg"}
+    assert shown == {"sofia/gateway/carrier/48501000002": "48501000001",
+                     f"user/102@t{testowa.tenant.id}.pbx.local": "101"}
+
+
+def test_the_called_party_of_a_recorded_outbound_call_hears_the_notice(testowa):
+    call = testowa.call(MONDAY, number="602000111", caller="Tomek", answer=["+48602000111"])
+    (notice,) = [s.details["data"] for s in call.result.steps if s.kind == "peer_execute"]
+    assert notice.endswith("/centralka/common/pl/call_recorded.wav")
+    assert applications(call, "playback") == [notice]  # Tomek hears it with them
