@@ -74,7 +74,7 @@ class CallEvents:
 class ListenerService:
     """Everything the listener runs, started and stopped together."""
 
-    def __init__(self, app, make_app, servers=None, journal_path: str | None = None, announce_every: float = 30.0,
+    def __init__(self, app, make_app, servers=None, journal_path: str | None = None, announce_every: float = queues.ANNOUNCE_EVERY,
                  **listener_options):
         """``make_app`` builds another app like ``app``, for the record writer's own process."""
         self.app = app
@@ -122,7 +122,7 @@ class ListenerService:
         except Exception as error:  # noqa: BLE001 - the database may be down; events refill the board
             log.warning("waiting callers not restored: %s", error)
             return
-        self.board.apply([{"kind": queues.ENTERED, "call_uuid": row["call_uuid"], "queue": row["queue"],
+        self.board.restore([{"kind": queues.ENTERED, "call_uuid": row["call_uuid"], "queue": row["queue"],
                            "tenant_id": row["tenant_id"], "at": datetime.fromisoformat(row["since"]).timestamp()}
                           for row in waiting])
 

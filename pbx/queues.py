@@ -7,6 +7,7 @@ unique per (call, queue, kind), so the two sources and any repeats collapse into
 """
 from __future__ import annotations
 
+import collections
 import logging
 import re
 import threading
@@ -153,24 +154,42 @@ def queue_stats(tenant_id: int, since: datetime, until: datetime) -> list[dict]:
 
 
 # -- the listener's own view and the announcements -------------------------------------
-class WaitingBoard:
-    """Who waits in which queue, kept by the listener from the events it dispatches."""
+ANNOUNCE_EVERY = 30.0  # seconds between a waiting caller's announcements
 
-    def __init__(self, interval: float = 30.0):
-        self.interval = interval
+
+class WaitingBoard:
+    """Who waits in which queue, in join order, kept by the listener from the events it dispatches.
+
+    Times are read on ``clock`` (the listener's own): a caller's first announcement comes one
+    interval after the listener saw them enter, whatever the switch's clock says, then one
+    every interval. Join order is the order the listener saw them enter (one switch sends a
+    queue's events in order).
+    """
+
+    def __init__(self, interval: float = ANNOUNCE_EVERY, clock=time.monotonic):
+        self.interval, self.clock = interval, clock
         self._lock = threading.Lock()
-        self._members: dict[str, dict] = {}
+        self._members: dict[str, dict] = {}  # in join order
 
     def apply(self, facts: list[dict]) -> None:
         with self._lock:
             for fact in facts:
                 if fact["kind"] == ENTERED:
-                    waited = max(0.0, time.time() - fact["at"])
-                    self._members.setdefault(fact["call_uuid"], {
-                        "queue": fact["queue"], "tenant_id": fact["tenant_id"],
-                        "due": time.monotonic() + self.interval - waited % self.interval})
+                    self._add(fact, self.clock() + self.interval)
                 else:
                     self._members.pop(fact["call_uuid"], None)
+
+    def restore(self, facts: list[dict]) -> None:
+        """Callers who entered before the listener started (``at``: epoch seconds), in join order:
+        nobody saw them enter, so their rhythm is kept from the wall clock."""
+        with self._lock:
+            for fact in facts:
+                waited = max(0.0, time.time() - fact["at"])
+                self._add(fact, self.clock() + self.interval - waited % self.interval)
+
+    def _add(self, fact: dict, due: float) -> None:
+        self._members.setdefault(fact["call_uuid"], {"queue": fact["queue"], "tenant_id": fact["tenant_id"],
+                                                     "due": due})
 
     def leave(self, call_uuid: str) -> None:
         with self._lock:
@@ -180,27 +199,34 @@ class WaitingBoard:
         with self._lock:
             return sum(1 for member in self._members.values() if member["queue"] == queue)
 
-    def due(self) -> list[tuple[str, dict, int]]:
-        """Members whose announcement is due, with the count of people waiting in their queue."""
-        now = time.monotonic()
+    def next_due(self) -> float | None:
+        """When the next announcement is due (on ``clock``), None with nobody waiting."""
         with self._lock:
-            counts: dict[str, int] = {}
-            for member in self._members.values():
-                counts[member["queue"]] = counts.get(member["queue"], 0) + 1
+            return min((member["due"] for member in self._members.values()), default=None)
+
+    def due(self) -> list[tuple[str, dict, int, int]]:
+        """Members whose announcement is due: (uuid, member, people ahead of them in join order,
+        people waiting in their queue)."""
+        now = self.clock()
+        with self._lock:
+            counts: collections.Counter = collections.Counter()
             due = []
             for call_uuid, member in self._members.items():
+                ahead = counts[member["queue"]]
+                counts[member["queue"]] += 1
                 if member["due"] <= now:
-                    member["due"] = now + self.interval
-                    due.append((call_uuid, dict(member), counts[member["queue"]]))
-            return due
+                    member["due"] += self.interval * (1 + (now - member["due"]) // self.interval)
+                    due.append((call_uuid, dict(member), ahead))
+            return [(call_uuid, member, ahead, counts[member["queue"]]) for call_uuid, member, ahead in due]
 
 
 class PositionAnnouncer(threading.Thread):
-    """Every ``board.interval`` seconds each waiting caller hears how many people wait.
+    """Every ``board.interval`` seconds each waiting caller hears how many people wait ahead of them.
 
     mod_callcenter has no such announcement, so it is played over the event socket with
     ``uuid_broadcast <uuid> <prompt> aleg``; the queue's music resumes by itself afterwards.
-    ``language_of(tenant_id)`` picks the tenant's language for the shared prompts.
+    ``language_of(tenant_id)`` picks the tenant's language for the shared prompts. The thread
+    sleeps until the next announcement is due (at most ``tick``), so each is sent on time.
     """
 
     def __init__(self, board: WaitingBoard, api, prompt: str, tick: float = 1.0, language_of=lambda tenant: "pl"):
@@ -210,15 +236,26 @@ class PositionAnnouncer(threading.Thread):
         self._stopping = threading.Event()
 
     def run(self) -> None:
-        while not self._stopping.wait(self.tick):
-            for call_uuid, member, count in self.board.due():
-                self.announce(call_uuid, member, count)
+        while not self._stopping.wait(self._pause()):
+            self.announce_due()
 
-    def announce(self, call_uuid: str, member: dict, count: int) -> None:
-        prompt = self.prompt.format(count=min(count, LARGEST_SPOKEN_COUNT), tenant=member["tenant_id"],
-                                    queue=member["queue"], language=self.language_of(member["tenant_id"]))
+    def _pause(self) -> float:
+        due = self.board.next_due()
+        return self.tick if due is None else min(self.tick, max(0.0, due - self.board.clock()))
+
+    def announce_due(self) -> None:
+        for call_uuid, member, ahead, count in self.board.due():
+            self.announce(call_uuid, member, ahead, count)
+
+    def command(self, call_uuid: str, member: dict, ahead: int, count: int) -> str:
+        prompt = self.prompt.format(ahead=min(ahead, LARGEST_SPOKEN_COUNT), count=min(count, LARGEST_SPOKEN_COUNT),
+                                    tenant=member["tenant_id"], queue=member["queue"],
+                                    language=self.language_of(member["tenant_id"]))
+        return f"uuid_broadcast {call_uuid} {prompt} aleg"
+
+    def announce(self, call_uuid: str, member: dict, ahead: int, count: int) -> None:
         try:
-            reply = self.api(f"uuid_broadcast {call_uuid} {prompt} aleg")
+            reply = self.api(self.command(call_uuid, member, ahead, count))
         except Exception as error:  # noqa: BLE001 - FreeSWITCH away: try again next round
             log.warning("announcement to %s not sent: %s", call_uuid, error)
             return
@@ -233,13 +270,13 @@ class PositionAnnouncer(threading.Thread):
 LARGEST_SPOKEN_COUNT = 99
 COMMON_PROMPTS = "${{sounds_dir}}/centralka/common/{language}"
 DEFAULT_WAITING_PROMPT = (f"file_string://{COMMON_PROMPTS}/people_waiting.wav!"
-                          f"{COMMON_PROMPTS}/digits/{{count}}.wav")
+                          f"{COMMON_PROMPTS}/digits/{{ahead}}.wav")
 
 
 def default_prompt(config) -> str:
     """The announcement: ``QUEUE_WAITING_PROMPT``, else our shared prompts in the tenant's language
-    (FreeSWITCH expands ``${sounds_dir}``; ``{count}``, ``{language}``, ``{tenant}``, ``{queue}``
-    are filled in per caller)."""
+    (FreeSWITCH expands ``${sounds_dir}``; ``{ahead}`` (people ahead of the caller), ``{count}`` (people
+    waiting in the queue), ``{language}``, ``{tenant}``, ``{queue}`` are filled in per caller)."""
     return config.get("QUEUE_WAITING_PROMPT", DEFAULT_WAITING_PROMPT)
 
 

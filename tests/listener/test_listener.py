@@ -98,7 +98,8 @@ def test_waiting_callers_hear_the_count_every_interval(service, freeswitch, clie
     assert eventually(lambda: len([c for _, c in freeswitch.commands if c.startswith(broadcast)]) >= 2, 5)
     sent = [c for _, c in freeswitch.commands if c.startswith(broadcast)]
     common = "${sounds_dir}/centralka/common/pl"  # tenant 42 speaks Polish (the default)
-    assert sent[0] == f"{broadcast}file_string://{common}/people_waiting.wav!{common}/digits/1.wav aleg"
+    # Alone in the queue: nobody ahead.
+    assert sent[0] == f"{broadcast}file_string://{common}/people_waiting.wav!{common}/digits/0.wav aleg"
     assert eventually(lambda: [w["call_uuid"] for w in queues.waiting_now(42, now=_at(start))] == [ABANDONED])
     admin = models.User(tenant_id=42, first_name="Ala", last_name="Recepcja", email="ala@example.test",
                         admin_level=1)
@@ -123,8 +124,8 @@ def test_announcement_in_the_tenants_language_and_at_most_99(ctx, company):
     board = queues.WaitingBoard(interval=30)
     announcer = queues.PositionAnnouncer(board, lambda command: sent.append(command) or "+OK Message sent\n",
                                          queues.default_prompt(ctx.config), language_of=queues.TenantLanguages(ctx))
-    announcer.announce("uuid-en", {"tenant_id": 43, "queue": "sales"}, 7)
-    announcer.announce("uuid-pl", {"tenant_id": 42, "queue": "support"}, 120)
+    announcer.announce("uuid-en", {"tenant_id": 43, "queue": "sales"}, 7, 8)
+    announcer.announce("uuid-pl", {"tenant_id": 42, "queue": "support"}, 120, 121)
     assert sent == [
         "uuid_broadcast uuid-en file_string://${sounds_dir}/centralka/common/en/people_waiting.wav"
         "!${sounds_dir}/centralka/common/en/digits/7.wav aleg",
