@@ -52,9 +52,14 @@ class World:
     `legs`: behaviour per dial-string target (e.g. "sofia/gateway/carrier/48600000001" or
     "user/1001@example.com"); a target not listed behaves as `default_leg` (rings forever).
     Queue agents are called through their contact, so they answer via `legs` too.
+    `changes`: per target, (seconds after the call start, Leg) from which on the target behaves
+    so instead (e.g. busy until 40 s, then answering).
     `agent_status`: overrides the status of agents in callcenter.conf (e.g. "Available").
-    `broadcasts`: (seconds after the call start, file) played to the caller over ESL
-    (uuid_broadcast) while the caller waits in a queue.
+    `broadcasts`: (seconds after the call start, file) someone plays to the caller over ESL
+    (`uuid_broadcast <uuid> <file> aleg`) while the caller waits in a queue.
+    `listener`: the event listener's queue announcements (`pbx.simulator.listener`), or None.
+    `waiting`: callers already in a queue when this call joins it, by the seconds each has
+    waited; they are served first and leave when answered or when their own wait runs out.
     `caller_hangup`: seconds after the start when the caller hangs up (None: never).
     `speech`: seconds the caller talks into a `record` (None: until the time limit).
     """
@@ -65,8 +70,11 @@ class World:
     keypresses: list[tuple[float, str]] = field(default_factory=list)
     legs: dict[str, Leg] = field(default_factory=dict)
     default_leg: Leg = Leg("no_answer")
+    changes: dict[str, list[tuple[float, Leg]]] = field(default_factory=dict)
     agent_status: dict[str, str] = field(default_factory=dict)
     broadcasts: list[tuple[float, str]] = field(default_factory=list)
+    listener: object | None = None
+    waiting: list[float] = field(default_factory=list)
     caller_hangup: float | None = None
     speech: float | None = None
     seed: int = 0
@@ -78,8 +86,13 @@ class World:
             raise ValueError("World.start must be an aware datetime")
         self.keypresses = sorted(self.keypresses, key=lambda k: k[0])
 
-    def leg(self, target: str) -> Leg:
-        return self.legs.get(target, self.default_leg)
+    def leg(self, target: str, at: float = 0.0) -> Leg:
+        """How `target` behaves when rung `at` seconds after the call start."""
+        behaviour = self.legs.get(target, self.default_leg)
+        for since, changed in sorted(self.changes.get(target, ()), key=lambda change: change[0]):
+            if since <= at:
+                behaviour = changed
+        return behaviour
 
     def rng(self) -> random.Random:
         return random.Random(self.seed)

@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import math
 
-from pbx.simulator.apps.channel import Call, Hangup, Step, UnsupportedApplication, atoi, play
+from dataclasses import dataclass
+
+from pbx.simulator.apps import commands
+from pbx.simulator.apps.channel import Call, Hangup, Step, UnsupportedApplication, atoi
 from pbx.simulator.apps.originate import (LegResult, exported_variables, leg_result, parse_dial_string,
                                           presented_number)
 from pbx.simulator.apps.registry import application
 
 AVAILABLE = ("Available", "Available (On Demand)")
+# Strategies whose order depends on each agent's past calls, which callers ahead change.
+MEMORY_STRATEGIES = ("agent-with-least-talk-time", "agent-with-fewest-calls", "round-robin")
 
 
 def parse_callcenter_conf(root) -> dict:
@@ -49,16 +54,6 @@ def _queue_agents(call: Call, queue_name: str, strategy: str) -> list[dict]:
     return sorted(agents, key=keys.get(strategy, lambda a: (a["level"], a["position"])))
 
 
-def _queue_wait(call: Call, until: float) -> None:
-    """Wait in the queue; external uuid_broadcast playbacks run on the member channel."""
-    for at, path in call.world.broadcasts:
-        if call.now <= at < until:
-            call.advance(at)
-            call.executed("playback", path)
-            play(call, path)
-    call.advance(until, listen=lambda d: False)
-
-
 @application("callcenter")
 def app_callcenter(call: Call, data: str) -> None:
     if call.callcenter is None:
@@ -69,10 +64,11 @@ def app_callcenter(call: Call, data: str) -> None:
         raise UnsupportedApplication(f"queue {queue_name!r} is not in callcenter.conf")
     strategy = queue.get("strategy", "longest-idle-agent")
     agents = _queue_agents(call, queue_name, strategy)
-    t_enter = call.now
-    call.step("queue_enter", queue=queue_name, agents=[a["name"] for a in agents])
+    if call.world.waiting and strategy in MEMORY_STRATEGIES:
+        raise UnsupportedApplication(f"queue strategy {strategy!r} with callers already waiting not modelled")
+    call.step("queue_enter", queue=queue_name, agents=[a["name"] for a in agents], ahead=len(call.world.waiting))
     try:
-        outcome = _serve_member(call, queue, strategy, agents, _queue_deadline(call, queue, agents, t_enter))
+        outcome = _QueueRun(call, queue_name, queue, strategy, agents).serve()
     except Hangup:
         call.set_var("cc_cause", "cancel")
         call.set_var("cc_cancel_reason", "BREAK_OUT")
@@ -92,21 +88,164 @@ def _queue_deadline(call: Call, queue: dict, agents: list, t_enter: float) -> tu
     return deadline
 
 
-def _serve_member(call: Call, queue: dict, strategy: str, agents: list, deadline: tuple) -> dict:
-    ready = {a["name"]: call.now for a in agents}
-    while True:
-        free = [a for a in agents if ready[a["name"]] <= call.now]
-        if not free:
-            _queue_wait(call, min([deadline[0], *ready.values()]))
-            if call.now >= deadline[0]:
-                return _member_timeout(call, deadline[1])
-            continue
-        offered = free if strategy == "ring-all" else free[:1]
-        winner = _offer(call, offered, deadline[0], ready)
-        if winner:
-            return _agentbridged(call, winner)
-        if call.now >= deadline[0]:
-            return _member_timeout(call, deadline[1])
+@dataclass
+class _Offer:
+    """Agents ringing for one member until `end`; `winner` is the (agent, leg) that answered."""
+
+    agents: list[dict]
+    legs: list[tuple[dict, LegResult]]
+    outcomes: dict[str, str]
+    winner: tuple | None
+    end: float
+
+
+@dataclass(eq=False)
+class _Member:
+    uuid: str
+    entered: float
+    deadline: tuple[float, str]
+    ours: bool = False
+    offer: _Offer | None = None
+
+
+class _QueueRun:
+    """The queue while the call waits in it: mod_callcenter offers free agents to the members in
+    join order (the longest waiting first), the callers already waiting (World.waiting) ahead of
+    ours; the event listener announces each member's place on its own clock."""
+
+    def __init__(self, call: Call, name: str, queue: dict, strategy: str, agents: list[dict]):
+        self.call, self.name, self.strategy, self.agents = call, name, strategy, agents
+        self.ready = {a["name"]: -math.inf for a in agents}
+        self.idle_since = {a["name"]: 0.0 for a in agents}
+        t_enter = call.now
+        self.members = [_Member(f"waiting-{index}", t_enter - waited,
+                                _queue_deadline(call, queue, agents, t_enter - waited))
+                        for index, waited in enumerate(sorted(call.world.waiting, reverse=True), start=1)]
+        self.ours = _Member(call.variables.get("uuid", ""), t_enter, _queue_deadline(call, queue, agents, t_enter),
+                            ours=True)
+        self.members.append(self.ours)
+        self.now = self.members[0].entered
+        self.broadcasts = sorted((at, f"uuid_broadcast {self.ours.uuid} {path} aleg")
+                                 for at, path in call.world.broadcasts if at >= t_enter)
+        listener, tenant = call.world.listener, atoi(call.variables.get("centralka_tenant")) or None
+        for member in self.members if listener else ():
+            listener.enter(member.uuid, name, tenant, member.entered)
+
+    def serve(self) -> dict:
+        try:
+            while True:
+                outcome = self._settle()
+                if outcome:
+                    return outcome
+                self._dispatch()
+                self._wait(self._next_event())
+        finally:
+            if self.ours.offer:
+                _record_agent_legs(self.call, self.ours.offer.legs, None)
+            self._leave(self.ours)
+
+    def _settle(self) -> dict | None:
+        """Offers that ended and waits that ran out by now; our outcome once we are done."""
+        for member in list(self.members):
+            offer = member.offer
+            if offer and offer.end <= self.now:
+                member.offer = None
+                if member.ours:
+                    _record_agent_legs(self.call, offer.legs, offer.winner)
+                self._free(offer)
+                if offer.winner:
+                    outcome = self._answered(member, offer.winner)
+                    if outcome:
+                        return outcome
+                    continue
+            if member.deadline[0] <= self.now:
+                self._leave(member, "timeout")
+                if member.ours:
+                    return _member_timeout(self.call, member.deadline[1])
+        return None
+
+    def _answered(self, member: _Member, winner: tuple) -> dict | None:
+        self._leave(member, "answered", agent=winner[0]["name"])
+        if member.ours:
+            return _agentbridged(self.call, winner)
+        agent, leg = winner
+        talk = leg.behaviour.talk
+        done = leg.ended + talk + atoi(agent.get("wrap-up-time")) if talk is not None else math.inf
+        self.ready[agent["name"]] = self.idle_since[agent["name"]] = done
+        return None
+
+    def _free(self, offer: _Offer) -> None:
+        """Agents of an offer that is over, but the one who answered: free after their delay."""
+        for agent in offer.agents:
+            if offer.winner is None or agent is not offer.winner[0]:
+                self.ready[agent["name"]] = self.now + _agent_delay(agent, offer.outcomes[agent["name"]])
+
+    def _leave(self, member: _Member, cause: str = "", **details) -> None:
+        if member not in self.members:
+            return
+        self.members.remove(member)
+        if member.offer:
+            self._free(member.offer)
+        if self.call.world.listener:
+            self.call.world.listener.leave(member.uuid)
+        if not member.ours and self.now >= self.ours.entered:
+            self.call.step("queue_member_left", queue=self.name, member=member.uuid, cause=cause, **details)
+
+    def _dispatch(self) -> None:
+        """Each member without an offer, in join order, gets the next free agent(s)."""
+        for member in self.members:
+            if member.offer or member.entered > self.now:
+                continue
+            free = [a for a in self.agents if self.ready[a["name"]] <= self.now]
+            if self.strategy == "longest-idle-agent":
+                free.sort(key=lambda a: self.idle_since[a["name"]])
+            if not free:
+                return
+            member.offer = self._offer(member, free if self.strategy == "ring-all" else free[:1])
+
+    def _offer(self, member: _Member, offered: list[dict]) -> _Offer:
+        new_uuid = self.call.new_uuid if member.ours else (lambda: "")
+        legs, outcomes = [], {}
+        for agent in offered:
+            results = _contact_legs(self.call, agent["contact"], self.now, member.deadline[0], new_uuid)
+            legs += [(agent, r) for r in results]
+            outcomes[agent["name"]] = results[0].outcome  # the first leg in dial order, as for a bridge
+            self.ready[agent["name"]] = math.inf
+        answered = [(a, r) for a, r in legs if r.outcome == "answered"]
+        winner = min(answered, key=lambda ar: ar[1].ended) if answered else None
+        return _Offer(offered, legs, outcomes, winner, winner[1].ended if winner else max(r.ended for _, r in legs))
+
+    def _next_event(self) -> float:
+        waiting = any(m.offer is None and m.entered <= self.now for m in self.members)
+        return min([m.entered for m in self.members if m.entered > self.now]
+                   + [m.offer.end for m in self.members if m.offer] + [m.deadline[0] for m in self.members]
+                   + [r for r in self.ready.values() if waiting and self.now < r < math.inf], default=math.inf)
+
+    def _wait(self, until: float) -> None:
+        """Until the queue's next event; once our caller waits, with the broadcasts sent to them."""
+        if until <= self.ours.entered:
+            self.now = max(self.now, until)
+            return
+        call = self.call
+        while (at := self._next_broadcast(until)) is not None:
+            call.advance(at, listen=lambda d: False)
+            for command in self._broadcasts_at(at):
+                commands.api(call, command)
+        call.advance(until, listen=lambda d: False)
+        self.now = call.now
+
+    def _next_broadcast(self, until: float) -> float | None:
+        due = self.call.world.listener.next_due() if self.call.world.listener else None
+        times = [max(due, self.call.now)] if due is not None else []
+        times += [at for at, _ in self.broadcasts[:1]]
+        at = min(times, default=math.inf)
+        return at if at < until else None
+
+    def _broadcasts_at(self, at: float) -> list[str]:
+        sent = [command for when, command in self.broadcasts if when <= at]
+        self.broadcasts = [(when, command) for when, command in self.broadcasts if when > at]
+        listener = self.call.world.listener
+        return sent + (listener.due(at) if listener else [])
 
 
 def _member_timeout(call: Call, reason: str) -> dict:
@@ -115,7 +254,7 @@ def _member_timeout(call: Call, reason: str) -> dict:
     return {"cause": "cancel", "reason": reason}
 
 
-def _contact_legs(call: Call, contact: str, member_deadline: float) -> list[LegResult]:
+def _contact_legs(call: Call, contact: str, at: float, member_deadline: float, new_uuid) -> list[LegResult]:
     """An agent's contact is a whole dial string: outbound_agent_thread_run() in mod_callcenter.c
     hands it to switch_ivr_originate(), so `,` legs ring at once (each up to its leg_timeout, else
     the agent originate timeout, 60 s) and the first to answer wins the others' LOSE_RACE."""
@@ -124,9 +263,9 @@ def _contact_legs(call: Call, contact: str, member_deadline: float) -> list[LegR
         raise UnsupportedApplication(f"agent contact with `|` groups not modelled: {contact}")
     results = []
     for dial_leg in groups[0]:
-        leg_deadline = call.deadline(call.now, atoi(dial_leg.variables.get("leg_timeout")) or 60)
-        results.append(leg_result(dial_leg, call.new_uuid(), call.now, call.world.leg(dial_leg.target),
-                                   min(leg_deadline, member_deadline), leg_deadline))
+        leg_deadline = call.deadline(at, atoi(dial_leg.variables.get("leg_timeout")) or 60)
+        results.append(leg_result(dial_leg, new_uuid(), at, call.world.leg(dial_leg.target, at),
+                                  min(leg_deadline, member_deadline), leg_deadline))
         results[-1].caller_id = presented_number(call, dial_leg)
     answered = [r for r in results if r.outcome == "answered"]
     if answered:
@@ -135,25 +274,6 @@ def _contact_legs(call: Call, contact: str, member_deadline: float) -> list[LegR
             if r is not first and r.ended >= first.ended:
                 r.ended, r.outcome = first.ended, "LOSE_RACE"
     return results
-
-
-def _offer(call: Call, offered: list[dict], member_deadline: float, ready: dict) -> tuple | None:
-    legs, outcomes = [], {}
-    for agent in offered:
-        results = _contact_legs(call, agent["contact"], member_deadline)
-        legs += [(agent, r) for r in results]
-        outcomes[agent["name"]] = results[0].outcome  # the first leg in dial order, as for a bridge
-    answered = [(a, r) for a, r in legs if r.outcome == "answered"]
-    winner = min(answered, key=lambda ar: ar[1].ended) if answered else None
-    end = winner[1].ended if winner else max(r.ended for _, r in legs)
-    try:
-        _queue_wait(call, end)
-    finally:
-        _record_agent_legs(call, legs, winner)
-    for agent in offered:
-        if winner is None or agent is not winner[0]:
-            ready[agent["name"]] = call.now + _agent_delay(agent, outcomes[agent["name"]])
-    return winner
 
 
 def _record_agent_legs(call: Call, legs: list, winner: tuple | None) -> None:

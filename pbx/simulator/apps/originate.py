@@ -107,7 +107,7 @@ def originate_group(call: Call, group: list[DialLeg], timelimit: int) -> tuple[L
     group_deadline = call.deadline_at_least(t0, timelimit)
     results = []
     for leg in group:
-        behaviour, uuid = call.world.leg(leg.target), call.new_uuid()
+        behaviour, uuid = call.world.leg(leg.target, t0), call.new_uuid()
         if leg.target.startswith("error/"):
             behaviour = Leg("rejected", 0.0, cause=leg.target[len("error/"):].upper())
         leg_timeout = atoi(leg.variables.get("leg_timeout"))
