@@ -42,9 +42,14 @@ def _to_telephony_wav(source: Path, target: Path) -> None:
     partial.replace(target)  # atomic: FreeSWITCH never plays half a file
 
 
-def _wav_seconds(path: Path) -> float:
+def wav_seconds(path: Path) -> float:
+    """How long a WAV file plays."""
     with wave.open(str(path)) as handle:
-        return round(handle.getnframes() / handle.getframerate(), 2)
+        return handle.getnframes() / handle.getframerate()
+
+
+def _wav_seconds(path: Path) -> float:
+    return round(wav_seconds(path), 2)
 
 
 def render_tts(announcement: models.Announcement) -> Path:

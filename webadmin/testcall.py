@@ -6,7 +6,8 @@ from flask import Blueprint, abort, g, jsonify, request
 from pbx.compiler import ScenarioInvalid
 from pbx.schedule_preview import parse_day, parse_step, preview
 from pbx.simulator import SimulationError, UnsupportedApplication, UnsupportedDialplan
-from pbx.testcall import TestCallInputError, check_zone, parse_at, test_call
+from pbx.testcall import (SOUNDS_DIR, SPEECH, TALK, TestCallInputError, check_folder, check_zone, parse_at,
+                          parse_busy_until, parse_seconds, test_call)
 from schemas import messages_pl
 from webadmin.auth import signed_in
 
@@ -66,10 +67,28 @@ def play():
     call = test_call(
         g.tenant, _text(body, "number", True), _text(body, "from", True),
         parse_at(_text(body, "at", True), g.tenant.timezone), _text(body, "keys"),
-        **{name: _names(body, name) for name in PEOPLE}, draft=body.get("draft") is True,
-        hangup_after=_number(body, "hangup_after"), seed=_number(body, "seed", int) or 0,
-        switch_timezone=_text(body, "switch_timezone") or "UTC")
+        **{name: _names(body, name) for name in PEOPLE}, busy_until=_busy_until(body),
+        waiting=[parse_seconds("waiting", value) for value in _list(body, "waiting")],
+        talk=parse_seconds("talk", body.get("talk", TALK)), speech=parse_seconds("speech", body.get("speech", SPEECH)),
+        draft=body.get("draft") is True, hangup_after=_number(body, "hangup_after"),
+        seed=_number(body, "seed", int) or 0, switch_timezone=_text(body, "switch_timezone") or "UTC",
+        sounds_dir=check_folder("sounds_dir", _text(body, "sounds_dir") or SOUNDS_DIR),
+        recordings_dir=_text(body, "recordings_dir") and check_folder("recordings_dir", body["recordings_dir"]))
     return jsonify(call.to_dict())
+
+
+def _list(body: dict, name: str) -> list:
+    value = body.get(name, [])
+    if not isinstance(value, list):
+        raise TestCallInputError(f"{name}: a list of durations (e.g. [20, \"45s\"])")
+    return value
+
+
+def _busy_until(body: dict) -> dict[str, float]:
+    value = body.get("busy_until", {})
+    if not isinstance(value, dict):
+        raise TestCallInputError("busy_until: an object of names and durations (e.g. {\"Anna\": \"40s\"})")
+    return parse_busy_until(value)
 
 
 @bp.get("/schedule-preview")

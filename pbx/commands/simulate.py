@@ -13,7 +13,8 @@ from pbx.compiler import ScenarioInvalid
 from pbx.extensions import db
 from pbx.simulator import SimulationError, UnsupportedApplication, UnsupportedDialplan
 from pbx.tenancy import NotFound, find_tenant
-from pbx.testcall import TestCallInputError, phone_or_none, parse_at, test_call
+from pbx.testcall import (SOUNDS_DIR, SPEECH, TALK, TestCallInputError, check_folder, parse_at, parse_busy_until,
+                          parse_seconds, phone_or_none, test_call)
 
 
 def tenant_of(tenant_ref: str | None, number: str) -> models.Tenant:
@@ -42,20 +43,32 @@ def fail(message: str) -> None:
 @click.option("--no-answer", "no_answer", multiple=True, help="Who rings without answering (the default).")
 @click.option("--busy", multiple=True, help="Who is busy.")
 @click.option("--unreachable", multiple=True, help="Whose phone is off or unregistered.")
+@click.option("--busy-until", "busy_until", multiple=True, metavar="NAME=40s",
+              help="Busy until that many seconds after the call starts, answering when rung after. Repeatable.")
+@click.option("--waiting", multiple=True, metavar="20s",
+              help="Another caller already waiting that long in the queue when this call joins it. Repeatable.")
+@click.option("--talk", default=str(TALK), show_default=True, help="Seconds a person who answers talks.")
+@click.option("--speech", default=str(SPEECH), show_default=True, help="Seconds the caller speaks into voicemail.")
 @click.option("--hangup-after", type=float, default=None, help="The caller hangs up after this many seconds.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random ringing and call ids follow it.")
 @click.option("--switch-timezone", default="UTC", show_default=True, help="The FreeSWITCH server's own zone.")
+@click.option("--sounds-dir", default=SOUNDS_DIR, show_default=True, help="The switch's $${sounds_dir}.")
+@click.option("--recordings-dir", default=None, help="The switch's $${recordings_dir} (default: RECORDINGS_DIR).")
 @click.option("--draft", is_flag=True, help="Play the scenario's draft instead of the published version.")
 @click.option("--json", "as_json", is_flag=True, help="Path, steps and every application, as JSON.")
 @with_appcontext
-def command(tenant_ref, number, caller, at_text, keys, answer, no_answer, busy, unreachable, hangup_after, seed,
-            switch_timezone, draft, as_json):
+def command(tenant_ref, number, caller, at_text, keys, answer, no_answer, busy, unreachable, busy_until, waiting, talk,
+            speech, hangup_after, seed, switch_timezone, sounds_dir, recordings_dir, draft, as_json):
     """Play a call and show the path it takes; nothing is stored."""
     try:
         tenant = tenant_of(tenant_ref, number)
         call = test_call(tenant, number, caller, parse_at(at_text, tenant.timezone), keys, answer=answer,
-                         no_answer=no_answer, busy=busy, unreachable=unreachable, draft=draft,
-                         hangup_after=hangup_after, seed=seed, switch_timezone=switch_timezone)
+                         no_answer=no_answer, busy=busy, unreachable=unreachable,
+                         busy_until=parse_busy_until(busy_until), waiting=[parse_seconds("waiting", w) for w in waiting],
+                         talk=parse_seconds("talk", talk), speech=parse_seconds("speech", speech), draft=draft,
+                         hangup_after=hangup_after, seed=seed, switch_timezone=switch_timezone,
+                         sounds_dir=check_folder("sounds_dir", sounds_dir),
+                         recordings_dir=recordings_dir and check_folder("recordings_dir", recordings_dir))
     except (TestCallInputError, NotFound) as error:
         fail(str(error))
     except ScenarioInvalid as error:

@@ -6,6 +6,7 @@ import random
 import uuid as uuidlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Callable
 
 OUTCOMES = {"answer", "no_answer", "busy", "unreachable", "rejected"}
 
@@ -57,7 +58,8 @@ class World:
     `agent_status`: overrides the status of agents in callcenter.conf (e.g. "Available").
     `broadcasts`: (seconds after the call start, file) someone plays to the caller over ESL
     (`uuid_broadcast <uuid> <file> aleg`) while the caller waits in a queue.
-    `listener`: the event listener's queue announcements (`pbx.simulator.listener`), or None.
+    `listener`: makes, for each call played, the event listener's queue announcements
+    (`pbx.simulator.listener.QueueListener`), or None.
     `waiting`: callers already in a queue when this call joins it, by the seconds each has
     waited; they are served first and leave when answered or when their own wait runs out.
     `caller_hangup`: seconds after the start when the caller hangs up (None: never).
@@ -73,7 +75,7 @@ class World:
     changes: dict[str, list[tuple[float, Leg]]] = field(default_factory=dict)
     agent_status: dict[str, str] = field(default_factory=dict)
     broadcasts: list[tuple[float, str]] = field(default_factory=list)
-    listener: object | None = None
+    listener: Callable[[], object] | None = None
     waiting: list[float] = field(default_factory=list)
     caller_hangup: float | None = None
     speech: float | None = None

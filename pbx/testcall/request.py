@@ -20,6 +20,9 @@ from pbx.testcall.errors import TestCallInputError
 from schemas.fields import FIRST_YEAR, LAST_YEAR, normalise_phone
 
 KEY_RE = re.compile(r"^(?:(\d+(?:\.\d+)?)s:)?([0-9*#]+)$")
+SECONDS_RE = re.compile(r"^(\d{1,5}(?:\.\d+)?)\s*(s|m)?$")
+# A switch folder as FreeSWITCH's vars.xml sets it: an absolute path of plain characters.
+FOLDER_RE = re.compile(r"^/[A-Za-z0-9._/-]{0,200}$")
 
 
 def parse_keys(text: str | None) -> tuple[list[tuple[float, str]], list[str]]:
@@ -34,6 +37,32 @@ def parse_keys(text: str | None) -> tuple[list[tuple[float, str]], list[str]]:
         else:
             timed.append((float(match.group(1)), match.group(2)))
     return timed, untimed
+
+
+def parse_seconds(field_name: str, value) -> float:
+    """A duration: a non-negative number of seconds, or text like 40s, 1.5m, 90."""
+    match = SECONDS_RE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match:
+        return float(match.group(1)) * (60 if match.group(2) == "m" else 1)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 100_000:
+        return float(value)
+    raise TestCallInputError(f"{field_name}: {value!r} is not a duration like 40s, 1.5m or 90")
+
+
+def parse_busy_until(items) -> dict[str, float]:
+    """Who is busy until when: NAME=40s texts, or a mapping of names to durations."""
+    pairs = list(items.items()) if isinstance(items, dict) else [str(item).rpartition("=")[::2] for item in items]
+    for (name, _), item in zip(pairs, items):
+        if not str(name).strip():
+            raise TestCallInputError(f"busy_until: {item!r} is not NAME=SECONDS (e.g. Anna=40s)")
+    return {str(name).strip(): parse_seconds(f"busy_until {name}", until) for name, until in pairs}
+
+
+def check_folder(field_name: str, text: str) -> str:
+    """A folder of the switch, as its vars.xml names it."""
+    if not FOLDER_RE.fullmatch(text):
+        raise TestCallInputError(f"{field_name}: {text!r} is not an absolute folder path like /var/lib/freeswitch")
+    return text.rstrip("/") or "/"
 
 
 def check_zone(field_name: str, name: str) -> str:

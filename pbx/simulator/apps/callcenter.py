@@ -127,7 +127,7 @@ class _QueueRun:
         self.now = self.members[0].entered
         self.broadcasts = sorted((at, f"uuid_broadcast {self.ours.uuid} {path} aleg")
                                  for at, path in call.world.broadcasts if at >= t_enter)
-        listener, tenant = call.world.listener, atoi(call.variables.get("centralka_tenant")) or None
+        listener, tenant = call.listener, atoi(call.variables.get("centralka_tenant")) or None
         for member in self.members if listener else ():
             listener.enter(member.uuid, name, tenant, member.entered)
 
@@ -186,8 +186,8 @@ class _QueueRun:
         self.members.remove(member)
         if member.offer:
             self._free(member.offer)
-        if self.call.world.listener:
-            self.call.world.listener.leave(member.uuid)
+        if self.call.listener:
+            self.call.listener.leave(member.uuid)
         if not member.ours and self.now >= self.ours.entered:
             self.call.step("queue_member_left", queue=self.name, member=member.uuid, cause=cause, **details)
 
@@ -235,7 +235,7 @@ class _QueueRun:
         self.now = call.now
 
     def _next_broadcast(self, until: float) -> float | None:
-        due = self.call.world.listener.next_due() if self.call.world.listener else None
+        due = self.call.listener.next_due() if self.call.listener else None
         times = [max(due, self.call.now)] if due is not None else []
         times += [at for at, _ in self.broadcasts[:1]]
         at = min(times, default=math.inf)
@@ -244,7 +244,7 @@ class _QueueRun:
     def _broadcasts_at(self, at: float) -> list[str]:
         sent = [command for when, command in self.broadcasts if when <= at]
         self.broadcasts = [(when, command) for when, command in self.broadcasts if when > at]
-        listener = self.call.world.listener
+        listener = self.call.listener
         return sent + (listener.due(at) if listener else [])
 
 

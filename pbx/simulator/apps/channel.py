@@ -75,11 +75,13 @@ class Call:
     globals: dict[str, str] = field(default_factory=dict)
     scheduled: list[tuple[float, str, tuple]] = field(default_factory=list)
     run_extension: Callable[[str, str], None] | None = None
+    listener: object | None = None  # the event listener's queue announcements, if the world has them
     _digits: list[tuple[float, str]] = field(default_factory=list)
     _uuids: object = None
 
     def __post_init__(self):
         self._digits = [(t, d) for t, digits in self.world.keypresses for d in digits]
+        self.listener = self.world.listener() if self.world.listener else None
 
     # -- state seen by expansion and hunts
     def channel(self) -> dialplan.Channel:
