@@ -179,6 +179,10 @@ _LITERAL = {
     "give the version number to roll back to": "Podaj numer wersji, którą chcesz przywrócić.",
     "compare version numbers or 'draft'": "Porównywać można numery wersji albo 'draft'.",
     "send a JSON object": "Wyślij obiekt JSON.",
+    # webadmin/testcall.py (after "<field>: ", which the field catch-all translates)
+    'a list of durations (e.g. [20, "45s"])': 'Lista czasów trwania (np. [20, "45s"]).',
+    'an object of names and durations (e.g. {"Anna": "40s"})':
+        'Obiekt z osobami i czasami trwania (np. {{"Anna": "40s"}}).',
     # pbx/app.py: the database is away, or refuses a value
     "the database is not available now; try again in a moment":
         "Baza danych jest teraz niedostępna; spróbuj ponownie za chwilę.",
@@ -256,6 +260,11 @@ _PATTERNED = [
     # pbx/testcall.py (after "at: ", which the field catch-all translates)
     (r"the year must be between (?P<first>\d+) and (?P<last>\d+), not (?P<year>\d+)",
      "Rok musi być z przedziału od {first} do {last}, a nie {year}."),
+    (r"(?P<value>'.*'|\".*\"|[\w.+-]+) is not a duration like 40s, 1\.5m or 90",
+     "{value} nie jest czasem trwania (np. 40s, 1.5m albo 90)."),
+    (_QUOTED + r" is not NAME=SECONDS \(e\.g\. Anna=40s\)", "{value} nie ma postaci OSOBA=SEKUNDY (np. Anna=40s)."),
+    (_QUOTED + r" is not an absolute folder path like /var/lib/freeswitch",
+     "{value} nie jest bezwzględną ścieżką folderu (np. /var/lib/freeswitch)."),
     # webadmin/calls.py
     (_QUOTED + r" is not a date YYYY-MM-DD", "{value} nie jest datą w formacie RRRR-MM-DD."),
     # pbx/schedule_preview.py

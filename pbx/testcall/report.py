@@ -190,6 +190,15 @@ def _internal(stop, node, events, book) -> dict:
     return {"text": f"{name}: {_legs_text(legs)}" if legs else f"{name}: nobody to ring", "legs": legs}
 
 
+def _announcements(events, details: dict, label: str) -> None:
+    """The listener's queue announcements the caller heard at this stop, and when."""
+    heard = [{"at": step.at, "command": step.details["command"]} for step in events if step.kind == "api"]
+    if heard:
+        details["announcements"] = heard
+        details["text"] = (details["text"] or label) + " · announcements at " + ", ".join(
+            seconds_text(item["at"]) for item in heard)
+
+
 def describe(result: SimulationResult, book: Book) -> list[dict]:
     """The call's stops in order, each with its outcome, details and a short text."""
     meta, nodes = book.version(result.variables.get("centralka_version"))
@@ -206,5 +215,6 @@ def describe(result: SimulationResult, book: Book) -> list[dict]:
         if executed(events, "record_session"):
             details["recorded"] = True
             details["text"] = (details["text"] or stop["label"]) + " · call recorded"
+        _announcements(events, details, stop["label"])
         path.append({**stop, **details})
     return path

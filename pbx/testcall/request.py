@@ -55,7 +55,7 @@ def parse_busy_until(items) -> dict[str, float]:
     for (name, _), item in zip(pairs, items):
         if not str(name).strip():
             raise TestCallInputError(f"busy_until: {item!r} is not NAME=SECONDS (e.g. Anna=40s)")
-    return {str(name).strip(): parse_seconds(f"busy_until {name}", until) for name, until in pairs}
+    return {str(name).strip(): parse_seconds("busy_until", until) for name, until in pairs}
 
 
 def check_folder(field_name: str, text: str) -> str:

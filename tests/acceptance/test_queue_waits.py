@@ -43,6 +43,8 @@ def test_a_lone_caller_hears_nobody_ahead_every_30_s(testowa):
     common = "/usr/share/freeswitch/sounds/centralka/common/pl"
     assert playbacks == [f"file_string://{common}/people_waiting.wav!{common}/digits/0.wav"] * 2
     assert forward_stop(call)["legs"][-1]["cause"] == "answered"
+    assert [item["at"] for item in forward_stop(call)["announcements"]] == [30, 60]
+    assert "announcements at 30 s, 60 s" in call.trace()
 
 
 def test_two_callers_and_a_member_busy_until_40_s(testowa):

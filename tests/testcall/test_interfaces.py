@@ -182,3 +182,77 @@ def test_a_schedule_preview_too_long_for_one_request_is_refused_at_once(firma, c
     assert time.monotonic() - started < 2
     assert client.get("/api/schedule-preview", query_string={
         "number": DEMO_MAIN_NUMBER, "from": "2026-12-14", "to": "2026-12-20", "step": "30m"}).status_code == 200
+
+
+# ---------------------------------------------------------------- queues, folders, speaking time
+
+def _queued(testowa):
+    from tests.support.acceptance import forward, voicemail
+
+    testowa.publish(forward("desk", {"user": testowa.users["Anna"].id}, voicemail(testowa),
+                            queue={"max_wait_seconds": 150}))
+
+
+def test_simulate_a_two_caller_morning(testowa):
+    _queued(testowa)
+    result = cli(simulate_command.command, "--number", "+48221112233", "--from", "601000999",
+                 "--at", "2026-12-21T09:00", "--busy-until", "Anna=40s", "--waiting", "20s")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == (
+        "Mon 2026-12-21 09:00 Europe/Warsaw · desk queue, answered: Anna Szef answered after 5 s"
+        " · announcements at 30 s, 60 s, 90 s → hang-up NORMAL_CLEARING by dialplan after 170 s")
+
+
+def test_simulate_json_with_the_switchs_folders_and_speaking_time(testowa):
+    _queued(testowa)
+    result = cli(simulate_command.command, "--number", "+48221112233", "--from", "601000999",
+                 "--at", "2026-12-21T09:00", "--speech", "25s", "--talk", "30", "--sounds-dir", "/opt/fs/sounds",
+                 "--recordings-dir", "/srv/rec", "--json")
+    assert result.exit_code == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert set(found["applications"][0]) == {"application", "data"}
+    assert {"application": "playback", "data": "/opt/fs/sounds/centralka/common/pl/people_waiting.wav"
+            "!/opt/fs/sounds/centralka/common/pl/digits/0.wav".join(("file_string://", ""))} in found["applications"]
+    record = next(a["data"] for a in found["applications"] if a["application"] == "record")
+    assert record.startswith(f"/srv/rec/{testowa.tenant.id}/")
+    voicemail_stop = next(stop for stop in found["path"] if stop["kind"] == "voicemail")
+    assert voicemail_stop["message_seconds"] == 25 + 5  # spoken, then the silence that ends the message
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--busy-until", "Anna"], "NAME=SECONDS"),
+    (["--busy-until", "Anna=soon"], "not a duration"),
+    (["--busy-until", "Zenon=40s"], "Zenon"),
+    (["--waiting", "-5"], "not a duration"),
+    (["--speech", "long"], "not a duration"),
+    (["--sounds-dir", "sounds"], "not an absolute folder path"),
+    (["--recordings-dir", "/rec/${x}"], "not an absolute folder path"),
+])
+def test_simulate_bad_queue_and_switch_options_exit_2(testowa, args, message):
+    _queued(testowa)
+    result = cli(simulate_command.command, "--number", "+48221112233", "--from", "601000999",
+                 "--at", "2026-12-21T09:00", *args)
+    assert result.exit_code == 2 and message in result.stderr, result.stderr
+
+
+def test_rest_test_call_with_callers_waiting_and_a_member_busy(testowa, client):
+    _queued(testowa)
+    testowa.users["Anna"].admin_level = 1
+    db.session.commit()
+    sign_in(client, testowa.users["Anna"])
+    response = client.post("/api/test-call", json={
+        "number": "+48221112233", "from": "601000999", "at": "2026-12-21T09:00", "busy_until": {"Anna": "40s"},
+        "waiting": [20], "sounds_dir": "/opt/fs/sounds", "recordings_dir": "/srv/rec", "speech": 5})
+    assert response.status_code == 200, response.get_json()
+    steps = response.get_json()["steps"]
+    assert [(s["at"], s["command"][-10:]) for s in steps if s["kind"] == "api"] == [
+        (30, "1.wav aleg"), (60, "0.wav aleg"), (90, "0.wav aleg")]
+    for body, message in (({"busy_until": ["Anna=40s"]}, "busy_until: an object"), ({"waiting": 20}, "waiting: a list"),
+                          ({"waiting": [True]}, "not a duration"), ({"sounds_dir": "/a b"}, "absolute folder"),
+                          ({"talk": "x"}, "talk")):
+        response = client.post("/api/test-call", json={"number": "+48221112233", "from": "601000999",
+                                                       "at": "2026-12-21T09:00", **body})
+        assert response.status_code == 422 and message in response.get_json()["error"], response.get_json()
+    response = client.post("/api/test-call", headers={"Accept-Language": "pl"}, json={
+        "number": "+48221112233", "from": "601000999", "at": "2026-12-21T09:00", "busy_until": {"Anna": "soon"}})
+    assert response.get_json()["error"] == "Pole busy_until: 'soon' nie jest czasem trwania (np. 40s, 1.5m albo 90)."
