@@ -54,9 +54,11 @@ class Outcomes:
         return legs, changes
 
 
-def _world(at: datetime, origin: Origin, people: People, outcomes: Outcomes, **script) -> World:
-    legs, changes = outcomes.legs(people, script.pop("talk"))
-    prompt, language = queues.default_prompt(current_app.config), script.pop("language")
+def _world(at: datetime, origin: Origin, people: People, outcomes: Outcomes, talk: float, language: str,
+           **script) -> World:
+    """The world of the call; the event listener announces in the company's language."""
+    legs, changes = outcomes.legs(people, talk)
+    prompt = queues.default_prompt(current_app.config)
     return World(start=at, caller=origin.caller, destination=origin.destination, legs=legs, changes=changes,
                  listener=lambda: QueueListener(prompt, language), **script)
 

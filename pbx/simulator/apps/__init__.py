@@ -1,7 +1,8 @@
 """Models of the dialplan applications a virtual PBX uses, one module per FreeSWITCH module.
 
 `dptools` (mod_dptools) and `callcenter` (mod_callcenter) register each application by name in
-`registry`; `originate` models the legs a bridge rings, `channel` the call they act on. A new
+`registry`; `originate` models the legs a bridge rings, `channel` the call they act on, and
+`commands` (mod_commands) the API commands sent over the event socket during a call. A new
 application is a function decorated with `@application("name")` in its module's file.
 """
 
