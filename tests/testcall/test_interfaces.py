@@ -256,3 +256,23 @@ def test_rest_test_call_with_callers_waiting_and_a_member_busy(testowa, client):
     response = client.post("/api/test-call", headers={"Accept-Language": "pl"}, json={
         "number": "+48221112233", "from": "601000999", "at": "2026-12-21T09:00", "busy_until": {"Anna": "soon"}})
     assert response.get_json()["error"] == "Pole busy_until: 'soon' nie jest czasem trwania (np. 40s, 1.5m albo 90)."
+
+
+def test_the_json_is_what_docs_test_call_md_shows(testowa):
+    from pathlib import Path
+
+    document = (Path(__file__).resolve().parents[2] / "docs" / "test-call.md").read_text()
+    shown = json.loads(document.split("```json\n", 1)[1].split("```", 1)[0])
+    _queued(testowa)
+    result = cli(simulate_command.command, "--number", "+48221112233", "--from", "601000999",
+                 "--at", "2026-12-21T09:00", "--keys", "2.5s:1", "--json")
+    found = json.loads(result.stdout)
+    assert found.keys() == shown.keys()
+    assert found["hangup"].keys() == shown["hangup"].keys()
+    for name in ("keys", "applications"):
+        assert found[name][0].keys() == shown[name][0].keys()
+    forward = next(stop for stop in found["path"] if stop["kind"] == "forward")
+    assert shown["path"][0].keys() <= forward.keys()
+    assert forward["announcements"][0].keys() == shown["path"][0]["announcements"][0].keys()
+    api_step = next(step for step in found["steps"] if step["kind"] == "api")
+    assert api_step.keys() == shown["steps"][0].keys()
