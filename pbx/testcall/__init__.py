@@ -22,7 +22,7 @@ the menus the call reaches, `call` plays it through the simulator, `report` word
 through its node kind's `wording` hook.
 """
 from pbx.nodes.walk import nodes_by_id
-from pbx.testcall.call import ANSWER_AFTER, SOUNDS_DIR, SPEECH, TALK, prompt_lengths, test_call
+from pbx.testcall.call import ANSWER_AFTER, SOUNDS_DIR, SPEECH, TALK, test_call
 from pbx.testcall.endpoint import DraftOverlay, Endpoint
 from pbx.testcall.report import Book, TestCall, describe
 from pbx.testcall.errors import TestCallInputError
@@ -31,5 +31,5 @@ from pbx.testcall.request import (People, check_folder, check_zone, parse_at, pa
 
 __all__ = ["ANSWER_AFTER", "SOUNDS_DIR", "SPEECH", "TALK", "Book", "DraftOverlay", "Endpoint", "People", "TestCall",
            "TestCallInputError", "check_folder", "check_zone", "describe", "nodes_by_id", "parse_at",
-           "parse_busy_until", "parse_keys", "parse_seconds", "phone_or_none", "prompt_lengths", "scenario_of",
+           "parse_busy_until", "parse_keys", "parse_seconds", "phone_or_none", "scenario_of",
            "test_call"]
