@@ -41,19 +41,22 @@ def cdr_headers(cdr: dict) -> dict:
     return {name: value for name, value in headers.items() if value != ""}
 
 
-def _recording_of(headers: dict, config) -> dict | None:
-    """A call recorded per the dialplan contract, in case its RECORD_STOP was missed."""
+def _recordings_of(headers: dict, config) -> list[dict]:
+    """The files a call recorded per the dialplan contract, in case their RECORD_STOP was missed:
+    the whole call (``<uuid>.wav``) and a voicemail left in a box (``vm_<box>_<uuid>.wav``)."""
     if not headers.get("variable_record_seconds") or "variable_centralka_tenant" not in headers:
-        return None
+        return []
     tenant, uuid = headers["variable_centralka_tenant"], headers["Unique-ID"]
     box = headers.get("variable_centralka_voicemail_box")
-    name = f"vm_{box}_{uuid}.wav" if box else f"{uuid}.wav"
-    path = os.path.join(config["RECORDINGS_DIR"], tenant, name)
-    if not os.path.exists(recordings.local_path(path, config)):
-        return None
-    return recordings.recording_facts({**headers, "Record-File-Path": path,
-                                       "Event-Date-Timestamp": headers.get("variable_end_uepoch", "")},
-                                      config)
+    names = [f"{uuid}.wav"] + ([f"vm_{box}_{uuid}.wav"] if box else [])
+    found = []
+    for name in names:
+        path = os.path.join(config["RECORDINGS_DIR"], tenant, name)
+        if os.path.exists(recordings.local_path(path, config)):
+            found.append(recordings.recording_facts(
+                {**headers, "Record-File-Path": path, "Event-Date-Timestamp": headers.get("variable_end_uepoch", "")},
+                config))
+    return found
 
 
 def store_cdr(session, leg: dict, headers: dict, config) -> None:
@@ -61,7 +64,7 @@ def store_cdr(session, leg: dict, headers: dict, config) -> None:
     then queue the recording's upload (and e-mail); the database errors reach the caller."""
     save_legs(session, [leg], source="cdr")
     queues.save_queue_events(session, queues.facts_from_member_leg(headers))
-    found = _recording_of(headers, config)
-    uploads = recordings.save_recordings(session, [found]) if found else []
+    found = _recordings_of(headers, config)
+    uploads = recordings.save_recordings(session, found) if found else []
     session.commit()
-    tasks.after_saved(uploads, uploads if found and found["voicemail_box_id"] else [])
+    tasks.after_saved(uploads, recordings.voicemail_ids(session, found))

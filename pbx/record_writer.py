@@ -11,10 +11,9 @@ import stat
 import threading
 import time
 
-from sqlalchemy import select
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
-from pbx import models, queues, recordings, tasks
+from pbx import queues, recordings, tasks
 from pbx.calls import postgres
 from pbx.calls.journal import Journal
 from pbx.calls.store import save_legs
@@ -36,7 +35,7 @@ def apply(session, entries: list[tuple[int, str, dict]], source: str = "esl") ->
     save_legs(session, by_kind["leg"], source)
     queues.save_queue_events(session, by_kind["queue"])
     uploads = recordings.save_recordings(session, by_kind["recording"]) if by_kind["recording"] else []
-    return uploads, _voicemail_ids(session, _voicemail_calls(by_kind["recording"]))
+    return uploads, recordings.voicemail_ids(session, by_kind["recording"])
 
 
 def _apply_postgres(session, by_kind, source):
@@ -45,19 +44,8 @@ def _apply_postgres(session, by_kind, source):
     if not by_kind["recording"]:
         return [], []
     uploads = postgres.save_recordings(session, by_kind["recording"], recordings.DEFAULT_RETENTION_DAYS)
-    voicemails = _voicemail_calls(by_kind["recording"])
+    voicemails = recordings.voicemail_calls(by_kind["recording"])
     return uploads, postgres.voicemail_ids(session, voicemails) if voicemails else []
-
-
-def _voicemail_calls(facts: list[dict]) -> list[str]:
-    return [fact["call_uuid"] for fact in facts if fact["voicemail_box_id"]]
-
-
-def _voicemail_ids(session, call_uuids: list[str]) -> list[int]:
-    if not call_uuids:
-        return []
-    return list(session.scalars(select(models.Recording.id).where(
-        models.Recording.call_uuid.in_(call_uuids), models.Recording.voicemail_box_id.is_not(None))))
 
 
 class Doorbell:

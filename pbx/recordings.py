@@ -26,6 +26,10 @@ from pbx.storage import StorageError, object_key, storage_from_config
 log = logging.getLogger(__name__)
 
 DEFAULT_RETENTION_DAYS = 90
+# What made a recording is told by the file our dialplans name: the voicemail node records
+# ``<dir>/<tenant>/vm_<box>_<uuid>.wav``, a recorded call (``record_session``) ``<dir>/<tenant>/<uuid>.wav``.
+# Never by a channel variable: a voicemail after a recorded forward sets its variables before
+# the call's own recording stops.
 _VOICEMAIL_FILE = re.compile(r"^vm_(?:(\d+)_)?")
 
 
@@ -74,12 +78,12 @@ def recording_facts(headers: dict, config) -> dict | None:
     name = os.path.basename(path)
     voicemail = _VOICEMAIL_FILE.match(name)
     tenant = as_int(var(headers, "centralka_tenant")) or _tenant_from_folder(path, config)
-    box = as_int(var(headers, "centralka_voicemail_box")) or (as_int(voicemail.group(1)) if voicemail else None)
+    box = as_int(voicemail.group(1)) if voicemail else None
     stamp = as_int(headers.get("Event-Date-Timestamp"))
     return {
         "local_path": local_path(path, config), "tenant_id": tenant,
         "call_uuid": var(headers, "call_uuid") or headers.get("Channel-Call-UUID") or headers.get("Unique-ID", ""),
-        "kind": "voicemail" if voicemail or box else "call", "voicemail_box_id": box,
+        "kind": "voicemail" if voicemail else "call", "voicemail_box_id": box,
         "caller": headers.get("Caller-Caller-ID-Number", ""),
         "duration": (as_int(var(headers, "record_ms")) or 0) / 1000,
         "at": stamp / 1e6 if stamp else None,
@@ -120,6 +124,19 @@ def save_recordings(session, facts: list[dict]) -> list[int]:
     return list(session.scalars(select(models.Recording.id).where(
         models.Recording.local_path.in_([row["local_path"] for row in rows]),
         models.Recording.uploaded_at.is_(None))))
+
+
+def voicemail_calls(facts: list[dict]) -> list[str]:
+    return [fact["call_uuid"] for fact in facts if fact["voicemail_box_id"]]
+
+
+def voicemail_ids(session, facts: list[dict]) -> list[int]:
+    """The stored voicemails of these recordings' calls: what is e-mailed."""
+    calls = voicemail_calls(facts)
+    if not calls:
+        return []
+    return list(session.scalars(select(models.Recording.id).where(
+        models.Recording.call_uuid.in_(calls), models.Recording.voicemail_box_id.is_not(None))))
 
 
 def upload(recording_id: int) -> bool:

@@ -142,8 +142,22 @@ def test_tenant_from_the_recordings_folder(ctx, path, tenant):
 
 
 def test_voicemail_file_names_give_the_box(ctx):
-    fact = recordings.recording_facts({"Record-File-Path": "/r/3/vm_17_abc.wav", "Unique-ID": "abc"}, ctx.config)
+    fact = recordings.recording_facts({"Record-File-Path": "/r/3/vm_17_abc.wav", "Unique-ID": "abc",
+                                       "variable_centralka_voicemail_box": "5"}, ctx.config)
     assert (fact["kind"], fact["voicemail_box_id"]) == ("voicemail", 17)
+
+
+def test_a_recorded_call_stays_a_call_when_a_voicemail_node_ran_before_it_stopped(ctx):
+    """A recorded forward nobody answered, then voicemail: the call's own recording stops at the
+    hang-up, when the voicemail node has already set ``centralka_voicemail_box``."""
+    ctx.config["RECORDINGS_DIR"] = "/var/lib/freeswitch/recordings"
+    uuid = "0f1e2d3c-0000-4000-8000-000000000001"
+    headers = {"Record-File-Path": f"/var/lib/freeswitch/recordings/2/{uuid}.wav", "Unique-ID": uuid,
+               "variable_centralka_voicemail_box": "2", "variable_centralka_tenant": "2"}
+    fact = recordings.recording_facts(headers, ctx.config)
+    assert (fact["kind"], fact["voicemail_box_id"], fact["tenant_id"]) == ("call", None, 2)
+    captured = recordings.recording_facts(record_stop(centralka_voicemail_box="7"), ctx.config)
+    assert (captured["kind"], captured["voicemail_box_id"]) == ("call", None)
 
 
 def test_each_tenant_gets_its_recordings_folder_where_the_switch_folder_is_seen(ctx, tmp_path, demo, caplog):

@@ -1,15 +1,22 @@
 """Voicemail e-mails through a real SMTP server on loopback: every recipient exactly once,
 across an SMTP outage, retries and the resume sweep."""
+import json
 import os
-
+import time
 from email import message_from_bytes, policy
 from pathlib import Path
 
 from sqlalchemy import select
 
 from pbx import models, recordings, voicemail
+from pbx.calls.legs import leg_facts
+from pbx.cdr_post import cdr_headers, store_cdr
+from pbx.esl.protocol import FrameParser, encode_frame
 from pbx.extensions import db
-from tests.support.streams import named
+from tests.support.audio import wav_bytes
+from tests.listener.test_listener import cdr_of
+from tests.support.listener import eventually, start_service
+from tests.support.streams import SHAPES, named, send, stream_file
 from tests.listener.test_recordings import LATER, utc_naive
 
 
@@ -22,7 +29,7 @@ def voicemail_box(*addresses):
 
 def new_voicemail(ctx, box, audio):
     headers = dict(named("bridge_simultaneous_noanswer_then_record", "RECORD_STOP")[0])
-    headers["variable_centralka_voicemail_box"] = str(box.id)
+    headers["Record-File-Path"] = headers["Record-File-Path"].replace("/vm_", f"/vm_{box.id}_")
     fact = recordings.recording_facts(headers, ctx.config)
     Path(fact["local_path"]).write_bytes(audio)
     ids = recordings.save_recordings(db.session, [fact])
@@ -76,3 +83,71 @@ def test_same_message_id_for_the_same_recipient(ctx, company, recordings_dir):
     first = voicemail.compose(recording, box, "x@example.test", b"RIFF")
     again = voicemail.compose(recording, box, "X@example.test", b"RIFF")
     assert first["Message-ID"] == again["Message-ID"]
+
+
+NO_ANSWER = "bridge_simultaneous_noanswer_then_record"
+
+
+def recorded_forward_then_voicemail(box_id: int) -> list[bytes]:
+    """Captured call 2 (a group rang out, then voicemail) as if the forward had recorded the call:
+    the voicemail's RECORD_STOP, then the call recording's, which stops at the hang-up and so
+    carries the box the voicemail node set."""
+    frames = []
+    for frame in FrameParser().feed(stream_file(NO_ANSWER, "json").read_bytes()):
+        if not frame.is_event:
+            continue
+        body = frame.body.replace(b"/recordings/vm_", b"/recordings/vm_%d_" % box_id)
+        frames.append(encode_frame({"Content-Type": frame.content_type}, body))
+        if b'"Event-Name":"RECORD_STOP"' in body:
+            headers = json.loads(body)
+            call = {**headers, "Record-File-Path": f"/var/lib/freeswitch/recordings/{SHAPES[NO_ANSWER]}.wav",
+                    "variable_record_ms": "14000", "variable_centralka_voicemail_box": str(box_id)}
+            frames.append(encode_frame({"Content-Type": frame.content_type}, json.dumps(call).encode()))
+    return frames
+
+
+def test_a_recorded_forward_then_voicemail_mails_the_message_only(ctx, company, freeswitch, smtp, recordings_dir,
+                                                                 tmp_path):
+    ctx.config["STORAGE_DIR"] = str(tmp_path / "storage")
+    ctx.extensions.pop("centralka_storage", None)
+    box = voicemail_box("anna@example.test", "bob@example.test")
+    message, whole_call = wav_bytes(3), wav_bytes(14)
+    (recordings_dir / f"vm_{box.id}_{SHAPES[NO_ANSWER]}.wav").write_bytes(message)
+    (recordings_dir / f"{SHAPES[NO_ANSWER]}.wav").write_bytes(whole_call)
+    running = start_service(ctx, freeswitch, tmp_path / "journal.sqlite3")
+    try:
+        send(freeswitch, recorded_forward_then_voicemail(box.id))
+        assert eventually(lambda: len(smtp.messages) >= 2 and not [p for p in recordings_dir.rglob("*") if p.is_file()],
+                          30)
+        time.sleep(0.5)  # nothing more comes
+    finally:
+        running.stop()
+    db.session.rollback()
+    rows = db.session.scalars(select(models.Recording).order_by(models.Recording.kind)).all()
+    assert [(r.kind, r.voicemail_box_id, r.duration_seconds) for r in rows] == [
+        ("call", None, 14.0), ("voicemail", box.id, 0.0)]
+    assert sorted(m["To"] for m in smtp.messages) == ["anna@example.test", "bob@example.test"]
+    attachments = [part.get_payload(decode=True) for m in smtp.messages
+                   for part in message_from_bytes(m.as_bytes(), policy=policy.default).walk()
+                   if part.get_content_type() == "audio/wav"]
+    assert attachments == [message, message]
+
+
+def test_both_recordings_of_a_call_whose_record_stops_were_missed_come_from_its_cdr(
+        ctx, company, smtp, task_queue, recordings_dir):
+    ctx.config["STORAGE_DIR"] = str(recordings_dir.parent / "storage")
+    ctx.extensions.pop("centralka_storage", None)
+    box = voicemail_box("anna@example.test")
+    caller_leg = next(h for h in named(NO_ANSWER, "CHANNEL_HANGUP_COMPLETE", "json")
+                      if h["Unique-ID"] == SHAPES[NO_ANSWER])
+    headers = cdr_headers(cdr_of({**caller_leg, "variable_centralka_voicemail_box": str(box.id)}))
+    (recordings_dir / "42").mkdir()
+    message = wav_bytes(2)
+    (recordings_dir / "42" / f"vm_{box.id}_{SHAPES[NO_ANSWER]}.wav").write_bytes(message)
+    (recordings_dir / "42" / f"{SHAPES[NO_ANSWER]}.wav").write_bytes(wav_bytes(12))
+    store_cdr(db.session, leg_facts(headers), headers, ctx.config)
+    task_queue.run_pending()
+    rows = db.session.scalars(select(models.Recording).order_by(models.Recording.kind)).all()
+    assert [(r.kind, r.voicemail_box_id, r.uploaded_at is not None) for r in rows] == [
+        ("call", None, True), ("voicemail", box.id, True)]
+    assert [m["To"] for m in smtp.messages] == ["anna@example.test"]

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import re
 from pathlib import Path
 
@@ -53,17 +52,14 @@ def moved(data: bytes, hour: int) -> bytes:
 
 
 def captured_frames(box_id: int) -> list[bytes]:
-    """Every event frame of the five captured calls. The captured voicemail names no box (it
-    predates ``centralka_voicemail_box``): ``box_id`` is added to its RECORD_STOP."""
+    """Every event frame of the five captured calls. The captured voicemail's file names no box
+    (the test rig recorded ``vm_<uuid>.wav``): it is named as our voicemail node names it."""
     frames = []
     for shape in SHAPES:
         for frame in FrameParser().feed(stream_file(shape, "json").read_bytes()):
-            if not frame.is_event:
-                continue
-            body = frame.body
-            if b'"Event-Name":"RECORD_STOP"' in body and b"/recordings/vm_" in body:
-                body = json.dumps(dict(json.loads(body), variable_centralka_voicemail_box=str(box_id))).encode()
-            frames.append(encode_frame({"Content-Type": frame.content_type}, body))
+            if frame.is_event:
+                body = frame.body.replace(b"/recordings/vm_", b"/recordings/vm_%d_" % box_id)
+                frames.append(encode_frame({"Content-Type": frame.content_type}, body))
     return frames
 
 
