@@ -289,7 +289,7 @@ class CallLeg(db.Model):
 class Recording(TenantOwned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     call_uuid: Mapped[str] = mapped_column(String(64), index=True)
-    kind: Mapped[str] = mapped_column(String(12), default="call")  # call / voicemail
+    kind: Mapped[str] = mapped_column(String(12), default="call")  # call / voicemail / empty (no message)
     caller: Mapped[str] = mapped_column(String(64), default="")
     local_path: Mapped[str] = mapped_column(String(500), unique=True)
     storage_key: Mapped[str | None] = mapped_column(String(255))

@@ -8,6 +8,7 @@ stable Message-ID, which mail systems use to drop the duplicate.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import smtplib
@@ -17,6 +18,8 @@ from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from mutagen import MutagenError
+from mutagen.wave import WAVE
 from sqlalchemy import select
 
 from pbx import models, recordings
@@ -33,6 +36,11 @@ TEXT = {
 }
 
 
+# Less than this is no message: the caller hung up at the beep.
+MIN_MESSAGE_SECONDS = 1.0
+EMPTY = "empty"  # Recording.kind of such a voicemail: kept and listed, never e-mailed
+
+
 class DeliveryFailed(Exception):
     """Some recipients could not be reached; the task is retried for them only."""
 
@@ -40,7 +48,10 @@ class DeliveryFailed(Exception):
 def deliver(recording_id: int) -> int:
     """Send the voicemail to every recipient not yet served; returns e-mails sent now."""
     recording = db.session.get(models.Recording, recording_id)
-    if recording is None or recording.voicemail_box_id is None:
+    if recording is None or recording.voicemail_box_id is None or recording.kind != "voicemail":
+        return 0
+    audio = recordings.audio(recording)
+    if _left_empty(recording, audio):
         return 0
     box = db.session.get(models.VoicemailBox, recording.voicemail_box_id)
     _plan(recording, box.recipient_emails)
@@ -49,7 +60,6 @@ def deliver(recording_id: int) -> int:
         models.VoicemailDelivery.sent_at.is_(None))).all()
     if not pending:
         return 0
-    audio = recordings.audio(recording)
     sent, failures = 0, []
     for delivery in pending:
         try:
@@ -65,6 +75,23 @@ def deliver(recording_id: int) -> int:
     if failures:
         raise DeliveryFailed(f"voicemail {recording.id} not delivered to {', '.join(failures)}")
     return sent
+
+
+def _left_empty(recording: models.Recording, audio: bytes) -> bool:
+    """Measure the message; one shorter than ``MIN_MESSAGE_SECONDS`` becomes kind ``empty``.
+
+    The file's own length decides (a caller who hangs up at the beep leaves a header without
+    audio); a file that cannot be measured is sent, so no message is lost.
+    """
+    try:
+        seconds = WAVE(io.BytesIO(audio)).info.length
+    except MutagenError:
+        return False
+    recording.duration_seconds = seconds
+    if seconds < MIN_MESSAGE_SECONDS:
+        recording.kind = EMPTY
+    db.session.commit()
+    return recording.kind == EMPTY
 
 
 def _plan(recording: models.Recording, addresses: list[str]) -> None:
@@ -109,6 +136,6 @@ def undelivered(within: timedelta = timedelta(days=7)) -> list[int]:
     unsent = select(delivery.id).where(delivery.recording_id == recording.id, delivery.sent_at.is_(None)).exists()
     planned = select(delivery.id).where(delivery.recording_id == recording.id).exists()
     return list(db.session.scalars(select(recording.id).where(
-        recording.voicemail_box_id.is_not(None),
+        recording.voicemail_box_id.is_not(None), recording.kind == "voicemail",
         recording.created_at >= datetime.now(timezone.utc) - within,
         unsent | ~planned)))

@@ -6,17 +6,18 @@ import time
 from email import message_from_bytes, policy
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from pbx import models, recordings, voicemail
 from pbx.calls.legs import leg_facts
 from pbx.cdr_post import cdr_headers, store_cdr
-from pbx.esl.protocol import FrameParser, encode_frame
+from pbx.esl.protocol import Event, FrameParser, encode_frame
 from pbx.extensions import db
 from tests.support.audio import wav_bytes
 from tests.listener.test_listener import cdr_of
 from tests.support.listener import eventually, start_service
-from tests.support.streams import SHAPES, named, send, stream_file
+from tests.support.streams import SHAPES, frames_in_box, named, send
 from tests.listener.test_recordings import LATER, utc_naive
 
 
@@ -93,16 +94,13 @@ def recorded_forward_then_voicemail(box_id: int) -> list[bytes]:
     the voicemail's RECORD_STOP, then the call recording's, which stops at the hang-up and so
     carries the box the voicemail node set."""
     frames = []
-    for frame in FrameParser().feed(stream_file(NO_ANSWER, "json").read_bytes()):
-        if not frame.is_event:
-            continue
-        body = frame.body.replace(b"/recordings/vm_", b"/recordings/vm_%d_" % box_id)
-        frames.append(encode_frame({"Content-Type": frame.content_type}, body))
-        if b'"Event-Name":"RECORD_STOP"' in body:
-            headers = json.loads(body)
+    for frame in frames_in_box(NO_ANSWER, box_id):
+        frames.append(frame)
+        if b'"Event-Name":"RECORD_STOP"' in frame:
+            headers = Event.from_frame(FrameParser().feed(frame)[0]).headers
             call = {**headers, "Record-File-Path": f"/var/lib/freeswitch/recordings/{SHAPES[NO_ANSWER]}.wav",
                     "variable_record_ms": "14000", "variable_centralka_voicemail_box": str(box_id)}
-            frames.append(encode_frame({"Content-Type": frame.content_type}, json.dumps(call).encode()))
+            frames.append(encode_frame({"Content-Type": "text/event-json"}, json.dumps(call).encode()))
     return frames
 
 
@@ -125,7 +123,7 @@ def test_a_recorded_forward_then_voicemail_mails_the_message_only(ctx, company, 
     db.session.rollback()
     rows = db.session.scalars(select(models.Recording).order_by(models.Recording.kind)).all()
     assert [(r.kind, r.voicemail_box_id, r.duration_seconds) for r in rows] == [
-        ("call", None, 14.0), ("voicemail", box.id, 0.0)]
+        ("call", None, 14.0), ("voicemail", box.id, 3.0)]  # the message measured from its file
     assert sorted(m["To"] for m in smtp.messages) == ["anna@example.test", "bob@example.test"]
     attachments = [part.get_payload(decode=True) for m in smtp.messages
                    for part in message_from_bytes(m.as_bytes(), policy=policy.default).walk()
@@ -151,3 +149,38 @@ def test_both_recordings_of_a_call_whose_record_stops_were_missed_come_from_its_
     assert [(r.kind, r.voicemail_box_id, r.uploaded_at is not None) for r in rows] == [
         ("call", None, True), ("voicemail", box.id, True)]
     assert [m["To"] for m in smtp.messages] == ["anna@example.test"]
+
+
+@pytest.mark.parametrize("seconds,sent", [(0, 0), (0.6, 0), (1.5, 1)])
+def test_a_voicemail_without_a_message_is_kept_but_not_mailed(ctx, company, smtp, task_queue, recordings_dir,
+                                                               seconds, sent):
+    box = voicemail_box("anna@example.test")
+    ids = new_voicemail(ctx, box, wav_bytes(seconds))
+    task_queue.after_saved(ids, ids)
+    task_queue.run_pending()
+    recording = db.session.get(models.Recording, ids[0])
+    assert (len(smtp.messages), recording.duration_seconds) == (sent, seconds)
+    assert recording.kind == ("voicemail" if sent else "empty")
+    assert recordings.describe(recording)["kind"] == recording.kind and recording.uploaded_at is not None
+    assert voicemail.undelivered() == []  # the sweep does not pick it up again
+    assert voicemail.deliver(ids[0]) == 0
+
+
+def test_the_captured_caller_who_said_nothing_gets_no_mail(ctx, company, freeswitch, smtp, recordings_dir,
+                                                           tmp_path):
+    """Captured call 2: the caller sent no audio; FreeSWITCH left a header-only WAV."""
+    ctx.config["STORAGE_DIR"] = str(tmp_path / "storage")
+    ctx.extensions.pop("centralka_storage", None)
+    box = voicemail_box("anna@example.test")
+    (recordings_dir / f"vm_{box.id}_{SHAPES[NO_ANSWER]}.wav").write_bytes(wav_bytes(0))
+    running = start_service(ctx, freeswitch, tmp_path / "journal.sqlite3")
+    try:
+        send(freeswitch, frames_in_box(NO_ANSWER, box.id))
+        assert eventually(lambda: not [p for p in recordings_dir.rglob("*") if p.is_file()], 30)
+        time.sleep(0.5)
+    finally:
+        running.stop()
+    db.session.rollback()
+    recording = db.session.scalars(select(models.Recording)).one()
+    assert (recording.kind, recording.voicemail_box_id, recording.duration_seconds) == ("empty", box.id, 0.0)
+    assert smtp.messages == []

@@ -51,16 +51,20 @@ def moved(data: bytes, hour: int) -> bytes:
     return CLOCK.sub(later, data)
 
 
-def captured_frames(box_id: int) -> list[bytes]:
-    """Every event frame of the five captured calls. The captured voicemail's file names no box
-    (the test rig recorded ``vm_<uuid>.wav``): it is named as our voicemail node names it."""
+def frames_in_box(shape: str, box_id: int) -> list[bytes]:
+    """The event frames of a captured call (JSON). The captured voicemail's file names no box (the
+    test rig recorded ``vm_<uuid>.wav``): it is named as our voicemail node names it."""
     frames = []
-    for shape in SHAPES:
-        for frame in FrameParser().feed(stream_file(shape, "json").read_bytes()):
-            if frame.is_event:
-                body = frame.body.replace(b"/recordings/vm_", b"/recordings/vm_%d_" % box_id)
-                frames.append(encode_frame({"Content-Type": frame.content_type}, body))
+    for frame in FrameParser().feed(stream_file(shape, "json").read_bytes()):
+        if frame.is_event:
+            body = frame.body.replace(b"/recordings/vm_", b"/recordings/vm_%d_" % box_id)
+            frames.append(encode_frame({"Content-Type": frame.content_type}, body))
     return frames
+
+
+def captured_frames(box_id: int) -> list[bytes]:
+    """Every event frame of the five captured calls, the voicemail left in box ``box_id``."""
+    return [frame for shape in SHAPES for frame in frames_in_box(shape, box_id)]
 
 
 def send(freeswitch, frames: list[bytes]) -> None:
