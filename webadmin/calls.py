@@ -113,19 +113,21 @@ def export_calls():
 @bp.get("/calls/today")
 @signed_in()
 def today():
-    """Incoming calls since local midnight: answered vs missed, and per hour for the chart."""
-    start = _day_start(datetime.now(_zone()).date())
+    """Incoming calls of today in the tenant's zone: answered vs missed, and per hour for the chart.
+
+    Bounded on both sides: a record dated later (a switch with a wrong clock) is not today's."""
+    day = datetime.now(_zone()).date()
+    started = models.CallRecord.started_at
     calls = db.session.scalars(select(models.CallRecord).where(
         models.CallRecord.tenant_id == g.tenant.id, models.CallRecord.direction == "in",
-        models.CallRecord.started_at >= start))
+        started >= _day_start(day), started < _day_start(day + timedelta(days=1))))
     hours = [{"hour": h, "answered": 0, "missed": 0} for h in range(24)]
     for call in calls:
         local = datetime.fromisoformat(stamp(call.started_at)).astimezone(_zone())
         hours[local.hour]["answered" if call.answered_at else "missed"] += 1
     answered = sum(h["answered"] for h in hours)
     missed = sum(h["missed"] for h in hours)
-    return jsonify(date=start.astimezone(_zone()).date().isoformat(), total=answered + missed, answered=answered, missed=missed,
-                   hours=hours)
+    return jsonify(date=day.isoformat(), total=answered + missed, answered=answered, missed=missed, hours=hours)
 
 
 @bp.get("/recordings/<int:recording_id>/audio")

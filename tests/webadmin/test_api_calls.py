@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -77,6 +78,25 @@ def test_today_counts_answered_and_missed_incoming_calls(as_viewer, demo):
     today = as_viewer.get("/api/calls/today").get_json()
     assert (today["total"], today["answered"], today["missed"]) == (2, 1, 1)
     assert sum(h["answered"] + h["missed"] for h in today["hours"]) == 2
+
+
+@pytest.mark.parametrize("zone", ["Europe/Warsaw", "Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_today_is_the_companys_day_and_nothing_dated_after_it(as_viewer, demo, zone):
+    """UTC+14 and UTC-11: the company's day is rarely UTC's; records dated tomorrow or later
+    (a switch whose clock runs ahead) are not today's."""
+    demo.timezone = zone
+    local = ZoneInfo(zone)
+    day = datetime.now(local).date()
+    midnight = datetime.combine(day, time.min, tzinfo=local)
+    tomorrow = datetime.combine(day + timedelta(days=1), time.min, tzinfo=local)
+    moments = {"first": midnight, "last": tomorrow - timedelta(seconds=1), "yesterday": midnight - timedelta(seconds=1),
+               "tomorrow": tomorrow, "next week": tomorrow + timedelta(days=6)}
+    db.session.add_all([models.CallRecord(tenant_id=demo.id, call_uuid=name, started_at=at.astimezone(UTC))
+                        for name, at in moments.items()])
+    db.session.commit()
+    today = as_viewer.get("/api/calls/today").get_json()
+    assert (today["date"], today["total"], today["missed"]) == (day.isoformat(), 2, 2)
+    assert [(h["hour"], h["missed"]) for h in today["hours"] if h["missed"]] == [(0, 1), (23, 1)]
 
 
 @pytest.fixture
