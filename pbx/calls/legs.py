@@ -18,7 +18,7 @@ VARIABLES = tuple(f"variable_{name}" for name in (
     "uuid", "originator", "call_uuid", "cc_side", "cc_member_session_uuid", "centralka_tenant", "centralka_user",
     "caller_id_number", "destination_number", "sip_req_user", "centralka_main_number", "centralka_direction",
     "start_uepoch", "answer_uepoch", "bridge_uepoch", "end_uepoch", "hangup_cause", "sip_hangup_disposition",
-    "centralka_path", "centralka_version", "last_sent_callee_id_number"))
+    "centralka_path", "centralka_version", "last_sent_callee_id_number", "centralka_dialled"))
 
 
 def var(headers: dict, name: str) -> str:
@@ -101,10 +101,13 @@ def _time(headers: dict, moment: str, variable: str) -> float | None:
 
 
 def _dialled(headers: dict, role: str) -> str:
-    """The number the leg was placed to; for the caller, before any ``transfer`` renamed it."""
+    """The number the leg was placed to; for the caller, before any ``transfer`` renamed it.
+
+    ``centralka_dialled`` is what the public entry saw; ``sip_req_user`` is missing on loopback and
+    is the account on a registered trunk, and ``Caller-RDNIS`` is renamed by every transfer."""
     if role != CALLER:
         return headers.get("Caller-Destination-Number") or var(headers, "destination_number")
-    return (var(headers, "sip_req_user") or headers.get("Caller-RDNIS")
+    return (var(headers, "centralka_dialled") or var(headers, "sip_req_user") or headers.get("Caller-RDNIS")
             or headers.get("Caller-Destination-Number") or var(headers, "destination_number"))
 
 

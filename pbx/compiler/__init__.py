@@ -133,8 +133,13 @@ def _stored_extensions(version: Published, context: str) -> list:
 
 
 def public_entry(tenant_id: int, main_number_id: int, number: str, context: str = "public") -> bytes:
-    """The one-extension document for the carrier's first hunt: on to `main_<id>` in the tenant context."""
+    """The one-extension document for the carrier's first hunt: on to `main_<id>` in the tenant context.
+
+    It first keeps the number the carrier dialled (the switch's own `destination_number`, which
+    the transfer renames, and `Caller-RDNIS` with it at every later transfer) for the call record.
+    """
     extension = ir.Extension(f"main_{main_number_id}", [ir.Condition(
         "destination_number", f"^{dialing.number_regex(number)}",
-        actions=[ir.Action("transfer", f"main_{main_number_id} XML tenant_{tenant_id}")])])
+        actions=[ir.Action("export", "centralka_dialled=${destination_number}"),
+                 ir.Action("transfer", f"main_{main_number_id} XML tenant_{tenant_id}")])])
     return emit.emit(context, [extension])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from pbx.calls.legs import leg_facts
 from pbx.testcall import parse_at
 from tests.support.acceptance import SPAMMER, VIP_CALLER, applications, forward, hangup, legs, path_of, voicemail
 
@@ -227,3 +228,22 @@ def test_caller_hanging_up_in_the_menu(testowa):
 
 def _scenario_id(testowa) -> int:
     return testowa.tenant.main_numbers[0].scenario.id
+
+
+# ---------------------------------------------------------------- the call record
+
+@pytest.mark.parametrize("request_user", [None, "centralka-trunk"])
+def test_the_call_record_names_the_dialled_number_as_the_switch_passes_it(testowa, request_user):
+    """The public entry exports the number the carrier dialled; the record reads it whatever the
+    transfers renamed since and whatever request line carried the call (none through a loopback,
+    the account on a registered trunk)."""
+    testowa.publish(menu(testowa))
+    call = testowa.call(MONDAY, "1")
+    variables = call.result.variables
+    assert variables["centralka_dialled"] == "48221112233"
+    transfers = [s.details["destination"] for s in call.result.steps if s.kind == "transfer"]
+    headers = {**{f"variable_{name}": value for name, value in variables.items() if name != "sip_req_user"},
+               "Unique-ID": variables["uuid"], "Caller-RDNIS": transfers[-2], "Caller-Destination-Number": transfers[-1]}
+    if request_user:
+        headers["variable_sip_req_user"] = request_user
+    assert (leg_facts(headers)["destination"], leg_facts(headers)["main_number"]) == ("48221112233", "+48221112233")

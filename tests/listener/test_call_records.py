@@ -74,6 +74,23 @@ def test_one_record_per_call_in_any_order(ctx, company, shape, order):
     check(shape, EXPECTED[shape])
 
 
+@pytest.mark.parametrize("request_user", [None, "centralka-trunk"])
+def test_the_dialled_number_is_the_one_the_public_entry_saw(ctx, company, request_user):
+    """Through a loopback (no SIP request) or a registered trunk (the request names the account),
+    after a second transfer (``Caller-RDNIS`` is then the menu): the public entry's own record."""
+    shape = "ivr_bridge_sequential"
+    legs = named(shape, "CHANNEL_HANGUP_COMPLETE")
+    caller = next(h for h in legs if h["Unique-ID"] == SHAPES[shape])
+    caller = {name: value for name, value in caller.items() if name != "variable_sip_req_user"}
+    caller.update({"Caller-RDNIS": "s7_menu", "variable_centralka_dialled": "48221000100"})
+    if request_user:
+        caller["variable_sip_req_user"] = request_user
+    save_legs(db.session, [leg_facts(caller)] + [leg_facts(h) for h in legs if h["Unique-ID"] != SHAPES[shape]])
+    db.session.commit()
+    record = the_record(SHAPES[shape])
+    assert (record.destination, record.main_number) == ("48221000100", "+48221000100")
+
+
 @pytest.mark.parametrize("shape", sorted(EXPECTED))
 def test_json_stream_gives_the_same_record(ctx, company, shape):
     save_legs(db.session, legs_of(shape, "json"))

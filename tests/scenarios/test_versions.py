@@ -118,8 +118,9 @@ def test_served_documents(demo):
     assert context.get("name") == f"tenant_{demo.id}" and f"main_{sc.main_number_id}" in names
     assert "ext_101" in names and "direct_200" in names and any(n.startswith("out_") for n in names)
     entry = etree.fromstring(public_entry(demo.id, sc.main_number_id))
-    (action,) = entry.iter("action")
-    assert action.get("data") == f"main_{sc.main_number_id} XML tenant_{demo.id}"
+    assert [(a.get("application"), a.get("data")) for a in entry.iter("action")] == [
+        ("export", "centralka_dialled=${destination_number}"),
+        ("transfer", f"main_{sc.main_number_id} XML tenant_{demo.id}")]
     assert entry.find(".//condition").get("expression") == "^(?:(?:\\+|00)?48)?221000000$"
     assert [q["name"] for q in callcenter_queues()] == [f"t{demo.id}_s{sc.id}_q@default"]
     assert version.compiled_meta["queues"] == callcenter_queues()
