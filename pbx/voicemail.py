@@ -25,6 +25,7 @@ from sqlalchemy import select
 from pbx import models, recordings
 from pbx.calls.store import aware, upsert
 from pbx.extensions import db
+from pbx.nodes.voicemail import MIN_MESSAGE_SECONDS
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,6 @@ TEXT = {
 }
 
 
-# Less than this is no message: the caller hung up at the beep.
-MIN_MESSAGE_SECONDS = 1.0
 EMPTY = "empty"  # Recording.kind of such a voicemail: kept and listed, never e-mailed
 
 

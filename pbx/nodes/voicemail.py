@@ -10,6 +10,8 @@ BEEP = "tone_stream://%(500,0,1000)"
 # record <path> <time limit s> <silence threshold> <silence hits s> (mod_dptools record_function):
 # stop after 5 s of silence so a caller who just hangs up leaves no minutes of nothing.
 SILENCE_THRESHOLD, SILENCE_SECONDS = 200, 5
+# Less audio than this is no message (the caller hung up at the beep): it is not e-mailed.
+MIN_MESSAGE_SECONDS = 1.0
 
 
 class VoicemailSchema(NodeSchema):
@@ -55,7 +57,9 @@ class Voicemail(NodeKind):
         name = node.get("name") or (box.name if box is not None else stop["label"])
         emails = box.recipient_emails if box is not None else []
         text = f"voicemail {name}"
-        if recorded is not None:
+        if recorded is not None and recorded["seconds"] < MIN_MESSAGE_SECONDS:
+            text += f": no message ({seconds_text(recorded['seconds'])}), no e-mail"
+        elif recorded is not None:
             text += f": message {seconds_text(recorded['seconds'])} → e-mail to {len(emails)} recipient" + \
                     ("s" if len(emails) != 1 else "")
         return {"text": text, "box": box.name if box else None, "emails": emails,

@@ -171,6 +171,15 @@ def test_voicemail_records_the_message_for_its_recipients(testowa):
     assert "e-mail to 2 recipients" in call.trace()
 
 
+def test_a_caller_who_hangs_up_at_the_beep_leaves_no_message_and_no_e_mail(testowa):
+    testowa.publish(voicemail(testowa))
+    recording_starts = next(s.at for s in testowa.call(MONDAY).result.steps
+                            if s.kind == "execute" and s.details["application"] == "record")
+    call = testowa.call(MONDAY, hangup_after=recording_starts + 0.4)
+    assert stop(call, "voicemail")["message_seconds"] == pytest.approx(0.4)
+    assert "no message (0.4 s), no e-mail" in call.trace() and "e-mail to" not in call.trace()
+
+
 def test_recording_notice_then_record_session_for_a_user_who_records(testowa):
     testowa.publish(forward("tomek", {"user": testowa.users["Tomek"].id}, voicemail(testowa)))
     call = testowa.call(MONDAY, answer=["Tomek"])

@@ -105,7 +105,7 @@ def test_simulate_json_lists_every_application(firma):
                  "--at", "2026-12-14T10:02+01:00", "--json")
     found = json.loads(result.stdout)
     assert found["applications"][:2] == [
-        {"application": "export", "data": "centralka_dialled=${destination_number}"},
+        {"application": "export", "data": "centralka_dialled=48221000000"},  # as dialled by the carrier
         {"application": "transfer", "data": f"main_{firma.main_numbers[0].id} XML tenant_{firma.id}"}]
     assert {"application": "sched_hangup", "data": "+3600 ALLOTTED_TIMEOUT"} in found["applications"]
     assert found["hangup"]["cause"] == "NORMAL_CLEARING"

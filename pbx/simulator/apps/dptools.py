@@ -338,10 +338,13 @@ def app_record(call: Call, data: str) -> None:
     if thresh and speech is not None:
         end = min(end, start + speech + hits)  # stops after `hits` seconds of silence
     terms = playback_terminators(call)
-    stop = call.advance(end, listen=lambda d: d in terms)
-    seconds = call.now - start
-    call.set_var("record_seconds", str(int(min(seconds, speech) if speech is not None else seconds)))
-    call.step("recorded", path=args[0] if args else "", seconds=round(seconds, 3), terminator=stop)
+    stop = None
+    try:
+        stop = call.advance(end, listen=lambda d: d in terms)
+    finally:  # a hang-up during the message still leaves the file, and its RECORD_STOP
+        seconds = call.now - start
+        call.set_var("record_seconds", str(int(min(seconds, speech) if speech is not None else seconds)))
+        call.step("recorded", path=args[0] if args else "", seconds=round(seconds, 3), terminator=stop)
 
 
 @application("record_session")
