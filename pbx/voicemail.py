@@ -36,8 +36,8 @@ TEXT = {
            "body": "Box: {box}\nCaller: {caller}\nTime: {time}\nDuration: {duration}\n\nThe recording is attached.\n"},
 }
 
-
-EMPTY = "empty"  # Recording.kind of such a voicemail: kept and listed, never e-mailed
+# Recording.kind of a voicemail without a message (``MIN_MESSAGE_SECONDS``): kept, listed, never e-mailed.
+EMPTY = "empty"
 
 
 class DeliveryFailed(Exception):
