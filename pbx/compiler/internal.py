@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import itertools
 
-from pbx.compiler.lower import MAX_CALL_SECONDS
+from pbx.compiler.lower import MAX_CALL_SECONDS, prompt_path
 from pbx.dialplan import dialing, ir
 from pbx.dialplan.ir import Action, Condition, Extension
 from pbx.nodes.base import common_prompt
 from pbx.nodes.forward import CC_EXPORT_VARS, recording_notice
+from pbx.nodes.voicemail import record_actions
 
 RING_SECONDS = 30
 MAIN_PREFIX = "*666"
@@ -52,13 +53,16 @@ def _records(item, snap) -> bool:
     return any(snap.users[m.user_id].record_calls for m in getattr(item, "members", ()) if m.user_id in snap.users)
 
 
-def _ring_actions(item, snap, *, back_to_menu: bool, record: bool = True, present: str | None = None) -> list[Action]:
-    """Ring a user or a group; when nobody answers, back to the menu of a direct dial or hang up.
+def _ring_actions(item, snap, *, back_to_menu: bool, record: bool = True, present: str | None = None,
+                  fallback: str | None = None) -> list[Action]:
+    """Ring a user or a group; when nobody answers, to the fallback, else back to the menu of a direct
+    dial or hang up.
 
     ``present``: the caller ID number of legs through the carrier (mod_callcenter shows every agent
     leg the caller's effective_caller_id_number, so a queue shows it on desk phones too).
     """
-    after_failure = ([Action("transfer", f"${{centralka_dial_return}} XML {snap.context}")] if back_to_menu
+    after_failure = ([Action("transfer", f"{fallback} XML {snap.context}")] if fallback
+                     else [Action("transfer", f"${{centralka_dial_return}} XML {snap.context}")] if back_to_menu
                      else [Action("transfer", f"{FAILED} XML {snap.context}")])
     queued, dial = _queued(item, snap), _ring(item, snap, present)
     if not queued and dial is None:
@@ -70,6 +74,7 @@ def _ring_actions(item, snap, *, back_to_menu: bool, record: bool = True, presen
         # group_<id>_RESULT goes back to the menu only while centralka_dial_return is set.
         queue = f"{_queue_base(snap, item)}@default"
         presenting = [Action("set", f"effective_caller_id_number={present}")] if present else []
+        actions.append(Action("set", f"centralka_fallback={fallback}") if fallback else Action("unset", "centralka_fallback"))
         return actions + ([] if back_to_menu else [Action("unset", "centralka_dial_return")]) + presenting + [
             Action("answer"), Action("set", f"centralka_queue={queue}"), Action("set", f"cc_export_vars={CC_EXPORT_VARS}"),
             Action("callcenter", queue), Action("transfer", f"group_{item.id}_RESULT XML {snap.context}")]
@@ -98,7 +103,8 @@ def group_queues(snap) -> list[dict]:
 
 
 def group_queue_results(snap) -> list[Extension]:
-    """After a group's queue: answered → done; timed out → back to the menu of a direct dial, else hang up."""
+    """After a group's queue: answered → done; timed out → the fallback, else back to the menu of a direct
+    dial, else hang up."""
     extensions = []
     for group in sorted(snap.groups.values(), key=lambda g: g.id):
         if not _queued(group, snap):
@@ -107,6 +113,8 @@ def group_queue_results(snap) -> list[Extension]:
         extensions += [
             Extension(f"{name}_ANSWERED", [ir.destination_is(name), Condition(
                 "${cc_cause}", "^answered$", actions=[Action("hangup", "NORMAL_CLEARING")])]),
+            Extension(f"{name}_FALLBACK", [ir.destination_is(name), Condition("${centralka_fallback}", "^.", actions=[
+                Action("transfer", f"${{centralka_fallback}} XML {snap.context}")])]),
             Extension(f"{name}_BACK", [ir.destination_is(name), Condition("${centralka_dial_return}", "^.", actions=[
                 Action("transfer", f"${{centralka_dial_return}} XML {snap.context}")])]),
             ir.simple(name, [Action("hangup", "NO_ANSWER")], ext_name=f"{name}_TIMEOUT")]
@@ -191,8 +199,10 @@ def extension_dialling(snap) -> list[Extension]:
         conditions = [ir.destination_is(item.extension), untagged]
         if _records(item, snap):
             conditions.append(Condition("${centralka_direction}", "^in$", break_="never", actions=_recording(snap)))
-        ring = _ring_actions(item, snap, back_to_menu=False, record=False)
-        presenting = _ring_actions(item, snap, back_to_menu=False, record=False, present=f"${{{PRESENTED}}}")
+        fallback = snap.fallback_extension(group_id=item.id if hasattr(item, "members") else None)
+        ring = _ring_actions(item, snap, back_to_menu=False, record=False, fallback=fallback)
+        presenting = _ring_actions(item, snap, back_to_menu=False, record=False, present=f"${{{PRESENTED}}}",
+                                   fallback=fallback)
         conditions += _either(Condition(f"${{{PRESENTED}}}", "^."), presenting, ring)
         extensions.append(Extension(f"ext_{item.extension}", conditions))
     return extensions
@@ -219,9 +229,11 @@ def _common(first: list, second: list) -> int:
 
 
 def direct_dial(snap) -> list[Extension]:
-    """`direct_<ext>` from a menu; when nobody answers, or the extension is unknown, back to the menu."""
+    """`direct_<ext>` from a menu; when nobody answers, to the group's own fallback, else (and for an
+    unknown extension) back to the menu."""
     back = [Action("transfer", f"${{centralka_dial_return}} XML {snap.context}")]
-    extensions = [ir.simple(f"direct_{item.extension}", _ring_actions(item, snap, back_to_menu=True))
+    extensions = [ir.simple(f"direct_{item.extension}", _ring_actions(
+                      item, snap, back_to_menu=True, fallback=_own_fallback(item)))
                   for item in _with_extensions(snap)]
     extensions.append(Extension("direct_UNKNOWN", [Condition("destination_number", "^direct_[0-9]+$", actions=back)]))
     return extensions
@@ -235,12 +247,43 @@ def main_numbers(snap, with_scenario: set[int]) -> list[Extension]:
             continue
         target = snap.users.get(number.target_user_id) or snap.groups.get(number.target_group_id)
         actions = [*_call_start(snap, "in"), Action("export", f"centralka_main_number={number.number}")]
-        if target is None:
-            actions.append(Action("hangup", "NO_ROUTE_DESTINATION"))
+        fallback = snap.fallback_extension(main_number_id=number.id, group_id=number.target_group_id)
+        if target is not None:
+            actions += _ring_actions(target, snap, back_to_menu=False, fallback=fallback)
+        elif fallback:
+            actions.append(Action("transfer", f"{fallback} XML {snap.context}"))
         else:
-            actions += _ring_actions(target, snap, back_to_menu=False)
+            actions.append(Action("hangup", "NO_ROUTE_DESTINATION"))
         extensions.append(ir.simple(f"main_{number.id}", actions))
     return extensions
+
+
+def _own_fallback(item) -> str | None:
+    return f"fallback_group_{item.id}" if getattr(item, "fallback", None) else None
+
+
+def fallbacks(snap) -> list[Extension]:
+    """`fallback_main_<id>`, `fallback_group_<id>`, `fallback_company`: each fallback set, emitted once
+    for every forward, extension and main number that goes there."""
+    owners = ([(f"fallback_main_{n.id}", n.fallback) for n in sorted(snap.main_numbers.values(), key=lambda n: n.id)]
+              + [(f"fallback_group_{g.id}", g.fallback) for g in sorted(snap.groups.values(), key=lambda g: g.id)]
+              + [("fallback_company", snap.fallback)])
+    return [ir.simple(name, [Action("set", f"centralka_path=${{centralka_path}};{name}"), *_fallback_actions(f, snap)])
+            for name, f in owners if f]
+
+
+def _fallback_actions(fallback, snap) -> list[Action]:
+    """The box's voicemail, else the outside number rung through the carrier."""
+    box = snap.boxes.get(fallback.box_id)
+    if box is not None:
+        greeting = prompt_path(snap.tenant_id, box.greeting_id) if box.greeting_id is not None else None
+        return record_actions(box, snap, greeting)
+    if not fallback.number:
+        return [Action("hangup", "NO_ANSWER")]
+    leg = f"[leg_timeout={RING_SECONDS}]sofia/gateway/{snap.carrier_gateway}/{dialing.digits(fallback.number)}"
+    return [Action("set", f"ringback={dialing.RINGBACK}"), Action("set", "continue_on_fail=true"),
+            Action("set", "hangup_after_bridge=true"), Action("bridge", dialing.single(leg, RING_SECONDS)),
+            Action("transfer", f"{FAILED} XML {snap.context}")]
 
 
 def outbound(snap) -> list[Extension]:
@@ -301,4 +344,5 @@ def _with_extensions(snap) -> list:
 
 def internal_extensions(snap, with_scenario: set[int]) -> list[Extension]:
     return (emergency(snap) + main_numbers(snap, with_scenario) + caller_presentation(snap)
-            + extension_dialling(snap) + direct_dial(snap) + group_queue_results(snap) + failed_ring() + outbound(snap))
+            + extension_dialling(snap) + direct_dial(snap) + group_queue_results(snap) + failed_ring() + fallbacks(snap)
+            + outbound(snap))

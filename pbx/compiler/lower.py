@@ -12,6 +12,10 @@ MAX_CALL_SECONDS = 3600
 _ZONE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$")
 
 
+def prompt_path(tenant_id: int, announcement_id: int) -> str:
+    return f"${{sounds_dir}}/centralka/{int(tenant_id)}/{int(announcement_id)}.wav"
+
+
 class Lowering:
     """Names and action helpers shared by every node kind while one scenario is lowered."""
 
@@ -59,7 +63,7 @@ class Lowering:
 
     def prompt(self, announcement_id: int) -> str:
         self.prompts.add(int(announcement_id))
-        return f"${{sounds_dir}}/centralka/{self.snap.tenant_id}/{int(announcement_id)}.wav"
+        return prompt_path(self.snap.tenant_id, announcement_id)
 
     def timezone_action(self) -> Action:
         zone = self.snap.timezone

@@ -12,6 +12,13 @@ HOLIDAY_YEARS = 5  # Easter-based holidays are emitted for this many years from 
 
 
 @dataclass(frozen=True)
+class Fallback:
+    """Where a call goes when nobody answered and the place that rang has no branch of its own."""
+    box_id: int | None = None  # a voicemail box
+    number: str | None = None  # or an outside number, E.164 with '+'
+
+
+@dataclass(frozen=True)
 class UserInfo:
     id: int
     extension: str | None = None
@@ -34,6 +41,7 @@ class GroupInfo:
     ring_mode: str = "sequential"
     record_calls: bool = False
     members: tuple[MemberInfo, ...] = ()
+    fallback: Fallback | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,7 @@ class MainNumberInfo:
     is_primary: bool = False
     target_user_id: int | None = None
     target_group_id: int | None = None
+    fallback: Fallback | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,7 @@ class DirectorySnapshot:
     boxes: dict[int, BoxInfo] = field(default_factory=dict)
     lists: dict[int, NumberListInfo] = field(default_factory=dict)
     main_numbers: dict[int, MainNumberInfo] = field(default_factory=dict)
+    fallback: Fallback | None = None  # the company's default
 
     @property
     def context(self) -> str:
@@ -88,6 +98,15 @@ class DirectorySnapshot:
     def primary_number(self) -> MainNumberInfo | None:
         ordered = sorted(self.main_numbers.values(), key=lambda n: (not n.is_primary, n.id))
         return ordered[0] if ordered else None
+
+    def fallback_extension(self, *, main_number_id: int | None = None, group_id: int | None = None) -> str | None:
+        """The extension of the most specific fallback set: the main number's, the group's, the company's."""
+        number, group = self.main_numbers.get(main_number_id), self.groups.get(group_id)
+        if number is not None and number.fallback:
+            return f"fallback_main_{number.id}"
+        if group is not None and group.fallback:
+            return f"fallback_group_{group.id}"
+        return "fallback_company" if self.fallback else None
 
     def extension_owner(self, extension: str):
         for item in list(self.users.values()) + list(self.groups.values()):

@@ -115,6 +115,10 @@ class NodeKind:
         """Warnings: it compiles, but a caller will probably not get what the admin meant."""
         return []
 
+    def waits(self, node: Node, branch: str, snapshot) -> bool:
+        """Whether a call takes `branch` only after a keypress or a time limit (a loop must pass one)."""
+        return False
+
     def lower(self, node: Node, low) -> list[ir.Extension]:
         raise NotImplementedError
 

@@ -55,7 +55,8 @@ class Forward(NodeKind):
     kind = "forward"
     schema = ForwardSchema
     branch_names = ("no_answer", "busy", "unavailable")
-    required_branches = ("no_answer",)  # also taken on busy / unavailable unless those are given
+    # `no_answer` is also taken on busy / unavailable unless those are given; without it the call goes
+    # to the group's fallback, else the company's (see `fallback`).
 
     def references(self, data):
         target = data.get("target") if isinstance(data.get("target"), dict) else {}
@@ -73,7 +74,15 @@ class Forward(NodeKind):
             return [f"user {target['user']} has neither a phone number nor an extension to ring"]
         if "number" in target and node.fields["queue"]:
             return ["only a user or a group can answer a queue, not an external number"]
+        if "no_answer" not in node.branches and self.fallback(node, snapshot) is None:
+            return ["the `no_answer` branch is missing and neither the group nor the company has a fallback: "
+                    "the call would end nowhere"]
         return []
+
+    @staticmethod
+    def fallback(node, snapshot) -> str | None:
+        """The extension of the fallback a forward without `no_answer` goes to: the group's, the company's."""
+        return snapshot.fallback_extension(group_id=node.fields["target"].get("group"))
 
     def lint(self, node, snapshot):
         found = []
@@ -83,6 +92,13 @@ class Forward(NodeKind):
         if node.fields["queue"] and set(node.branches) == {"no_answer"} and node.branches["no_answer"].kind == "hangup":
             found.append("the queue has no real fallback: callers are hung up after the maximum wait")
         return found
+
+    def waits(self, node, branch, snapshot):
+        # Busy and unavailable end the ringing at once; they take `no_answer` unless given their own.
+        group = snapshot.groups.get(node.fields["target"].get("group"))
+        if branch != "no_answer" or (group is not None and not dialing.member_legs(group, snapshot)):
+            return False
+        return bool(node.fields["queue"]) or {"busy", "unavailable"} <= set(node.branches)
 
     def describe(self, node):
         target = node.fields["target"]
@@ -174,8 +190,9 @@ class Forward(NodeKind):
                       ext_name=f"{result}_UNAVAILABLE"),
         ]
 
-    @staticmethod
-    def _branch(node, low, label) -> list[Action]:
+    def _branch(self, node, low, label) -> list[Action]:
+        if label not in node.branches and "no_answer" not in node.branches:
+            return [low.transfer(self.fallback(node, low.snap))]
         return low.follow(node, label if label in node.branches else "no_answer")
 
     def _queue(self, node, low, group) -> list[Extension]:
@@ -190,7 +207,7 @@ class Forward(NodeKind):
             ir.simple(name, actions),
             Extension(f"{result}_ANSWERED", [ir.destination_is(result), Condition(
                 "${cc_cause}", "^answered$", actions=[Action("hangup", "NORMAL_CLEARING")])]),
-            ir.simple(result, [low.outcome("no_answer"), *low.follow(node, "no_answer")],
+            ir.simple(result, [low.outcome("no_answer"), *self._branch(node, low, "no_answer")],
                       ext_name=f"{result}_TIMEOUT"),
         ]
 

@@ -1,13 +1,57 @@
-"""Go back to an ancestor node (the only loop a scenario may have)."""
+"""Go on to another node of the same tree: one target shared by several branches, or a loop back.
+
+The target is emitted once, where it hangs; every `goto` naming it transfers there. A loop is
+allowed only when it waits for the caller somewhere (a keypress, or a time limit running out):
+a loop of instant steps would spin until the 60-minute cap.
+"""
 from __future__ import annotations
 
+from collections import deque
+
 from pbx.dialplan import ir
-from pbx.nodes import register
-from pbx.nodes.base import NodeId, NodeKind, NodeSchema
+from pbx.nodes import kind_of, register
+from pbx.nodes.base import Node, NodeId, NodeKind, NodeSchema
 
 
 class GotoSchema(NodeSchema):
     target = NodeId(required=True, metadata={"summary": True})
+
+
+def panel_words(node: Node) -> str:
+    """A node as the panel's tree shows it: its name, then its id."""
+    return f"{node.name} ({node.id})" if node.name else node.id
+
+
+def _root(node: Node) -> Node:
+    return next((a for a in node.ancestors() if a.parent is None), node)
+
+
+def _instant_steps(node: Node, nodes: dict, snapshot) -> list[Node]:
+    """Where a call goes on from `node` without waiting for the caller or a timer."""
+    if node.kind == Goto.kind:
+        target = nodes.get(node.fields["target"])
+        return [target] if target is not None else []
+    kind = kind_of(node.kind)
+    return [child for label, child in node.branches.items() if not kind.waits(node, label, snapshot)]
+
+
+def idle_loop(jump: Node, nodes: dict, snapshot) -> list[Node]:
+    """The nodes of a loop through `jump` that never waits (breadth first: the shortest), or []."""
+    start = nodes[jump.fields["target"]]
+    came_from = {start.id: None}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if node is jump:
+            loop = [node]
+            while came_from[loop[-1].id] is not None:
+                loop.append(came_from[loop[-1].id])
+            return list(reversed(loop))
+        for step in _instant_steps(node, nodes, snapshot):
+            if step.id not in came_from:
+                came_from[step.id] = node
+                queue.append(step)
+    return []
 
 
 @register
@@ -16,9 +60,14 @@ class Goto(NodeKind):
     schema = GotoSchema
 
     def check(self, node, snapshot):
-        # The target must be an ancestor: any other jump could skip or duplicate a branch's meaning.
-        if node.fields["target"] not in {a.id for a in node.ancestors()}:
-            return [f"goto target {node.fields['target']!r} is not a node above this one"]
+        nodes = {n.id: n for n in _root(node).walk()}
+        target = node.fields["target"]
+        if target not in nodes:
+            return [f"goto target {target!r} is not a node of this scenario"]
+        loop = idle_loop(node, nodes, snapshot)
+        if loop:
+            return ["a loop without a keypress or a time limit: " + " → ".join(map(panel_words, [*loop, loop[0]]))
+                    + ": put a menu in it, or a forward with ringing"]
         return []
 
     def lower(self, node, low):
@@ -26,8 +75,8 @@ class Goto(NodeKind):
         return [ir.simple(low.dest(node.id), actions)]
 
     def describe(self, node):
-        return node.name or f"back to {node.fields['target']}"
+        return node.name or f"go to {node.fields['target']}"
 
     def wording(self, stop, node, events, book):
         target = book.labels.get(node.get("target"))
-        return {"text": f"back to {target}" if target and not node.get("name") else stop["label"]}
+        return {"text": f"go to {target}" if target and not node.get("name") else stop["label"]}

@@ -81,6 +81,9 @@ class Menu(NodeKind):
                 found.append(f"no `{branch}` branch: a caller who {what} is hung up")
         return found
 
+    def waits(self, node, branch, snapshot):
+        return True  # every branch follows a key pressed, or the prompt's timeout
+
     def lower(self, node, low):
         f, name, keys = node.fields, low.dest(node.id), list(node.fields["options"])
         pick = low.dest(node.id, "PICK")

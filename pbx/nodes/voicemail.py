@@ -18,6 +18,18 @@ class VoicemailSchema(NodeSchema):
     box = RefId("box", required=True, metadata={"summary": True})
 
 
+def record_actions(box, snap, greeting: str | None) -> list[Action]:
+    """Answer, the box's greeting, a beep, then record the caller into the box (also a fallback's)."""
+    actions = [Action("answer")] + ([Action("playback", greeting)] if greeting else [])
+    path = f"${{recordings_dir}}/{snap.tenant_id}/vm_{box.id}_${{uuid}}.wav"
+    return actions + [
+        Action("playback", BEEP),
+        Action("set", f"centralka_voicemail_box={box.id}"),
+        Action("record", f"{path} {int(box.max_seconds)} {SILENCE_THRESHOLD} {SILENCE_SECONDS}"),
+        Action("hangup", "NORMAL_CLEARING"),
+    ]
+
+
 @register
 class Voicemail(NodeKind):
     kind = "voicemail"
@@ -39,17 +51,8 @@ class Voicemail(NodeKind):
 
     def lower(self, node, low):
         box = low.snap.boxes[node.fields["box"]]
-        actions = [*low.enter(node), Action("answer")]
-        if box.greeting_id is not None:
-            actions.append(Action("playback", low.prompt(box.greeting_id)))
-        path = f"${{recordings_dir}}/{low.snap.tenant_id}/vm_{box.id}_${{uuid}}.wav"
-        actions += [
-            Action("playback", BEEP),
-            Action("set", f"centralka_voicemail_box={box.id}"),
-            Action("record", f"{path} {int(box.max_seconds)} {SILENCE_THRESHOLD} {SILENCE_SECONDS}"),
-            Action("hangup", "NORMAL_CLEARING"),
-        ]
-        return [ir.simple(low.dest(node.id), actions)]
+        greeting = low.prompt(box.greeting_id) if box.greeting_id is not None else None
+        return [ir.simple(low.dest(node.id), [*low.enter(node), *record_actions(box, low.snap, greeting)])]
 
     def wording(self, stop, node, events, book):
         box = book.owned("box", node.get("box"))
