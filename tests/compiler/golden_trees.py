@@ -15,5 +15,11 @@ TREES = {
     "voicemail": {"id": "vm", "kind": "voicemail", "box": 9},
     "caller_condition": {"id": "bl", "kind": "caller_condition", "list": 20, "otherwise": hangup()},
     "hangup": {"id": "bye", "kind": "hangup", "prompt": 6},
-    "goto": {"id": "top", "kind": "announcement", "prompt": 5, "next": {"id": "back", "kind": "goto", "target": "top"}},
+    "goto": {"id": "top", "kind": "announcement", "prompt": 5, "next": {
+        "id": "m", "kind": "menu", "prompt": 5, "options": {"1": hangup()}, "no_input": {"id": "back", "kind": "goto", "target": "top"}}},
+    # One receptionist for "no input" and "invalid", emitted once.
+    "shared_target": {"id": "m", "kind": "menu", "prompt": 5, "options": {
+        "0": {"id": "reception", "kind": "forward", "target": {"user": 1}, "no_answer": {"id": "vm", "kind": "voicemail", "box": 9}}},
+        "no_input": {"id": "silent", "kind": "goto", "target": "reception"},
+        "invalid": {"id": "wrong", "kind": "goto", "target": "reception"}},
 }

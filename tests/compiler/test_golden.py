@@ -4,29 +4,40 @@ from pathlib import Path
 
 import pytest
 
-from pbx.compiler import public_entry
+from pbx.compiler import emit, public_entry
+from pbx.compiler.internal import fallbacks, main_numbers
+from pbx.dialplan.snapshot import Fallback
 from tests.compiler.golden_trees import TREES
+from tests.compiler.test_fallbacks import with_fallbacks
 from tests.support.compiler import compiled
 
 GOLDEN = Path(__file__).parent / "golden"
 
 
-@pytest.mark.parametrize("name", sorted(TREES))
-def test_emitted_xml_matches_golden(name):
-    xml = compiled(TREES[name]).xml
+def _matches_golden(name: str, xml: bytes) -> None:
     path = GOLDEN / f"{name}.xml"
     if os.environ.get("CENTRALKA_REGENERATE_GOLDEN") == "1":
         path.write_bytes(xml)
     assert xml == path.read_bytes()
 
 
+@pytest.mark.parametrize("name", sorted(TREES))
+def test_emitted_xml_matches_golden(name):
+    _matches_golden(name, compiled(TREES[name]).xml)
+
+
+def test_fallbacks_match_golden():
+    """A forward without `no_answer`, the fallback extensions, and main numbers ringing someone directly."""
+    snap = with_fallbacks(groups={10: Fallback(box_id=9)}, numbers={2: Fallback(number="+48600100200")},
+                          company=Fallback(box_id=8))
+    forward = {"id": "fw", "kind": "forward", "target": {"group": 10}}
+    _matches_golden("forward_fallback", compiled(forward, snap).xml)
+    _matches_golden("fallbacks", emit.emit(snap.context, main_numbers(snap, {1}) + fallbacks(snap)))
+
+
 def test_public_entry_matches_golden():
     """The carrier's first hunt: the dialled number kept for the call record, then on to the tenant."""
-    xml = public_entry(3, 5, "+48221000000*")
-    path = GOLDEN / "public_entry.xml"
-    if os.environ.get("CENTRALKA_REGENERATE_GOLDEN") == "1":
-        path.write_bytes(xml)
-    assert xml == path.read_bytes()
+    _matches_golden("public_entry", public_entry(3, 5, "+48221000000*"))
 
 
 def test_same_tree_and_snapshot_give_the_same_bytes():
