@@ -16,8 +16,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from pbx import compiler, models
-from pbx.dialplan.snapshot import (AnnouncementInfo, BoxInfo, DirectorySnapshot, GroupInfo, MainNumberInfo,
-                                   MemberInfo, NumberListInfo, UserInfo)
+from pbx.dialplan.snapshot import (AnnouncementInfo, BoxInfo, DirectorySnapshot, Fallback, GroupInfo,
+                                   MainNumberInfo, MemberInfo, NumberListInfo, UserInfo)
 from pbx.extensions import db
 from pbx.tenancy import scoped, sip_domain
 
@@ -38,14 +38,21 @@ def snapshot_of(tenant, *, today: date | None = None) -> DirectorySnapshot:
         users={u.id: UserInfo(u.id, u.extension, u.phone, u.record_calls, u.may_present_main_number,
                               u.always_present_main_number) for u in rows(models.User)},
         groups={g.id: GroupInfo(g.id, g.extension, _value(g.ring_mode), g.record_calls,
-                                tuple(MemberInfo(m.user_id, m.ring_seconds) for m in g.members))
+                                tuple(MemberInfo(m.user_id, m.ring_seconds) for m in g.members),
+                                _fallback(g.fallback_box_id, g.fallback_number))
                 for g in rows(models.Group)},
         announcements={a.id: AnnouncementInfo(a.id, _value(a.language)) for a in rows(models.Announcement)},
         boxes={b.id: BoxInfo(b.id, b.greeting_id, b.max_seconds) for b in rows(models.VoicemailBox)},
         lists={n.id: NumberListInfo(n.id, _value(n.kind), tuple(n.patterns or ())) for n in rows(models.NumberList)},
-        main_numbers={m.id: MainNumberInfo(m.id, m.number, m.is_primary, m.target_user_id, m.target_group_id)
+        main_numbers={m.id: MainNumberInfo(m.id, m.number, m.is_primary, m.target_user_id, m.target_group_id,
+                                           _fallback(m.fallback_box_id, m.fallback_number))
                       for m in rows(models.MainNumber)},
+        fallback=_fallback(tenant.default_fallback_box_id, tenant.default_fallback_number),
     )
+
+
+def _fallback(box_id, number) -> Fallback | None:
+    return Fallback(box_id, number) if box_id or number else None
 
 
 def _value(item):

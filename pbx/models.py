@@ -79,6 +79,11 @@ class Tenant(db.Model):
     # Bumped by every audited change of the tenant: dialplan caches key on it, so no
     # worker process serves a dialplan older than the last publish or directory edit.
     dialplan_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Where a call goes when nobody answered and nothing more specific is set: a voicemail box
+    # (no foreign key: box and tenant would refer to each other; a box in use cannot be deleted)
+    # or an outside number.
+    default_fallback_box_id: Mapped[int | None] = mapped_column(Integer)
+    default_fallback_number: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     main_numbers: Mapped[list[MainNumber]] = relationship(
@@ -100,6 +105,9 @@ class MainNumber(TenantOwned, db.Model):
     # Without a scenario a main number may ring a user or a group directly.
     target_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     target_group_id: Mapped[int | None] = mapped_column(ForeignKey("group.id", ondelete="SET NULL"))
+    # When the user or group rung directly does not answer: a voicemail box or an outside number.
+    fallback_box_id: Mapped[int | None] = mapped_column(ForeignKey("voicemail_box.id", ondelete="SET NULL"))
+    fallback_number: Mapped[str | None] = mapped_column(String(16))
 
     tenant: Mapped[Tenant] = relationship(back_populates="main_numbers")
     scenario: Mapped[Scenario | None] = relationship(back_populates="main_number", uselist=False)
@@ -138,6 +146,9 @@ class Group(TenantOwned, db.Model):
     ring_mode: Mapped[RingMode] = mapped_column(_enum(RingMode), default=RingMode.SEQUENTIAL)
     extension: Mapped[str | None] = mapped_column(String(6))
     record_calls: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When nobody in the group answers (forwards without their own branch, extension dialling).
+    fallback_box_id: Mapped[int | None] = mapped_column(ForeignKey("voicemail_box.id", ondelete="SET NULL"))
+    fallback_number: Mapped[str | None] = mapped_column(String(16))
 
     tenant: Mapped[Tenant] = relationship(back_populates="groups")
     members: Mapped[list[GroupMember]] = relationship(

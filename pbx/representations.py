@@ -18,6 +18,8 @@ def company_json(tenant: models.Tenant) -> dict:
     return {
         "id": tenant.id, "name": tenant.name, "timezone": tenant.timezone, "language": tenant.language.value,
         "retention_days": tenant.retention_days, "fallback_number": tenant.fallback_number,
+        "default_fallback_box_id": tenant.default_fallback_box_id,
+        "default_fallback_number": tenant.default_fallback_number,
     }
 
 
@@ -34,7 +36,7 @@ def user_json(u: models.User) -> dict:
 def group_json(gr: models.Group) -> dict:
     return {
         "id": gr.id, "name": gr.name, "ring_mode": gr.ring_mode.value, "extension": gr.extension,
-        "record_calls": gr.record_calls,
+        "record_calls": gr.record_calls, "fallback_box_id": gr.fallback_box_id, "fallback_number": gr.fallback_number,
         "members": [{"user_id": m.user_id, "name": m.user.full_name, "ring_seconds": m.ring_seconds}
                     for m in gr.members],
     }
@@ -46,6 +48,7 @@ def main_number_json(n: models.MainNumber) -> dict:
     return {
         "id": n.id, "number": n.number, "is_primary": n.is_primary, "label": n.label,
         "target_user_id": n.target_user_id, "target_group_id": n.target_group_id,
+        "fallback_box_id": n.fallback_box_id, "fallback_number": n.fallback_number,
         "scenario": None if scenario is None else {
             "id": scenario.id, "name": scenario.name, "has_draft": scenario.draft is not None,
             "draft_updated_at": stamp(scenario.draft_updated_at),

@@ -183,7 +183,21 @@ def _in_directory(tenant_id: int, kind: str, obj_id: int) -> list[str]:
                    if [u.id for u in box.recipients] == [obj_id] and not box.extra_emails]
     if kind == "announcement":
         places += [f"voicemail box {box.name}: its greeting" for box in _boxes(tenant_id) if box.greeting_id == obj_id]
+    if kind == "box":
+        places += _fallbacks_in(tenant_id, obj_id)
     return places
+
+
+def _fallbacks_in(tenant_id: int, box_id: int) -> list[str]:
+    """Groups, main numbers and the company whose calls nobody answered end in the box."""
+    groups = db.session.scalars(select(models.Group).where(
+        models.Group.tenant_id == tenant_id, models.Group.fallback_box_id == box_id).order_by(models.Group.id))
+    numbers = db.session.scalars(select(models.MainNumber).where(
+        models.MainNumber.tenant_id == tenant_id, models.MainNumber.fallback_box_id == box_id).order_by(models.MainNumber.id))
+    tenant = db.session.get(models.Tenant, tenant_id)
+    return ([f"group {group.name}: its fallback" for group in groups]
+            + [f"main number {number.number}: its fallback" for number in numbers]
+            + (["the company's default fallback"] if tenant is not None and tenant.default_fallback_box_id == box_id else []))
 
 
 def _only_member_of(tenant_id: int, user_id: int) -> list[str]:

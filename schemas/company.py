@@ -1,19 +1,14 @@
 """Input schema of a company's own settings, as its owner changes them in the panel."""
 from __future__ import annotations
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
+from sqlalchemy import select
 
-from schemas.directory import TenantInput
-from schemas.fields import PhoneNumber
-
-
-class OptionalPhoneNumber(PhoneNumber):
-    """A phone number, or an empty field meaning none."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, str) and not value.strip():
-            return None
-        return super()._deserialize(value, attr, data, **kwargs)
+from pbx import models
+from pbx.extensions import db
+from pbx.tenancy import storable_id
+from schemas.directory import TenantInput, one_fallback
+from schemas.fields import OptionalPhoneNumber
 
 
 class CompanyInput(TenantInput):
@@ -23,3 +18,17 @@ class CompanyInput(TenantInput):
     retention_days = fields.Integer(strict=True, validate=validate.Range(min=1, max=3650))
     # Clearing the field in the panel removes the fallback number.
     fallback_number = OptionalPhoneNumber(allow_none=True)
+    # Where unanswered calls go when nothing more specific is set (a group's, a main number's fallback).
+    default_fallback_box_id = fields.Integer(allow_none=True)
+    default_fallback_number = OptionalPhoneNumber(allow_none=True)
+
+    @validates_schema
+    def _default_fallback(self, data, **_):
+        box = data.get("default_fallback_box_id")
+        if box and (not storable_id(box) or self.instance_id != db.session.scalar(
+                select(models.VoicemailBox.tenant_id).where(models.VoicemailBox.id == box))):
+            raise ValidationError(f"voicemail box {box} does not exist in this company", "default_fallback_box_id")
+
+    @post_load
+    def _one_default_fallback(self, data, **_):
+        return one_fallback(data, "default_fallback_box_id", "default_fallback_number")

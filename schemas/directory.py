@@ -9,7 +9,7 @@ from sqlalchemy import select
 from pbx import models
 from pbx.extensions import db
 from schemas.base import TenantSchema
-from schemas.fields import Extension, FreeText, Name, PhoneNumber, TimeZone, normalise_phone
+from schemas.fields import Extension, FreeText, Name, OptionalPhoneNumber, PhoneNumber, TimeZone, normalise_phone
 
 LANGUAGES = [lang.value for lang in models.Language]
 _PATTERN_RE = re.compile(r"^\+[0-9]{1,15}\*?$")
@@ -33,7 +33,34 @@ class TenantInput(Schema):
             raise ValidationError(f"a company named {value!r} already exists")
 
 
-class MainNumberInput(TenantSchema):
+def one_fallback(data: dict, box: str, number: str) -> dict:
+    """A fallback is a voicemail box or an outside number: setting one clears the other."""
+    if data.get(box) and data.get(number):
+        raise ValidationError("choose a voicemail box or a number, not both", number)
+    if data.get(box):
+        data[number] = None
+    elif data.get(number):
+        data[box] = None
+    return data
+
+
+class FallbackInput(TenantSchema):
+    """Where calls go when nobody answered (the group's members, the main number's user or group)."""
+
+    fallback_box_id = fields.Integer(allow_none=True)
+    fallback_number = OptionalPhoneNumber(allow_none=True)
+
+    @validates_schema
+    def _fallback_box(self, data, **_):
+        if data.get("fallback_box_id"):
+            self.owned_ids(models.VoicemailBox, [data["fallback_box_id"]], "fallback_box_id")
+
+    @post_load
+    def _one_fallback(self, data, **_):
+        return one_fallback(data, "fallback_box_id", "fallback_number")
+
+
+class MainNumberInput(FallbackInput):
     number = PhoneNumber(required=True)
     is_primary = fields.Boolean(load_default=False)
     label = Name(load_default="", min_length=0)
@@ -89,7 +116,7 @@ class MemberInput(Schema):
     ring_seconds = fields.Integer(load_default=20, validate=validate.Range(min=5, max=300))
 
 
-class GroupInput(TenantSchema):
+class GroupInput(FallbackInput):
     name = Name(required=True)
     ring_mode = fields.String(load_default="sequential", validate=validate.OneOf([m.value for m in models.RingMode]))
     extension = Extension(load_default=None, allow_none=True)

@@ -64,6 +64,15 @@ class PhoneNumber(fields.String):
         return normalise_phone(super()._deserialize(value, attr, data, **kwargs))
 
 
+class OptionalPhoneNumber(PhoneNumber):
+    """A phone number, or an empty field meaning none."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not value.strip():
+            return None
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
 class Extension(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()

@@ -294,6 +294,11 @@ _PATTERNED = [
      "grupa {name} (jako jej jedyny członek), a ta grupa jest używana przez: {places}"),
     (r"voicemail box (?P<name>.+?): its only recipient", "skrzynka głosowa {name} (jako jej jedyny odbiorca)"),
     (r"voicemail box (?P<name>.+?): its greeting", "skrzynka głosowa {name} (jako jej powitanie)"),
+    (r"group (?P<name>.+?): its fallback", "grupa {name} (gdy nikt z grupy nie odbiera)"),
+    (r"main number (?P<number>\+\d+): its fallback", "numer główny {number} (gdy nikt nie odbiera)"),
+    (r"the company's default fallback", "domyślne miejsce firmy na nieodebrane połączenia"),
+    # schemas/directory.py: a group's, a main number's and the company's fallback
+    (r"choose a voicemail box or a number, not both", "Wybierz skrzynkę głosową albo numer, nie oba naraz."),
     # pbx/directory.py: "<what> is used by <place>", after the places so that a group place stays one
     *((rf"{what} (?P<name>.+?) is used by (?P<place>.+)", polish + " przez: {place}")
       for what, polish in _DELETED.items()),
@@ -364,7 +369,13 @@ _SCENARIO_PATTERNED = [
      "Skrzynka głosowa {id} nie ma powitania: dzwoniący usłyszą tylko sygnał."),
     (r"number list (?P<id>\d+) is empty: every caller takes `otherwise`",
      "Lista numerów {id} jest pusta: każde połączenie trafi do gałęzi `otherwise`."),
-    (r"goto target " + _QUOTED + r" is not a node above this one", "Cel skoku {value} nie jest węzłem powyżej tego."),
+    (r"goto target " + _QUOTED + r" is not a node of this scenario", "Cel skoku {value} nie jest węzłem tego scenariusza."),
+    (r"a loop without a keypress or a time limit: (?P<loop>.+): put a menu in it, or a forward with ringing",
+     "Pętla bez naciśnięcia klawisza i bez limitu czasu: {loop}: dodaj do niej menu albo przekierowanie z dzwonieniem."),
+    (r"the `no_answer` branch is missing and neither the group nor the company has a fallback: "
+     r"the call would end nowhere",
+     "Brak gałęzi `no_answer`, a ani grupa, ani firma nie mają ustawionego miejsca na nieodebrane połączenia: "
+     "połączenie nie miałoby dokąd trafić."),
     # pbx/scenarios.diff: the changes between two versions, one line each
     (r"added (?P<kind>\S+) node (?P<node>.+?) under the top", "Dodano węzeł {kind} {node} jako początek scenariusza"),
     (r"added (?P<kind>\S+) node (?P<node>.+?) under (?P<parent>\S+)", "Dodano węzeł {kind} {node} w gałęzi {parent}"),

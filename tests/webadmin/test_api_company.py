@@ -8,14 +8,16 @@ from pbx import models
 from pbx.extensions import db
 
 DEMO_SETTINGS = {"name": "Firma ABC", "timezone": "Europe/Warsaw", "language": "pl", "retention_days": 90,
-                 "fallback_number": None}
+                 "fallback_number": None, "default_fallback_box_id": None, "default_fallback_number": None}
 
 
 def _settings(tenant_id: int) -> dict:
     tenant = db.session.get(models.Tenant, tenant_id)
     db.session.refresh(tenant)
     return {"name": tenant.name, "timezone": tenant.timezone, "language": tenant.language.value,
-            "retention_days": tenant.retention_days, "fallback_number": tenant.fallback_number}
+            "retention_days": tenant.retention_days, "fallback_number": tenant.fallback_number,
+            "default_fallback_box_id": tenant.default_fallback_box_id,
+            "default_fallback_number": tenant.default_fallback_number}
 
 
 def test_sign_in_is_needed(client, demo):
@@ -142,3 +144,34 @@ def test_an_unchanged_save_leaves_no_trace(as_owner, demo):
     assert response.status_code == 200
     assert db.session.query(models.AuditLogEntry).count() == entries
     assert db.session.get(models.Tenant, demo.id).dialplan_revision == before
+
+
+def test_owner_sets_the_default_fallback_a_box_or_a_number(as_owner, demo):
+    box = db.session.scalars(select(models.VoicemailBox).where(models.VoicemailBox.tenant_id == demo.id)).first()
+    assert as_owner.patch("/api/company", json={"default_fallback_number": "600 700 800"}).status_code == 200
+    response = as_owner.patch("/api/company", json={"default_fallback_box_id": box.id})
+    assert response.status_code == 200
+    # One replaces the other: a call has one place to go.
+    assert _settings(demo.id) == {**DEMO_SETTINGS, "default_fallback_box_id": box.id}
+    audit = db.session.scalars(select(models.AuditLogEntry).where(models.AuditLogEntry.entity == "Tenant")
+                               .order_by(models.AuditLogEntry.id.desc())).first()
+    assert audit.changes["default_fallback_box_id"] == [None, box.id]
+
+
+def test_a_default_fallback_box_of_another_company_or_both_at_once_is_refused(as_owner, demo):
+    other = models.Tenant(name="Inna")
+    db.session.add(other)
+    db.session.flush()
+    foreign = models.VoicemailBox(tenant_id=other.id, name="Obca")
+    db.session.add(foreign)
+    db.session.commit()
+    response = as_owner.patch("/api/company", json={"default_fallback_box_id": foreign.id})
+    assert response.status_code == 422
+    assert response.get_json()["fields"] == {
+        "default_fallback_box_id": [f"voicemail box {foreign.id} does not exist in this company"]}
+    own = db.session.scalars(select(models.VoicemailBox).where(models.VoicemailBox.tenant_id == demo.id)).first()
+    both = as_owner.patch("/api/company", json={"default_fallback_box_id": own.id, "default_fallback_number": "600700800"},
+                          headers={"Accept-Language": "pl"})
+    assert both.status_code == 422
+    assert both.get_json()["fields"] == {"default_fallback_number": ["Wybierz skrzynkę głosową albo numer, nie oba naraz."]}
+    assert _settings(demo.id) == DEMO_SETTINGS

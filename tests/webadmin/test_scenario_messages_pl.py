@@ -93,7 +93,10 @@ SAMPLES = [
     "callers on a blacklist are rejected: remove the `match` branch",
     "a VIP list needs a `match` branch for the callers on it",
     "number list 2 is empty: every caller takes `otherwise`",
-    "goto target 'sales' is not a node above this one",
+    "goto target 'sales' is not a node of this scenario",
+    "a loop without a keypress or a time limit: Powitanie (top) → back → Powitanie (top): put a menu in it, "
+    "or a forward with ringing",
+    "the `no_answer` branch is missing and neither the group nor the company has a fallback: the call would end nowhere",
     "week.mon.value: 10:00-09:00: the end must be after the start",
     "added hangup node bye under the top",
     "added hangup node bye under main_menu.3",
@@ -116,7 +119,11 @@ def test_every_pattern_has_a_sample_that_comes_out_polish():
     ("the scenario has 502 nodes; at most 500 are allowed", "Scenariusz ma 502 węzły; dozwolonych jest najwyżej 500."),
     ("nodes may be nested at most 30 levels deep", "Węzły można zagnieżdżać najwyżej na głębokość 30 poziomów."),
     ("voicemail box 424242 does not exist in this company", "Skrzynka głosowa 424242 nie istnieje w tej firmie."),
-    ("goto target 'sales' is not a node above this one", "Cel skoku 'sales' nie jest węzłem powyżej tego."),
+    ("goto target 'sales' is not a node of this scenario", "Cel skoku 'sales' nie jest węzłem tego scenariusza."),
+    ("a loop without a keypress or a time limit: Powitanie (top) → back → Powitanie (top): put a menu in it, "
+     "or a forward with ringing",
+     "Pętla bez naciśnięcia klawisza i bez limitu czasu: Powitanie (top) → back → Powitanie (top): "
+     "dodaj do niej menu albo przekierowanie z dzwonieniem."),
     ("week.mon.value: 10:00-09:00: the end must be after the start",
      "Pole week.mon.value: 10:00-09:00: koniec musi być później niż początek."),
     ("target._schema: name exactly one of user, group or number",
@@ -204,20 +211,22 @@ def test_directory_errors_and_warnings_of_every_kind(as_editor, base, demo, draf
                 "7": {"id": "spam", "kind": "caller_condition", "list": spam, "match": {**hang_up, "id": "bye7"},
                       "otherwise": {**hang_up, "id": "bye8"}},
                 "8": {"id": "vip", "kind": "caller_condition", "list": vip, "otherwise": {
-                    "id": "jump", "kind": "goto", "target": "spam"}},
+                    "id": "jump", "kind": "goto", "target": "nowhere"}},
+                "0": {"id": "no_fallback", "kind": "forward", "target": {"group": empty_group}},
                 "9": {"id": "no_keys", "kind": "menu", "prompt": menu_prompt, "no_input": {**hang_up, "id": "bye9"},
                       "invalid": {**hang_up, "id": "bye10", "prompt": 999999}},
             }}},
         "closed": {"id": "closed", "kind": "announcement", "prompt": closed_prompt},
     }}
     english, polish = _check(as_editor, base, tree)
-    assert len(english["errors"]) == 14 and len(english["warnings"]) == 10
+    assert len(english["errors"]) == 14 and len(english["warnings"]) == 11
     errors = {(p["node_id"], p["message"]) for p in polish["errors"]}
-    assert ("ghost_group", "Brak gałęzi `no_answer`: połączenie nie miałoby dokąd trafić.") in errors
+    assert ("no_fallback", "Brak gałęzi `no_answer`, a ani grupa, ani firma nie mają ustawionego miejsca na "
+                           "nieodebrane połączenia: połączenie nie miałoby dokąd trafić.") in errors
     assert ("vm_missing", "Skrzynka głosowa 999999 nie istnieje w tej firmie.") in errors
     assert ("no_list", "Lista numerów 999999 nie istnieje w tej firmie.") in errors
     assert ("spam", "Połączenia od dzwoniących z czarnej listy są odrzucane: usuń gałąź `match`.") in errors
-    assert ("jump", "Cel skoku 'spam' nie jest węzłem powyżej tego.") in errors
+    assert ("jump", "Cel skoku 'nowhere' nie jest węzłem tego scenariusza.") in errors
     warnings = {(p["node_id"], p["message"]) for p in polish["warnings"]}
     assert ("hours", "Harmonogram nigdy nie jest otwarty: każde połączenie trafi do gałęzi `closed`.") in warnings
     assert ("welcome", f"Zapowiedź {english_prompt.id} jest w języku 'en', a język firmy to 'pl': brak zapowiedzi "
