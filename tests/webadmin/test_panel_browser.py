@@ -145,7 +145,7 @@ def test_a_menu_form_built_from_the_kind_specs_saves_its_repeat_count(page, serv
     adder = page.locator("li.empty-slot").filter(has=page.get_by_label("Gałąź (main_menu)"))
     adder.get_by_label("Gałąź (main_menu)").select_option("options.3")
     adder.get_by_label("Rodzaj węzła").select_option("menu")
-    adder.get_by_role("button").click()
+    adder.get_by_role("button", name="+ Dodaj").click()
     added = page.get_by_role("form", name="Węzeł menu_1")  # a new node starts with the schema's defaults
     assert added.get_by_label("Liczba powtórzeń").input_value() == "2"
     assert added.get_by_label("Czas na wybór (s)").input_value() == "5"
@@ -233,3 +233,58 @@ def test_another_site_cannot_frame_the_panel(page, server):
     refused = [e for e in page.errors_seen if "frame-ancestors" in e]
     assert refused, page.errors_seen
     page.errors_seen.clear()
+
+
+def test_a_branch_leads_to_an_existing_node_shared_with_another_branch(page, server):
+    from playwright.sync_api import expect
+
+    from pbx.extensions import db
+    from pbx.models import MainNumber
+
+    _, app = server
+    _sign_in(page, server)
+    page.get_by_role("link", name="Numery główne").click()
+    page.get_by_role("row", name="+48221000000").get_by_role("link", name="Edytuj scenariusz").click()
+    adder = page.locator("li.empty-slot").filter(has=page.get_by_label("Gałąź (main_menu)"))
+    adder.get_by_label("Gałąź (main_menu)").select_option("options.0")
+    existing = adder.get_by_label("Istniejący węzeł (main_menu)")
+    # Nodes offered in the panel's words: name, then id; the jumps themselves are not targets.
+    assert "Recepcja (reception)" in existing.locator("option").all_inner_texts()
+    assert "invalid_back" not in existing.locator("option").all_inner_texts()
+    existing.select_option("reception")
+    adder.get_by_role("button", name="→ Przejdź do istniejącego").click()
+    form = page.get_by_role("form", name="Węzeł goto_1")
+    expect(form.get_by_label("Przejdź do węzła")).to_have_value("reception")
+    assert "→ reception" in page.locator("[data-node=goto_1]").inner_text()
+    page.get_by_role("button", name="Zapisz szkic").click()
+    page.get_by_text("Szkic zapisany.").wait_for()
+    page.get_by_text("Scenariusz nie ma błędów.").wait_for()
+    with app.app_context():
+        number = db.session.scalars(db.select(MainNumber).filter_by(number="+48221000000")).one()
+        options = number.scenario.draft["root"]["open"]["next"]["options"]
+        assert options["0"] == {"id": "goto_1", "kind": "goto", "target": "reception"}
+    page.get_by_role("button", name="Opublikuj").click()
+    page.get_by_text("Opublikowano wersję").wait_for()
+
+
+def test_fallbacks_of_a_group_and_the_company_are_chosen_in_their_forms(page, server):
+    from pbx.extensions import db
+    from pbx.models import Group, Tenant, VoicemailBox
+
+    _, app = server
+    _sign_in(page, server)
+    page.get_by_role("link", name="Grupy").click()
+    page.get_by_role("row", name="Sprzedaż").get_by_role("button", name="Edytuj").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Gdy nikt z grupy nie odbiera: skrzynka głosowa").select_option(label="Poczta główna")
+    dialog.get_by_role("button", name="Zapisz").click()
+    page.get_by_text("Zapisano.").wait_for()
+    page.get_by_role("link", name="Ustawienia firmy").click()
+    page.get_by_label("…albo przekieruj na numer").fill("600 700 800")
+    with page.expect_response("**/api/company") as saved:
+        page.get_by_role("button", name="Zapisz").click()
+    assert saved.value.json()["default_fallback_number"] == "+48600700800"
+    with app.app_context():
+        box = db.session.scalars(db.select(VoicemailBox).filter_by(name="Poczta główna")).one()
+        assert db.session.scalars(db.select(Group).filter_by(name="Sprzedaż")).one().fallback_box_id == box.id
+        assert db.session.scalars(db.select(Tenant)).first().default_fallback_number == "+48600700800"

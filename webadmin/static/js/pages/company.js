@@ -3,9 +3,10 @@ import { get, patch } from "../api.js";
 import { setZone, t } from "../i18n.js";
 import { isOwner } from "../session.js";
 import { fill, fieldRow, h, readField, showErrors, toast } from "../ui.js";
+import { fallbackFields } from "./crud.js";
 import { sessionsSection, tokensSection } from "./tokens.js";
 
-function settingsFields(company) {
+function settingsFields(company, boxes) {
   return [
     { name: "name", label: t("company.name"), required: true, value: company.name },
     // Suggestions only: the server accepts any IANA zone.
@@ -17,6 +18,7 @@ function settingsFields(company) {
       help: t("company.retention_days.help"), value: company.retention_days },
     { name: "fallback_number", label: t("company.fallback_number"), type: "tel", nullable: true,
       help: t("company.fallback_number.help"), value: company.fallback_number },
+    ...fallbackFields(boxes, company, { prefix: "default_", labels: "fallback.company" }),
   ];
 }
 
@@ -35,8 +37,10 @@ export async function companyPage() {
   const section = h("section", { "aria-labelledby": "page-title" });
   const editable = isOwner();
 
+  const boxes = await get("/api/voicemail-boxes");
+
   function show(company) {
-    const fields = settingsFields(company);
+    const fields = settingsFields(company, boxes);
     const status = h("p", { class: "error", role: "alert" });
     // novalidate: the server's messages appear next to the fields, the same way for every rule.
     const form = h("form", { class: "stack", novalidate: true, "aria-labelledby": "page-title" },

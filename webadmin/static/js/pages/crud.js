@@ -67,3 +67,14 @@ export const options = (rows, label, { empty } = {}) =>
   [...(empty ? [["", t("none")]] : []), ...rows.map((row) => [row.id, label(row)])];
 
 export const fullName = (u) => `${u.first_name} ${u.last_name}`;
+
+// Where calls nobody answered go: a voicemail box or an outside number (the server keeps one of them).
+// `prefix` names the company's default ("default_"); the labels are "<labels>.box", "<labels>.number", "<labels>.help".
+export function fallbackFields(boxes, row, { prefix = "", labels = "fallback" } = {}) {
+  return [
+    { name: `${prefix}fallback_box_id`, label: t(`${labels}.box`), type: "select", nullable: true, numeric: true,
+      value: row?.[`${prefix}fallback_box_id`], options: options(boxes, (b) => b.name, { empty: true }) },
+    { name: `${prefix}fallback_number`, label: t(`${labels}.number`), type: "tel", nullable: true,
+      help: t(`${labels}.help`), value: row?.[`${prefix}fallback_number`] },
+  ];
+}

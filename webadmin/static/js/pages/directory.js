@@ -3,7 +3,7 @@ import { get } from "../api.js";
 import { t } from "../i18n.js";
 import { isOwner } from "../session.js";
 import { fill, h } from "../ui.js";
-import { crudPage, fullName, options } from "./crud.js";
+import { crudPage, fallbackFields, fullName, options } from "./crud.js";
 
 const yesNo = (value) => (value ? t("yes") : t("no"));
 
@@ -67,7 +67,7 @@ function membersField(users, members) {
 }
 
 export async function groupsPage() {
-  const users = await get("/api/users");
+  const [users, boxes] = await Promise.all([get("/api/users"), get("/api/voicemail-boxes")]);
   const modes = ["sequential", "random", "simultaneous", "longest-idle"];
   return crudPage({
     title: t("groups.title"), endpoint: "/api/groups", addLabel: t("groups.add"), editLabel: t("groups.edit"),
@@ -85,12 +85,13 @@ export async function groupsPage() {
       { name: "extension", label: t("extension"), inputmode: "numeric", value: g?.extension, nullable: true },
       { name: "record_calls", label: t("record_calls"), type: "checkbox", value: g?.record_calls },
       membersField(users, g?.members || []),
+      ...fallbackFields(boxes, g, { labels: "fallback.group" }),
     ],
   });
 }
 
 export async function numbersPage() {
-  const [users, groups] = await Promise.all([get("/api/users"), get("/api/groups")]);
+  const [users, groups, boxes] = await Promise.all([get("/api/users"), get("/api/groups"), get("/api/voicemail-boxes")]);
   return crudPage({
     title: t("numbers.title"), endpoint: "/api/main-numbers", addLabel: t("numbers.add"),
     editLabel: t("numbers.edit"), nameOf: (n) => n.number,
@@ -110,6 +111,7 @@ export async function numbersPage() {
         value: n?.target_user_id, options: options(users, fullName, { empty: true }) },
       { name: "target_group_id", label: t("target_group_id"), type: "select", nullable: true, numeric: true,
         value: n?.target_group_id, options: options(groups, (g) => g.name, { empty: true }) },
+      ...fallbackFields(boxes, n, { labels: "fallback.number" }),
     ],
   });
 }

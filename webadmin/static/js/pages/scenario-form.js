@@ -2,7 +2,7 @@
 // The form is built from the kind's field specs (GET /api/node-kinds): one control per field type.
 import { t } from "../i18n.js";
 import { fill, fieldRow, h, readField } from "../ui.js";
-import { REFS, hoursText, refRows, walk } from "./scenario-tree.js";
+import { REFS, hoursText, refRows, targets } from "./scenario-tree.js";
 import { options } from "./crud.js";
 
 function parseHours(text) {
@@ -81,8 +81,7 @@ function control(spec, value, kind, ctx = {}) {
       options: options(refRows(ctx.refs, spec.ref), REFS[spec.ref].text, { empty: spec.nullable }) };
   }
   if (spec.type === "node") {
-    const ids = [...walk(ctx.doc?.root, ctx.kinds)].map((e) => e.node.id).filter((id) => id !== ctx.node?.id);
-    return { name: spec.name, label, type: "select", value, options: ids.map((id) => [id, id]) };
+    return { name: spec.name, label, type: "select", value, options: targets(ctx.doc, ctx.kinds, ctx.node?.id) };
   }
   if (spec.choices) {
     return { name: spec.name, label, type: "select", nullable: spec.nullable, value: value ?? "",

@@ -56,6 +56,15 @@ export function* walk(node, kinds, parent = null, slot = null) {
   for (const s of slots(node, kinds)) yield* walk(childAt(node, s), kinds, node, s);
 }
 
+// A node as the tree shows it: its name and id, or the id alone.
+export const nodeWords = (node) => (node.name ? `${node.name} (${node.id})` : node.id);
+
+// Nodes a branch may lead to by a `goto` (every node but the jumps themselves), as [id, words].
+export function targets(doc, kinds, except = null) {
+  return [...walk(doc?.root, kinds)].map((e) => e.node)
+    .filter((n) => n.kind !== "goto" && n.id !== except).map((n) => [n.id, nodeWords(n)]);
+}
+
 export function find(doc, id, kinds) {
   for (const entry of walk(doc?.root, kinds)) if (entry.node.id === id) return entry;
   return null;

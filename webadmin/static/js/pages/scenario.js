@@ -4,7 +4,7 @@ import { get, post, put } from "../api.js";
 import { formatTime, t } from "../i18n.js";
 import { canEdit } from "../session.js";
 import { fill, h, toast } from "../ui.js";
-import { childAt, find, freeKeys, newNode, setChild, slotLabel, slots, summary } from "./scenario-tree.js";
+import { childAt, find, freeKeys, newNode, setChild, slotLabel, slots, summary, targets } from "./scenario-tree.js";
 import { nodeForm } from "./scenario-form.js";
 import { testCallPanel } from "./testcall.js";
 
@@ -83,7 +83,19 @@ export async function scenarioPage(numberId) {
     if (!free.length) return null;
     const slot = h("select", { "aria-label": `${t("sc.branch")} (${node.id})` },
       free.map((s) => h("option", { value: s }, slotLabel(s))));
-    return h("li", { class: "empty-slot" }, slot, kindPicker(kinds, (kind) => addChild(node, slot.value, kind), t("sc.addHere")));
+    // Or lead the branch to a node already in the tree: one target shared by several branches.
+    const existing = h("select", { "aria-label": `${t("sc.existing")} (${node.id})` }, targets(state.doc, kinds)
+      .map(([id, words]) => h("option", { value: id }, words)));
+    return h("li", { class: "empty-slot" }, slot, kindPicker(kinds, (kind) => addChild(node, slot.value, kind), t("sc.addHere")),
+      h("span", { class: "add-slot" }, existing,
+        h("button", { type: "button", onclick: () => addJump(node, slot.value, existing.value) }, `→ ${t("sc.goExisting")}`)));
+  }
+
+  function addJump(node, slot, target) {
+    const jump = newNode("goto", state.doc, kinds, refs);
+    setChild(node, slot, { ...jump, target });
+    select(jump.id);
+    changed();
   }
 
   function render() {
