@@ -107,7 +107,7 @@ class Book:
 
 INTERNAL = [("extension", re.compile(r"^ext_(\d+)$")), ("direct dial", re.compile(r"^direct_(\d+)$")),
             ("direct dial", re.compile(r"^direct_(UNKNOWN)$")), ("outbound", re.compile(r"^out_(\d+)_\w+$")),
-            ("main number", re.compile(r"^main_(\d+)$"))]
+            ("main number", re.compile(r"^main_(\d+)$")), ("fallback", re.compile(r"^fallback_(\w+)$"))]
 
 
 def _stop_of_hunt(step) -> dict | None:
@@ -174,9 +174,21 @@ def _legs_text(legs: list[dict]) -> str:
                      else f"{leg['who']} {seconds_text(leg['seconds'])} {leg['result']}" for leg in legs)
 
 
+def _fallback(label: str, events, legs, book) -> dict:
+    """`fallback_group_<id>`, `fallback_main_<id>`, `fallback_company`: whose fallback, and what it did."""
+    owner, _, owner_id = label.partition("_")
+    group = book.owned("group", int(owner_id)) if owner == "group" else None
+    whose = {"group": f"group {group.name if group else owner_id}", "main": "the main number"}.get(owner, "the company")
+    recorded = next((s.details for s in events if s.kind == "recorded"), None)
+    done = f"voicemail, message {seconds_text(recorded['seconds'])}" if recorded else _legs_text(legs) or "nobody to ring"
+    return {"text": f"fallback of {whose}: {done}", "legs": legs}
+
+
 def _internal(stop, node, events, book) -> dict:
     legs = _legs(events, book)
     kind, label = stop["kind"], stop["label"]
+    if kind == "fallback":
+        return _fallback(label, events, legs, book)
     if kind == "outbound" and "OUTGOING_CALL_BARRED" in executed(events, "hangup"):
         return {"text": "outbound refused: may not present the main number (*666)", "legs": legs}
     if kind == "outbound":
