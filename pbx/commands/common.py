@@ -91,6 +91,28 @@ def find(tenant: models.Tenant, model, ref: str, option: str):
     return found[0]
 
 
+def fallback_options(prefix: str = ""):
+    """``--[default-]fallback-box`` / ``--[default-]fallback-number``: where calls nobody answered go."""
+    dashed = prefix.replace("_", "-")
+    return with_options(
+        click.option(f"--{dashed}fallback-box", f"{prefix}fallback_box",
+                     help="When nobody answers: this voicemail box (id or name); '' for none."),
+        click.option(f"--{dashed}fallback-number", f"{prefix}fallback_number",
+                     help="When nobody answers: this outside number (instead of a box); '' for none."),
+    )
+
+
+def fallback_values(tenant: models.Tenant, options: dict, prefix: str = "") -> dict:
+    """The fallback options given (taken out of ``options``), as the API's fields."""
+    box, number = options.pop(f"{prefix}fallback_box", None), options.pop(f"{prefix}fallback_number", None)
+    values = {}
+    if box is not None:
+        values[f"{prefix}fallback_box_id"] = find(tenant, models.VoicemailBox, box, f"{prefix}fallback_box").id if box else None
+    if number is not None:
+        values[f"{prefix}fallback_number"] = number or None
+    return values
+
+
 def saved(obj):
     """Commit, so that the object is printed as stored (enums, relationships), as the panel's API does."""
     db.session.commit()

@@ -5,7 +5,7 @@ import click
 
 from pbx import directory, models
 from pbx.commands.common import (
-    add_standard_commands, company_command, emit, find, given, saved, with_options,
+    add_standard_commands, company_command, emit, fallback_options, fallback_values, find, given, saved, with_options,
 )
 from pbx.representations import group_json
 from pbx.tenancy import find_tenant
@@ -25,6 +25,7 @@ def _fields(add: bool):
         click.option("--member", "members", multiple=True,
                      help="A user (id, extension, e-mail or name), optionally =SECONDS of ringing; repeat in "
                           "ringing order. Given on update, the list replaces the members."),
+        fallback_options(),
     )
 
 
@@ -35,7 +36,8 @@ def _member(tenant: models.Tenant, text: str) -> dict:
 
 
 def _values(tenant: models.Tenant, members: tuple, no_members: bool, options: dict) -> dict:
-    values = given(options, ("extension",))
+    values = fallback_values(tenant, options)
+    values.update(given(options, ("extension",)))
     if members or no_members:
         values["members"] = [_member(tenant, text) for text in members]
     return values

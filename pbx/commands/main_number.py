@@ -5,7 +5,7 @@ import click
 
 from pbx import directory, models
 from pbx.commands.common import (
-    add_standard_commands, company_command, emit, find, given, saved, with_options,
+    add_standard_commands, company_command, emit, fallback_options, fallback_values, find, given, saved, with_options,
 )
 from pbx.extensions import db
 from pbx.representations import main_number_json
@@ -17,6 +17,7 @@ _fields = with_options(
     click.option("--user", help="Ring this user directly when the number has no scenario (id, extension, e-mail, "
                                 "name)."),
     click.option("--group", help="Ring this group directly when the number has no scenario (id, extension, name)."),
+    fallback_options(),
 )
 
 
@@ -27,7 +28,8 @@ def command():
 
 def _values(tenant: models.Tenant, user: str | None, group: str | None, options: dict) -> dict:
     """A user or group given replaces the number's direct target (both given: the schema refuses)."""
-    values = given(options)
+    values = fallback_values(tenant, options)
+    values.update(given(options))
     if user is not None or group is not None:
         values["target_user_id"] = find(tenant, models.User, user, "user").id if user else None
         values["target_group_id"] = find(tenant, models.Group, group, "group").id if group else None

@@ -7,7 +7,9 @@ from sqlalchemy import select
 
 from pbx import directory, models
 from pbx.commands import changes_db
-from pbx.commands.common import company_command, details, emit, given, json_option, saved, with_options
+from pbx.commands.common import (
+    company_command, details, emit, fallback_options, fallback_values, given, json_option, saved, with_options,
+)
 from pbx.extensions import db
 from pbx.representations import company_json
 from pbx.tenancy import find_tenant
@@ -66,8 +68,10 @@ def show(company_ref, as_json):
     emit(as_json, data, details(data))
 
 
-@company_command(command, "update", _fields(add=False))
+@company_command(command, "update", _fields(add=False), fallback_options("default_"))
 def update(company_ref, as_json, **options):
     """Change the company's settings given (as its owner does in the panel)."""
-    tenant = saved(directory.update_tenant(find_tenant(company_ref), given(options, ("fallback_number",))))
+    tenant = find_tenant(company_ref)
+    values = fallback_values(tenant, options, "default_")
+    tenant = saved(directory.update_tenant(tenant, {**given(options, ("fallback_number",)), **values}))
     emit(as_json, _with_numbers(tenant), f"updated company {tenant.name} (id {tenant.id})")
