@@ -133,7 +133,9 @@ def test_a_menu_form_built_from_the_kind_specs_saves_its_repeat_count(page, serv
     # Range and value come from MenuSchema through GET /api/node-kinds.
     assert (repeat.get_attribute("min"), repeat.get_attribute("max"), repeat.input_value()) == ("1", "5", "2")
     repeat.fill("4")
-    form.get_by_role("button", name="Zastosuj").click()
+    # The check after a change redraws the tree: the adder below is used once it has come back.
+    with page.expect_response("**/scenario/check"):
+        form.get_by_role("button", name="Zastosuj").click()
     page.get_by_role("button", name="Zapisz szkic").click()
     page.get_by_text("Szkic zapisany.").wait_for()
     with app.app_context():
