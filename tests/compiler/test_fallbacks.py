@@ -113,6 +113,6 @@ def test_a_direct_dial_to_a_group_with_a_fallback_goes_there_instead_of_back_to_
     menu = {"id": "m", "kind": "menu", "prompt": 5, "repeat": 1, "direct_dial": True, "options": {"1": hangup("one")},
             "no_input": hangup("silent")}
     group = call(menu, at=AT, snap=snap, keys=[(1.0, "200")])
-    assert path_of(group) == ["m:dial", "fallback_group_10"] and "/vm_9_" in recorded_box(group)[0]
+    assert path_of(group) == ["m:dial:200", "fallback_group_10"] and "/vm_9_" in recorded_box(group)[0]
     user = call(menu, at=AT, snap=snap, keys=[(1.0, "101")], legs={ANNA: Leg("no_answer")})
-    assert path_of(user)[:2] == ["m:dial", "m:no_input"]  # the menu is more specific than the company's default
+    assert path_of(user)[:2] == ["m:dial:101", "m:no_input"]  # the menu is more specific than the company's default
