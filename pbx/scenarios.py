@@ -4,9 +4,12 @@ Every change goes through the ORM so ``pbx.audit`` records it and bumps the tena
 dialplan revision. Publishing compiles first and writes nothing when the tree has errors.
 Rollback to version K creates a NEW version with K's tree compiled against today's
 directory: history only grows, and the dialplan never refers to users that no longer exist.
+K's tree also becomes the draft, so the editor shows what is live and the next publish
+does not quietly bring back what was rolled back.
 """
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass
 
@@ -54,8 +57,14 @@ def publish(scenario: models.Scenario, *, note: str = "") -> models.ScenarioVers
 
 
 def rollback(scenario: models.Scenario, number: int) -> models.ScenarioVersion:
-    """Publish version ``number``'s tree again as a new version."""
-    return _new_version(scenario, version(scenario, number).tree, f"rollback to version {number}")
+    """Publish version ``number``'s tree again as a new version, and make it the draft."""
+    tree = version(scenario, number).tree
+    row = _new_version(scenario, tree, f"rollback to version {number}")
+    scenario.draft = copy.deepcopy(tree)
+    scenario.name = tree.get("name") or scenario.name
+    scenario.draft_updated_at = models.utcnow()
+    db.session.flush()
+    return row
 
 
 def version(scenario: models.Scenario, number: int) -> models.ScenarioVersion:

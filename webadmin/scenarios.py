@@ -108,9 +108,11 @@ def rollback(number_id):
     number = body().get("version")
     if not isinstance(number, int):
         abort(422, "give the version number to roll back to")
-    version = scenarios.rollback(_scenario(number_id), number)
+    scenario = _scenario(number_id)
+    version = scenarios.rollback(scenario, number)
     db.session.commit()
-    return jsonify(_version_json(version, version.id)), 201
+    return jsonify({**_version_json(version, version.id), "draft": scenario.draft,
+                    "draft_updated_at": stamp(scenario.draft_updated_at), "check": check(scenario, scenario.draft)}), 201
 
 
 def _tree(scenario: models.Scenario, ref: str) -> dict:

@@ -44,3 +44,43 @@ def demo_panel(folder, prepare=lambda tenant: None):
     finally:
         http.shutdown()
         thread.join(5)
+
+
+@contextmanager
+def chromium_page(width=1400, height=1000):
+    """A fresh Chromium tab; whatever the Content-Security-Policy refuses or the page throws fails the test."""
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=8000)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+        context.set_default_timeout(8000)
+        tab = context.new_page()
+        errors = []
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        tab.on("console", lambda message: errors.append(message.text)
+               if message.type == "error" and "Content Security Policy" in message.text else None)
+        tab.errors_seen = errors
+        yield tab
+        browser.close()
+        assert not errors, errors
+
+
+def sign_in(page, server, email=None):
+    """The one-time code is read in the test process, as the admin would read it from e-mail."""
+    from pbx import auth
+    from pbx.demo import DEMO_ADMIN_EMAIL
+
+    base, app = server
+    email = email or DEMO_ADMIN_EMAIL
+    page.goto(base)
+    page.get_by_label("E-mail administratora").fill(email)
+    with page.expect_response("**/api/auth/code"):  # the code read below must be the newest one
+        page.get_by_role("button", name="Wyślij kod").click()
+    page.get_by_label("Kod jednorazowy").wait_for()
+    with app.test_request_context():
+        code = auth.request_code(email)
+    page.get_by_label("Kod jednorazowy").fill(code)
+    page.get_by_role("button", name="Zaloguj").click()
+    page.get_by_role("heading", name="Pulpit").wait_for()

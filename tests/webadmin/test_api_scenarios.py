@@ -82,3 +82,18 @@ def test_node_kinds_describe_branches(as_viewer):
     kinds = as_viewer.get("/api/node-kinds").get_json()
     assert (kinds["schedule"]["branches"], kinds["schedule"]["required"]) == (["open", "closed"], ["open", "closed"])
     assert kinds["forward"]["required"] == []  # a group's or the company's fallback may serve instead
+
+
+def test_rollback_puts_the_rolled_back_tree_into_the_draft(as_editor, base, draft):
+    """Otherwise the editor keeps showing the newer tree and the next publish silently undoes the rollback."""
+    as_editor.post(f"{base}/publish")
+    draft["root"]["open"]["next"]["options"]["1"]["ring_seconds"] = 25
+    as_editor.put(f"{base}/draft", json=draft)
+    as_editor.post(f"{base}/publish")
+    rolled = as_editor.post(f"{base}/rollback", json={"version": 1}).get_json()
+    assert rolled["draft"]["root"]["open"]["next"]["options"]["1"]["ring_seconds"] == 40
+    served = as_editor.get(base).get_json()
+    assert served["draft"] == rolled["draft"] == as_editor.get(f"{base}/versions/1").get_json()["tree"]
+    assert as_editor.get(f"{base}/diff?from=3&to=draft").get_json()["lines"] == []
+    again = as_editor.post(f"{base}/publish").get_json()
+    assert as_editor.get(f"{base}/versions/{again['number']}").get_json()["tree"] == served["draft"]

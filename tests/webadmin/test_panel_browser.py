@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from tests.support.browser import ARGS, CHROMIUM, demo_panel, needs_chromium
+from tests.support.browser import chromium_page, demo_panel, needs_chromium, sign_in as _sign_in
 
 SCREENSHOT = "/tmp/centralka-scenario-editor.png"
 pytestmark = needs_chromium
@@ -21,43 +21,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def page(server):
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=8000)
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        context.set_default_timeout(8000)
-        tab = context.new_page()
-        errors = []
-        tab.on("pageerror", lambda error: errors.append(str(error)))
-        # Whatever the Content-Security-Policy refuses (an inline style or script) fails the test.
-        tab.on("console", lambda message: errors.append(message.text)
-               if message.type == "error" and "Content Security Policy" in message.text else None)
-        tab.errors_seen = errors
+    with chromium_page() as tab:
         yield tab
-        browser.close()
-        assert not errors, errors
-
-
-def _sign_in(page, server, email=None):
-    """The one-time code is read in the test process, as the admin would read it from e-mail."""
-    from pbx import auth
-    from pbx.demo import DEMO_ADMIN_EMAIL
-
-    base, app = server
-    email = email or DEMO_ADMIN_EMAIL
-    page.goto(base)
-    page.get_by_label("E-mail administratora").fill(email)
-    with page.expect_response("**/api/auth/code"):  # the code read below must be the newest one
-        page.get_by_role("button", name="Wyślij kod").click()
-    page.get_by_label("Kod jednorazowy").wait_for()
-    with app.test_request_context():
-        code = auth.request_code(email)
-    page.get_by_label("Kod jednorazowy").fill(code)
-    page.get_by_role("button", name="Zaloguj").click()
-    page.get_by_role("heading", name="Pulpit").wait_for()
 
 
 def test_add_user_with_field_error_then_export(page, server):

@@ -232,6 +232,8 @@ export async function scenarioPage(numberId) {
         if (!confirm(t("sc.confirmRollback", { n }))) return;
         try {
           const version = await post(`${base}/rollback`, { version: n });
+          Object.assign(state, { doc: structuredClone(version.draft), check: version.check, dirty: false });
+          render();
           await reloadVersions();
           toast(t("sc.rolledBack", { n: version.number }));
         } catch (error) {
