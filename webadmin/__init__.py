@@ -2,12 +2,12 @@
 from flask import Flask
 
 from webadmin import (
-    announcements, audit, auth, calls, company, directory, numbers, panel, queues, recordings, scenarios, testcall,
-    tokens, voicemail,
+    announcements, audit, auth, calls, company, directory, numbers, openapi, panel, queues, recordings, scenarios,
+    testcall, tokens, voicemail,
 )
 
 
 def register(app: Flask) -> None:
     for module in (auth, company, directory, numbers, announcements, voicemail, scenarios, testcall, calls, queues,
-                   recordings, audit, tokens, panel):
+                   recordings, audit, tokens, openapi, panel):
         app.register_blueprint(module.bp)

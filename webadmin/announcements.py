@@ -11,9 +11,11 @@ from pbx import directory, models, prompts
 from pbx.extensions import db
 from pbx.representations import announcement_json
 from pbx.tenancy import get_owned, scoped
+from schemas.directory import AnnouncementInput
 
 from webadmin.auth import signed_in
 from webadmin.common import body
+from webadmin.openapi import accepts
 
 bp = Blueprint("announcements", __name__, url_prefix="/api/announcements")
 
@@ -33,13 +35,16 @@ def _render(announcement: models.Announcement) -> None:
 @bp.get("")
 @signed_in()
 def list_announcements():
+    """The company's announcements, by name."""
     rows = db.session.scalars(scoped(models.Announcement, g.tenant.id).order_by(models.Announcement.name))
     return jsonify([announcement_json(a) for a in rows])
 
 
 @bp.post("")
 @signed_in(2)
+@accepts(AnnouncementInput)
 def create_tts():
+    """Add an announcement read by the speech synthesiser from its text."""
     announcement = directory.add_announcement(g.tenant, {**body(), "source": "tts"})
     _render(announcement)
     db.session.commit()
@@ -49,6 +54,7 @@ def create_tts():
 @bp.post("/upload")
 @signed_in(2)
 def create_upload():
+    """Add an announcement from an uploaded mp3 (multipart form: file, name, language)."""
     limit = current_app.config["MAX_PROMPT_UPLOAD_BYTES"]
     request.max_content_length = limit + ENVELOPE_BYTES
     try:
@@ -64,7 +70,9 @@ def create_upload():
 
 @bp.patch("/<int:announcement_id>")
 @signed_in(2)
+@accepts(AnnouncementInput, partial=True)
 def update_announcement(announcement_id):
+    """Change an announcement; a changed text is read again."""
     announcement = directory.update_announcement(g.tenant, announcement_id, body())
     db.session.commit()
     return jsonify(announcement_json(announcement))
@@ -73,6 +81,7 @@ def update_announcement(announcement_id):
 @bp.delete("/<int:announcement_id>")
 @signed_in(2)
 def delete_announcement(announcement_id):
+    """Delete an announcement nothing uses any more."""
     path = directory.delete_announcement(g.tenant, announcement_id)
     db.session.commit()
     path.unlink(missing_ok=True)
@@ -82,6 +91,7 @@ def delete_announcement(announcement_id):
 @bp.get("/<int:announcement_id>.wav")
 @signed_in()
 def listen(announcement_id):
+    """The announcement's sound as WAV."""
     announcement = get_owned(models.Announcement, g.tenant.id, announcement_id)
     path = prompts.prompt_path(announcement)
     if not path.exists():

@@ -88,6 +88,7 @@ def signed_in(min_level: int = 1):
             with acting_as(actor):
                 return view(*args, **kwargs)
 
+        wrapper.admin_level = min_level  # the API document names it
         return wrapper
 
     return decorator
@@ -143,6 +144,7 @@ def too_many(error: TooManyRequests):
 
 @bp.post("/code")
 def request_code():
+    """Send a one-time sign-in code to an admin's e-mail address or phone ({"email"} or {"phone"})."""
     address = _address(_json_body())
     _limit("code", address, current_app.config["SIGNIN_LIMIT_PER_ADDRESS"])
     code = auth.request_code(address)
@@ -154,6 +156,7 @@ def request_code():
 
 @bp.post("/verify")
 def verify():
+    """Sign in with the one-time code ({"email" or "phone", "code"}): sets the session and CSRF cookies."""
     body = _json_body()
     code = body.get("code", "")
     if not isinstance(code, str) or not code.strip():

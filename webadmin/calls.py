@@ -94,6 +94,7 @@ def call_json(call: models.CallRecord, names: dict[int, str]) -> dict:
 @bp.get("/calls")
 @signed_in()
 def list_calls():
+    """Call history, newest first; ?from=&to= (dates), ?user=, ?main_number= narrow it."""
     names = _names()
     calls = db.session.scalars(filtered_calls().limit(MAX_ROWS))
     return jsonify([call_json(c, names) for c in calls])
@@ -102,6 +103,7 @@ def list_calls():
 @bp.get("/calls.csv")
 @signed_in()
 def export_calls():
+    """The same call history as CSV."""
     names = _names()
     rows = ([_local(c.started_at), c.direction, c.main_number, c.caller, c.destination,
              names.get(c.answered_by_user_id, ""), c.answered_number, c.wait_seconds, c.talk_seconds,
@@ -133,6 +135,7 @@ def today():
 @bp.get("/recordings/<int:recording_id>/audio")
 @signed_in()
 def recording_audio(recording_id):
+    """A call recording's audio; ?download=1 saves it as a file."""
     recording = get_owned(models.Recording, g.tenant.id, recording_id)
     if recordings.expired(recording):
         day = _local(recording.expires_at)[:10]

@@ -11,9 +11,11 @@ from pbx.exports import users_csv
 from pbx.representations import group_json, user_json
 from pbx.extensions import db
 from pbx.tenancy import get_owned, scoped
+from schemas.directory import GroupInput, UserInput
 
 from webadmin.auth import signed_in
 from webadmin.common import body, require_level
+from webadmin.openapi import accepts
 
 bp = Blueprint("directory", __name__, url_prefix="/api")
 
@@ -32,13 +34,16 @@ def _guard_admin_rights(data: dict, user: models.User | None = None) -> None:
 @bp.get("/users")
 @signed_in()
 def list_users():
+    """The company's users."""
     users = db.session.scalars(scoped(models.User, g.tenant.id).order_by(models.User.last_name, models.User.id))
     return jsonify([user_json(u) for u in users])
 
 
 @bp.post("/users")
 @signed_in(2)
+@accepts(UserInput)
 def create_user():
+    """Add a user."""
     data = body()
     _guard_admin_rights(data)
     user = directory.add_user(g.tenant, data)
@@ -48,7 +53,9 @@ def create_user():
 
 @bp.patch("/users/<int:user_id>")
 @signed_in(2)
+@accepts(UserInput, partial=True)
 def update_user(user_id):
+    """Change a user; only the fields sent."""
     data = body()
     _guard_admin_rights(data, get_owned(models.User, g.tenant.id, user_id))
     user = directory.update_user(g.tenant, user_id, data)
@@ -59,6 +66,7 @@ def update_user(user_id):
 @bp.delete("/users/<int:user_id>")
 @signed_in(2)
 def delete_user(user_id):
+    """Delete a user; refused, naming the places, while a scenario, number, group or box relies on them."""
     user = get_owned(models.User, g.tenant.id, user_id)
     if user.id == g.user.id:
         abort(409, "you cannot delete yourself")
@@ -72,6 +80,7 @@ def delete_user(user_id):
 @bp.get("/users.csv")
 @signed_in()
 def export_users():
+    """The users as CSV."""
     return Response(users_csv(g.tenant), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=users.csv"})
 
@@ -79,13 +88,16 @@ def export_users():
 @bp.get("/groups")
 @signed_in()
 def list_groups():
+    """The company's ring groups with their members."""
     groups = db.session.scalars(scoped(models.Group, g.tenant.id).order_by(models.Group.name, models.Group.id))
     return jsonify([group_json(gr) for gr in groups])
 
 
 @bp.post("/groups")
 @signed_in(2)
+@accepts(GroupInput)
 def create_group():
+    """Add a ring group."""
     group = directory.add_group(g.tenant, body())
     db.session.commit()
     return jsonify(group_json(group)), 201
@@ -93,7 +105,9 @@ def create_group():
 
 @bp.patch("/groups/<int:group_id>")
 @signed_in(2)
+@accepts(GroupInput, partial=True)
 def update_group(group_id):
+    """Change a ring group; only the fields sent."""
     group = directory.update_group(g.tenant, group_id, body())
     db.session.commit()
     return jsonify(group_json(group))
@@ -102,6 +116,7 @@ def update_group(group_id):
 @bp.delete("/groups/<int:group_id>")
 @signed_in(2)
 def delete_group(group_id):
+    """Delete a ring group; refused, naming the places, while anything uses it."""
     directory.delete_group(g.tenant, group_id)
     db.session.commit()
     return "", 204

@@ -7,9 +7,11 @@ from pbx import directory, models
 from pbx.extensions import db
 from pbx.representations import main_number_json, number_list_json
 from pbx.tenancy import get_owned, scoped
+from schemas.directory import MainNumberInput, NumberListInput
 
 from webadmin.auth import signed_in
 from webadmin.common import body
+from webadmin.openapi import accepts
 
 bp = Blueprint("numbers", __name__, url_prefix="/api")
 
@@ -19,6 +21,7 @@ bp = Blueprint("numbers", __name__, url_prefix="/api")
 @bp.get("/main-numbers")
 @signed_in()
 def list_main_numbers():
+    """The company's main numbers."""
     numbers = db.session.scalars(scoped(models.MainNumber, g.tenant.id).order_by(models.MainNumber.id))
     return jsonify([main_number_json(n) for n in numbers])
 
@@ -26,12 +29,15 @@ def list_main_numbers():
 @bp.get("/main-numbers/<int:number_id>")
 @signed_in()
 def get_main_number(number_id):
+    """One main number."""
     return jsonify(main_number_json(get_owned(models.MainNumber, g.tenant.id, number_id)))
 
 
 @bp.post("/main-numbers")
 @signed_in(2)
+@accepts(MainNumberInput)
 def create_main_number():
+    """Add a main number."""
     number = directory.add_main_number(g.tenant, body())
     db.session.commit()
     return jsonify(main_number_json(number)), 201
@@ -39,7 +45,9 @@ def create_main_number():
 
 @bp.patch("/main-numbers/<int:number_id>")
 @signed_in(2)
+@accepts(MainNumberInput, partial=True)
 def update_main_number(number_id):
+    """Change a main number; only the fields sent."""
     number = directory.update_main_number(g.tenant, number_id, body())
     db.session.commit()
     return jsonify(main_number_json(number))
@@ -48,6 +56,7 @@ def update_main_number(number_id):
 @bp.delete("/main-numbers/<int:number_id>")
 @signed_in(2)
 def delete_main_number(number_id):
+    """Delete a main number (not the primary one) with its scenario and versions."""
     directory.delete_main_number(g.tenant, number_id)
     db.session.commit()
     return "", 204
@@ -56,13 +65,16 @@ def delete_main_number(number_id):
 @bp.get("/number-lists")
 @signed_in()
 def list_number_lists():
+    """The company's number lists (VIP, blocked callers ...)."""
     lists = db.session.scalars(scoped(models.NumberList, g.tenant.id).order_by(models.NumberList.name))
     return jsonify([number_list_json(lst) for lst in lists])
 
 
 @bp.post("/number-lists")
 @signed_in(2)
+@accepts(NumberListInput)
 def create_number_list():
+    """Add a number list."""
     number_list = directory.add_number_list(g.tenant, body())
     db.session.commit()
     return jsonify(number_list_json(number_list)), 201
@@ -70,7 +82,9 @@ def create_number_list():
 
 @bp.patch("/number-lists/<int:list_id>")
 @signed_in(2)
+@accepts(NumberListInput, partial=True)
 def update_number_list(list_id):
+    """Change a number list; only the fields sent."""
     number_list = directory.update_number_list(g.tenant, list_id, body())
     db.session.commit()
     return jsonify(number_list_json(number_list))
@@ -79,6 +93,7 @@ def update_number_list(list_id):
 @bp.delete("/number-lists/<int:list_id>")
 @signed_in(2)
 def delete_number_list(list_id):
+    """Delete a number list nothing uses any more."""
     directory.delete_number_list(g.tenant, list_id)
     db.session.commit()
     return "", 204

@@ -15,12 +15,14 @@ bp = Blueprint("queues", __name__)
 @bp.get("/api/queues/waiting")
 @signed_in()
 def waiting_view():
+    """Callers waiting in the company's queues now."""
     return jsonify(waiting=waiting_now(g.tenant.id))
 
 
 @bp.get("/api/queues/stats")
 @signed_in()
 def stats_view():
+    """Queue figures between ?since= and ?until= (ISO date-times; the last day by default)."""
     until = _date_arg("until") or datetime.now(timezone.utc)
     since = _date_arg("since") or (until - timedelta(days=1) if until.year > 1 else until)
     return jsonify(queues=queue_stats(g.tenant.id, since, until))

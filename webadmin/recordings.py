@@ -15,6 +15,7 @@ bp = Blueprint("recordings", __name__)
 @bp.get("/api/recordings")
 @signed_in()
 def recording_list():
+    """Call recordings still kept, newest first; ?caller= narrows to one caller."""
     query = select(models.Recording).where(models.Recording.tenant_id == g.tenant.id, recordings.offered())
     if request.args.get("caller"):
         query = query.where(models.Recording.caller == request.args["caller"])
@@ -25,6 +26,7 @@ def recording_list():
 @bp.post("/api/recordings/<int:recording_id>/legal-hold")
 @signed_in(min_level=2)
 def recording_hold(recording_id):
+    """Keep a recording past its retention ({"hold": true}) or let it expire ({"hold": false})."""
     hold = body().get("hold", True)
     if not isinstance(hold, bool):
         abort(422, "hold is true or false")
@@ -39,6 +41,7 @@ def recording_hold(recording_id):
 @bp.delete("/api/recordings")
 @signed_in(min_level=2)
 def recordings_forget_caller():
+    """Delete every recording of one caller (?caller=), as the GDPR asks."""
     number = request.args.get("caller", "")
     if not number:
         abort(422, "give the caller number (?caller=...)")

@@ -14,9 +14,11 @@ from pbx.nodes.specs import kind_spec
 from pbx.representations import check_json, problems_json, scenario_json, stamp, version_json
 from pbx.tenancy import get_owned
 from schemas import messages_pl
+from schemas.scenario import ScenarioDocument
 
 from webadmin.auth import signed_in
 from webadmin.common import body
+from webadmin.openapi import accepts
 
 bp = Blueprint("scenarios", __name__, url_prefix="/api")
 
@@ -63,12 +65,15 @@ def node_kinds():
 @bp.get("/main-numbers/<int:number_id>/scenario")
 @signed_in()
 def get_scenario(number_id):
+    """A main number's scenario: its draft with the draft's check, and its versions newest first."""
     return jsonify(scenario_json(g.tenant, get_owned(models.MainNumber, g.tenant.id, number_id), _text))
 
 
 @bp.put("/main-numbers/<int:number_id>/scenario/draft")
 @signed_in(2)
+@accepts(ScenarioDocument)
 def save_draft(number_id):
+    """Save the draft; it may be unfinished, only its shape is checked."""
     scenario = scenarios.save_draft(_scenario(number_id, create=True), body())
     db.session.commit()
     return jsonify(draft=scenario.draft, draft_updated_at=stamp(scenario.draft_updated_at),
@@ -77,6 +82,7 @@ def save_draft(number_id):
 
 @bp.post("/main-numbers/<int:number_id>/scenario/check")
 @signed_in()
+@accepts(ScenarioDocument)
 def check_tree(number_id):
     """Check the posted tree (unsaved edits) or, without a body, the saved draft."""
     scenario = _scenario(number_id)
@@ -89,6 +95,7 @@ def check_tree(number_id):
 @bp.post("/main-numbers/<int:number_id>/scenario/publish")
 @signed_in(2)
 def publish(number_id):
+    """Compile the draft into a new live version ({"note"}); refused with the errors when it has any."""
     note = body().get("note", "")
     version = scenarios.publish(_scenario(number_id), note=note if isinstance(note, str) else "")
     db.session.commit()
@@ -98,6 +105,7 @@ def publish(number_id):
 @bp.get("/main-numbers/<int:number_id>/scenario/versions/<int:number>")
 @signed_in()
 def get_version(number_id, number):
+    """One published version with its tree."""
     version = scenarios.version(_scenario(number_id), number)
     return jsonify({**_version_json(version, version.scenario.published_version_id), "tree": version.tree})
 
@@ -105,6 +113,7 @@ def get_version(number_id, number):
 @bp.post("/main-numbers/<int:number_id>/scenario/rollback")
 @signed_in(2)
 def rollback(number_id):
+    """Make version {"version"}'s tree live again as a new version, and the draft."""
     number = body().get("version")
     if not isinstance(number, int):
         abort(422, "give the version number to roll back to")
@@ -128,6 +137,7 @@ def _tree(scenario: models.Scenario, ref: str) -> dict:
 @bp.get("/main-numbers/<int:number_id>/scenario/diff")
 @signed_in()
 def diff(number_id):
+    """What changed between ?from= and ?to= (version numbers or draft), in words."""
     scenario = _scenario(number_id)
     old, new = request.args.get("from", ""), request.args.get("to", "draft")
     return jsonify(lines=[_text(line) for line in scenarios.diff(_tree(scenario, old), _tree(scenario, new))])

@@ -30,12 +30,14 @@ def refuse_tokens():
 @bp.get("")
 @signed_in(OWNER)
 def list_tokens():
+    """The company's API tokens (never their secrets)."""
     return jsonify(tokens=[describe(record) for record in api_tokens.listed(g.tenant.id)])
 
 
 @bp.post("")
 @signed_in(OWNER)
 def create_token():
+    """Create an API token ({"name", "scope": "full" or "read"}); its secret is shown once."""
     data = body()
     name, scope = data.get("name"), data.get("scope", "read")
     if not isinstance(name, str) or not name.strip() or len(name.strip()) > 80:
@@ -49,6 +51,7 @@ def create_token():
 @bp.delete("/<int:token_id>")
 @signed_in(OWNER)
 def revoke_token(token_id):
+    """Revoke an API token."""
     record = db.session.get(models.ApiToken, token_id)
     if record is None or record.tenant_id != g.tenant.id:
         abort(404, "no such API token")

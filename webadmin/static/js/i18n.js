@@ -109,6 +109,9 @@ const pl = {
   "tokens.created": "Utworzony", "tokens.lastUsed": "Ostatnio użyty", "tokens.actions": "Działania",
   "tokens.revoke": "Unieważnij",
   "tokens.help": "Dla skryptów, np. pobierania eksportu CSV: curl -H \"Authorization: Bearer <token>\" …",
+  "api.title": "Dokumentacja API", "api.download": "Pobierz dokument OpenAPI {version} (JSON)",
+  "api.level": "Wymagane uprawnienia", "api.public": "Bez logowania.", "api.body": "Treść żądania (JSON)",
+  "api.required": "wymagane", "api.length": "długość", "api.anyFields": "Dowolne pola.", "api.schemas": "Schematy",
   "tokens.once": "Skopiuj token teraz — nie zostanie pokazany ponownie:",
 };
 
@@ -218,6 +221,9 @@ const en = {
   "tokens.created": "Created", "tokens.lastUsed": "Last used", "tokens.actions": "Actions",
   "tokens.revoke": "Revoke",
   "tokens.help": "For scripts, e.g. pulling the CSV export: curl -H \"Authorization: Bearer <token>\" …",
+  "api.title": "API documentation", "api.download": "Download the OpenAPI {version} document (JSON)",
+  "api.level": "Rights needed", "api.public": "No sign-in needed.", "api.body": "Request body (JSON)",
+  "api.required": "required", "api.length": "length", "api.anyFields": "Any fields.", "api.schemas": "Schemas",
   "tokens.once": "Copy the token now — it will not be shown again:",
 };
 

@@ -10,11 +10,12 @@ import { announcementsPage } from "./pages/announcements.js";
 import { callsPage, recordingsPage, auditPage } from "./pages/reports.js";
 import { scenarioPage } from "./pages/scenario.js";
 import { companyPage } from "./pages/company.js";
+import { apiDocsPage } from "./pages/apidocs.js";
 
 const routes = {
   dashboard: dashboardPage, users: usersPage, groups: groupsPage, numbers: numbersPage,
   announcements: announcementsPage, voicemail: voicemailPage, lists: listsPage, calls: callsPage,
-  recordings: recordingsPage, audit: auditPage, scenario: scenarioPage, company: companyPage,
+  recordings: recordingsPage, audit: auditPage, scenario: scenarioPage, company: companyPage, api: apiDocsPage,
 };
 
 const view = document.getElementById("view");

@@ -42,7 +42,7 @@ export async function tokensSection() {
     });
     fill(section,
       h("h2", { id: "tokens-title" }, t("tokens.title")),
-      h("p", { class: "note" }, t("tokens.help")),
+      h("p", { class: "note" }, t("tokens.help"), " ", h("a", { href: "#/api" }, t("api.title"))),
       created ? h("p", { role: "status" }, t("tokens.once"), " ", h("code", { id: "new-token" }, created.token)) : null,
       table([
         { label: t("tokens.name"), value: (token) => token.name },
