@@ -63,3 +63,14 @@ def test_specs_match_every_schema_field(as_viewer):
 
 def test_signed_out_gets_no_specs(client):
     assert client.get("/api/node-kinds").status_code == 401
+
+
+def test_the_panel_app_loads_the_node_kinds_before_its_first_request(monkeypatch, tmp_path):
+    """Loaded lazily, two request threads at once could hand one a registry missing the last kinds."""
+    from pbx import nodes
+    from pbx.app import create_app
+
+    monkeypatch.setattr(nodes, "_loaded", False)
+    create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}", "SECRET_KEY": "x",
+                "TASK_QUEUE_URL": "memory"})
+    assert nodes._loaded
