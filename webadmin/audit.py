@@ -17,7 +17,10 @@ PAGE = 200
 @bp.get("/audit")
 @signed_in()
 def audit_log():
-    """?entity= narrows to one kind of object; ?before=<id> pages back."""
+    """The audit log, newest first, 200 entries a page.
+
+    ?entity= narrows to one kind of object; ?before=<id> pages back.
+    """
     query = scoped(models.AuditLogEntry, g.tenant.id)
     if request.args.get("entity"):
         query = query.where(models.AuditLogEntry.entity == request.args["entity"])

@@ -2,7 +2,7 @@
 // an admin's own choice is kept in this browser.
 
 const pl = {
-  skip: "Przejdź do treści", language: "Język", signOut: "Wyloguj",
+  skip: "Przejdź do treści", language: "Język", signOut: "Wyloguj", menu: "Menu",
   "nav.dashboard": "Pulpit", "nav.users": "Użytkownicy", "nav.groups": "Grupy", "nav.numbers": "Numery główne",
   "nav.announcements": "Zapowiedzi", "nav.voicemail": "Skrzynki głosowe", "nav.lists": "Listy numerów",
   "nav.calls": "Historia połączeń", "nav.recordings": "Nagrania", "nav.audit": "Dziennik zmian",

@@ -19,11 +19,27 @@ const routes = {
 };
 
 const view = document.getElementById("view");
+const nav = document.getElementById("nav");
+const menu = document.getElementById("menu-toggle");
+
+// On narrow windows the menu folds behind its button (panel.css); choosing a page folds it again.
+function showMenu(open) {
+  nav.classList.toggle("open", open);
+  menu.setAttribute("aria-expanded", String(open));
+}
+menu.addEventListener("click", () => showMenu(!nav.classList.contains("open")));
+nav.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && nav.classList.contains("open")) {
+    showMenu(false);
+    menu.focus();
+  }
+});
 
 async function render() {
   if (!session.me) return;
   const [name, ...args] = location.hash.replace(/^#\/?/, "").split("/");
   const page = routes[name] || dashboardPage;
+  showMenu(false);
   for (const link of document.querySelectorAll("#nav a")) {
     link.toggleAttribute("aria-current", link.getAttribute("href") === `#/${name}`);
   }
@@ -45,7 +61,8 @@ async function start() {
   setLanguage(localStorage.getItem("centralka.language") || session.me?.tenant.language || "pl");
   document.getElementById("language").value = document.documentElement.lang;
   const signedIn = !!session.me;
-  document.getElementById("nav").hidden = !signedIn;
+  nav.hidden = !signedIn;
+  menu.hidden = !signedIn;
   document.getElementById("sign-out").hidden = !signedIn;
   document.getElementById("company").textContent = session.me?.tenant.name || "";
   document.getElementById("who").textContent = signedIn ? `${session.me.name} (${t(`level.${session.me.admin_level}`)})` : "";

@@ -35,9 +35,10 @@ export function errorText(messages) {
 export function table(columns, rows, { caption, empty = t("noRows") } = {}) {
   const head = h("tr", {}, columns.map((c) => h("th", { scope: "col" }, c.label)));
   const body = rows.length
-    ? rows.map((row) => h("tr", {}, columns.map((c) => h("td", {}, c.value(row) ?? ""))))
+    ? rows.map((row) => h("tr", {}, columns.map((c) => h("td", { "data-label": c.label }, c.value(row) ?? ""))))
     : [h("tr", {}, h("td", { colspan: columns.length, class: "empty" }, empty))];
-  return h("table", {}, caption ? h("caption", {}, caption) : null, h("thead", {}, head), h("tbody", {}, body));
+  // On a phone each row is shown as a card, its values named by data-label (panel.css).
+  return h("table", { class: "cards" }, caption ? h("caption", {}, caption) : null, h("thead", {}, head), h("tbody", {}, body));
 }
 
 // A form field: {name, label, type, options:[[value,label]], help, required, value}.
