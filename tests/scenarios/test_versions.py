@@ -68,6 +68,7 @@ def test_every_own_scenario_publishes_rolls_back_and_diffs(demo):
     back = scenarios.rollback(sc, 1)
     db.session.commit()
     assert back.number == 13 and back.tree["root"] == trees["user_only"] and sc.published_version_id == back.id
+    assert sc.draft == scenarios.version(sc, 1).tree and sc.name == "user_only"  # the editor shows what is live
     lines = scenarios.diff(scenarios.version(sc, 1).tree, scenarios.version(sc, 2).tree)
     assert "added forward node sales under the top" in lines and "removed forward node anna" in lines
 
