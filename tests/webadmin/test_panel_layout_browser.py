@@ -16,6 +16,7 @@ pytestmark = needs_chromium
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     with demo_panel(tmp_path_factory.mktemp("panel")) as (port, app, _):
+        app.config["SIGNIN_LIMIT_PER_ADDRESS"] = 50  # every journey signs the same admin in
         yield f"http://127.0.0.1:{port}", app
 
 
@@ -242,3 +243,20 @@ def test_input_borders_and_the_focus_ring_stand_out(laptop, server):
     assert page.evaluate("""() => {
       const n = document.activeElement; n.dataset.focused = "1"; return getComputedStyle(n).outlineStyle; }""") == "solid"
     assert page.evaluate(EDGE_JS, ["[data-focused]", "outlineColor"]) >= 3
+
+
+def test_no_page_is_wider_than_a_tablet_or_a_small_laptop(laptop, server):
+    """Between a phone and a wide screen a wide table scrolls in its own box, not the page."""
+    page = laptop
+    sign_in(page, server)
+    for width in (700, 1000):
+        page.set_viewport_size({"width": width, "height": 900})
+        for slug in [*PAGES.values(), "scenario/1", "api"]:
+            page.goto(f"{server[0]}/#/{slug}")
+            page.locator("#view h1").first.wait_for()
+            assert overflow(page) == 0, (width, slug)
+        shot(page, f"width-{width}-api")
+    page.goto(f"{server[0]}/#/users")
+    page.locator("#view table").wait_for()
+    assert page.evaluate("(box => box.scrollWidth > box.clientWidth)(document.querySelector('.table-scroll'))")
+    shot(page, "width-1000-users")

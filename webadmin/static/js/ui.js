@@ -37,8 +37,9 @@ export function table(columns, rows, { caption, empty = t("noRows") } = {}) {
   const body = rows.length
     ? rows.map((row) => h("tr", {}, columns.map((c) => h("td", { "data-label": c.label }, c.value(row) ?? ""))))
     : [h("tr", {}, h("td", { colspan: columns.length, class: "empty" }, empty))];
-  // On a phone each row is shown as a card, its values named by data-label (panel.css).
-  return h("table", { class: "cards" }, caption ? h("caption", {}, caption) : null, h("thead", {}, head), h("tbody", {}, body));
+  // A wide table scrolls in its box, not the page; on a phone each row is a card, its values named by data-label.
+  return h("div", { class: "table-scroll" }, h("table", { class: "cards" },
+    caption ? h("caption", {}, caption) : null, h("thead", {}, head), h("tbody", {}, body)));
 }
 
 // A form field: {name, label, type, options:[[value,label]], help, required, value}.
