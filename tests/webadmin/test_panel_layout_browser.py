@@ -182,6 +182,8 @@ def test_every_page_fits_a_phone_behind_a_menu_button(phone, server):
     for name, slug in PAGES.items():
         menu.click()
         expect(menu).to_have_attribute("aria-expanded", "true")
+        if slug == "dashboard":
+            shot(page, "phone-menu-open")
         links.filter(has_text=name).click()
         page.get_by_role("heading", name=name).first.wait_for()
         expect(links.first).to_be_hidden()
