@@ -31,6 +31,7 @@ def demo_panel(folder, prepare=lambda tenant: None):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'panel.sqlite3'}", "SECRET_KEY": "browser-test",
         "STORAGE_DIR": str(folder / "storage"), "PROMPTS_DIR": str(folder / "prompts"),
         "SHOW_LOGIN_CODES": False, "TASK_QUEUE_URL": "memory",
+        "SIGNIN_LIMIT_PER_ADDRESS": 100,  # every journey signs the same admin in
     })
     with app.app_context():
         upgrade()
