@@ -205,7 +205,11 @@ def _no_nul_characters() -> None:
     if place is None and request.is_json:
         place = _nul_in(request.get_json(silent=True))
     if place is not None:
-        raise ValidationError({place or "body": ["control character U+0000 is not allowed"]})
+        # Nested as marshmallow nests its errors: {"patterns": {"0": [...]}} for "patterns.0".
+        errors: dict | list = ["control character U+0000 is not allowed"]
+        for key in reversed((place or "body").split(".")):
+            errors = {key: errors}
+        raise ValidationError(errors)
 
 
 def _nul_in(value, place: str = "") -> str | None:

@@ -161,7 +161,7 @@ def test_nul_characters_are_refused_naming_where(as_owner):
     assert response.get_json()["fields"] == {"caller": ["control character U+0000 is not allowed"]}
     response = as_owner.post("/api/groups", json={"name": "Serwis", "members": [{"user_id": 1, "note": "a\x00"}]})
     assert response.status_code == 422
-    assert response.get_json()["fields"] == {"members.0.note": ["control character U+0000 is not allowed"]}
+    assert response.get_json()["fields"] == {"members": {"0": {"note": ["control character U+0000 is not allowed"]}}}
 
 
 @pytest.mark.parametrize("url", ["/api/audit?before=99999999999999999999", "/api/audit?before=-99999999999999999999"])
