@@ -327,7 +327,8 @@ def switch_durations(sounds_dir: str) -> dict[str, float]:
 
 @dataclass
 class Plan:
-    """The call as both sides play it. `answering`: dial targets that pick up (after ANSWER_AFTER)."""
+    """The call as both sides play it. `answering`: dial targets that pick up (after ANSWER_AFTER);
+    `unreachable`: targets that fail at once (a desk phone not registered)."""
 
     start: datetime
     keys: list[str] = field(default_factory=list)
@@ -335,6 +336,7 @@ class Plan:
     keypresses: list[tuple[float, str]] = field(default_factory=list)
     caller_hangup: float | None = None
     answering: list[str] = field(default_factory=list)
+    unreachable: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -356,7 +358,8 @@ class Simulation:
     def play(self, plan: Plan, uuid: str | None = None):
         from pbx.simulator import Leg, World, simulate
 
-        legs = {target: Leg("answer", ANSWER_AFTER) for target in plan.answering}
+        legs = {target: Leg("unreachable") for target in plan.unreachable}
+        legs.update({target: Leg("answer", ANSWER_AFTER) for target in plan.answering})
         origin = self.origin
         # SIPp sends no voice: a voicemail recording ends on its silence limit.
         world = World(start=plan.start, caller=origin.caller, destination=origin.destination,

@@ -18,6 +18,8 @@ this suite starts, and Centralka serving its xml_curl:
     CENTRALKA_LIVE_EVENTS_DIR=/some/dir             optional: keep each call's event stream (JSON lines)
 
 Prompts' lengths are read from the switch's sounds_dir when it is on this machine.
+Calls from registered desk phones are in test_live_desk_phones.py (it needs the panel's API too);
+what both suites share is in harness.py.
 """
 from __future__ import annotations
 
