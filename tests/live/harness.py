@@ -31,6 +31,8 @@ NUMBER = os.environ.get("CENTRALKA_LIVE_NUMBER", "48221000000")
 CALLER = os.environ.get("CENTRALKA_LIVE_CALLER", "48601234567")
 SWITCH_TIMEZONE = os.environ.get("CENTRALKA_LIVE_SWITCH_TIMEZONE", "UTC")
 EVENTS_DIR = os.environ.get("CENTRALKA_LIVE_EVENTS_DIR", "")
+API = os.environ.get("CENTRALKA_LIVE_API", "")
+API_TOKEN = os.environ.get("CENTRALKA_LIVE_API_TOKEN", "")
 SIPP = shutil.which("sipp")
 DTMF_PCAPS = Path(os.environ.get("CENTRALKA_LIVE_DTMF_DIR", "/usr/share/sip-tester"))
 
@@ -67,6 +69,15 @@ def post(form: dict[str, str]) -> bytes:
 def callcenter_conf() -> bytes:
     return post({"section": "configuration", "tag_name": "configuration", "key_name": "name",
                  "key_value": "callcenter.conf"})
+
+
+def api(method: str, path: str, body: dict | None = None):
+    """Centralka's REST API (CENTRALKA_LIVE_API), as the owner's API token."""
+    request = Request(API.rstrip("/") + path, method=method, data=None if body is None else json.dumps(body).encode(),
+                      headers={"Authorization": f"Bearer {API_TOKEN}", "Content-Type": "application/json"})
+    with urlopen(request, timeout=10) as reply:
+        text = reply.read()
+    return json.loads(text) if text else None
 
 
 # ---------------------------------------------------------------- the event socket

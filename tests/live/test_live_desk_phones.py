@@ -17,38 +17,26 @@ Besides the settings in test_live_switch.py:
 """
 from __future__ import annotations
 
-import json
 import os
 import random
 import time
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.request import Request, urlopen
 
 import pytest
 from lxml import etree
 
 from tests.live.harness import (
-    GATEWAY, NEEDS_SWITCH, TALK, Origin, Phone, Placed, Plan, Simulation, assert_same_as_simulated, place_call, post,
-    received_invites, register_scenario, sipp, stop, uas_scenario,
+    API, API_TOKEN, GATEWAY, NEEDS_SWITCH, TALK, Origin, Phone, Placed, Plan, Simulation, api, assert_same_as_simulated,
+    place_call, post, received_invites, register_scenario, sipp, stop, uas_scenario,
 )
 
 PHONES = os.environ.get("CENTRALKA_LIVE_PHONES", "127.0.0.1:5060")
-API = os.environ.get("CENTRALKA_LIVE_API", "")
-API_TOKEN = os.environ.get("CENTRALKA_LIVE_API_TOKEN", "")
 DOMAIN_SUFFIX = os.environ.get("CENTRALKA_LIVE_SIP_DOMAIN_SUFFIX", "pbx.local")
 CALLER_PORT, CALLEE_PORT = "15060", "15070"  # the caller's SIPp (harness.place_call) and a colleague's
 
 pytestmark = [*NEEDS_SWITCH, pytest.mark.skipif(
     not (API and API_TOKEN), reason="desk phones: set CENTRALKA_LIVE_API and CENTRALKA_LIVE_API_TOKEN")]
-
-
-def api(method: str, path: str, body: dict | None = None):
-    request = Request(API.rstrip("/") + path, method=method, data=None if body is None else json.dumps(body).encode(),
-                      headers={"Authorization": f"Bearer {API_TOKEN}", "Content-Type": "application/json"})
-    with urlopen(request, timeout=10) as reply:
-        text = reply.read()
-    return json.loads(text) if text else None
 
 
 # ---------------------------------------------------------------- the company and its people
@@ -69,8 +57,8 @@ class Company:
     def add_user(self, first_name: str, *, phone: str | None, **rights) -> dict:
         extension = next(self.free)
         user = api("POST", "/api/users", {
-            "first_name": first_name, "last_name": "Biurkowy", "email": f"live-{extension}-{random.randrange(10**6)}@live.example",
-            "phone": phone, "extension": extension, **rights})
+            "first_name": first_name, "last_name": "Biurkowy", "phone": phone,
+            "email": f"live-{extension}-{random.randrange(10**6)}@live.example", "extension": extension, **rights})
         self.created.append(user["id"])
         return user
 
@@ -120,7 +108,8 @@ def register(recorder, phone: Phone, port: str, folder: Path) -> None:
     host, sip_port = PHONES.rsplit(":", 1)
     process = sipp([f"{host}:{sip_port}", "-m", "1", "-i", "127.0.0.1", "-p", port],
                    register_scenario(phone), folder, f"register_{phone.extension}")
-    assert process.wait(timeout=30) == 0, (folder / f"register_{phone.extension}_errors.log").read_text(errors="replace")
+    errors = folder / f"register_{phone.extension}_errors.log"
+    assert process.wait(timeout=30) == 0, errors.read_text(errors="replace")
 
 
 def desk_call(switch, folder: Path, company: Company, caller: dict, dialled: str, answering: list[str],
@@ -143,7 +132,8 @@ def legs_of(events, a_leg: str) -> set[str]:
 
 
 def played_on(events, uuids: set[str]) -> list[str]:
-    return [e.get("Playback-File-Path", "") for e in events if e.name == "PLAYBACK_START" and e.get("Unique-ID") in uuids]
+    return [e.get("Playback-File-Path", "") for e in events
+            if e.name == "PLAYBACK_START" and e.get("Unique-ID") in uuids]
 
 
 def digits(number: str) -> str:
@@ -218,7 +208,8 @@ def test_outbound_call_of_a_user_who_records_plays_the_notice_to_the_called_part
     assert called, "no carrier leg was originated"
     assert any(path.endswith(notice) for path in played_on(recorder.events, called)), (
         f"the called party heard no recording notice ({notice}); played to them: {played_on(recorder.events, called)}")
-    stops = [e.get("Record-File-Path") for e in recorder.events if e.name == "RECORD_STOP" and e.get("Unique-ID") == call.uuid]
+    stops = [e.get("Record-File-Path") for e in recorder.events
+             if e.name == "RECORD_STOP" and e.get("Unique-ID") == call.uuid]
     assert stops and stops[0].startswith(switch_vars["recordings_dir"]), f"the switch recorded no file: {stops}"
     kept = filed_recording(call.uuid)
     assert kept and kept["kind"] == "call" and kept["duration_seconds"] > TALK, f"Centralka filed {kept}"
