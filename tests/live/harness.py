@@ -75,7 +75,7 @@ def api(method: str, path: str, body: dict | None = None):
     """Centralka's REST API (CENTRALKA_LIVE_API), as the owner's API token."""
     request = Request(API.rstrip("/") + path, method=method, data=None if body is None else json.dumps(body).encode(),
                       headers={"Authorization": f"Bearer {API_TOKEN}", "Content-Type": "application/json"})
-    with urlopen(request, timeout=10) as reply:
+    with urlopen(request, timeout=30) as reply:  # a publish compiles the company
         text = reply.read()
     return json.loads(text) if text else None
 

@@ -16,38 +16,27 @@ Needs the settings of test_live_switch.py, plus the panel's API to add the queue
 """
 from __future__ import annotations
 
-import json
 import os
 import time
 from datetime import datetime, timezone
-from urllib.request import Request, urlopen
 
 import pytest
 
-from tests.live.test_live_switch import (CALLER, CARRIER, LIVE_ESL, LIVE_SIP, SIPP, SWITCH_TIMEZONE, XML_CURL_URL,
-                                         Recorder, _callcenter_conf, _gateway_up, _post, _sipp, _switch_durations,
-                                         a_leg_of, destroyed, executed, uac_scenario, uas_scenario)
+from tests.live.harness import (API, API_TOKEN, CALLER, CARRIER, LIVE_ESL, LIVE_SIP, SIPP, SWITCH_TIMEZONE,
+                                XML_CURL_URL, Recorder, a_leg_of, api, callcenter_conf, destroyed, executed,
+                                gateway_up, post, sipp, switch_durations, uac_scenario, uas_scenario)
 
-API = os.environ.get("CENTRALKA_LIVE_API", "")
-TOKEN = os.environ.get("CENTRALKA_LIVE_API_TOKEN", "")
 QUEUE_NUMBER = os.environ.get("CENTRALKA_LIVE_QUEUE_NUMBER", "48221000900")
 MEMBER_PHONE = "+48501000900"  # rings through the carrier, never answered
 # (seconds after the first caller, caller number, seconds from the answer to the caller's hang-up)
 CALLERS = [(0.0, CALLER, 100.0), (20.0, "48601234568", 75.0)]
 
 pytestmark = [
-    pytest.mark.skipif(not (LIVE_ESL and LIVE_SIP and XML_CURL_URL and API and TOKEN),
+    pytest.mark.skipif(not (LIVE_ESL and LIVE_SIP and XML_CURL_URL and API and API_TOKEN),
                        reason="live queue test: set the CENTRALKA_LIVE_* of test_live_switch.py, "
                               "CENTRALKA_LIVE_API and CENTRALKA_LIVE_API_TOKEN"),
     pytest.mark.skipif(SIPP is None, reason="live queue test: sipp is not installed"),
 ]
-
-
-def _api(method: str, path: str, body: dict | None = None):
-    request = Request(API.rstrip("/") + path, method=method, data=json.dumps(body).encode() if body else None,
-                      headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
-    with urlopen(request, timeout=30) as reply:
-        return json.loads(reply.read() or b"null")
 
 
 def _listed(payload, key: str) -> list[dict]:
@@ -57,16 +46,16 @@ def _listed(payload, key: str) -> list[dict]:
 def queue_line() -> dict:
     """The main number whose scenario queues the caller for one member (added once), and its company."""
     number = "+" + QUEUE_NUMBER.lstrip("+")
-    users = _listed(_api("GET", "/api/users"), "users")
-    member = next((u for u in users if u.get("phone") == MEMBER_PHONE), None) or _api("POST", "/api/users", {
+    users = _listed(api("GET", "/api/users"), "users")
+    member = next((u for u in users if u.get("phone") == MEMBER_PHONE), None) or api("POST", "/api/users", {
         "first_name": "Kolejka", "last_name": "Testowa", "phone": MEMBER_PHONE, "email": "kolejka@example.test"})
-    numbers = _listed(_api("GET", "/api/main-numbers"), "main_numbers")
-    line = next((n for n in numbers if n["number"] == number), None) or _api("POST", "/api/main-numbers",
+    numbers = _listed(api("GET", "/api/main-numbers"), "main_numbers")
+    line = next((n for n in numbers if n["number"] == number), None) or api("POST", "/api/main-numbers",
                                                                                {"number": number})
     root = {"id": "desk", "kind": "forward", "name": "Kolejka", "target": {"user": member["id"]}, "ring_seconds": 20,
             "queue": {"max_wait_seconds": 300}, "no_answer": {"id": "bye", "kind": "hangup", "name": "Koniec"}}
-    _api("PUT", f"/api/main-numbers/{line['id']}/scenario/draft", {"name": "Kolejka na żywo", "root": root})
-    _api("POST", f"/api/main-numbers/{line['id']}/scenario/publish")
+    api("PUT", f"/api/main-numbers/{line['id']}/scenario/draft", {"name": "Kolejka na żywo", "root": root})
+    api("POST", f"/api/main-numbers/{line['id']}/scenario/publish")
     return line
 
 
@@ -88,9 +77,9 @@ def simulate_wait(switch_vars: dict, caller: str, hang_up: float, waiting: list[
 
     world = World(start=started, caller=caller, destination=QUEUE_NUMBER, caller_hangup=hang_up, speech=0.0,
                   uuid=uuid, waiting=waiting, listener=lambda: QueueListener(queues.DEFAULT_WAITING_PROMPT, language))
-    return simulate(_post, world, context="public", destination=QUEUE_NUMBER, caller=caller,
+    return simulate(post, world, context="public", destination=QUEUE_NUMBER, caller=caller,
                     variables=dict(switch_vars), switch_timezone=SWITCH_TIMEZONE,
-                    callcenter_conf=_callcenter_conf(), durations=_switch_durations(switch_vars["sounds_dir"]))
+                    callcenter_conf=callcenter_conf(), durations=switch_durations(switch_vars["sounds_dir"]))
 
 
 def _seconds(event) -> float:
@@ -105,7 +94,7 @@ def place_calls(recorder: Recorder, folder) -> list[tuple[str, datetime]]:
         time.sleep(max(0.0, first + offset - time.monotonic()))
         call_id = f"live-queue-{int(time.time())}-{index}-"
         started = datetime.now(timezone.utc)
-        uac = _sipp([f"{sip_host}:{sip_port}", "-m", "1", "-cid_str", call_id + "%u@%s", "-i", "127.0.0.1",
+        uac = sipp([f"{sip_host}:{sip_port}", "-m", "1", "-cid_str", call_id + "%u@%s", "-i", "127.0.0.1",
                      "-p", str(15062 + 2 * index), "-mi", "127.0.0.1", "-mp", str(16260 + 20 * index)],
                     uac_scenario(QUEUE_NUMBER, caller, [], hang_up, hang_up + 30), folder, f"uac{index}")
         assert recorder.wait(lambda ev: a_leg_of(ev, call_id) is not None, 10), f"no channel for {caller}"
@@ -130,10 +119,10 @@ def test_queue_waits_of_over_a_minute_are_what_the_test_call_plays(tmp_path):
         assert _queue_loaded(recorder), recorder.api("callcenter_config queue list")
         switch_vars = {name: recorder.api(f"global_getvar {name}") for name in ("sounds_dir", "recordings_dir")}
         carrier_host, carrier_port = CARRIER.rsplit(":", 1)
-        uas = _sipp(["-i", carrier_host, "-p", carrier_port, "-mi", carrier_host, "-mp", "16240"],
+        uas = sipp(["-i", carrier_host, "-p", carrier_port, "-mi", carrier_host, "-mp", "16240"],
                     uas_scenario([]), tmp_path, "uas")
         try:
-            assert _gateway_up(recorder, 40), recorder.api("sofia status gateway carrier")
+            assert gateway_up(recorder, 40), recorder.api("sofia status gateway carrier")
             calls = place_calls(recorder, tmp_path)
         finally:
             uas.terminate()
