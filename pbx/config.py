@@ -72,6 +72,9 @@ class Config:
     SMTP_PORT = int(os.environ.get("CENTRALKA_SMTP_PORT", "25"))
     SMTP_SENDER = os.environ.get("CENTRALKA_SMTP_SENDER", "centralka@localhost")
 
+    # Rows one CSV export may hold (the call history's "Eksportuj"); more: 422 asking for a shorter period.
+    EXPORT_MAX_ROWS = int(os.environ.get("CENTRALKA_EXPORT_MAX_ROWS", "100000"))
+
     LOGIN_CODE_TTL_SECONDS = int(os.environ.get("CENTRALKA_LOGIN_CODE_TTL", "600"))
     # Bring the switches' queues and directory cache in line after every configuration commit.
     SWITCH_SYNC_ON_COMMIT = _bool("CENTRALKA_SWITCH_SYNC_ON_COMMIT", True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import io
 
+from marshmallow import ValidationError
+
 from pbx import models
 from pbx.extensions import db
 from pbx.tenancy import scoped
@@ -35,6 +37,14 @@ def write_csv(header: list[str], rows) -> str:
     writer.writerow(header)
     writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     return out.getvalue()
+
+
+def check_export_size(rows: int, limit: int) -> None:
+    """Refuse an export past ``limit`` rows before reading them: one file is bounded in time and memory,
+    as a finance export in any hosted PBX is, and a shorter period gives the rest."""
+    if rows > limit:
+        raise ValidationError(f"the export has {rows} calls; one file holds at most {limit}: "
+                              "choose a shorter period (from, to)", "to")
 
 
 def users_csv(tenant: models.Tenant) -> str:

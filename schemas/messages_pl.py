@@ -83,6 +83,8 @@ _CONVERT = {
     "high": _COMPARISONS.__getitem__,
     "op": _COMPARISONS.__getitem__,
     "nodes": _plural("węzeł", "węzły", "węzłów"),
+    "calls": _plural("połączenie", "połączenia", "połączeń"),
+    "rows": _plural("wiersz", "wiersze", "wierszy"),
     "levels": _plural("poziom", "poziomy", "poziomów"),
     # a node field's message as the scenario parser prefixes it with the field's path
     "field": lambda path: path.removesuffix("._schema"),
@@ -267,6 +269,9 @@ _PATTERNED = [
      "{value} nie jest bezwzględną ścieżką folderu (np. /var/lib/freeswitch)."),
     # webadmin/calls.py
     (_QUOTED + r" is not a date YYYY-MM-DD", "{value} nie jest datą w formacie RRRR-MM-DD."),
+    # pbx/exports.py
+    (r"the export has (?P<calls>\d+) calls; one file holds at most (?P<rows>\d+): choose a shorter period \(from, to\)",
+     "Eksport obejmuje {calls}; jeden plik mieści najwyżej {rows}: wybierz krótszy okres (od, do)."),
     # pbx/schedule_preview.py
     (r"the preview needs (?P<needed>\d+) probes \((?P<count>\d+) schedule\(s\) × the range ÷ step\); at most "
      r"(?P<most>\d+): shorten the range or use a longer step",

@@ -9,11 +9,12 @@ import re
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, g, jsonify, request
+from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 from marshmallow import ValidationError
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from pbx import models, recordings
+from pbx.exports import check_export_size
 from pbx.extensions import db
 from pbx.representations import stamp
 from pbx.storage import StorageError
@@ -103,12 +104,15 @@ def list_calls():
 @bp.get("/calls.csv")
 @signed_in()
 def export_calls():
-    """The same call history as CSV."""
+    """The same call history as CSV, at most EXPORT_MAX_ROWS calls."""
+    query = filtered_calls()
+    check_export_size(db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())),
+                      current_app.config["EXPORT_MAX_ROWS"])
     names = _names()
     rows = ([_local(c.started_at), c.direction, c.main_number, c.caller, c.destination,
              names.get(c.answered_by_user_id, ""), c.answered_number, c.wait_seconds, c.talk_seconds,
              c.hangup_cause, " > ".join(map(str, c.path or []))]
-            for c in db.session.scalars(filtered_calls()))
+            for c in db.session.scalars(query))
     return csv_response(CSV_COLUMNS, rows, "calls.csv")
 
 

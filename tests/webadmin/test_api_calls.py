@@ -66,6 +66,16 @@ def test_finance_csv(as_viewer, calls):
     assert "'=cmd|x" in injected  # a spreadsheet must not run a caller id as a formula
 
 
+def test_an_export_past_the_row_limit_asks_for_a_shorter_period(as_viewer, calls, ctx, monkeypatch):
+    monkeypatch.setitem(ctx.config, "EXPORT_MAX_ROWS", 2)
+    refused = as_viewer.get("/api/calls.csv", headers={"Accept-Language": "pl"})
+    assert refused.status_code == 422
+    assert refused.get_json()["fields"]["to"] == [
+        "Eksport obejmuje 3 połączenia; jeden plik mieści najwyżej 2 wiersze: wybierz krótszy okres (od, do)."]
+    narrower = as_viewer.get("/api/calls.csv?from=2026-01-15")
+    assert narrower.status_code == 200 and len(list(csv.DictReader(io.StringIO(narrower.get_data(as_text=True))))) == 2
+
+
 def test_today_counts_answered_and_missed_incoming_calls(as_viewer, demo):
     now = datetime.now(UTC)
     db.session.add_all([
