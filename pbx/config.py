@@ -46,6 +46,10 @@ class Config:
     # Switch addresses allowed to ask (comma-separated IPs/CIDRs); empty: any address.
     XML_CURL_ALLOWED = os.environ.get("CENTRALKA_XML_CURL_ALLOWED", "")
     XML_CURL_BUDGET_MS = int(os.environ.get("CENTRALKA_XML_CURL_BUDGET_MS", "800"))
+    # callcenter.conf while no good one is kept (a host's first start: nothing in memory or on disk)
+    # waits for its compiles up to this instead: "not found" would leave the switch without queues
+    # until the next switch sync. Under mod_xml_curl's 3 s timeout (freeswitch/autoload_configs).
+    XML_CURL_FIRST_CALLCENTER_MS = int(os.environ.get("CENTRALKA_XML_CURL_FIRST_CALLCENTER_MS", "2500"))
     CARRIER_GATEWAY = os.environ.get("CENTRALKA_CARRIER_GATEWAY", "carrier")
     # The dialplan context of calls from the carrier, and the country of national numbers.
     PUBLIC_CONTEXT = os.environ.get("CENTRALKA_PUBLIC_CONTEXT", "public")

@@ -205,11 +205,13 @@ class Configuration:
     callcenter.conf is assembled from each company's part, compiled with its dialplan once per
     revision (``Dialplans.company_queues``): a change recompiles that company alone. Within the
     request's deadline, else the last good callcenter.conf (memory, then disk) while the
-    compiles go on.
+    compiles go on. While none is kept, the request waits ``first_extra_seconds`` longer, since
+    "not found" would leave the switch without queues.
     """
 
-    def __init__(self, dialplans: CompiledCompanies):
+    def __init__(self, dialplans: CompiledCompanies, first_extra_seconds: float = 0.0):
         self.dialplans = dialplans
+        self.first_extra_seconds = first_extra_seconds
         self._document: bytes | None = None
         self._assembled_for: tuple | None = None
 
@@ -222,10 +224,15 @@ class Configuration:
         rows = self.dialplans.store.tenant_rows()
         if rows != self._assembled_for:
             tenants = [TenantState.of(row) for row in rows]
+            if not self._kept():
+                deadline += self.first_extra_seconds
             document = assemble(self.dialplans.company_queues(tenants, deadline))
             self._document, self._assembled_for = document, rows
             self.dialplans.keep("callcenter.conf", (len(rows),), document)
         return self._document
+
+    def _kept(self) -> bool:
+        return self._document is not None or self.dialplans.last_good.has("callcenter.conf")
 
     def safe_reply(self, request: CurlRequest) -> bytes:
         if request.key_value == "timezones.conf":

@@ -75,6 +75,10 @@ class LastGood:
         rows = self._run("SELECT revision, body FROM document WHERE key = ?", (key,))
         return (tuple(json.loads(rows[0][0])), bytes(rows[0][1])) if rows else None
 
+    def has(self, key: str) -> bool:
+        """Whether any document is stored under this key (without reading it)."""
+        return bool(self._run("SELECT 1 FROM document WHERE key = ?", (key,)))
+
     def many(self, prefix: str, revisions: dict[str, tuple]) -> dict[str, bytes]:
         """Of the keys asked, those stored at the revision asked: one read for every company."""
         wanted = {key: revision_text(revision) for key, revision in revisions.items()}

@@ -47,7 +47,8 @@ def _setup(state) -> None:
     dialplans = Dialplans(app, store)
     app.extensions["xml_curl"] = Endpoint(
         sections={"dialplan": dialplans, "directory": Directory(app, store),
-                  "configuration": Configuration(dialplans)},
+                  "configuration": Configuration(dialplans, first_extra_seconds=max(
+                      0, app.config["XML_CURL_FIRST_CALLCENTER_MS"] - budget_ms) / 1000)},
         user=app.config["XML_CURL_USER"], password=app.config["XML_CURL_PASSWORD"] or "",
         allowed=allowed_networks(app.config["XML_CURL_ALLOWED"]),
         budget_seconds=app.config["XML_CURL_BUDGET_MS"] / 1000,

@@ -111,3 +111,27 @@ def test_a_part_the_preprocessor_would_change_is_never_sent(client, companies, c
     rename(companies[0], "Firma Z Dolarem")
     served = post(client, CALLCENTER).data
     assert served == good and b"$${" not in served
+
+
+def test_a_first_start_waits_past_the_budget_for_the_queues_rather_than_answer_not_found(companies, compiler,
+                                                                                        make_app, tmp_path):
+    """Nothing kept yet: "not found" would leave a switch that loads mod_callcenter now without queues."""
+    fresh = make_app(XML_CURL_LAST_GOOD_PATH=str(tmp_path / "first-start.sqlite3"), XML_CURL_BUDGET_MS=100,
+                     XML_CURL_FIRST_CALLCENTER_MS=1500)
+    compiler.delay = 0.08  # five companies in one job: 0.4 s, past the budget
+    started = time.monotonic()
+    assert post(fresh.test_client(), CALLCENTER).data == GOLDEN
+    assert time.monotonic() - started < 1.5
+
+
+def test_a_first_start_answers_not_found_at_its_longer_deadline(companies, compiler, make_app, tmp_path):
+    from tests.xml_curl.conftest import is_not_found
+
+    fresh = make_app(XML_CURL_LAST_GOOD_PATH=str(tmp_path / "first-start.sqlite3"), XML_CURL_BUDGET_MS=100,
+                     XML_CURL_FIRST_CALLCENTER_MS=300)
+    compiler.delay = 0.2  # 1 s for the five companies
+    started = time.monotonic()
+    assert is_not_found(post(fresh.test_client(), CALLCENTER))
+    assert 0.3 <= time.monotonic() - started < 0.8
+    fresh.extensions["xml_curl"].sections["dialplan"].settled()  # the compiles go on, and are kept
+    assert post(fresh.test_client(), CALLCENTER).data == GOLDEN
