@@ -5,6 +5,7 @@ import os
 import sys
 
 import click
+from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
@@ -65,7 +66,7 @@ def demo_load(if_empty):
         pass
     tenant = load_demo()
     for announcement in tenant_announcements(tenant):
-        render_tts(announcement)
+        render_tts(announcement, current_app.config)
     scenario = db.session.scalar(select(models.Scenario).where(models.Scenario.tenant_id == tenant.id))
     version = scenarios.publish(scenario, note="demo")
     click.echo(f"loaded {tenant.name} (id {tenant.id}), scenario version {version.number} published; "

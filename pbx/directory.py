@@ -126,15 +126,16 @@ def _problems(check) -> dict:
     return {}
 
 
-def add_uploaded_announcement(tenant: models.Tenant, data: dict, upload: bytes) -> models.Announcement:
-    """An announcement from an mp3; the problems of its fields and of the file are reported at once."""
+def add_uploaded_announcement(tenant: models.Tenant, data: dict, upload: bytes, config) -> models.Announcement:
+    """An announcement from an mp3 (into config's PROMPTS_DIR); the problems of its fields and of the file are
+    reported at once."""
     values = {**data, "source": "upload"}
     errors = _problems(lambda: AnnouncementInput(tenant_id=tenant.id).load(values))
-    errors.update(_problems(lambda: prompts.check_mp3(upload)) if upload else {"file": ["choose an mp3 file"]})
+    errors.update(_problems(lambda: prompts.check_mp3(upload, config)) if upload else {"file": ["choose an mp3 file"]})
     if errors:
         raise ValidationError(errors)
     announcement = add_announcement(tenant, values)
-    prompts.store_upload(announcement, upload)
+    prompts.store_upload(announcement, upload, config)
     return announcement
 
 
@@ -191,15 +192,16 @@ def update_number_list(tenant: models.Tenant, list_id: int, data: dict) -> model
     return _update_simple(models.NumberList, NumberListInput, tenant, list_id, data)[0]
 
 
-def update_announcement(tenant: models.Tenant, announcement_id: int, data: dict) -> models.Announcement:
-    """Change an announcement; text to speech is spoken again when its words or voice change."""
+def update_announcement(tenant: models.Tenant, announcement_id: int, data: dict, config) -> models.Announcement:
+    """Change an announcement; text to speech is spoken again (into config's PROMPTS_DIR) when its words or
+    voice change."""
     # An upload stays an upload and text to speech stays text: the source never changes here.
     announcement, values = _update_simple(models.Announcement, AnnouncementInput, tenant, announcement_id, data,
                                           ignore=("source",))
     if announcement.source == models.PromptSource.TTS and {"text", "voice", "language"} & set(values):
         if not announcement.text.strip():
             raise ValidationError({"text": ["a text-to-speech announcement needs its text"]})
-        prompts.render_tts(announcement)
+        prompts.render_tts(announcement, config)
     return announcement
 
 
@@ -254,10 +256,11 @@ def delete_group(tenant: models.Tenant, group_id: int) -> None:
     _delete_unused(tenant, models.Group, "group", group_id, "group")
 
 
-def delete_announcement(tenant: models.Tenant, announcement_id: int) -> Path:
-    """Delete an unused announcement; its sound file is returned, to be removed once the deletion is committed."""
+def delete_announcement(tenant: models.Tenant, announcement_id: int, config) -> Path:
+    """Delete an unused announcement; its sound file (in config's PROMPTS_DIR) is returned, to be removed once
+    the deletion is committed."""
     return prompts.prompt_path(_delete_unused(tenant, models.Announcement, "announcement", announcement_id,
-                                              "announcement"))
+                                              "announcement"), config)
 
 
 def delete_voicemail_box(tenant: models.Tenant, box_id: int) -> None:

@@ -3,6 +3,8 @@ the 8 kHz mono 16-bit WAV that FreeSWITCH plays without transcoding.
 
 espeak-ng, sox and ffmpeg are command-line programs with no maintained Python binding that
 covers what we need, hence the subprocess calls.
+
+Settings come from the caller's ``config`` (the app's: PROMPTS_DIR, MAX_PROMPT_UPLOAD_BYTES).
 """
 from __future__ import annotations
 
@@ -14,7 +16,6 @@ import wave
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from flask import current_app
 from marshmallow import ValidationError
 from mutagen import MutagenError
 from mutagen.mp3 import MP3
@@ -30,8 +31,8 @@ VOICES = {
 SAMPLE_RATE = 8000
 
 
-def prompt_path(announcement: models.Announcement) -> Path:
-    return Path(current_app.config["PROMPTS_DIR"]) / str(announcement.tenant_id) / f"{announcement.id}.wav"
+def prompt_path(announcement: models.Announcement, config) -> Path:
+    return Path(config["PROMPTS_DIR"]) / str(announcement.tenant_id) / f"{announcement.id}.wav"
 
 
 def _to_telephony_wav(source: Path, target: Path) -> None:
@@ -52,13 +53,13 @@ def _wav_seconds(path: Path) -> float:
     return round(wav_seconds(path), 2)
 
 
-def render_tts(announcement: models.Announcement) -> Path:
+def render_tts(announcement: models.Announcement, config) -> Path:
     """Speak the announcement's text into its prompt file and record its duration."""
     voice = VOICES[(models.Language(announcement.language).value, announcement.voice)]
-    target = prompt_path(announcement)
+    target = prompt_path(announcement, config)
     _speak(announcement.text, voice, target)
     announcement.duration_seconds = _wav_seconds(target)
-    announcement.storage_key = str(target.relative_to(current_app.config["PROMPTS_DIR"]))
+    announcement.storage_key = str(target.relative_to(config["PROMPTS_DIR"]))
     db.session.flush()
     return target
 
@@ -82,8 +83,8 @@ SYSTEM_TEXTS = {
 SPOKEN_NUMBERS = range(100)
 
 
-def system_prompt_path(language: str, name: str) -> Path:
-    return Path(current_app.config["PROMPTS_DIR"]) / "common" / language / f"{name}.wav"
+def system_prompt_path(language: str, name: str, config) -> Path:
+    return Path(config["PROMPTS_DIR"]) / "common" / language / f"{name}.wav"
 
 
 def _speak(text: str, voice: str, target: Path) -> None:
@@ -95,14 +96,15 @@ def _speak(text: str, voice: str, target: Path) -> None:
         _to_telephony_wav(spoken, target)
 
 
-def render_system_prompts(languages=("pl", "en"), *, numbers=SPOKEN_NUMBERS, force: bool = False) -> list[Path]:
+def render_system_prompts(config, languages=("pl", "en"), *, numbers=SPOKEN_NUMBERS,
+                          force: bool = False) -> list[Path]:
     """Render the shared prompts and spoken numbers that are missing (all of them with ``force``)."""
     jobs = []
     for language in languages:
         texts = dict(SYSTEM_TEXTS[language])
         texts.update({f"digits/{n}": str(n) for n in numbers})
         for name, text in texts.items():
-            target = system_prompt_path(language, name)
+            target = system_prompt_path(language, name, config)
             if force or not target.exists():
                 jobs.append((text, VOICES[(language, "female")], target))
     # espeak-ng and sox are single-threaded: two at a time use both cores.
@@ -122,14 +124,13 @@ _REFUSED_FORMAT = re.compile(r"\[(\w+) @ 0x[0-9a-f]+\] Format not on whitelist")
 TRUNCATION_TOLERANCE = (0.5, 0.02)  # seconds, share of the promised length
 
 
-def check_mp3(data: bytes) -> float:
+def check_mp3(data: bytes, config) -> float:
     """The upload's duration in seconds, decoded in full; a clear error when it is not an acceptable mp3."""
     with tempfile.TemporaryDirectory() as tmp:
-        return _decode_upload(data, Path(tmp) / "check.wav")
+        return _decode_upload(data, Path(tmp) / "check.wav", config["MAX_PROMPT_UPLOAD_BYTES"])
 
 
-def _header_seconds(data: bytes) -> float:
-    limit = current_app.config["MAX_PROMPT_UPLOAD_BYTES"]
+def _header_seconds(data: bytes, limit: int) -> float:
     if len(data) > limit:
         raise ValidationError(f"the file has {len(data)} bytes; an announcement may have at most {limit} (2 MB)", "file")
     try:
@@ -139,9 +140,10 @@ def _header_seconds(data: bytes) -> float:
     return audio.info.length
 
 
-def _decode_upload(data: bytes, target: Path) -> float:
-    """Check the upload and decode it whole into a telephony WAV at `target`; its decoded seconds."""
-    promised = _header_seconds(data)
+def _decode_upload(data: bytes, target: Path, limit: int) -> float:
+    """Check the upload (at most ``limit`` bytes) and decode it whole into a telephony WAV at `target`;
+    its decoded seconds."""
+    promised = _header_seconds(data, limit)
     with tempfile.TemporaryDirectory() as tmp:
         upload = Path(tmp) / "upload.mp3"
         upload.write_bytes(data)
@@ -188,18 +190,18 @@ def _first_line(text: str) -> str:
     return re.sub(r"^\[\w+ @ 0x[0-9a-f]+\] |^\S*upload\.mp3: ", "", line)
 
 
-def store_upload(announcement: models.Announcement, data: bytes) -> Path:
+def store_upload(announcement: models.Announcement, data: bytes, config) -> Path:
     """Check an uploaded mp3 and decode it into the announcement's prompt file."""
-    target = prompt_path(announcement)
+    target = prompt_path(announcement, config)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part.wav")
     try:
-        seconds = _decode_upload(data, partial)
+        seconds = _decode_upload(data, partial, config["MAX_PROMPT_UPLOAD_BYTES"])
         partial.replace(target)  # atomic: FreeSWITCH never plays half a file
     finally:
         partial.unlink(missing_ok=True)
     announcement.source = models.PromptSource.UPLOAD
     announcement.duration_seconds = round(seconds, 2)
-    announcement.storage_key = str(target.relative_to(current_app.config["PROMPTS_DIR"]))
+    announcement.storage_key = str(target.relative_to(config["PROMPTS_DIR"]))
     db.session.flush()
     return target

@@ -25,7 +25,7 @@ ENVELOPE_BYTES = 64 * 1024
 
 def _render(announcement: models.Announcement) -> None:
     try:
-        prompts.render_tts(announcement)
+        prompts.render_tts(announcement, current_app.config)
     except (OSError, subprocess.SubprocessError) as error:
         db.session.rollback()
         current_app.logger.error("text to speech failed: %s", error)
@@ -63,7 +63,7 @@ def create_upload():
         raise ValidationError({"file": [f"an announcement may have at most {limit} bytes (2 MB)"]}) from None
     announcement = directory.add_uploaded_announcement(
         g.tenant, {"name": request.form.get("name", ""), "language": request.form.get("language", "pl")},
-        upload.read() if upload else b"")
+        upload.read() if upload else b"", current_app.config)
     db.session.commit()
     return jsonify(announcement_json(announcement)), 201
 
@@ -73,7 +73,7 @@ def create_upload():
 @accepts(AnnouncementInput, partial=True)
 def update_announcement(announcement_id):
     """Change an announcement; a changed text is read again."""
-    announcement = directory.update_announcement(g.tenant, announcement_id, body())
+    announcement = directory.update_announcement(g.tenant, announcement_id, body(), current_app.config)
     db.session.commit()
     return jsonify(announcement_json(announcement))
 
@@ -82,7 +82,7 @@ def update_announcement(announcement_id):
 @signed_in(2)
 def delete_announcement(announcement_id):
     """Delete an announcement nothing uses any more."""
-    path = directory.delete_announcement(g.tenant, announcement_id)
+    path = directory.delete_announcement(g.tenant, announcement_id, current_app.config)
     db.session.commit()
     path.unlink(missing_ok=True)
     return "", 204
@@ -93,7 +93,7 @@ def delete_announcement(announcement_id):
 def listen(announcement_id):
     """The announcement's sound as WAV."""
     announcement = get_owned(models.Announcement, g.tenant.id, announcement_id)
-    path = prompts.prompt_path(announcement)
+    path = prompts.prompt_path(announcement, current_app.config)
     if not path.exists():
         abort(404, "this announcement has no sound file yet")
     return send_file(path, mimetype="audio/wav", download_name=f"{announcement.name}.wav")

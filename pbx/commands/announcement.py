@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -33,13 +34,13 @@ def add(company_ref, name, text, upload, language, voice, as_json):
     owner = find_tenant(company_ref)
     values = {"name": name, "language": language or owner.language.value}
     if upload:
-        announcement = directory.add_uploaded_announcement(owner, values, upload.read_bytes())
+        announcement = directory.add_uploaded_announcement(owner, values, upload.read_bytes(), current_app.config)
     else:
         announcement = directory.add_announcement(owner, {**values, "text": text, "voice": voice, "source": "tts"})
-        prompts.render_tts(announcement)
+        prompts.render_tts(announcement, current_app.config)
     saved(announcement)
     emit(as_json, announcement_json(announcement), f"announcement {announcement.name} (id {announcement.id}, "
-         f"{announcement.duration_seconds:.1f} s) stored as {prompts.prompt_path(announcement)}")
+         f"{announcement.duration_seconds:.1f} s) stored as {prompts.prompt_path(announcement, current_app.config)}")
 
 
 @company_command(command, "update", click.argument("ref"), click.option("--name"),
@@ -50,7 +51,7 @@ def update(company_ref, ref, as_json, **options):
     """Change the options given of the announcement REF (id or name)."""
     tenant = find_tenant(company_ref)
     announcement = saved(directory.update_announcement(
-        tenant, find(tenant, models.Announcement, ref, "announcement").id, given(options)))
+        tenant, find(tenant, models.Announcement, ref, "announcement").id, given(options), current_app.config))
     emit(as_json, announcement_json(announcement), f"updated announcement {announcement.name} (id {announcement.id})")
 
 
@@ -64,7 +65,7 @@ def render(company_ref):
     query = select(models.Announcement).where(models.Announcement.tenant_id == owner.id,
                                               models.Announcement.source == models.PromptSource.TTS)
     for announcement in db.session.scalars(query):
-        click.echo(f"{announcement.id}\t{prompts.render_tts(announcement)}")
+        click.echo(f"{announcement.id}\t{prompts.render_tts(announcement, current_app.config)}")
 
 
 @command.command("system")
@@ -72,10 +73,12 @@ def render(company_ref):
 @with_appcontext
 def system(force):
     """Render the prompts every company shares (recording notice, queue position, numbers)."""
-    rendered = prompts.render_system_prompts(force=force)
-    click.echo(f"rendered {len(rendered)} shared prompts in {prompts.system_prompt_path('pl', 'x').parent.parent}")
+    rendered = prompts.render_system_prompts(current_app.config, force=force)
+    click.echo(f"rendered {len(rendered)} shared prompts in "
+               f"{prompts.system_prompt_path('pl', 'x', current_app.config).parent.parent}")
 
 
-add_standard_commands(command, models.Announcement, to_json=announcement_json, delete=directory.delete_announcement,
+add_standard_commands(command, models.Announcement, to_json=announcement_json,
+                      delete=lambda tenant, ref: directory.delete_announcement(tenant, ref, current_app.config),
                       order=(models.Announcement.name, models.Announcement.id),
                       columns=("id", "name", "language", "source", "duration_seconds"))

@@ -62,12 +62,12 @@ def test_mp3s_as_encoders_write_them_are_accepted(ctx, tmp_path, options):
     target = tmp_path / "upload.mp3"
     subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=20",
                     *options, str(target)], check=True)
-    assert prompts.check_mp3(target.read_bytes()) == pytest.approx(20.0, abs=0.1)
+    assert prompts.check_mp3(target.read_bytes(), ctx.config) == pytest.approx(20.0, abs=0.1)
 
 
-def test_a_valid_mp3_becomes_a_telephony_prompt(demo, prompts_dir, files):
+def test_a_valid_mp3_becomes_a_telephony_prompt(ctx, demo, prompts_dir, files):
     announcement = directory.add_announcement(demo, {"name": "Muzyka", "source": "upload"})
-    path = prompts.store_upload(announcement, files["valid"])
+    path = prompts.store_upload(announcement, files["valid"], ctx.config)
     rate, channels, width, frames = _frames(path)
     assert (rate, channels, width) == (8000, 1, 2)
     assert frames / rate == pytest.approx(3.0, abs=0.1)
@@ -81,10 +81,10 @@ def test_a_valid_mp3_becomes_a_telephony_prompt(demo, prompts_dir, files):
     ("ffconcat", "the file is not an mp3: its content is in the concat format"),
     ("long", "the recording lasts over 600 s; an announcement may last at most 600 s (10 minutes)"),
 ])
-def test_what_is_not_a_whole_short_mp3_is_refused_and_nothing_written(demo, prompts_dir, files, kind, message):
+def test_what_is_not_a_whole_short_mp3_is_refused_and_nothing_written(ctx, demo, prompts_dir, files, kind, message):
     announcement = directory.add_announcement(demo, {"name": "Zła", "source": "upload"})
     with pytest.raises(ValidationError) as info:
-        prompts.store_upload(announcement, files[kind])
+        prompts.store_upload(announcement, files[kind], ctx.config)
     [text] = info.value.normalized_messages()["file"]
     assert text.startswith(message)
     assert announcement.storage_key is None
@@ -136,7 +136,7 @@ def test_ffmpeg_reads_only_the_upload(files, monkeypatch, ctx):
         return run(command, *args, **kwargs)
 
     monkeypatch.setattr(prompts.subprocess, "run", watch)
-    prompts.check_mp3(files["valid"])
+    prompts.check_mp3(files["valid"], ctx.config)
     assert [c[0] for c in seen] == ["ffprobe", "ffmpeg"]
     for command in seen:
         at = command.index("-protocol_whitelist")

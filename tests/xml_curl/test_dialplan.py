@@ -140,6 +140,7 @@ def test_the_apology_is_the_shared_prompt_in_the_tenants_language(client, demo, 
     db.session.commit()
     compiler.fail = True
     doc = xml(post(client, hunt(f"tenant_{demo.id}", "101")))
-    rendered = system_prompt_path(language, "apology").relative_to(Path(client.application.config["PROMPTS_DIR"]))
+    config = client.application.config
+    rendered = system_prompt_path(language, "apology", config).relative_to(Path(config["PROMPTS_DIR"]))
     assert doc.xpath("//action[@application='playback']/@data") == [f"${{sounds_dir}}/centralka/{rendered}"]
 
