@@ -36,6 +36,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from flask import current_app
+
 from tests.support.services import free_port, wait_port  # noqa: E402
 
 BIN = REPO / ".venv" / "bin"
@@ -113,7 +115,7 @@ def session_cookie(panel: int, env: dict) -> str:
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{env['CENTRALKA_INSTANCE']}/centralka.sqlite3",
                       "SHOW_LOGIN_CODES": False, "SWITCH_SYNC_ON_COMMIT": False})
     with app.app_context():
-        code = auth.request_code(DEMO_ADMIN_EMAIL)
+        code = auth.request_code(DEMO_ADMIN_EMAIL, current_app.config)
     body = json.dumps({"email": DEMO_ADMIN_EMAIL, "code": code}).encode()
     with socket.create_connection(("127.0.0.1", panel), timeout=30) as conn:
         conn.sendall(b"POST /api/auth/verify HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: "

@@ -31,6 +31,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from flask import current_app
+
 from tests.support.services import free_port, wait_port  # noqa: E402
 
 FIXTURE = REPO / "tests" / "fixtures" / "freeswitch" / "xml_curl_dialplan_transfer_menu_1.txt"
@@ -87,7 +89,7 @@ def add_company(index: int) -> None:
         number = directory.add_main_number(tenant, {"number": f"+4822{2000000 + index}", "is_primary": True})
         scenario = scenarios.scenario_for(tenant, number, create=True)
         scenarios.save_draft(scenario, scenario_tree(users, group, box, prompts))
-        scenarios.publish(scenario)
+        scenarios.publish(scenario, current_app.config)
 
 
 def populate(url: str, tenants: int) -> tuple[list[tuple[int, str]], bytes]:
@@ -108,7 +110,8 @@ def populate(url: str, tenants: int) -> tuple[list[tuple[int, str]], bytes]:
             db.session.commit()
         rows = db.session.execute(select(models.MainNumber.tenant_id, models.MainNumber.id)).all()
         targets = [(tenant_id, f"main_{number_id}") for tenant_id, number_id in rows]
-        sample = compact(company_dialplan.tenant_document(targets[0][0]))  # the bytes the endpoint serves
+        # the bytes the endpoint serves
+        sample = compact(company_dialplan.tenant_document(targets[0][0], current_app.config))
         db.engine.dispose()
     app.extensions["xml_curl"].sections["dialplan"].store.close()
     return targets, sample

@@ -52,7 +52,7 @@ def create_app(config: type | dict | None = None, role: str = "panel") -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     with app.app_context():
         audit.install()
-        switch_sync.install()
+        switch_sync.install(db.engine, app.config)
         _sqlite_foreign_keys(db.engine)
 
     app.url_map.converters["int"] = RowId
@@ -236,6 +236,6 @@ def _rollback_quietly() -> None:
 def _error_json(text, **extra):
     """English unless the request prefers Polish: the panel sends its language, API clients keep stable texts."""
     body = {"error": text, **extra}
-    if messages_pl.prefers_polish():
+    if messages_pl.prefers_polish(request.accept_languages):
         body = messages_pl.translate_messages(body)
     return jsonify(body)

@@ -2,7 +2,8 @@
 
 A code is kept per address whether or not an admin has it, so a request does the same work
 either way; delivery is looked up later, in the task queue. A new code replaces the old one, and
-each code takes at most ``MAX_ATTEMPTS`` guesses.
+each code takes at most ``MAX_ATTEMPTS`` guesses. ``config`` is the app's settings (SECRET_KEY,
+LOGIN_CODE_TTL_SECONDS, SHOW_LOGIN_CODES, SMTP and SMS), passed by the view or task.
 """
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
 
-from flask import current_app
 from sqlalchemy import delete, select, update
 
 from pbx import models, sms
@@ -46,8 +46,8 @@ def normalise(address: str) -> str:
     return address.strip() if is_phone(address.strip()) else address.strip().lower()
 
 
-def _hash(address: str, code: str) -> str:
-    key = current_app.config["SECRET_KEY"].encode()
+def _hash(address: str, code: str, config) -> str:
+    key = config["SECRET_KEY"].encode()
     return hmac.new(key, f"{address}\n{code}".encode(), hashlib.sha256).hexdigest()
 
 
@@ -57,21 +57,22 @@ def admins(address: str) -> list[models.User]:
         select(models.User).where(column == address, models.User.admin_level > 0).order_by(models.User.id)))
 
 
-def request_code(address: str) -> str:
+def request_code(address: str, config) -> str:
     """A new code for ``address`` (replacing any older one); the same work whether or not it is an admin's."""
     address = normalise(address)
     code = f"{secrets.randbelow(10**6):06d}"
     known = bool(admins(address))
     db.session.execute(delete(models.LoginCode).where(models.LoginCode.address == address))
-    expires = models.utcnow() + timedelta(seconds=current_app.config["LOGIN_CODE_TTL_SECONDS"])
-    db.session.add(models.LoginCode(address=address, code_hash=_hash(address, code), expires_at=expires, attempts=0))
+    expires = models.utcnow() + timedelta(seconds=config["LOGIN_CODE_TTL_SECONDS"])
+    db.session.add(models.LoginCode(address=address, code_hash=_hash(address, code, config), expires_at=expires,
+                                    attempts=0))
     db.session.commit()
-    if known and current_app.config["SHOW_LOGIN_CODES"]:
+    if known and config["SHOW_LOGIN_CODES"]:
         log.warning("sign-in code for %s: %s", address, code)
     return code
 
 
-def verify_code(address: str, code: str) -> models.User | None:
+def verify_code(address: str, code: str, config) -> models.User | None:
     """The admin signing in, or None; every guess, right or wrong, uses up one of the code's attempts."""
     address = normalise(address)
     login = db.session.scalars(select(models.LoginCode).where(models.LoginCode.address == address)
@@ -85,7 +86,7 @@ def verify_code(address: str, code: str) -> models.User | None:
     counted = db.session.execute(update(table).where(live, table.c.attempts < MAX_ATTEMPTS)
                                  .values(attempts=table.c.attempts + 1))
     db.session.commit()
-    if counted.rowcount != 1 or not hmac.compare_digest(login.code_hash, _hash(address, code.strip())):
+    if counted.rowcount != 1 or not hmac.compare_digest(login.code_hash, _hash(address, code.strip(), config)):
         return None
     used = db.session.execute(update(table).where(live).values(used_at=models.utcnow()))
     db.session.commit()
@@ -101,19 +102,19 @@ def prune() -> int:
     return gone.rowcount
 
 
-def deliver(address: str, code: str) -> bool:
+def deliver(address: str, code: str, config) -> bool:
     """E-mail or text the code to ``address`` if an admin has it, in the company's language."""
     found = admins(address)
     if not found:
         return False
     language = getattr(found[0].tenant.language, "value", "pl")
-    values = {"code": code, "minutes": current_app.config["LOGIN_CODE_TTL_SECONDS"] // 60}
+    values = {"code": code, "minutes": config["LOGIN_CODE_TTL_SECONDS"] // 60}
     text = TEXT.get(language, TEXT["pl"])
     try:
         if is_phone(address):
-            sms.sender().send(address, text["sms"].format(**values))
+            sms.sender(config).send(address, text["sms"].format(**values))
         else:
-            _email(address, text["subject"], text["body"].format(**values))
+            _email(address, text["subject"], text["body"].format(**values), config)
     except (OSError, smtplib.SMTPException) as error:
         # Not retried: the code expires soon and the admin can ask for a new one.
         log.warning("sign-in code for %s not delivered: %s", address, error)
@@ -121,10 +122,10 @@ def deliver(address: str, code: str) -> bool:
     return True
 
 
-def _email(address: str, subject: str, body: str) -> None:
+def _email(address: str, subject: str, body: str, config) -> None:
     message = EmailMessage()
-    message["From"] = current_app.config["SMTP_SENDER"]
+    message["From"] = config["SMTP_SENDER"]
     message["To"] = address
     message["Subject"] = subject
     message.set_content(body)
-    send_email(message)
+    send_email(message, config)

@@ -21,6 +21,7 @@ from pbx.demo import DEMO_ADMIN_EMAIL, DEMO_NAME, demo_loaded, load_demo, tenant
 from pbx.extensions import db
 from pbx.prompts import render_tts
 from pbx.startup_checks import refuse_unsafe_serve
+from pbx.tasks import bind as bind_tasks
 from pbx.tenancy import NotFound, find_tenant
 
 
@@ -40,7 +41,13 @@ class CentralkaGroup(FlaskGroup):
             sys.exit(2)
 
 
-@click.group(cls=CentralkaGroup, create_app=lambda: create_app(), add_default_commands=True)
+def _app():
+    app = create_app()
+    bind_tasks(app)  # the tasks a command queues run in its app (at once, with TASK_QUEUE_URL=memory)
+    return app
+
+
+@click.group(cls=CentralkaGroup, create_app=_app, add_default_commands=True)
 def main():
     """Centralka virtual PBX: administration commands."""
 
@@ -68,7 +75,7 @@ def demo_load(if_empty):
     for announcement in tenant_announcements(tenant):
         render_tts(announcement, current_app.config)
     scenario = db.session.scalar(select(models.Scenario).where(models.Scenario.tenant_id == tenant.id))
-    version = scenarios.publish(scenario, note="demo")
+    version = scenarios.publish(scenario, current_app.config, note="demo")
     click.echo(f"loaded {tenant.name} (id {tenant.id}), scenario version {version.number} published; "
                f"sign in as {DEMO_ADMIN_EMAIL}")
 

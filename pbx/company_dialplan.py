@@ -1,18 +1,20 @@
 """A company's dialplans as they are in the database now: its directory snapshot and published
 versions, loaded here and handed to the compiler, which reads no database.
 
-    snapshot_of(tenant) -> DirectorySnapshot
-    tenant_build(tenant_id) -> TenantBuild       # context tenant_<id>: published trees × today's directory
-    tenant_document(tenant_id) -> bytes
-    tenant_queues(tenant_id) -> list[dict]
+    snapshot_of(tenant, config) -> DirectorySnapshot
+    tenant_build(tenant_id, config) -> TenantBuild   # context tenant_<id>: published trees × today's directory
+    tenant_document(tenant_id, config) -> bytes
+    tenant_queues(tenant_id, config) -> list[dict]
     public_entry(tenant_id, main_number_id, context="public") -> bytes
-    callcenter_queues() -> list[dict]            # queues of every company
+    callcenter_queues(config) -> list[dict]          # queues of every company
+
+``config`` is the app's settings: the snapshot names the SIP domain (SIP_DOMAIN_SUFFIX) and the
+carrier gateway (CARRIER_GATEWAY) the documents use.
 """
 from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app
 from sqlalchemy import select
 
 from pbx import compiler, models
@@ -22,18 +24,18 @@ from pbx.extensions import db
 from pbx.tenancy import scoped, sip_domain
 
 
-def snapshot_of(tenant, *, today: date | None = None) -> DirectorySnapshot:
+def snapshot_of(tenant, config, *, today: date | None = None) -> DirectorySnapshot:
     """The snapshot of a ``models.Tenant`` as it is in the database now."""
     def rows(model):
         return db.session.scalars(scoped(model, tenant.id).order_by(model.id)).all()
 
-    suffix = current_app.config.get("SIP_DOMAIN_SUFFIX", "")
+    suffix = config.get("SIP_DOMAIN_SUFFIX", "")
     return DirectorySnapshot(
         tenant_id=tenant.id,
         timezone=tenant.timezone,
         language=_value(tenant.language),
         sip_domain=sip_domain(tenant.id, suffix),
-        carrier_gateway=current_app.config.get("CARRIER_GATEWAY", "carrier"),
+        carrier_gateway=config.get("CARRIER_GATEWAY", "carrier"),
         today=today or date.today(),
         users={u.id: UserInfo(u.id, u.extension, u.phone, u.record_calls, u.may_present_main_number,
                               u.always_present_main_number) for u in rows(models.User)},
@@ -59,26 +61,26 @@ def _value(item):
     return getattr(item, "value", item)
 
 
-def tenant_build(tenant_id: int) -> compiler.TenantBuild:
+def tenant_build(tenant_id: int, config) -> compiler.TenantBuild:
     """The company's dialplan document and its queues (longest-idle groups, published trees)."""
-    snap, published = _loaded(tenant_id)
+    snap, published = _loaded(tenant_id, config)
     return compiler.tenant_build(snap, published)
 
 
-def tenant_document(tenant_id: int) -> bytes:
-    return tenant_build(tenant_id).document
+def tenant_document(tenant_id: int, config) -> bytes:
+    return tenant_build(tenant_id, config).document
 
 
-def tenant_queues(tenant_id: int) -> list[dict]:
+def tenant_queues(tenant_id: int, config) -> list[dict]:
     """The company's queues alone, as ``tenant_build`` gives them, without writing its dialplan."""
-    snap, published = _loaded(tenant_id)
+    snap, published = _loaded(tenant_id, config)
     return compiler.tenant_queues(snap, published)
 
 
-def callcenter_queues() -> list[dict]:
+def callcenter_queues(config) -> list[dict]:
     """Queue definitions (contract shape) of every company."""
     tenants = db.session.scalars(select(models.Tenant.id).order_by(models.Tenant.id)).all()
-    return sorted((queue for tenant_id in tenants for queue in tenant_queues(tenant_id)), key=lambda q: q["name"])
+    return sorted((queue for tenant_id in tenants for queue in tenant_queues(tenant_id, config)), key=lambda q: q["name"])
 
 
 def public_entry(tenant_id: int, main_number_id: int, context: str = "public") -> bytes:
@@ -89,7 +91,7 @@ def public_entry(tenant_id: int, main_number_id: int, context: str = "public") -
     return compiler.public_entry(number.tenant_id, number.id, number.number, context)
 
 
-def _loaded(tenant_id: int) -> tuple[DirectorySnapshot, list[compiler.Published]]:
+def _loaded(tenant_id: int, config) -> tuple[DirectorySnapshot, list[compiler.Published]]:
     tenant = db.session.get(models.Tenant, int(tenant_id))
     if tenant is None:
         raise LookupError(f"no company with id {tenant_id}")
@@ -99,4 +101,4 @@ def _loaded(tenant_id: int) -> tuple[DirectorySnapshot, list[compiler.Published]
     published = [compiler.Published(scenario.id, scenario.name, scenario.main_number_id, version.id, version.number,
                                     version.tree, version.compiled_xml, version.compiled_meta)
                  for scenario, version in db.session.execute(query).all()]
-    return snapshot_of(tenant), published
+    return snapshot_of(tenant, config), published

@@ -14,14 +14,13 @@ import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import or_, select
 
 from pbx import models
 from pbx.calls.legs import as_int, var
 from pbx.calls.store import aware, moment, upsert
 from pbx.extensions import db
-from pbx.storage import StorageError, object_key, storage_from_config
+from pbx.storage import LocalStorage, S3Storage, StorageError, object_key, storage_from_config
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +32,16 @@ DEFAULT_RETENTION_DAYS = 90
 _VOICEMAIL_FILE = re.compile(r"^vm_(?:(\d+)_)?")
 
 
-def storage():
-    """The configured storage, one per application (a boto3 client is costly to build)."""
-    app = current_app._get_current_object()
-    if "centralka_storage" not in app.extensions:
-        app.extensions["centralka_storage"] = storage_from_config(app.config)
-    return app.extensions["centralka_storage"]
+STORAGE_SETTINGS = ("S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION", "STORAGE_DIR")
+_storages: dict[tuple, LocalStorage | S3Storage] = {}
+
+
+def storage(config) -> LocalStorage | S3Storage:
+    """The storage ``config`` (the app's settings) names, one per setting (a boto3 client is costly to build)."""
+    key = tuple(config.get(name) for name in STORAGE_SETTINGS)
+    if key not in _storages:
+        _storages[key] = storage_from_config(config)
+    return _storages[key]
 
 
 def local_path(freeswitch_path: str, config) -> str:
@@ -139,7 +142,7 @@ def voicemail_ids(session, facts: list[dict]) -> list[int]:
         models.Recording.call_uuid.in_(calls), models.Recording.voicemail_box_id.is_not(None))))
 
 
-def upload(recording_id: int) -> bool:
+def upload(recording_id: int, config) -> bool:
     """Copy one recording to storage and verify it; True once it is safely stored."""
     recording = db.session.get(models.Recording, recording_id)
     if recording is None:
@@ -153,18 +156,18 @@ def upload(recording_id: int) -> bool:
     tenant = db.session.get(models.Tenant, recording.tenant_id)
     key = object_key(tenant.retention_days or DEFAULT_RETENTION_DAYS, tenant.id,
                      aware(recording.created_at), os.path.basename(recording.local_path))
-    stored = storage().put(recording.local_path, key, hold=recording.legal_hold)
+    stored = storage(config).put(recording.local_path, key, hold=recording.legal_hold)
     recording.storage_key, recording.size_bytes, recording.sha256 = stored.key, stored.size, stored.sha256
     recording.uploaded_at = datetime.now(timezone.utc)
     db.session.commit()
     db.session.refresh(recording)
     if recording.legal_hold:
-        storage().set_hold(stored.key, True)  # held while the upload was under way
+        storage(config).set_hold(stored.key, True)  # held while the upload was under way
     Path(recording.local_path).unlink(missing_ok=True)
     return True
 
 
-def audio(recording: models.Recording) -> bytes:
+def audio(recording: models.Recording, config) -> bytes:
     """The recording's bytes, wherever they are now."""
     if recording.uploaded_at is None:
         try:
@@ -172,18 +175,18 @@ def audio(recording: models.Recording) -> bytes:
         except FileNotFoundError:
             db.session.refresh(recording)  # uploaded, and the file removed, since it was read
     if recording.storage_key:
-        return storage().read(recording.storage_key)
+        return storage(config).read(recording.storage_key)
     raise StorageError(f"recording {recording.id} is neither on disk nor in storage")
 
 
-def _delete(recording: models.Recording) -> None:
+def _delete(recording: models.Recording, config) -> None:
     if recording.storage_key:
-        storage().delete(recording.storage_key)
+        storage(config).delete(recording.storage_key)
     Path(recording.local_path).unlink(missing_ok=True)
     db.session.delete(recording)
 
 
-def expire(now: datetime | None = None, batch: int = 200) -> int:
+def expire(config, now: datetime | None = None, batch: int = 200) -> int:
     """Delete recordings past their expiry (rows, objects, files); held ones stay."""
     now = now or datetime.now(timezone.utc)
     deleted = 0
@@ -191,7 +194,7 @@ def expire(now: datetime | None = None, batch: int = 200) -> int:
         due = db.session.scalars(select(models.Recording).where(
             models.Recording.expires_at <= now, models.Recording.legal_hold.is_(False)).limit(batch)).all()
         for recording in due:
-            _delete(recording)
+            _delete(recording, config)
         db.session.commit()
         deleted += len(due)
         if len(due) < batch:
@@ -208,17 +211,17 @@ def offered():
     return or_(models.Recording.legal_hold.is_(True), models.Recording.expires_at > datetime.now(timezone.utc))
 
 
-def set_legal_hold(tenant_id: int, recording_id: int, hold: bool) -> models.Recording:
+def set_legal_hold(tenant_id: int, recording_id: int, hold: bool, config) -> models.Recording:
     recording = db.session.scalars(select(models.Recording).where(
         models.Recording.id == recording_id, models.Recording.tenant_id == tenant_id)).one()
     recording.legal_hold = hold
     db.session.commit()
     if recording.storage_key:
-        storage().set_hold(recording.storage_key, hold)
+        storage(config).set_hold(recording.storage_key, hold)
     return recording
 
 
-def forget_caller(tenant_id: int, number: str) -> dict:
+def forget_caller(tenant_id: int, number: str, config) -> dict:
     """GDPR erasure: every recording of a caller number, except those under legal hold."""
     variants = {number, number.lstrip("+"), "+" + number.lstrip("+")}
     found = db.session.scalars(select(models.Recording).where(
@@ -226,7 +229,7 @@ def forget_caller(tenant_id: int, number: str) -> dict:
     held = [recording.id for recording in found if recording.legal_hold]
     for recording in found:
         if not recording.legal_hold:
-            _delete(recording)
+            _delete(recording, config)
     db.session.commit()
     return {"deleted": len(found) - len(held), "kept_under_legal_hold": held}
 
@@ -242,10 +245,10 @@ def describe(recording: models.Recording) -> dict:
     }
 
 
-def apply_retention() -> set[int]:
+def apply_retention(config) -> set[int]:
     """Lifecycle rules for every retention a tenant uses (S3; a folder has none)."""
     retentions = set(db.session.scalars(select(models.Tenant.retention_days).distinct())) | {DEFAULT_RETENTION_DAYS}
-    storage().apply_retention(retentions)
+    storage(config).apply_retention(retentions)
     return retentions
 
 

@@ -98,8 +98,9 @@ def check_json(found: scenarios.Check, text=str) -> dict:
             "warnings": problems_json(found.warnings, text)}
 
 
-def scenario_json(tenant: models.Tenant, number: models.MainNumber, text=str) -> dict:
-    """The scenario of a main number: its draft and the draft's check, and its versions newest first."""
+def scenario_json(tenant: models.Tenant, number: models.MainNumber, config, text=str) -> dict:
+    """The scenario of a main number: its draft and the draft's check (``config``: the app's settings), and its
+    versions newest first."""
     scenario = number.scenario
     if scenario is None:
         return {"main_number": number.number, "name": "", "draft": None, "versions": [], "check": None}
@@ -108,5 +109,5 @@ def scenario_json(tenant: models.Tenant, number: models.MainNumber, text=str) ->
         "main_number": number.number, "name": scenario.name, "draft": draft,
         "draft_updated_at": stamp(scenario.draft_updated_at),
         "versions": [version_json(v, live, text) for v in reversed(scenario.versions)],
-        "check": check_json(scenarios.check(tenant, scenario, draft), text) if draft else None,
+        "check": check_json(scenarios.check(tenant, scenario, draft, config), text) if draft else None,
     }

@@ -49,17 +49,18 @@ def save_draft(scenario: models.Scenario, document: dict) -> models.Scenario:
     return scenario
 
 
-def publish(scenario: models.Scenario, *, note: str = "") -> models.ScenarioVersion:
-    """Compile the draft into a new immutable version and make it live (ScenarioInvalid on errors)."""
+def publish(scenario: models.Scenario, config, *, note: str = "") -> models.ScenarioVersion:
+    """Compile the draft (against the switch names of ``config``, the app's settings) into a new immutable
+    version and make it live (ScenarioInvalid on errors)."""
     if scenario.draft is None:
         raise NotFound("the scenario has no draft to publish")
-    return _new_version(scenario, scenario.draft, note or "published")
+    return _new_version(scenario, scenario.draft, note or "published", config)
 
 
-def rollback(scenario: models.Scenario, number: int) -> models.ScenarioVersion:
+def rollback(scenario: models.Scenario, number: int, config) -> models.ScenarioVersion:
     """Publish version ``number``'s tree again as a new version, and make it the draft."""
     tree = version(scenario, number).tree
-    row = _new_version(scenario, tree, f"rollback to version {number}")
+    row = _new_version(scenario, tree, f"rollback to version {number}", config)
     scenario.draft = copy.deepcopy(tree)
     scenario.name = tree.get("name") or scenario.name
     scenario.draft_updated_at = models.utcnow()
@@ -85,9 +86,9 @@ class Check:
     warnings: list
 
 
-def check(tenant: models.Tenant, scenario: models.Scenario, tree: dict) -> Check:
+def check(tenant: models.Tenant, scenario: models.Scenario, tree: dict, config) -> Check:
     """What publishing ``tree`` would say, without writing anything."""
-    snapshot = snapshot_of(tenant)
+    snapshot = snapshot_of(tenant, config)
     try:
         compiled = compile_tree(tree, snapshot, scenario_id=scenario.id or 0, version_id=0,
                                 main_number_id=scenario.main_number_id)
@@ -100,9 +101,9 @@ def check(tenant: models.Tenant, scenario: models.Scenario, tree: dict) -> Check
     return Check(True, [], compiled.warnings)
 
 
-def _new_version(scenario: models.Scenario, tree: dict, note: str) -> models.ScenarioVersion:
+def _new_version(scenario: models.Scenario, tree: dict, note: str, config) -> models.ScenarioVersion:
     tenant = db.session.get(models.Tenant, scenario.tenant_id)
-    snapshot = snapshot_of(tenant)
+    snapshot = snapshot_of(tenant, config)
     ids = {"scenario_id": scenario.id, "main_number_id": scenario.main_number_id}
     compile_tree(tree, snapshot, version_id=0, **ids)  # raises before anything is written
     last = db.session.scalar(select(func.max(models.ScenarioVersion.number)).where(

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-
 from pbx import models
 from pbx.nodes.walk import walk
 from pbx.simulator import World, simulate
@@ -122,19 +120,20 @@ def _parents(tree: dict) -> dict[str, str]:
     return {str(visit.data.get("id")): visit.path for visit in walk((tree or {}).get("root")) if visit.path}
 
 
-def preview(tenant: models.Tenant, number: str, start: datetime, end: datetime, step: timedelta, *,
+def preview(tenant: models.Tenant, number: str, start: datetime, end: datetime, step: timedelta, *, app,
             draft: bool = False, switch_timezone: str = "UTC") -> dict:
-    """Every schedule node of the number's scenario (published, or the draft) with its intervals."""
+    """Every schedule node of the number's scenario (published, or the draft) with its intervals, as
+    ``app``'s xml_curl endpoint serves it."""
     if end <= start:
         raise TestCallInputError("the range ends before it starts")
     scenario = scenario_of(tenant, number)
-    overlay = DraftOverlay(tenant, scenario) if draft else None
+    overlay = DraftOverlay(tenant, scenario, app.config) if draft else None
     if overlay is None and scenario.published_version is None:
         raise TestCallInputError("the scenario is not published yet: preview its draft")
     meta, tree = (overlay.compiled.meta, scenario.draft) if overlay else \
         (scenario.published_version.compiled_meta, scenario.published_version.tree)
     context = f"tenant_{tenant.id}"
-    endpoint = Endpoint(current_app._get_current_object(), overlay)
+    endpoint = Endpoint(app, overlay)
     parents, zone = _parents(tree), ZoneInfo(tenant.timezone)
     nodes = {node_id: info for node_id, info in meta.get("nodes", {}).items() if info.get("kind") == "schedule"}
     check_probes(start, end, step, len(nodes))

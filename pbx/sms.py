@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from flask import current_app
 from werkzeug.utils import import_string
 
 log = logging.getLogger(__name__)
@@ -32,7 +31,8 @@ class LogSmsSender:
         log.info("SMS to %s (%d characters) not sent: SMS_BACKEND is 'log'", number, len(text))
 
 
-def sender() -> SmsSender:
-    backend = current_app.config.get("SMS_BACKEND", "log")
+def sender(config) -> SmsSender:
+    """The sender ``config`` (the app's settings) names, built with them."""
+    backend = config.get("SMS_BACKEND", "log")
     cls = LogSmsSender if backend == "log" else import_string(backend)
-    return cls(current_app.config)
+    return cls(config)

@@ -23,9 +23,9 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import weakref
 from dataclasses import dataclass, field
 
-from flask import current_app, has_app_context
 from huey import crontab
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
@@ -131,10 +131,10 @@ class Callcenter:
     tiers: dict[tuple[str, str], dict] = field(default_factory=dict)
 
 
-def desired_callcenter() -> Callcenter:
-    """What mod_callcenter loads from the callcenter.conf we serve, in its list's column names: each
-    company's queues as the endpoint keeps them (compiled once per revision), as data."""
-    content = callcenter_content(current_app.extensions["xml_curl"].sections["configuration"].queues())
+def desired_callcenter(app) -> Callcenter:
+    """What mod_callcenter loads from the callcenter.conf ``app``'s endpoint serves, in its list's column
+    names: each company's queues as the endpoint keeps them (compiled once per revision), as data."""
+    content = callcenter_content(app.extensions["xml_curl"].sections["configuration"].queues())
     wanted = Callcenter(
         queues={name: _column_names(values) for name, values in content.queues.items()},
         agents={name: _column_names(values) for name, values in content.agents.items()},
@@ -304,11 +304,10 @@ def changed_tenants(server_name: str, revisions: dict[int, int]) -> list[int]:
     return sorted(tid for tid, revision in revisions.items() if seen.get(tid) != revision)
 
 
-def directory_users(tenant_ids: list[int]) -> list[tuple[str, str]]:
-    """(extension, SIP domain) of every user of those companies, as the directory serves them."""
+def directory_users(tenant_ids: list[int], suffix: str) -> list[tuple[str, str]]:
+    """(extension, SIP domain under ``suffix``) of every user of those companies, as the directory serves them."""
     if not tenant_ids:
         return []
-    suffix = current_app.config.get("SIP_DOMAIN_SUFFIX", "")
     rows = db.session.execute(select(models.User.tenant_id, models.User.extension).where(
         models.User.tenant_id.in_(tenant_ids), models.User.extension.is_not(None)).order_by(models.User.id))
     users = [(extension, sip_domain(tid, suffix)) for tid, extension in rows]
@@ -317,19 +316,19 @@ def directory_users(tenant_ids: list[int]) -> list[tuple[str, str]]:
 
 # ---------------------------------------------------------------- every switch
 
-def configured_servers(names: list[str] | None = None) -> list[tuple[str, int, str]]:
-    """ESL_SERVERS, or those of them named ``host:port``."""
-    servers = parse_servers(current_app.config["ESL_SERVERS"])
+def configured_servers(config, names: list[str] | None = None) -> list[tuple[str, int, str]]:
+    """``config``'s ESL_SERVERS, or those of them named ``host:port``."""
+    servers = parse_servers(config["ESL_SERVERS"])
     return [s for s in servers if names is None or f"{s[0]}:{s[1]}" in names]
 
 
-def sync_all(names: list[str] | None = None, dry_run: bool = False) -> list[Report]:
-    """Sync every configured switch (or those named); one desired state for all of them."""
-    wanted, revisions = desired_callcenter(), tenant_revisions()
+def sync_all(app, names: list[str] | None = None, dry_run: bool = False) -> list[Report]:
+    """Sync every switch ``app`` is configured with (or those named); one desired state for all of them."""
+    wanted, revisions, suffix = desired_callcenter(app), tenant_revisions(), app.config.get("SIP_DOMAIN_SUFFIX", "")
     reports = []
-    for server in configured_servers(names):
+    for server in configured_servers(app.config, names):
         name = f"{server[0]}:{server[1]}"
-        report = sync_server(server, wanted, directory_users(changed_tenants(name, revisions)), dry_run)
+        report = sync_server(server, wanted, directory_users(changed_tenants(name, revisions), suffix), dry_run)
         if report.ok and not dry_run:
             huey.put(_seen_key(name), revisions)
         reports.append(report)
@@ -342,10 +341,10 @@ _one_at_a_time = threading.Lock()  # worker threads of one consumer never sync s
 
 
 def _run(reason: str, names: list[str] | None = None) -> list[Report]:
-    with app_context(), _one_at_a_time:
-        for folder in ensure_tenant_folders(current_app.config):
+    with app_context() as app, _one_at_a_time:
+        for folder in ensure_tenant_folders(app.config):
             log.info("created the recordings folder %s", folder)
-        reports = sync_all(names)
+        reports = sync_all(app, names)
     for report in reports:
         log.info("switch %s synced (%s): %d commands%s", report.server, reason, len(report.commands),
                  "" if report.ok else f", failed: {report.unreachable or report.errors}")
@@ -391,20 +390,28 @@ def sync_switch_now(server: tuple[str, int, str]) -> None:
 
 def _after_commit(session) -> None:
     changed = session.info.pop("dialplan_changed", None)
-    if changed and _on_commit():
+    if changed and _on_commit(session):
         request_sync(f"changes in companies {', '.join(map(str, sorted(changed)))}")
 
 
-def _on_commit() -> bool:
-    return not has_app_context() or current_app.config["SWITCH_SYNC_ON_COMMIT"]
+# The settings of each app's engine: a commit asks for a sync unless its app's SWITCH_SYNC_ON_COMMIT is off.
+_settings_of_engine: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _on_commit(session) -> bool:
+    bind = session.get_bind()
+    config = _settings_of_engine.get(getattr(bind, "engine", bind))
+    return config is None or config["SWITCH_SYNC_ON_COMMIT"]
 
 
 def _after_rollback(session) -> None:
     session.info.pop("dialplan_changed", None)
 
 
-def install() -> None:
-    """After a commit that bumped a dialplan revision (pbx.audit), ask for a sync."""
+def install(engine, config) -> None:
+    """After a commit that bumped a dialplan revision (pbx.audit), ask for a sync, if ``config`` (the
+    settings of the app whose ``engine`` it is) says so."""
+    _settings_of_engine[engine] = config
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_rollback", _after_rollback)

@@ -12,7 +12,6 @@ import logging
 from datetime import datetime, timezone
 from pathlib import Path
 
-from flask import current_app, has_app_context
 from huey import Huey, crontab
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
@@ -42,7 +41,8 @@ def configure(url: str, instance_path: str) -> Huey:
 
 
 def bind(app) -> None:
-    """Tasks run inside this application (its database, storage and SMTP settings)."""
+    """Tasks run inside this application (its database, storage and SMTP settings): each process
+    that runs or queues tasks binds the app its entry module built."""
     global _app
     _app = app
     configure(app.config["TASK_QUEUE_URL"], app.instance_path)
@@ -50,31 +50,29 @@ def bind(app) -> None:
 
 @contextlib.contextmanager
 def app_context():
-    if has_app_context() and (_app is None or current_app._get_current_object() is _app):
-        yield
-        return
+    """A context of the bound app for one task (a database session of its own); gives the app."""
     if _app is None:
         raise RuntimeError("tasks run inside an application: its process calls tasks.bind(app) first")
     with _app.app_context():
-        yield
+        yield _app
 
 
 @huey.task(retries=RETRIES, retry_delay=RETRY_DELAY)
 def upload_recording(recording_id: int) -> bool:
-    with app_context(), huey.lock_task(f"recording-{recording_id}"):
-        return recordings.upload(recording_id)
+    with app_context() as app, huey.lock_task(f"recording-{recording_id}"):
+        return recordings.upload(recording_id, app.config)
 
 
 @huey.task(retries=RETRIES, retry_delay=RETRY_DELAY)
 def email_voicemail(recording_id: int) -> int:
-    with app_context(), huey.lock_task(f"voicemail-{recording_id}"):
-        return voicemail.deliver(recording_id)
+    with app_context() as app, huey.lock_task(f"voicemail-{recording_id}"):
+        return voicemail.deliver(recording_id, app.config)
 
 
 @huey.task()
 def deliver_login_code(address: str, code: str) -> bool:
-    with app_context():
-        return auth.deliver(address, code)
+    with app_context() as app:
+        return auth.deliver(address, code, app.config)
 
 
 def after_saved(recording_ids: list[int], voicemail_ids: list[int]) -> None:
@@ -108,15 +106,15 @@ def resume_unfinished() -> int:
 
 @huey.periodic_task(crontab(hour="3", minute="15"), retries=3, retry_delay=600)
 def expire_recordings() -> int:
-    with app_context():
-        recordings.apply_retention()
-        return recordings.expire()
+    with app_context() as app:
+        recordings.apply_retention(app.config)
+        return recordings.expire(app.config)
 
 
 @huey.periodic_task(crontab(hour="4", minute="40"))
 def prune_sign_in_records() -> int:
-    with app_context():
-        config = current_app.config
+    with app_context() as app:
+        config = app.config
         return (auth.prune() + sessions.prune(config["SESSION_MAX_HOURS"])
                 + ratelimit.prune(config["SIGNIN_LIMIT_WINDOW_SECONDS"]))
 

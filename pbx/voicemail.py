@@ -17,7 +17,6 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from mutagen import MutagenError
 from mutagen.wave import WAVE
 from sqlalchemy import select
@@ -44,12 +43,12 @@ class DeliveryFailed(Exception):
     """Some recipients could not be reached; the task is retried for them only."""
 
 
-def deliver(recording_id: int) -> int:
+def deliver(recording_id: int, config) -> int:
     """Send the voicemail to every recipient not yet served; returns e-mails sent now."""
     recording = db.session.get(models.Recording, recording_id)
     if recording is None or recording.voicemail_box_id is None or recording.kind != "voicemail":
         return 0
-    audio = recordings.audio(recording)
+    audio = recordings.audio(recording, config)
     if _left_empty(recording, audio):
         return 0
     box = db.session.get(models.VoicemailBox, recording.voicemail_box_id)
@@ -62,7 +61,7 @@ def deliver(recording_id: int) -> int:
     sent, failures = 0, []
     for delivery in pending:
         try:
-            send(compose(recording, box, delivery.email, audio))
+            send(compose(recording, box, delivery.email, audio, config), config)
         except (OSError, smtplib.SMTPException) as error:
             delivery.attempts += 1
             delivery.last_error = str(error)[:500]
@@ -102,7 +101,8 @@ def _plan(recording: models.Recording, addresses: list[str]) -> None:
         db.session.commit()
 
 
-def compose(recording: models.Recording, box: models.VoicemailBox, address: str, audio: bytes) -> EmailMessage:
+def compose(recording: models.Recording, box: models.VoicemailBox, address: str, audio: bytes,
+            config) -> EmailMessage:
     tenant = db.session.get(models.Tenant, recording.tenant_id)
     when = aware(recording.created_at).astimezone(ZoneInfo(tenant.timezone or "Europe/Warsaw"))
     seconds = round(recording.duration_seconds or 0)
@@ -110,7 +110,7 @@ def compose(recording: models.Recording, box: models.VoicemailBox, address: str,
               "duration": f"{seconds // 60}:{seconds % 60:02d}"}
     text = TEXT.get(getattr(tenant.language, "value", tenant.language), TEXT["en"])
     message = EmailMessage()
-    message["From"] = current_app.config.get("SMTP_SENDER", "centralka@localhost")
+    message["From"] = config.get("SMTP_SENDER", "centralka@localhost")
     message["To"] = address
     message["Subject"] = text["subject"].format(**values)
     message["Date"] = format_datetime(when)
@@ -122,9 +122,8 @@ def compose(recording: models.Recording, box: models.VoicemailBox, address: str,
     return message
 
 
-def send(message: EmailMessage) -> None:
-    """One e-mail through the configured SMTP server."""
-    config = current_app.config
+def send(message: EmailMessage, config) -> None:
+    """One e-mail through the SMTP server ``config`` (the app's settings) names."""
     with smtplib.SMTP(config.get("SMTP_HOST", "127.0.0.1"), int(config.get("SMTP_PORT", 25)), timeout=10) as smtp:
         smtp.send_message(message)
 

@@ -3,6 +3,7 @@ and ``gunicorn 'pbx.wsgi:switch_endpoint()'`` (xml_curl and CDR posts from FreeS
 ``centralka panel`` and ``centralka switch-endpoint`` run them with the product's settings."""
 import json
 
+from pbx import tasks
 from pbx.app import create_app
 from pbx.slow_clients import BodyDeadline
 
@@ -29,10 +30,16 @@ class PanelServer:
         return self.guarded(environ, start_response)
 
 
+def _app(role: str):
+    app = create_app(role=role)
+    tasks.bind(app)  # the tasks this process queues run in its app (at once, with TASK_QUEUE_URL=memory)
+    return app
+
+
 def panel():
-    return PanelServer(create_app(role="panel"))
+    return PanelServer(_app("panel"))
 
 
 def switch_endpoint():
-    app = create_app(role="switch")
+    app = _app("switch")
     return BodyDeadline(app, app.config["SWITCH_ENDPOINT_BODY_SECONDS"], app.config["SWITCH_ENDPOINT_MAX_BODY"])

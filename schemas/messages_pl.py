@@ -7,14 +7,12 @@ groups are converted on the way (see ``_CONVERT``): model names, counts that nee
 and places that are messages themselves. Values the user typed are kept as they were quoted.
 The scenario editor's texts (checker and version diff) have a catalogue of their own.
 
-``prefers_polish`` tells whether the current request gets the Polish texts.
+``prefers_polish`` tells whether a request's Accept-Language gets the Polish texts.
 """
 from __future__ import annotations
 
 import re
 from typing import Any
-
-from flask import request
 
 # Lower-case model class name: (singular, plural), as in "User 5 does not exist in this company".
 _MODELS = {
@@ -403,9 +401,9 @@ CATALOGUE: list[tuple[re.Pattern[str], str]] = [
 ]
 
 
-def prefers_polish() -> bool:
-    """Whether the current request prefers Polish to English (the panel sends its language)."""
-    return request.accept_languages.best_match(("en", "pl")) == "pl"
+def prefers_polish(accept_languages) -> bool:
+    """Whether a request's ``accept_languages`` (werkzeug's) prefer Polish to English (the panel sends its language)."""
+    return accept_languages.best_match(("en", "pl")) == "pl"
 
 
 def translate(message: str) -> str:

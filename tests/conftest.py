@@ -6,6 +6,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
+from flask import current_app
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -106,7 +107,7 @@ def published(demo):
     from pbx.extensions import db
 
     scenario = demo.main_numbers[0].scenario
-    scenarios.publish(scenario)
+    scenarios.publish(scenario, current_app.config)
     db.session.commit()
     return scenario
 
@@ -119,7 +120,7 @@ def sign_in(client, user) -> None:
     from pbx import auth
 
     with client.application.test_request_context():
-        code = auth.request_code(user.email)
+        code = auth.request_code(user.email, current_app.config)
     response = client.post("/api/auth/verify", json={"email": user.email, "code": code})
     assert response.status_code == 200, response.get_json()
     client.environ_base["HTTP_X_CSRF_TOKEN"] = response.get_json()["csrf_token"]

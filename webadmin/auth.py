@@ -136,7 +136,8 @@ def _limit(kind: str, address: str, per_address: int) -> None:
 @bp.app_errorhandler(TooManyRequests)
 def too_many(error: TooManyRequests):
     body = {"error": error.description}
-    response = jsonify(messages_pl.translate_messages(body) if messages_pl.prefers_polish() else body)
+    polish = messages_pl.prefers_polish(request.accept_languages)
+    response = jsonify(messages_pl.translate_messages(body) if polish else body)
     response.status_code = 429
     response.headers["Retry-After"] = str(error.retry_after)
     return response
@@ -147,7 +148,7 @@ def request_code():
     """Send a one-time sign-in code to an admin's e-mail address or phone ({"email"} or {"phone"})."""
     address = _address(_json_body())
     _limit("code", address, current_app.config["SIGNIN_LIMIT_PER_ADDRESS"])
-    code = auth.request_code(address)
+    code = auth.request_code(address, current_app.config)
     # Delivery looks the address up in the task queue, so the answer and its time are the same
     # whether or not the address is an admin's.
     tasks.deliver_login_code(address, code)
@@ -164,7 +165,7 @@ def verify():
     address = _address(body)
     # Every code allowed in a window may take all its guesses.
     _limit("verify", address, current_app.config["SIGNIN_LIMIT_PER_ADDRESS"] * auth.MAX_ATTEMPTS)
-    user = auth.verify_code(address, code)
+    user = auth.verify_code(address, code, current_app.config)
     if user is None:
         abort(401, "wrong or expired code")
     session_id = sessions.start(user)

@@ -145,7 +145,7 @@ def recording_audio(recording_id):
         day = _local(recording.expires_at)[:10]
         abort(410, f"recording {recording.id} expired on {day}: it is no longer available")
     try:
-        data = recordings.audio(recording)
+        data = recordings.audio(recording, current_app.config)
     except StorageError:
         abort(503, "the recording cannot be read from storage now; try again later")
     # The caller id comes from the network: only digits and '+' reach the header.

@@ -1,7 +1,7 @@
 """Recordings in the panel: the list, legal hold and erasure by caller."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, jsonify, request
+from flask import Blueprint, abort, current_app, g, jsonify, request
 from sqlalchemy import select
 
 from pbx import models, recordings
@@ -31,7 +31,7 @@ def recording_hold(recording_id):
     if not isinstance(hold, bool):
         abort(422, "hold is true or false")
     try:
-        recording = recordings.set_legal_hold(g.tenant.id, recording_id, hold)
+        recording = recordings.set_legal_hold(g.tenant.id, recording_id, hold, current_app.config)
     except Exception:  # noqa: BLE001 - NoResultFound: not this tenant's recording
         db.session.rollback()
         abort(404, "no such recording")
@@ -45,4 +45,4 @@ def recordings_forget_caller():
     number = request.args.get("caller", "")
     if not number:
         abort(422, "give the caller number (?caller=...)")
-    return jsonify(recordings.forget_caller(g.tenant.id, number))
+    return jsonify(recordings.forget_caller(g.tenant.id, number, current_app.config))

@@ -4,7 +4,7 @@ Versioning itself lives in ``pbx.scenarios``; this blueprint only maps it onto H
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, jsonify, request
+from flask import Blueprint, abort, current_app, g, jsonify, request
 
 from pbx import models, scenarios
 from pbx.compiler import ScenarioInvalid
@@ -32,7 +32,7 @@ def _invalid(error: ScenarioInvalid):
 
 def _text(message: str) -> str:
     """The checker speaks English; the panel in Polish gets the catalogue's text (see pbx.app._error_json)."""
-    return messages_pl.translate(message) if messages_pl.prefers_polish() else message
+    return messages_pl.translate(message) if messages_pl.prefers_polish(request.accept_languages) else message
 
 
 def _by_node(found) -> dict[str, list[str]]:
@@ -52,7 +52,7 @@ def _version_json(v: models.ScenarioVersion, live_id: int | None) -> dict:
 
 
 def check(scenario: models.Scenario, tree: dict) -> dict:
-    return check_json(scenarios.check(g.tenant, scenario, tree), _text)
+    return check_json(scenarios.check(g.tenant, scenario, tree, current_app.config), _text)
 
 
 @bp.get("/node-kinds")
@@ -66,7 +66,8 @@ def node_kinds():
 @signed_in()
 def get_scenario(number_id):
     """A main number's scenario: its draft with the draft's check, and its versions newest first."""
-    return jsonify(scenario_json(g.tenant, get_owned(models.MainNumber, g.tenant.id, number_id), _text))
+    return jsonify(scenario_json(g.tenant, get_owned(models.MainNumber, g.tenant.id, number_id), current_app.config,
+                                 _text))
 
 
 @bp.put("/main-numbers/<int:number_id>/scenario/draft")
@@ -97,7 +98,7 @@ def check_tree(number_id):
 def publish(number_id):
     """Compile the draft into a new live version ({"note"}); refused with the errors when it has any."""
     note = body().get("note", "")
-    version = scenarios.publish(_scenario(number_id), note=note if isinstance(note, str) else "")
+    version = scenarios.publish(_scenario(number_id), current_app.config, note=note if isinstance(note, str) else "")
     db.session.commit()
     return jsonify(_version_json(version, version.id)), 201
 
@@ -118,7 +119,7 @@ def rollback(number_id):
     if not isinstance(number, int):
         abort(422, "give the version number to roll back to")
     scenario = _scenario(number_id)
-    version = scenarios.rollback(scenario, number)
+    version = scenarios.rollback(scenario, number, current_app.config)
     db.session.commit()
     return jsonify({**_version_json(version, version.id), "draft": scenario.draft,
                     "draft_updated_at": stamp(scenario.draft_updated_at), "check": check(scenario, scenario.draft)}), 201

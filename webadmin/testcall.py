@@ -1,7 +1,7 @@
 """REST API of the test call and the schedule preview; both read only the signed-in company."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, jsonify, request
+from flask import Blueprint, abort, current_app, g, jsonify, request
 
 from pbx.compiler import ScenarioInvalid
 from pbx.schedule_preview import parse_day, parse_step, preview
@@ -18,7 +18,8 @@ PEOPLE = ("answer", "no_answer", "busy", "unreachable")
 @bp.errorhandler(TestCallInputError)
 def _bad_input(error):
     text = str(error)
-    return jsonify(error=messages_pl.translate(text) if messages_pl.prefers_polish() else text), 422
+    polish = messages_pl.prefers_polish(request.accept_languages)
+    return jsonify(error=messages_pl.translate(text) if polish else text), 422
 
 
 @bp.errorhandler(ScenarioInvalid)
@@ -67,7 +68,7 @@ def play():
     call = test_call(
         g.tenant, _text(body, "number", True), _text(body, "from", True),
         parse_at(_text(body, "at", True), g.tenant.timezone), _text(body, "keys"),
-        **{name: _names(body, name) for name in PEOPLE}, busy_until=_busy_until(body),
+        app=current_app._get_current_object(), **{name: _names(body, name) for name in PEOPLE}, busy_until=_busy_until(body),
         waiting=[parse_seconds("waiting", value) for value in _list(body, "waiting")],
         talk=parse_seconds("talk", body.get("talk", TALK)), speech=parse_seconds("speech", body.get("speech", SPEECH)),
         draft=body.get("draft") is True, hangup_after=_number(body, "hangup_after"),
@@ -99,6 +100,7 @@ def schedule_preview():
     if not args.get("number") or not args.get("from") or not args.get("to"):
         raise TestCallInputError("give number, from and to (e.g. from=2026-12-20&to=2026-12-27)")
     found = preview(g.tenant, args["number"], parse_day(args["from"], zone), parse_day(args["to"], zone, end=True),
-                    parse_step(args.get("step", "30m")), draft=args.get("draft") in ("1", "true"),
+                    parse_step(args.get("step", "30m")), app=current_app._get_current_object(),
+                    draft=args.get("draft") in ("1", "true"),
                     switch_timezone=check_zone("switch_timezone", args.get("switch_timezone") or "UTC"))
     return jsonify(found)

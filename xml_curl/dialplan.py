@@ -81,12 +81,12 @@ class DialplanCache:
         return self._numbers.get(number)
 
 
-def _tenant_build(tenant_id: int):
-    return company_dialplan.tenant_build(tenant_id)
+def _tenant_build(tenant_id: int, config):
+    return company_dialplan.tenant_build(tenant_id, config)
 
 
-def _tenant_queues(tenant_id: int) -> list[dict]:
-    return company_dialplan.tenant_queues(tenant_id)
+def _tenant_queues(tenant_id: int, config) -> list[dict]:
+    return company_dialplan.tenant_queues(tenant_id, config)
 
 
 def _public_entry(tenant_id: int, main_number_id: int, context: str) -> bytes:
@@ -229,7 +229,7 @@ class Dialplans:
 
     def _build_tenant(self, state: TenantState) -> bytes:
         """The tenant's dialplan and its part of callcenter.conf, kept in memory and on disk."""
-        built = _tenant_build(state.tenant_id)
+        built = _tenant_build(state.tenant_id, self.app.config)
         document, queues = compact(built.document), CompanyQueues.of(built.queues)
         self.cache.put(("tenant", state.tenant_id), state.revision, document)
         self.cache.put(("queues", state.tenant_id), state.revision, queues)
@@ -298,7 +298,7 @@ class Dialplans:
     def _build_queues(self, tenants: list[TenantState]) -> None:
         for state in tenants:
             try:
-                queues = CompanyQueues.of(_tenant_queues(state.tenant_id))
+                queues = CompanyQueues.of(_tenant_queues(state.tenant_id, self.app.config))
             except Exception:  # one company's failure must not hold back the others of the job
                 log.exception("xml_curl: the queues of company %s did not compile", state.tenant_id)
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from pbx import recordings
@@ -16,8 +17,8 @@ command = click.Group("recordings", help="Recordings: expiry, legal hold, erasur
 @with_appcontext
 def recordings_expire():
     """Delete recordings past their retention now (legal holds stay)."""
-    retentions = recordings.apply_retention()
-    click.echo(f"lifecycle rules for {sorted(retentions)} days; deleted {recordings.expire()} recordings")
+    retentions = recordings.apply_retention(current_app.config)
+    click.echo(f"lifecycle rules for {sorted(retentions)} days; deleted {recordings.expire(current_app.config)} recordings")
 
 
 @command.command("forget-caller")
@@ -31,7 +32,7 @@ def recordings_forget(tenant_ref, number):
     except NotFound as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
-    result = recordings.forget_caller(tenant.id, number)
+    result = recordings.forget_caller(tenant.id, number, current_app.config)
     click.echo(f"deleted {result['deleted']}; kept under legal hold: {result['kept_under_legal_hold']}")
 
 
@@ -42,5 +43,6 @@ def recordings_forget(tenant_ref, number):
 @with_appcontext
 def recordings_hold(tenant_ref, recording_id, release):
     """Put a recording under legal hold (never deleted) or lift the hold."""
-    recording = recordings.set_legal_hold(find_tenant(tenant_ref).id, recording_id, not release)
+    recording = recordings.set_legal_hold(find_tenant(tenant_ref).id, recording_id, not release,
+                                          current_app.config)
     click.echo(recordings.describe(recording))

@@ -5,6 +5,7 @@ import json
 import sys
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from pbx import models, scenarios
@@ -60,7 +61,7 @@ def import_(company_ref, number_ref, file, as_json):
         _fail([f"{file.name}: a scenario is a JSON object with `name` and `root`"])
     tenant, number = _number(company_ref, number_ref)
     scenario = scenarios.save_draft(scenarios.scenario_for(tenant, number, create=True), document)
-    check = check_json(scenarios.check(tenant, scenario, scenario.draft))
+    check = check_json(scenarios.check(tenant, scenario, scenario.draft, current_app.config))
     emit(as_json, {"draft": scenario.draft, "draft_updated_at": stamp(scenario.draft_updated_at), "check": check},
          "\n".join([f"draft saved for scenario {scenario.id}"] + _check_lines(check)))
 
@@ -82,7 +83,7 @@ def export(company_ref, number_ref, number):
                  click.option("--note", default="", help="Why, as the version list shows it."))
 def publish(company_ref, number_ref, note, as_json):
     """Compile the draft and make it the live version."""
-    row = _published(lambda: scenarios.publish(_scenario(company_ref, number_ref), note=note))
+    row = _published(lambda: scenarios.publish(_scenario(company_ref, number_ref), current_app.config, note=note))
     for warning in row.compiled_meta.get("warnings", []):
         click.echo(f"warning: {warning}", err=True)
     emit(as_json, version_json(row, row.id), f"published version {row.number}")
@@ -92,7 +93,7 @@ def publish(company_ref, number_ref, note, as_json):
                  click.option("--to", "to", type=int, required=True, help="Version number to go back to."))
 def rollback(company_ref, number_ref, to, as_json):
     """Publish an earlier version's tree again (as a new version)."""
-    row = _published(lambda: scenarios.rollback(_scenario(company_ref, number_ref), to))
+    row = _published(lambda: scenarios.rollback(_scenario(company_ref, number_ref), to, current_app.config))
     emit(as_json, version_json(row, row.id), f"published version {row.number} (the tree of version {to})")
 
 
@@ -112,7 +113,7 @@ def _version_line(v: dict) -> str:
 def show(company_ref, number_ref, as_json):
     """The scenario's versions (newest first, the live one marked) and what the check says of its draft."""
     tenant, number = _number(company_ref, number_ref)
-    data = scenario_json(tenant, number)
+    data = scenario_json(tenant, number, current_app.config)
     lines = [f"main number {number.number}: scenario {data['name'] or '(none)'}"]
     lines += [_version_line(v) for v in data["versions"]]
     if data["check"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from pbx.commands.simulate import fail, tenant_of
@@ -33,7 +34,8 @@ def preview_command(tenant_ref, number, start, end, step, switch_timezone, draft
     try:
         tenant = tenant_of(tenant_ref, number)
         found = preview(tenant, number, parse_day(start, tenant.timezone), parse_day(end, tenant.timezone, end=True),
-                        parse_step(step), draft=draft, switch_timezone=switch_timezone)
+                        parse_step(step), app=current_app._get_current_object(), draft=draft,
+                        switch_timezone=switch_timezone)
     except (TestCallInputError, NotFound) as error:
         fail(str(error))
     except ScenarioInvalid as error:

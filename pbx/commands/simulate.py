@@ -5,6 +5,7 @@ import json
 import sys
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
@@ -62,7 +63,8 @@ def command(tenant_ref, number, caller, at_text, keys, answer, no_answer, busy, 
     """Play a call and show the path it takes; nothing is stored."""
     try:
         tenant = tenant_of(tenant_ref, number)
-        call = test_call(tenant, number, caller, parse_at(at_text, tenant.timezone), keys, answer=answer,
+        call = test_call(tenant, number, caller, parse_at(at_text, tenant.timezone), keys,
+                         app=current_app._get_current_object(), answer=answer,
                          no_answer=no_answer, busy=busy, unreachable=unreachable,
                          busy_until=parse_busy_until(busy_until), waiting=[parse_seconds("waiting", w) for w in waiting],
                          talk=parse_seconds("talk", talk), speech=parse_seconds("speech", speech), draft=draft,

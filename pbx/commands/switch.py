@@ -18,7 +18,7 @@ command = click.Group("switch", help="The FreeSWITCH servers in ESL_SERVERS.")
 @with_appcontext
 def switch_sync(dry_run):
     """Queues, agents and tiers of mod_callcenter, and the directory cache (see docs/switch-sync.md)."""
-    reports = sync_all(dry_run=dry_run)
+    reports = sync_all(current_app._get_current_object(), dry_run=dry_run)
     for report in reports:
         state = "unreachable: " + report.unreachable if report.unreachable else f"{len(report.commands)} commands"
         click.echo(f"{report.server}: {state}" + (" (dry run)" if dry_run else ""))

@@ -5,7 +5,7 @@ Every dialplan hunt of the simulated call (the carrier's first hunt in `public`,
 entry are POSTed to `/xml_curl` of the running app, as mod_xml_curl would post them. A draft
 is compiled in memory and laid over the endpoint's document in place of the published version.
 
-    test_call(tenant, number, caller, at, keys, no_answer=[...], busy=[...], unreachable=[...],
+    test_call(tenant, number, caller, at, keys, app=app, no_answer=[...], busy=[...], unreachable=[...],
               answer=[...], busy_until={name: seconds}, waiting=[seconds, ...], draft=False,
               hangup_after=None, talk=TALK, speech=SPEECH, seed=0, switch_timezone="UTC",
               sounds_dir=SOUNDS_DIR, recordings_dir=None) -> TestCall

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select
 
 from pbx import models, queues
@@ -55,21 +54,21 @@ class Outcomes:
 
 
 def _world(at: datetime, origin: Origin, people: People, outcomes: Outcomes, talk: float, language: str,
-           **script) -> World:
+           config, **script) -> World:
     """The world of the call; the event listener announces in the company's language."""
     legs, changes = outcomes.legs(people, talk)
-    prompt = queues.default_prompt(current_app.config)
+    prompt = queues.default_prompt(config)
     return World(start=at, caller=origin.caller, destination=origin.destination, legs=legs, changes=changes,
                  listener=lambda: QueueListener(prompt, language), **script)
 
 
-def prompt_lengths(tenant: models.Tenant, sounds_dir: str) -> dict[str, float]:
+def prompt_lengths(tenant: models.Tenant, sounds_dir: str, config) -> dict[str, float]:
     """Seconds of every prompt the switch plays as `<sounds_dir>/centralka/…`: the rendered files'
     own lengths (the company's and the shared ones), else the length stored with an announcement."""
     rows = db.session.scalars(select(models.Announcement).where(models.Announcement.tenant_id == tenant.id))
     lengths = {"*": PROMPT_SECONDS, **{f"{sounds_dir}/centralka/{tenant.id}/{a.id}.wav": a.duration_seconds
                                        for a in rows if a.duration_seconds}}
-    prompts = Path(current_app.config["PROMPTS_DIR"])
+    prompts = Path(config["PROMPTS_DIR"])
     for folder in (prompts / str(tenant.id), prompts / "common"):
         for path in folder.rglob("*.wav") if folder.is_dir() else ():
             lengths[f"{sounds_dir}/centralka/{path.relative_to(prompts).as_posix()}"] = wav_seconds(path)
@@ -82,12 +81,12 @@ def _play(endpoint: Endpoint, origin: Origin, world: World, switch: dict, length
                     switch_timezone=switch["timezone"], callcenter_conf=endpoint.callcenter_conf(), durations=lengths)
 
 
-def test_call(tenant: models.Tenant, number: str, caller: str, at: datetime, keys: str | None = None, *,
+def test_call(tenant: models.Tenant, number: str, caller: str, at: datetime, keys: str | None = None, *, app,
               no_answer=(), busy=(), unreachable=(), answer=(), busy_until: dict[str, float] | None = None,
               waiting=(), draft: bool = False, hangup_after: float | None = None, talk: float = TALK,
               speech: float = SPEECH, seed: int = 0, switch_timezone: str = "UTC", sounds_dir: str = SOUNDS_DIR,
               recordings_dir: str | None = None) -> TestCall:
-    """Play one call to `number` from `caller` at `at` and describe its path.
+    """Play one call to `number` from `caller` at `at` through `app`'s xml_curl endpoint and describe its path.
 
     `waiting`: callers already in the queue when this call joins it, by the seconds each has
     waited. `switch_timezone` is the FreeSWITCH server's own zone (schedules must not depend on
@@ -97,15 +96,16 @@ def test_call(tenant: models.Tenant, number: str, caller: str, at: datetime, key
         raise TestCallInputError("at: give a time zone or use parse_at()")
     check_zone("switch_timezone", switch_timezone)
     switch = {"timezone": switch_timezone, "folders": {
-        "sounds_dir": sounds_dir, "recordings_dir": recordings_dir or current_app.config["RECORDINGS_DIR"]}}
-    overlay = DraftOverlay(tenant, scenario_of(tenant, number)) if draft else None
-    endpoint, people = Endpoint(current_app._get_current_object(), overlay), People(tenant)
+        "sounds_dir": sounds_dir, "recordings_dir": recordings_dir or app.config["RECORDINGS_DIR"]}}
+    overlay = DraftOverlay(tenant, scenario_of(tenant, number), app.config) if draft else None
+    endpoint, people = Endpoint(app, overlay), People(tenant, app.config)
     origin = origin_of(tenant, people, endpoint, number, caller)
     timed, untimed = parse_keys(keys)
     outcomes = Outcomes(list(answer), list(no_answer), list(busy), list(unreachable), dict(busy_until or {}))
     world = _world(at, origin, people, outcomes, keypresses=timed, caller_hangup=hangup_after, speech=speech,
-                   seed=seed, talk=talk, waiting=list(waiting), language=models.Language(tenant.language).value)
-    lengths = prompt_lengths(tenant, sounds_dir)
+                   seed=seed, talk=talk, waiting=list(waiting), language=models.Language(tenant.language).value,
+                   config=app.config)
+    lengths = prompt_lengths(tenant, sounds_dir, app.config)
     result, unused = place_keys(lambda w: _play(endpoint, origin, w, switch, lengths), world, untimed)
     call = TestCall(at, tenant.timezone, origin.caller, origin.destination, draft, list(world.keypresses),
                     unused, result)

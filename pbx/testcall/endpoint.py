@@ -63,11 +63,12 @@ class Endpoint:
 class DraftOverlay:
     """The scenario's draft compiled in memory, served in place of its published extensions and queues."""
 
-    def __init__(self, tenant: models.Tenant, scenario: models.Scenario):
+    def __init__(self, tenant: models.Tenant, scenario: models.Scenario, config):
         if scenario.draft is None:
             raise TestCallInputError("the scenario has no draft")
         self.tenant_id, self.scenario_id, self.main_number_id = tenant.id, scenario.id, scenario.main_number_id
-        self.compiled = compile_tree(scenario.draft, snapshot_of(tenant), scenario_id=scenario.id, version_id=0,
+        self.config = config
+        self.compiled = compile_tree(scenario.draft, snapshot_of(tenant, config), scenario_id=scenario.id, version_id=0,
                                      main_number_id=scenario.main_number_id)
         parser = etree.XMLParser(resolve_entities=False, no_network=True)
         self.extensions = etree.fromstring(self.compiled.xml, parser).findall("section/context/extension")
@@ -91,5 +92,5 @@ class DraftOverlay:
 
     def callcenter_conf(self) -> bytes:
         prefix = f"t{self.tenant_id}_s{self.scenario_id}_"
-        queues = [q for q in callcenter_queues() if not q["name"].startswith(prefix)] + self.compiled.meta["queues"]
+        queues = [q for q in callcenter_queues(self.config) if not q["name"].startswith(prefix)] + self.compiled.meta["queues"]
         return callcenter_document(sorted(queues, key=lambda q: q["name"]))

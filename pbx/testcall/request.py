@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -93,8 +92,8 @@ def parse_at(text: str, zone: str) -> datetime:
 class People:
     """Users, groups and outside numbers of a tenant, and the dial targets the compiler rings them on."""
 
-    def __init__(self, tenant: models.Tenant):
-        self.snapshot = snapshot_of(tenant)
+    def __init__(self, tenant: models.Tenant, config):
+        self.snapshot = snapshot_of(tenant, config)
         self.users = db.session.scalars(select(models.User).where(models.User.tenant_id == tenant.id)
                                         .order_by(models.User.id)).all()
         self.groups = db.session.scalars(select(models.Group).where(models.Group.tenant_id == tenant.id)).all()
@@ -174,7 +173,7 @@ def origin_of(tenant: models.Tenant, people: People, endpoint: Endpoint, number:
         known = ", ".join(m.number for m in tenant.main_numbers) or "none"
         raise TestCallInputError(f"number: {number!r} is not a main number of {tenant.name} (main numbers: {known})")
     # The carrier delivers both numbers as digits without '+' (captured requests).
-    return Origin(current_app.config.get("PUBLIC_CONTEXT", "public"), dialing.digits(main), dialing.digits(phone), {})
+    return Origin(endpoint.app.config.get("PUBLIC_CONTEXT", "public"), dialing.digits(main), dialing.digits(phone), {})
 
 
 def _from_desk_phone(tenant: models.Tenant, user: models.User, endpoint: Endpoint, number: str) -> Origin:
@@ -183,7 +182,7 @@ def _from_desk_phone(tenant: models.Tenant, user: models.User, endpoint: Endpoin
     dialled = re.sub(r"[\s\-()]", "", number or "")
     if not re.fullmatch(r"[0-9*#+]{2,20}", dialled):
         raise TestCallInputError(f"number: {number!r} is not something a phone can dial")
-    domain = sip_domain(tenant.id, current_app.config.get("SIP_DOMAIN_SUFFIX", ""))
+    domain = sip_domain(tenant.id, endpoint.app.config.get("SIP_DOMAIN_SUFFIX", ""))
     variables = endpoint.directory_variables(user.extension, domain)
     if "user_context" not in variables:
         raise TestCallInputError(f"from: {user.full_name}'s phone is not in the SIP directory")

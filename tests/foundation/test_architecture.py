@@ -1,5 +1,6 @@
 """The import structure: processes on top, views, domain layers down to the core (.importlinter)."""
 import ast
+import configparser
 import os
 import shutil
 import subprocess
@@ -73,6 +74,53 @@ def test_benchmarks_and_test_helpers_import_no_test_module():
     borrowed = [f"{path.relative_to(ROOT)}: {name}" for path in importers for name in _imported(path)
                 if name.startswith("tests.") and not name.startswith("tests.support")]
     assert importers and borrowed == []
+
+
+# Flask's per-request and per-app globals: only entry modules, the app factory and views read them.
+FLASK_GLOBALS = {"current_app", "g", "request", "session"}
+
+
+def domain_modules() -> list[str]:
+    """Every module of the layers below the views in .importlinter, packages with their submodules."""
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / ".importlinter")
+    lines = [line.split("#")[0].strip() for line in parser["importlinter:contract:layers"]["layers"].splitlines()]
+    layers = [line for line in lines if line]
+    views = next(i for i, layer in enumerate(layers) if "xml_curl.views" in layer)
+    graph = grimp.build_graph(*PACKAGES)
+    named = [name.strip() for layer in layers[views + 1:] for name in layer.replace(":", "|").split("|")]
+    return sorted({module for name in named for module in {name} | graph.find_descendants(name)})
+
+
+def flask_globals_used(source: str) -> set[str]:
+    """The Flask globals a module's source imports (``from flask import g``) or reads (``flask.request``)."""
+    tree, used = ast.parse(source), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "flask":
+            used |= {alias.name for alias in node.names} & FLASK_GLOBALS
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "flask":
+            used |= {node.attr} & FLASK_GLOBALS
+    return used
+
+
+def _source(module: str) -> str:
+    path = ROOT / Path(*module.split("."))
+    return (path / "__init__.py" if path.is_dir() else path.with_suffix(".py")).read_text()
+
+
+def test_no_domain_module_reads_flask_globals():
+    """Settings reach domain code as parameters (docs/processes.md, "Structure"), never through current_app."""
+    modules = domain_modules()
+    assert {"pbx.models", "pbx.prompts", "pbx.testcall.call", "xml_curl.dialplan", "schemas.messages_pl"} <= set(modules)
+    assert not {"pbx.app", "webadmin.calls", "xml_curl.views"} & set(modules)
+    found = {module: used for module in modules if (used := flask_globals_used(_source(module)))}
+    assert found == {}
+
+
+def test_the_flask_globals_check_sees_every_form():
+    source = "import flask\nfrom flask import Flask, current_app as app, g\nx = flask.request.args\n"
+    assert flask_globals_used(source) == {"current_app", "g", "request"}
+    assert flask_globals_used("from flask import Flask, jsonify\nfrom flask.cli import with_appcontext\n") == set()
 
 
 def _imported(path: Path) -> list[str]:

@@ -50,10 +50,8 @@ def bucket(ctx, s3_server, monkeypatch):
     client = boto3.client("s3", endpoint_url=s3_server.url, region_name="eu-central-1")
     client.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
     ctx.config.update(S3_BUCKET=name, S3_ENDPOINT_URL=s3_server.url, S3_REGION="eu-central-1")
-    ctx.extensions.pop("centralka_storage", None)
     yield client, name
     ctx.config.update(S3_BUCKET="", S3_ENDPOINT_URL=None)
-    ctx.extensions.pop("centralka_storage", None)
 
 
 @pytest.fixture

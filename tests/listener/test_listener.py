@@ -45,7 +45,6 @@ def recording_files(folder):
 @pytest.fixture
 def service(ctx, company, freeswitch, tmp_path, recordings_dir):
     ctx.config["STORAGE_DIR"] = str(tmp_path / "storage")
-    ctx.extensions.pop("centralka_storage", None)
     running = start_service(ctx, freeswitch, tmp_path / "journal.sqlite3", announce_every=0.3)
     yield running
     running.stop()

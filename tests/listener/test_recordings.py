@@ -5,6 +5,7 @@ import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from flask import current_app
 import pytest
 from sqlalchemy import select
 
@@ -81,7 +82,7 @@ def test_lifecycle_rule_per_retention_spares_held_objects(ctx, company, bucket):
     client, name = bucket
     db.session.add(models.Tenant(name="Short memory", retention_days=30))
     db.session.commit()
-    assert recordings.apply_retention() == {30, 90}
+    assert recordings.apply_retention(current_app.config) == {30, 90}
     rules = client.get_bucket_lifecycle_configuration(Bucket=name)["Rules"]
     assert {rule["Expiration"]["Days"]: rule["Filter"]["And"] for rule in rules} == {
         days: {"Prefix": f"r{days}/", "Tags": [{"Key": "legal-hold", "Value": "off"}]} for days in (30, 90)}
@@ -94,26 +95,25 @@ def test_expiry_deletes_rows_and_objects_but_never_a_held_recording(ctx, company
         task_queue.after_saved(ids, [])
     task_queue.run_pending()
     held = db.session.scalars(select(models.Recording).where(models.Recording.caller == "48500000002")).one()
-    recordings.set_legal_hold(42, held.id, True)
+    recordings.set_legal_hold(42, held.id, True, current_app.config)
     assert recordings.describe(held)["expires_at"] is None
     assert client.get_object_tagging(Bucket=name, Key=held.storage_key)["TagSet"] == [
         {"Key": "legal-hold", "Value": "on"}]
-    assert recordings.expire(datetime.now(timezone.utc) + timedelta(days=365 * 5)) == 2
+    assert recordings.expire(current_app.config, datetime.now(timezone.utc) + timedelta(days=365 * 5)) == 2
     assert [row.id for row in db.session.scalars(select(models.Recording))] == [held.id]
     assert [obj["Key"] for obj in client.list_objects_v2(Bucket=name)["Contents"]] == [held.storage_key]
 
 
 def test_forget_caller_deletes_everything_of_that_number_except_held(ctx, company, task_queue, recordings_dir):
     ctx.config["STORAGE_DIR"] = str(recordings_dir.parent / "storage")
-    ctx.extensions.pop("centralka_storage", None)
     kept = []
     for copy, caller in enumerate(("48500000001", "48500000001", "48500000009")):
         ids, _ = new_recording(ctx, caller=caller, size=100, copy=f"_{copy}")
         kept += ids
     task_queue.after_saved(kept, [])
     task_queue.run_pending()
-    recordings.set_legal_hold(42, kept[1], True)
-    result = recordings.forget_caller(42, "+48500000001")
+    recordings.set_legal_hold(42, kept[1], True, current_app.config)
+    result = recordings.forget_caller(42, "+48500000001", current_app.config)
     assert result == {"deleted": 1, "kept_under_legal_hold": [kept[1]]}
     remaining = {row.id: row.caller for row in db.session.scalars(select(models.Recording))}
     stored = sorted(p.name for p in (recordings_dir.parent / "storage").rglob("*.wav*"))
@@ -122,7 +122,6 @@ def test_forget_caller_deletes_everything_of_that_number_except_held(ctx, compan
 
 def test_local_folder_storage_verifies_and_keeps_the_copy(ctx, company, task_queue, recordings_dir):
     ctx.config["STORAGE_DIR"] = str(recordings_dir.parent / "storage")
-    ctx.extensions.pop("centralka_storage", None)
     ids, fact = new_recording(ctx)
     content = Path(fact["local_path"]).read_bytes()
     task_queue.after_saved(ids, [])
@@ -130,7 +129,7 @@ def test_local_folder_storage_verifies_and_keeps_the_copy(ctx, company, task_que
     recording = only_recording()
     assert (recordings_dir.parent / "storage" / recording.storage_key).read_bytes() == content
     assert not Path(fact["local_path"]).exists()
-    assert recordings.audio(recording) == content
+    assert recordings.audio(recording, current_app.config) == content
 
 
 @pytest.mark.parametrize("path,tenant", [("/var/lib/freeswitch/recordings/7/abc.wav", 7),
@@ -174,13 +173,12 @@ def test_each_tenant_gets_its_recordings_folder_where_the_switch_folder_is_seen(
 def test_audio_read_while_the_upload_removes_the_file_comes_from_storage(ctx, company, recordings_dir):
     """A voicemail e-mail read the recording as not uploaded yet; the upload finished before it read the file."""
     ctx.config["STORAGE_DIR"] = str(recordings_dir.parent / "storage")
-    ctx.extensions.pop("centralka_storage", None)
     ids, fact = new_recording(ctx)
     content = Path(fact["local_path"]).read_bytes()
     recording = only_recording()
     assert recording.uploaded_at is None and recording.storage_key is None
     with ctx.app_context():  # the upload task, in a session of its own
-        assert recordings.upload(ids[0])
+        assert recordings.upload(ids[0], current_app.config)
         db.session.remove()
     assert not Path(fact["local_path"]).exists()
-    assert recordings.audio(recording) == content
+    assert recordings.audio(recording, current_app.config) == content

@@ -6,6 +6,7 @@ import time
 from email import message_from_bytes, policy
 from pathlib import Path
 
+from flask import current_app
 import pytest
 from sqlalchemy import select
 
@@ -41,7 +42,6 @@ def new_voicemail(ctx, box, audio):
 def test_each_recipient_gets_the_voicemail_once_across_an_smtp_outage(
         ctx, company, smtp, task_queue, recordings_dir):
     ctx.config["STORAGE_DIR"] = str(recordings_dir.parent / "storage")
-    ctx.extensions.pop("centralka_storage", None)
     box = voicemail_box("anna@example.test", "bob@example.test", "Anna@example.test")
     audio = b"RIFF" + os.urandom(400)
     ids = new_voicemail(ctx, box, audio)
@@ -68,11 +68,11 @@ def test_each_recipient_gets_the_voicemail_once_across_an_smtp_outage(
 def test_a_failing_recipient_does_not_resend_to_the_others(ctx, company, smtp, task_queue, recordings_dir):
     box = voicemail_box("ok@example.test")
     ids = new_voicemail(ctx, box, b"RIFF....")
-    assert voicemail.deliver(ids[0]) == 1
+    assert voicemail.deliver(ids[0], current_app.config) == 1
     box.extra_emails = ["ok@example.test", "late@example.test"]
     db.session.commit()
-    assert voicemail.deliver(ids[0]) == 1
-    assert voicemail.deliver(ids[0]) == 0
+    assert voicemail.deliver(ids[0], current_app.config) == 1
+    assert voicemail.deliver(ids[0], current_app.config) == 0
     assert sorted(m["To"] for m in smtp.messages) == ["late@example.test", "ok@example.test"]
     assert voicemail.undelivered() == []
 
@@ -81,8 +81,8 @@ def test_same_message_id_for_the_same_recipient(ctx, company, recordings_dir):
     box = voicemail_box("x@example.test")
     ids = new_voicemail(ctx, box, b"RIFF")
     recording = db.session.get(models.Recording, ids[0])
-    first = voicemail.compose(recording, box, "x@example.test", b"RIFF")
-    again = voicemail.compose(recording, box, "X@example.test", b"RIFF")
+    first = voicemail.compose(recording, box, "x@example.test", b"RIFF", current_app.config)
+    again = voicemail.compose(recording, box, "X@example.test", b"RIFF", current_app.config)
     assert first["Message-ID"] == again["Message-ID"]
 
 
@@ -107,7 +107,6 @@ def recorded_forward_then_voicemail(box_id: int) -> list[bytes]:
 def test_a_recorded_forward_then_voicemail_mails_the_message_only(ctx, company, freeswitch, smtp, recordings_dir,
                                                                  tmp_path):
     ctx.config["STORAGE_DIR"] = str(tmp_path / "storage")
-    ctx.extensions.pop("centralka_storage", None)
     box = voicemail_box("anna@example.test", "bob@example.test")
     message, whole_call = wav_bytes(3), wav_bytes(14)
     (recordings_dir / f"vm_{box.id}_{SHAPES[NO_ANSWER]}.wav").write_bytes(message)
@@ -134,7 +133,6 @@ def test_a_recorded_forward_then_voicemail_mails_the_message_only(ctx, company, 
 def test_both_recordings_of_a_call_whose_record_stops_were_missed_come_from_its_cdr(
         ctx, company, smtp, task_queue, recordings_dir):
     ctx.config["STORAGE_DIR"] = str(recordings_dir.parent / "storage")
-    ctx.extensions.pop("centralka_storage", None)
     box = voicemail_box("anna@example.test")
     caller_leg = next(h for h in named(NO_ANSWER, "CHANNEL_HANGUP_COMPLETE", "json")
                       if h["Unique-ID"] == SHAPES[NO_ANSWER])
@@ -163,14 +161,13 @@ def test_a_voicemail_without_a_message_is_kept_but_not_mailed(ctx, company, smtp
     assert recording.kind == ("voicemail" if sent else "empty")
     assert recordings.describe(recording)["kind"] == recording.kind and recording.uploaded_at is not None
     assert voicemail.undelivered() == []  # the sweep does not pick it up again
-    assert voicemail.deliver(ids[0]) == 0
+    assert voicemail.deliver(ids[0], current_app.config) == 0
 
 
 def test_the_captured_caller_who_said_nothing_gets_no_mail(ctx, company, freeswitch, smtp, recordings_dir,
                                                            tmp_path):
     """Captured call 2: the caller sent no audio; FreeSWITCH left a header-only WAV."""
     ctx.config["STORAGE_DIR"] = str(tmp_path / "storage")
-    ctx.extensions.pop("centralka_storage", None)
     box = voicemail_box("anna@example.test")
     (recordings_dir / f"vm_{box.id}_{SHAPES[NO_ANSWER]}.wav").write_bytes(wav_bytes(0))
     running = start_service(ctx, freeswitch, tmp_path / "journal.sqlite3")

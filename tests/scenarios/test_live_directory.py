@@ -3,6 +3,7 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from lxml import etree
 
 from pbx import directory, models, scenarios
@@ -17,7 +18,7 @@ AT = datetime(2026, 3, 3, 10, 0, tzinfo=ZoneInfo("Europe/Warsaw"))
 def publish(tenant, root) -> models.ScenarioVersion:
     sc = tenant.main_numbers[0].scenario
     scenarios.save_draft(sc, {"name": "Na żywo", "root": root})
-    version = scenarios.publish(sc)
+    version = scenarios.publish(sc, current_app.config)
     db.session.commit()
     return version
 
@@ -33,12 +34,12 @@ def screened_sales(tenant, **forward) -> dict:
 
 def simulated(tenant, caller="48600000001", **world):
     number = tenant.main_numbers[0]
-    return simulate(fetch_from_document(tenant_document(tenant.id)), World(start=AT, caller=caller, **world),
+    return simulate(fetch_from_document(tenant_document(tenant.id, current_app.config)), World(start=AT, caller=caller, **world),
                     context=f"tenant_{tenant.id}", destination=f"main_{number.id}")
 
 
 def bridges(tenant) -> list[str]:
-    doc = etree.fromstring(tenant_document(tenant.id))
+    doc = etree.fromstring(tenant_document(tenant.id, current_app.config))
     return [a.get("data") for a in doc.iterfind(".//extension[@name='s{}_sales']//action[@application='bridge']".format(
         tenant.main_numbers[0].scenario.id))]
 
@@ -85,10 +86,10 @@ def test_a_number_added_to_the_blacklist_is_rejected_at_once(demo):
 def test_queue_agents_follow_the_group(demo):
     publish(demo, screened_sales(demo, queue={"max_wait_seconds": 60}))
     users, groups, _, _ = ids(demo)
-    before = {a["name"] for q in callcenter_queues() for a in q["agents"]}
+    before = {a["name"] for q in callcenter_queues(current_app.config) for a in q["agents"]}
     directory.update_group(demo, groups["200"], {"members": [{"user_id": users["105"], "ring_seconds": 20}]})
     db.session.commit()
-    (queue,) = callcenter_queues()
+    (queue,) = callcenter_queues(current_app.config)
     sc = demo.main_numbers[0].scenario
     assert [a["name"] for a in queue["agents"]] == [f"t{demo.id}_s{sc.id}_sales_u{users['105']}@default"]
     assert before == {f"t{demo.id}_s{sc.id}_sales_u{users[e]}@default" for e in ("102", "103")}
@@ -103,7 +104,7 @@ def test_a_tree_that_no_longer_compiles_is_served_as_published(demo, caplog, mon
     directory.update_user(demo, users["103"], {"phone": None, "extension": None})
     db.session.commit()
     with caplog.at_level(logging.WARNING, logger="pbx.compiler"):
-        doc = etree.fromstring(tenant_document(demo.id))
+        doc = etree.fromstring(tenant_document(demo.id, current_app.config))
     sc = demo.main_numbers[0].scenario
     served = [etree.tostring(e) for e in doc.iterfind(f".//extension[@name='s{sc.id}_desk']")]
     stored = [etree.tostring(e) for e in etree.fromstring(version.compiled_xml.encode()).iterfind(

@@ -1,6 +1,7 @@
 """Where directory objects are used, and deleting them only when nothing relies on them (SQLite, PostgreSQL)."""
 import copy
 
+from flask import current_app
 import pytest
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -31,7 +32,7 @@ def deletions(tenant, entity) -> list[str]:
 def test_a_user_in_the_draft_and_the_live_version_cannot_be_deleted(demo):
     users, _, _, _ = ids(demo)
     assert references_to(demo.id, "user", users["101"]) == [f"{PLACE}, draft, node reception"]
-    scenarios.publish(scenario(demo))
+    scenarios.publish(scenario(demo), current_app.config)
     db.session.commit()
     expected = [f"{PLACE}, draft, node reception", f"{PLACE}, published version 1, node reception"]
     assert references_to(demo.id, "user", users["101"]) == expected
@@ -110,15 +111,15 @@ def test_older_versions_do_not_hold_objects_and_rolling_back_to_them_is_refused(
                                       "phone": "600 100 200"})
     scenarios.save_draft(sc, {"root": {"id": "ewa", "kind": "forward", "target": {"user": extra.id},
                                        "no_answer": {"id": "vm", "kind": "voicemail", "box": box}}})
-    scenarios.publish(sc)
+    scenarios.publish(sc, current_app.config)
     scenarios.save_draft(sc, {"root": {"id": "bye", "kind": "hangup"}})
-    scenarios.publish(sc)
+    scenarios.publish(sc, current_app.config)
     db.session.commit()
     assert references_to(demo.id, "user", extra.id) == []
     directory.delete_user(demo, extra.id)
     db.session.commit()
     with pytest.raises(ScenarioInvalid, match=f"user {extra.id} does not exist"):
-        scenarios.rollback(sc, 1)
+        scenarios.rollback(sc, 1, current_app.config)
     db.session.rollback()
 
 

@@ -1,6 +1,7 @@
 """Drafts, publishing, rollback, diff and the served documents, on SQLite and PostgreSQL."""
 import json
 
+from flask import current_app
 import pytest
 from lxml import etree
 from marshmallow import ValidationError
@@ -62,10 +63,10 @@ def test_every_own_scenario_publishes_rolls_back_and_diffs(demo):
     published = []
     for name, root in trees.items():
         scenarios.save_draft(sc, {"name": name, "root": root})
-        published.append(scenarios.publish(sc).number)
+        published.append(scenarios.publish(sc, current_app.config).number)
     db.session.commit()
     assert published == list(range(1, 13))
-    back = scenarios.rollback(sc, 1)
+    back = scenarios.rollback(sc, 1, current_app.config)
     db.session.commit()
     assert back.number == 13 and back.tree["root"] == trees["user_only"] and sc.published_version_id == back.id
     assert sc.draft == scenarios.version(sc, 1).tree and sc.name == "user_only"  # the editor shows what is live
@@ -76,7 +77,7 @@ def test_every_own_scenario_publishes_rolls_back_and_diffs(demo):
 def test_publish_changes_nothing_on_errors_and_bumps_the_revision_on_success(demo):
     sc = scenario(demo)
     before = db.session.get(models.Tenant, demo.id).dialplan_revision
-    scenarios.publish(sc)
+    scenarios.publish(sc, current_app.config)
     db.session.commit()
     db.session.refresh(demo)
     assert demo.dialplan_revision > before and sc.published_version.number == 1
@@ -84,7 +85,7 @@ def test_publish_changes_nothing_on_errors_and_bumps_the_revision_on_success(dem
     assert "ScenarioVersion" in set(entries)
     scenarios.save_draft(sc, {"root": {"id": "x", "kind": "forward", "target": {"user": 999}}})
     with pytest.raises(ScenarioInvalid) as error:
-        scenarios.publish(sc)
+        scenarios.publish(sc, current_app.config)
     db.session.rollback()
     assert {e.node_id for e in error.value.errors} == {"x"}
     assert len(sc.versions) == 1 and sc.published_version.number == 1
@@ -111,9 +112,9 @@ def test_diff_in_words_field_by_field():
 def test_served_documents(demo):
     sc = scenario(demo)
     scenarios.save_draft(sc, {"root": own_scenarios(demo)["queue"]})
-    version = scenarios.publish(sc)
+    version = scenarios.publish(sc, current_app.config)
     db.session.commit()
-    doc = etree.fromstring(tenant_document(demo.id))
+    doc = etree.fromstring(tenant_document(demo.id, current_app.config))
     (context,) = doc.iterfind("section/context")
     names = [e.get("name") for e in context.iterfind("extension")]
     assert context.get("name") == f"tenant_{demo.id}" and f"main_{sc.main_number_id}" in names
@@ -123,8 +124,8 @@ def test_served_documents(demo):
         ("export", "centralka_dialled=${destination_number}"),
         ("transfer", f"main_{sc.main_number_id} XML tenant_{demo.id}")]
     assert entry.find(".//condition").get("expression") == "^(?:(?:\\+|00)?48)?221000000$"
-    assert [q["name"] for q in callcenter_queues()] == [f"t{demo.id}_s{sc.id}_q@default"]
-    assert version.compiled_meta["queues"] == callcenter_queues()
+    assert [q["name"] for q in callcenter_queues(current_app.config)] == [f"t{demo.id}_s{sc.id}_q@default"]
+    assert version.compiled_meta["queues"] == callcenter_queues(current_app.config)
 
 
 def test_tenant_document_size_for_50_users_and_200_nodes(demo):
@@ -134,6 +135,6 @@ def test_tenant_document_size_for_50_users_and_200_nodes(demo):
     users, groups, box, prompt = ids(demo)
     sc = scenario(demo)
     scenarios.save_draft(sc, {"root": big_tree(groups["200"], box, prompt)})
-    scenarios.publish(sc)
+    scenarios.publish(sc, current_app.config)
     db.session.commit()
-    assert len(tenant_document(demo.id)) < 1024 * 1024
+    assert len(tenant_document(demo.id, current_app.config)) < 1024 * 1024

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from flask import current_app
+
 from pbx import directory, models, scenarios, testcall
 from pbx.extensions import db
 
@@ -34,12 +36,12 @@ class Company:
         number = next(n for n in self.tenant.main_numbers if n.number == MAIN)
         scenario = scenarios.save_draft(scenarios.scenario_for(self.tenant, number, create=True),
                                         {"name": name, "root": root})
-        version = scenarios.publish(scenario)
+        version = scenarios.publish(scenario, current_app.config)
         db.session.commit()
         return version
 
     def call(self, at: datetime, keys: str | None = None, *, caller: str = CALLER, number: str = MAIN, **kw):
-        return testcall.test_call(self.tenant, number, caller, at, keys, **kw)
+        return testcall.test_call(self.tenant, number, caller, at, keys, app=current_app._get_current_object(), **kw)
 
 
 def _user(tenant, first, last, phone, ext, **extra):

@@ -6,6 +6,7 @@ import threading
 from contextlib import contextmanager
 
 import pytest
+from flask import current_app
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -81,7 +82,7 @@ def sign_in(page, server, email=None):
         page.get_by_role("button", name="Wyślij kod").click()
     page.get_by_label("Kod jednorazowy").wait_for()
     with app.test_request_context():
-        code = auth.request_code(email)
+        code = auth.request_code(email, current_app.config)
     page.get_by_label("Kod jednorazowy").fill(code)
     page.get_by_role("button", name="Zaloguj").click()
     page.get_by_role("heading", name="Pulpit").wait_for()

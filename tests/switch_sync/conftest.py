@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from flask import current_app
 import pytest
 
 from tests.support.esl_server import FakeFreeSwitch
@@ -123,6 +124,6 @@ def publish(company: Company, root: dict):
 
     scenario = scenarios.scenario_for(company.tenant, company.number, create=True)
     scenarios.save_draft(scenario, {"name": "Główny", "root": root})
-    version = scenarios.publish(scenario)
+    version = scenarios.publish(scenario, current_app.config)
     db.session.commit()
     return scenario, version

@@ -1,12 +1,14 @@
 """The sync compares the queues, agents and tiers as data: nothing changed, nothing sent; one
 queue changed, that queue's commands alone."""
+from flask import current_app
+
 from pbx import directory, switch_sync
 from pbx.extensions import db
 from tests.switch_sync.conftest import publish, queue_tree
 
 
 def sync_one(switch):
-    [report] = switch_sync.sync_all(names=[switch.name])
+    [report] = switch_sync.sync_all(current_app._get_current_object(), names=[switch.name])
     assert report.ok, (report.errors, report.unreachable)
     return report
 
@@ -48,7 +50,7 @@ def test_the_wanted_state_is_the_old_documents_content(ctx, monkeypatch):
 
     configuration = ctx.extensions["xml_curl"].sections["configuration"]
     monkeypatch.setattr(configuration, "queues", every_queue)
-    wanted = switch_sync.desired_callcenter()
+    wanted = switch_sync.desired_callcenter(current_app._get_current_object())
     golden = json.loads((Path(__file__).parents[1] / "xml_curl" / "golden"
                          / "callcenter_five_companies_switch.json").read_text())
     assert wanted.queues == golden["queues"] and wanted.agents == golden["agents"]

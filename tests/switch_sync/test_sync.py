@@ -1,6 +1,7 @@
 """Publishing, editing and rolling back reach a running mod_callcenter without a reload."""
 import copy
 
+from flask import current_app
 import pytest
 
 from pbx import directory, scenarios, switch_sync
@@ -10,7 +11,7 @@ from tests.support.fake_callcenter import QUEUE_DEFAULTS
 
 
 def sync(**kwargs):
-    reports = switch_sync.sync_all(**kwargs)
+    reports = switch_sync.sync_all(current_app._get_current_object(), **kwargs)
     assert all(r.ok for r in reports), [(r.server, r.errors, r.unreachable) for r in reports]
     return reports
 
@@ -55,7 +56,7 @@ def test_second_sync_sends_nothing(ctx, company, switch):
 def test_queue_added_by_hand_with_agent_add_contact_and_status(ctx, company, switch):
     """A switch that cannot fetch the document still gets agents and tiers, one command each."""
     publish(company, queue_tree(company))
-    served = switch_sync.desired_callcenter().queues[names(company)]
+    served = switch_sync.desired_callcenter(current_app._get_current_object()).queues[names(company)]
     switch.callcenter.queues[names(company)] = {**QUEUE_DEFAULTS, **served, "name": names(company)}
     [report] = sync(names=[switch.name])
     ala = agent(company, "Ala")
@@ -112,7 +113,7 @@ def test_rollback_unloads_our_queue_and_deletes_its_agents(ctx, company, switch)
     publish(company, queue_tree(company))
     sync()
     queue, ala = names(company), agent(company, "Ala")
-    scenarios.rollback(scenario, first.number)
+    scenarios.rollback(scenario, first.number, current_app.config)
     db.session.commit()
     [report, _] = sync()
     assert f"callcenter_config queue unload {queue}" in report.commands
@@ -127,7 +128,7 @@ def test_a_removed_queue_stays_while_callers_wait(ctx, company, switch):
     publish(company, queue_tree(company))
     sync()
     switch.callcenter.waiting[names(company)] = 2
-    scenarios.rollback(scenario, first.number)
+    scenarios.rollback(scenario, first.number, current_app.config)
     db.session.commit()
     [report, _] = sync()
     assert report.waiting == [names(company)]
@@ -149,7 +150,7 @@ def test_foreign_queues_agents_and_tiers_are_untouched(ctx, company, switch):
     scenario, first = publish(company, hangup_tree())
     publish(company, queue_tree(company))
     sync()
-    scenarios.rollback(scenario, first.number)
+    scenarios.rollback(scenario, first.number, current_app.config)
     db.session.commit()
     sync()
     assert (cc.queues, cc.agents, cc.tiers) == foreign
@@ -158,7 +159,7 @@ def test_foreign_queues_agents_and_tiers_are_untouched(ctx, company, switch):
 
 def test_dry_run_sends_no_change(ctx, company, switch):
     publish(company, queue_tree(company))
-    [report, _] = switch_sync.sync_all(dry_run=True)
+    [report, _] = switch_sync.sync_all(current_app._get_current_object(), dry_run=True)
     assert report.commands[0] == f"callcenter_config queue load {names(company)}"
     assert switch.sent() == [] and switch.callcenter.queues == {}
 
@@ -180,7 +181,7 @@ def test_directory_users_flushed_after_a_change_of_their_company(ctx, company, s
 def test_a_switch_that_is_down_does_not_stop_the_others(ctx, company, switches):
     publish(company, queue_tree(company))
     switches[0].server.stop()
-    down, up = switch_sync.sync_all()
+    down, up = switch_sync.sync_all(current_app._get_current_object())
     assert not down.ok and "ConnectionRefused" in down.unreachable
     assert up.ok and names(company) in switches[1].callcenter.queues
 
@@ -188,7 +189,7 @@ def test_a_switch_that_is_down_does_not_stop_the_others(ctx, company, switches):
 def test_a_refused_command_is_reported(ctx, company, switch):
     publish(company, queue_tree(company))
     switch.callcenter.config = lambda: b'<document type="freeswitch/xml"><section name="result"><result status="not found"/></section></document>'
-    [report, _] = switch_sync.sync_all()
+    [report, _] = switch_sync.sync_all(current_app._get_current_object())
     assert not report.ok
     assert report.errors[0] == f"callcenter_config queue load {names(company)}: -ERR Invalid Queue not found!"
 
@@ -196,7 +197,7 @@ def test_a_refused_command_is_reported(ctx, company, switch):
 @pytest.mark.parametrize("reply", ["-ERR callcenter_config Command not found!\n"])
 def test_a_switch_without_mod_callcenter_is_reported(ctx, company, switch, reply):
     switch.server.api_replies.callcenter.api = lambda command: reply
-    [report, _] = switch_sync.sync_all()
+    [report, _] = switch_sync.sync_all(current_app._get_current_object())
     assert not report.ok and "SwitchError" in report.unreachable
 
 

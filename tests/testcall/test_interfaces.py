@@ -5,6 +5,7 @@ import json
 import time
 
 import pytest
+from flask import current_app
 
 from pbx import models, scenarios, schedule_preview, testcall
 from pbx.commands import schedule as schedule_command
@@ -17,14 +18,12 @@ from tests.conftest import sign_in
 
 @pytest.fixture
 def firma(demo):
-    scenarios.publish(demo.main_numbers[0].scenario)
+    scenarios.publish(demo.main_numbers[0].scenario, current_app.config)
     db.session.commit()
     return demo
 
 
 def cli(command, *args):
-    from flask import current_app
-
     return current_app.test_cli_runner().invoke(command, list(args))
 
 
@@ -44,7 +43,7 @@ def test_local_time_that_does_not_exist_is_refused():
 
 
 def test_people_by_name_extension_and_phone(firma):
-    people = testcall.People(firma)
+    people = testcall.People(firma, current_app.config)
     assert people.user("Piotr").extension == "102"
     assert people.user("katarzyna wiśniewska").extension == "103"
     assert people.user("+48 502 345 678").first_name == "Piotr"
@@ -55,7 +54,7 @@ def test_people_by_name_extension_and_phone(firma):
 
 def test_keys_for_a_menu_that_never_comes_are_reported(firma):
     call = testcall.test_call(firma, DEMO_MAIN_NUMBER, "601000999", testcall.parse_at("2026-12-19T10:00", "Europe/Warsaw"),
-                              "1")
+                              "1", app=current_app._get_current_object())
     assert call.unused_keys == ["1"] and "keys never asked for: 1" in call.trace()
 
 
@@ -66,11 +65,12 @@ def test_a_dialplan_the_simulator_cannot_play_fails_loudly(firma, monkeypatch):
     document = (f'<document type="freeswitch/xml"><section name="dialplan"><context name="tenant_{firma.id}">'
                 f'<extension name="main_1"><condition field="destination_number" expression="^main_">'
                 f'<action application="lua" data="ivr.lua"/></condition></extension></context></section></document>')
-    monkeypatch.setattr(dialplan, "_tenant_build", lambda tenant_id: TenantBuild(document.encode(), []))
+    monkeypatch.setattr(dialplan, "_tenant_build", lambda tenant_id, config: TenantBuild(document.encode(), []))
     firma.dialplan_revision += 1   # a new revision: the endpoint compiles (here: the stand-in) again
     db.session.commit()
     with pytest.raises(UnsupportedApplication, match="lua"):
-        testcall.test_call(firma, DEMO_MAIN_NUMBER, "601000999", testcall.parse_at("2026-12-14T10:00", "Europe/Warsaw"))
+        testcall.test_call(firma, DEMO_MAIN_NUMBER, "601000999", testcall.parse_at("2026-12-14T10:00", "Europe/Warsaw"),
+                           app=current_app._get_current_object())
 
 
 # ---------------------------------------------------------------- draft
@@ -82,8 +82,8 @@ def test_draft_is_played_without_storing_anything(firma):
     db.session.commit()
     versions, revision = len(scenario.versions), firma.dialplan_revision
     at = testcall.parse_at("2026-12-14T10:00", "Europe/Warsaw")
-    drafted = testcall.test_call(firma, DEMO_MAIN_NUMBER, "601000999", at, draft=True)
-    live = testcall.test_call(firma, DEMO_MAIN_NUMBER, "601000999", at)
+    drafted = testcall.test_call(firma, DEMO_MAIN_NUMBER, "601000999", at, draft=True, app=current_app._get_current_object())
+    live = testcall.test_call(firma, DEMO_MAIN_NUMBER, "601000999", at, app=current_app._get_current_object())
     assert drafted.centralka_path == ";bye" and drafted.result.variables["centralka_version"] == "0"
     assert live.centralka_path.startswith(";hours:open")
     db.session.refresh(firma)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+from flask import current_app
 
 from pbx import scenarios
 from pbx.commands import simulate as simulate_command
@@ -21,7 +22,7 @@ def looping_menu(demo):
     menu = tree["root"]["open"]["next"]
     menu["no_input"] = {"id": "again", "kind": "goto", "target": "main_menu"}
     scenario.draft = tree
-    scenarios.publish(scenario)
+    scenarios.publish(scenario, current_app.config)
     db.session.commit()
     return demo
 

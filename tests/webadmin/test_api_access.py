@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from flask import current_app
 import pytest
 from sqlalchemy import func, select
 
@@ -22,7 +23,7 @@ def objects(demo, tmp_path):
                                  created_at=now, expires_at=now + timedelta(days=90))
     db.session.add_all([recording, models.CallRecord(tenant_id=demo.id, call_uuid="c-1", started_at=now,
                                                      main_number=number.number, caller="+48600100200")])
-    scenarios.publish(number.scenario)
+    scenarios.publish(number.scenario, current_app.config)
     db.session.commit()
     box = db.session.scalar(select(models.VoicemailBox).where(models.VoicemailBox.tenant_id == demo.id))
     announcement = db.session.scalar(select(models.Announcement).where(models.Announcement.tenant_id == demo.id))

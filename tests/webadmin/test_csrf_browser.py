@@ -13,6 +13,7 @@ import http.server
 import threading
 from datetime import UTC, datetime, timedelta
 
+from flask import current_app
 import pytest
 
 from pbx import models
@@ -91,7 +92,7 @@ def _sign_in(page, panel):
     with page.expect_response("**/api/auth/code"):
         page.get_by_role("button", name="Wyślij kod").click()
     with app.test_request_context():
-        code = auth.request_code(DEMO_ADMIN_EMAIL)
+        code = auth.request_code(DEMO_ADMIN_EMAIL, current_app.config)
     page.get_by_label("Kod jednorazowy").fill(code)
     page.get_by_role("button", name="Zaloguj").click()
     page.get_by_role("heading", name="Pulpit").wait_for()

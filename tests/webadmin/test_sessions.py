@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
+from flask import current_app
 import pytest
 from sqlalchemy import select
 
@@ -122,7 +123,7 @@ def test_cookie_flags(client, owner, ctx, secure):
     ctx.config["SECURE_COOKIES"] = secure
     try:
         with ctx.test_request_context():
-            code = auth.request_code(owner.email)
+            code = auth.request_code(owner.email, current_app.config)
         response = client.post("/api/auth/verify", json={"email": owner.email, "code": code})
     finally:
         ctx.config["SECURE_COOKIES"] = False
@@ -141,7 +142,7 @@ def test_old_sign_in_records_are_pruned(as_owner, ctx, owner, monkeypatch):
     monkeypatch.setattr(tasks, "_app", ctx)  # the task runs in this application
 
     with ctx.test_request_context():
-        auth.request_code("nikt@nieznana.example")
+        auth.request_code("nikt@nieznana.example", current_app.config)
         ratelimit.hit("code:client:192.0.2.1", 5, 900)
     old = db.session.scalars(select(models.PanelSession)).one()
     old.created_at = models.utcnow() - timedelta(days=31, hours=ctx.config["SESSION_MAX_HOURS"])

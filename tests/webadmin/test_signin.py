@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 
+from flask import current_app
 import pytest
 from sqlalchemy import select
 
@@ -129,7 +130,7 @@ def test_five_wrong_guesses_end_the_code(client, owner):
     from pbx import auth
 
     with client.application.test_request_context():
-        code = auth.request_code(owner.email)
+        code = auth.request_code(owner.email, current_app.config)
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     for _ in range(5):
         assert client.post("/api/auth/verify", json={"email": owner.email, "code": wrong}).status_code == 401
@@ -141,7 +142,7 @@ def test_the_fifth_guess_may_still_be_right(client, owner):
     from pbx import auth
 
     with client.application.test_request_context():
-        code = auth.request_code(owner.email)
+        code = auth.request_code(owner.email, current_app.config)
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     for _ in range(4):
         client.post("/api/auth/verify", json={"email": owner.email, "code": wrong})
@@ -156,7 +157,7 @@ def test_parallel_guesses_share_the_five_attempts(app, ctx, owner, limits):
 
     limits.update(SIGNIN_LIMIT_PER_CLIENT=100)
     with ctx.test_request_context():
-        code = auth.request_code(owner.email)
+        code = auth.request_code(owner.email, current_app.config)
     guesses = [f"{(int(code) + n) % 10**6:06d}" for n in range(1, 13)]
     email = owner.email
 
@@ -175,7 +176,7 @@ def test_a_code_signs_in_once(client, owner):
     from pbx import auth
 
     with client.application.test_request_context():
-        code = auth.request_code(owner.email)
+        code = auth.request_code(owner.email, current_app.config)
     assert client.post("/api/auth/verify", json={"email": owner.email, "code": code}).status_code == 200
     assert client.post("/api/auth/verify", json={"email": owner.email, "code": code}).status_code == 401
 
@@ -184,7 +185,7 @@ def test_codes_are_stored_hashed(client, owner):
     from pbx import auth
 
     with client.application.test_request_context():
-        code = auth.request_code(owner.email)
+        code = auth.request_code(owner.email, current_app.config)
     row = db.session.scalars(select(models.LoginCode)).one()
     assert code not in row.code_hash and row.address == owner.email
 
@@ -251,7 +252,7 @@ def test_sign_in_from_another_site_is_refused(client, owner):
     from pbx import auth
 
     with client.application.test_request_context():
-        code = auth.request_code(owner.email)
+        code = auth.request_code(owner.email, current_app.config)
     response = client.post("/api/auth/verify", json={"email": owner.email, "code": code},
                            headers={"Origin": "https://attacker.example"})
     assert response.status_code == 403
@@ -264,11 +265,11 @@ def test_the_code_is_logged_only_when_asked(client, owner, caplog):
 
     caplog.set_level(logging.WARNING, logger="pbx.auth")
     with client.application.test_request_context():
-        auth.request_code(owner.email)
+        auth.request_code(owner.email, current_app.config)
         client.application.config["SHOW_LOGIN_CODES"] = True
         try:
-            shown = auth.request_code(owner.email)
-            auth.request_code(UNKNOWN)
+            shown = auth.request_code(owner.email, current_app.config)
+            auth.request_code(UNKNOWN, current_app.config)
         finally:
             client.application.config["SHOW_LOGIN_CODES"] = False
     lines = [record.getMessage() for record in caplog.records if record.name == "pbx.auth"]

@@ -107,7 +107,7 @@ class FakeCompiler:
         self.compiled.append((kind, tenant_id, revision))
         return revision
 
-    def tenant_build(self, tenant_id: int):
+    def tenant_build(self, tenant_id: int, _config):
         from pbx.compiler import TenantBuild
 
         revision = self._revision("tenant", tenant_id)
@@ -116,7 +116,7 @@ class FakeCompiler:
              f'<extension name="rev_{revision}"/></context></section></document>').encode(),
             list(self.queues.get(tenant_id, [])))
 
-    def tenant_queues(self, tenant_id: int) -> list[dict]:
+    def tenant_queues(self, tenant_id: int, _config) -> list[dict]:
         self._revision("queues", tenant_id)
         return list(self.queues.get(tenant_id, []))
 

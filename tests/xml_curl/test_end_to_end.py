@@ -5,6 +5,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 import pytest
 
 from tests.xml_curl.conftest import FORM, captured_body, is_not_found, post, served_after_commit, with_fields
@@ -19,9 +20,9 @@ def compiles(monkeypatch):
 
     counted, real = [], dialplan._tenant_build
 
-    def counting(tenant_id):
+    def counting(tenant_id, config):
         counted.append(tenant_id)
-        return real(tenant_id)
+        return real(tenant_id, config)
 
     monkeypatch.setattr(dialplan, "_tenant_build", counting)
     return counted
@@ -63,7 +64,7 @@ def test_a_new_publish_is_served_right_after_commit(client, demo, published, com
                       {"Hunt-Context": f"tenant_{demo.id}", "Hunt-Destination-Number": "101"})
     first = post(client, ask).data
     assert b"centralka_version=" in first
-    version = scenarios.rollback(published, 1)
+    version = scenarios.rollback(published, 1, current_app.config)
     db.session.commit()
     second = served_after_commit(client, ask, lambda reply: reply != first)
     assert f"centralka_version={version.id}".encode() in second
@@ -76,7 +77,7 @@ def test_callcenter_conf_is_built_from_the_compiler_queues(client, demo, publish
     from xml_curl.configuration import callcenter_document
 
     response = post(client, captured_body("xml_curl_configuration_callcenter.txt"))
-    assert response.data == callcenter_document(callcenter_queues())
+    assert response.data == callcenter_document(callcenter_queues(current_app.config))
 
 
 def test_unpublished_number_still_finds_its_tenant_but_an_unknown_one_does_not(client, demo):
@@ -93,7 +94,7 @@ def test_tenant_document_is_served_without_indentation_but_otherwise_as_compiled
 
     served = post(client, with_fields(captured_body("xml_curl_dialplan_transfer_menu_1.txt"),
                                       {"Hunt-Context": f"tenant_{demo.id}", "Hunt-Destination-Number": "101"})).data
-    compiled = tenant_document(demo.id)
+    compiled = tenant_document(demo.id, current_app.config)
     assert b"\n " not in served and len(served) < len(compiled)
     blank_free = etree.XMLParser(remove_blank_text=True)
     assert etree.tostring(etree.fromstring(served, blank_free), method="c14n") == etree.tostring(

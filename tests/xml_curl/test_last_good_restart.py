@@ -114,7 +114,7 @@ def test_a_fresh_worker_reuses_a_document_another_worker_compiled(database, tmp_
     served = post(first.test_client(), hunt(f"tenant_{tenant_id}", "101")).data
     builds = []
     real = dialplan._tenant_build
-    monkeypatch.setattr(dialplan, "_tenant_build", lambda tid: builds.append(tid) or real(tid))
+    monkeypatch.setattr(dialplan, "_tenant_build", lambda tid, config: builds.append(tid) or real(tid, config))
     second = standalone_app(url, last_good)
     try:
         assert post(second.test_client(), hunt(f"tenant_{tenant_id}", "101")).data == served

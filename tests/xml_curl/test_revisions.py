@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 
+from flask import current_app
 import pytest
 from sqlalchemy import text
 
@@ -62,7 +63,7 @@ def test_a_publish_in_one_app_is_served_by_another_without_a_query_per_hunt(
     sent = queries(worker)
     assert all(post(client, ask).data == first for _ in range(20))
     assert sent == []
-    version = scenarios.rollback(published, 1)
+    version = scenarios.rollback(published, 1, current_app.config)
     db.session.commit()
     published_at = time.monotonic()
     marker = f"centralka_version={version.id}".encode()
