@@ -46,6 +46,7 @@ def test_recording_is_uploaded_verified_and_removed_locally(ctx, company, bucket
     ids, fact = new_recording(ctx)
     content = Path(fact["local_path"]).read_bytes()
     assert recordings.save_recordings(db.session, [fact]) == ids  # a repeated RECORD_STOP adds nothing
+    db.session.commit()  # as the writer does: the upload task runs in a session of its own
     task_queue.after_saved(ids, [])
     assert task_queue.run_pending() == 1
     recording = only_recording()

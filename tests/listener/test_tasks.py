@@ -4,8 +4,8 @@ from pbx import tasks
 
 def test_a_batch_of_follow_ups_is_queued_whole_and_runs(ctx, task_queue, monkeypatch):
     done = []
-    monkeypatch.setattr("pbx.recordings.upload", lambda recording_id: done.append(("upload", recording_id)))
-    monkeypatch.setattr("pbx.voicemail.deliver", lambda recording_id: done.append(("email", recording_id)))
+    monkeypatch.setattr("pbx.recordings.upload", lambda recording_id, config: done.append(("upload", recording_id)))
+    monkeypatch.setattr("pbx.voicemail.deliver", lambda recording_id, config: done.append(("email", recording_id)))
     tasks.after_saved([3, 1, 2], [2])
     queued = [tasks.huey.deserialize_task(data) for data in tasks.huey.storage.enqueued_items()]
     assert [(task.name, task.args) for task in queued] == [
