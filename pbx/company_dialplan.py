@@ -80,7 +80,8 @@ def tenant_queues(tenant_id: int, config) -> list[dict]:
 def callcenter_queues(config) -> list[dict]:
     """Queue definitions (contract shape) of every company."""
     tenants = db.session.scalars(select(models.Tenant.id).order_by(models.Tenant.id)).all()
-    return sorted((queue for tenant_id in tenants for queue in tenant_queues(tenant_id, config)), key=lambda q: q["name"])
+    return sorted((queue for tenant_id in tenants for queue in tenant_queues(tenant_id, config)),
+                  key=lambda q: q["name"])
 
 
 def public_entry(tenant_id: int, main_number_id: int, context: str = "public") -> bytes:

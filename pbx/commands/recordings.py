@@ -18,7 +18,8 @@ command = click.Group("recordings", help="Recordings: expiry, legal hold, erasur
 def recordings_expire():
     """Delete recordings past their retention now (legal holds stay)."""
     retentions = recordings.apply_retention(current_app.config)
-    click.echo(f"lifecycle rules for {sorted(retentions)} days; deleted {recordings.expire(current_app.config)} recordings")
+    deleted = recordings.expire(current_app.config)
+    click.echo(f"lifecycle rules for {sorted(retentions)} days; deleted {deleted} recordings")
 
 
 @command.command("forget-caller")

@@ -92,5 +92,6 @@ class DraftOverlay:
 
     def callcenter_conf(self) -> bytes:
         prefix = f"t{self.tenant_id}_s{self.scenario_id}_"
-        queues = [q for q in callcenter_queues(self.config) if not q["name"].startswith(prefix)] + self.compiled.meta["queues"]
+        queues = [q for q in callcenter_queues(self.config) if not q["name"].startswith(prefix)] \
+            + self.compiled.meta["queues"]
         return callcenter_document(sorted(queues, key=lambda q: q["name"]))

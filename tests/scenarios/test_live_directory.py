@@ -34,7 +34,8 @@ def screened_sales(tenant, **forward) -> dict:
 
 def simulated(tenant, caller="48600000001", **world):
     number = tenant.main_numbers[0]
-    return simulate(fetch_from_document(tenant_document(tenant.id, current_app.config)), World(start=AT, caller=caller, **world),
+    document = tenant_document(tenant.id, current_app.config)
+    return simulate(fetch_from_document(document), World(start=AT, caller=caller, **world),
                     context=f"tenant_{tenant.id}", destination=f"main_{number.id}")
 
 

@@ -82,8 +82,9 @@ def test_draft_is_played_without_storing_anything(firma):
     db.session.commit()
     versions, revision = len(scenario.versions), firma.dialplan_revision
     at = testcall.parse_at("2026-12-14T10:00", "Europe/Warsaw")
-    drafted = testcall.test_call(firma, DEMO_MAIN_NUMBER, "601000999", at, draft=True, app=current_app._get_current_object())
-    live = testcall.test_call(firma, DEMO_MAIN_NUMBER, "601000999", at, app=current_app._get_current_object())
+    app = current_app._get_current_object()
+    drafted = testcall.test_call(firma, DEMO_MAIN_NUMBER, "601000999", at, draft=True, app=app)
+    live = testcall.test_call(firma, DEMO_MAIN_NUMBER, "601000999", at, app=app)
     assert drafted.centralka_path == ";bye" and drafted.result.variables["centralka_version"] == "0"
     assert live.centralka_path.startswith(";hours:open")
     db.session.refresh(firma)

@@ -96,7 +96,8 @@ def test_a_company_that_does_not_compile_keeps_the_last_good_callcenter_conf(cli
     good = post(client, CALLCENTER).data
     broken = companies[1]
     real = compiler.tenant_queues
-    monkeypatch.setattr(dialplan, "_tenant_queues", lambda tid, config: 1 / 0 if tid == broken.id else real(tid, config))
+    monkeypatch.setattr(dialplan, "_tenant_queues",
+                        lambda tid, config: 1 / 0 if tid == broken.id else real(tid, config))
     rename(broken, "Firma Zepsuta")
     rename(companies[3], "Firma Inna")
     assert post(client, CALLCENTER).data == good
