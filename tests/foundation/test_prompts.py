@@ -59,7 +59,7 @@ def test_uploaded_mp3_is_converted(ctx, demo, prompts_dir, tmp_path):
 def test_upload_over_2_mb_or_not_mp3_is_refused_and_nothing_written(ctx, demo, prompts_dir, tmp_path):
     announcement = directory.add_announcement(demo, {"name": "Za duża", "source": "upload"})
     with pytest.raises(ValidationError) as info:
-        prompts.store_upload(announcement, _mp3(tmp_path, 300))  # about 2.4 MB at 64 kbit/s
+        prompts.store_upload(announcement, _mp3(tmp_path, 300), ctx.config)  # about 2.4 MB at 64 kbit/s
     assert "at most 2097152" in str(info.value.messages)
     with pytest.raises(ValidationError) as info:
         prompts.store_upload(announcement, b"RIFF....WAVEfmt not an mp3 at all" * 10, ctx.config)
