@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from flask import current_app
 from sqlalchemy import select
 
 from pbx import models, testcall
@@ -66,7 +67,7 @@ def test_a_company_scripted_through_the_cli_routes_its_calls(cli, tmp_path):
     monday, sunday = parse_at("2026-12-21T10:00", tenant.timezone), parse_at("2026-12-20T10:00", tenant.timezone)
 
     def call(at, keys=None, *, caller=CALLER, number=MAIN):
-        return testcall.test_call(tenant, number, caller, at, keys)
+        return testcall.test_call(tenant, number, caller, at, keys, app=current_app._get_current_object())
 
     rejected = call(monday, caller=SPAMMER)
     assert (rejected.result.hangup_cause, rejected.result.answered) == ("CALL_REJECTED", False)
