@@ -98,8 +98,8 @@ def heard_by_the_listener(events, ours: str, tmp_path) -> list[tuple[float, str]
 
 def test_prompts_last_as_long_as_their_rendered_files(testowa, ctx, tmp_path):
     ctx.config["PROMPTS_DIR"] = str(tmp_path / "prompts")
-    prompts.render_system_prompts(("pl",), numbers=range(0))
-    notice = prompts.wav_seconds(prompts.system_prompt_path("pl", "call_recorded"))
+    prompts.render_system_prompts(ctx.config, ("pl",), numbers=range(0))
+    notice = prompts.wav_seconds(prompts.system_prompt_path("pl", "call_recorded", ctx.config))
     assert abs(notice - 3.0) > 0.1  # not the 3 s a prompt with no file is given
     testowa.publish(queued(testowa, "Tomek"))  # Tomek records his calls: the notice, then the queue
     call = testowa.call(MONDAY, answer=["Tomek"], sounds_dir="/opt/fs/sounds", recordings_dir="/srv/recordings")
