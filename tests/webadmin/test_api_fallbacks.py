@@ -1,6 +1,7 @@
 """Fallbacks of groups and main numbers through the API, in the company's dialplan, and guarding their boxes."""
 from __future__ import annotations
 
+from flask import current_app
 from lxml import etree
 from sqlalchemy import select
 
@@ -16,7 +17,7 @@ def _box(demo) -> models.VoicemailBox:
 
 
 def _actions(tenant_id: int, extension: str) -> list[tuple[str, str]]:
-    root = etree.fromstring(tenant_document(tenant_id))
+    root = etree.fromstring(tenant_document(tenant_id, current_app.config))
     return [(a.get("application"), a.get("data", "")) for a in root.iterfind(f".//extension[@name='{extension}']//action")]
 
 
