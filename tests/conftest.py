@@ -69,13 +69,16 @@ def app(request, tmp_path_factory):
 
 @pytest.fixture
 def ctx(app):
-    """An app context with an empty database, emptied again afterwards."""
+    """An app context with an empty database, emptied again afterwards; settings a test changes are put back."""
     from pbx.extensions import db
 
+    settings = dict(app.config)
     with app.app_context():
         yield app
         db.session.remove()
         _empty_tables(db)
+    app.config.clear()
+    app.config.update(settings)
 
 
 def _empty_tables(db):

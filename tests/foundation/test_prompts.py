@@ -9,8 +9,8 @@ from pbx import directory, prompts
 
 
 @pytest.fixture
-def prompts_dir(ctx, tmp_path):
-    ctx.config["PROMPTS_DIR"] = str(tmp_path)
+def prompts_dir(ctx, tmp_path, monkeypatch):
+    monkeypatch.setitem(ctx.config, "PROMPTS_DIR", str(tmp_path))  # the app outlives this test
     return tmp_path
 
 
