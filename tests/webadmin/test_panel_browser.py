@@ -109,7 +109,7 @@ def test_a_menu_form_built_from_the_kind_specs_saves_its_repeat_count(page, serv
         assert (menu["id"], menu["repeat"], menu["timeout_seconds"]) == ("main_menu", 4, 5)
     kinds = page.get_by_label("Rodzaj węzła").first.locator("option").all_inner_texts()
     assert {"Menu (IVR)", "Harmonogram", "Przekierowanie", "Przejdź do"} <= set(kinds)
-    adder = page.locator("li.empty-slot").filter(has=page.get_by_label("Gałąź (main_menu)"))
+    adder = page.locator(".empty-slot").filter(has=page.get_by_label("Gałąź (main_menu)"))
     adder.get_by_label("Gałąź (main_menu)").select_option("options.3")
     adder.get_by_label("Rodzaj węzła").select_option("menu")
     adder.get_by_role("button", name="+ Dodaj").click()
@@ -212,7 +212,7 @@ def test_a_branch_leads_to_an_existing_node_shared_with_another_branch(page, ser
     _sign_in(page, server)
     page.get_by_role("link", name="Numery główne").click()
     page.get_by_role("row", name="+48221000000").get_by_role("link", name="Edytuj scenariusz").click()
-    adder = page.locator("li.empty-slot").filter(has=page.get_by_label("Gałąź (main_menu)"))
+    adder = page.locator(".empty-slot").filter(has=page.get_by_label("Gałąź (main_menu)"))
     adder.get_by_label("Gałąź (main_menu)").select_option("options.0")
     existing = adder.get_by_label("Istniejący węzeł (main_menu)")
     # Nodes offered in the panel's words: name, then id; the jumps themselves are not targets.

@@ -113,6 +113,14 @@ const pl = {
   "api.level": "Wymagane uprawnienia", "api.public": "Bez logowania.", "api.body": "Treść żądania (JSON)",
   "api.required": "wymagane", "api.length": "długość", "api.anyFields": "Dowolne pola.", "api.schemas": "Schematy",
   "tokens.once": "Skopiuj token teraz — nie zostanie pokazany ponownie:",
+  // Unsaved work, publishing with warnings (scenario editor and leaving a page)
+  "leave.title": "Niezapisane zmiany", "leave.stay": "Zostań na stronie", "leave.go": "Opuść stronę i porzuć zmiany",
+  "leave.unsaved": "Scenariusz ma zmiany, które nie zostały zapisane. Po wyjściu przepadną.",
+  "leave.unapplied": "W formularzu węzła są zmiany, których nie zastosowano. Po wyjściu przepadną.",
+  "sc.pendingTitle": "Niezastosowane zmiany", "sc.pending": "W formularzu węzła „{node}” są zmiany, których nie zastosowano.",
+  "sc.discard": "Odrzuć zmiany", "sc.stay": "Zostań przy węźle",
+  "sc.warnTitle": "Opublikować mimo ostrzeżeń?", "sc.warnText": "Scenariusz ma ostrzeżenia ({n}). Przeczytaj je przed publikacją:",
+  "sc.publishAnyway": "Opublikuj mimo to", "sc.backToEdit": "Wróć do edycji",
 };
 
 const en = {
@@ -225,6 +233,14 @@ const en = {
   "api.level": "Rights needed", "api.public": "No sign-in needed.", "api.body": "Request body (JSON)",
   "api.required": "required", "api.length": "length", "api.anyFields": "Any fields.", "api.schemas": "Schemas",
   "tokens.once": "Copy the token now — it will not be shown again:",
+  // Unsaved work, publishing with warnings (scenario editor and leaving a page)
+  "leave.title": "Unsaved changes", "leave.stay": "Stay on this page", "leave.go": "Leave and discard changes",
+  "leave.unsaved": "The scenario has changes that were not saved. They will be lost if you leave.",
+  "leave.unapplied": "The node form has changes that were not applied. They will be lost if you leave.",
+  "sc.pendingTitle": "Changes not applied", "sc.pending": "The form of node “{node}” has changes that were not applied.",
+  "sc.discard": "Discard changes", "sc.stay": "Stay on this node",
+  "sc.warnTitle": "Publish despite warnings?", "sc.warnText": "The scenario has warnings ({n}). Read them before publishing:",
+  "sc.publishAnyway": "Publish anyway", "sc.backToEdit": "Back to editing",
 };
 
 const dictionaries = { pl, en };

@@ -1,8 +1,8 @@
 // The panel: sign-in, then one page per hash route (#/users, #/scenario/3 ...).
 import { get, post } from "./api.js";
 import { setLanguage, setZone, t } from "./i18n.js";
-import { fill, h } from "./ui.js";
-import { session } from "./session.js";
+import { choose, fill, h } from "./ui.js";
+import { leaving, session } from "./session.js";
 import { loginPage } from "./pages/login.js";
 import { dashboardPage } from "./pages/dashboard.js";
 import { usersPage, groupsPage, numbersPage, voicemailPage, listsPage } from "./pages/directory.js";
@@ -37,6 +37,7 @@ nav.addEventListener("keydown", (event) => {
 
 async function render() {
   if (!session.me) return;
+  leaving.loses = null;
   const [name, ...args] = location.hash.replace(/^#\/?/, "").split("/");
   const page = routes[name] || dashboardPage;
   showMenu(false);
@@ -83,5 +84,31 @@ document.getElementById("sign-out").addEventListener("click", async () => {
   location.hash = "";
   start();
 });
-window.addEventListener("hashchange", render);
+// Leaving a page with unsaved work asks first: the address goes back until the admin says to leave.
+let shown = location.hash;
+let returning = false;
+window.addEventListener("hashchange", async () => {
+  if (returning) {
+    returning = false;
+    return;
+  }
+  const lost = leaving.loses?.();
+  if (lost) {
+    const target = location.hash;
+    returning = true;
+    location.hash = shown;
+    const answer = await choose({ title: t("leave.title"), text: lost, cancel: "stay",
+      buttons: [["stay", t("leave.stay"), "primary"], ["leave", t("leave.go"), "danger"]] });
+    if (answer !== "leave") return;
+    leaving.loses = null;
+    location.hash = target;
+    return;
+  }
+  shown = location.hash;
+  render();
+});
+// Closing the tab or reloading: the browser's own question (it shows no text of ours).
+window.addEventListener("beforeunload", (event) => {
+  if (leaving.loses?.()) event.preventDefault();
+});
 start();

@@ -132,3 +132,19 @@ export function fill(node, ...children) {
   node.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
   return node;
 }
+
+// A modal question with named answers: resolves to the value of the button pressed, or `cancel` on Escape.
+// buttons: [[value, label, class]]; items: a list shown under the text.
+export function choose({ title, text, items = [], buttons, cancel }) {
+  return new Promise((resolve) => {
+    let answer = cancel;
+    const dialog = h("dialog", { class: "choice", "aria-labelledby": "choice-title", "aria-describedby": "choice-text" },
+      h("h2", { id: "choice-title" }, title), h("p", { id: "choice-text" }, text),
+      items.length ? h("ul", { class: "choice-items" }, items.map((item) => h("li", {}, item))) : null,
+      h("div", { class: "buttons" }, buttons.map(([value, label, cls]) => h("button", {
+        type: "button", class: cls, onclick: () => { answer = value; dialog.close(); } }, label))));
+    dialog.addEventListener("close", () => { dialog.remove(); resolve(answer); });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}

@@ -106,18 +106,25 @@ export function nodeForm(node, { refs, kinds, doc, editable, problems, onApply, 
   const form = h("form", { class: "stack node-form", "aria-label": `${t("sc.node")} ${node.id}` });
   const box = h("fieldset", { disabled: !editable }, h("legend", {}, `${t(`kind.${node.kind}`)} · `, h("code", {}, node.id)),
     fields.map((f) => h("div", { "data-node-field": f.name }, fieldRow(f))));
-  const notes = problems.length ? h("ul", { class: "node-problems" },
-    problems.map((p) => h("li", { class: p.level }, p.message))) : null;
-  form.append(notes || "", box);
+  form.append(showProblems(h("ul", { class: "node-problems" }), problems), box);
   if (editable) {
     form.append(h("div", { class: "buttons" }, h("button", { type: "submit", class: "primary" }, t("sc.apply")),
       isRoot ? null : h("button", { type: "button", class: "danger", onclick: onRemove }, t("sc.remove"))));
   }
+  const read = () => Object.fromEntries(fields.filter((f) => !f.skipNode).map((f) => [f.name, readField(form, f)]));
+  const apply = () => onApply(read());
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    const values = {};
-    for (const f of fields.filter((f) => !f.skipNode)) values[f.name] = readField(form, f);
-    onApply(values);
+    apply();
   });
-  return form;
+  const initial = JSON.stringify(read());
+  // modified(): typed into but not applied; the editor asks before such edits would be thrown away.
+  return Object.assign(form, { apply, modified: () => editable && JSON.stringify(read()) !== initial });
+}
+
+// A node's problems as list items (in the tree and in the form); the list hides when there are none.
+export function showProblems(list, problems) {
+  fill(list, problems.map((p) => h("li", { class: p.level }, p.message)));
+  list.hidden = !problems.length;
+  return list;
 }

@@ -2,10 +2,11 @@
 // save / check / publish, version history with diff and rollback, and a test call.
 import { get, post, put } from "../api.js";
 import { formatTime, t } from "../i18n.js";
-import { canEdit } from "../session.js";
-import { fill, h, toast } from "../ui.js";
+import { canEdit, leaving } from "../session.js";
+import { choose, fill, h, toast } from "../ui.js";
 import { childAt, find, freeKeys, newNode, setChild, slotLabel, slots, summary, targets } from "./scenario-tree.js";
-import { nodeForm } from "./scenario-form.js";
+import { nodeForm, showProblems } from "./scenario-form.js";
+import { setOpen, treeKeys } from "./scenario-keys.js";
 import { testCallPanel } from "./testcall.js";
 
 async function loadRefs() {
@@ -14,12 +15,13 @@ async function loadRefs() {
   return { refs: { users, groups, announcements, boxes, lists }, kinds };
 }
 
-function kindPicker(kinds, onPick, label) {
-  const select = h("select", { "aria-label": t("sc.newKind") },
+// The kind last picked stays picked in every picker, whatever redraws the tree in between.
+function kindPicker(kinds, onPick, label, { chosen, tabindex }) {
+  const select = h("select", { "aria-label": t("sc.newKind"), tabindex, onchange: () => { chosen.kind = select.value; } },
     Object.keys(kinds).map((k) => [k, t(`kind.${k}`)]).sort((a, b) => a[1].localeCompare(b[1]))
-      .map(([k, text]) => h("option", { value: k }, text)));
+      .map(([k, text]) => h("option", { value: k, selected: k === chosen.kind }, text)));
   return h("span", { class: "add-slot" }, select,
-    h("button", { type: "button", onclick: () => onPick(select.value) }, `+ ${label}`));
+    h("button", { type: "button", tabindex, onclick: () => onPick(select.value) }, `+ ${label}`));
 }
 
 export async function scenarioPage(numberId) {
@@ -27,10 +29,12 @@ export async function scenarioPage(numberId) {
   const [number, scenario, { refs, kinds }] = await Promise.all([get(`/api/main-numbers/${numberId}`), get(base), loadRefs()]);
   const editable = canEdit();
   const state = { doc: scenario.draft && structuredClone(scenario.draft), selected: null, check: scenario.check,
-    versions: scenario.versions, dirty: false };
+    versions: scenario.versions, dirty: false, edits: 0, collapsed: new Set(), focus: null, form: null, chosen: {} };
+  leaving.loses = () => (state.dirty ? t("leave.unsaved") : state.form?.modified() ? t("leave.unapplied") : null);
 
   const status = h("p", { class: "status", role: "status" });
   const treeBox = h("div", { class: "tree", role: "region", "aria-label": t("sc.tree") });
+  treeBox.addEventListener("keydown", treeKeys({ state, onPick: (id) => pick(id, "tree") }));
   const formBox = h("aside", { class: "side", "aria-label": t("sc.node") });
   const problemsBox = h("section", { class: "problems", "aria-label": t("sc.errors") });
   const jsonArea = h("textarea", { class: "json", rows: 24, spellcheck: "false", "aria-label": t("sc.json"), readOnly: !editable });
@@ -57,41 +61,50 @@ export async function scenarioPage(numberId) {
     status.className = `status ${c?.errors.length ? "bad" : "good"}`;
   }
 
+  // WAI-ARIA tree: each node an item with a roving tabindex (scenario-keys.js moves it); the row is its name.
   function renderNode(node, slot, level) {
-    const problems = problemsOf(node.id);
     const selected = state.selected === node.id;
-    const row = h("button", { type: "button", class: `node-row kind-${node.kind}${selected ? " selected" : ""}`,
-      "aria-current": selected ? "true" : null, "data-node": node.id, onclick: () => select(node.id) },
+    const row = h("div", { class: `node-row kind-${node.kind}${selected ? " selected" : ""}`, id: `tree-row-${node.id}`,
+      "data-node": node.id, onclick: () => pick(node.id) },
+    h("span", { class: "twisty", "aria-hidden": "true", onclick: (event) => {
+      event.stopPropagation();
+      const item = event.target.closest("[role=treeitem]");
+      if (item.hasAttribute("aria-expanded")) setOpen(item, item.getAttribute("aria-expanded") === "false", state);
+    } }),
     slot ? h("span", { class: "branch" }, slotLabel(slot)) : null,
     h("span", { class: "kind" }, t(`kind.${node.kind}`)),
     h("span", { class: "name" }, node.name || ""), h("span", { class: "summary" }, summary(node, refs, kinds)),
-    h("code", { class: "id" }, node.id),
-    problems.some((p) => p.level === "error") ? h("span", { class: "badge error" }, "!") : null,
-    problems.some((p) => p.level === "warning") ? h("span", { class: "badge warning" }, "⚠") : null);
-    const notes = problems.length ? h("ul", { class: "node-problems" },
-      problems.map((p) => h("li", { class: p.level }, p.message))) : null;
+    h("code", { class: "id" }, node.id), h("span", { class: "marks" }));
     const children = slots(node, kinds).filter((s) => childAt(node, s)).map((s) => renderNode(childAt(node, s), s, level + 1));
-    if (editable) children.push(slotAdder(node));
-    return h("li", { "aria-level": level }, row, notes,
-      children.some(Boolean) ? h("ul", {}, children) : null);
+    const open = !children.length || !state.collapsed.has(node.id);
+    const adder = editable ? slotAdder(node, selected) : null;
+    if (adder) adder.hidden = !open;
+    return h("li", { role: "treeitem", "aria-level": level, "aria-labelledby": row.id, "aria-selected": String(selected),
+      "aria-expanded": children.length ? String(open) : null, "aria-describedby": `tree-notes-${node.id}`,
+      tabindex: "-1", "data-item": node.id },
+    row, h("ul", { class: "node-problems", id: `tree-notes-${node.id}`, hidden: true }),
+    children.length ? h("ul", { role: "group", hidden: !open }, children) : null, adder);
   }
 
-  // One control per node adds a child to any empty branch (or a free menu key).
-  function slotAdder(node) {
+  // One control per node adds a child to any empty branch (or a free menu key); Tab reaches the selected node's only.
+  function slotAdder(node, selected) {
     const free = [...slots(node, kinds).filter((s) => !childAt(node, s)),
       ...freeKeys(node, kinds)];
     if (!free.length) return null;
-    const slot = h("select", { "aria-label": `${t("sc.branch")} (${node.id})` },
+    const tabindex = selected ? null : "-1";
+    const slot = h("select", { "aria-label": `${t("sc.branch")} (${node.id})`, tabindex },
       free.map((s) => h("option", { value: s }, slotLabel(s))));
     // Or lead the branch to a node already in the tree: one target shared by several branches.
-    const existing = h("select", { "aria-label": `${t("sc.existing")} (${node.id})` }, targets(state.doc, kinds)
+    const existing = h("select", { "aria-label": `${t("sc.existing")} (${node.id})`, tabindex }, targets(state.doc, kinds)
       .map(([id, words]) => h("option", { value: id }, words)));
-    return h("li", { class: "empty-slot" }, slot, kindPicker(kinds, (kind) => addChild(node, slot.value, kind), t("sc.addHere")),
-      h("span", { class: "add-slot" }, existing,
-        h("button", { type: "button", onclick: () => addJump(node, slot.value, existing.value) }, `→ ${t("sc.goExisting")}`)));
+    return h("div", { class: "empty-slot" }, slot,
+      kindPicker(kinds, (kind) => addChild(node, slot.value, kind), t("sc.addHere"), { chosen: state.chosen, tabindex }),
+      h("span", { class: "add-slot" }, existing, h("button", { type: "button", tabindex,
+        onclick: () => addJump(node, slot.value, existing.value) }, `→ ${t("sc.goExisting")}`)));
   }
 
-  function addJump(node, slot, target) {
+  async function addJump(node, slot, target) {
+    if (!(await settleForm())) return;
     const jump = newNode("goto", state.doc, kinds, refs);
     setChild(node, slot, { ...jump, target });
     select(jump.id);
@@ -108,21 +121,50 @@ export async function scenarioPage(numberId) {
         state.doc = { name: "", root: newNode(kind, null, kinds, refs) };
         select(state.doc.root.id);
         changed();
-      }, t("sc.addHere")) : null);
+      }, t("sc.addHere"), { chosen: state.chosen }) : null);
       fill(formBox);
+      state.form = null;
       return;
     }
-    fill(treeBox, h("ul", { class: "tree-root" }, renderNode(state.doc.root, null, 1)));
+    const focused = treeBox.contains(document.activeElement);
+    fill(treeBox, h("ul", { class: "tree-root", role: "tree", "aria-label": t("sc.tree") }, renderNode(state.doc.root, null, 1)));
+    const current = treeBox.querySelector(`[data-item="${state.focus}"]`) || treeBox.querySelector("[aria-selected=true]")
+      || treeBox.querySelector("[role=treeitem]");
+    current.tabIndex = 0;
+    if (focused) current.focus();
+    markProblems();
     renderForm();
   }
 
+  // Check results change marks in place: nothing the admin is pointing at or typing into is redrawn.
+  function showCheck() {
+    showStatus();
+    renderProblems();
+    markProblems();
+    const notes = formBox.querySelector(".node-problems");
+    if (notes && state.selected) showProblems(notes, problemsOf(state.selected));
+  }
+
+  function markProblems() {
+    for (const item of treeBox.querySelectorAll("[role=treeitem]")) {
+      const problems = problemsOf(item.dataset.item);
+      fill(item.querySelector(":scope > .node-row > .marks"),
+        problems.some((p) => p.level === "error") ? h("span", { class: "badge error" }, "!") : null,
+        problems.some((p) => p.level === "warning") ? h("span", { class: "badge warning" }, "⚠") : null);
+      showProblems(item.querySelector(":scope > .node-problems"), problems);
+    }
+  }
+
+  const focusItem = (id) => treeBox.querySelector(`[data-item="${id}"]`)?.focus();
+
   function renderForm() {
     const found = state.selected && find(state.doc, state.selected, kinds);
+    state.form = null;
     if (!found) {
       fill(formBox, h("p", { class: "note" }, t("sc.select")));
       return;
     }
-    fill(formBox, nodeForm(found.node, {
+    state.form = nodeForm(found.node, {
       refs, kinds, doc: state.doc, editable, problems: problemsOf(found.node.id), isRoot: !found.parent,
       onApply: (values) => {
         for (const [key, value] of Object.entries(values)) {
@@ -130,13 +172,16 @@ export async function scenarioPage(numberId) {
           else found.node[key] = value;
         }
         changed();
+        focusItem(found.node.id);  // the applied node keeps the focus, so the keyboard goes on from there
       },
       onRemove: () => {
         setChild(found.parent, found.slot, undefined);
-        state.selected = found.parent.id;
+        Object.assign(state, { selected: found.parent.id, focus: found.parent.id });
         changed();
+        focusItem(found.parent.id);
       },
-    }));
+    });
+    fill(formBox, state.form);
   }
 
   function renderProblems() {
@@ -146,19 +191,39 @@ export async function scenarioPage(numberId) {
       return;
     }
     const item = (p, level) => h("li", { class: level },
-      h("button", { type: "button", class: "link", onclick: () => select(p.node_id) }, h("code", {}, p.node_id)), ` ${p.message}`);
+      h("button", { type: "button", class: "link", onclick: () => pick(p.node_id) }, h("code", {}, p.node_id)), ` ${p.message}`);
     fill(problemsBox,
       c.errors.length ? h("h2", {}, t("sc.errors")) : null, h("ul", {}, c.errors.map((p) => item(p, "error"))),
       c.warnings.length ? h("h2", {}, t("sc.warnings")) : null, h("ul", {}, c.warnings.map((p) => item(p, "warning"))));
   }
 
-  function select(id) {
-    state.selected = id;
+  function select(id, focus = "form") {
+    Object.assign(state, { selected: id, focus: id });
     render();
-    formBox.querySelector("input, select")?.focus();
+    if (focus === "tree") focusItem(id);
+    else formBox.querySelector("input, select")?.focus();
   }
 
-  function addChild(node, slot, kind) {
+  // Selecting a node from the tree or the problem list: typed but unapplied form values are never dropped unasked.
+  async function pick(id, focus = "form") {
+    if (id === state.selected) return;
+    if (await settleForm()) select(id, focus);
+  }
+
+  // Apply, discard or stay with the form's unapplied values; true when the editor may go on.
+  async function settleForm() {
+    if (!state.form?.modified()) return true;
+    const found = find(state.doc, state.selected, kinds);
+    const answer = await choose({ title: t("sc.pendingTitle"), cancel: "stay",
+      text: t("sc.pending", { node: found?.node.name || t(`kind.${found?.node.kind}`) }),
+      buttons: [["apply", t("sc.apply"), "primary"], ["discard", t("sc.discard"), "danger"], ["stay", t("sc.stay")]] });
+    if (answer === "apply") state.form.apply();
+    if (answer === "stay") state.form.querySelector("input, select")?.focus();
+    return answer !== "stay";
+  }
+
+  async function addChild(node, slot, kind) {
+    if (!(await settleForm())) return;
     const child = newNode(kind, state.doc, kinds, refs);
     setChild(node, slot, child);
     select(child.id);
@@ -168,6 +233,7 @@ export async function scenarioPage(numberId) {
   let checkTimer;
   function changed() {
     state.dirty = true;
+    state.edits += 1;
     render();
     clearTimeout(checkTimer);
     checkTimer = setTimeout(runCheck, 300);
@@ -175,12 +241,16 @@ export async function scenarioPage(numberId) {
 
   async function runCheck() {
     if (!state.doc) return;
+    const edits = state.edits;
+    let check;
     try {
-      state.check = await post(`${base}/check`, state.doc);
+      check = await post(`${base}/check`, state.doc);
     } catch (error) {
-      state.check = { ok: false, errors: [{ node_id: "scenario", message: error.message }], warnings: [] };
+      check = { ok: false, errors: [{ node_id: "scenario", message: error.message }], warnings: [] };
     }
-    render();
+    if (edits !== state.edits) return;  // the tree changed meanwhile: its own check follows
+    state.check = check;
+    showCheck();
   }
 
   function applyJson() {
@@ -197,7 +267,7 @@ export async function scenarioPage(numberId) {
     try {
       const saved = await put(`${base}/draft`, state.doc);
       Object.assign(state, { check: saved.check, dirty: false });
-      render();
+      showCheck();
       toast(t("sc.savedDraft"));
       return true;
     } catch (error) {
@@ -207,7 +277,11 @@ export async function scenarioPage(numberId) {
   }
 
   async function publish() {
-    if (state.dirty && !(await save())) return;
+    if (!(await settleForm())) return;
+    if (state.dirty) {
+      if (!(await save())) return;
+    } else await runCheck();
+    if (!(await warningsAccepted())) return;
     try {
       const version = await post(`${base}/publish`, { note: noteInput.value });
       noteInput.value = "";
@@ -218,6 +292,20 @@ export async function scenarioPage(numberId) {
       render();
       toast(error.message, "error");
     }
+  }
+
+  // Warnings do not block publishing, but the admin reads them, named in words, and says yes first.
+  async function warningsAccepted() {
+    const { errors = [], warnings = [] } = state.check || {};
+    if (errors.length || !warnings.length) return true;
+    const words = (p) => {
+      const node = find(state.doc, p.node_id, kinds)?.node;
+      return node ? `${node.name || t(`kind.${node.kind}`)}: ${p.message}` : p.message;
+    };
+    const answer = await choose({ title: t("sc.warnTitle"), text: t("sc.warnText", { n: warnings.length }),
+      items: warnings.map(words), cancel: "back",
+      buttons: [["publish", t("sc.publishAnyway"), "primary"], ["back", t("sc.backToEdit")]] });
+    return answer === "publish";
   }
 
   async function reloadVersions() {
