@@ -63,6 +63,9 @@ def test_leaving_the_editor_or_closing_the_tab_with_unsaved_changes_asks_first(p
     shot(page, "editor-leave-with-unsaved-changes")
     ask.get_by_role("button", name="Zostań na stronie").click()
     expect(page.locator("[data-node=sales]")).to_contain_text("25 s")
+    page.get_by_role("button", name="Wyloguj").click()  # signing out would lose it too
+    page.get_by_role("dialog", name="Niezapisane zmiany").get_by_role("button", name="Zostań na stronie").click()
+    expect(page.locator("[data-node=sales]")).to_contain_text("25 s")
 
     page.get_by_role("navigation").get_by_role("link", name="Grupy").click()
     page.get_by_role("dialog", name="Niezapisane zmiany").get_by_role("button", name="Opuść stronę i porzuć zmiany").click()

@@ -75,11 +75,26 @@ async function start() {
   await render();
 }
 
-document.getElementById("language").addEventListener("change", (event) => {
+// Whether the open page may go: nothing would be lost, or the admin says to leave and discard it.
+async function mayLeave() {
+  const lost = leaving.loses?.();
+  if (!lost) return true;
+  const answer = await choose({ title: t("leave.title"), text: lost, cancel: "stay",
+    buttons: [["stay", t("leave.stay"), "primary"], ["leave", t("leave.go"), "danger"]] });
+  if (answer === "leave") leaving.loses = null;
+  return answer === "leave";
+}
+
+document.getElementById("language").addEventListener("change", async (event) => {
+  if (!(await mayLeave())) {
+    event.target.value = document.documentElement.lang;
+    return;
+  }
   localStorage.setItem("centralka.language", event.target.value);
   start();
 });
 document.getElementById("sign-out").addEventListener("click", async () => {
+  if (!(await mayLeave())) return;
   await post("/api/auth/logout");
   location.hash = "";
   start();
@@ -92,16 +107,11 @@ window.addEventListener("hashchange", async () => {
     returning = false;
     return;
   }
-  const lost = leaving.loses?.();
-  if (lost) {
+  if (leaving.loses?.()) {
     const target = location.hash;
     returning = true;
     location.hash = shown;
-    const answer = await choose({ title: t("leave.title"), text: lost, cancel: "stay",
-      buttons: [["stay", t("leave.stay"), "primary"], ["leave", t("leave.go"), "danger"]] });
-    if (answer !== "leave") return;
-    leaving.loses = null;
-    location.hash = target;
+    if (await mayLeave()) location.hash = target;
     return;
   }
   shown = location.hash;
