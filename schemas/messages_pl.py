@@ -263,6 +263,10 @@ _PATTERNED = [
     (r"(?P<value>'.*'|\".*\"|[\w.+-]+) is not a duration like 40s, 1\.5m or 90",
      "{value} nie jest czasem trwania (np. 40s, 1.5m albo 90)."),
     (_QUOTED + r" is not NAME=SECONDS \(e\.g\. Anna=40s\)", "{value} nie ma postaci OSOBA=SEKUNDY (np. Anna=40s)."),
+    (_QUOTED + r" is no user, group or phone number of this company",
+     "{value}: w tej firmie nie ma takiej osoby, grupy ani numeru telefonu."),
+    (_QUOTED + r" names (?P<count>\d+) people: use the full name or extension",
+     "{value} pasuje do {count} osób: podaj imię i nazwisko albo numer wewnętrzny."),
     (_QUOTED + r" is not an absolute folder path like /var/lib/freeswitch",
      "{value} nie jest bezwzględną ścieżką folderu (np. /var/lib/freeswitch)."),
     # webadmin/calls.py

@@ -6,7 +6,8 @@ from marshmallow import fields, validate
 from pbx.dialplan import ir
 from pbx.dialplan.ir import Action
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, RefId, executed, missing_prompt, object_ids, prompt_language
+from pbx.nodes.base import (NodeKind, NodeSchema, RefId, executed, missing_prompt, object_ids, prompt_language,
+                            told)
 
 
 class AnnouncementSchema(NodeSchema):
@@ -42,3 +43,11 @@ class Announcement(NodeKind):
     def wording(self, stop, node, events, book):
         plays = len(executed(events, "playback"))
         return {"text": f"{stop['label']} ×{plays}", "plays": plays}
+
+    def story(self, stop, node, events, book, language):
+        plays = len(executed(events, "playback"))
+        return [(stop["at"], told(STORY, language, "again" if plays > 1 else "once", name=stop["label"], plays=plays))]
+
+
+STORY = {"pl": {"once": "Zapowiedź „{name}”", "again": "Zapowiedź „{name}” ({plays} razy)"},
+         "en": {"once": "Announcement “{name}”", "again": "Announcement “{name}” ({plays} times)"}}

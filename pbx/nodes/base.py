@@ -134,6 +134,13 @@ class NodeKind:
         """
         return {"text": stop["label"]}
 
+    def story(self, stop: dict, node: dict, events: list, book, language: str) -> list[tuple[float, str]]:
+        """A test call's story at one stop for people, in `language` ("pl" or "en"): (seconds, sentence) lines.
+
+        Same inputs as `wording`; `book.legs_story(legs, language)` tells the people rung.
+        """
+        return [(stop["at"], stop["label"])]
+
 
 def object_ids(kind: str, *values) -> list[tuple[str, int]]:
     """(kind, id) for every value that is an object id (drafts may hold anything)."""
@@ -166,3 +173,8 @@ def executed(events, application: str) -> list[str]:
 
 def seconds_text(value: float) -> str:
     return f"{value:.0f} s" if abs(value - round(value)) < 0.05 else f"{value:.1f} s"
+
+
+def told(words: dict[str, dict[str, str]], language: str, key: str, **params) -> str:
+    """One sentence of a kind's story catalogue ({"pl": {key: template}, "en": {...}}) in `language`."""
+    return words.get(language, words["en"])[key].format(**params)

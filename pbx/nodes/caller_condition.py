@@ -8,7 +8,7 @@ from __future__ import annotations
 from pbx.dialplan import dialing, ir
 from pbx.dialplan.ir import Action, Condition, Extension
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids
+from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids, told
 
 PATTERNS_PER_CONDITION = 200  # keeps each compiled PCRE far below its 64 KiB limit
 
@@ -69,3 +69,17 @@ class CallerCondition(NodeKind):
         name = number_list.name if number_list is not None else stop["label"]
         words = {"match": "on the list", "otherwise": "not on the list", "rejected": "blacklisted, rejected"}
         return {"text": f"caller list {name}: {words.get(stop['outcome'], stop['outcome'])}"}
+
+    def story(self, stop, node, events, book, language):
+        number_list = book.owned("list", node.get("list"))
+        name = number_list.name if number_list is not None else stop["label"]
+        key = stop["outcome"] if stop["outcome"] in STORY["en"] else "otherwise"
+        return [(stop["at"], told(STORY, language, key, name=name))]
+
+
+STORY = {"pl": {"match": "Lista „{name}”: numer dzwoniącego jest na liście",
+                "otherwise": "Lista „{name}”: numeru dzwoniącego nie ma na liście",
+                "rejected": "Lista „{name}”: numer zablokowany, połączenie odrzucone"},
+         "en": {"match": "List “{name}”: the caller's number is on the list",
+                "otherwise": "List “{name}”: the caller's number is not on the list",
+                "rejected": "List “{name}”: number blocked, call rejected"}}

@@ -14,7 +14,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from pbx.dialplan import dialing, ir
 from pbx.dialplan.ir import Action, Condition, Extension
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids
+from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids, told
 from schemas.fields import PhoneNumber
 
 NO_ANSWER_CAUSES = ("NO_ANSWER", "ALLOTTED_TIMEOUT", "NO_USER_RESPONSE", "RECOVERY_ON_TIMER_EXPIRE")
@@ -233,3 +233,15 @@ class Forward(NodeKind):
         if stop["outcome"] in ("busy", "unavailable") and legs:
             text += f" ({stop['outcome']})"
         return {"text": text, "ring_mode": mode, "legs": legs, "queue": queue}
+
+    def story(self, stop, node, events, book, language):
+        legs = book.legs(events)
+        queued = any(s.kind == "queue_exit" for s in events)
+        lines = [(stop["at"], told(STORY, language, "queue" if queued else "forward", name=stop["label"]))]
+        if not legs and stop["outcome"] == "unavailable":
+            lines.append((stop["at"], told(STORY, language, "nobody")))
+        return lines + book.legs_story(legs, language)
+
+
+STORY = {"pl": {"forward": "Przekierowanie „{name}”", "queue": "Kolejka „{name}”", "nobody": "Nie ma do kogo dzwonić"},
+         "en": {"forward": "Forward “{name}”", "queue": "Queue “{name}”", "nobody": "Nobody to ring"}}

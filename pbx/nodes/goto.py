@@ -10,7 +10,7 @@ from collections import deque
 
 from pbx.dialplan import ir
 from pbx.nodes import kind_of, register
-from pbx.nodes.base import Node, NodeId, NodeKind, NodeSchema
+from pbx.nodes.base import Node, NodeId, NodeKind, NodeSchema, told
 
 
 class GotoSchema(NodeSchema):
@@ -80,3 +80,10 @@ class Goto(NodeKind):
     def wording(self, stop, node, events, book):
         target = book.labels.get(node.get("target"))
         return {"text": f"go to {target}" if target and not node.get("name") else stop["label"]}
+
+    def story(self, stop, node, events, book, language):
+        target = book.labels.get(node.get("target")) or stop["label"]
+        return [(stop["at"], told(STORY, language, "goto", name=target))]
+
+
+STORY = {"pl": {"goto": "Przejście do „{name}”"}, "en": {"goto": "Go to “{name}”"}}

@@ -4,7 +4,8 @@ from __future__ import annotations
 from pbx.dialplan import ir
 from pbx.dialplan.ir import Action
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, RefId, executed, missing_prompt, object_ids, prompt_language
+from pbx.nodes.base import (NodeKind, NodeSchema, RefId, executed, missing_prompt, object_ids, prompt_language,
+                            told)
 
 
 class HangupSchema(NodeSchema):
@@ -34,3 +35,10 @@ class Hangup(NodeKind):
 
     def wording(self, stop, node, events, book):
         return {"text": "hang up" + (" after a prompt" if executed(events, "playback") else "")}
+
+    def story(self, stop, node, events, book, language):
+        return [(stop["at"], told(STORY, language, "prompt" if executed(events, "playback") else "hangup"))]
+
+
+STORY = {"pl": {"hangup": "Rozłączenie", "prompt": "Komunikat, potem rozłączenie"},
+         "en": {"hangup": "Hang-up", "prompt": "A prompt, then hang-up"}}

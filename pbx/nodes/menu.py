@@ -12,7 +12,7 @@ from marshmallow import ValidationError, fields, validate
 from pbx.dialplan import ir
 from pbx.dialplan.ir import Action, Condition, Extension
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, RefId, missing_prompt, object_ids, prompt_language
+from pbx.nodes.base import NodeKind, NodeSchema, RefId, missing_prompt, object_ids, prompt_language, told
 
 KEYS = "1234567890*#"
 KEY_LABELS = {"*": "star", "#": "hash"}
@@ -134,6 +134,26 @@ class Menu(NodeKind):
                  "dial": f"dial {typed}"}.get(outcome, outcome)
         return {"text": f"menu {stop['label']}: {words}", "attempts": attempts}
 
+    def story(self, stop, node, events, book, language):
+        dialled = (stop["outcome"] or "").startswith("dial")
+        lines = [(stop["at"], told(STORY, language, "menu", name=stop["label"]))]
+        for step, attempt in zip([s for s in events if s.kind == "digits"],
+                                 self.wording(stop, node, events, book)["attempts"]):
+            key = "none" if not attempt.get("digits") else "wrong" if not attempt["accepted"] else \
+                "dial" if dialled else "pressed"
+            lines.append((step.at, told(STORY, language, key, name=stop["label"], digits=attempt.get("digits"))))
+        return lines
+
     @staticmethod
     def _choice(ext_name, pick, field, expression, actions):
         return Extension(ext_name, [ir.destination_is(pick), Condition(field, expression, actions=actions)])
+
+
+STORY = {"pl": {"menu": "Menu „{name}”", "pressed": "Menu „{name}”: wciśnięto {digits}",
+                "dial": "Menu „{name}”: wybrano numer wewnętrzny {digits}",
+                "wrong": "Menu „{name}”: wciśnięto {digits}, nie ma takiej opcji",
+                "none": "Menu „{name}”: nic nie wciśnięto"},
+         "en": {"menu": "Menu “{name}”", "pressed": "Menu “{name}”: pressed {digits}",
+                "dial": "Menu “{name}”: dialled extension {digits}",
+                "wrong": "Menu “{name}”: pressed {digits}, no such option",
+                "none": "Menu “{name}”: nothing pressed"}}

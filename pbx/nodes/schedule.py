@@ -17,7 +17,7 @@ from pbx.dialplan import ir
 from pbx.dialplan.ir import Condition, Extension, Regex
 from pbx.dialplan.snapshot import HOLIDAY_YEARS
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema
+from pbx.nodes.base import NodeKind, NodeSchema, told
 from pbx.nodes.holidays import PRESETS
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -167,3 +167,11 @@ class Schedule(NodeKind):
 
     def wording(self, stop, node, events, book):
         return {"text": f"schedule {stop['label']}: {stop['outcome']}"}
+
+    def story(self, stop, node, events, book, language):
+        branch = STORY[language if language in STORY else "en"].get(stop["outcome"], stop["outcome"])
+        return [(stop["at"], told(STORY, language, "schedule", name=stop["label"], branch=branch))]
+
+
+STORY = {"pl": {"schedule": "Harmonogram „{name}”: {branch}", "open": "otwarte", "closed": "zamknięte"},
+         "en": {"schedule": "Schedule “{name}”: {branch}", "open": "open", "closed": "closed"}}

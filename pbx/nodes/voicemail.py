@@ -4,7 +4,7 @@ from __future__ import annotations
 from pbx.dialplan import ir
 from pbx.dialplan.ir import Action
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids, seconds_text
+from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids, seconds_text, told
 
 BEEP = "tone_stream://%(500,0,1000)"
 # record <path> <time limit s> <silence threshold> <silence hits s> (mod_dptools record_function):
@@ -67,3 +67,21 @@ class Voicemail(NodeKind):
                     ("s" if len(emails) != 1 else "")
         return {"text": text, "box": box.name if box else None, "emails": emails,
                 "message_seconds": recorded["seconds"] if recorded else None}
+
+    def story(self, stop, node, events, book, language):
+        said = self.wording(stop, node, events, book)
+        lines = [(stop["at"], told(STORY, language, "box", name=said["box"] or stop["label"]))]
+        recorded = next((s for s in events if s.kind == "recorded"), None)
+        if recorded is not None:
+            seconds = recorded.details["seconds"]
+            key = "empty" if seconds < MIN_MESSAGE_SECONDS else "message"
+            lines.append((recorded.at, told(STORY, language, key, seconds=seconds_text(seconds),
+                                            emails=len(said["emails"]))))
+        return lines
+
+
+STORY = {"pl": {"box": "Poczta głosowa „{name}”",
+                "message": "Nagrano wiadomość ({seconds}), wysłano e-mail (odbiorców: {emails})",
+                "empty": "Brak wiadomości ({seconds}), e-mail nie jest wysyłany"},
+         "en": {"box": "Voicemail “{name}”", "message": "Message recorded ({seconds}), e-mail sent (recipients: {emails})",
+                "empty": "No message ({seconds}), no e-mail sent"}}

@@ -14,7 +14,7 @@ from pbx.simulator import Leg, SimulationResult, World, simulate
 from pbx.simulator.listener import QueueListener
 from pbx.testcall.endpoint import DraftOverlay, Endpoint
 from pbx.testcall.keys import place_keys
-from pbx.testcall.report import Book, TestCall, describe
+from pbx.testcall.report import Book, TestCall, describe, tell
 from pbx.testcall.errors import TestCallInputError
 from pbx.testcall.request import Origin, People, check_zone, origin_of, parse_keys, scenario_of
 
@@ -22,6 +22,7 @@ from pbx.testcall.request import Origin, People, check_zone, origin_of, parse_ke
 SOUNDS_DIR = "/usr/share/freeswitch/sounds"
 PROMPT_SECONDS = 3.0      # a prompt never rendered (no file, no duration known)
 ANSWER_AFTER = 5.0        # seconds of ringing before someone named in `answer` picks up
+STORY_LANGUAGES = ("pl", "en")
 TALK = 60.0               # seconds an answered call lasts before the callee hangs up
 SPEECH = 10.0             # seconds a caller speaks into voicemail (then silence ends the message)
 
@@ -109,7 +110,9 @@ def test_call(tenant: models.Tenant, number: str, caller: str, at: datetime, key
     result, unused = place_keys(lambda w: _play(endpoint, origin, w, switch, lengths), world, untimed)
     call = TestCall(at, tenant.timezone, origin.caller, origin.destination, draft, list(world.keypresses),
                     unused, result)
-    call.path = describe(result, Book(tenant, people, overlay))
+    book = Book(tenant, people, overlay)
+    call.path = describe(result, book)
+    call.story = {language: tell(call, book, language) for language in STORY_LANGUAGES}
     return call
 
 

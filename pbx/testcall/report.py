@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from pbx import models
 from pbx.extensions import db
 from pbx.nodes import kind_of
-from pbx.nodes.base import executed, seconds_text
+from pbx.nodes.base import executed, seconds_text, told
 from pbx.nodes.walk import nodes_by_id
 from pbx.simulator import SimulationResult
 from pbx.testcall.endpoint import DraftOverlay
@@ -31,6 +31,7 @@ class TestCall:
     unused_keys: list[str]
     result: SimulationResult
     path: list[dict] = field(default_factory=list)
+    story: dict[str, dict] = field(default_factory=dict)
 
     @property
     def centralka_path(self) -> str:
@@ -57,7 +58,7 @@ class TestCall:
             "unused_keys": self.unused_keys, "path": self.path, "centralka_path": self.centralka_path,
             "hangup": {"cause": r.hangup_cause, "by": r.hangup_by, "after": r.duration, "answered": r.answered},
             "trace": self.trace(), "applications": r.applications,
-            "steps": [{"at": s.at, "kind": s.kind, **s.details} for s in r.steps],
+            "steps": [{"at": s.at, "kind": s.kind, **s.details} for s in r.steps], "story": self.story,
         }
 
 
@@ -104,6 +105,17 @@ class Book:
     def legs_text(legs: list[dict]) -> str:
         return _legs_text(legs)
 
+    @staticmethod
+    def legs_story(legs: list[dict], language: str) -> list[tuple[float, str]]:
+        """Each person rung: when their phones start ringing, and how it ends."""
+        lines = []
+        for leg in legs:
+            outcome = leg["cause"] if leg["cause"] in LEG_STORY["en"] else "unreachable"
+            lines += [(leg["at"], told(LEG_STORY, language, "ringing", who=leg["who"])),
+                      (leg["at"] + leg["seconds"], told(LEG_STORY, language, outcome, who=leg["who"],
+                                                         seconds=seconds_text(leg["seconds"])))]
+        return lines
+
 
 INTERNAL = [("extension", re.compile(r"^ext_(\d+)$")), ("direct dial", re.compile(r"^direct_(\d+)$")),
             ("direct dial", re.compile(r"^direct_(UNKNOWN)$")), ("outbound", re.compile(r"^out_(\d+)_\w+$")),
@@ -147,6 +159,21 @@ def _segments(result: SimulationResult) -> list[dict]:
 LEG_WORDS = {"answered": "answered", "NO_ANSWER": "no answer", "ALLOTTED_TIMEOUT": "no answer",
              "NO_USER_RESPONSE": "no answer", "USER_BUSY": "busy", "CALL_REJECTED": "rejected",
              "LOSE_RACE": "stopped (answered elsewhere)", "ORIGINATOR_CANCEL": "stopped (caller hung up)"}
+
+
+LEG_STORY = {
+    "pl": {"ringing": "Dzwoni telefon: {who}", "answered": "{who} odbiera", "NO_ANSWER": "{who} nie odbiera ({seconds})",
+           "USER_BUSY": "{who} ma zajęte", "CALL_REJECTED": "{who} odrzuca połączenie",
+           "LOSE_RACE": "{who}: dzwonienie przerwane (odebrano gdzie indziej)",
+           "ORIGINATOR_CANCEL": "{who}: dzwonienie przerwane (dzwoniący się rozłączył)",
+           "unreachable": "{who}: telefon niedostępny"},
+    "en": {"ringing": "Ringing {who}", "answered": "{who} answers", "NO_ANSWER": "{who} does not answer ({seconds})",
+           "USER_BUSY": "{who} is busy", "CALL_REJECTED": "{who} rejects the call",
+           "LOSE_RACE": "{who}: stopped ringing (answered elsewhere)",
+           "ORIGINATOR_CANCEL": "{who}: stopped ringing (the caller hung up)",
+           "unreachable": "{who}: phone unreachable"}}
+for _words in LEG_STORY.values():
+    _words["ALLOTTED_TIMEOUT"] = _words["NO_USER_RESPONSE"] = _words["NO_ANSWER"]
 
 
 def _legs(events, book: Book) -> list[dict]:
@@ -211,11 +238,10 @@ def _announcements(events, details: dict, label: str) -> None:
             seconds_text(item["at"]) for item in heard)
 
 
-def describe(result: SimulationResult, book: Book) -> list[dict]:
-    """The call's stops in order, each with its outcome, details and a short text."""
+def _stops(result: SimulationResult, book: Book):
+    """(stop, node JSON, events, node kind or None for an internal extension) for each stop, in order."""
     meta, nodes = book.version(result.variables.get("centralka_version"))
     book.labels = {node_id: info.get("label") for node_id, info in meta.get("nodes", {}).items()}
-    path = []
     for stop in _segments(result):
         events = stop.pop("events")
         node = nodes.get(stop["node"], {}) if stop["node"] else {}
@@ -223,6 +249,13 @@ def describe(result: SimulationResult, book: Book) -> list[dict]:
         stop["kind"] = stop["kind"] or info.get("kind") or node.get("kind")
         stop["label"] = stop["label"] or info.get("label") or stop["node"]
         kind = kind_of(stop["kind"]) if stop["node"] and isinstance(stop["kind"], str) else None
+        yield stop, node, events, kind
+
+
+def describe(result: SimulationResult, book: Book) -> list[dict]:
+    """The call's stops in order, each with its outcome, details and a short text."""
+    path = []
+    for stop, node, events, kind in _stops(result, book):
         details = kind.wording(stop, node, events, book) if kind else _internal(stop, node, events, book)
         if executed(events, "record_session"):
             details["recorded"] = True
@@ -230,3 +263,51 @@ def describe(result: SimulationResult, book: Book) -> list[dict]:
         _announcements(events, details, stop["label"])
         path.append({**stop, **details})
     return path
+
+
+STORY = {
+    "pl": {"extension": "Numer wewnętrzny {label}", "direct dial": "Wybieranie bezpośrednie: {label}",
+           "outbound": "Połączenie na zewnątrz", "main number": "Numer główny", "fallback": "Droga zapasowa",
+           "recorded": "Rozmowa jest nagrywana", "message": "Nagrano wiadomość ({seconds})",
+           "caller": "Dzwoniący się rozłącza", "callee": "Rozmówca kończy rozmowę", "switch": "Centrala kończy połączenie",
+           "unused": "Klawisze, o które nikt nie pytał: {keys}"},
+    "en": {"extension": "Extension {label}", "direct dial": "Direct dial: {label}", "outbound": "Outbound call",
+           "main number": "Main number", "fallback": "Fallback", "recorded": "The call is recorded",
+           "message": "Message recorded ({seconds})", "caller": "The caller hangs up",
+           "callee": "The person called hangs up", "switch": "The switch ends the call",
+           "unused": "Keys nobody asked for: {keys}"}}
+DAYS = {"pl": ("poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela"),
+        "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
+
+
+def _internal_story(stop, events, book, language) -> list[tuple[float, str]]:
+    legs = _legs(events, book)
+    if stop["kind"] == "main number" and not legs:
+        return []
+    lines = [(stop["at"], told(STORY, language, stop["kind"], label=stop["label"]))]
+    recorded = next((s for s in events if s.kind == "recorded"), None)
+    if recorded is not None:
+        lines.append((recorded.at, told(STORY, language, "message", seconds=seconds_text(recorded.details["seconds"]))))
+    return lines + book.legs_story(legs, language)
+
+
+def _clock(seconds: float) -> str:
+    return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
+
+
+def tell(call: TestCall, book: Book, language: str) -> dict:
+    """The call for people in `language`: its day and time, then what happened when, each line at m:ss."""
+    lines = []
+    for stop, node, events, kind in _stops(call.result, book):
+        told_here = kind.story(stop, node, events, book, language) if kind else \
+            _internal_story(stop, events, book, language)
+        if executed(events, "record_session"):
+            told_here.append((stop["at"], told(STORY, language, "recorded")))
+        lines += sorted(told_here, key=lambda line: line[0])
+    by = call.result.hangup_by if call.result.hangup_by in ("caller", "callee") else "switch"
+    lines.append((call.result.duration, told(STORY, language, by)))
+    if call.unused_keys:
+        lines.append((call.result.duration, told(STORY, language, "unused", keys=", ".join(call.unused_keys))))
+    local = call.at.astimezone(ZoneInfo(call.zone))
+    return {"title": f"{DAYS.get(language, DAYS['en'])[local.weekday()]} {local:%d.%m.%Y, %H:%M} ({call.zone})",
+            "lines": [{"at": at, "time": _clock(at), "text": text} for at, text in lines]}

@@ -20,6 +20,7 @@ from schemas.fields import FIRST_YEAR, LAST_YEAR, normalise_phone
 
 KEY_RE = re.compile(r"^(?:(\d+(?:\.\d+)?)s:)?([0-9*#]+)$")
 SECONDS_RE = re.compile(r"^(\d{1,5}(?:\.\d+)?)\s*(s|m)?$")
+CLOCK_RE = re.compile(r"^(\d{1,4}):([0-5]\d)$")  # 0:40, as the test call's story shows times
 # A switch folder as FreeSWITCH's vars.xml sets it: an absolute path of plain characters.
 FOLDER_RE = re.compile(r"^/[A-Za-z0-9._/-]{0,200}$")
 
@@ -39,7 +40,10 @@ def parse_keys(text: str | None) -> tuple[list[tuple[float, str]], list[str]]:
 
 
 def parse_seconds(field_name: str, value) -> float:
-    """A duration: a non-negative number of seconds, or text like 40s, 1.5m, 90."""
+    """A duration: a non-negative number of seconds, or text like 40s, 1.5m, 90 or 0:40 (minutes:seconds)."""
+    clock = CLOCK_RE.fullmatch(value.strip()) if isinstance(value, str) else None
+    if clock:
+        return float(int(clock.group(1)) * 60 + int(clock.group(2)))
     match = SECONDS_RE.fullmatch(value.strip()) if isinstance(value, str) else None
     if match:
         return float(match.group(1)) * (60 if match.group(2) == "m" else 1)

@@ -149,6 +149,7 @@ SAMPLES = [
     "at: the year must be between 1970 and 2200, not 9999",
     "talk: 'x' is not a duration like 40s, 1.5m or 90", "waiting: True is not a duration like 40s, 1.5m or 90",
     "busy_until: 'Anna' is not NAME=SECONDS (e.g. Anna=40s)",
+    "'Zenon' is no user, group or phone number of this company", "'Anna' names 2 people: use the full name or extension",
     "sounds_dir: '/a b' is not an absolute folder path like /var/lib/freeswitch",
     'waiting: a list of durations (e.g. [20, "45s"])',
     'busy_until: an object of names and durations (e.g. {"Anna": "40s"})',
