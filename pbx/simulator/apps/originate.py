@@ -118,7 +118,8 @@ def originate_group(call: Call, group: list[DialLeg], timelimit: int) -> tuple[L
     winner = min(answered, key=lambda r: r.ended) if answered else None
     end = winner.ended if winner else max(r.ended for r in results)
     for r in results:
-        if r is not winner and r.ended > end:
+        # A leg answering in the same instant as the winner loses the race too: one call, one answer.
+        if r is not winner and (r.ended > end or r.outcome == "answered"):
             r.ended, r.outcome = end, "LOSE_RACE" if winner else r.outcome
     if winner:
         cause = "SUCCESS"

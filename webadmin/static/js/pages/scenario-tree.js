@@ -145,3 +145,16 @@ export function summary(node, refs, kinds) {
   }
   return [parts.filter(Boolean).join(", "), ...flags].filter(Boolean).join(" ");
 }
+
+// Mark the nodes a test call went through (in order) until the tree is drawn again; show the first.
+export function showPath(treeBox, ids) {
+  for (const row of treeBox.querySelectorAll(".on-path")) row.classList.remove("on-path");
+  ids.forEach((id, n) => {
+    const row = treeBox.querySelector(`[data-node="${CSS.escape(id)}"]`);
+    row?.classList.add("on-path");
+    row?.setAttribute("data-step", String(n + 1));
+  });
+  const first = treeBox.querySelector(".on-path");
+  first?.scrollIntoView({ block: "center" });
+  first?.focus();
+}

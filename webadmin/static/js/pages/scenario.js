@@ -4,7 +4,7 @@ import { get, post, put } from "../api.js";
 import { formatTime, t } from "../i18n.js";
 import { canEdit, leaving } from "../session.js";
 import { choose, fill, h, toast } from "../ui.js";
-import { childAt, find, freeKeys, newNode, setChild, slotLabel, slots, summary, targets } from "./scenario-tree.js";
+import { childAt, find, freeKeys, newNode, setChild, showPath, slotLabel, slots, summary, targets } from "./scenario-tree.js";
 import { nodeForm, showProblems } from "./scenario-form.js";
 import { setOpen, treeKeys } from "./scenario-keys.js";
 import { testCallPanel } from "./testcall.js";
@@ -355,7 +355,8 @@ export async function scenarioPage(numberId) {
     status,
     h("div", { role: "tablist", class: "tabs" }, tabs.tree, tabs.json),
     treePanel, jsonPanel, problemsBox,
-    h("div", { class: "scenario-bottom" }, versionsBox, testCallPanel(number, () => state.dirty || !state.versions.length)));
+    h("div", { class: "scenario-bottom" }, versionsBox, testCallPanel(number, () => state.dirty || !state.versions.length,
+      { refs, showPath: (ids) => showPath(treeBox, ids) })));
 }
 
 function versionsView(versions, { editable, base, onRollback }) {
