@@ -268,11 +268,11 @@ def describe(result: SimulationResult, book: Book) -> list[dict]:
 STORY = {
     "pl": {"extension": "Numer wewnętrzny {label}", "direct dial": "Wybieranie bezpośrednie: {label}",
            "outbound": "Połączenie na zewnątrz", "main number": "Numer główny", "fallback": "Droga zapasowa",
-           "recorded": "Rozmowa jest nagrywana", "message": "Nagrano wiadomość ({seconds})",
+           "recorded": "Rozmowa jest nagrywana", "position": "Komunikat: miejsce w kolejce", "message": "Nagrano wiadomość ({seconds})",
            "caller": "Dzwoniący się rozłącza", "callee": "Rozmówca kończy rozmowę", "switch": "Centrala kończy połączenie",
            "unused": "Klawisze, o które nikt nie pytał: {keys}"},
     "en": {"extension": "Extension {label}", "direct dial": "Direct dial: {label}", "outbound": "Outbound call",
-           "main number": "Main number", "fallback": "Fallback", "recorded": "The call is recorded",
+           "main number": "Main number", "fallback": "Fallback", "recorded": "The call is recorded", "position": "Announcement: place in the queue",
            "message": "Message recorded ({seconds})", "caller": "The caller hangs up",
            "callee": "The person called hangs up", "switch": "The switch ends the call",
            "unused": "Keys nobody asked for: {keys}"}}
@@ -303,6 +303,7 @@ def tell(call: TestCall, book: Book, language: str) -> dict:
             _internal_story(stop, events, book, language)
         if executed(events, "record_session"):
             told_here.append((stop["at"], told(STORY, language, "recorded")))
+        told_here += [(step.at, told(STORY, language, "position")) for step in events if step.kind == "api"]
         lines += sorted(told_here, key=lambda line: line[0])
     by = call.result.hangup_by if call.result.hangup_by in ("caller", "callee") else "switch"
     lines.append((call.result.duration, told(STORY, language, by)))

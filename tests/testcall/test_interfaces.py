@@ -278,3 +278,5 @@ def test_the_json_is_what_docs_test_call_md_shows(testowa):
     assert forward["announcements"][0].keys() == shown["path"][0]["announcements"][0].keys()
     api_step = next(step for step in found["steps"] if step["kind"] == "api")
     assert api_step.keys() == shown["steps"][0].keys()
+    assert found["story"]["pl"]["lines"][0].keys() == shown["story"]["pl"]["lines"][0].keys()
+    assert "0:30 Komunikat: miejsce w kolejce" in [f"{line['time']} {line['text']}" for line in found["story"]["pl"]["lines"]]
