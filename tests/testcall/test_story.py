@@ -13,7 +13,7 @@ from tests.conftest import sign_in
 def signed_in(demo, client, monkeypatch, tmp_path):
     # No rendered prompt files: every prompt lasts 3 s, so the story's times are known.
     monkeypatch.setitem(client.application.config, "PROMPTS_DIR", str(tmp_path))
-    scenarios.publish(demo.main_numbers[0].scenario)
+    scenarios.publish(demo.main_numbers[0].scenario, client.application.config)
     db.session.commit()
     sign_in(client, demo.users[0])
     return client
