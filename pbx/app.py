@@ -20,7 +20,7 @@ from pbx import audit, instance_secrets, switch_sync
 from pbx.config import Config
 from pbx.extensions import db, migrate
 from pbx.tenancy import NotFound, storable_id
-from schemas import messages_pl
+from schemas import field_words, messages_pl
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 
@@ -238,4 +238,6 @@ def _error_json(text, **extra):
     body = {"error": text, **extra}
     if messages_pl.prefers_polish(request.accept_languages):
         body = messages_pl.translate_messages(body)
+    if isinstance(body.get("fields"), dict):  # for people: list items from 1, fields by label
+        body["field_text"] = field_words.readable(body["fields"], messages_pl.prefers_polish(request.accept_languages))
     return jsonify(body)

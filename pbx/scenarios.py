@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass
 
 from marshmallow import ValidationError
@@ -49,18 +50,32 @@ def save_draft(scenario: models.Scenario, document: dict) -> models.Scenario:
     return scenario
 
 
+# The notes a version gets when the admin types none, and their words in the panel: (English, Polish).
+PUBLISHED_NOTE = "published"
+ROLLBACK_NOTE = re.compile(r"rollback to version (\d+)")
+NOTE_WORDS = {"published": ("Published", "Opublikowano"), "rollback": ("Rolled back to version {n}", "Przywrócono wersję {n}")}
+
+
+def note_words(note: str, polish: bool) -> str:
+    """A version's note in words ("published" → "Opublikowano"); a note the admin typed stays as typed."""
+    if note == PUBLISHED_NOTE:
+        return NOTE_WORDS["published"][polish]
+    rolled_back = ROLLBACK_NOTE.fullmatch(note)
+    return NOTE_WORDS["rollback"][polish].format(n=rolled_back.group(1)) if rolled_back else note
+
+
 def publish(scenario: models.Scenario, config, *, note: str = "") -> models.ScenarioVersion:
     """Compile the draft (against the switch names of ``config``, the app's settings) into a new immutable
     version and make it live (ScenarioInvalid on errors)."""
     if scenario.draft is None:
         raise NotFound("the scenario has no draft to publish")
-    return _new_version(scenario, scenario.draft, note or "published", config)
+    return _new_version(scenario, scenario.draft, note or PUBLISHED_NOTE, config)
 
 
 def rollback(scenario: models.Scenario, number: int, config) -> models.ScenarioVersion:
     """Publish version ``number``'s tree again as a new version, and make it the draft."""
     tree = version(scenario, number).tree
-    row = _new_version(scenario, tree, f"rollback to version {number}", config)
+    row = _new_version(scenario, tree, f"rollback to version {number}", config)  # read by ROLLBACK_NOTE
     scenario.draft = copy.deepcopy(tree)
     scenario.name = tree.get("name") or scenario.name
     scenario.draft_updated_at = models.utcnow()

@@ -18,7 +18,7 @@ from pbx import models
 from pbx.nodes.walk import walk
 from pbx.simulator import World, simulate
 from pbx.testcall import DraftOverlay, Endpoint, TestCallInputError, phone_or_none, scenario_of
-from schemas.fields import FIRST_YEAR, LAST_YEAR, outside_years
+from schemas.fields import FIRST_YEAR, LAST_YEAR, iso_date_text, outside_years
 
 NOT_FOUND = (b'<document type="freeswitch/xml"><section name="result">'
              b'<result status="not found"/></section></document>')
@@ -44,13 +44,14 @@ def parse_step(text: str) -> timedelta:
 
 def parse_day(text: str, zone: str, *, end: bool = False) -> datetime:
     """A date (midnight in the tenant's zone; the whole day when it ends the range) or a date-time."""
+    iso = iso_date_text(text)
     try:
-        at = datetime.fromisoformat(text.strip())
+        at = datetime.fromisoformat(iso)
     except ValueError:
         raise TestCallInputError(f"{text!r} is not a date like 2026-12-20 or 2026-12-20T08:00") from None
     if not FIRST_YEAR <= at.year <= LAST_YEAR:
         raise TestCallInputError(outside_years(text))
-    if len(text.strip()) == 10:
+    if len(iso) == 10:
         return datetime.combine(at.date() + timedelta(days=1 if end else 0), time(0), ZoneInfo(zone))
     return at if at.tzinfo else at.replace(tzinfo=ZoneInfo(zone))
 

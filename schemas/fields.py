@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from zoneinfo import available_timezones
 
 import phonenumbers
@@ -14,10 +15,22 @@ EXTENSION_RE = re.compile(r"^[0-9]{2,6}$")
 # The dates the product reads: a call's clock crosses every zone and runs for hours, so these
 # stay far from datetime's limits (years 1 and 9999).
 FIRST_YEAR, LAST_YEAR = 1970, 2200
+# As people in Poland write a date: "31.12.2026", "31.12.2026 14:00", "24.12" (every year).
+_POLISH_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?(?:,?[ T]+(\d{1,2}:\d{2}(?::\d{2})?))?")
 
 
 def outside_years(text: str) -> str:
     return f"{text!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}"
+
+
+def iso_date_text(text: str) -> str:
+    """A Polish date as ISO ("31.12.2026 9:00" → "2026-12-31T09:00", "24.12" → "12-24"); others stay as typed."""
+    match = _POLISH_DATE.fullmatch(text.strip())
+    if match is None:
+        return text.strip()
+    day, month, year, clock = match.groups()
+    iso = f"{year + '-' if year else ''}{int(month):02d}-{int(day):02d}"
+    return f"{iso}T{'0' * (clock.index(':') == 1)}{clock}" if clock else iso
 
 
 def normalise_phone(text: str) -> str:
@@ -105,3 +118,23 @@ class FreeText(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         return clean_text(super()._deserialize(value, attr, data, **kwargs), multiline=True)
+
+
+class DateText(fields.String):
+    """A date or date-time as typed, in ISO form: ISO, or as people in Poland write it (iso_date_text)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return iso_date_text(super()._deserialize(value, attr, data, **kwargs))
+
+
+class Day(DateText):
+    """A calendar day within the product's years: "2026-12-31" or "31.12.2026"."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            day = date.fromisoformat(super()._deserialize(value, attr, data, **kwargs))
+        except ValueError:
+            raise ValidationError(f"{value!r} is not a date YYYY-MM-DD") from None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ValidationError(outside_years(value))
+        return day

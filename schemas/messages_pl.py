@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from schemas.field_words import path_words
+
 # Lower-case model class name: (singular, plural), as in "User 5 does not exist in this company".
 _MODELS = {
     "user": ("Użytkownik", "Użytkownicy"),
@@ -85,7 +87,7 @@ _CONVERT = {
     "rows": _plural("wiersz", "wiersze", "wierszy"),
     "levels": _plural("poziom", "poziomy", "poziomów"),
     # a node field's message as the scenario parser prefixes it with the field's path
-    "field": lambda path: path.removesuffix("._schema"),
+    "field": lambda path: path_words(path, polish=True),
     "message": lambda text: translate(text),
     "from_branch": _branch,
     "to_branch": _branch,
@@ -395,7 +397,7 @@ _SCENARIO_PATTERNED = [
      "Węzeł {node}: zmieniono {key} z {old} na {new}"),
     # a node field's message, prefixed by the scenario parser with the field's path ("week.mon.value: ...");
     # last, as it would take any message that starts with a word and a colon
-    (r"(?P<field>[a-z_]+(?:\.[^\s:]*)*): (?P<message>.+)", "Pole {field}: {message}"),
+    (r"(?P<field>[a-z_]+(?:\.[^\s:]*)*): (?P<message>.+)", "{field}: {message}"),
 ]
 
 # The forms' texts first: the scenario parser's catch-all "<field path>: <message>" comes last.

@@ -19,7 +19,7 @@ from pbx.extensions import db
 from pbx.representations import stamp
 from pbx.storage import StorageError
 from pbx.tenancy import get_owned
-from schemas.fields import FIRST_YEAR, LAST_YEAR, outside_years
+from schemas.fields import Day
 
 from webadmin.auth import signed_in
 from webadmin.common import csv_response
@@ -44,12 +44,9 @@ def _day(name: str) -> date | None:
     if not text:
         return None
     try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError({name: [f"{text!r} is not a date YYYY-MM-DD"]}) from None
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise ValidationError({name: [outside_years(text)]})
-    return day
+        return Day().deserialize(text)
+    except ValidationError as error:
+        raise ValidationError({name: error.messages}) from None
 
 
 def _day_start(day: date) -> datetime:

@@ -7,6 +7,7 @@ from flask import Blueprint, g, jsonify, request
 from marshmallow import ValidationError
 
 from pbx.queues import queue_stats, waiting_now
+from schemas.fields import iso_date_text
 from webadmin.auth import signed_in
 
 bp = Blueprint("queues", __name__)
@@ -33,7 +34,7 @@ def _date_arg(name: str) -> datetime | None:
     if not value:
         return None
     try:
-        parsed = datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(iso_date_text(value))
     except ValueError:
         raise ValidationError({name: [f"{value!r} is not a date-time like 2026-12-24T14:00"]}) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)

@@ -48,7 +48,7 @@ def _scenario(number_id: int, *, create: bool = False) -> models.Scenario:
 
 
 def _version_json(v: models.ScenarioVersion, live_id: int | None) -> dict:
-    return version_json(v, live_id, _text)
+    return {**version_json(v, live_id, _text), "note_text": scenarios.note_words(v.note, messages_pl.prefers_polish(request.accept_languages))}
 
 
 def check(scenario: models.Scenario, tree: dict) -> dict:

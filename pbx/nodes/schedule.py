@@ -19,6 +19,7 @@ from pbx.dialplan.snapshot import HOLIDAY_YEARS
 from pbx.nodes import register
 from pbx.nodes.base import NodeKind, NodeSchema, told
 from pbx.nodes.holidays import PRESETS
+from schemas.fields import DateText
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 WDAY = {"sun": 1, "mon": 2, "tue": 3, "wed": 4, "thu": 5, "fri": 6, "sat": 7}
@@ -57,8 +58,8 @@ class Hours(fields.Field):
         return sorted(w for w in (window(pair) for pair in value) if w is not None)
 
 
-class ExceptionDate(fields.String):
-    """"2026-12-24" once, or "12-24" every year."""
+class ExceptionDate(DateText):
+    """"2026-12-24" (or "24.12.2026") once, or "12-24" ("24.12") every year."""
 
     spec_type = "date"
 
@@ -66,7 +67,7 @@ class ExceptionDate(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         match = _DATE.fullmatch(text)
         if not match:
-            raise ValidationError(f"{text!r} is not a date YYYY-MM-DD or MM-DD")
+            raise ValidationError(f"{value!r} is not a date YYYY-MM-DD or MM-DD")
         year, month, day = (int(g) if g else None for g in match.groups())
         try:
             date(year or 2024, month, day)  # 2024 is a leap year: "02-29" is allowed yearly

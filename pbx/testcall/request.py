@@ -16,7 +16,7 @@ from pbx.extensions import db
 from pbx.testcall.endpoint import Endpoint
 from pbx.tenancy import sip_domain
 from pbx.testcall.errors import TestCallInputError
-from schemas.fields import FIRST_YEAR, LAST_YEAR, normalise_phone
+from schemas.fields import FIRST_YEAR, LAST_YEAR, iso_date_text, normalise_phone
 
 KEY_RE = re.compile(r"^(?:(\d+(?:\.\d+)?)s:)?([0-9*#]+)$")
 SECONDS_RE = re.compile(r"^(\d{1,5}(?:\.\d+)?)\s*(s|m)?$")
@@ -80,7 +80,7 @@ def check_zone(field_name: str, name: str) -> str:
 def parse_at(text: str, zone: str) -> datetime:
     """An ISO date-time, read in `zone` unless it carries an offset; local times that do not exist fail."""
     try:
-        at = datetime.fromisoformat(text.strip())
+        at = datetime.fromisoformat(iso_date_text(text))
     except (AttributeError, ValueError):
         raise TestCallInputError(f"at: {text!r} is not a date-time like 2026-12-24T14:00") from None
     if not FIRST_YEAR <= at.year <= LAST_YEAR:

@@ -4,7 +4,9 @@ export class ApiError extends Error {
   constructor(status, body) {
     super(body.error || `HTTP ${status}`);
     this.status = status;
-    this.fields = body.fields || {};
+    // a field's nested errors (list items, sub-fields) as the server words them for people: items from 1
+    this.fields = Object.fromEntries(Object.entries(body.fields || {})
+      .map(([name, value]) => [name, Array.isArray(value) ? value : body.field_text?.[name] ?? value]));
     this.body = body;
   }
 }

@@ -53,6 +53,9 @@ const pl = {
   "rec.held": "nie wygasa (blokada)",
   "audit.title": "Dziennik zmian", at: "Kiedy", actor: "Kto", action: "Zmiana", entity: "Obiekt", changes: "Szczegóły",
   "action.create": "utworzenie", "action.update": "zmiana", "action.delete": "usunięcie", more: "Starsze wpisy",
+  // audit log in words: filters, what was done, the version diff
+  "audit.what": "Co", "audit.person": "Osoba", "audit.kind": "Rodzaj obiektu", "audit.all": "wszystkie",
+  "audit.day": "dd.mm.rrrr", "audit.diff": "Pokaż zmiany w scenariuszu", "audit.empty": "Brak wpisów.",
   "sc.title": "Scenariusz numeru {number}", "sc.save": "Zapisz szkic", "sc.check": "Sprawdź",
   "sc.publish": "Opublikuj", "sc.note": "Opis zmiany", "sc.tree": "Drzewo", "sc.json": "JSON",
   "sc.applyJson": "Zastosuj JSON", "sc.badJson": "To nie jest poprawny JSON: {error}",
@@ -178,6 +181,9 @@ const en = {
   "rec.held": "never (on hold)",
   "audit.title": "Audit log", at: "When", actor: "Who", action: "Change", entity: "Object", changes: "Details",
   "action.create": "created", "action.update": "changed", "action.delete": "deleted", more: "Older entries",
+  // audit log in words: filters, what was done, the version diff
+  "audit.what": "What", "audit.person": "Person", "audit.kind": "Kind of object", "audit.all": "all",
+  "audit.day": "dd.mm.yyyy", "audit.diff": "Show the changes in the scenario", "audit.empty": "No entries.",
   "sc.title": "Scenario of {number}", "sc.save": "Save draft", "sc.check": "Check", "sc.publish": "Publish",
   "sc.note": "Change note", "sc.tree": "Tree", "sc.json": "JSON", "sc.applyJson": "Apply JSON",
   "sc.badJson": "Not valid JSON: {error}", "sc.unsaved": "Unsaved changes", "sc.savedDraft": "Draft saved.",

@@ -2,7 +2,7 @@
 import { get, post } from "../api.js";
 import { formatTime, t } from "../i18n.js";
 import { canEdit } from "../session.js";
-import { fill, fieldRow, h, table, toast } from "../ui.js";
+import { fill, fieldRow, h, showErrors, table, toast } from "../ui.js";
 import { fullName, options } from "./crud.js";
 
 export async function callsPage() {
@@ -73,30 +73,59 @@ export async function recordingsPage() {
   return section;
 }
 
-function changesText(entry) {
-  return Object.entries(entry.changes || {}).map(([field, value]) => (Array.isArray(value) && entry.action === "update"
-    ? `${field}: ${JSON.stringify(value[0])} → ${JSON.stringify(value[1])}` : `${field}: ${JSON.stringify(value)}`))
-    .join("; ");
-}
-
 export async function auditPage() {
+  const { people, kinds } = await get("/api/audit/filters");
+  const any = [["", t("audit.all")]];
+  const form = h("form", { class: "filters", "aria-label": t("filter") },
+    fieldRow({ name: "actor", label: t("audit.person"), type: "select", options: any.concat(people.map((p) => [p.actor, p.name])) }),
+    fieldRow({ name: "entity", label: t("audit.kind"), type: "select", options: any.concat(kinds.map((k) => [k.entity, k.name])) }),
+    fieldRow({ name: "from", label: t("from"), help: t("audit.day") }),
+    fieldRow({ name: "to", label: t("to"), help: t("audit.day") }),
+    h("button", { type: "submit", class: "primary" }, t("filter")));
   const rows = [];
-  const body = h("div", {});
+  const body = h("div", { "aria-live": "polite" });
   const more = h("button", { type: "button" }, t("more"));
   async function load() {
-    const before = rows.length ? `?before=${rows[rows.length - 1].id}` : "";
-    const page = await get(`/api/audit${before}`);
-    rows.push(...page);
-    more.hidden = page.length < 200;
-    fill(body, table([
-      { label: t("at"), value: (e) => formatTime(e.at) },
-      { label: t("actor"), value: (e) => e.actor },
-      { label: t("action"), value: (e) => t(`action.${e.action}`) },
-      { label: t("entity"), value: (e) => `${e.entity} ${e.entity_id}` },
-      { label: t("changes"), value: (e) => h("span", { class: "changes" }, changesText(e)) },
-    ], rows));
+    const query = new URLSearchParams([...new FormData(form)].filter(([, value]) => value));
+    if (rows.length) query.set("before", rows[rows.length - 1].id);
+    try {
+      const page = await get(`/api/audit?${query}`);
+      showErrors(form, {});
+      rows.push(...page);
+      more.hidden = page.length < 200;
+      fill(body, table([
+        { label: t("at"), value: (e) => formatTime(e.at) },
+        { label: t("actor"), value: (e) => e.who },
+        { label: t("audit.what"), value: auditWhat },
+        { label: t("changes"), value: auditFields },
+      ], rows, { empty: t("audit.empty") }));
+    } catch (error) {
+      showErrors(form, error.fields);
+      more.hidden = true;
+    }
   }
+  form.addEventListener("submit", (event) => { event.preventDefault(); rows.length = 0; load(); });
   more.addEventListener("click", load);
   await load();
-  return h("section", {}, h("h1", {}, t("audit.title")), body, more);
+  return h("section", {}, h("h1", {}, t("audit.title")), form, body, more);
+}
+
+// What was done, and for a published version a button that shows its diff from the version before.
+function auditWhat(entry) {
+  if (!entry.diff) return entry.what;
+  const out = h("div", { class: "diff", "aria-live": "polite" });
+  const { main_number_id: id, from, to } = entry.diff;
+  const show = h("button", { type: "button", class: "link" }, t("audit.diff"));
+  show.addEventListener("click", async () => {
+    const { lines } = await get(`/api/main-numbers/${id}/scenario/diff?from=${from}&to=${to}`);
+    fill(out, lines.length ? h("ul", {}, lines.map((line) => h("li", {}, line))) : h("p", {}, t("sc.noDiff")));
+  });
+  return h("div", {}, entry.what, " ", show, out);
+}
+
+// The changed fields by their labels: before → after.
+function auditFields(entry) {
+  if (!entry.fields.length) return "";
+  return h("ul", { class: "changes" }, entry.fields.map((f) => h("li", {}, h("strong", {}, `${f.label}: `),
+    "before" in f && "after" in f ? `${f.before} → ${f.after}` : f.after ?? f.before)));
 }

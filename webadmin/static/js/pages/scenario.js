@@ -376,7 +376,7 @@ function versionsView(versions, { editable, base, onRollback }) {
   };
   const rows = versions.map((v) => h("tr", {},
     h("td", {}, String(v.number), v.live ? h("span", { class: "badge live" }, t("sc.live")) : null),
-    h("td", {}, formatTime(v.created_at)), h("td", {}, v.created_by), h("td", {}, v.note),
+    h("td", {}, formatTime(v.created_at)), h("td", {}, v.created_by), h("td", {}, v.note_text ?? v.note),
     h("td", {}, editable && !v.live ? h("button", { type: "button", onclick: () => onRollback(v.number) }, t("sc.rollback")) : null)));
   return [
     h("h2", { id: "versions-title" }, t("sc.versions")),

@@ -1,0 +1,60 @@
+"""Where an input error is, in words: list items counted from 1, fields by their labels in the panel.
+
+marshmallow nests a list's errors under 0-based indexes ({"members": {"0": {"ring_seconds": [...]}}});
+the API keeps that structure for clients and adds these texts for people ("line 1: ring time: ...").
+"""
+from __future__ import annotations
+
+# field name: (English, Polish)
+LABELS = {
+    "ring_seconds": ("ring time", "czas dzwonienia"), "user_id": ("user", "użytkownik"),
+    "date": ("date", "data"), "hours": ("hours", "godziny"), "name": ("name", "nazwa"),
+    "week": ("opening hours", "godziny otwarcia"), "holidays": ("holidays", "święta"), "key": ("key", "klawisz"),
+    "target": ("target", "cel"), "prompt": ("announcement", "zapowiedź"), "options": ("keys", "klawisze"),
+    "mon": ("Monday", "poniedziałek"), "tue": ("Tuesday", "wtorek"), "wed": ("Wednesday", "środa"),
+    "thu": ("Thursday", "czwartek"), "fri": ("Friday", "piątek"), "sat": ("Saturday", "sobota"),
+    "sun": ("Sunday", "niedziela"),
+}
+# path parts that add no words: a mapping's value, a schema's own errors
+SILENT = {"value", "_schema"}
+# a list's item by its number: (English, Polish)
+ITEMS = {"exceptions": ("Exception {n}", "Wyjątek {n}"), "members": ("Member {n}", "Członek {n}"),
+         "options": ("Option {n}", "Opcja {n}")}
+LINE = ("line {n}", "wiersz {n}")
+
+
+def readable(messages, polish: bool) -> dict[str, str]:
+    """Each top-level field's errors as one text, its list items numbered from 1."""
+    if not isinstance(messages, dict):
+        return {}
+    return {key: _text(value, polish) for key, value in messages.items()}
+
+
+def _text(messages, polish: bool) -> str:
+    if isinstance(messages, str):
+        return messages
+    if isinstance(messages, list):
+        return " ".join(_text(message, polish) for message in messages)
+    return "; ".join(_text(value, polish) if key == "_schema" else f"{_name(str(key), polish)}: {_text(value, polish)}"
+                     for key, value in messages.items())
+
+
+def _name(key: str, polish: bool) -> str:
+    if key.isdigit():
+        return LINE[polish].format(n=int(key) + 1)
+    return LABELS.get(key, (key, key))[polish]
+
+
+def path_words(path: str, polish: bool) -> str:
+    """A field path in words: "exceptions.0.date" → "Wyjątek 1: data" (Polish) or "Exception 1: date"."""
+    parts, words = path.split("."), []
+    for index, part in enumerate(parts):
+        if part.isdigit() or part in SILENT:
+            continue
+        following = parts[index + 1] if index + 1 < len(parts) else ""
+        if following.isdigit():
+            words.append(ITEMS.get(part, (f"{part} {{n}}",) * 2)[polish].format(n=int(following) + 1))
+        else:
+            words.append(LABELS.get(part, (part, part))[polish])
+    text = ": ".join(words)
+    return text[:1].upper() + text[1:]
