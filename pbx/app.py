@@ -238,6 +238,7 @@ def _error_json(text, **extra):
     body = {"error": text, **extra}
     if messages_pl.prefers_polish(request.accept_languages):
         body = messages_pl.translate_messages(body)
-    if isinstance(body.get("fields"), dict):  # for people: list items from 1, fields by label
-        body["field_text"] = field_words.readable(body["fields"], messages_pl.prefers_polish(request.accept_languages))
+    nested = field_words.readable(body.get("fields") or {}, messages_pl.prefers_polish(request.accept_languages))
+    if nested:  # for people: list items counted from 1, sub-fields by their labels
+        body["field_text"] = nested
     return jsonify(body)

@@ -23,11 +23,9 @@ ITEMS = {"exceptions": ("Exception {n}", "Wyjątek {n}"), "members": ("Member {n
 LINE = ("line {n}", "wiersz {n}")
 
 
-def readable(messages, polish: bool) -> dict[str, str]:
-    """Each top-level field's errors as one text, its list items numbered from 1."""
-    if not isinstance(messages, dict):
-        return {}
-    return {key: _text(value, polish) for key, value in messages.items()}
+def readable(messages: dict, polish: bool) -> dict[str, str]:
+    """Each top-level field with nested errors (list items, sub-fields) as one text, items numbered from 1."""
+    return {key: _text(value, polish) for key, value in messages.items() if isinstance(value, dict)}
 
 
 def _text(messages, polish: bool) -> str:
@@ -55,6 +53,6 @@ def path_words(path: str, polish: bool) -> str:
         if following.isdigit():
             words.append(ITEMS.get(part, (f"{part} {{n}}",) * 2)[polish].format(n=int(following) + 1))
         else:
-            words.append(LABELS.get(part, (part, part))[polish])
+            words.append(LABELS.get(part, (f"field {part}", f"pole {part}"))[polish])
     text = ": ".join(words)
     return text[:1].upper() + text[1:]

@@ -125,9 +125,9 @@ def test_every_pattern_has_a_sample_that_comes_out_polish():
      "Pętla bez naciśnięcia klawisza i bez limitu czasu: Powitanie (top) → back → Powitanie (top): "
      "dodaj do niej menu albo przekierowanie z dzwonieniem."),
     ("week.mon.value: 10:00-09:00: the end must be after the start",
-     "Pole week.mon.value: 10:00-09:00: koniec musi być później niż początek."),
+     "Godziny otwarcia: poniedziałek: 10:00-09:00: koniec musi być później niż początek."),
     ("target._schema: name exactly one of user, group or number",
-     "Pole target: Podaj dokładnie jedno z pól: user, group albo number."),
+     "Cel: Podaj dokładnie jedno z pól: user, group albo number."),
     ("moved node vm_closed from closed.next to the top",
      "Przeniesiono węzeł vm_closed z gałęzi closed.next do początku scenariusza"),
     ("node sales: name changed from \"Sprzedaż to dział\" to \"Handel to my\"",
@@ -160,12 +160,12 @@ def test_shape_errors_of_every_kind(as_viewer, base):
     english, polish = _check(as_viewer, base, tree)
     assert english["ok"] is False and len(english["errors"]) >= 20
     errors = {(p["node_id"], p["message"]) for p in polish["errors"]}
-    assert ("hours", "Pole week.monday.key: Dozwolone wartości: mon, tue, wed, thu, fri, sat, sun.") in errors
-    assert ("hours", "Pole week.wed.value: 10:00-09:00: koniec musi być później niż początek.") in errors
-    assert ("hours", "Pole exceptions.0.date: '2026-02-30' nie jest istniejącą datą.") in errors
-    assert ("main_menu", "Pole options.x.key: Opcja 'x' nie jest żadnym z klawiszy 0-9, * ani #.") in errors
+    assert ("hours", "Godziny otwarcia: pole monday: klawisz: Dozwolone wartości: mon, tue, wed, thu, fri, sat, sun.") in errors
+    assert ("hours", "Godziny otwarcia: środa: 10:00-09:00: koniec musi być później niż początek.") in errors
+    assert ("hours", "Wyjątek 1: data: '2026-02-30' nie jest istniejącą datą.") in errors
+    assert ("main_menu", "Klawisze: pole x: klawisz: Opcja 'x' nie jest żadnym z klawiszy 0-9, * ani #.") in errors
     assert ("main_menu.no_input", "Węzeł musi być obiektem JSON.") in errors
-    assert ("both", "Pole target: Podaj dokładnie jedno z pól: user, group albo number.") in errors
+    assert ("both", "Cel: Podaj dokładnie jedno z pól: user, group albo number.") in errors
     assert ("bye", "Ten identyfikator ma już inny węzeł.") in errors
     assert ("odd", "Nieznany rodzaj węzła 'ivr' (dostępne rodzaje: announcement, caller_condition, forward, goto, "
                    "hangup, menu, schedule, voicemail).") in errors
@@ -267,7 +267,8 @@ def test_draft_with_a_broken_shape_is_refused_in_polish(as_editor, base):
     response = as_editor.put(f"{base}/draft", json={"name": "x", "root": {"kind": "menu"}}, headers=PL)
     assert response.status_code == 422
     assert response.get_json() == {"error": "Nieprawidłowe dane.",
-                                   "fields": {"root": {"id": ["To pole jest wymagane."]}}}
+                                   "fields": {"root": {"id": ["To pole jest wymagane."]}},
+                                   "field_text": {"root": "id: To pole jest wymagane."}}
 
 
 def test_version_warnings_and_diff_in_polish(as_editor, base, draft):
