@@ -76,9 +76,11 @@ def box_json(box: models.VoicemailBox) -> dict:
     }
 
 
-def version_json(v: models.ScenarioVersion, live_id: int | None, text=str) -> dict:
-    """A published version; ``text`` words each warning's message (the panel's may be Polish)."""
+def version_json(v: models.ScenarioVersion, live_id: int | None, text=str, *, polish: bool = False) -> dict:
+    """A published version; ``text`` words each warning's message (the panel's may be Polish), as
+    ``note_text`` words the note ("Published", "Opublikowano")."""
     return {"number": v.number, "created_at": stamp(v.created_at), "created_by": v.created_by, "note": v.note,
+            "note_text": scenarios.note_words(v.note, polish),
             "live": v.id == live_id,
             "warnings": [_warning(w, text) for w in (v.compiled_meta or {}).get("warnings", [])]}
 
@@ -98,7 +100,7 @@ def check_json(found: scenarios.Check, text=str) -> dict:
             "warnings": problems_json(found.warnings, text)}
 
 
-def scenario_json(tenant: models.Tenant, number: models.MainNumber, config, text=str) -> dict:
+def scenario_json(tenant: models.Tenant, number: models.MainNumber, config, text=str, *, polish: bool = False) -> dict:
     """The scenario of a main number: its draft and the draft's check (``config``: the app's settings), and its
     versions newest first."""
     scenario = number.scenario
@@ -108,6 +110,6 @@ def scenario_json(tenant: models.Tenant, number: models.MainNumber, config, text
     return {
         "main_number": number.number, "name": scenario.name, "draft": draft,
         "draft_updated_at": stamp(scenario.draft_updated_at),
-        "versions": [version_json(v, live, text) for v in reversed(scenario.versions)],
+        "versions": [version_json(v, live, text, polish=polish) for v in reversed(scenario.versions)],
         "check": check_json(scenarios.check(tenant, scenario, draft, config), text) if draft else None,
     }

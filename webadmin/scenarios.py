@@ -48,7 +48,7 @@ def _scenario(number_id: int, *, create: bool = False) -> models.Scenario:
 
 
 def _version_json(v: models.ScenarioVersion, live_id: int | None) -> dict:
-    return {**version_json(v, live_id, _text), "note_text": scenarios.note_words(v.note, messages_pl.prefers_polish(request.accept_languages))}
+    return version_json(v, live_id, _text, polish=messages_pl.prefers_polish(request.accept_languages))
 
 
 def check(scenario: models.Scenario, tree: dict) -> dict:
@@ -67,7 +67,7 @@ def node_kinds():
 def get_scenario(number_id):
     """A main number's scenario: its draft with the draft's check, and its versions newest first."""
     return jsonify(scenario_json(g.tenant, get_owned(models.MainNumber, g.tenant.id, number_id), current_app.config,
-                                 _text))
+                                 _text, polish=messages_pl.prefers_polish(request.accept_languages)))
 
 
 @bp.put("/main-numbers/<int:number_id>/scenario/draft")

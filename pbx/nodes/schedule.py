@@ -72,7 +72,7 @@ class ExceptionDate(DateText):
         try:
             date(year or 2024, month, day)  # 2024 is a leap year: "02-29" is allowed yearly
         except ValueError:
-            raise ValidationError(f"{text!r} is not a calendar date") from None
+            raise ValidationError(f"{value!r} is not a calendar date") from None
         return (year, month, day)
 
 
