@@ -37,6 +37,8 @@ KIND_NAMES = {
     "Scenario": ("Scenarios", "Scenariusze"), "ScenarioVersion": ("Scenario versions", "Wersje scenariuszy"),
     "ApiToken": ("API tokens", "Tokeny API"),
 }
+# who changed something when no person did: (English, Polish)
+MACHINES = {"demo": ("demo data", "dane przykładowe"), "system": ("the system", "system")}
 ACTIONS = {"create": ("Added", "Dodano"), "update": ("Changed", "Zmieniono"), "delete": ("Deleted", "Usunięto"),
            "revoke": ("Revoked", "Unieważniono")}
 LABELS = {
@@ -95,6 +97,8 @@ class Namer:
     def person(self, actor: str) -> str:
         """An admin by name: 'anna@firma.pl (API token Raporty)' → 'Anna Nowak (token API Raporty)'."""
         email, _, rest = actor.partition(" (API token ")
+        if email in MACHINES:
+            return MACHINES[email][self.polish]
         if email.startswith("cli:"):
             return ("command line ({})", "wiersz poleceń ({})")[self.polish].format(email[4:])
         user = db.session.scalar(select(models.User).where(

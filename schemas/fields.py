@@ -134,7 +134,7 @@ class Day(DateText):
         try:
             day = date.fromisoformat(super()._deserialize(value, attr, data, **kwargs))
         except ValueError:
-            raise ValidationError(f"{value!r} is not a date YYYY-MM-DD") from None
+            raise ValidationError(f"{value!r} is not a date like 31.12.2026 or 2026-12-31") from None
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
             raise ValidationError(outside_years(value))
         return day

@@ -272,7 +272,7 @@ _PATTERNED = [
     (_QUOTED + r" is not an absolute folder path like /var/lib/freeswitch",
      "{value} nie jest bezwzględną ścieżką folderu (np. /var/lib/freeswitch)."),
     # webadmin/calls.py
-    (_QUOTED + r" is not a date YYYY-MM-DD", "{value} nie jest datą w formacie RRRR-MM-DD."),
+    (_QUOTED + r" is not a date like 31\.12\.2026 or 2026-12-31", "{value} nie jest datą (np. 31.12.2026 albo 2026-12-31)."),
     # pbx/exports.py
     (r"the export has (?P<calls>\d+) calls; one file holds at most (?P<rows>\d+): choose a shorter period \(from, to\)",
      "Eksport obejmuje {calls}; jeden plik mieści najwyżej {rows}: wybierz krótszy okres (od, do)."),

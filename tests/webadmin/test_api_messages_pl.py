@@ -106,7 +106,7 @@ SAMPLES = [
     "an announcement may have at most 2097152 bytes (2 MB)",
     "a company always has a primary number: make another number primary instead",
     "the primary number cannot be deleted: make another number primary first",
-    "'2026-13-01' is not a date YYYY-MM-DD",
+    "'2026-13-01' is not a date like 31.12.2026 or 2026-12-31",
     "no company with id or name 'Nikt'",
     "main number +48221000000 is not a number of this company",
     "main number +48221000000 has no scenario",

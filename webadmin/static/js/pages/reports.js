@@ -126,6 +126,6 @@ function auditWhat(entry) {
 // The changed fields by their labels: before → after.
 function auditFields(entry) {
   if (!entry.fields.length) return "";
-  return h("ul", { class: "changes" }, entry.fields.map((f) => h("li", {}, h("strong", {}, `${f.label}: `),
+  return h("ul", {}, entry.fields.map((f) => h("li", {}, h("strong", {}, `${f.label}: `),
     "before" in f && "after" in f ? `${f.before} → ${f.after}` : f.after ?? f.before)));
 }

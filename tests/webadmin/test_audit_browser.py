@@ -1,0 +1,71 @@
+"""The audit log in headless Chromium: who by name, what in words, before → after by label, filters, the version diff.
+Screenshots go to /tmp/panel-shots/audit-*.png."""
+from __future__ import annotations
+
+import copy
+import re
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import expect
+
+from tests.support.browser import chromium_page, demo_panel, needs_chromium, sign_in
+
+SHOTS = Path("/tmp/panel-shots")
+pytestmark = needs_chromium
+
+
+def _changes(tenant):
+    """As the admin: rename a group, publish the scenario, shorten a ringing, publish again."""
+    from pbx import scenarios
+    from pbx.audit import acting_as
+    from pbx.demo import DEMO_ADMIN_EMAIL
+    from pbx.extensions import db
+
+    db.session.commit()  # the demo first, as "demo"
+    db.session.expire_all()
+    with acting_as(DEMO_ADMIN_EMAIL):
+        next(g for g in tenant.groups if g.name == "Sprzedaż").name = "Sprzedaż B2B"
+        scenario = tenant.main_numbers[0].scenario
+        scenarios.publish(scenario)
+        db.session.flush()
+        draft = copy.deepcopy(scenario.draft)
+        draft["root"]["open"]["next"]["options"]["1"]["ring_seconds"] = 25
+        scenario.draft = draft
+        scenarios.publish(scenario)
+
+
+def _shot(page, name):
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"audit-{name}.png"), full_page=True)
+
+
+def test_the_audit_log_reads_as_words_and_filters(tmp_path):
+    with demo_panel(tmp_path, _changes) as (port, app, _), chromium_page() as page:
+        sign_in(page, (f"http://127.0.0.1:{port}", app))
+        page.get_by_role("link", name="Dziennik zmian").click()
+        page.get_by_role("heading", name="Dziennik zmian").wait_for()
+        renamed = page.get_by_role("row", name=re.compile("Zmieniono grupę 'Sprzedaż B2B'"))
+        expect(renamed).to_contain_text("Anna Kowalska")
+        expect(renamed).to_contain_text("Nazwa: Sprzedaż → Sprzedaż B2B")
+        published = page.get_by_role("row", name=re.compile("Opublikowano scenariusz numeru 22 100 00 00, wersja 2"))
+        published.get_by_role("button", name="Pokaż zmiany w scenariuszu").click()
+        expect(published).to_contain_text("ring_seconds")
+        text = page.locator("main").inner_text()
+        assert "<extension" not in text and "ScenarioVersion" not in text and "GroupMember" not in text
+        _shot(page, "log")
+
+        today = datetime.now(ZoneInfo("Europe/Warsaw")).strftime("%d.%m.%Y")
+        page.get_by_label("Osoba").select_option(label="Anna Kowalska")
+        page.get_by_label("Rodzaj obiektu").select_option(label="Grupy")
+        page.get_by_label("Od dnia").fill(today)
+        page.get_by_role("button", name="Pokaż", exact=True).click()
+        expect(page.locator("tbody tr")).to_have_count(1)
+        expect(page.locator("tbody tr")).to_contain_text("Zmieniono grupę 'Sprzedaż B2B'")
+        _shot(page, "filtered")
+
+        page.get_by_label("Od dnia").fill("32.12.2026")
+        page.get_by_role("button", name="Pokaż", exact=True).click()
+        expect(page.locator(".field.invalid")).to_contain_text("'32.12.2026'")
+        _shot(page, "bad-date")
