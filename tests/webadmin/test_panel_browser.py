@@ -81,7 +81,7 @@ def test_scenario_editor_change_publish_diff_and_roll_back(page, server):
     versions.locator("tbody tr").last.get_by_role("button", name="Przywróć").click()  # version 1
     page.get_by_text("Przywrócono — nowa wersja 3.").wait_for()
     expect(versions.locator("tbody tr").first).to_contain_text("3aktywna")
-    expect(versions.locator("tbody tr").first).to_contain_text("rollback to version 1")
+    expect(versions.locator("tbody tr").first).to_contain_text("Przywrócono wersję 1")
 
 
 def test_a_menu_form_built_from_the_kind_specs_saves_its_repeat_count(page, server):
