@@ -18,6 +18,8 @@ pytestmark = needs_chromium
 
 def _changes(tenant):
     """As the admin: rename a group, publish the scenario, shorten a ringing, publish again."""
+    from flask import current_app
+
     from pbx import scenarios
     from pbx.audit import acting_as
     from pbx.demo import DEMO_ADMIN_EMAIL
@@ -28,12 +30,12 @@ def _changes(tenant):
     with acting_as(DEMO_ADMIN_EMAIL):
         next(g for g in tenant.groups if g.name == "Sprzedaż").name = "Sprzedaż B2B"
         scenario = tenant.main_numbers[0].scenario
-        scenarios.publish(scenario)
+        scenarios.publish(scenario, current_app.config)
         db.session.flush()
         draft = copy.deepcopy(scenario.draft)
         draft["root"]["open"]["next"]["options"]["1"]["ring_seconds"] = 25
         scenario.draft = draft
-        scenarios.publish(scenario)
+        scenarios.publish(scenario, current_app.config)
 
 
 def _shot(page, name):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from flask import current_app
 from marshmallow import ValidationError
 
 from pbx import scenarios
@@ -13,7 +14,7 @@ from schemas.fields import Day, iso_date_text
 
 @pytest.fixture
 def firma(demo):
-    scenarios.publish(demo.main_numbers[0].scenario)
+    scenarios.publish(demo.main_numbers[0].scenario, current_app.config)
     db.session.commit()
     return demo
 
