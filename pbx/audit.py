@@ -77,16 +77,24 @@ def _changes(obj, action):
     return result
 
 
+def _entry(tenant_id, action: str, entity: str, entity_id, changes: dict):
+    return models.AuditLogEntry.__table__.insert().values(
+        tenant_id=tenant_id, at=models.utcnow(), actor=current_actor(), action=action,
+        entity=entity, entity_id=str(entity_id or ""), changes=changes)
+
+
+def note(session: Session, obj, action: str, summary: str) -> None:
+    """An entry for what the mapper does not see: a secret viewed, a voicemail deleted."""
+    session.execute(_entry(obj.tenant_id, action, type(obj).__name__, obj.id, {"summary": summary}))
+
+
 def _record(action):
     def listener(mapper, connection, obj):
         changes = _changes(obj, action)
         if action == "update" and not changes:
             return  # only relationships changed; their own rows are audited
         tenant_id = None if isinstance(obj, models.Tenant) and action == "delete" else _tenant_of(connection, obj)
-        connection.execute(models.AuditLogEntry.__table__.insert().values(
-            tenant_id=tenant_id, at=models.utcnow(), actor=current_actor(), action=action,
-            entity=type(obj).__name__, entity_id=str(getattr(obj, "id", "") or ""), changes=changes,
-        ))
+        connection.execute(_entry(tenant_id, action, type(obj).__name__, getattr(obj, "id", ""), changes))
         session = object_session(obj)
         if tenant_id is not None and session is not None:
             session.info.setdefault("audit_tenants", set()).add(tenant_id)

@@ -55,6 +55,10 @@ class Config:
     PUBLIC_CONTEXT = os.environ.get("CENTRALKA_PUBLIC_CONTEXT", "public")
     COUNTRY_CODE = os.environ.get("CENTRALKA_COUNTRY_CODE", "48")
     SIP_DOMAIN_SUFFIX = os.environ.get("CENTRALKA_SIP_DOMAIN_SUFFIX", "pbx.local")
+    # Where phones register, as the panel tells people setting up a softphone; empty: the SIP domain itself.
+    SIP_PUBLIC_HOST = os.environ.get("CENTRALKA_SIP_PUBLIC_HOST", "")
+    SIP_PUBLIC_PORT = int(os.environ.get("CENTRALKA_SIP_PUBLIC_PORT", "5060"))
+    SIP_TRANSPORT = os.environ.get("CENTRALKA_SIP_TRANSPORT", "udp")
     RECORDINGS_DIR = os.environ.get("CENTRALKA_RECORDINGS_DIR", "/var/lib/freeswitch/recordings")
     # Where this host sees the switch's recordings folder when it is mounted elsewhere.
     RECORDINGS_MOUNT = os.environ.get("CENTRALKA_RECORDINGS_MOUNT") or None

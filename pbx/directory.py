@@ -52,9 +52,13 @@ def add_main_number(tenant: models.Tenant, data: dict) -> models.MainNumber:
     return number
 
 
+def new_sip_password() -> str:
+    return secrets.token_urlsafe(18)  # 24 characters, 144 random bits
+
+
 def add_user(tenant: models.Tenant, data: dict) -> models.User:
     values = UserInput(tenant_id=tenant.id).load(data)
-    user = models.User(tenant_id=tenant.id, sip_password=secrets.token_urlsafe(12), **values)
+    user = models.User(tenant_id=tenant.id, sip_password=new_sip_password(), **values)
     db.session.add(user)
     db.session.flush()
     return user

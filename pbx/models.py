@@ -312,6 +312,8 @@ class Recording(TenantOwned, db.Model):
     uploaded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When someone marked the voicemail as heard in the panel; None: new.
+    heard_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class QueueEvent(TenantOwned, db.Model):

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import or_, select
 
 from pbx import models
+from pbx.audit import note
 from pbx.calls.legs import as_int, var
 from pbx.calls.store import aware, moment, upsert
 from pbx.extensions import db
@@ -234,6 +235,26 @@ def forget_caller(tenant_id: int, number: str, config) -> dict:
     return {"deleted": len(found) - len(held), "kept_under_legal_hold": held}
 
 
+def inbox(box: models.VoicemailBox) -> list[models.Recording]:
+    """The box's messages still kept, newest first."""
+    return db.session.scalars(select(models.Recording).where(
+        models.Recording.tenant_id == box.tenant_id, models.Recording.voicemail_box_id == box.id,
+        models.Recording.kind == "voicemail", offered()).order_by(models.Recording.created_at.desc())).all()
+
+
+def message(box: models.VoicemailBox, message_id: int) -> models.Recording | None:
+    return next((row for row in inbox(box) if row.id == message_id), None)
+
+
+def delete_message(box: models.VoicemailBox, recording: models.Recording) -> None:
+    """Delete a voicemail now, rows, object and file; the audit log keeps who, whose and when."""
+    when = aware(recording.created_at).strftime("%Y-%m-%d %H:%M UTC")
+    note(db.session, recording, "delete",
+         f"deleted the voicemail from {recording.caller or 'an unknown caller'} of {when} in box {box.name}")
+    _delete(recording)
+    db.session.commit()
+
+
 def describe(recording: models.Recording) -> dict:
     return {
         "id": recording.id, "call_uuid": recording.call_uuid, "kind": recording.kind,
@@ -242,6 +263,7 @@ def describe(recording: models.Recording) -> dict:
         "stored": recording.uploaded_at is not None, "legal_hold": recording.legal_hold,
         # Under legal hold nothing deletes it, so it has no expiry date.
         "expires_at": None if recording.legal_hold else aware(recording.expires_at).isoformat(),
+        "heard_at": aware(recording.heard_at).isoformat() if recording.heard_at else None,
     }
 
 

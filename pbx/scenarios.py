@@ -155,7 +155,7 @@ def references_to(tenant_id: int, kind: str, obj_id: int) -> list[str]:
 
 
 def _in_scenarios(tenant_id: int, kind: str, obj_id: int) -> list[str]:
-    wanted = _wanted(tenant_id, kind, obj_id)
+    wanted = wanted_refs(tenant_id, kind, obj_id)
     places = []
     for scenario in db.session.scalars(select(models.Scenario).where(models.Scenario.tenant_id == tenant_id)
                                        .order_by(models.Scenario.id)):
@@ -169,7 +169,7 @@ def _in_scenarios(tenant_id: int, kind: str, obj_id: int) -> list[str]:
     return places
 
 
-def _wanted(tenant_id: int, kind: str, obj_id: int) -> set[tuple[str, object]]:
+def wanted_refs(tenant_id: int, kind: str, obj_id: int) -> set[tuple[str, object]]:
     """What node references mean the object: a main number is named by its number."""
     if kind != "main_number":
         return {(kind, obj_id)}
@@ -180,20 +180,21 @@ def _wanted(tenant_id: int, kind: str, obj_id: int) -> set[tuple[str, object]]:
 
 
 def _nodes_naming(tree, wanted: set) -> list[str]:
-    found = []
-    for _, data, kind in walk((tree or {}).get("root")):
-        if kind is None:
-            continue
-        for ref_kind, value in kind.references(data):
-            if ref_kind == "number":
-                try:
-                    value = normalise_phone(value)
-                except ValidationError:
-                    continue
-            if (ref_kind, value) in wanted:
-                found.append(str(data.get("id")))
-                break
-    return found
+    return [str(data.get("id")) for _, data, kind in walk((tree or {}).get("root"))
+            if kind is not None and node_names(kind, data, wanted)]
+
+
+def node_names(kind, data: dict, wanted: set) -> bool:
+    """Whether a node names one of the ``wanted`` (kind, id) objects; numbers compare normalised."""
+    for ref_kind, value in kind.references(data):
+        if ref_kind == "number":
+            try:
+                value = normalise_phone(value)
+            except ValidationError:
+                continue
+        if (ref_kind, value) in wanted:
+            return True
+    return False
 
 
 def _in_directory(tenant_id: int, kind: str, obj_id: int) -> list[str]:

@@ -190,6 +190,13 @@ _LITERAL = {
         "Baza danych jest teraz niedostępna; spróbuj ponownie za chwilę.",
     "a value of this request cannot be used: a number out of range or a NUL character":
         "Nie można użyć wartości z tego żądania: liczba spoza zakresu albo znak NUL.",
+    # a user's SIP account and a box's voicemail inbox
+    "only an owner (level 3) sees or renews an admin's SIP password":
+        "Hasło SIP administratora widzi i zmienia tylko właściciel (poziom 3).",
+    "no such voicemail message": "Nie ma takiej wiadomości głosowej.",
+    "heard is true or false": "Pole „odsłuchana” przyjmuje wartość true albo false.",
+    "a voicemail under legal hold cannot be deleted: release the hold first":
+        "Wiadomości z blokadą usunięcia nie można usunąć: najpierw zdejmij blokadę.",
 }
 
 # Messages with values; the first match wins, so the narrower patterns come first.
@@ -306,6 +313,9 @@ _PATTERNED = [
     (r"group (?P<name>.+?): its fallback", "grupa {name} (gdy nikt z grupy nie odbiera)"),
     (r"main number (?P<number>\+\d+): its fallback", "numer główny {number} (gdy nikt nie odbiera)"),
     (r"the company's default fallback", "domyślne miejsce firmy na nieodebrane połączenia"),
+    (r"user (?P<name>.+?) has no extension, so no phone can sign in as them: give them one first",
+     "Użytkownik {name} nie ma numeru wewnętrznego, więc żaden telefon nie zaloguje się na jego konto: "
+     "najpierw nadaj mu numer."),
     # schemas/directory.py: a group's, a main number's and the company's fallback
     (r"choose a voicemail box or a number, not both", "Wybierz skrzynkę głosową albo numer, nie oba naraz."),
     # pbx/directory.py: "<what> is used by <place>", after the places so that a group place stays one

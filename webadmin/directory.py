@@ -4,9 +4,9 @@ Editors (level 2) manage people and groups; only owners (level 3) grant or chang
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, jsonify
+from flask import Blueprint, Response, abort, current_app, g, jsonify
 
-from pbx import directory, models
+from pbx import directory, models, sip_account
 from pbx.exports import users_csv
 from pbx.representations import group_json, user_json
 from pbx.extensions import db
@@ -18,8 +18,6 @@ from webadmin.common import body, require_level
 from webadmin.openapi import accepts
 
 bp = Blueprint("directory", __name__, url_prefix="/api")
-
-
 
 
 def _guard_admin_rights(data: dict, user: models.User | None = None) -> None:
@@ -75,6 +73,46 @@ def delete_user(user_id):
     directory.delete_user(g.tenant, user.id)
     db.session.commit()
     return "", 204
+
+
+def _sip_user(user_id: int) -> models.User:
+    """A user whose SIP password the signed-in admin may see: an admin's is the owner's to see."""
+    user = get_owned(models.User, g.tenant.id, user_id)
+    if user.admin_level > 0:
+        require_level(3, "only an owner (level 3) sees or renews an admin's SIP password")
+    return user
+
+
+def _account(action, user: models.User):
+    try:
+        return action(user, current_app.config)
+    except sip_account.NoSipAccount as error:
+        abort(409, str(error))
+
+
+@bp.get("/users/<int:user_id>/sip-account")
+@signed_in()
+def user_sip_account(user_id):
+    """Where and as whom the user's phone signs in; the password only through reveal."""
+    return jsonify(_account(sip_account.account, get_owned(models.User, g.tenant.id, user_id)))
+
+
+@bp.post("/users/<int:user_id>/sip-account/reveal")
+@signed_in(2)
+def reveal_sip_password(user_id):
+    """The account with its password, a softphone snippet and a QR code; audited."""
+    facts = _account(sip_account.reveal, _sip_user(user_id))
+    db.session.commit()
+    return jsonify(facts)
+
+
+@bp.post("/users/<int:user_id>/sip-account/reset")
+@signed_in(2)
+def reset_sip_password(user_id):
+    """A new strong password (the phone must be set up again); audited."""
+    facts = _account(sip_account.reset, _sip_user(user_id))
+    db.session.commit()
+    return jsonify(facts)
 
 
 @bp.get("/users.csv")

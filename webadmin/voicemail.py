@@ -1,12 +1,12 @@
 """REST API of voicemail boxes: who receives the messages by e-mail, and the greeting."""
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify
+from flask import Blueprint, abort, g, jsonify
 
-from pbx import directory, models
+from pbx import directory, models, recordings
 from pbx.extensions import db
 from pbx.representations import box_json
-from pbx.tenancy import scoped
+from pbx.tenancy import get_owned, scoped
 from schemas.directory import VoicemailBoxInput
 
 from webadmin.auth import signed_in
@@ -51,4 +51,45 @@ def delete_box(box_id):
     """Delete a voicemail box nothing uses any more."""
     directory.delete_voicemail_box(g.tenant, box_id)
     db.session.commit()
+    return "", 204
+
+
+def _message(box_id: int, message_id: int) -> tuple[models.VoicemailBox, models.Recording]:
+    box = get_owned(models.VoicemailBox, g.tenant.id, box_id)
+    found = recordings.message(box, message_id)
+    if found is None:
+        abort(404, "no such voicemail message")
+    return box, found
+
+
+@bp.get("/<int:box_id>/messages")
+@signed_in()
+def inbox(box_id):
+    """The box's messages still kept, newest first, and how long messages are kept."""
+    box = get_owned(models.VoicemailBox, g.tenant.id, box_id)
+    return jsonify(box=box.name, retention_days=g.tenant.retention_days or recordings.DEFAULT_RETENTION_DAYS,
+                   messages=[recordings.describe(row) for row in recordings.inbox(box)])
+
+
+@bp.post("/<int:box_id>/messages/<int:message_id>/heard")
+@signed_in()
+def mark_heard(box_id, message_id):
+    """Mark a message as heard ({"heard": true}) or as new again ({"heard": false})."""
+    heard = body().get("heard", True)
+    if not isinstance(heard, bool):
+        abort(422, "heard is true or false")
+    _, found = _message(box_id, message_id)
+    found.heard_at = models.utcnow() if heard else None
+    db.session.commit()
+    return jsonify(recordings.describe(found))
+
+
+@bp.delete("/<int:box_id>/messages/<int:message_id>")
+@signed_in(2)
+def delete_message(box_id, message_id):
+    """Delete a message now (audited); one under legal hold stays."""
+    box, found = _message(box_id, message_id)
+    if found.legal_hold:
+        abort(409, "a voicemail under legal hold cannot be deleted: release the hold first")
+    recordings.delete_message(box, found)
     return "", 204

@@ -162,6 +162,9 @@ SAMPLES = [
     "the file is not an mp3: its content is in the hls format", "the file is not an mp3: no mp3 audio found",
     "the mp3 is damaged: big_values too big", "the mp3 takes too long to decode",
     "the mp3 is cut short: its header promises 3.0 s, only 1.5 s decode",
+    "only an owner (level 3) sees or renews an admin's SIP password", "no such voicemail message",
+    "heard is true or false", "a voicemail under legal hold cannot be deleted: release the hold first",
+    "user Jan Nowak has no extension, so no phone can sign in as them: give them one first",
     "the recording lasts over 600 s; an announcement may last at most 600 s (10 minutes)", "the year must be between 1970 and 2200, not 1",
     "the export has 150000 calls; one file holds at most 100000: choose a shorter period (from, to)",
 ]
