@@ -48,7 +48,7 @@ function creationForms(refresh) {
 export function announcementsPage() {
   return crudPage({
     title: t("ann.title"), endpoint: "/api/announcements", addLabel: t("add"), editLabel: t("edit"),
-    nameOf: (a) => a.name,
+    nameOf: (a) => a.name, usage: "announcement",
     columns: [
       { label: t("name"), value: (a) => a.name },
       { label: t("source"), value: (a) => `${t(`source.${a.source}`)}${a.source === "tts" ? `, ${t(`voice.${a.voice}`)}` : ""}` },

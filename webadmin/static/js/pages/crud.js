@@ -3,9 +3,11 @@ import { del, get, patch, post } from "../api.js";
 import { t } from "../i18n.js";
 import { canEdit } from "../session.js";
 import { fill, formDialog, h, table, toast } from "../ui.js";
+import { confirmChange, confirmDelete } from "./people.js";
 
 // config: {title, endpoint, columns, fields(row|null) → field list, addLabel, editLabel,
-//          exportUrl, nameOf(row), extraActions(row, refresh), noAddDialog, footer(refresh) → element}
+//          exportUrl, nameOf(row), extraActions(row, refresh), noAddDialog, footer(refresh) → element,
+//          usage: the object's kind in its usages' words ("user", "group", "box" ...)}
 export async function crudPage(config) {
   const section = h("section", { "aria-labelledby": "page-title" });
   const footer = config.footer && canEdit() ? config.footer(() => refresh()) : null;
@@ -40,6 +42,10 @@ export async function crudPage(config) {
       fields,
       onSubmit: async (values) => {
         const data = config.toBody ? config.toBody(values, row) : values;
+        // The form stays open with its edits when the admin would rather not touch live calls.
+        if (row && !await confirmChange(config.endpoint, row, config.nameOf(row), objectWord(row))) {
+          throw new Error(t("use.notSaved"));
+        }
         if (row) await patch(`${config.endpoint}/${row.id}`, data);
         else await post(config.endpoint, data);
         toast(t("saved"));
@@ -48,8 +54,10 @@ export async function crudPage(config) {
     });
   }
 
+  const objectWord = (row) => t(`use.${config.usage}`, { name: `„${config.nameOf(row)}”` });
+
   async function remove(row) {
-    if (!confirm(t("confirmDelete", { name: config.nameOf(row) }))) return;
+    if (!await confirmDelete(config.endpoint, row, config.nameOf(row), objectWord(row))) return;
     try {
       await del(`${config.endpoint}/${row.id}`);
       toast(t("deleted"));

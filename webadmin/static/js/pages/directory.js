@@ -4,13 +4,15 @@ import { t } from "../i18n.js";
 import { isOwner } from "../session.js";
 import { fill, h } from "../ui.js";
 import { crudPage, fallbackFields, fullName, options } from "./crud.js";
+import { inboxDialog, sipAccountDialog } from "./people.js";
 
 const yesNo = (value) => (value ? t("yes") : t("no"));
 
 export function usersPage() {
   return crudPage({
     title: t("users.title"), endpoint: "/api/users", exportUrl: "/api/users.csv",
-    addLabel: t("users.add"), editLabel: t("users.edit"), nameOf: fullName,
+    addLabel: t("users.add"), editLabel: t("users.edit"), nameOf: fullName, usage: "user",
+    extraActions: (u) => h("button", { type: "button", onclick: () => sipAccountDialog(u) }, t("sip.open")),
     columns: [
       { label: t("name"), value: fullName },
       { label: t("extension"), value: (u) => u.extension },
@@ -71,7 +73,7 @@ export async function groupsPage() {
   const modes = ["sequential", "random", "simultaneous", "longest-idle"];
   return crudPage({
     title: t("groups.title"), endpoint: "/api/groups", addLabel: t("groups.add"), editLabel: t("groups.edit"),
-    nameOf: (g) => g.name,
+    nameOf: (g) => g.name, usage: "group",
     columns: [
       { label: t("name"), value: (g) => g.name },
       { label: t("extension"), value: (g) => g.extension },
@@ -94,7 +96,7 @@ export async function numbersPage() {
   const [users, groups, boxes] = await Promise.all([get("/api/users"), get("/api/groups"), get("/api/voicemail-boxes")]);
   return crudPage({
     title: t("numbers.title"), endpoint: "/api/main-numbers", addLabel: t("numbers.add"),
-    editLabel: t("numbers.edit"), nameOf: (n) => n.number,
+    editLabel: t("numbers.edit"), nameOf: (n) => n.number, usage: "main_number",
     columns: [
       { label: t("number"), value: (n) => n.number },
       { label: t("label"), value: (n) => n.label },
@@ -120,7 +122,8 @@ export async function voicemailPage() {
   const [users, announcements] = await Promise.all([get("/api/users"), get("/api/announcements")]);
   return crudPage({
     title: t("vm.title"), endpoint: "/api/voicemail-boxes", addLabel: t("vm.add"), editLabel: t("vm.edit"),
-    nameOf: (b) => b.name,
+    nameOf: (b) => b.name, usage: "box",
+    extraActions: (b) => h("button", { type: "button", onclick: () => inboxDialog(b) }, t("inbox.open")),
     columns: [
       { label: t("name"), value: (b) => b.name },
       { label: t("recipients"), value: (b) => b.recipient_emails.join(", ") },
@@ -143,7 +146,7 @@ export async function voicemailPage() {
 export function listsPage() {
   return crudPage({
     title: t("lists.title"), endpoint: "/api/number-lists", addLabel: t("lists.add"), editLabel: t("lists.edit"),
-    nameOf: (l) => l.name,
+    nameOf: (l) => l.name, usage: "list",
     columns: [
       { label: t("name"), value: (l) => l.name },
       { label: t("kind"), value: (l) => t(`kind.${l.kind}`) },
