@@ -68,8 +68,10 @@ def test_a_held_message_is_not_deleted_and_a_viewer_cannot_delete(as_editor, box
     assert db.session.get(models.Recording, messages[1].id) is not None
 
 
-def test_a_call_recording_is_no_voicemail_of_the_box(as_editor, box, messages):
-    assert as_editor.delete(f"/api/voicemail-boxes/{box.id}/messages/{messages[2].id}").status_code == 404
+def test_a_call_recording_and_an_expired_message_are_not_in_the_box(as_editor, box, messages):
+    for row in (messages[2], messages[3]):
+        assert as_editor.delete(f"/api/voicemail-boxes/{box.id}/messages/{row.id}").status_code == 404
+    assert as_editor.delete(f"/api/voicemail-boxes/{box.id}/messages/{messages[0].id}").status_code == 204
 
 
 def test_another_company_sees_none_of_it(as_stranger, stranger, box, messages):
