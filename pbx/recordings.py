@@ -246,12 +246,12 @@ def message(box: models.VoicemailBox, message_id: int) -> models.Recording | Non
     return next((row for row in inbox(box) if row.id == message_id), None)
 
 
-def delete_message(box: models.VoicemailBox, recording: models.Recording) -> None:
+def delete_message(box: models.VoicemailBox, recording: models.Recording, config) -> None:
     """Delete a voicemail now, rows, object and file; the audit log keeps who, whose and when."""
     when = aware(recording.created_at).strftime("%Y-%m-%d %H:%M UTC")
     note(db.session, recording, "delete",
          f"deleted the voicemail from {recording.caller or 'an unknown caller'} of {when} in box {box.name}")
-    _delete(recording)
+    _delete(recording, config)
     db.session.commit()
 
 

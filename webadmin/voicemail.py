@@ -1,7 +1,7 @@
 """REST API of voicemail boxes: who receives the messages by e-mail, and the greeting."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, jsonify
+from flask import Blueprint, abort, current_app, g, jsonify
 
 from pbx import directory, models, recordings
 from pbx.extensions import db
@@ -91,5 +91,5 @@ def delete_message(box_id, message_id):
     box, found = _message(box_id, message_id)
     if found.legal_hold:
         abort(409, "a voicemail under legal hold cannot be deleted: release the hold first")
-    recordings.delete_message(box, found)
+    recordings.delete_message(box, found, current_app.config)
     return "", 204

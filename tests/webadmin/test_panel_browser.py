@@ -245,7 +245,7 @@ def test_fallbacks_of_a_group_and_the_company_are_chosen_in_their_forms(page, se
 
         scenario = db.session.scalars(db.select(Scenario)).first()
         if scenario.published_version_id is None:
-            scenarios.publish(scenario)
+            scenarios.publish(scenario, app.config)
             db.session.commit()
     _sign_in(page, server)
     page.get_by_role("link", name="Grupy").click()

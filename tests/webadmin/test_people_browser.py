@@ -18,11 +18,13 @@ pytestmark = needs_chromium
 
 def _prepare(folder):
     def prepare(tenant):
+        from flask import current_app
+
         from pbx import models, scenarios
         from pbx.extensions import db
 
         scenarios.publish(db.session.scalars(db.select(models.Scenario).where(
-            models.Scenario.tenant_id == tenant.id)).one())
+            models.Scenario.tenant_id == tenant.id)).one(), current_app.config)
         box = db.session.scalars(db.select(models.VoicemailBox).where(models.VoicemailBox.tenant_id == tenant.id)).one()
         now = datetime.now(UTC)
         for i, caller in enumerate(["+48600100200", "+48500400300"]):
