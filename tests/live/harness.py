@@ -315,6 +315,11 @@ def start_carrier(folder: Path, answering: list[str]) -> subprocess.Popen:
     return sipp(["-i", host, "-p", port, "-mi", host, "-mp", "16000"], uas_scenario(numbers), folder, "uas")
 
 
+def digits(number: str) -> str:
+    """A number as the carrier gets it: country code and number, digits only."""
+    return "".join(c for c in number if c.isdigit())
+
+
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()

@@ -27,7 +27,7 @@ import pytest
 from lxml import etree
 
 from tests.live.harness import (
-    API, API_TOKEN, GATEWAY, NEEDS_SWITCH, TALK, Origin, Phone, Placed, Plan, Simulation, api, assert_same_as_simulated,
+    API, API_TOKEN, GATEWAY, NEEDS_SWITCH, digits, TALK, Origin, Phone, Placed, Plan, Simulation, api, assert_same_as_simulated,
     place_call, post, received_invites, register_scenario, sipp, stop, uas_scenario,
 )
 
@@ -134,11 +134,6 @@ def legs_of(events, a_leg: str) -> set[str]:
 def played_on(events, uuids: set[str]) -> list[str]:
     return [e.get("Playback-File-Path", "") for e in events
             if e.name == "PLAYBACK_START" and e.get("Unique-ID") in uuids]
-
-
-def digits(number: str) -> str:
-    """A number as the carrier gets it: country code and number, digits only."""
-    return "".join(c for c in number if c.isdigit())
 
 
 # ---------------------------------------------------------------- the calls
