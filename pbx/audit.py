@@ -22,7 +22,7 @@ _actor = contextvars.ContextVar("centralka_actor", default="system")
 AUDITED = (
     models.Tenant, models.MainNumber, models.User, models.Group, models.GroupMember,
     models.NumberList, models.Announcement, models.VoicemailBox, models.Scenario,
-    models.ScenarioVersion,
+    models.ScenarioVersion, models.RoutingOverride,
 )
 SECRET_FIELDS = {"sip_password", "code_hash"}
 

@@ -13,13 +13,14 @@ carrier gateway (CARRIER_GATEWAY) the documents use.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from pbx import compiler, models
 from pbx.dialplan.snapshot import (AnnouncementInfo, BoxInfo, DirectorySnapshot, Fallback, GroupInfo,
-                                   MainNumberInfo, MemberInfo, NumberListInfo, UserInfo)
+                                   MainNumberInfo, MemberInfo, NumberListInfo, OverrideInfo, UserInfo)
 from pbx.extensions import db
 from pbx.tenancy import scoped, sip_domain
 
@@ -50,7 +51,20 @@ def snapshot_of(tenant, config, *, today: date | None = None) -> DirectorySnapsh
                                            _fallback(m.fallback_box_id, m.fallback_number))
                       for m in rows(models.MainNumber)},
         fallback=_fallback(tenant.default_fallback_box_id, tenant.default_fallback_number),
+        overrides=_overrides(rows(models.RoutingOverride), ZoneInfo(tenant.timezone)),
     )
+
+
+def _overrides(rows, zone: ZoneInfo) -> dict[int, OverrideInfo]:
+    """Each main number's override, its end as wall time in the company's zone. An ended one is kept:
+    its time condition no longer matches, so nothing has to remove it at the end."""
+    return {o.main_number_id: OverrideInfo(o.main_number_id, aware(o.ends_at).astimezone(zone).replace(tzinfo=None),
+                                           o.mode, o.announcement_id or o.user_id or o.group_id, o.number)
+            for o in rows}
+
+
+def aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)  # SQLite returns naive UTC
 
 
 def _fallback(box_id, number) -> Fallback | None:

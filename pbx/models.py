@@ -113,6 +113,23 @@ class MainNumber(TenantOwned, db.Model):
     scenario: Mapped[Scenario | None] = relationship(back_populates="main_number", uselist=False)
 
 
+class RoutingOverride(TenantOwned, db.Model):
+    """A main number's calls sent elsewhere until ``ends_at``: the served dialplan compares the time,
+    so it ends by itself with no job running."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    main_number_id: Mapped[int] = mapped_column(ForeignKey("main_number.id", ondelete="CASCADE"), unique=True)
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # "closed" (the schedule's closed branch), "announcement", "user", "group" or "number"
+    mode: Mapped[str] = mapped_column(String(16))
+    announcement_id: Mapped[int | None] = mapped_column(ForeignKey("announcement.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("group.id", ondelete="CASCADE"))
+    number: Mapped[str | None] = mapped_column(String(16))  # E.164 with '+'
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class User(TenantOwned, db.Model):
     __table_args__ = (UniqueConstraint("tenant_id", "extension", name="uq_user_tenant_extension"),)
 

@@ -59,9 +59,10 @@ def parse_day(text: str, zone: str, *, end: bool = False) -> datetime:
 class _Prober:
     """Hunts one schedule node's destination at a given instant and reads the branch taken."""
 
-    def __init__(self, document: bytes, context: str, destination: str, switch_timezone: str):
+    def __init__(self, document: bytes, context: str, destination: str, switch_timezone: str, read=None):
         self.document, self.context, self.destination = document, context, destination
         self.switch_timezone = switch_timezone
+        self.read = read or _last_outcome
         self._seen: dict[datetime, str] = {}
 
     def branch(self, at: datetime) -> str:
@@ -78,8 +79,16 @@ class _Prober:
 
         result = simulate(fetch, World(start=at), context=self.context, destination=self.destination,
                           switch_timezone=self.switch_timezone)
-        entry = result.variables.get("centralka_path", "").rsplit(";", 1)[-1]
-        return entry.partition(":")[2] or "?"
+        return self.read(result.variables.get("centralka_path", ""))
+
+
+def _last_outcome(path: str) -> str:
+    return path.rsplit(";", 1)[-1].partition(":")[2] or "?"
+
+
+def _override_mode(path: str) -> str:
+    """The mode of the main number's override the hunt took ("" when none)."""
+    return next((entry.partition(":")[2] for entry in path.split(";") if entry.startswith("override:")), "")
 
 
 def _boundary(prober: _Prober, low: datetime, high: datetime) -> datetime:
@@ -137,7 +146,7 @@ def preview(tenant: models.Tenant, number: str, start: datetime, end: datetime, 
     endpoint = Endpoint(app, overlay)
     parents, zone = _parents(tree), ZoneInfo(tenant.timezone)
     nodes = {node_id: info for node_id, info in meta.get("nodes", {}).items() if info.get("kind") == "schedule"}
-    check_probes(start, end, step, len(nodes))
+    check_probes(start, end, step, len(nodes) + 1)
     schedules = []
     for node_id, info in nodes.items():
         destination = f"s{scenario.id}_{node_id}"
@@ -148,9 +157,15 @@ def preview(tenant: models.Tenant, number: str, start: datetime, end: datetime, 
                           "intervals": [{"from": i.start.astimezone(zone).isoformat(),
                                          "to": i.end.astimezone(zone).isoformat(), "branch": i.branch}
                                         for i in intervals(prober, start, end, step)]})
+    entry = f"main_{scenario.main_number_id}"
+    overridden = _Prober(endpoint.dialplan({"section": "dialplan", "Hunt-Context": context,
+                                            "Hunt-Destination-Number": entry}),
+                         context, entry, switch_timezone, _override_mode)
     return {"number": phone_or_none(number), "zone": tenant.timezone, "draft": draft,
             "from": start.astimezone(zone).isoformat(), "to": end.astimezone(zone).isoformat(),
-            "step_seconds": int(step.total_seconds()), "schedules": schedules}
+            "step_seconds": int(step.total_seconds()), "schedules": schedules,
+            "override": [{"from": i.start.astimezone(zone).isoformat(), "to": i.end.astimezone(zone).isoformat(),
+                          "mode": i.branch} for i in intervals(overridden, start, end, step) if i.branch]}
 
 
 def as_text(found: dict) -> str:
@@ -161,6 +176,9 @@ def as_text(found: dict) -> str:
         for interval in schedule["intervals"]:
             start, end = (datetime.fromisoformat(interval[k]) for k in ("from", "to"))
             lines.append(f"  {_local(start)} → {_local(end)}  {interval['branch']}")
+    for interval in found.get("override", []):
+        start, end = (datetime.fromisoformat(interval[k]) for k in ("from", "to"))
+        lines.append(f"override {interval['mode']}: {_local(start)} → {_local(end)}")
     return "\n".join(lines) or "no schedule in this scenario"
 
 

@@ -15,7 +15,7 @@ from lxml import etree
 
 from pbx.compiler import emit, lint, lower, parse, validate
 from pbx.compiler.errors import ScenarioInvalid
-from pbx.compiler.internal import group_queues, internal_extensions
+from pbx.compiler.internal import group_queues, internal_extensions, override
 from pbx.dialplan import dialing, ir
 from pbx.dialplan.snapshot import DirectorySnapshot
 from pbx.nodes import kind_of
@@ -49,7 +49,13 @@ def _lowered(tree, snapshot, scenario_id, version_id, main_number_id):
     if errors:
         raise ScenarioInvalid(errors)
     low = lower.Lowering(snapshot, scenario_id=scenario_id, version_id=version_id, main_number_id=main_number_id)
-    return root, low, lower.lower(root, low)
+    return root, low, override(snapshot, main_number_id, low.call_start(), _closed(root, low)) + lower.lower(root, low)
+
+
+def _closed(root, low) -> list:
+    """An override's "closed": the closed branch of the scenario's first schedule."""
+    schedule = next((node for node in root.walk() if node.kind == "schedule"), None)
+    return [*low.enter(schedule, "closed"), *low.follow(schedule, "closed")] if schedule else []
 
 
 def _meta(root, low, main_number_id) -> dict:

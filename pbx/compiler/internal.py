@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import itertools
 
-from pbx.compiler.lower import MAX_CALL_SECONDS, prompt_path
+from pbx.compiler.lower import MAX_CALL_SECONDS, prompt_path, timezone_action
 from pbx.dialplan import dialing, ir
-from pbx.dialplan.ir import Action, Condition, Extension
+from pbx.dialplan.ir import Action, Condition, Extension, Regex
+from pbx.dialplan.snapshot import Fallback
 from pbx.nodes.base import common_prompt
 from pbx.nodes.forward import CC_EXPORT_VARS, recording_notice
 from pbx.nodes.voicemail import record_actions
@@ -239,6 +240,52 @@ def direct_dial(snap) -> list[Extension]:
     return extensions
 
 
+def before(end) -> list[Regex]:
+    """Time windows (local wall time, as `timezone` gives it) that together are "earlier than ``end``"."""
+    windows = [({"year": f"1970-{end.year - 1}"}, True), ({"year": str(end.year), "mon": f"1-{end.month - 1}"}, end.month > 1)]
+    day = {"year": str(end.year), "mon": str(end.month)}
+    windows.append(({**day, "mday": f"1-{end.day - 1}"}, end.day > 1))
+    last = end.hour * 3600 + end.minute * 60 + end.second - 1
+    windows.append(({**day, "mday": str(end.day), "time-of-day": f"00:00:00-{last // 3600:02d}:{last % 3600 // 60:02d}:"
+                     f"{last % 60:02d}"}, last >= 0))
+    return [Regex(time=attrs) for attrs, used in windows if used]
+
+
+def override(snap, number_id: int, start: list[Action], closed: list[Action]) -> list[Extension]:
+    """`main_<id>` while the number's override lasts, ahead of its usual entry.
+
+    Decided by time at hunt time, in the company's zone: it ends by itself, no job has to run.
+    ``closed`` is where "closed" goes (the schedule's closed branch).
+    """
+    found = snap.overrides.get(number_id)
+    if found is None:
+        return []
+    name = f"main_{number_id}"
+    actions = [*start, Action("set", f"centralka_path=${{centralka_path}};override:{found.mode}"),
+               *_override_target(found, snap, closed)]
+    return [Extension(f"{name}_OVERRIDE_TZ", [ir.destination_is(name, [timezone_action(snap)])], continue_=True),
+            Extension(f"{name}_OVERRIDE", [ir.destination_is(name),
+                                           Condition(any_of=ir.any_time(before(found.ends)), actions=actions)])]
+
+
+def _override_target(found, snap, closed: list[Action]) -> list[Action]:
+    target = {"user": snap.users, "group": snap.groups}.get(found.mode, {}).get(found.target_id)
+    if target is not None:
+        fallback = snap.fallback_extension(main_number_id=found.main_number_id, group_id=found.target_id
+                                           if found.mode == "group" else None)
+        return _ring_actions(target, snap, back_to_menu=False, fallback=fallback)
+    if found.mode == "number":
+        return _fallback_actions(Fallback(number=found.number), snap)
+    if found.mode == "announcement" and found.target_id in snap.announcements:
+        return [Action("answer"), Action("playback", prompt_path(snap.tenant_id, found.target_id)),
+                Action("hangup", "NORMAL_CLEARING")]
+    return closed or [Action("hangup", "NORMAL_CLEARING")]
+
+
+def _number_start(snap, number) -> list[Action]:
+    return [*_call_start(snap, "in"), Action("export", f"centralka_main_number={number.number}")]
+
+
 def main_numbers(snap, with_scenario: set[int]) -> list[Extension]:
     """`main_<id>` of main numbers that ring a user or a group directly (or nobody)."""
     extensions = []
@@ -246,7 +293,8 @@ def main_numbers(snap, with_scenario: set[int]) -> list[Extension]:
         if number.id in with_scenario:
             continue
         target = snap.users.get(number.target_user_id) or snap.groups.get(number.target_group_id)
-        actions = [*_call_start(snap, "in"), Action("export", f"centralka_main_number={number.number}")]
+        actions = _number_start(snap, number)
+        extensions += override(snap, number.id, actions, [])
         fallback = snap.fallback_extension(main_number_id=number.id, group_id=number.target_group_id)
         if target is not None:
             actions += _ring_actions(target, snap, back_to_menu=False, fallback=fallback)

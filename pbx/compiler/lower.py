@@ -66,16 +66,12 @@ class Lowering:
         return prompt_path(self.snap.tenant_id, announcement_id)
 
     def timezone_action(self) -> Action:
-        zone = self.snap.timezone
-        if not _ZONE_RE.fullmatch(zone):
-            raise ValueError(f"not an IANA zone name: {zone!r}")
-        # Inline: mod_dialplan_xml's check_tz() reads `timezone` before each condition, at hunt time.
-        return Action("set", f"timezone={zone}", inline=True)
+        return timezone_action(self.snap)
 
-    def entry(self, root: Node) -> ir.Extension:
-        """`main_<id>`: tag the call, cap it at 60 minutes, go to the root node."""
+    def call_start(self) -> list[Action]:
+        """Tag a call of the scenario's main number and cap it at 60 minutes."""
         number = self.snap.main_numbers[self.main_number_id].number
-        actions = [
+        return [
             Action("export", f"centralka_tenant={self.snap.tenant_id}"),
             Action("export", f"centralka_main_number={number}"),
             Action("export", f"centralka_scenario={self.scenario_id}"),
@@ -83,9 +79,19 @@ class Lowering:
             Action("export", "centralka_direction=in"),
             Action("set", self.timezone_action().data),
             Action("sched_hangup", f"+{MAX_CALL_SECONDS} ALLOTTED_TIMEOUT"),
-            self.transfer(self.dest(root.id)),
         ]
-        return ir.simple(f"main_{self.main_number_id}", actions)
+
+    def entry(self, root: Node) -> ir.Extension:
+        """`main_<id>`: tag the call, cap it at 60 minutes, go to the root node."""
+        return ir.simple(f"main_{self.main_number_id}", [*self.call_start(), self.transfer(self.dest(root.id))])
+
+
+def timezone_action(snap) -> Action:
+    zone = snap.timezone
+    if not _ZONE_RE.fullmatch(zone):
+        raise ValueError(f"not an IANA zone name: {zone!r}")
+    # Inline: mod_dialplan_xml's check_tz() reads `timezone` before each condition, at hunt time.
+    return Action("set", f"timezone={zone}", inline=True)
 
 
 def lower(root: Node, low: Lowering) -> list[ir.Extension]:

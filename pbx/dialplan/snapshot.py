@@ -6,7 +6,7 @@ compiler pass can be tested without a database, and a compile depends on nothing
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 HOLIDAY_YEARS = 5  # Easter-based holidays are emitted for this many years from `today`
 
@@ -75,6 +75,17 @@ class MainNumberInfo:
 
 
 @dataclass(frozen=True)
+class OverrideInfo:
+    """A main number's temporary override: its calls go elsewhere until ``ends`` (wall time in the
+    company's zone, never inside a repeated or skipped hour of a DST change)."""
+    main_number_id: int
+    ends: datetime
+    mode: str  # closed / announcement / user / group / number
+    target_id: int | None = None  # the announcement, user or group
+    number: str | None = None  # E.164 with '+'
+
+
+@dataclass(frozen=True)
 class DirectorySnapshot:
     tenant_id: int
     timezone: str = "Europe/Warsaw"
@@ -89,6 +100,7 @@ class DirectorySnapshot:
     lists: dict[int, NumberListInfo] = field(default_factory=dict)
     main_numbers: dict[int, MainNumberInfo] = field(default_factory=dict)
     fallback: Fallback | None = None  # the company's default
+    overrides: dict[int, OverrideInfo] = field(default_factory=dict)  # by main number id, not yet ended
 
     @property
     def context(self) -> str:

@@ -1,0 +1,60 @@
+"""Input of a main number's temporary override: where its calls go until when, and why."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from pbx import models
+from schemas.base import TenantSchema
+from schemas.fields import FreeText, OptionalPhoneNumber
+
+MODES = ("closed", "announcement", "user", "group", "number")
+TARGET_FIELD = {"announcement": "announcement_id", "user": "user_id", "group": "group_id", "number": "number"}
+_MODELS = {"announcement_id": models.Announcement, "user_id": models.User, "group_id": models.Group}
+
+
+def local_end(text: str, zone: str) -> datetime:
+    """A wall time typed in the company's zone as a UTC instant; a time a DST change repeats or skips is refused."""
+    try:
+        naive = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationError(f"{text!r} is not a date-time like 2026-12-24T14:00") from None
+    if naive.tzinfo is not None:
+        raise ValidationError(f"{text!r} is not a date-time like 2026-12-24T14:00")
+    first, second = naive.replace(tzinfo=ZoneInfo(zone)), naive.replace(tzinfo=ZoneInfo(zone), fold=1)
+    if first.utcoffset() != second.utcoffset():
+        there = first.astimezone(timezone.utc).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+        what = "does not exist" if there != naive else "happens twice"
+        raise ValidationError(f"{text!r} {what} in {zone} (a clock change): choose another time")
+    return first.astimezone(timezone.utc)
+
+
+class OverrideInput(TenantSchema):
+    ends_at = fields.String(required=True)
+    mode = fields.String(required=True, validate=validate.OneOf(MODES))
+    announcement_id = fields.Integer(load_default=None, allow_none=True)
+    user_id = fields.Integer(load_default=None, allow_none=True)
+    group_id = fields.Integer(load_default=None, allow_none=True)
+    number = OptionalPhoneNumber(load_default=None, allow_none=True)
+    reason = FreeText(max_length=200, load_default="")
+
+    def __init__(self, *, zone: str = "Europe/Warsaw", now: datetime | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.zone, self.now = zone, now
+
+    @validates_schema
+    def _end_and_target(self, data, **_):
+        ends = local_end(data["ends_at"], self.zone)
+        if ends <= (self.now or datetime.now(timezone.utc)):
+            raise ValidationError(f"{data['ends_at']!r} is in the past: an override must end later than now", "ends_at")
+        field = TARGET_FIELD.get(data["mode"])
+        if field and not data.get(field):
+            raise ValidationError(f"choose where the calls go: {data['mode']} needs {field}", field)
+        if field in _MODELS:
+            self.owned_ids(_MODELS[field], [data[field]], field)
+        data["ends_at"] = ends
+        for other in TARGET_FIELD.values():
+            if other != field:
+                data[other] = None
