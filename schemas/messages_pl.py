@@ -266,6 +266,15 @@ _PATTERNED = [
     # pbx/queues.py
     (_QUOTED + r" is not a date-time like 2026-12-24T14:00",
      "{value} nie jest datą i godziną w formacie 2026-12-24T14:00."),
+    # schemas/override.py
+    (_QUOTED + r" is in the past: an override must end later than now",
+     "{value} już minęło: zmiana musi trwać do chwili w przyszłości."),
+    (_QUOTED + r" does not exist in (?P<zone>[\w/+-]+) \(a clock change\): choose another time",
+     "{value} nie istnieje w strefie {zone} (zmiana czasu): wybierz inną godzinę."),
+    (_QUOTED + r" happens twice in (?P<zone>[\w/+-]+) \(a clock change\): choose another time",
+     "{value} występuje dwa razy w strefie {zone} (zmiana czasu): wybierz inną godzinę."),
+    (r"choose where the calls go: (?P<mode>announcement|user|group|number) needs (?P<field>\w+)",
+     "Wybierz, dokąd mają trafiać połączenia."),
     # pbx/testcall.py (after "at: ", which the field catch-all translates)
     (r"the year must be between (?P<first>\d+) and (?P<last>\d+), not (?P<year>\d+)",
      "Rok musi być z przedziału od {first} do {last}, a nie {year}."),

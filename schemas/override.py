@@ -46,7 +46,10 @@ class OverrideInput(TenantSchema):
 
     @validates_schema
     def _end_and_target(self, data, **_):
-        ends = local_end(data["ends_at"], self.zone)
+        try:
+            ends = local_end(data["ends_at"], self.zone)
+        except ValidationError as error:
+            raise ValidationError(error.messages, "ends_at") from None
         if ends <= (self.now or datetime.now(timezone.utc)):
             raise ValidationError(f"{data['ends_at']!r} is in the past: an override must end later than now", "ends_at")
         field = TARGET_FIELD.get(data["mode"])
