@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from pbx import models
+from pbx.overrides import active
 from pbx.nodes.walk import walk
 from pbx.simulator import World, simulate
 from pbx.testcall import DraftOverlay, Endpoint, TestCallInputError, phone_or_none, scenario_of
@@ -146,7 +147,8 @@ def preview(tenant: models.Tenant, number: str, start: datetime, end: datetime, 
     endpoint = Endpoint(app, overlay)
     parents, zone = _parents(tree), ZoneInfo(tenant.timezone)
     nodes = {node_id: info for node_id, info in meta.get("nodes", {}).items() if info.get("kind") == "schedule"}
-    check_probes(start, end, step, len(nodes) + 1)
+    overridden = scenario.main_number_id in {o.main_number_id for o in active(tenant)}
+    check_probes(start, end, step, len(nodes) + overridden)
     schedules = []
     for node_id, info in nodes.items():
         destination = f"s{scenario.id}_{node_id}"
@@ -157,15 +159,21 @@ def preview(tenant: models.Tenant, number: str, start: datetime, end: datetime, 
                           "intervals": [{"from": i.start.astimezone(zone).isoformat(),
                                          "to": i.end.astimezone(zone).isoformat(), "branch": i.branch}
                                         for i in intervals(prober, start, end, step)]})
-    entry = f"main_{scenario.main_number_id}"
-    overridden = _Prober(endpoint.dialplan({"section": "dialplan", "Hunt-Context": context,
-                                            "Hunt-Destination-Number": entry}),
-                         context, entry, switch_timezone, _override_mode)
     return {"number": phone_or_none(number), "zone": tenant.timezone, "draft": draft,
             "from": start.astimezone(zone).isoformat(), "to": end.astimezone(zone).isoformat(),
             "step_seconds": int(step.total_seconds()), "schedules": schedules,
-            "override": [{"from": i.start.astimezone(zone).isoformat(), "to": i.end.astimezone(zone).isoformat(),
-                          "mode": i.branch} for i in intervals(overridden, start, end, step) if i.branch]}
+            "override": _override(endpoint, context, scenario.main_number_id, start, end, step, switch_timezone, zone)
+            if overridden else []}
+
+
+def _override(endpoint, context, number_id, start, end, step, switch_timezone, zone) -> list[dict]:
+    """When the main number's override applies, as the switch decides it (hunting `main_<id>`)."""
+    entry = f"main_{number_id}"
+    prober = _Prober(endpoint.dialplan({"section": "dialplan", "Hunt-Context": context,
+                                        "Hunt-Destination-Number": entry}),
+                     context, entry, switch_timezone, _override_mode)
+    return [{"from": i.start.astimezone(zone).isoformat(), "to": i.end.astimezone(zone).isoformat(), "mode": i.branch}
+            for i in intervals(prober, start, end, step) if i.branch]
 
 
 def as_text(found: dict) -> str:

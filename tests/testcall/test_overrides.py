@@ -10,7 +10,7 @@ from pbx.demo import DEMO_MAIN_NUMBER
 from pbx.extensions import db
 from tests.conftest import sign_in
 
-UNTIL = "2027-03-30T10:00"  # Tuesday after the change to summer time (2027-03-28; Monday is Easter)
+UNTIL = "2030-04-01T10:00"  # Monday after the change to summer time (2030-03-31)
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def test_closed_until_applies_to_the_second_and_ends_by_itself(firma, admin):
     response = admin.put(url, json={"mode": "closed", "ends_at": UNTIL, "reason": "Inwentaryzacja"})
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
-    assert (body["ends_at"], body["ends_at_utc"], body["reason"]) == (UNTIL, "2027-03-30T08:00:00+00:00",
+    assert (body["ends_at"], body["ends_at_utc"], body["reason"]) == (UNTIL, "2030-04-01T08:00:00+00:00",
                                                                        "Inwentaryzacja")
     assert admin.get("/api/overrides").get_json() == [body]
     db.session.refresh(firma)
@@ -51,28 +51,28 @@ def test_closed_until_applies_to_the_second_and_ends_by_itself(firma, admin):
     [entry] = db.session.scalars(select(models.AuditLogEntry).where(models.AuditLogEntry.entity == "RoutingOverride"))
     assert entry.action == "create" and entry.changes["reason"] == "Inwentaryzacja"
 
-    assert _path(admin, "2027-03-26T10:00").startswith(";override:closed;hours:closed")  # a Friday, usually open
-    assert _path(admin, "2027-03-30T09:59:59").startswith(";override:closed")
-    assert _path(admin, "2027-03-30T10:00:00").startswith(";hours:open")
+    assert _path(admin, "2030-03-29T10:00").startswith(";override:closed;hours:closed")  # a Friday, usually open
+    assert _path(admin, "2030-04-01T09:59:59").startswith(";override:closed")
+    assert _path(admin, "2030-04-01T10:00:00").startswith(";hours:open")
 
 
 def test_the_schedule_preview_shows_the_override_where_the_switch_applies_it(firma, admin):
     admin.put(f"/api/main-numbers/{_number(firma).id}/override", json={"mode": "user", "ends_at": UNTIL,
                                                                        "user_id": firma.users[1].id})
     response = admin.get("/api/schedule-preview", query_string={
-        "number": DEMO_MAIN_NUMBER, "from": "2027-03-27", "to": "2027-03-30", "step": "1h"})
+        "number": DEMO_MAIN_NUMBER, "from": "2030-03-30", "to": "2030-04-01", "step": "1h"})
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["override"] == [
-        {"from": "2027-03-27T00:00:00+01:00", "to": "2027-03-30T10:00:00+02:00", "mode": "user"}]
+        {"from": "2030-03-30T00:00:00+01:00", "to": "2030-04-01T10:00:00+02:00", "mode": "user"}]
 
 
 def test_end_now(firma, admin):
     url = f"/api/main-numbers/{_number(firma).id}/override"
     admin.put(url, json={"mode": "number", "ends_at": UNTIL, "number": "600700800"})
-    assert _path(admin, "2027-03-26T10:00") == ";override:number"
+    assert _path(admin, "2030-03-29T10:00") == ";override:number"
     assert admin.delete(url).status_code == 204
     assert admin.get(url).get_json() is None
-    assert _path(admin, "2027-03-26T10:00").startswith(";hours:open")
+    assert _path(admin, "2030-03-29T10:00").startswith(";hours:open")
     actions = db.session.scalars(select(models.AuditLogEntry.action)
                                  .where(models.AuditLogEntry.entity == "RoutingOverride")).all()
     assert sorted(actions) == ["create", "delete"]
@@ -80,8 +80,8 @@ def test_end_now(firma, admin):
 
 @pytest.mark.parametrize("data, field, message", [
     ({"mode": "closed", "ends_at": "2020-01-01T10:00"}, "ends_at", "już minęło"),
-    ({"mode": "closed", "ends_at": "2027-03-28T02:30"}, "ends_at", "nie istnieje w strefie Europe/Warsaw"),
-    ({"mode": "closed", "ends_at": "2027-10-31T02:30"}, "ends_at", "występuje dwa razy"),
+    ({"mode": "closed", "ends_at": "2030-03-31T02:30"}, "ends_at", "nie istnieje w strefie Europe/Warsaw"),
+    ({"mode": "closed", "ends_at": "2030-10-27T02:30"}, "ends_at", "występuje dwa razy"),
     ({"mode": "closed", "ends_at": "jutro"}, "ends_at", "nie jest datą i godziną"),
     ({"mode": "user", "ends_at": UNTIL}, "user_id", "Wybierz, dokąd"),
     ({"mode": "group", "ends_at": UNTIL, "group_id": 999999}, "group_id", "nie istnieje w tej firmie"),
