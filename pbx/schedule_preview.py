@@ -27,6 +27,8 @@ STEP_RE = re.compile(r"^(\d+)([smh])$")
 # A probe is a simulated hunt (a few ms): this many per preview, over all its schedule nodes,
 # keep a request within a few seconds (a year at 30 min is 17,520 per schedule).
 MAX_PROBES = 500
+# Where pbx/nodes/schedule.py decides "closed" by the date: a public holiday or a closed exception day.
+DAY_OFF, DAY_OFF_EXTENSIONS = "/day off", ("_HOLIDAY", "_EXCEPTION_CLOSED")
 
 
 @dataclass
@@ -80,15 +82,19 @@ class _Prober:
 
         result = simulate(fetch, World(start=at), context=self.context, destination=self.destination,
                           switch_timezone=self.switch_timezone)
-        return self.read(result.variables.get("centralka_path", ""))
+        return self.read(result)
 
 
-def _last_outcome(path: str) -> str:
-    return path.rsplit(";", 1)[-1].partition(":")[2] or "?"
+def _last_outcome(result) -> str:
+    """The branch taken; "closed/day off" when a holiday or a closed exception date decided it."""
+    outcome = result.variables.get("centralka_path", "").rsplit(";", 1)[-1].partition(":")[2] or "?"
+    matched = [name for step in result.steps if step.kind == "hunt" for name in step.details.get("extensions", ())]
+    return f"{outcome}{DAY_OFF}" if any(name.endswith(DAY_OFF_EXTENSIONS) for name in matched) else outcome
 
 
-def _override_mode(path: str) -> str:
+def _override_mode(result) -> str:
     """The mode of the main number's override the hunt took ("" when none)."""
+    path = result.variables.get("centralka_path", "")
     return next((entry.partition(":")[2] for entry in path.split(";") if entry.startswith("override:")), "")
 
 
@@ -155,15 +161,32 @@ def preview(tenant: models.Tenant, number: str, start: datetime, end: datetime, 
         document = endpoint.dialplan({"section": "dialplan", "Hunt-Context": context,
                                       "Hunt-Destination-Number": destination})
         prober = _Prober(document, context, destination, switch_timezone)
+        found = intervals(prober, start, end, step)
         schedules.append({"node": node_id, "label": info.get("label"), "inside": parents.get(node_id),
-                          "intervals": [{"from": i.start.astimezone(zone).isoformat(),
-                                         "to": i.end.astimezone(zone).isoformat(), "branch": i.branch}
-                                        for i in intervals(prober, start, end, step)]})
+                          "intervals": [_local_interval(i, zone) for i in _merged(found)],
+                          "days_off": [_local_interval(i, zone) for i in found if i.branch.endswith(DAY_OFF)]})
     return {"number": phone_or_none(number), "zone": tenant.timezone, "draft": draft,
             "from": start.astimezone(zone).isoformat(), "to": end.astimezone(zone).isoformat(),
             "step_seconds": int(step.total_seconds()), "schedules": schedules,
             "override": _override(endpoint, context, scenario.main_number_id, start, end, step, switch_timezone, zone)
             if overridden else []}
+
+
+def _merged(found: list[Interval]) -> list[Interval]:
+    """The branches alone: a day off next to an ordinary closed time is one closed interval."""
+    merged: list[Interval] = []
+    for i in found:
+        branch = i.branch.removesuffix(DAY_OFF)
+        if merged and merged[-1].branch == branch:
+            merged[-1].end = i.end
+        else:
+            merged.append(Interval(i.start, i.end, branch))
+    return merged
+
+
+def _local_interval(i: Interval, zone: ZoneInfo) -> dict:
+    return {"from": i.start.astimezone(zone).isoformat(), "to": i.end.astimezone(zone).isoformat(),
+            "branch": i.branch.removesuffix(DAY_OFF)}
 
 
 def _override(endpoint, context, number_id, start, end, step, switch_timezone, zone) -> list[dict]:
@@ -184,6 +207,9 @@ def as_text(found: dict) -> str:
         for interval in schedule["intervals"]:
             start, end = (datetime.fromisoformat(interval[k]) for k in ("from", "to"))
             lines.append(f"  {_local(start)} → {_local(end)}  {interval['branch']}")
+        for interval in schedule.get("days_off", []):
+            start, end = (datetime.fromisoformat(interval[k]) for k in ("from", "to"))
+            lines.append(f"  day off: {_local(start)} → {_local(end)}")
     for interval in found.get("override", []):
         start, end = (datetime.fromisoformat(interval[k]) for k in ("from", "to"))
         lines.append(f"override {interval['mode']}: {_local(start)} → {_local(end)}")

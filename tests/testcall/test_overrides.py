@@ -99,3 +99,14 @@ def test_only_an_editor_of_the_company(firma, client, viewer):
     sign_in(client, viewer)
     response = client.put(f"/api/main-numbers/{_number(firma).id}/override", json={"mode": "closed", "ends_at": UNTIL})
     assert response.status_code == 403
+
+
+def test_the_preview_tells_days_off_from_ordinary_closed_hours(firma, admin):
+    response = admin.get("/api/schedule-preview", query_string={
+        "number": DEMO_MAIN_NUMBER, "from": "2026-12-23", "to": "2026-12-28", "step": "1h"})
+    [hours] = response.get_json()["schedules"]
+    assert [(i["from"][:16], i["to"][:16]) for i in hours["days_off"]] == [("2026-12-24T00:00", "2026-12-27T00:00")]
+    assert [(i["from"][:16], i["branch"]) for i in hours["intervals"]] == [
+        ("2026-12-23T00:00", "closed"), ("2026-12-23T08:00", "open"), ("2026-12-23T16:00", "closed"),
+        ("2026-12-28T08:00", "open"), ("2026-12-28T16:00", "closed")]
+    assert response.get_json()["override"] == []
