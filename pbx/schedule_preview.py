@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from pbx import models
+from pbx.company_dialplan import aware
 from pbx.overrides import active
 from pbx.nodes.walk import walk
 from pbx.simulator import World, simulate
@@ -153,8 +154,8 @@ def preview(tenant: models.Tenant, number: str, start: datetime, end: datetime, 
     endpoint = Endpoint(app, overlay)
     parents, zone = _parents(tree), ZoneInfo(tenant.timezone)
     nodes = {node_id: info for node_id, info in meta.get("nodes", {}).items() if info.get("kind") == "schedule"}
-    overridden = scenario.main_number_id in {o.main_number_id for o in active(tenant)}
-    check_probes(start, end, step, len(nodes) + overridden)
+    override = next((o for o in active(tenant) if o.main_number_id == scenario.main_number_id), None)
+    check_probes(start, end, step, len(nodes) + (override is not None))
     schedules = []
     for node_id, info in nodes.items():
         destination = f"s{scenario.id}_{node_id}"
@@ -168,8 +169,8 @@ def preview(tenant: models.Tenant, number: str, start: datetime, end: datetime, 
     return {"number": phone_or_none(number), "zone": tenant.timezone, "draft": draft,
             "from": start.astimezone(zone).isoformat(), "to": end.astimezone(zone).isoformat(),
             "step_seconds": int(step.total_seconds()), "schedules": schedules,
-            "override": _override(endpoint, context, scenario.main_number_id, start, end, step, switch_timezone, zone)
-            if overridden else []}
+            "override": _override(endpoint, context, override, start, end, step, switch_timezone, zone)
+            if override is not None else []}
 
 
 def _merged(found: list[Interval]) -> list[Interval]:
@@ -189,9 +190,13 @@ def _local_interval(i: Interval, zone: ZoneInfo) -> dict:
             "branch": i.branch.removesuffix(DAY_OFF)}
 
 
-def _override(endpoint, context, number_id, start, end, step, switch_timezone, zone) -> list[dict]:
-    """When the main number's override applies, as the switch decides it (hunting `main_<id>`)."""
-    entry = f"main_{number_id}"
+def _override(endpoint, context, override, start, end, step, switch_timezone, zone) -> list[dict]:
+    """When the main number's override applies, as the switch decides it (hunting `main_<id>`), from when
+    it was set: the dialplan needs no start, as the past does not come again."""
+    start = max(start, aware(override.created_at).replace(microsecond=0))
+    if start >= end:
+        return []
+    entry = f"main_{override.main_number_id}"
     prober = _Prober(endpoint.dialplan({"section": "dialplan", "Hunt-Context": context,
                                         "Hunt-Destination-Number": entry}),
                      context, entry, switch_timezone, _override_mode)

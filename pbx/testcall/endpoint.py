@@ -74,7 +74,8 @@ class DraftOverlay:
         self.extensions = etree.fromstring(self.compiled.xml, parser).findall("section/context/extension")
 
     def owns(self, name: str) -> bool:
-        return name == f"main_{self.main_number_id}" or name.startswith(f"s{self.scenario_id}_")
+        main = f"main_{self.main_number_id}"
+        return name == main or name.startswith((f"{main}_", f"s{self.scenario_id}_"))
 
     def apply(self, body: bytes, context: str) -> bytes:
         if context != f"tenant_{self.tenant_id}":

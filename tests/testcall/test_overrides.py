@@ -2,6 +2,8 @@
 exact second in the company's zone (across the spring DST change), ended now, refused when it cannot be."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 from sqlalchemy import select
 
@@ -64,6 +66,13 @@ def test_the_schedule_preview_shows_the_override_where_the_switch_applies_it(fir
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["override"] == [
         {"from": "2030-03-30T00:00:00+01:00", "to": "2030-04-01T10:00:00+02:00", "mode": "user"}]
+    # Not before it was set, though its time condition alone would match the past too.
+    db.session.scalar(select(models.RoutingOverride)).created_at = datetime(2030, 3, 31, 12, 0, 0, 250, timezone.utc)
+    db.session.commit()
+    response = admin.get("/api/schedule-preview", query_string={
+        "number": DEMO_MAIN_NUMBER, "from": "2030-03-30", "to": "2030-04-01", "step": "1h"})
+    assert response.get_json()["override"] == [
+        {"from": "2030-03-31T14:00:00+02:00", "to": "2030-04-01T10:00:00+02:00", "mode": "user"}]
 
 
 def test_end_now(firma, admin):
@@ -110,3 +119,15 @@ def test_the_preview_tells_days_off_from_ordinary_closed_hours(firma, admin):
         ("2026-12-23T00:00", "closed"), ("2026-12-23T08:00", "open"), ("2026-12-23T16:00", "closed"),
         ("2026-12-28T08:00", "open"), ("2026-12-28T16:00", "closed")]
     assert response.get_json()["override"] == []
+
+
+def test_the_draft_of_an_unpublished_scenario_honours_the_override_too(demo, client):
+    sign_in(client, demo.users[0])
+    client.put(f"/api/main-numbers/{_number(demo).id}/override", json={"mode": "closed", "ends_at": UNTIL})
+    response = client.post("/api/test-call", json={"number": DEMO_MAIN_NUMBER, "from": "601000999",
+                                                    "at": "2030-03-29T10:00", "draft": True})
+    assert response.get_json()["centralka_path"].startswith(";override:closed;hours:closed")
+    response = client.get("/api/schedule-preview", query_string={
+        "number": DEMO_MAIN_NUMBER, "from": "2030-03-30", "to": "2030-04-01", "step": "1h", "draft": "1"})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["override"][0]["to"] == "2030-04-01T10:00:00+02:00"

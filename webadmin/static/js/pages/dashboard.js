@@ -1,7 +1,9 @@
 // Today's incoming calls: answered vs missed, and a bar per hour.
 import { get } from "../api.js";
 import { t } from "../i18n.js";
+import { canEdit } from "../session.js";
 import { h } from "../ui.js";
+import { activeOverrides } from "./overrides.js";
 
 function figure(label, value, kind) {
   return h("div", { class: `figure ${kind}` }, h("span", { class: "value" }, String(value)), h("span", {}, label));
@@ -36,5 +38,6 @@ export async function dashboardPage() {
       figure(t("dash.total"), today.total, "total"),
       figure(t("dash.answered"), today.answered, "answered"),
       figure(t("dash.missed"), today.missed, "missed")),
-    hourChart(today.hours));
+    hourChart(today.hours),
+    await activeOverrides(canEdit()));
 }

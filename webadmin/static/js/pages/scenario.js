@@ -8,6 +8,8 @@ import { childAt, find, freeKeys, newNode, setChild, showPath, slotLabel, slots,
 import { nodeForm, showProblems } from "./scenario-form.js";
 import { setOpen, treeKeys } from "./scenario-keys.js";
 import { testCallPanel } from "./testcall.js";
+import { calendarPanel } from "./scenario-calendar.js";
+import { overridePanel } from "./overrides.js";
 
 async function loadRefs() {
   const [users, groups, announcements, boxes, lists, kinds] = await Promise.all(["/api/users", "/api/groups",
@@ -344,6 +346,7 @@ export async function scenarioPage(numberId) {
 
   render();
   renderVersions();
+  const calendar = calendarPanel(number, () => !state.versions.length);
   return h("section", { class: "scenario" },
     h("header", { class: "page-head" }, h("h1", {}, t("sc.title", { number: number.number }))),
     h("div", { class: "toolbar scenario-toolbar" },
@@ -355,6 +358,7 @@ export async function scenarioPage(numberId) {
     status,
     h("div", { role: "tablist", class: "tabs" }, tabs.tree, tabs.json),
     treePanel, jsonPanel, problemsBox,
+    h("div", { class: "scenario-plan" }, overridePanel(number, refs, editable, () => calendar.refresh()), calendar),
     h("div", { class: "scenario-bottom" }, versionsBox, testCallPanel(number, () => state.dirty || !state.versions.length,
       { refs, showPath: (ids) => showPath(treeBox, ids) })));
 }
