@@ -72,7 +72,8 @@ function dayColumn(day, schedule, overrides, today, compact) {
   const isToday = day === today;
   return h("div", { class: `cal-day${isToday ? " today" : ""}${compact ? " compact" : ""}`, role: "listitem",
     "aria-current": isToday ? "date" : null, "data-day": day },
-  h("span", { class: "cal-date" }, `${text("days")[weekday(day)]} ${day.slice(8, 10)}.${day.slice(5, 7)}`),
+  h("span", { class: "cal-date" }, h("span", {}, text("days")[weekday(day)]), " ",
+    h("span", {}, `${day.slice(8, 10)}.${day.slice(5, 7)}`)),
   h("div", { class: "cal-track" }, blocks, over));
 }
 
