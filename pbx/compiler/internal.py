@@ -242,12 +242,13 @@ def direct_dial(snap) -> list[Extension]:
 
 def before(end) -> list[Regex]:
     """Time windows (local wall time, as `timezone` gives it) that together are "earlier than ``end``"."""
-    windows = [({"year": f"1970-{end.year - 1}"}, True), ({"year": str(end.year), "mon": f"1-{end.month - 1}"}, end.month > 1)]
-    day = {"year": str(end.year), "mon": str(end.month)}
-    windows.append(({**day, "mday": f"1-{end.day - 1}"}, end.day > 1))
-    last = end.hour * 3600 + end.minute * 60 + end.second - 1
-    windows.append(({**day, "mday": str(end.day), "time-of-day": f"00:00:00-{last // 3600:02d}:{last % 3600 // 60:02d}:"
-                     f"{last % 60:02d}"}, last >= 0))
+    year, month = {"year": str(end.year)}, {"year": str(end.year), "mon": str(end.month)}
+    last = end.hour * 3600 + end.minute * 60 + end.second - 1  # time-of-day includes its end
+    windows = [({"year": f"1970-{end.year - 1}"}, True),
+               ({**year, "mon": f"1-{end.month - 1}"}, end.month > 1),
+               ({**month, "mday": f"1-{end.day - 1}"}, end.day > 1),
+               ({**month, "mday": str(end.day),
+                 "time-of-day": f"00:00:00-{last // 3600:02d}:{last % 3600 // 60:02d}:{last % 60:02d}"}, last >= 0)]
     return [Regex(time=attrs) for attrs, used in windows if used]
 
 

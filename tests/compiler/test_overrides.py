@@ -4,6 +4,7 @@ from datetime import datetime
 
 import pytest
 
+from pbx.compiler.internal import before
 from pbx.dialplan.snapshot import OverrideInfo
 from tests.compiler.test_golden import _matches_golden
 from tests.support.compiler import WARSAW, call, compiled, hangup, path_of, snapshot
@@ -77,3 +78,13 @@ def test_a_number_without_scenario_is_overridden_too():
     result = call(SCHEDULE, at=local(2026, 5, 4, 12, 0), destination="main_2",
                   snap=snapshot(overrides={2: OverrideInfo(2, datetime(2026, 5, 4, 12, 0, 1), "group", 11)}))
     assert path_of(result) == ["override:group"]
+
+
+@pytest.mark.parametrize("at, overridden", [
+    (local(2026, 12, 31, 23, 59, 59), True),
+    (local(2027, 1, 1, 0, 0), False),
+])
+def test_an_end_at_midnight_of_new_year_needs_the_year_window_alone(at, overridden):
+    snap = with_override(datetime(2027, 1, 1, 0, 0))
+    assert [r.time for r in before(snap.overrides[1].ends)] == [{"year": "1970-2026"}]
+    assert (path_of(call(SCHEDULE, at=at, snap=snap))[0] == "override:closed") is overridden
