@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from pbx import models, scenarios
@@ -17,7 +18,7 @@ UNTIL = "2030-04-01T10:00"  # Monday after the change to summer time (2030-03-31
 
 @pytest.fixture
 def firma(demo):
-    scenarios.publish(demo.main_numbers[0].scenario)
+    scenarios.publish(demo.main_numbers[0].scenario, current_app.config)
     db.session.commit()
     return demo
 
