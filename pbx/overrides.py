@@ -49,16 +49,18 @@ def _of(tenant, number_id: int) -> models.RoutingOverride | None:
 def override_json(o: models.RoutingOverride, tenant: models.Tenant) -> dict:
     """An override as the panel shows it: the end in the company's zone, the target by its name."""
     ends = aware(o.ends_at).astimezone(ZoneInfo(tenant.timezone))
-    target = db.session.get({"announcement": models.Announcement, "user": models.User,
-                             "group": models.Group}.get(o.mode, models.Announcement),
-                            o.announcement_id or o.user_id or o.group_id or 0)
     return {"main_number_id": o.main_number_id, "number": db.session.get(models.MainNumber, o.main_number_id).number,
             "mode": o.mode, "ends_at": ends.replace(tzinfo=None).isoformat(timespec="minutes"),
             "ends_at_utc": aware(o.ends_at).isoformat(), "zone": tenant.timezone,
             "announcement_id": o.announcement_id, "user_id": o.user_id, "group_id": o.group_id,
-            "target_name": _name(target) if target is not None else o.number, "reason": o.reason,
+            "target_name": _target_name(o), "reason": o.reason,
             "active": aware(o.ends_at) > datetime.now(timezone.utc)}
 
 
-def _name(target) -> str:
-    return target.full_name if isinstance(target, models.User) else target.name
+def _target_name(o: models.RoutingOverride) -> str | None:
+    """Who or what gets the calls, by the name the panel shows; the number itself for an outside one."""
+    for model, key in ((models.Announcement, o.announcement_id), (models.User, o.user_id), (models.Group, o.group_id)):
+        if key is not None:
+            found = db.session.get(model, key)
+            return found.full_name if isinstance(found, models.User) else found.name
+    return o.number

@@ -60,8 +60,9 @@ def test_closed_until_applies_to_the_second_and_ends_by_itself(firma, admin):
 
 
 def test_the_schedule_preview_shows_the_override_where_the_switch_applies_it(firma, admin):
-    admin.put(f"/api/main-numbers/{_number(firma).id}/override", json={"mode": "user", "ends_at": UNTIL,
-                                                                       "user_id": firma.users[1].id})
+    response = admin.put(f"/api/main-numbers/{_number(firma).id}/override", json={"mode": "user", "ends_at": UNTIL,
+                                                                                  "user_id": firma.users[1].id})
+    assert response.get_json()["target_name"] == firma.users[1].full_name
     response = admin.get("/api/schedule-preview", query_string={
         "number": DEMO_MAIN_NUMBER, "from": "2030-03-30", "to": "2030-04-01", "step": "1h"})
     assert response.status_code == 200, response.get_json()
