@@ -27,6 +27,7 @@ KINDS = {
     "Scenario": ("the scenario of number {name}", "scenariusz numeru {name}"),
     "ScenarioVersion": ("the scenario of number {name}", "scenariusz numeru {name}"),
     "ApiToken": ("API token '{name}'", "token API '{name}'"),
+    "RoutingOverride": ("the temporary override of number {name}", "tymczasową zmianę numeru {name}"),
 }
 # The kinds offered in the filter, by the panel's menu names.
 KIND_NAMES = {
@@ -35,7 +36,7 @@ KIND_NAMES = {
     "GroupMember": ("Group members", "Członkowie grup"), "NumberList": ("Number lists", "Listy numerów"),
     "Announcement": ("Announcements", "Zapowiedzi"), "VoicemailBox": ("Voicemail", "Poczta głosowa"),
     "Scenario": ("Scenarios", "Scenariusze"), "ScenarioVersion": ("Scenario versions", "Wersje scenariuszy"),
-    "ApiToken": ("API tokens", "Tokeny API"),
+    "ApiToken": ("API tokens", "Tokeny API"), "RoutingOverride": ("Temporary overrides", "Tymczasowe zmiany"),
 }
 # who changed something when no person did: (English, Polish)
 MACHINES = {"demo": ("demo data", "dane przykładowe"), "system": ("the system", "system")}
@@ -64,6 +65,8 @@ LABELS = {
     "default_fallback_number": ("Default number", "Domyślny numer"),
     "published_version_id": ("Live version", "Wersja działająca"), "note": ("Note", "Notatka"),
     "draft": ("Draft", "Szkic"), "scope": ("Rights", "Uprawnienia"),
+    "ends_at": ("Until", "Do kiedy"), "mode": ("Calls go", "Połączenia idą"), "reason": ("Reason", "Powód"),
+    "announcement_id": ("Announcement", "Zapowiedź"),
 }
 # Kept in the stored row, never shown: keys, bookkeeping, and the scenario's tree and dialplan.
 HIDDEN = {"id", "tenant_id", "created_at", "draft_updated_at", "dialplan_revision", "tree", "compiled_xml",
@@ -72,7 +75,7 @@ HIDDEN = {"id", "tenant_id", "created_at", "draft_updated_at", "dialplan_revisio
 REFERENCES = {"group_id": models.Group, "user_id": models.User, "target_user_id": models.User,
               "target_group_id": models.Group, "fallback_box_id": models.VoicemailBox,
               "default_fallback_box_id": models.VoicemailBox, "greeting_id": models.Announcement,
-              "published_version_id": models.ScenarioVersion}
+              "published_version_id": models.ScenarioVersion, "announcement_id": models.Announcement}
 WORDS = {True: ("yes", "tak"), False: ("no", "nie"), None: ("—", "—"), "changed": ("changed", "zmieniono"),
          "draft": ("saved", "zapisany")}
 
@@ -136,6 +139,8 @@ class Namer:
             return str(obj.number)
         if isinstance(obj, models.GroupMember):
             return f"{obj.user.full_name} → {obj.group.name}"
+        if isinstance(obj, models.RoutingOverride):
+            return phone_words(db.session.get(models.MainNumber, obj.main_number_id).number)
         if isinstance(obj, (models.Scenario,)):
             return phone_words(obj.main_number.number)
         return getattr(obj, "name", "")
@@ -164,6 +169,8 @@ class Namer:
             return f"{self.of(models.User, changes['user_id'])} → {self.of(models.Group, changes['group_id'])}"
         if e.entity == "ScenarioVersion":
             return self.of(models.Scenario, changes.get("scenario_id"))
+        if e.entity == "RoutingOverride" and "main_number_id" in changes:
+            return self.of(models.MainNumber, changes["main_number_id"])
         if e.entity == "Scenario":
             return self.of(models.MainNumber, changes["main_number_id"]) if "main_number_id" in changes \
                 else self.of(models.Scenario, e.entity_id)

@@ -133,3 +133,13 @@ def test_the_draft_of_an_unpublished_scenario_honours_the_override_too(demo, cli
         "number": DEMO_MAIN_NUMBER, "from": "2030-03-30", "to": "2030-04-01", "step": "1h", "draft": "1"})
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["override"][0]["to"] == "2030-04-01T10:00:00+02:00"
+
+
+def test_the_audit_log_names_the_override_in_words(firma, admin):
+    admin.put(f"/api/main-numbers/{_number(firma).id}/override",
+              json={"mode": "user", "ends_at": UNTIL, "user_id": firma.users[1].id, "reason": "Urlop"})
+    entry = admin.get("/api/audit", headers={"Accept-Language": "pl"}).get_json()[0]
+    assert entry["what"].startswith("Dodano tymczasową zmianę numeru ")
+    labels = {f["label"]: f["after"] for f in entry["fields"]}
+    assert labels["Powód"] == "Urlop" and labels["Użytkownik"] == firma.users[1].full_name
+    assert "Do kiedy" in labels and "main_number_id" not in str(entry["fields"])
