@@ -32,3 +32,12 @@ def call_recording(demo, tmp_path):
     db.session.add(row)
     db.session.commit()
     return row
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """For the browser tests: the panel with the demo on 127.0.0.1:<free port>; yields (base URL, app)."""
+    from tests.support.browser import demo_panel
+
+    with demo_panel(tmp_path_factory.mktemp("panel")) as (port, app, _):
+        yield f"http://127.0.0.1:{port}", app

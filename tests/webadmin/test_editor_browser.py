@@ -7,16 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import chromium_page, demo_panel, needs_chromium, sign_in
+from tests.support.browser import chromium_page, needs_chromium, sign_in
 
 SHOTS = Path("/tmp/panel-shots")
 pytestmark = needs_chromium
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with demo_panel(tmp_path_factory.mktemp("editor")) as (port, app, _):
-        yield f"http://127.0.0.1:{port}", app
 
 
 @pytest.fixture

@@ -6,17 +6,10 @@ import io
 
 import pytest
 
-from tests.support.browser import chromium_page, demo_panel, needs_chromium, sign_in as _sign_in
+from tests.support.browser import chromium_page, needs_chromium, sign_in as _sign_in
 
 SCREENSHOT = "/tmp/centralka-scenario-editor.png"
 pytestmark = needs_chromium
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """The panel served on 127.0.0.1:<free port>; yields (base URL, app)."""
-    with demo_panel(tmp_path_factory.mktemp("panel")) as (port, app, _):
-        yield f"http://127.0.0.1:{port}", app
 
 
 @pytest.fixture

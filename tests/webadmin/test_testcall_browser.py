@@ -5,16 +5,10 @@ import os
 
 import pytest
 
-from tests.support.browser import chromium_page, demo_panel, needs_chromium, sign_in
+from tests.support.browser import chromium_page, needs_chromium, sign_in
 
 SHOTS = "/tmp/panel-shots"
 pytestmark = needs_chromium
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with demo_panel(tmp_path_factory.mktemp("testcall")) as (port, app, _):
-        yield f"http://127.0.0.1:{port}", app
 
 
 def test_office_manager_tests_who_answers_and_sees_the_way_in_the_tree(server):
