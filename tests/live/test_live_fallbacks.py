@@ -8,7 +8,9 @@ number:
 * the number rings the group directly, nobody answers: the group's fallback (the box) records;
 * the number rings the user directly, with only the company's default fallback set: the box records;
 * a scenario whose menu sends both `no_input` and `invalid` by `goto` to one receptionist (an
-  outside number that answers): once a wrong key, once no key.
+  outside number that answers): once a wrong key, once no key;
+* a temporary override of that number ("to the receptionist until …", 45 s ahead): a call during
+  it goes straight to the receptionist, a call after its end takes the menu again, with no job run.
 
 Each call's A-leg applications must equal the simulator's; then what the far end got is checked
 (the carrier's INVITEs, the voicemail recording the switch made).
@@ -21,7 +23,9 @@ full API token of the company's owner), and optionally:
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+import time
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -130,3 +134,26 @@ def test_no_input_and_invalid_reach_one_shared_receptionist(switch, tmp_path, se
     assert [i["to"] for i in received_invites(tmp_path, "uas")] == [digits(RECEPTION_PHONE)]
     assert f"menu:{branch}" in path_of(switch[0], placed)
     assert placed.cause == "NORMAL_CLEARING"
+
+
+def test_an_override_lasts_until_its_end_and_then_ends_by_itself(switch, tmp_path, setup):
+    number_id, zone = setup.number["id"], ZoneInfo(setup.company["timezone"])
+    ends = datetime.now(timezone.utc) + timedelta(seconds=45)
+    api("PUT", f"/api/main-numbers/{number_id}/override", {
+        "mode": "number", "number": RECEPTION_PHONE, "reason": "test na żywo",
+        "ends_at": ends.astimezone(zone).replace(tzinfo=None).isoformat(timespec="seconds")})
+    (tmp_path / "during").mkdir()
+    (tmp_path / "after").mkdir()
+    try:
+        during, plan = call(switch, tmp_path / "during", answer=True)
+        assert_same_as_simulated(during)
+        assert plan.answering == [GATEWAY + digits(RECEPTION_PHONE)], plan.answering
+        assert "override:number" in path_of(switch[0], during)
+        assert not [app for app, _ in during.real if app == "read"]  # no menu on the way
+        time.sleep(max(0.0, (ends - datetime.now(timezone.utc)).total_seconds()) + 2)
+        after, _ = call(switch, tmp_path / "after", ["9"], answer=True)
+        assert_same_as_simulated(after)
+        assert "override" not in path_of(switch[0], after)
+        assert "menu:invalid" in path_of(switch[0], after)
+    finally:
+        api("DELETE", f"/api/main-numbers/{number_id}/override")
