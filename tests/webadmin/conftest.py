@@ -41,3 +41,27 @@ def server(tmp_path_factory):
 
     with demo_panel(tmp_path_factory.mktemp("panel")) as (port, app, _):
         yield f"http://127.0.0.1:{port}", app
+
+
+@pytest.fixture
+def page(server):
+    """A fresh headless Chromium tab (laptop size) for a browser test of ``server``."""
+    from tests.support.browser import chromium_page
+
+    with chromium_page() as tab:
+        yield tab
+
+
+@pytest.fixture
+def foreign(ctx):
+    """A voicemail box "Obca" of another company, "Inna"."""
+    from pbx import models
+    from pbx.extensions import db
+
+    other = models.Tenant(name="Inna")
+    db.session.add(other)
+    db.session.flush()
+    box = models.VoicemailBox(tenant_id=other.id, name="Obca")
+    db.session.add(box)
+    db.session.commit()
+    return box

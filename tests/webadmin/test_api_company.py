@@ -158,13 +158,7 @@ def test_owner_sets_the_default_fallback_a_box_or_a_number(as_owner, demo):
     assert audit.changes["default_fallback_box_id"] == [None, box.id]
 
 
-def test_a_default_fallback_box_of_another_company_or_both_at_once_is_refused(as_owner, demo):
-    other = models.Tenant(name="Inna")
-    db.session.add(other)
-    db.session.flush()
-    foreign = models.VoicemailBox(tenant_id=other.id, name="Obca")
-    db.session.add(foreign)
-    db.session.commit()
+def test_a_default_fallback_box_of_another_company_or_both_at_once_is_refused(as_owner, demo, foreign):
     response = as_owner.patch("/api/company", json={"default_fallback_box_id": foreign.id})
     assert response.status_code == 422
     assert response.get_json()["fields"] == {

@@ -54,13 +54,7 @@ def test_a_main_number_ringing_a_group_directly_gets_a_fallback_number(as_editor
     assert changed.get_json()["fallback_number"] is None and changed.get_json()["fallback_box_id"] == _box(demo).id
 
 
-def test_a_fallback_box_of_another_company_or_a_box_and_a_number_at_once_are_refused(as_editor, demo):
-    other = models.Tenant(name="Inna")
-    db.session.add(other)
-    db.session.flush()
-    foreign = models.VoicemailBox(tenant_id=other.id, name="Obca")
-    db.session.add(foreign)
-    db.session.commit()
+def test_a_fallback_box_of_another_company_or_a_box_and_a_number_at_once_are_refused(as_editor, demo, foreign):
     sales = demo.groups[0]
     refused = as_editor.patch(f"/api/groups/{sales.id}", json={"fallback_box_id": foreign.id}, headers=PL)
     assert refused.status_code == 422

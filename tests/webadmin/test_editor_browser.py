@@ -7,16 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.browser import chromium_page, needs_chromium, sign_in
+from tests.support.browser import needs_chromium, sign_in
 
 SHOTS = Path("/tmp/panel-shots")
 pytestmark = needs_chromium
-
-
-@pytest.fixture
-def page(server):
-    with chromium_page() as tab:
-        yield tab
 
 
 def shot(page, journey):

@@ -6,16 +6,10 @@ import io
 
 import pytest
 
-from tests.support.browser import chromium_page, needs_chromium, sign_in as _sign_in
+from tests.support.browser import needs_chromium, sign_in as _sign_in
 
 SCREENSHOT = "/tmp/centralka-scenario-editor.png"
 pytestmark = needs_chromium
-
-
-@pytest.fixture
-def page(server):
-    with chromium_page() as tab:
-        yield tab
 
 
 def test_add_user_with_field_error_then_export(page, server):

@@ -1,4 +1,4 @@
-"""Journeys in headless Chromium on a laptop and at phone width (390 px): nothing rolled back comes back
+"""Journeys in headless Chromium on a page and at phone width (390 px): nothing rolled back comes back
 unasked, hidden things stay hidden, and no page is wider than the phone. Screenshots go to /tmp/panel-shots."""
 from __future__ import annotations
 
@@ -11,12 +11,6 @@ from tests.support.browser import chromium_page, needs_chromium, sign_in
 SHOTS = Path("/tmp/panel-shots")
 PHONE = 390
 pytestmark = needs_chromium
-
-
-@pytest.fixture
-def laptop(server):
-    with chromium_page() as tab:
-        yield tab
 
 
 @pytest.fixture
@@ -36,10 +30,9 @@ def open_editor(page):
     page.get_by_role("heading", name="Scenariusz numeru +48221000000").wait_for()
 
 
-def test_rollback_shows_the_rolled_back_tree_and_the_next_publish_keeps_it(laptop, server):
+def test_rollback_shows_the_rolled_back_tree_and_the_next_publish_keeps_it(page, server):
     from playwright.sync_api import expect
 
-    page = laptop
     sign_in(page, server)
     open_editor(page)
     page.get_by_role("button", name="Opublikuj").click()
@@ -124,10 +117,9 @@ def assert_readable(page):
     assert page.evaluate(CONTRAST_JS) == []
 
 
-def test_hidden_things_stay_hidden(laptop, server):
+def test_hidden_things_stay_hidden(page, server):
     from playwright.sync_api import expect
 
-    page = laptop
     base, _ = server
     page.goto(base)
     page.get_by_label("E-mail administratora").wait_for()
@@ -226,8 +218,7 @@ def test_a_dialog_fits_a_phone_with_every_button_in_reach(phone, server):
     shot(page, "phone-user-dialog")
 
 
-def test_input_borders_and_the_focus_ring_stand_out(laptop, server):
-    page = laptop
+def test_input_borders_and_the_focus_ring_stand_out(page, server):
     page.goto(server[0])
     field = page.get_by_label("E-mail administratora")
     field.focus()
@@ -240,9 +231,8 @@ def test_input_borders_and_the_focus_ring_stand_out(laptop, server):
     assert page.evaluate(EDGE_JS, ["[data-focused]", "outlineColor"]) >= 3
 
 
-def test_no_page_is_wider_than_a_tablet_or_a_small_laptop(laptop, server):
+def test_no_page_is_wider_than_a_tablet_or_a_small_laptop(page, server):
     """Between a phone and a wide screen a wide table scrolls in its own box, not the page."""
-    page = laptop
     sign_in(page, server)
     for width in (700, 1000):
         page.set_viewport_size({"width": width, "height": 900})
