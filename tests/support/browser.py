@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import threading
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from flask import current_app
@@ -12,6 +13,7 @@ from werkzeug.serving import make_server
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = Path("/tmp/panel-shots")  # one screenshot per journey, named after it
 needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"no Chromium at {CHROMIUM}")
 
 
@@ -86,3 +88,15 @@ def sign_in(page, server, email=None):
     page.get_by_label("Kod jednorazowy").fill(code)
     page.get_by_role("button", name="Zaloguj").click()
     page.get_by_role("heading", name="Pulpit").wait_for()
+
+
+def shot(page, journey: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{journey}.png"), full_page=True)
+
+
+def open_editor(page, number: str = "+48221000000") -> None:
+    """From any page of a laptop-wide panel, the scenario editor of ``number``."""
+    page.get_by_role("navigation").get_by_role("link", name="Numery główne").click()
+    page.get_by_role("row", name=number).get_by_role("link", name="Edytuj scenariusz").click()
+    page.get_by_role("heading", name=f"Scenariusz numeru {number}").wait_for()

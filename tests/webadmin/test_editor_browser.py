@@ -3,25 +3,12 @@ publishing, and the tree works from the keyboard. A screenshot of each is kept u
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.support.browser import needs_chromium, sign_in
+from tests.support.browser import needs_chromium, open_editor, shot, sign_in
 
-SHOTS = Path("/tmp/panel-shots")
 pytestmark = needs_chromium
-
-
-def shot(page, journey):
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{journey}.png"), full_page=True)
-
-
-def open_editor(page):
-    page.get_by_role("navigation").get_by_role("link", name="Numery główne").click()
-    page.get_by_role("row", name="+48221000000").get_by_role("link", name="Edytuj scenariusz").click()
-    page.get_by_role("heading", name="Scenariusz numeru +48221000000").wait_for()
 
 
 def type_ring_seconds(page, seconds):

@@ -4,26 +4,13 @@ editor, see it over the week, refused in the past, listed on the dashboard, ende
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.support.browser import chromium_page, needs_chromium, sign_in
+from tests.support.browser import chromium_page, needs_chromium, open_editor, shot, sign_in
 
-SHOTS = Path("/tmp/panel-shots")
 pytestmark = needs_chromium
-
-
-def shot(page, name):
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"override-{name}.png"), full_page=True)
-
-
-def _editor(page):
-    page.get_by_role("link", name="Numery główne").click()
-    page.get_by_role("row", name="+48221000000").get_by_role("link", name="Edytuj scenariusz").click()
-    page.get_by_role("heading", name="Scenariusz numeru +48221000000").wait_for()
 
 
 def test_closed_until_in_the_editor_calendar_and_dashboard(server):
@@ -33,7 +20,7 @@ def test_closed_until_in_the_editor_calendar_and_dashboard(server):
     until = (now + timedelta(days=1)).replace(hour=12, minute=0)
     with chromium_page() as page:
         sign_in(page, server)
-        _editor(page)
+        open_editor(page)
         page.get_by_role("button", name="Opublikuj").click()
         page.get_by_text("Opublikowano wersję 1.").wait_for()
         calendar = page.get_by_role("region", name="Kalendarz godzin")
@@ -55,16 +42,16 @@ def test_closed_until_in_the_editor_calendar_and_dashboard(server):
         expect(card).to_contain_text(f"Zamknięte do {until:%Y-%m-%d} 12:00 — Inwentaryzacja")
         expect(calendar.locator(".cal-block.cal-override").first).to_be_visible()
         expect(calendar.locator(f"[data-day='{until:%Y-%m-%d}'] .cal-override")).to_contain_text("00:00–12:00")
-        shot(page, "editor-week")
+        shot(page, "override-editor-week")
 
         calendar.get_by_role("button", name="Miesiąc").click()
         expect(calendar.locator(".cal-month [aria-current=date]")).to_have_count(1)
-        shot(page, "calendar-month")
+        shot(page, "override-calendar-month")
 
         page.get_by_role("link", name="Pulpit").click()
         overrides = page.get_by_role("region", name="Aktywne tymczasowe zmiany")
         expect(overrides).to_contain_text("+48221000000 Zamknięte do")
-        shot(page, "dashboard")
+        shot(page, "override-dashboard")
         page.once("dialog", lambda d: d.accept())
         overrides.get_by_role("button", name="Zakończ teraz").click()
         expect(overrides).to_contain_text("Żaden numer nie ma teraz tymczasowej zmiany.")
@@ -90,7 +77,7 @@ def test_to_a_person_at_phone_width(server):
         expect(calendar.locator("[aria-current=date] .cal-block.cal-override")).to_contain_text("Do")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         calendar.scroll_into_view_if_needed()
-        shot(page, "phone")
+        shot(page, "override-phone")
         page.once("dialog", lambda d: d.accept())
         card.get_by_role("button", name="Zakończ teraz").click()
         expect(card).to_contain_text("Brak: połączenia idą zgodnie ze scenariuszem.")

@@ -2,13 +2,11 @@
 unasked, hidden things stay hidden, and no page is wider than the phone. Screenshots go to /tmp/panel-shots."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
-from tests.support.browser import chromium_page, needs_chromium, sign_in
+from tests.support.browser import chromium_page, needs_chromium, open_editor, shot, sign_in
 
-SHOTS = Path("/tmp/panel-shots")
 PHONE = 390
 pytestmark = needs_chromium
 
@@ -17,17 +15,6 @@ pytestmark = needs_chromium
 def phone(server):
     with chromium_page(PHONE, 844) as tab:
         yield tab
-
-
-def shot(page, name):
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def open_editor(page):
-    page.get_by_role("link", name="Numery główne").click()
-    page.get_by_role("row", name="+48221000000").get_by_role("link", name="Edytuj scenariusz").click()
-    page.get_by_role("heading", name="Scenariusz numeru +48221000000").wait_for()
 
 
 def test_rollback_shows_the_rolled_back_tree_and_the_next_publish_keeps_it(page, server):
