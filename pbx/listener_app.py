@@ -56,7 +56,7 @@ class CallEvents:
     def callcenter(self, headers: Event) -> None:
         facts = queues.facts_from_callcenter(headers)
         if facts:
-            self.board.apply(facts)
+            self.board.apply(facts, queues.announcing_of(headers, self.board.interval))
             self.journal.append([("queue", fact) for fact in facts])
 
     def record_stop(self, headers: Event) -> None:
@@ -90,7 +90,8 @@ class ListenerService:
         self.events.register(self.listener)
         self.announcer = queues.PositionAnnouncer(self.board, self.listener.api, queues.default_prompt(app.config),
                                                   tick=min(1.0, announce_every / 4),
-                                                  language_of=queues.TenantLanguages(app))
+                                                  language_of=queues.TenantLanguages(app),
+                                                  place_prompt=queues.place_prompt(app.config))
 
     @contextlib.contextmanager
     def _group(self):

@@ -393,6 +393,9 @@ _SCENARIO_PATTERNED = [
      "Użytkownik {id} nie ma ani numeru telefonu, ani numeru wewnętrznego, na który można zadzwonić."),
     (r"group (?P<id>\d+) has no member to ring: calls go straight to the fallback",
      "Grupa {id} nie ma członka, do którego można zadzwonić: połączenia od razu trafią do gałęzi zapasowej."),
+    (r"callers leave the queue after (?P<wait>\d+) s, before the first announcement \(every (?P<every>\d+) s\): "
+     r"they hear none",
+     "Dzwoniący opuszczają kolejkę po {wait} s, przed pierwszym komunikatem (co {every} s): nie usłyszą żadnego."),
     (r"voicemail box (?P<id>\d+) has no greeting: callers hear only the beep",
      "Skrzynka głosowa {id} nie ma powitania: dzwoniący usłyszą tylko sygnał."),
     (r"number list (?P<id>\d+) is empty: every caller takes `otherwise`",

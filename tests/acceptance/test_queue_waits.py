@@ -34,14 +34,14 @@ def spoken(command: str) -> int:
     return int(command.rsplit("/digits/", 1)[1].removesuffix(".wav aleg"))
 
 
-def test_a_lone_caller_hears_nobody_ahead_every_30_s(testowa):
+def test_a_lone_caller_hears_they_are_first_and_nobody_ahead_every_30_s(testowa):
     testowa.publish(queued(testowa, "Anna"))
     call = testowa.call(MONDAY, busy_until={"Anna": 75})
     heard = [(at, spoken(command)) for at, command in broadcasts(call)]
     assert heard == [(30, 0), (60, 0)]
     playbacks = [a["data"] for a in call.result.applications if a["application"] == "playback"]
     common = "/usr/share/freeswitch/sounds/centralka/common/pl"
-    assert playbacks == [f"file_string://{common}/people_waiting.wav!{common}/digits/0.wav"] * 2
+    assert playbacks == [f"file_string://{common}/position/1.wav!{common}/people_waiting.wav!{common}/digits/0.wav"] * 2
     assert forward_stop(call)["legs"][-1]["cause"] == "answered"
     assert [item["at"] for item in forward_stop(call)["announcements"]] == [30, 60]
     assert "announcements at 30 s, 60 s" in call.trace()
@@ -98,7 +98,7 @@ def heard_by_the_listener(events, ours: str, tmp_path) -> list[tuple[float, str]
 
 def test_prompts_last_as_long_as_their_rendered_files(testowa, ctx, tmp_path):
     ctx.config["PROMPTS_DIR"] = str(tmp_path / "prompts")
-    prompts.render_system_prompts(ctx.config, ("pl",), numbers=range(0))
+    prompts.render_system_prompts(ctx.config, ("pl",), numbers=range(0), places=range(0), voices=("female",))
     notice = prompts.wav_seconds(prompts.system_prompt_path("pl", "call_recorded", ctx.config))
     assert abs(notice - 3.0) > 0.1  # not the 3 s a prompt with no file is given
     testowa.publish(queued(testowa, "Tomek"))  # Tomek records his calls: the notice, then the queue
