@@ -116,6 +116,18 @@ def test_waiting_callers_hear_the_count_every_interval(service, freeswitch, clie
     assert eventually(lambda: queues.waiting_now(42, now=_at(start)) == [])
 
 
+def test_the_queue_node_settings_reach_the_broadcast_through_the_event_socket(service, freeswitch):
+    """The member channel's variables, as the queue's forward node sets them, on the captured
+    member-queue-start: the place alone, in the male voice (at the listener's interval)."""
+    start = next(h for h in named("callcenter_abandoned", "CUSTOM") if h["CC-Action"] == "member-queue-start")
+    freeswitch.send_event(Event.from_headers(dict(start, variable_centralka_announce="place",
+                                                  variable_centralka_announce_voice="male")))
+    broadcast = f"api uuid_broadcast {ABANDONED} "
+    assert eventually(lambda: any(c.startswith(broadcast) for _, c in freeswitch.commands), 5)
+    sent = next(c for _, c in freeswitch.commands if c.startswith(broadcast))
+    assert sent == f"{broadcast}${{sounds_dir}}/centralka/common/pl/male/position/1.wav aleg"
+
+
 def test_announcement_in_the_tenants_language_voice_and_at_most_99(ctx, company):
     english = models.Tenant(id=43, name="English company", language=models.Language.EN)
     db.session.add(english)
