@@ -188,18 +188,27 @@ class WaitingBoard:
 
     def restore(self, facts: list[dict]) -> None:
         """Callers who entered before the listener started (``at``: epoch seconds), in join order:
-        nobody saw them enter, so their rhythm is kept from the wall clock (and their queue's
-        settings are not known: they hear the default announcements)."""
-        heard = Announcing(every=self.interval)
+        nobody saw them enter, so their rhythm is kept from the wall clock at the default interval.
+        Their queue's settings are not in the database: ``announcing`` stays None until the
+        announcer has asked their channel (``learn``)."""
         with self._lock:
             for fact in facts:
                 waited = max(0.0, time.time() - fact["at"])
-                self._add(fact, heard, self.clock() + heard.every - waited % heard.every)
+                self._add(fact, None, self.clock() + self.interval - waited % self.interval)
 
-    def _add(self, fact: dict, announcing: Announcing, due: float) -> None:
+    def _add(self, fact: dict, announcing: Announcing | None, due: float) -> None:
+        silent = announcing is not None and announcing.silent
         self._members.setdefault(fact["call_uuid"], {"queue": fact["queue"], "tenant_id": fact["tenant_id"],
-                                                     "announcing": announcing,
-                                                     "due": math.inf if announcing.silent else due})
+                                                     "announcing": announcing, "due": math.inf if silent else due})
+
+    def learn(self, call_uuid: str, announcing: Announcing) -> None:
+        """A restored caller's queue settings, as their channel holds them."""
+        with self._lock:
+            member = self._members.get(call_uuid)
+            if member is not None:
+                member["announcing"] = announcing
+                # Learnt at its first announcement, which moved it one default interval on.
+                member["due"] = math.inf if announcing.silent else member["due"] + announcing.every - self.interval
 
     def leave(self, call_uuid: str) -> None:
         with self._lock:
@@ -226,7 +235,7 @@ class WaitingBoard:
                 ahead = counts[member["queue"]]
                 counts[member["queue"]] += 1
                 if member["due"] <= now:
-                    every = member["announcing"].every
+                    every = (member["announcing"] or Announcing(every=self.interval)).every
                     member["due"] += every * (1 + (now - member["due"]) // every)
                     due.append((call_uuid, dict(member), ahead))
             return [(call_uuid, member, ahead, counts[member["queue"]]) for call_uuid, member, ahead in due]
@@ -294,16 +303,27 @@ class PositionAnnouncer(threading.Thread):
         return f"uuid_broadcast {call_uuid} {path} aleg"
 
     def announce(self, call_uuid: str, member: dict, ahead: int, count: int) -> None:
-        command = self.command(call_uuid, member, ahead, count)
-        if command is None:
-            return
         try:
-            reply = self.api(command)
+            if member["announcing"] is None:
+                member["announcing"] = self._asked(call_uuid)
+                self.board.learn(call_uuid, member["announcing"])
+            command = self.command(call_uuid, member, ahead, count)
+            reply = self.api(command) if command else ""
         except Exception as error:  # noqa: BLE001 - FreeSWITCH away: try again next round
             log.warning("announcement to %s not sent: %s", call_uuid, error)
             return
         if str(reply).startswith("-ERR"):
             self.board.leave(call_uuid)  # the channel is gone: we missed its hang-up
+
+    def _asked(self, call_uuid: str) -> Announcing:
+        """A restored caller's queue settings from their channel: ``uuid_getvar <uuid> <name>``
+        answers the value, ``_undef_``, or ``-ERR No such channel!`` (mod_commands.c
+        uuid_getvar_function); what is not there keeps the default."""
+        def variable(name: str) -> str | None:
+            reply = str(self.api(f"uuid_getvar {call_uuid} {name}")).strip()
+            return None if reply == "_undef_" or reply.startswith("-ERR") else reply
+
+        return Announcing.of_channel(variable, self.board.interval)
 
     def stop(self) -> None:
         self._stopping.set()

@@ -194,3 +194,38 @@ def test_settings_that_are_not_ours_keep_the_defaults(every, voice):
                                   "variable_centralka_announce_voice": voice}, 30)
     assert found == queues.Announcing(place=True, waiting=True, every=30, voice="female")
 
+
+def test_a_restored_caller_is_told_what_their_channel_says_their_queue_announces():
+    """After a restart the board does not know the queue's settings: the announcer asks the
+    member channel once (uuid_getvar), then announces accordingly."""
+    clock, sent = Clock(), []
+    variables = {"centralka_announce": "place", "centralka_announce_every": "60", "centralka_announce_voice": "male"}
+
+    def api(command):
+        sent.append(command)
+        verb, uuid, *rest = command.split()
+        if verb == "uuid_getvar":
+            return variables.get(rest[0], "_undef_") if uuid == FIRST else "-ERR No such channel!\n"
+        return "+OK Message sent\n" if uuid == FIRST else "-ERR invalid uuid\n"
+
+    board = queues.WaitingBoard(interval=30, clock=clock)
+    announcer = queues.PositionAnnouncer(board, api, queues.DEFAULT_WAITING_PROMPT)
+    board.restore([{"kind": queues.ENTERED, "call_uuid": uuid, "queue": "q", "tenant_id": 42,
+                    "at": time.time() - 25} for uuid in (FIRST, SECOND)])
+    clock.now += 5
+    announcer.announce_due()
+    assert sent == [f"uuid_getvar {FIRST} centralka_announce", f"uuid_getvar {FIRST} centralka_announce_every",
+                    f"uuid_getvar {FIRST} centralka_announce_voice",
+                    f"uuid_broadcast {FIRST} ${{sounds_dir}}/centralka/common/pl/male/position/1.wav aleg",
+                    f"uuid_getvar {SECOND} centralka_announce", f"uuid_getvar {SECOND} centralka_announce_every",
+                    f"uuid_getvar {SECOND} centralka_announce_voice",
+                    f"uuid_broadcast {SECOND} file_string://${{sounds_dir}}/centralka/common/pl/position/2.wav"
+                    f"!${{sounds_dir}}/centralka/common/pl/people_waiting.wav!${{sounds_dir}}/centralka/common/pl/"
+                    f"digits/1.wav aleg"]
+    assert board.waiting("q") == 1  # the second caller's channel was gone
+    assert board.next_due() == pytest.approx(clock.now + 60, abs=3)  # then at the queue's own interval
+    sent.clear()
+    clock.now += 60
+    announcer.announce_due()
+    assert sent == [f"uuid_broadcast {FIRST} ${{sounds_dir}}/centralka/common/pl/male/position/1.wav aleg"]
+
