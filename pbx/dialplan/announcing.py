@@ -47,8 +47,7 @@ class Announcing:
     def of_channel(cls, variable: Callable[[str], str | None], every: float = ANNOUNCE_EVERY) -> "Announcing":
         """From a channel's variables (``variable(name)``); what is absent or not ours keeps the default
         (``every``: the listener's own default interval)."""
-        what = variable(WHAT)
-        parts = set(what.split(",")) if what else {PLACE, WAITING}
+        parts = set((variable(WHAT) or "").split(",")) & {PLACE, WAITING, NOTHING} or {PLACE, WAITING}
         seconds = variable(EVERY) or ""
         if seconds.isdigit() and EVERY_RANGE[0] <= int(seconds) <= EVERY_RANGE[1]:
             every = int(seconds)

@@ -188,9 +188,9 @@ def test_a_queue_that_announces_nothing_still_counts_its_callers(listener):
     assert places(feed.sent_at(330)) == {SECOND: 2}
 
 
-@pytest.mark.parametrize("every, voice", [("5", "robot"), ("abc", ""), ("100000", "female")])
-def test_settings_that_are_not_ours_keep_the_defaults(every, voice):
-    found = queues.announcing_of({"variable_centralka_announce_every": every,
+@pytest.mark.parametrize("what, every, voice", [("", "5", "robot"), ("loud", "abc", ""), ("x,y", "100000", "female")])
+def test_settings_that_are_not_ours_keep_the_defaults(what, every, voice):
+    found = queues.announcing_of({"variable_centralka_announce": what, "variable_centralka_announce_every": every,
                                   "variable_centralka_announce_voice": voice}, 30)
     assert found == queues.Announcing(place=True, waiting=True, every=30, voice="female")
 
