@@ -127,7 +127,7 @@ class _QueueRun:
         self.members.append(self.ours)
         self.now = self.members[0].entered
         self.broadcasts = sorted((at, f"uuid_broadcast {self.ours.uuid} {path} aleg")
-                                 for at, path in call.world.broadcasts if at >= t_enter)  # nothing told known
+                                 for at, path in call.world.broadcasts if at >= t_enter)  # scripted: what they tell is unknown
         listener, tenant = call.listener, atoi(call.variables.get("centralka_tenant")) or None
         # The callers ahead joined the same queue, so they hear what ours does.
         announcing = Announcing.of_channel(call.variables.get, listener.board.interval) if listener else None
