@@ -347,6 +347,26 @@ class QueueEvent(TenantOwned, db.Model):
     caller: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
+class SwitchStatus(db.Model):
+    """What the listener process last knew of one FreeSWITCH (ESL_SERVERS), for the panel, another process.
+
+    Shared by every company: it names the switch by ``host:port`` and holds no password.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    server: Mapped[str] = mapped_column(String(120), unique=True)  # host:port
+    connected: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the current state began: connected since, or not connected since; None: the listener never
+    # reported this switch (only a queue sync did).
+    since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_event_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The listener writes at least every minute: an older row means the listener itself is away.
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Queue sync (pbx.switch_sync): "requested" on connect, then "in_line" or "failed".
+    sync_state: Mapped[str] = mapped_column(String(12), default="", server_default="")
+    sync_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class AuditLogEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenant.id", ondelete="SET NULL"), index=True)
