@@ -250,7 +250,8 @@ def delete_message(box: models.VoicemailBox, recording: models.Recording, config
     """Delete a voicemail now, rows, object and file; the audit log keeps who, whose and when."""
     when = aware(recording.created_at).strftime("%Y-%m-%d %H:%M UTC")
     note(db.session, recording, "delete",
-         f"deleted the voicemail from {recording.caller or 'an unknown caller'} of {when} in box {box.name}")
+         f"deleted the voicemail from {recording.caller or 'an unknown caller'} of {when} in box {box.name}",
+         caller=recording.caller, received_at=aware(recording.created_at).isoformat(), voicemail_box_id=box.id)
     _delete(recording, config)
     db.session.commit()
 
