@@ -109,23 +109,35 @@ class StatusKeeper:
         self.events_every, self.report_every = events_every, report_every
         self._written: dict[str, float] = {}
         self._connected: set[str] = set()
+        self._unwritten: dict[str, object] = {}  # a connect or disconnect the database missed, by switch
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
     def connected(self, server) -> None:
         self._connected.add(server_name(server))
-        self._write(record_connected, server_name(server))
+        self._change(record_connected, server_name(server))
 
     def disconnected(self, server) -> None:
         self._connected.discard(server_name(server))
-        self._write(record_disconnected, server_name(server))
+        self._change(record_disconnected, server_name(server))
 
-    def _write(self, record, *args) -> None:
+    def _change(self, record, name: str) -> None:
+        """Written now; if the database is away, again with the next event times."""
+        self._unwritten[name] = record
+        self._flush(name, record)
+
+    def _flush(self, name: str, record) -> None:
+        if self._write(record, name) and self._unwritten.get(name) is record:
+            self._unwritten.pop(name, None)
+
+    def _write(self, record, *args) -> bool:
         try:
             with self.app.app_context():
                 record(*args)
+            return True
         except Exception as error:  # noqa: BLE001 - the panel shows a stale state; the calls go on
             log.warning("switch status not written (%s): %s", record.__name__, error)
+            return False
 
     def start(self, listener) -> "StatusKeeper":
         """Watch ``listener`` (a pbx.esl.listener.EventListener) until ``stop()``."""
@@ -141,6 +153,8 @@ class StatusKeeper:
             report = time.monotonic() >= next_report
             if report:
                 next_report = time.monotonic() + self.report_every
+            for name, record in list(self._unwritten.items()):
+                self._flush(name, record)
             self._write(self._save_events, report)
             if self._stopping.wait(self.events_every):
                 break

@@ -68,3 +68,36 @@ def test_event_times_are_written_at_most_once_an_interval(listening, freeswitch)
     time.sleep(0.5)
     # The first write was before these events; the next is an hour away. Connects are written at once.
     assert status(freeswitch).last_event_at is None
+
+
+class QuietListener:
+    """An EventListener's view of its switches, with nothing connected and no events."""
+
+    def server_states(self):
+        return {}
+
+
+def test_a_connect_the_database_missed_is_written_once_it_is_back(ctx, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from pbx import switch_status
+
+    save = switch_status._save
+    away = [OperationalError("INSERT", {}, Exception("database is away"))]
+
+    def flaky_save(server, **values):
+        if away:
+            raise away.pop()
+        save(server, **values)
+
+    monkeypatch.setattr(switch_status, "_save", flaky_save)
+    keeper = switch_status.StatusKeeper(ctx, events_every=0.05)
+    keeper.connected(("10.0.0.5", 8021, "secret"))
+    assert db.session.scalar(select(models.SwitchStatus)) is None
+    keeper.start(QuietListener())
+    try:
+        assert eventually(lambda: db.session.rollback() or db.session.scalar(select(models.SwitchStatus)) is not None)
+        assert db.session.scalar(select(models.SwitchStatus.connected)) is True
+    finally:
+        keeper.stop()
+    assert db.session.rollback() or db.session.scalar(select(models.SwitchStatus.connected)) is False

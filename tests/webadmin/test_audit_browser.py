@@ -43,11 +43,15 @@ def _shot(page, name):
     page.screenshot(path=str(SHOTS / f"audit-{name}.png"), full_page=True)
 
 
+def _open_log(page, port, app):
+    sign_in(page, (f"http://127.0.0.1:{port}", app))
+    page.get_by_role("link", name="Dziennik zmian").click()
+    page.get_by_role("heading", name="Dziennik zmian").wait_for()
+
+
 def test_the_audit_log_reads_as_words_and_filters(tmp_path):
     with demo_panel(tmp_path, _changes) as (port, app, _), chromium_page() as page:
-        sign_in(page, (f"http://127.0.0.1:{port}", app))
-        page.get_by_role("link", name="Dziennik zmian").click()
-        page.get_by_role("heading", name="Dziennik zmian").wait_for()
+        _open_log(page, port, app)
         renamed = page.get_by_role("row", name=re.compile("Zmieniono grupę 'Sprzedaż B2B'"))
         expect(renamed).to_contain_text("Anna Kowalska")
         expect(renamed).to_contain_text("Nazwa: Sprzedaż → Sprzedaż B2B")
@@ -101,9 +105,7 @@ def _noted(tenant):
 
 def test_choices_a_viewed_password_and_a_deleted_message_in_words_in_both_languages(tmp_path):
     with demo_panel(tmp_path, _noted) as (port, app, box), chromium_page() as page:
-        sign_in(page, (f"http://127.0.0.1:{port}", app))
-        page.get_by_role("link", name="Dziennik zmian").click()
-        page.get_by_role("heading", name="Dziennik zmian").wait_for()
+        _open_log(page, port, app)
         ringing = page.get_by_role("row", name=re.compile("Zmieniono grupę 'Sprzedaż'"))
         expect(ringing).to_contain_text("Sposób dzwonienia: sekwencyjnie → jednocześnie")
         expect(page.get_by_role("row", name=re.compile("Wyświetlono hasło SIP użytkownika"))).to_contain_text(
