@@ -66,9 +66,12 @@ def test_operations_on_the_dashboard(operations_panel, width, journey):
         expect(first).to_contain_text("kolejki: zgodne z opublikowaną konfiguracją")
         assert "10.0.0" not in switches.inner_text()
 
+        day = CALLS_AT.astimezone(ZoneInfo("Europe/Warsaw"))
+        expect(page.get_by_role("heading", name=re.compile("^Dzisiaj"))).to_have_text(
+            f"Dzisiaj ({day.day}.{day.month:02d}.{day.year})")
         chart = page.get_by_role("figure", name="Połączenia w godzinach")
         expect(chart.get_by_role("list", name="Legenda")).to_have_text("OdebraneNieodebrane")
-        hour = CALLS_AT.astimezone(ZoneInfo("Europe/Warsaw")).hour
+        hour = day.hour
         row = chart.get_by_role("table", name="Połączenia w godzinach").get_by_role("row").nth(hour + 1)
         expect(row).to_have_text(f"{hour}:00–{hour + 1}:00" + "21")
         expect(chart.locator(".y-axis")).to_have_text("420")  # 3 calls that hour: the axis runs to 4

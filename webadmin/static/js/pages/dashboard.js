@@ -59,6 +59,14 @@ function hourChart(hours) {
     legend(), bars(hours), hourTable(hours));
 }
 
+const locale = () => (language() === "pl" ? "pl-PL" : "en-GB");
+
+// "2026-12-24" as the panel's language writes a day: "24.12.2026" (English: "24/12/2026").
+function dayText(iso) {
+  const [year, month, day] = iso.split("-").map(Number);
+  return new Date(year, month - 1, day).toLocaleDateString(locale());
+}
+
 const minutesSince = (iso) => Math.floor((Date.now() - Date.parse(iso)) / MINUTE);
 
 function problemText(s) {
@@ -98,7 +106,7 @@ function size(bytes) {
     value /= 1000;
     unit += 1;
   }
-  return new Intl.NumberFormat(language() === "pl" ? "pl-PL" : "en-GB",
+  return new Intl.NumberFormat(locale(),
     { style: "unit", unit: units[unit], unitDisplay: "short", maximumFractionDigits: unit ? 1 : 0 }).format(value);
 }
 
@@ -116,7 +124,7 @@ export async function dashboardPage() {
   return h("section", {},
     h("h1", {}, t("dash.title")),
     switchesCard(operations.switches),
-    h("h2", {}, t("dash.today", { date: today.date })),
+    h("h2", {}, t("dash.today", { date: dayText(today.date) })),
     h("div", { class: "figures" },
       figure(t("dash.total"), today.total, "total"),
       figure(t("dash.answered"), today.answered, "answered"),
