@@ -165,3 +165,14 @@ def test_a_temporary_override_in_company_time_and_the_panels_words(as_owner, dem
     assert fields["Do kiedy"] == (None, "24.12.2030 14:00")  # stored in UTC, shown as the company's clock
     assert fields["Połączenia idą"] == (None, "Zamknięte (gałąź „zamknięte” harmonogramu)")
     assert fields["Powód"] == (None, "Inwentaryzacja")
+
+
+def test_an_api_token_by_its_rights_in_words(as_owner, demo):
+    created = as_owner.post("/api/tokens", json={"name": "Raporty", "scope": "read"})
+    assert created.status_code == 201, created.get_json()
+    assert as_owner.delete(f"/api/tokens/{created.get_json()['id']}").status_code in (200, 204)
+    revoked, added = as_owner.get("/api/audit?entity=ApiToken", headers=PL).get_json()[:2]
+    assert (added["what"], _fields(added)) == ("Dodano token API 'Raporty'",
+                                               {"Nazwa": (None, "Raporty"), "Uprawnienia": (None, "Tylko odczyt")})
+    assert (revoked["what"], _fields(revoked)["Uprawnienia"]) == ("Unieważniono token API 'Raporty'",
+                                                                  ("Tylko odczyt", None))
