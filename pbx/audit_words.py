@@ -254,7 +254,7 @@ class Namer:
         return str(value)
 
     def _moment(self, text: str) -> str:
-        """'2026-12-24T13:00:00+00:00' as the company's clock shows it: '24.12.2026 14:00' (English: '2026-12-24 14:00')."""
+        """'2026-12-24T13:00:00+00:00' on the company's clock: '24.12.2026 14:00' (English: '2026-12-24 14:00')."""
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:

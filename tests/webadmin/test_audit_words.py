@@ -109,9 +109,10 @@ def test_choices_read_as_the_panel_labels_them_in_its_language(as_owner, demo):
     assert as_owner.patch("/api/company", json={"language": "en"}).status_code == 200
     changed_user, changed_company = [e for e in as_owner.get("/api/audit", headers=PL).get_json()
                                      if e["entity"] in ("User", "Tenant")][1::-1]
-    assert _fields(changed_user) == {"Rola": ("użytkownik", "administrator"), "Uprawnienia w panelu": ("brak", "edycja")}
+    assert _fields(changed_user) == {"Rola": ("użytkownik", "administrator"),
+                                     "Uprawnienia w panelu": ("brak", "edycja")}
     assert _fields(changed_company) == {"Język": ("polski", "angielski")}
-    english = as_owner.get(f"/api/audit?entity=User", headers={"Accept-Language": "en"}).get_json()[0]
+    english = as_owner.get("/api/audit?entity=User", headers={"Accept-Language": "en"}).get_json()[0]
     assert _fields(english) == {"Role": ("user", "admin"), "Panel rights": ("none", "editor")}
 
 

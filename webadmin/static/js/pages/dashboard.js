@@ -81,7 +81,9 @@ function problemText(s) {
 function switchText(s) {
   if (!s.since) return t("dash.neverConnected");
   const parts = [t(s.connected ? "dash.connected" : "dash.notConnected", { since: formatTime(s.since) })];
-  if (s.connected) parts.push(s.last_event_at ? t("dash.lastEvent", { at: formatTime(s.last_event_at) }) : t("dash.noEvent"));
+  if (s.connected) {
+    parts.push(s.last_event_at ? t("dash.lastEvent", { at: formatTime(s.last_event_at) }) : t("dash.noEvent"));
+  }
   parts.push(s.sync ? t(`dash.sync.${s.sync}`, { at: formatTime(s.sync_at) }) : t("dash.sync.none"));
   return parts.join("; ");
 }
