@@ -18,7 +18,8 @@ export function pagedList({ endpoint, draw, query = () => new URLSearchParams(),
   const status = h("p", { class: "pager-status", "aria-live": "polite" });
   const previous = h("button", { type: "button" }, t("list.previous"));
   const next = h("button", { type: "button" }, t("list.next"));
-  const pager = h("nav", { class: "pager", "aria-label": t("list.pages") }, previous, status, next);
+  // a landmark of its own, not a <nav>: the stylesheet lays out the menu by that tag
+  const pager = h("div", { class: "pager", role: "navigation", "aria-label": t("list.pages") }, previous, status, next);
 
   async function load(wanted = page) {
     const params = query();
