@@ -112,12 +112,21 @@ def test_schedule_hours_are_typed_as_people_write_them(page, server):
     expect(form.locator("[name=day_wed]")).to_have_attribute("aria-invalid", "true")
     shot(page, "lists-schedule-hours-error")
     form.locator("[name=day_wed]").fill("08.00-12.00, 13-16")
+    exceptions = form.get_by_label("Wyjątki (data [godziny], po jednym w wierszu)")
+    exceptions.fill("24.12 8-12\n31.12.2026 9-1y")
+    form.get_by_role("button", name="Zastosuj").click()
+    expect(form.locator("[data-error-for=exceptions]")).to_contain_text("Wiersz 2: Nie rozumiem „9-1y”")
+    exceptions.fill("24.12 8-12\n31.12.2026 zamknięte")
     form.get_by_role("button", name="Zastosuj").click()
     page.get_by_role("tab", name="JSON").click()
-    week = page.evaluate("JSON.parse(document.querySelector('textarea.json').value).root.week")
+    root = page.evaluate("JSON.parse(document.querySelector('textarea.json').value).root")
+    week = root["week"]
     assert week["mon"] == [["08:00", "17:00"]] and week["sat"] == [["09:00", "13:00"]] and week["sun"] == []
     assert week["wed"] == [["08:00", "12:00"], ["13:00", "16:00"]]
+    assert root["exceptions"] == [{"date": "12-24", "hours": [["08:00", "12:00"]]}, {"date": "2026-12-31", "hours": []}]
     page.get_by_role("tab", name="Drzewo").click()
+    page.locator("[data-node=hours]").click()
+    expect(exceptions).to_have_value("24.12 08:00-12:00\n31.12.2026")  # shown as written in Poland
     shot(page, "lists-schedule-hours-applied")
 
 

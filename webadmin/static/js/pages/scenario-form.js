@@ -90,6 +90,14 @@ const dayText = (text) => {
   return `${day}.${month}${year ? `.${year}` : ""}`;
 };
 
+// And back: "24.12.2026" → "2026-12-24", "24.12" → "12-24", as the draft stores it; anything else goes as typed.
+const isoDay = (text) => {
+  const match = /^(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?$/.exec(text);
+  if (!match) return text;
+  const [, day, month, year] = match;
+  return `${year ? `${year}-` : ""}${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
+};
+
 // A list of small records (a schedule's exceptions): one per line, the first field then the hours.
 function recordLines(spec, value, label) {
   const [first, ...rest] = spec.items.fields;
@@ -98,7 +106,7 @@ function recordLines(spec, value, label) {
   const readLine = (text, index) => {
     const [head, ...tail] = text.split(/\s+/);
     try {
-      return { [first.name]: head, ...Object.fromEntries(rest.map((f) => [f.name, parseHours(tail.join(" "))])) };
+      return { [first.name]: first.type === "date" ? isoDay(head) : head, ...Object.fromEntries(rest.map((f) => [f.name, parseHours(tail.join(" "))])) };
     } catch (error) {
       if (error instanceof HoursError) error.message = t("hours.line", { n: index + 1, problem: error.message });
       throw error;
