@@ -128,6 +128,11 @@ def test_schedule_hours_are_typed_as_people_write_them(page, server):
     page.locator("[data-node=hours]").click()
     expect(exceptions).to_have_value("24.12 08:00-12:00\n31.12.2026")  # shown as written in Poland
     shot(page, "lists-schedule-hours-applied")
+    form.get_by_label("Kilka dni naraz").fill("nd 10-14")  # applied without "Wpisz do dni": not lost
+    form.get_by_role("button", name="Zastosuj").click()
+    page.get_by_role("tab", name="JSON").click()
+    week = page.evaluate("JSON.parse(document.querySelector('textarea.json').value).root.week")
+    assert week["sun"] == [["10:00", "14:00"]] and week["mon"] == [["08:00", "17:00"]]
 
 
 def test_a_new_main_number_shows_no_error_before_its_first_save(page, server):

@@ -6,7 +6,6 @@ import { DAYS, HoursError, parseHours, parseWeek, readHoursField } from "./hours
 import { REFS, hoursText, refRows, targets } from "./scenario-tree.js";
 import { options } from "./crud.js";
 
-
 // A label from i18n.js: "<kind>.<field>" when the kind words it its own way, else "<field>".
 function labelOf(kind, name) {
   const own = `${kind}.${name}`;
@@ -50,14 +49,17 @@ function optionalObject(spec, value, label, kind) {
 }
 
 // Hours per key (a schedule's week): one text row per key, read back into one object; above them a row
-// that fills several days at once ("pn-pt 8-16; sob 9-13").
+// that fills several days at once ("pn-pt 8-16; sob 9-13"), whose days win when applied unfilled.
 function hoursMap(spec, value) {
   const prefix = spec.key_label || spec.name;
   const rows = spec.keys.choices.map((key) => ({ name: `${prefix}_${key}`, label: `${t(`${prefix}.${key}`)} — ${t("sc.hours")}`,
     value: hoursText(value?.[key]), skipNode: true }));
   const quick = spec.keys.choices.every((key) => DAYS.includes(key)) ? [weekRow(prefix)] : [];
-  return [...quick, ...rows, { name: spec.name, render: () => h("span", { hidden: true }),
-    read: (form) => Object.fromEntries(spec.keys.choices.map((k) => [k, readHoursField(form, `${prefix}_${k}`, parseHours)])) }];
+  const read = (form) => {
+    const typed = quick.length ? readHoursField(form, `${prefix}_week`, parseWeek) : {};
+    return Object.fromEntries(spec.keys.choices.map((k) => [k, typed[k] ?? readHoursField(form, `${prefix}_${k}`, parseHours)]));
+  };
+  return [...quick, ...rows, { name: spec.name, render: () => h("span", { hidden: true }), read }];
 }
 
 function weekRow(prefix) {
