@@ -27,6 +27,18 @@ def _open(page, base, route, heading):
     page.locator("#view h1").filter(has_text=heading).first.wait_for()
 
 
+def _node_form(page, base):
+    _open(page, base, "scenario/1", "Scenariusz")
+    page.locator("[data-node=hours]").click()
+    page.get_by_role("form", name="Węzeł hours").wait_for()
+
+
+def _test_call(page, base):
+    _open(page, base, "scenario/1", "Scenariusz")
+    page.get_by_role("button", name="Zadzwoń testowo").click()
+    page.locator(".testcall ol.story").wait_for()
+
+
 def _dialog(page, base, route, heading, button):
     _open(page, base, route, heading)
     page.get_by_role("button", name=button).first.click()
@@ -45,6 +57,8 @@ def test_no_page_has_a_serious_accessibility_violation(server, width):
         views = [(route, lambda route=route: _open(page, base, route, "")) for route in ["dashboard", *LISTS, "company", "api"]]
         views += [
             ("scenario", lambda: _open(page, base, "scenario/1", "Scenariusz")),
+            ("scenario-node-form", lambda: _node_form(page, base)),
+            ("test-call", lambda: _test_call(page, base)),
             ("override", lambda: _dialog(page, base, "scenario/1", "Scenariusz", "Ustaw tymczasową zmianę")),
             ("voicemail-inbox", lambda: _dialog(page, base, "voicemail", "Skrzynki", "Wiadomości")),
             ("user-dialog", lambda: _dialog(page, base, "users", "Użytkownicy", "+ Dodaj użytkownika")),
