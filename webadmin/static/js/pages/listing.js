@@ -3,7 +3,7 @@ import { getPage } from "../api.js";
 import { t } from "../i18n.js";
 import { fill, h, nextId } from "../ui.js";
 
-export const PER_PAGE = 25;
+const PER_PAGE = 25;
 
 // endpoint: the list's API path; draw(rows) → the element showing one page;
 // query(): the page's other filters (URLSearchParams). Returns {search, results, pager, load(page)}.
@@ -21,13 +21,16 @@ export function pagedList({ endpoint, draw, query = () => new URLSearchParams(),
   // a landmark of its own, not a <nav>: the stylesheet lays out the menu by that tag
   const pager = h("div", { class: "pager", role: "navigation", "aria-label": t("list.pages") }, previous, status, next);
 
+  let asked = 0; // the newest request: an older answer arriving late is not shown over it
   async function load(wanted = page) {
+    const mine = ++asked;
     const params = query();
     params.set("page", wanted);
     params.set("per_page", perPage);
     if (box.value.trim()) params.set("q", box.value.trim());
     try {
       const { rows, total } = await getPage(`${endpoint}?${params}`);
+      if (mine !== asked) return;
       pages = Math.max(1, Math.ceil(total / perPage));
       // the last row of the last page deleted: show the page before
       if (wanted > pages) return load(pages);
@@ -35,6 +38,7 @@ export function pagedList({ endpoint, draw, query = () => new URLSearchParams(),
       fill(results, draw(rows));
       status.textContent = t(box.value.trim() ? "list.found" : "list.status", { page, pages, total });
     } catch (error) {
+      if (mine !== asked) return;
       fill(results, h("p", { class: "error", role: "alert" }, error.message));
       status.textContent = "";
     }
