@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import chromium_page, needs_chromium, shot, sign_in
+from tests.support.browser import chromium_page, needs_chromium, node_form, shot, sign_in
 
 pytestmark = needs_chromium
 SERIOUS = {"serious", "critical"}
@@ -29,8 +29,7 @@ def _open(page, base, route, heading):
 
 def _node_form(page, base):
     _open(page, base, "scenario/1", "Scenariusz")
-    page.locator("[data-node=hours]").click()
-    page.get_by_role("form", name="Węzeł hours").wait_for()
+    node_form(page, "hours")
 
 
 def _test_call(page, base):

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import chromium_page, demo_panel, needs_chromium, open_editor, shot, sign_in
+from tests.support.browser import chromium_page, demo_panel, needs_chromium, node_form, open_editor, shot, sign_in
 
 pytestmark = needs_chromium
 PHONE = 390
@@ -98,8 +98,7 @@ def test_the_code_is_sent_again_and_a_refusal_says_how_long_to_wait(page, server
 def test_schedule_hours_are_typed_as_people_write_them(page, server):
     sign_in(page, server)
     open_editor(page)
-    page.locator("[data-node=hours]").click()
-    form = page.get_by_role("form", name="Węzeł hours")
+    form = node_form(page, "hours")
     form.get_by_label("Kilka dni naraz").fill("pn-pt 8-17; sob 9:00–13:00; nd zamknięte")
     form.get_by_role("button", name="Wpisz do dni").click()
     expect(form.locator("[name=day_mon]")).to_have_value("08:00-17:00")
@@ -125,7 +124,7 @@ def test_schedule_hours_are_typed_as_people_write_them(page, server):
     assert week["wed"] == [["08:00", "12:00"], ["13:00", "16:00"]]
     assert root["exceptions"] == [{"date": "12-24", "hours": [["08:00", "12:00"]]}, {"date": "2026-12-31", "hours": []}]
     page.get_by_role("tab", name="Drzewo").click()
-    page.locator("[data-node=hours]").click()
+    node_form(page, "hours")
     expect(exceptions).to_have_value("24.12 08:00-12:00\n31.12.2026")  # shown as written in Poland
     shot(page, "lists-schedule-hours-applied")
     form.get_by_label("Kilka dni naraz").fill("nd 10-14")  # applied without "Wpisz do dni": not lost
