@@ -88,7 +88,12 @@ def note(session: Session, obj, action: str, summary: str, **facts) -> None:
 
     ``summary`` says it in one English sentence; ``facts`` (plain values) are what the audit log
     shows it with in the panel's language (pbx.audit_words)."""
-    session.execute(_entry(obj.tenant_id, action, type(obj).__name__, obj.id, {"summary": summary, **facts}))
+    record_action(session, obj.tenant_id, action, type(obj).__name__, obj.id, {"summary": summary, **facts})
+
+
+def record_action(session: Session, tenant_id: int, action: str, entity: str, entity_id, changes: dict) -> None:
+    """An entry for something done that is no row of ours: a call transferred, a queue member logged out."""
+    session.execute(_entry(tenant_id, action, entity, entity_id, changes))
 
 
 def _record(action):

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from pbx import models
 from pbx.extensions import db
 from pbx.scenarios import NOTE_WORDS, ROLLBACK_NOTE, note_words
+from schemas.messages_pl import translate
 
 # entity: (English, Polish accusative) with {name}
 KINDS = {
@@ -32,6 +33,8 @@ KINDS = {
     "ApiToken": ("API token '{name}'", "token API '{name}'"),
     "RoutingOverride": ("the temporary override of number {name}", "tymczasową zmianę numeru {name}"),
     "Recording": ("a voicemail message from {name}", "wiadomość głosową od {name}"),
+    "Call": ("the call from {name}", "połączenie od {name}"),
+    "QueueAgent": ("{name} in a queue", "{name} w kolejce"),
 }
 # What was viewed (the action "view", noted by pbx.audit.note): (English, Polish accusative) with {name}
 VIEWED = {"User": ("the SIP password of user {name}", "hasło SIP użytkownika {name}")}
@@ -44,11 +47,17 @@ KIND_NAMES = {
     "Scenario": ("Scenarios", "Scenariusze"), "ScenarioVersion": ("Scenario versions", "Wersje scenariuszy"),
     "ApiToken": ("API tokens", "Tokeny API"), "RoutingOverride": ("Temporary overrides", "Tymczasowe zmiany"),
     "Recording": ("Voicemail messages", "Wiadomości głosowe"),
+    "Call": ("Calls at reception", "Połączenia w recepcji"), "QueueAgent": ("Queue members", "Członkowie kolejek"),
 }
 # who changed something when no person did: (English, Polish)
 MACHINES = {"demo": ("demo data", "dane przykładowe"), "system": ("the system", "system")}
 ACTIONS = {"create": ("Added", "Dodano"), "update": ("Changed", "Zmieniono"), "delete": ("Deleted", "Usunięto"),
-           "revoke": ("Revoked", "Unieważniono"), "view": ("Viewed", "Wyświetlono")}
+           "revoke": ("Revoked", "Unieważniono"), "view": ("Viewed", "Wyświetlono"),
+           # the reception page's actions (pbx/reception/actions.py)
+           "pickup": ("Picked up", "Odebrano"), "transfer": ("Transferred", "Przekazano"),
+           "voicemail": ("Sent to voicemail", "Przekazano na pocztę głosową"), "hangup": ("Ended", "Zakończono"),
+           "available": ("Logged in", "Zalogowano"), "logged_out": ("Logged out", "Wylogowano"),
+           "on_break": ("Paused", "Wstrzymano")}
 LABELS = {
     "name": ("Name", "Nazwa"), "first_name": ("First name", "Imię"), "last_name": ("Last name", "Nazwisko"),
     "email": ("E-mail", "E-mail"), "phone": ("Phone", "Telefon"), "role": ("Role", "Rola"),
@@ -76,6 +85,8 @@ LABELS = {
     "announcement_id": ("Announcement", "Zapowiedź"),
     "caller": ("Caller", "Dzwoniący"), "received_at": ("Left at", "Nagrana"),
     "voicemail_box_id": ("Voicemail box", "Skrzynka głosowa"),
+    "receptionist": ("Reception", "Recepcja"),
+    "to": ("To", "Dokąd"), "result": ("Result", "Wynik"), "queue": ("Queue", "Kolejka"),
     # an entry stored before its facts were: the sentence written then, in English
     "summary": ("Details", "Szczegóły"),
 }
@@ -239,6 +250,8 @@ class Namer:
             return WORDS["draft" if value else None][self.polish]
         if key == "note":
             return note_words(value or "", self.polish)
+        if key == "result" and isinstance(value, str):
+            return translate(value) if self.polish else value
         if key in REFERENCES and value is not None:
             return self.of(REFERENCES[key], value) or ("(deleted)", "(usunięty)")[self.polish]
         if key in CHOICES and isinstance(value, (str, int)) and value in CHOICES[key]:

@@ -125,6 +125,11 @@ class Config:
     PANEL_WORKERS = int(os.environ.get("CENTRALKA_PANEL_WORKERS", str(max(1, (os.cpu_count() or 2) - 1))))
     PANEL_THREADS = int(os.environ.get("CENTRALKA_PANEL_THREADS", "8"))
     PANEL_BODY_SECONDS = float(os.environ.get("CENTRALKA_PANEL_BODY_SECONDS", "30"))
+    # The reception page's live stream (docs/reception.md) holds one panel thread while it is open: at
+    # most this many per worker process (the others stay for the panel), each ended after this many
+    # seconds (the browser opens the next one at once).
+    RECEPTION_STREAMS = int(os.environ.get("CENTRALKA_RECEPTION_STREAMS", str(max(1, PANEL_THREADS // 2))))
+    RECEPTION_STREAM_SECONDS = float(os.environ.get("CENTRALKA_RECEPTION_STREAM_SECONDS", "60"))
     # The panel yields the processor to call routing (added to its niceness).
     PANEL_NICE = int(os.environ.get("CENTRALKA_PANEL_NICE", "10"))
     # Control sockets and pid files of this instance's servers.

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     BigInteger,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -147,6 +148,8 @@ class User(TenantOwned, db.Model):
     record_calls: Mapped[bool] = mapped_column(Boolean, default=False)
     sip_password: Mapped[str | None] = mapped_column(String(64))
     admin_level: Mapped[int] = mapped_column(Integer, default=0)  # 0 none, 1 viewer, 2 editor, 3 owner
+    # May sign in to the reception page and act on the company's calls (an admin or not).
+    receptionist: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     tenant: Mapped[Tenant] = relationship(back_populates="users")
 
