@@ -130,6 +130,8 @@ class Config:
     # seconds (the browser opens the next one at once).
     RECEPTION_STREAMS = int(os.environ.get("CENTRALKA_RECEPTION_STREAMS", str(max(1, PANEL_THREADS // 2))))
     RECEPTION_STREAM_SECONDS = float(os.environ.get("CENTRALKA_RECEPTION_STREAM_SECONDS", "60"))
+    # How old the switches' facts on the page may be: one round of reads per switch and process at most this often.
+    RECEPTION_VIEW_SECONDS = float(os.environ.get("CENTRALKA_RECEPTION_VIEW_SECONDS", "2"))
     # The panel yields the processor to call routing (added to its niceness).
     PANEL_NICE = int(os.environ.get("CENTRALKA_PANEL_NICE", "10"))
     # Control sockets and pid files of this instance's servers.

@@ -101,6 +101,24 @@ _JSON = r'"(?:[^"\\]|\\.)*"|[^"\s\[{]\S*|[\[{].*?'
 
 # Messages without variable parts.
 _LITERAL = {
+    # the reception page (webadmin/reception.py, pbx/reception/actions.py)
+    "done": "wykonano",
+    "the call is on its way to your phone": "Połączenie jest przekazywane na Twój telefon.",
+    "the call was ended": "Połączenie zakończono.",
+    "this call has already ended: the caller hung up or someone else took it":
+        "To połączenie już się zakończyło: dzwoniący się rozłączył albo ktoś inny je odebrał.",
+    "there is no such call in your company": "W Twojej firmie nie ma takiego połączenia.",
+    "the switch did not answer: try again in a moment": "Centrala nie odpowiedziała: spróbuj za chwilę.",
+    "you have neither an extension nor a phone number to take the call on":
+        "Nie masz ani numeru wewnętrznego, ani numeru telefonu, na który można przekazać połączenie.",
+    "choose one place to send the call: user, group, extension, number or box":
+        "Wybierz jedno miejsce, do którego trafi połączenie: użytkownika, grupę, numer wewnętrzny, numer albo skrzynkę.",
+    "there is no such queue member in your company": "W Twojej firmie nie ma takiego członka kolejki.",
+    "status is one of available, logged_out, on_break": "Stan to jedno z: available, logged_out, on_break.",
+    "the reception page is for receptionists: an admin gives the right in the user's settings":
+        "Strona recepcji jest dla recepcjonistów: uprawnienie nadaje administrator w ustawieniach użytkownika.",
+    "too many reception pages are open on this server: the page tries again in a moment":
+        "Na tym serwerze otwarto za dużo stron recepcji: strona spróbuje ponownie za chwilę.",
     # marshmallow's defaults for the fields, validators and schemas in use
     "Missing data for required field.": "To pole jest wymagane.",
     "Field may not be null.": "To pole nie może być puste.",
@@ -327,6 +345,21 @@ _PATTERNED = [
      "najpierw nadaj mu numer."),
     # schemas/directory.py: a group's, a main number's and the company's fallback
     (r"choose a voicemail box or a number, not both", "Wybierz skrzynkę głosową albo numer, nie oba naraz."),
+    # the reception page (webadmin/reception.py, pbx/reception/actions.py)
+    (r"the call was transferred to (?P<target>.+)", "Połączenie przekazano: {target}."),
+    (r"the caller is leaving a message in (?P<box>.+)", "Dzwoniący nagrywa wiadomość w skrzynce {box}."),
+    (r"(?P<user>.+?) takes calls from (?P<queue>.+) again", "{user} znów odbiera połączenia z kolejki {queue}."),
+    (r"(?P<user>.+?) is logged out of (?P<queue>.+)", "{user} jest wylogowany(-a) z kolejki {queue}."),
+    (r"(?P<user>.+?) is on a break from (?P<queue>.+)", "{user} ma przerwę w kolejce {queue}."),
+    (r"(?P<user>.+?) has neither an extension nor a phone number to ring",
+     "{user} nie ma ani numeru wewnętrznego, ani numeru telefonu, na który można przekazać połączenie."),
+    (r"group '(?P<name>.+)' has no extension to transfer to",
+     "Grupa '{name}' nie ma numeru wewnętrznego, na który można przekazać połączenie."),
+    (r"extension (?P<value>'.*') belongs to nobody in this company",
+     "Numer wewnętrzny {value} nie należy do nikogo w tej firmie."),
+    (_QUOTED + r" is not a call id", "{value} nie jest identyfikatorem połączenia."),
+    (r"the switch refused: (?P<reply>.+)", "Centrala odmówiła: {reply}"),
+    (r"not on every switch: (?P<reply>.+)", "Nie na każdej centrali: {reply}"),
     # pbx/directory.py: "<what> is used by <place>", after the places so that a group place stays one
     *((rf"{what} (?P<name>.+?) is used by (?P<place>.+)", polish + " przez: {place}")
       for what, polish in _DELETED.items()),

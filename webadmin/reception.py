@@ -22,7 +22,7 @@ from pbx.audit_words import phone_words
 from pbx.reception import actions
 from pbx.esl import commands
 from pbx.reception.board import Company, board, caller_of
-from pbx.reception.switches import VIEW_SECONDS, for_app
+from pbx.reception.switches import for_app
 from schemas import messages_pl
 
 from webadmin.auth import signed_in
@@ -101,7 +101,7 @@ def stream():
             elif time.monotonic() - sent_at >= HEARTBEAT_SECONDS:
                 sent_at = time.monotonic()
                 yield ": still here\n\n"
-            time.sleep(VIEW_SECONDS)
+            time.sleep(max(view.seconds, 0.2))
 
     response = Response(events(), mimetype="text/event-stream",
                         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

@@ -13,5 +13,5 @@ Where each fact comes from, kept cheap:
   registered: ``show registrations as json``.
 
 The switch is read by ``switches.LiveView``, shared by every page open in one panel process: at
-most one round of reads per switch every ``VIEW_SECONDS``, however many pages watch.
+most one round of reads per switch every ``RECEPTION_VIEW_SECONDS``, however many pages watch.
 """

@@ -15,8 +15,6 @@ log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT = 3.0
 COMMAND_TIMEOUT = 5.0
-# How old the switch's facts on the page may be: one round of reads per switch at most this often.
-VIEW_SECONDS = 2.0
 
 Server = tuple[str, int, str]
 
@@ -92,7 +90,7 @@ def read_switch(switches: Switches, server: Server, live: Live) -> None:
 class LiveView:
     """The switches' facts, read at most every ``seconds`` whatever the number of pages asking."""
 
-    def __init__(self, switches: Switches, seconds: float = VIEW_SECONDS, clock=time.monotonic):
+    def __init__(self, switches: Switches, seconds: float, clock=time.monotonic):
         self.switches, self.seconds, self.clock = switches, seconds, clock
         self._lock = threading.Lock()
         self._live: Live | None = None
@@ -119,12 +117,12 @@ _making = threading.Lock()
 
 
 def for_app(app) -> LiveView:
-    """The app's live view, made again when its ESL_SERVERS change."""
-    text = app.config.get("ESL_SERVERS") or ""
+    """The app's live view, made again when its ESL_SERVERS or RECEPTION_VIEW_SECONDS change."""
+    text, seconds = app.config.get("ESL_SERVERS") or "", app.config["RECEPTION_VIEW_SECONDS"]
     with _making:
         view = app.extensions.get("reception")
-        if view is None or view.switches.servers_text != text:
+        if view is None or (view.switches.servers_text, view.seconds) != (text, seconds):
             if view is not None:
                 view.switches.close()
-            view = app.extensions["reception"] = LiveView(Switches(text))
+            view = app.extensions["reception"] = LiveView(Switches(text), seconds)
         return view

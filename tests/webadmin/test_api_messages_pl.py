@@ -55,6 +55,20 @@ def _ask(client, method: str, url: str, *, json=None, form=None, status: int = 4
 
 # At least one English message per pattern, as the code and marshmallow word them.
 SAMPLES = [
+    # the reception page
+    "done", "the call is on its way to your phone", "the call was ended",
+    "this call has already ended: the caller hung up or someone else took it",
+    "there is no such call in your company", "the switch did not answer: try again in a moment",
+    "you have neither an extension nor a phone number to take the call on",
+    "choose one place to send the call: user, group, extension, number or box",
+    "there is no such queue member in your company", "status is one of available, logged_out, on_break",
+    "the reception page is for receptionists: an admin gives the right in the user's settings",
+    "too many reception pages are open on this server: the page tries again in a moment",
+    "the call was transferred to Tomasz Wójcik", "the caller is leaving a message in Poczta główna",
+    "Piotr Nowak takes calls from Sprzedaż again", "Piotr Nowak is logged out of Sprzedaż",
+    "Piotr Nowak is on a break from Sprzedaż", "Jan Kowal has neither an extension nor a phone number to ring",
+    "group 'Sprzedaż' has no extension to transfer to", "extension '999' belongs to nobody in this company",
+    "'1;2' is not a call id", "the switch refused: -ERR Invalid!", "not on every switch: -ERR Agent not found!",
     "Missing data for required field.", "Field may not be null.", "Invalid value.", "Unknown field.",
     "Invalid input type.", "Invalid type.", "Not a valid string.", "Not a valid utf-8 string.",
     "Not a valid integer.", "Number too large.", "Not a valid boolean.", "Not a valid email address.",
