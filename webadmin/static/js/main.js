@@ -11,12 +11,16 @@ import { callsPage, recordingsPage, auditPage } from "./pages/reports.js";
 import { scenarioPage } from "./pages/scenario.js";
 import { companyPage } from "./pages/company.js";
 import { apiDocsPage } from "./pages/apidocs.js";
+import { receptionPage } from "./pages/reception.js";
 
 const routes = {
   dashboard: dashboardPage, users: usersPage, groups: groupsPage, numbers: numbersPage,
   announcements: announcementsPage, voicemail: voicemailPage, lists: listsPage, calls: callsPage,
   recordings: recordingsPage, audit: auditPage, scenario: scenarioPage, company: companyPage, api: apiDocsPage,
+  reception: receptionPage,
 };
+// A receptionist who is no admin sees the reception page only.
+const adminOnly = () => (session.me?.admin_level ?? 0) === 0;
 
 const view = document.getElementById("view");
 const nav = document.getElementById("nav");
@@ -39,7 +43,7 @@ async function render() {
   if (!session.me) return;
   leaving.loses = null;
   const [name, ...args] = location.hash.replace(/^#\/?/, "").split("/");
-  const page = routes[name] || dashboardPage;
+  const page = adminOnly() ? receptionPage : routes[name] || dashboardPage;
   showMenu(false);
   for (const link of document.querySelectorAll("#nav a")) {
     link.toggleAttribute("aria-current", link.getAttribute("href") === `#/${name}`);
@@ -66,6 +70,8 @@ async function start() {
   menu.hidden = !signedIn;
   document.getElementById("sign-out").hidden = !signedIn;
   document.getElementById("company").textContent = session.me?.tenant.name || "";
+  for (const item of nav.querySelectorAll("[data-admin]")) item.hidden = adminOnly();
+  nav.querySelector("[data-receptionist]").hidden = !session.me?.receptionist;
   document.getElementById("who").textContent = signedIn ? `${session.me.name} (${t(`level.${session.me.admin_level}`)})` : "";
   if (!signedIn) {
     fill(view, loginPage(start));
