@@ -10,7 +10,7 @@ const clock = (seconds) => {
   const s = Math.max(0, Math.floor(seconds));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 };
-const callerWords = (c) => (c.caller_name ? `${c.caller_name} (${c.caller})` : c.caller || t("rec.unknown"));
+const callerWords = (c) => (c.caller_name ? `${c.caller_name} (${c.caller})` : c.caller || t("desk.unknown"));
 
 async function act(path, json) {
   try {
@@ -24,10 +24,10 @@ function transferDialog(call, board) {
   const users = board.users.map((u) => [`user:${u.id}`, u.extension ? `${u.name} (${u.extension})` : u.name]);
   const groups = board.groups.map((g) => [`group:${g.id}`, `${g.name} (${g.extension})`]);
   formDialog({
-    title: t("rec.transferTitle", { caller: callerWords(call) }), submitLabel: t("rec.transfer"),
+    title: t("desk.transferTitle", { caller: callerWords(call) }), submitLabel: t("desk.transfer"),
     fields: [
-      { name: "to", label: t("rec.transferTo"), type: "select", options: [["", "—"], ...users, ...groups] },
-      { name: "number", label: t("rec.transferNumber"), help: t("rec.transferNumberHelp"), inputmode: "tel" },
+      { name: "to", label: t("desk.transferTo"), type: "select", options: [["", "—"], ...users, ...groups] },
+      { name: "number", label: t("desk.transferNumber"), help: t("desk.transferNumberHelp"), inputmode: "tel" },
     ],
     onSubmit: async ({ to, number }) => {
       const typed = number.trim();
@@ -40,8 +40,8 @@ function transferDialog(call, board) {
 
 function voicemailDialog(call, board) {
   formDialog({
-    title: t("rec.voicemailTitle", { caller: callerWords(call) }), submitLabel: t("rec.voicemail"),
-    fields: [{ name: "box", label: t("rec.box"), type: "select", numeric: true,
+    title: t("desk.voicemailTitle", { caller: callerWords(call) }), submitLabel: t("desk.voicemail"),
+    fields: [{ name: "box", label: t("desk.box"), type: "select", numeric: true,
       options: board.boxes.map((b) => [b.id, b.name]) }],
     onSubmit: async ({ box }) => {
       toast((await post(`/api/reception/calls/${call.call}/voicemail`, { box })).message);
@@ -53,62 +53,62 @@ function callActions(call, board, { pickUp = true } = {}) {
   const base = `/api/reception/calls/${call.call}`;
   const named = (key) => `${t(key)}: ${callerWords(call)}`;
   return h("div", { class: "row-actions" },
-    pickUp ? h("button", { type: "button", class: "primary", "aria-label": named("rec.pickUp"),
-      onclick: () => act(`${base}/pickup`, {}) }, t("rec.pickUp")) : null,
-    h("button", { type: "button", "aria-label": named("rec.transfer"), onclick: () => transferDialog(call, board) },
-      t("rec.transfer")),
-    board.boxes.length ? h("button", { type: "button", "aria-label": named("rec.voicemail"),
-      onclick: () => voicemailDialog(call, board) }, t("rec.voicemail")) : null,
-    h("button", { type: "button", class: "danger", "aria-label": named("rec.hangUp"),
-      onclick: () => act(`${base}/hangup`, {}) }, t("rec.hangUp")));
+    pickUp ? h("button", { type: "button", class: "primary", "aria-label": named("desk.pickUp"),
+      onclick: () => act(`${base}/pickup`, {}) }, t("desk.pickUp")) : null,
+    h("button", { type: "button", "aria-label": named("desk.transfer"), onclick: () => transferDialog(call, board) },
+      t("desk.transfer")),
+    board.boxes.length ? h("button", { type: "button", "aria-label": named("desk.voicemail"),
+      onclick: () => voicemailDialog(call, board) }, t("desk.voicemail")) : null,
+    h("button", { type: "button", class: "danger", "aria-label": named("desk.hangUp"),
+      onclick: () => act(`${base}/hangup`, {}) }, t("desk.hangUp")));
 }
 
 function queueMember(user, queue) {
   const set = (status) => act(`/api/reception/agents/${encodeURIComponent(queue.agent)}/status`, { status });
   const offer = { available: ["logged_out", "on_break"], logged_out: ["available"], on_break: ["available"] }[queue.status];
-  return h("li", {}, `${queue.queue}: ${t(`rec.agent.${queue.status}`)} `,
+  return h("li", {}, `${queue.queue}: ${t(`desk.agent.${queue.status}`)} `,
     offer.map((status) => h("button", { type: "button", class: "small",
-      "aria-label": `${t(`rec.set.${status}`)}: ${user.name}, ${queue.queue}`, onclick: () => set(status) },
-    t(`rec.set.${status}`))));
+      "aria-label": `${t(`desk.set.${status}`)}: ${user.name}, ${queue.queue}`, onclick: () => set(status) },
+    t(`desk.set.${status}`))));
 }
 
 function tables(board, age) {
   const waited = (c) => clock(age(c.since));
   return [
-    h("h2", {}, t("rec.waiting", { n: board.waiting.length })),
+    h("h2", {}, t("desk.waiting", { n: board.waiting.length })),
     table([
-      { label: t("rec.position"), value: (c) => String(c.position) },
-      { label: t("rec.queue"), value: (c) => c.queue },
-      { label: t("rec.caller"), value: callerWords },
-      { label: t("rec.mainNumber"), value: (c) => c.main_number || "" },
-      { label: t("rec.branch"), value: (c) => c.branch || "" },
-      { label: t("rec.waited"), value: (c) => h("span", { class: "ticking", "data-since": c.since }, waited(c)) },
+      { label: t("desk.position"), value: (c) => String(c.position) },
+      { label: t("desk.queue"), value: (c) => c.queue },
+      { label: t("desk.caller"), value: callerWords },
+      { label: t("desk.mainNumber"), value: (c) => c.main_number || "" },
+      { label: t("desk.branch"), value: (c) => c.branch || "" },
+      { label: t("desk.waited"), value: (c) => h("span", { class: "ticking", "data-since": c.since }, waited(c)) },
       { label: t("actions"), value: (c) => callActions(c, board) },
-    ], board.waiting, { empty: t("rec.nobodyWaits") }),
-    h("h2", {}, t("rec.calls")),
+    ], board.waiting, { empty: t("desk.nobodyWaits") }),
+    h("h2", {}, t("desk.calls")),
     table([
-      { label: t("rec.state"), value: (c) => t(`rec.call.${c.state}`) },
-      { label: t("rec.caller"), value: callerWords },
-      { label: t("rec.with"), value: (c) => c.with.join(", ") },
-      { label: t("rec.mainNumber"), value: (c) => c.main_number || "" },
-      { label: t("rec.duration"), value: (c) => h("span", { class: "ticking", "data-since": c.since }, waited(c)) },
+      { label: t("desk.state"), value: (c) => t(`desk.call.${c.state}`) },
+      { label: t("desk.caller"), value: callerWords },
+      { label: t("desk.with"), value: (c) => c.with.join(", ") },
+      { label: t("desk.mainNumber"), value: (c) => c.main_number || "" },
+      { label: t("desk.duration"), value: (c) => h("span", { class: "ticking", "data-since": c.since }, waited(c)) },
       { label: t("actions"), value: (c) => callActions(c, board, { pickUp: c.state === "ringing" }) },
-    ], board.calls, { empty: t("rec.noCalls") }),
-    h("h2", {}, t("rec.users")),
+    ], board.calls, { empty: t("desk.noCalls") }),
+    h("h2", {}, t("desk.users")),
     table([
       { label: t("name"), value: (u) => u.name },
       { label: t("extension"), value: (u) => u.extension || "" },
-      { label: t("rec.state"), value: (u) => h("span", { class: `user-state ${u.state}` }, t(`rec.user.${u.state}`)) },
-      { label: t("rec.queues"), value: (u) => (u.queues.length
+      { label: t("desk.state"), value: (u) => h("span", { class: `user-state ${u.state}` }, t(`desk.user.${u.state}`)) },
+      { label: t("desk.queues"), value: (u) => (u.queues.length
         ? h("ul", { class: "queue-members" }, u.queues.map((q) => queueMember(u, q))) : "") },
     ], board.users),
   ];
 }
 
 export async function receptionPage() {
-  const status = h("p", { class: "note", role: "status" }, t("rec.connecting"));
+  const status = h("p", { class: "note", role: "status" }, t("desk.connecting"));
   const content = h("div", { class: "reception-board" });
-  const section = h("section", { class: "reception" }, h("h1", {}, t("rec.title")), status, content);
+  const section = h("section", { class: "reception" }, h("h1", {}, t("desk.title")), status, content);
   let board = null;
   let offset = 0; // the server's clock minus ours, in seconds
   const age = (since) => Date.now() / 1000 + offset - Date.parse(since) / 1000;
@@ -122,12 +122,12 @@ export async function receptionPage() {
       if (!section.isConnected) { source.close(); return; }
       board = JSON.parse(event.data);
       offset = board.now - Date.now() / 1000;
-      status.textContent = board.unreachable.length ? t("rec.switchAway", { list: board.unreachable.join(", ") }) : "";
+      status.textContent = board.unreachable.length ? t("desk.switchAway", { list: board.unreachable.join(", ") }) : "";
       draw();
     };
     source.onerror = () => {
       if (!section.isConnected) { source.close(); return; }
-      status.textContent = t("rec.reconnecting");
+      status.textContent = t("desk.reconnecting");
       if (source.readyState === EventSource.CLOSED) setTimeout(open, RETRY_MS);
     };
   }

@@ -1,0 +1,76 @@
+"""The reception page in headless Chromium against a fake switch: a waiting caller appears without a
+reload, is transferred, and leaves the queue list for the calls ringing; at laptop and phone widths."""
+from __future__ import annotations
+
+import pytest
+from flask import current_app
+
+from pbx import models, scenarios
+from pbx.extensions import db
+from tests.reception.conftest import CALLER, MAIN_DIALLED, enters_queue, queue_of, start_switch, use_switches
+from tests.support.browser import chromium_page, demo_panel, needs_chromium, shot, sign_in
+
+pytestmark = needs_chromium
+
+
+@pytest.fixture(scope="module")
+def desk(tmp_path_factory):
+    """The demo panel with its scenario published, talking to a fake switch; yields (server, switch)."""
+    switch = start_switch()
+
+    def publish(tenant):
+        scenario = db.session.scalars(db.select(models.Scenario).where(models.Scenario.tenant_id == tenant.id)).one()
+        scenarios.publish(scenario, current_app.config)
+
+    with demo_panel(tmp_path_factory.mktemp("reception"), publish) as (port, app, _):
+        use_switches(app, [switch])
+        app.config["RECEPTION_VIEW_SECONDS"] = 0.3
+        yield (f"http://127.0.0.1:{port}", app), switch
+    switch.server.stop()
+
+
+def open_reception(page, server):
+    sign_in(page, server)
+    page.goto(f"{server[0]}/#/reception")
+    page.get_by_role("heading", name="Recepcja", exact=True).wait_for()
+
+
+def caller_waits(server, switch):
+    base, app = server
+    with app.app_context():
+        tenant = db.session.scalars(db.select(models.Tenant)).first()
+        scenario = tenant.main_numbers[0].scenario
+        channel = switch.calls.waiting(tenant.id, CALLER, MAIN_DIALLED, f"s{scenario.id}_sales")
+        enters_queue(tenant, channel, queue_of(tenant))
+        return tenant.id, channel["uuid"]
+
+
+def test_a_waiting_caller_appears_is_transferred_and_leaves_the_queue(desk):
+    server, switch = desk
+    with chromium_page() as page:
+        open_reception(page, server)
+        page.get_by_text("Nikt nie czeka.").wait_for()
+        tenant_id, uuid = caller_waits(server, switch)
+        row = page.get_by_role("row", name=CALLER)
+        row.wait_for()  # pushed by the stream, no reload
+        assert row.get_by_role("cell").nth(1).inner_text() == "Sprzedaż"
+        shot(page, "reception-laptop")
+        row.get_by_role("button", name=f"Przekaż: {CALLER}").click()
+        page.get_by_label("Do pracownika lub grupy").select_option(label="Tomasz Wójcik (104)")
+        page.get_by_role("dialog").get_by_role("button", name="Przekaż").click()
+        page.get_by_text("Połączenie przekazano: Tomasz Wójcik.").wait_for()
+        assert f"uuid_transfer {uuid} 104 XML tenant_{tenant_id}" in switch.server.commands_starting("api uuid_transfer")[-1]
+        page.get_by_text("Nikt nie czeka.").wait_for()
+        calls = page.get_by_role("row", name="Dzwoni")
+        calls.filter(has_text="Tomasz Wójcik").first.wait_for()
+        shot(page, "reception-transferred")
+
+
+def test_the_page_at_phone_width(desk):
+    server, switch = desk
+    with chromium_page(width=390, height=844) as page:
+        open_reception(page, server)
+        page.get_by_role("heading", name="Pracownicy").wait_for()
+        page.get_by_text("Anna Kowalska").first.wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        shot(page, "reception-phone")
