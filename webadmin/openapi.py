@@ -21,7 +21,7 @@ from webadmin.auth import signed_in
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 PATH_PART = re.compile(r"<(?:(\w+):)?(\w+)>")
-LEVELS = {1: "viewer", 2: "editor", 3: "owner"}
+LEVELS = {0: "signed in, admin or not", 1: "viewer", 2: "editor", 3: "owner"}
 ERROR = {"type": "object", "required": ["error"], "properties": {
     "error": {"type": "string", "description": "what went wrong, in the language the request asks for"},
     "fields": {"type": "object", "description": "field (or node id) → its problems",
@@ -96,6 +96,8 @@ def _operation(rule, view) -> dict:
         operation["security"] = []
     else:
         operation["x-admin-level"] = f"{level} ({LEVELS[level]})"
+        if getattr(view, "receptionist", False):
+            operation["x-receptionist"] = "only users with the receptionist right"
     if hasattr(view, "openapi_query"):
         operation["parameters"].append({"in": "query", "schema": view.openapi_query})
         operation["responses"]["2XX"]["headers"] = {"X-Total-Count": {
