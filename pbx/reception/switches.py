@@ -63,11 +63,13 @@ class Live:
     agents: dict[str, dict] = field(default_factory=dict)
     registered: set[str] = field(default_factory=set)  # "<user>@<realm>"
     unreachable: list[str] = field(default_factory=list)
+    answered: int = 0  # switches read
     read_at: float = 0.0
 
     @property
     def complete(self) -> bool:
-        return not self.unreachable
+        """Every switch answered (and there is one): what the switches do not hold is gone."""
+        return self.answered > 0 and not self.unreachable
 
 
 def _json_rows(text: str) -> list[dict]:
@@ -85,6 +87,7 @@ def read_switch(switches: Switches, server: Server, live: Live) -> None:
     live.channels += [{**row, "server": server} for row in channels]
     live.registered |= {f"{row.get('reg_user')}@{row.get('realm')}" for row in registrations}
     live.agents.update({row["name"]: row for row in agents if "name" in row})
+    live.answered += 1
 
 
 class LiveView:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import current_app
 
-from pbx import models, scenarios
+from pbx import directory, models, scenarios
 from pbx.extensions import db
 from tests.reception.conftest import CALLER, MAIN_DIALLED, enters_queue, queue_of, start_switch, use_switches
 from tests.support.browser import chromium_page, demo_panel, needs_chromium, shot, sign_in
@@ -74,3 +74,19 @@ def test_the_page_at_phone_width(desk):
         page.get_by_text("Anna Kowalska").first.wait_for()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         shot(page, "reception-phone")
+
+
+def test_a_receptionist_who_is_no_admin_sees_the_reception_page_only(desk):
+    server, _ = desk
+    with server[1].app_context():
+        tenant = db.session.scalars(db.select(models.Tenant)).first()
+        directory.add_user(tenant, {"first_name": "Renata", "last_name": "Recepcja", "receptionist": True,
+                                    "email": "renata@firma-abc.example", "extension": "110"})
+        db.session.commit()
+    with chromium_page() as page:
+        sign_in(page, server, "renata@firma-abc.example", first_page="Recepcja")
+        menu = page.get_by_role("navigation")
+        assert menu.get_by_role("link").all_inner_texts() == ["Recepcja"]
+        page.get_by_text("Renata Recepcja (Recepcja)").wait_for()
+        page.goto(f"{server[0]}/#/users")  # any other address shows the reception page too
+        page.get_by_role("heading", name="Pracownicy").wait_for()

@@ -72,7 +72,8 @@ async function start() {
   document.getElementById("company").textContent = session.me?.tenant.name || "";
   for (const item of nav.querySelectorAll("[data-admin]")) item.hidden = adminOnly();
   nav.querySelector("[data-receptionist]").hidden = !session.me?.receptionist;
-  document.getElementById("who").textContent = signedIn ? `${session.me.name} (${t(`level.${session.me.admin_level}`)})` : "";
+  const rights = adminOnly() ? t("nav.reception") : t(`level.${session.me?.admin_level}`);
+  document.getElementById("who").textContent = signedIn ? `${session.me.name} (${rights})` : "";
   if (!signedIn) {
     fill(view, loginPage(start));
     return;
