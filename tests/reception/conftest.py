@@ -10,7 +10,7 @@ from pbx import queues
 from pbx.extensions import db
 from tests.conftest import sign_in
 from tests.support.esl_server import FakeFreeSwitch
-from tests.support.fake_calls import FakeCalls, Replies
+from tests.support.fake_calls import FakeCalls
 from tests.support.streams import named
 
 MAIN_DIALLED = "48221000000"  # the demo's main number as the carrier sends it
@@ -32,7 +32,7 @@ class Switch:
 def start_switch() -> Switch:
     calls = FakeCalls()
     server = FakeFreeSwitch()
-    server.api_replies = Replies(server.api_replies, calls)
+    server.api_replies = calls.replies(server.api_replies)
     return Switch(server.start(), calls)
 
 

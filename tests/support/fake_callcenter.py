@@ -179,15 +179,16 @@ class FakeCallcenter:
 
 
 class Replies(dict):
-    """FakeFreeSwitch.api_replies that sends callcenter_config and xml_flush_cache to the model."""
+    """FakeFreeSwitch.api_replies that sends the commands starting with ``prefixes`` to a model's ``api``
+    (callcenter_config and xml_flush_cache to a FakeCallcenter unless told otherwise)."""
 
     PREFIXES = ("callcenter_config ", "xml_flush_cache ")
 
-    def __init__(self, canned, callcenter: FakeCallcenter):
+    def __init__(self, canned, model, prefixes=PREFIXES):
         super().__init__(canned)
-        self.callcenter = callcenter
+        self.model, self.prefixes = model, prefixes
 
     def get(self, command, default=None):
-        if command.startswith(self.PREFIXES):
-            return self.callcenter.api
+        if command.startswith(self.prefixes):
+            return self.model.api
         return super().get(command, default)

@@ -13,7 +13,7 @@ import time
 import uuid as uuids
 
 from tests.support.captured import annotated_replies
-from tests.support.fake_callcenter import FakeCallcenter
+from tests.support.fake_callcenter import FakeCallcenter, Replies
 
 NO_SUCH_CHANNEL = "-ERR No such channel!\n"
 
@@ -39,6 +39,10 @@ class FakeCalls:
         self.tenants: dict[str, int] = {}
         self.registrations: list[dict] = []
         self.callcenter = callcenter or FakeCallcenter()
+
+    def replies(self, canned) -> Replies:
+        """FakeFreeSwitch.api_replies answering channel and callcenter commands from this model."""
+        return Replies(canned, self, self.PREFIXES)
 
     def add(self, tenant_id: int | None, **fields) -> dict:
         """A channel like the captured one; ``fields`` override its columns."""
@@ -95,15 +99,3 @@ class FakeCalls:
             self.channels.pop(key)
         return "+OK\n"
 
-
-class Replies(dict):
-    """FakeFreeSwitch.api_replies sending channel and callcenter commands to a FakeCalls."""
-
-    def __init__(self, canned, calls: FakeCalls):
-        super().__init__(canned)
-        self.calls = calls
-
-    def get(self, command, default=None):
-        if command.startswith(FakeCalls.PREFIXES):
-            return self.calls.api
-        return super().get(command, default)
