@@ -55,6 +55,7 @@ ACTIONS = {"create": ("Added", "Dodano"), "update": ("Changed", "Zmieniono"), "d
            "revoke": ("Revoked", "Unieważniono"), "view": ("Viewed", "Wyświetlono"),
            # the reception page's actions (pbx/reception/actions.py)
            "pickup": ("Picked up", "Odebrano"), "transfer": ("Transferred", "Przekazano"),
+           "announce": ("Announced", "Zapowiedziano"),
            "voicemail": ("Sent to voicemail", "Przekazano na pocztę głosową"), "hangup": ("Ended", "Zakończono"),
            "available": ("Logged in", "Zalogowano"), "logged_out": ("Logged out", "Wylogowano"),
            "on_break": ("Paused", "Wstrzymano")}

@@ -113,6 +113,8 @@ _LITERAL = {
         "Nie masz ani numeru wewnętrznego, ani numeru telefonu, na który można przekazać połączenie.",
     "choose one place to send the call: user, group, extension, number or box":
         "Wybierz jedno miejsce, do którego trafi połączenie: użytkownika, grupę, numer wewnętrzny, numer albo skrzynkę.",
+    "you are not talking with this caller: pick the call up first, then announce it":
+        "Nie rozmawiasz z tym dzwoniącym: najpierw odbierz połączenie, potem je zapowiedz.",
     "there is no such queue member in your company": "W Twojej firmie nie ma takiego członka kolejki.",
     "status is one of available, logged_out, on_break": "Stan to jedno z: available, logged_out, on_break.",
     "the reception page is for receptionists: an admin gives the right in the user's settings":
@@ -347,6 +349,10 @@ _PATTERNED = [
     (r"choose a voicemail box or a number, not both", "Wybierz skrzynkę głosową albo numer, nie oba naraz."),
     # the reception page (webadmin/reception.py, pbx/reception/actions.py)
     (r"the call was transferred to (?P<target>.+)", "Połączenie przekazano: {target}."),
+    (r"your phone is calling (?P<target>.+): introduce the caller and hang up to join them, or press # to go back "
+     r"to the caller",
+     "Twój telefon dzwoni do: {target}. Przedstaw dzwoniącego i odłóż słuchawkę, by ich połączyć, "
+     "albo naciśnij #, by wrócić do dzwoniącego."),
     (r"the caller is leaving a message in (?P<box>.+)", "Dzwoniący nagrywa wiadomość w skrzynce {box}."),
     (r"(?P<user>.+?) takes calls from (?P<queue>.+) again", "{user} znów odbiera połączenia z kolejki {queue}."),
     (r"(?P<user>.+?) is logged out of (?P<queue>.+)", "{user} jest wylogowany(-a) z kolejki {queue}."),

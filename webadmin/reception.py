@@ -21,7 +21,7 @@ from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 from pbx.audit_words import phone_words
 from pbx.reception import actions
 from pbx.esl import commands
-from pbx.reception.board import Company, board, caller_of
+from pbx.reception.board import Company, board, caller_of, own_leg
 from pbx.reception.switches import for_app
 from schemas import messages_pl
 
@@ -33,6 +33,7 @@ bp = Blueprint("reception", __name__, url_prefix="/api/reception")
 HEARTBEAT_SECONDS = 15.0
 SEND_TIMEOUT = 10.0
 NOT_RECEPTIONIST = "the reception page is for receptionists: an admin gives the right in the user's settings"
+NOT_TALKING = "you are not talking with this caller: pick the call up first, then announce it"
 TOO_MANY = "too many reception pages are open on this server: the page tries again in a moment"
 _open_streams = {"count": 0}
 _streams_lock = threading.Lock()
@@ -119,16 +120,23 @@ def _refused(refused: actions.Refused):
     abort(refused.status, str(refused))
 
 
-def _act_on_call(uuid: str, what: str, destination: actions.Destination | None, command_of, message: str):
-    live = for_app(current_app._get_current_object()).now()
-    words = {"name": phone_words(caller_of(live, uuid)) or "—"}
+def _act_on_call(uuid: str, what: str, destination: actions.Destination | None, command_of, message: str,
+                 leg: str | None = None):
+    view = for_app(current_app._get_current_object())
+    words = {"name": phone_words(caller_of(view.now(), uuid)) or "—"}
     if destination is not None:
         words["to"] = destination.words
     try:
-        actions.on_call(for_app(current_app._get_current_object()).switches, g.tenant.id, uuid, command_of, what, words)
+        actions.on_call(view.switches, g.tenant.id, uuid, command_of, what, words, leg)
     except actions.Refused as refused:
         _refused(refused)
     return _done(message)
+
+
+def _target() -> actions.Destination:
+    target = body()
+    return _destination(lambda: actions.destination(g.tenant.id, {k: target.get(k) for k in
+                                                                   ("user", "group", "extension", "number")}))
 
 
 def _destination(make) -> actions.Destination:
@@ -152,12 +160,28 @@ def pick_up(uuid):
 @receptionist
 def transfer(uuid):
     """Blind transfer to {"user": id}, {"group": id}, {"extension": "105"} or {"number": "+48..."}."""
-    target = body()
-    to = _destination(lambda: actions.destination(g.tenant.id, {k: target.get(k) for k in
-                                                                ("user", "group", "extension", "number")}))
-    gateway = current_app.config["CARRIER_GATEWAY"]
+    to, gateway = _target(), current_app.config["CARRIER_GATEWAY"]
     return _act_on_call(uuid, "transfer", to, lambda call: to.command(call, g.tenant.id, gateway),
                         f"the call was transferred to {to.words}")
+
+
+@bp.post("/calls/<uuid>/announce")
+@receptionist
+def announce(uuid):
+    """Announced (attended) transfer of a call the receptionist talks on, to a user, group, extension or number.
+
+    The receptionist's phone dials the target while the caller holds; hanging up joins them, ``#``
+    on the phone goes back to the caller.
+    """
+    to, gateway = _target(), current_app.config["CARRIER_GATEWAY"]
+    app = current_app._get_current_object()
+    leg = own_leg(Company(g.tenant.id, app.config["SIP_DOMAIN_SUFFIX"]), for_app(app).now(), uuid, g.user.id)
+    if leg is None:
+        abort(409, NOT_TALKING)
+    return _act_on_call(uuid, "announce", to, lambda channel: to.announced(channel, g.tenant.id, gateway),
+                        f"your phone is calling {to.words}: introduce the caller and hang up to join them, "
+                        "or press # to go back to the caller", leg)
+
 
 
 @bp.post("/calls/<uuid>/voicemail")

@@ -15,6 +15,9 @@ DESTINATION = re.compile(r"[0-9]{2,6}|voicemail_[0-9]+")
 CONTEXT = re.compile(r"tenant_[0-9]+")
 DIGITS = re.compile(r"[0-9]{6,15}")
 GATEWAY = re.compile(r"[A-Za-z0-9_.-]+")
+# What att_xfer dials: an extension through our dialplan (mod_loopback.c: loopback/<dest>/<context>)
+# or an outside number through the carrier.
+DIAL = re.compile(r"loopback/[0-9]{2,6}/tenant_[0-9]+|sofia/gateway/[A-Za-z0-9_.-]+/[0-9]{6,15}")
 # Our agent names (docs/dialplan-contract.md, "mod_callcenter queues").
 AGENT = re.compile(r"t[0-9]+_(?:s[0-9]+_[a-z][a-z0-9_]*|g[0-9]+)_u[0-9]+@default")
 # mod_callcenter.c agent_status_table: the statuses `agent set status` accepts.
@@ -49,6 +52,15 @@ def transfer_out(uuid: str, gateway: str, digits: str) -> str:
     the caller is bridged to an outside number through the carrier, as a forward to a number is."""
     return (f"uuid_transfer {_checked(UUID, uuid, 'call')} bridge:sofia/gateway/{_checked(GATEWAY, gateway, 'gateway')}/"
             f"{_checked(DIGITS, digits, 'number')} inline")
+
+
+def announced_transfer(leg: str, dial: str) -> str:
+    """``uuid_broadcast <uuid> att_xfer::<channel_url> aleg`` (mod_commands.c uuid_broadcast_function,
+    BROADCAST_SYNTAX "<uuid> <path> [aleg|bleg|holdb|both]"; switch_ivr_async.c switch_ivr_broadcast runs
+    ``app::arg`` as an application on that channel): mod_dptools.c att_xfer_function, run on the
+    receptionist's own leg, holds the caller and dials ``dial``; when the receptionist hangs up the
+    caller and the one dialled are bridged, ``#`` (attxfer_cancel_key) returns to the caller."""
+    return f"uuid_broadcast {_checked(UUID, leg, 'call')} att_xfer::{_checked(DIAL, dial, 'dial string')} aleg"
 
 
 def hang_up(uuid: str) -> str:

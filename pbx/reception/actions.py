@@ -49,6 +49,12 @@ class Destination:
             return commands.transfer(uuid, self.extension, f"tenant_{tenant_id}")
         return commands.transfer_out(uuid, gateway, digits(self.number))
 
+    def announced(self, leg: str, tenant_id: int, gateway: str) -> str:
+        """The receptionist's own ``leg`` dials the target first: an extension through the dialplan."""
+        dial = (f"loopback/{self.extension}/tenant_{tenant_id}" if self.extension is not None
+                else f"sofia/gateway/{gateway}/{digits(self.number)}")
+        return commands.announced_transfer(leg, dial)
+
 
 def _person(user: models.User) -> Destination:
     if user.extension:
@@ -123,17 +129,20 @@ def send(switches: Switches, server: Server, command: str) -> None:
         reply = switches.api(server, command).strip()
     except SWITCH_FAILED:
         raise Refused(503, AWAY) from None
-    if reply.startswith("-ERR No such channel"):
+    if reply.startswith(("-ERR No such channel", "-ERR invalid uuid")):  # uuid_broadcast says the latter
         raise Refused(409, GONE)
     if not reply.startswith("+OK"):
         raise Refused(502, f"the switch refused: {reply.splitlines()[0][:200] if reply else 'no reply'}")
 
 
-def on_call(switches: Switches, tenant_id: int, uuid: str, command_of, what: str, words: dict) -> None:
-    """Find the call, send the command ``command_of(uuid)`` builds, and audit what was done or why not."""
+def on_call(switches: Switches, tenant_id: int, uuid: str, command_of, what: str, words: dict,
+            leg: str | None = None) -> None:
+    """Find the call (or the other ``leg`` of it the command is for), send the command ``command_of``
+    builds for it, and audit on the call what was done or why not."""
     result = "done"
     try:
-        send(switches, find_call(switches, tenant_id, uuid), command_of(uuid))
+        channel = leg or uuid
+        send(switches, find_call(switches, tenant_id, channel), command_of(channel))
     except Refused as refused:
         result = str(refused)
         raise

@@ -191,6 +191,13 @@ def board(tenant_id: int, live: Live, sip_suffix: str) -> dict:
             "unreachable": live.unreachable}
 
 
+def own_leg(company: Company, live: Live, call: str, user_id: int) -> str | None:
+    """The channel on which ``user_id`` talks with the caller of ``call``, None when they do not."""
+    legs = next((rows for rows in _calls_of(company, live).values() if rows[0].get("uuid") == call), [])
+    return next((leg["uuid"] for leg in legs[1:] if leg.get("callstate") in TALKING
+                 and getattr(company.user_of_leg(leg), "id", None) == user_id), None)
+
+
 def caller_of(live: Live, uuid: str) -> str:
     """The caller number of a channel, for the audit log."""
     return next((row.get("cid_num") or "" for row in live.channels if row.get("uuid") == uuid), "")

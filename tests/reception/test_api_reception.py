@@ -9,6 +9,7 @@ import pytest
 from pbx import directory, models
 from pbx.extensions import db
 from pbx.reception.actions import GONE, NOT_OURS
+from webadmin.reception import NOT_TALKING
 from tests.conftest import sign_in
 from tests.reception.conftest import CALLER
 
@@ -184,3 +185,26 @@ def test_the_stream_sends_the_board_and_holds_at_most_the_set_number_of_threads(
     third = receptionist.get("/api/reception/stream", buffered=False)
     assert third.status_code == 200
     third.close()
+
+
+def test_an_announced_transfer_dials_the_target_from_the_receptionists_own_phone(receptionist, waiting, switch, demo):
+    """Anna took the call on her SIP phone; att_xfer runs on her leg, the caller holds meanwhile."""
+    waiting["application"] = "bridge"
+    leg = switch.calls.ringing(waiting, dest="101", presence_id=f"101@t{demo.id}.pbx.local", callstate="ACTIVE")["uuid"]
+    url = f"/api/reception/calls/{waiting['uuid']}/announce"
+    answer = receptionist.post(url, json={"extension": "105"}, headers=PL)
+    assert answer.get_json()["message"] == ("Twój telefon dzwoni do: Magdalena Kamińska. Przedstaw dzwoniącego i odłóż "
+                                            "słuchawkę, by ich połączyć, albo naciśnij #, by wrócić do dzwoniącego.")
+    assert switch.actions() == [f"uuid_getvar {leg} centralka_tenant",
+                                f"uuid_broadcast {leg} att_xfer::loopback/105/tenant_{demo.id} aleg"]
+    assert receptionist.post(url, json={"number": "601 200 300"}).status_code == 200
+    assert switch.actions()[-1] == f"uuid_broadcast {leg} att_xfer::sofia/gateway/carrier/48601200300 aleg"
+    assert [(e.action, e.entity_id, e.changes["to"]) for e in audit_entries()] == [
+        ("announce", waiting["uuid"], "Magdalena Kamińska"), ("announce", waiting["uuid"], "601 200 300")]
+
+
+def test_a_call_is_announced_only_by_the_one_talking_on_it(receptionist, waiting, switch, demo):
+    switch.calls.ringing(waiting, dest="104", presence_id=f"104@t{demo.id}.pbx.local", callstate="ACTIVE")
+    answer = receptionist.post(f"/api/reception/calls/{waiting['uuid']}/announce", json={"extension": "105"})
+    assert (answer.status_code, answer.get_json()["error"]) == (409, NOT_TALKING)
+    assert switch.actions() == []

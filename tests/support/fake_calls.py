@@ -1,9 +1,9 @@
 """The channels of a fake switch behind FakeFreeSwitch's ``api``, answering as mod_commands does.
 
 Rows of ``show channels as json`` are the captured row (esl_api_replies.txt, call 2) with the
-fields a test sets; ``uuid_getvar``, ``uuid_transfer`` and ``uuid_kill`` give the replies of
-mod_commands.c (``-ERR No such channel!`` for a channel the switch does not hold, ``_undef_`` for an
-unset variable). ``callcenter_config`` goes to a FakeCallcenter.
+fields a test sets; ``uuid_getvar``, ``uuid_transfer``, ``uuid_broadcast`` and ``uuid_kill`` give the
+replies of mod_commands.c (``-ERR No such channel!`` for a channel the switch does not hold,
+``-ERR invalid uuid`` from uuid_broadcast, ``_undef_`` for an unset variable). ``callcenter_config`` goes to a FakeCallcenter.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ class FakeCalls:
     """Channels by uuid, each with its company (``centralka_tenant``)."""
 
     PREFIXES = ("show channels", "show registrations", "uuid_getvar ", "uuid_transfer ", "uuid_kill ",
-                "callcenter_config ")
+                "uuid_broadcast ", "callcenter_config ")
 
     def __init__(self, callcenter: FakeCallcenter | None = None):
         self.channels: dict[str, dict] = {}
@@ -63,8 +63,9 @@ class FakeCalls:
     def ringing(self, caller: dict, **fields) -> dict:
         """A leg the caller rings, linked to it by call_uuid as the switch's channels table links them."""
         caller["call_uuid"] = caller["uuid"]
-        return self.add(None, direction="outbound", context=caller["context"], call_uuid=caller["uuid"],
-                        callstate="RINGING", application="", **fields)
+        return self.add(self.tenants.get(caller["uuid"]), **{
+            "direction": "outbound", "context": caller["context"], "call_uuid": caller["uuid"], "callstate": "RINGING",
+            "application": "", **fields})
 
     # -- the api ----------------------------------------------------------------------------
     def api(self, command: str) -> str:
@@ -91,6 +92,9 @@ class FakeCalls:
         target = destination.rsplit("/", 1)[-1]
         self.ringing(caller, dest=target, presence_id=f"{target}@t{self.tenants.get(uuid)}.pbx.local")
         return "+OK\n"
+
+    def _uuid_broadcast(self, uuid, path, flags="aleg"):
+        return "+OK Message sent\n" if uuid in self.channels else "-ERR invalid uuid\n"
 
     def _uuid_kill(self, uuid, cause="NORMAL_CLEARING"):
         if uuid not in self.channels:

@@ -64,7 +64,9 @@ SAMPLES = [
     "there is no such queue member in your company", "status is one of available, logged_out, on_break",
     "the reception page is for receptionists: an admin gives the right in the user's settings",
     "too many reception pages are open on this server: the page tries again in a moment",
-    "the call was transferred to Tomasz Wójcik", "the caller is leaving a message in Poczta główna",
+    "the call was transferred to Tomasz Wójcik",
+    "your phone is calling Tomasz Wójcik: introduce the caller and hang up to join them, or press # to go back to "
+    "the caller", "you are not talking with this caller: pick the call up first, then announce it", "the caller is leaving a message in Poczta główna",
     "Piotr Nowak takes calls from Sprzedaż again", "Piotr Nowak is logged out of Sprzedaż",
     "Piotr Nowak is on a break from Sprzedaż", "Jan Kowal has neither an extension nor a phone number to ring",
     "group 'Sprzedaż' has no extension to transfer to", "extension '999' belongs to nobody in this company",

@@ -2,6 +2,7 @@
 // and what the receptionist does with them: pick up, transfer, voicemail, hang up, queue members in or out.
 import { post } from "../api.js";
 import { t } from "../i18n.js";
+import { session } from "../session.js";
 import { fill, formDialog, h, table, toast } from "../ui.js";
 
 const RETRY_MS = 5000; // after the server refused a stream (too many open): ask again this much later
@@ -20,11 +21,12 @@ async function act(path, json) {
   }
 }
 
-function transferDialog(call, board) {
+// "transfer": blind; "announce": the receptionist's own phone dials the target first (on a call she talks on).
+function transferDialog(call, board, how = "transfer") {
   const users = board.users.map((u) => [`user:${u.id}`, u.extension ? `${u.name} (${u.extension})` : u.name]);
   const groups = board.groups.map((g) => [`group:${g.id}`, `${g.name} (${g.extension})`]);
   formDialog({
-    title: t("desk.transferTitle", { caller: callerWords(call) }), submitLabel: t("desk.transfer"),
+    title: t(`desk.${how}Title`, { caller: callerWords(call) }), submitLabel: t(`desk.${how}`),
     fields: [
       { name: "to", label: t("desk.transferTo"), type: "select", options: [["", "—"], ...users, ...groups] },
       { name: "number", label: t("desk.transferNumber"), help: t("desk.transferNumberHelp"), inputmode: "tel" },
@@ -33,7 +35,7 @@ function transferDialog(call, board) {
       const typed = number.trim();
       const [kind, id] = to.split(":");
       const target = typed ? { [/^[0-9]{2,6}$/.test(typed) ? "extension" : "number"]: typed } : { [kind]: Number(id) };
-      toast((await post(`/api/reception/calls/${call.call}/transfer`, target)).message);
+      toast((await post(`/api/reception/calls/${call.call}/${how}`, target)).message);
     },
   });
 }
@@ -57,6 +59,8 @@ function callActions(call, board, { pickUp = true } = {}) {
       onclick: () => act(`${base}/pickup`, {}) }, t("desk.pickUp")) : null,
     h("button", { type: "button", "aria-label": named("desk.transfer"), onclick: () => transferDialog(call, board) },
       t("desk.transfer")),
+    (call.user_ids || []).includes(session.me?.user_id) ? h("button", { type: "button", "aria-label": named("desk.announce"),
+      onclick: () => transferDialog(call, board, "announce") }, t("desk.announce")) : null,
     board.boxes.length ? h("button", { type: "button", "aria-label": named("desk.voicemail"),
       onclick: () => voicemailDialog(call, board) }, t("desk.voicemail")) : null,
     h("button", { type: "button", class: "danger", "aria-label": named("desk.hangUp"),
