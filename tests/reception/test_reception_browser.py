@@ -66,6 +66,26 @@ def test_a_waiting_caller_appears_is_transferred_and_leaves_the_queue(desk):
         shot(page, "reception-transferred")
 
 
+def test_a_call_picked_up_then_announced_to_a_colleague(desk):
+    server, switch = desk
+    with chromium_page() as page:
+        switch.calls.channels.clear()  # the calls of the journey before have ended
+        open_reception(page, server)
+        tenant_id, uuid = caller_waits(server, switch)
+        waiting = page.get_by_role("row", name=CALLER).filter(has_text="Sprzedaż")
+        waiting.get_by_role("button", name=f"Odbierz: {CALLER}").click()
+        page.get_by_text("Połączenie jest przekazywane na Twój telefon.").wait_for()
+        anna = next(row for key, row in switch.calls.channels.items() if row.get("call_uuid") == uuid != key)
+        anna["callstate"] = switch.calls.channels[uuid]["callstate"] = "ACTIVE"  # she answered
+        page.get_by_role("row", name="Rozmowa").filter(has_text="Anna Kowalska").wait_for()
+        page.get_by_role("button", name=f"Zapowiedz: {CALLER}").click()
+        page.get_by_label("Albo numer wewnętrzny lub zewnętrzny").fill("105")
+        page.get_by_role("dialog").get_by_role("button", name="Zapowiedz").click()
+        page.get_by_text("Twój telefon dzwoni do: Magdalena Kamińska.", exact=False).wait_for()
+        assert switch.server.commands_starting("api uuid_broadcast")[-1] == (
+            f"api uuid_broadcast {anna['uuid']} att_xfer::loopback/105/tenant_{tenant_id} aleg")
+
+
 def test_the_page_at_phone_width(desk):
     server, switch = desk
     with chromium_page(width=390, height=844) as page:
