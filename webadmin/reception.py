@@ -183,7 +183,6 @@ def announce(uuid):
                         "or press # to go back to the caller", leg)
 
 
-
 @bp.post("/calls/<uuid>/voicemail")
 @receptionist
 def to_voicemail(uuid):

@@ -50,8 +50,8 @@ def transfer_out(uuid: str, gateway: str, digits: str) -> str:
     """``uuid_transfer <uuid> bridge:sofia/gateway/<gw>/<digits> inline`` (mod_commands.c transfer_function;
     the ``inline`` dialplan of mod_dptools.c inline_dialplan_hunt runs ``app:arg`` items split on ``,``):
     the caller is bridged to an outside number through the carrier, as a forward to a number is."""
-    return (f"uuid_transfer {_checked(UUID, uuid, 'call')} bridge:sofia/gateway/{_checked(GATEWAY, gateway, 'gateway')}/"
-            f"{_checked(DIGITS, digits, 'number')} inline")
+    dial = f"sofia/gateway/{_checked(GATEWAY, gateway, 'gateway')}/{_checked(DIGITS, digits, 'number')}"
+    return f"uuid_transfer {_checked(UUID, uuid, 'call')} bridge:{dial} inline"
 
 
 def announced_transfer(leg: str, dial: str) -> str:

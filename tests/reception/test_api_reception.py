@@ -119,7 +119,8 @@ def test_another_companys_call_is_refused_and_untouched(receptionist, waiting, s
 
 @pytest.mark.parametrize("url, body, message", [
     ("/api/reception/calls/1;2/hangup", {}, "'1;2' is not a call id"),
-    ("/api/reception/calls/{uuid}/transfer", {"extension": "101 XML public"}, "extension '101 XML publ' belongs to nobody in this company"),
+    ("/api/reception/calls/{uuid}/transfer", {"extension": "101 XML public"},
+     "extension '101 XML publ' belongs to nobody in this company"),
     ("/api/reception/calls/{uuid}/transfer", {"extension": "999"}, "extension '999' belongs to nobody in this company"),
     ("/api/reception/calls/{uuid}/transfer", {"number": "${sofia_contact(1000)}"},
      "'${sofia_contact(1000)}' is not a phone number: letters are not allowed"),
@@ -136,8 +137,8 @@ def test_only_receptionists_may_use_the_page_and_a_receptionist_sees_nothing_els
     sign_in(client, editor)
     refused = client.get("/api/reception")
     assert refused.status_code == 403 and "receptionists" in refused.get_json()["error"]
-    desk = directory.add_user(demo, {"first_name": "Renata", "last_name": "Recepcja", "email": "renata@firma-abc.example",
-                                     "receptionist": True, "extension": "110"})
+    desk = directory.add_user(demo, {"first_name": "Renata", "last_name": "Recepcja", "receptionist": True,
+                                     "email": "renata@firma-abc.example", "extension": "110"})
     db.session.commit()
     client.post("/api/auth/logout")
     sign_in(client, desk)  # not an admin, yet she signs in

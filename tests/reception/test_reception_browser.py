@@ -59,7 +59,8 @@ def test_a_waiting_caller_appears_is_transferred_and_leaves_the_queue(desk):
         page.get_by_label("Do pracownika lub grupy").select_option(label="Tomasz Wójcik (104)")
         page.get_by_role("dialog").get_by_role("button", name="Przekaż").click()
         page.get_by_text("Połączenie przekazano: Tomasz Wójcik.").wait_for()
-        assert f"uuid_transfer {uuid} 104 XML tenant_{tenant_id}" in switch.server.commands_starting("api uuid_transfer")[-1]
+        sent = switch.server.commands_starting("api uuid_transfer")
+        assert sent[-1] == f"api uuid_transfer {uuid} 104 XML tenant_{tenant_id}"
         page.get_by_text("Nikt nie czeka.").wait_for()
         calls = page.get_by_role("row", name="Dzwoni")
         calls.filter(has_text="Tomasz Wójcik").first.wait_for()
