@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 
 from pbx import models
+from pbx.audit_words import phone_words
 from pbx.esl.commands import AGENT
 from pbx.extensions import db
 from pbx.nodes.walk import nodes_by_id
@@ -114,8 +115,9 @@ def _calls_of(company: Company, live: Live) -> dict[str, list[dict]]:
 
 def _caller(company: Company, row: dict) -> dict:
     known = company.user_by_number(row.get("cid_num"))
-    return {"call": row.get("uuid"), "caller": row.get("cid_num") or "",
-            "caller_name": known.full_name if known else None, "main_number": company.main_number(row),
+    main = company.main_number(row)
+    return {"call": row.get("uuid"), "caller": phone_words(row.get("cid_num")),
+            "caller_name": known.full_name if known else None, "main_number": phone_words(main) if main else None,
             "branch": company.branch(row)}
 
 
@@ -129,7 +131,7 @@ def _call(company: Company, legs: list[dict]) -> dict | None:
         return None
     people = [(company.user_of_leg(leg), leg) for leg in shown]
     return {**_caller(company, caller), "state": "talking" if talking else "ringing", "since": _since(caller),
-            "with": [user.full_name if user else (leg.get("dest") or "") for user, leg in people],
+            "with": [user.full_name if user else phone_words(leg.get("dest")) for user, leg in people],
             "user_ids": [user.id for user, _ in people if user]}
 
 
@@ -145,7 +147,7 @@ def _waiting(company: Company, live: Live, channels: dict[str, dict]) -> list[di
         facts = _caller(company, row) if row else {"call": entry["call_uuid"], "caller": entry["caller"],
                                                    "caller_name": None, "main_number": None, "branch": None}
         if not facts["caller"]:
-            facts["caller"] = entry["caller"]
+            facts["caller"] = phone_words(entry["caller"])
             known = company.user_by_number(entry["caller"])
             facts["caller_name"] = known.full_name if known else None
         waiting.append({**facts, "queue": company.queue_name(entry["queue"]), "since": entry["since"],

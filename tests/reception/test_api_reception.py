@@ -24,7 +24,7 @@ def audit_entries(entity="Call") -> list[models.AuditLogEntry]:
 def test_the_board_shows_the_waiting_caller_with_queue_number_branch_and_place(receptionist, waiting, demo):
     board = receptionist.get("/api/reception").get_json()
     assert board["waiting"] == [{
-        "call": waiting["uuid"], "caller": CALLER, "caller_name": None, "main_number": "+48221000000",
+        "call": waiting["uuid"], "caller": "600 100 200", "caller_name": None, "main_number": "22 100 00 00",
         "branch": "Sprzedaż", "queue": "Sprzedaż", "position": 1, "since": board["waiting"][0]["since"]}]
     anna = next(user for user in board["users"] if user["name"] == "Anna Kowalska")
     assert anna["state"] == "available"  # she has a mobile number

@@ -11,6 +11,7 @@ from tests.reception.conftest import CALLER, MAIN_DIALLED, enters_queue, queue_o
 from tests.support.browser import chromium_page, demo_panel, needs_chromium, shot, sign_in
 
 pytestmark = needs_chromium
+SHOWN = "600 100 200"  # the caller's number as the page writes it
 
 
 @pytest.fixture(scope="module")
@@ -51,11 +52,11 @@ def test_a_waiting_caller_appears_is_transferred_and_leaves_the_queue(desk):
         open_reception(page, server)
         page.get_by_text("Nikt nie czeka.").wait_for()
         tenant_id, uuid = caller_waits(server, switch)
-        row = page.get_by_role("row", name=CALLER)
+        row = page.get_by_role("row", name=SHOWN)
         row.wait_for()  # pushed by the stream, no reload
         assert row.get_by_role("cell").nth(1).inner_text() == "Sprzedaż"
         shot(page, "reception-laptop")
-        row.get_by_role("button", name=f"Przekaż: {CALLER}").click()
+        row.get_by_role("button", name=f"Przekaż: {SHOWN}").click()
         page.get_by_label("Do pracownika lub grupy").select_option(label="Tomasz Wójcik (104)")
         page.get_by_role("dialog").get_by_role("button", name="Przekaż").click()
         page.get_by_text("Połączenie przekazano: Tomasz Wójcik.").wait_for()
@@ -73,13 +74,13 @@ def test_a_call_picked_up_then_announced_to_a_colleague(desk):
         switch.calls.channels.clear()  # the calls of the journey before have ended
         open_reception(page, server)
         tenant_id, uuid = caller_waits(server, switch)
-        waiting = page.get_by_role("row", name=CALLER).filter(has_text="Sprzedaż")
-        waiting.get_by_role("button", name=f"Odbierz: {CALLER}").click()
+        waiting = page.get_by_role("row", name=SHOWN).filter(has_text="Sprzedaż")
+        waiting.get_by_role("button", name=f"Odbierz: {SHOWN}").click()
         page.get_by_text("Połączenie jest przekazywane na Twój telefon.").wait_for()
         anna = next(row for key, row in switch.calls.channels.items() if row.get("call_uuid") == uuid != key)
         anna["callstate"] = switch.calls.channels[uuid]["callstate"] = "ACTIVE"  # she answered
         page.get_by_role("row", name="Rozmowa").filter(has_text="Anna Kowalska").wait_for()
-        page.get_by_role("button", name=f"Zapowiedz: {CALLER}").click()
+        page.get_by_role("button", name=f"Zapowiedz: {SHOWN}").click()
         page.get_by_label("Albo numer wewnętrzny lub zewnętrzny").fill("105")
         page.get_by_role("dialog").get_by_role("button", name="Zapowiedz").click()
         page.get_by_text("Twój telefon dzwoni do: Magdalena Kamińska.", exact=False).wait_for()
