@@ -88,12 +88,21 @@ def test_a_call_picked_up_then_announced_to_a_colleague(desk):
             f"api uuid_broadcast {anna['uuid']} att_xfer::loopback/105/tenant_{tenant_id} aleg")
 
 
-def test_the_page_at_phone_width(desk):
+def test_the_page_at_phone_width_logging_a_colleague_out_of_a_queue(desk):
     server, switch = desk
+    with server[1].app_context():
+        tenant = db.session.scalars(db.select(models.Tenant)).first()
+        piotr = next(u for u in tenant.users if u.first_name == "Piotr")
+        agent = f"t{tenant.id}_g{tenant.groups[0].id}_u{piotr.id}@default"
+    switch.calls.callcenter._agent_add(agent, "callback")
+    switch.calls.callcenter.agents[agent]["status"] = "Available"
     with chromium_page(width=390, height=844) as page:
         open_reception(page, server)
-        page.get_by_role("heading", name="Pracownicy").wait_for()
-        page.get_by_text("Anna Kowalska").first.wait_for()
+        page.get_by_text("Sprzedaż: zalogowany").wait_for()
+        page.get_by_role("button", name="Wyloguj: Piotr Nowak, Sprzedaż").click()
+        page.get_by_text("Piotr Nowak jest wylogowany(-a) z kolejki Sprzedaż.").wait_for()
+        page.get_by_role("button", name="Zaloguj: Piotr Nowak, Sprzedaż").wait_for()
+        assert switch.calls.callcenter.agents[agent]["status"] == "Logged Out"
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         shot(page, "reception-phone")
 
