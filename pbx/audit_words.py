@@ -52,13 +52,14 @@ KIND_NAMES = {
 # who changed something when no person did: (English, Polish)
 MACHINES = {"demo": ("demo data", "dane przykładowe"), "system": ("the system", "system")}
 ACTIONS = {"create": ("Added", "Dodano"), "update": ("Changed", "Zmieniono"), "delete": ("Deleted", "Usunięto"),
-           "revoke": ("Revoked", "Unieważniono"), "view": ("Viewed", "Wyświetlono"),
-           # the reception page's actions (pbx/reception/actions.py)
-           "pickup": ("Picked up", "Odebrano"), "transfer": ("Transferred", "Przekazano"),
-           "announce": ("Announced", "Zapowiedziano"),
-           "voicemail": ("Sent to voicemail", "Przekazano na pocztę głosową"), "hangup": ("Ended", "Zakończono"),
-           "available": ("Logged in", "Zalogowano"), "logged_out": ("Logged out", "Wylogowano"),
-           "on_break": ("Paused", "Wstrzymano")}
+           "revoke": ("Revoked", "Unieważniono"), "view": ("Viewed", "Wyświetlono")}
+# The reception page's actions (pbx/reception/actions.py): their fields are what was done.
+DONE = {"pickup": ("Picked up", "Odebrano"), "transfer": ("Transferred", "Przekazano"),
+        "announce": ("Announced", "Zapowiedziano"),
+        "voicemail": ("Sent to voicemail", "Przekazano na pocztę głosową"), "hangup": ("Ended", "Zakończono"),
+        "available": ("Logged in", "Zalogowano"), "logged_out": ("Logged out", "Wylogowano"),
+        "on_break": ("Paused", "Wstrzymano")}
+ACTIONS.update(DONE)
 LABELS = {
     "name": ("Name", "Nazwa"), "first_name": ("First name", "Imię"), "last_name": ("Last name", "Nazwisko"),
     "email": ("E-mail", "E-mail"), "phone": ("Phone", "Telefon"), "role": ("Role", "Rola"),
@@ -233,7 +234,7 @@ class Namer:
         shown = [(key, value) for key, value in changes.items() if key not in HIDDEN]
         if action == "update":
             return [self._change(key, value) for key, value in shown]
-        side = "after" if action == "create" else "before"
+        side = "after" if action == "create" or action in DONE else "before"
         return [{"label": self._label(key), side: self._value(key, value)}
                 for key, value in shown if value not in (None, "", [], False)]
 

@@ -48,6 +48,10 @@ def test_pick_up_sends_the_call_to_the_receptionists_own_extension_and_is_audite
     assert (entry.tenant_id, entry.action, entry.entity_id, entry.actor) == (demo.id, "pickup", waiting["uuid"],
                                                                              owner.email)
     assert entry.changes == {"name": "600 100 200", "to": "Anna Kowalska", "result": "done"}
+    [words] = receptionist.get("/api/audit?entity=Call", headers=PL).get_json()
+    assert (words["who"], words["what"]) == ("Anna Kowalska", "Odebrano połączenie od 600 100 200")
+    assert {f["label"]: f["after"] for f in words["fields"]} == {
+        "Nazwa": "600 100 200", "Dokąd": "Anna Kowalska", "Wynik": "wykonano"}
     # it now rings Anna: the board shows it ringing, no longer waiting
     board = receptionist.get("/api/reception").get_json()
     assert board["waiting"] == [] and [(c["state"], c["with"]) for c in board["calls"]] == [
