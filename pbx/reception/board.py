@@ -136,7 +136,8 @@ def _call(company: Company, legs: list[dict]) -> dict | None:
 
 
 def _waiting(company: Company, live: Live, channels: dict[str, dict]) -> list[dict]:
-    """The database's waiting callers still in a queue on the switch (all of them when a switch did not answer)."""
+    """The database's waiting callers still in a queue on the switch (all of them when a switch did not answer),
+    queue by queue."""
     positions: dict[str, int] = {}
     waiting = []
     for entry in waiting_now(company.tenant_id):
@@ -152,7 +153,7 @@ def _waiting(company: Company, live: Live, channels: dict[str, dict]) -> list[di
             facts["caller_name"] = known.full_name if known else None
         waiting.append({**facts, "queue": company.queue_name(entry["queue"]), "since": entry["since"],
                         "position": positions[entry["queue"]]})
-    return waiting
+    return sorted(waiting, key=lambda caller: (caller["queue"], caller["position"]))  # per queue, in line
 
 
 def _users(company: Company, live: Live, calls: list[dict]) -> list[dict]:

@@ -11,7 +11,7 @@ from pbx.extensions import db
 from pbx.reception.actions import GONE, NOT_OURS
 from webadmin.reception import NOT_TALKING
 from tests.conftest import sign_in
-from tests.reception.conftest import CALLER
+from tests.reception.conftest import CALLER, enters_queue, queue_of
 
 PL = {"Accept-Language": "pl"}
 
@@ -28,6 +28,18 @@ def test_the_board_shows_the_waiting_caller_with_queue_number_branch_and_place(r
         "branch": "Sprzedaż", "queue": "Sprzedaż", "position": 1, "since": board["waiting"][0]["since"]}]
     anna = next(user for user in board["users"] if user["name"] == "Anna Kowalska")
     assert anna["state"] == "available"  # she has a mobile number
+
+
+def test_callers_are_shown_queue_by_queue_each_with_their_place_in_line(receptionist, waiting, switch, demo, published):
+    accounting = next(g for g in demo.groups if g.name == "Księgowość")
+    earlier = switch.calls.waiting(demo.id, "+48600100300", "48221000000", f"s{published.id}_main_menu")
+    enters_queue(demo, earlier, f"t{demo.id}_g{accounting.id}@default", seconds_ago=90)
+    later = switch.calls.waiting(demo.id, "+48600100400", "48221000000", f"s{published.id}_sales")
+    enters_queue(demo, later, queue_of(demo), seconds_ago=10)
+    board = receptionist.get("/api/reception").get_json()
+    assert [(c["queue"], c["position"], c["caller"], c["branch"]) for c in board["waiting"]] == [
+        ("Księgowość", 1, "600 100 300", "Menu główne"), ("Sprzedaż", 1, "600 100 200", "Sprzedaż"),
+        ("Sprzedaż", 2, "600 100 400", "Sprzedaż")]
 
 
 def test_a_caller_known_by_number_is_named_and_a_caller_no_longer_in_the_queue_is_not_shown(
