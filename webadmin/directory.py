@@ -34,7 +34,7 @@ def _guard_admin_rights(data: dict, user: models.User | None = None) -> None:
 @searchable
 def list_users():
     """The company's users; ?q= finds a name, e-mail, phone or extension."""
-    users = db.session.scalars(scoped(models.User, g.tenant.id).order_by(models.User.last_name, models.User.id))
+    users = scoped(models.User, g.tenant.id).order_by(models.User.last_name, models.User.id)
     return listed(users, lambda u: (u.full_name, u.email, u.phone, u.extension), user_json)
 
 
@@ -129,7 +129,7 @@ def export_users():
 @searchable
 def list_groups():
     """The company's ring groups with their members; ?q= finds a name, extension or member."""
-    groups = db.session.scalars(scoped(models.Group, g.tenant.id).order_by(models.Group.name, models.Group.id))
+    groups = scoped(models.Group, g.tenant.id).order_by(models.Group.name, models.Group.id)
     return listed(groups, lambda gr: (gr.name, gr.extension, *(m.user.full_name for m in gr.members)), group_json)
 
 
