@@ -28,6 +28,8 @@ KINDS = {
     "ScenarioVersion": ("the scenario of number {name}", "scenariusz numeru {name}"),
     "ApiToken": ("API token '{name}'", "token API '{name}'"),
     "RoutingOverride": ("the temporary override of number {name}", "tymczasową zmianę numeru {name}"),
+    "ExportSchedule": ("scheduled export '{name}'", "eksport cykliczny '{name}'"),
+    "ExportJob": ("an export of call records: {name}", "eksport połączeń: {name}"),
 }
 # The kinds offered in the filter, by the panel's menu names.
 KIND_NAMES = {
@@ -37,6 +39,7 @@ KIND_NAMES = {
     "Announcement": ("Announcements", "Zapowiedzi"), "VoicemailBox": ("Voicemail", "Poczta głosowa"),
     "Scenario": ("Scenarios", "Scenariusze"), "ScenarioVersion": ("Scenario versions", "Wersje scenariuszy"),
     "ApiToken": ("API tokens", "Tokeny API"), "RoutingOverride": ("Temporary overrides", "Tymczasowe zmiany"),
+    "ExportSchedule": ("Scheduled exports", "Eksporty cykliczne"), "ExportJob": ("Exports", "Eksporty"),
 }
 # who changed something when no person did: (English, Polish)
 MACHINES = {"demo": ("demo data", "dane przykładowe"), "system": ("the system", "system")}
@@ -67,11 +70,13 @@ LABELS = {
     "draft": ("Draft", "Szkic"), "scope": ("Rights", "Uprawnienia"),
     "ends_at": ("Until", "Do kiedy"), "mode": ("Calls go", "Połączenia idą"), "reason": ("Reason", "Powód"),
     "announcement_id": ("Announcement", "Zapowiedź"),
+    "frequency": ("How often", "Jak często"), "format": ("Format", "Format"), "filters": ("Filters", "Filtry"),
+    "recipients": ("Recipients", "Odbiorcy"),
 }
 # Kept in the stored row, never shown: keys, bookkeeping, and the scenario's tree and dialplan.
 HIDDEN = {"id", "tenant_id", "created_at", "draft_updated_at", "dialplan_revision", "tree", "compiled_xml",
           "compiled_meta", "scenario_id", "main_number_id", "created_by", "storage_key", "token_hash",
-          "created_by_id", "last_used_at", "revoked_at"}
+          "created_by_id", "last_used_at", "revoked_at", "last_period_sent"}
 REFERENCES = {"group_id": models.Group, "user_id": models.User, "target_user_id": models.User,
               "target_group_id": models.Group, "fallback_box_id": models.VoicemailBox,
               "default_fallback_box_id": models.VoicemailBox, "greeting_id": models.Announcement,

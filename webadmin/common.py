@@ -1,9 +1,7 @@
-"""Helpers every API blueprint shares: request bodies, rights, CSV."""
+"""Helpers every API blueprint shares: request bodies, rights."""
 from __future__ import annotations
 
-from flask import Response, abort, g, request
-
-from pbx.exports import write_csv
+from flask import abort, g, request
 
 
 def body() -> dict:
@@ -14,8 +12,3 @@ def body() -> dict:
 def require_level(level: int, why: str) -> None:
     if g.user.admin_level < level:
         abort(403, why)
-
-
-def csv_response(header: list[str], rows, filename: str) -> Response:
-    return Response(write_csv(header, rows), mimetype="text/csv",
-                    headers={"Content-Disposition": f"attachment; filename={filename}"})

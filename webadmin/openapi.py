@@ -35,6 +35,14 @@ def accepts(schema: type[Schema], *, partial: bool = False):
     return mark
 
 
+def queries(schema: type[Schema]):
+    """Document the query-string parameters a view loads with ``schema``."""
+    def mark(view):
+        view.openapi_query = schema
+        return view
+    return mark
+
+
 @bp.get("/openapi.json")
 @signed_in()
 def openapi_document():
@@ -89,6 +97,9 @@ def _operation(rule, view) -> dict:
         operation["security"] = []
     else:
         operation["x-admin-level"] = f"{level} ({LEVELS[level]})"
+    query = getattr(view, "openapi_query", None)
+    if query is not None:
+        operation["parameters"].append({"in": "query", "schema": query})
     body = getattr(view, "openapi_body", None)
     if body is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
