@@ -87,7 +87,12 @@ def _entry(tenant_id, action: str, entity: str, entity_id, changes: dict):
 
 def note(session: Session, obj, action: str, summary: str) -> None:
     """An entry for what the mapper does not see: a secret viewed, a voicemail deleted."""
-    session.execute(_entry(obj.tenant_id, action, type(obj).__name__, obj.id, {"summary": summary}))
+    record(session, obj, action, {"summary": summary})
+
+
+def record(session: Session, obj, action: str, changes: dict) -> None:
+    """An entry with fields of its own, for what the mapper does not see: an export started."""
+    session.execute(_entry(obj.tenant_id, action, type(obj).__name__, obj.id, changes))
 
 
 def _record(action, routing: bool = True):

@@ -71,8 +71,14 @@ LABELS = {
     "ends_at": ("Until", "Do kiedy"), "mode": ("Calls go", "Połączenia idą"), "reason": ("Reason", "Powód"),
     "announcement_id": ("Announcement", "Zapowiedź"),
     "frequency": ("How often", "Jak często"), "format": ("Format", "Format"), "filters": ("Filters", "Filtry"),
-    "recipients": ("Recipients", "Odbiorcy"),
+    "recipients": ("Recipients", "Odbiorcy"), "rows_total": ("Calls", "Połączenia"), "file_name": ("File", "Plik"),
 }
+# The filters of an export (a JSON object), each by its label and the object's name.
+FILTER_LABELS = {"main_number": ("Main number", "Numer główny"), "user": ("User", "Użytkownik"),
+                 "group": ("Group", "Grupa"), "direction": ("Direction", "Kierunek"),
+                 "answered": ("Answered", "Odebrane"), "from": ("From", "Od"), "to": ("To", "Do"),
+                 "lang": ("Language", "Język")}
+FILTER_REFERENCES = {"main_number": models.MainNumber, "user": models.User, "group": models.Group}
 # Kept in the stored row, never shown: keys, bookkeeping, and the scenario's tree and dialplan.
 HIDDEN = {"id", "tenant_id", "created_at", "draft_updated_at", "dialplan_revision", "tree", "compiled_xml",
           "compiled_meta", "scenario_id", "main_number_id", "created_by", "storage_key", "token_hash",
@@ -146,6 +152,8 @@ class Namer:
             return f"{obj.user.full_name} → {obj.group.name}"
         if isinstance(obj, models.RoutingOverride):
             return phone_words(db.session.get(models.MainNumber, obj.main_number_id).number)
+        if isinstance(obj, models.ExportJob):
+            return obj.file_name
         if isinstance(obj, (models.Scenario,)):
             return phone_words(obj.main_number.number)
         return getattr(obj, "name", "")
@@ -209,11 +217,24 @@ class Namer:
             return self.of(REFERENCES[key], value) or ("(deleted)", "(usunięty)")[self.polish]
         if key in ("number", "phone", "fallback_number", "default_fallback_number") and isinstance(value, str):
             return phone_words(value)
+        if key == "filters" and isinstance(value, dict):
+            return self._filters(value)
         if isinstance(value, list):
             return ", ".join(str(item) for item in value)
         if isinstance(value, bool) or value is None:
             return WORDS[value][self.polish]
         return str(value)
+
+    def _filters(self, filters: dict) -> str:
+        parts = []
+        for key, value in filters.items():
+            if value is None:
+                continue
+            reference = FILTER_REFERENCES.get(key)
+            shown = (self.of(reference, value) or ("(deleted)", "(usunięty)")[self.polish]) if reference \
+                else self._value(key, value)
+            parts.append(f"{FILTER_LABELS.get(key, (key, key))[self.polish]}: {shown}")
+        return ", ".join(parts) or WORDS[None][self.polish]
 
     def _version(self, changes: dict, name: str | None) -> dict:
         """'Published the scenario of number 22 100 00 00, version 4' and the diff from the version before."""

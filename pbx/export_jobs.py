@@ -52,8 +52,9 @@ def file_name(filters: dict, format_name: str) -> str:
     return f"calls_{period}{SUFFIXES[format_name]}"
 
 
-def counted(values: Iterable, progress: Callable[[int], None], every: int = call_export.PAGE) -> Iterator:
-    done = 0
+def counted(values: Iterable, progress: Callable[[int], None]) -> Iterator:
+    """The values, telling ``progress`` how many went by after each page of rows and at the end."""
+    done, every = 0, call_export.PAGE
     for done, value in enumerate(values, start=1):
         yield value
         if done % every == 0:
@@ -82,7 +83,8 @@ def start(tenant: models.Tenant, filters: dict, requested_by: str) -> models.Exp
                            rows_total=call_export.count(tenant, filters), file_name=file_name(filters, filters["format"]))
     db.session.add(job)
     db.session.flush()
-    audit.note(db.session, job, "create", f"{job.format}, {job.rows_total} calls, {job.file_name}")
+    audit.record(db.session, job, "create", {"format": job.format, "filters": job.filters,
+                                             "rows_total": job.rows_total, "file_name": job.file_name})
     return job
 
 
