@@ -25,7 +25,7 @@ class CallFilters(TenantSchema):
     direction = fields.String(load_default=None, validate=validate.OneOf(DIRECTIONS))
     answered = fields.Boolean(load_default=None, metadata={"description": "true: answered calls only; false: missed"})
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)  # every bad field named at once
     def _owned(self, data, **kwargs):
         for field, model in (("main_number", models.MainNumber), ("user", models.User), ("group", models.Group)):
             if data.get(field) is not None:
