@@ -153,6 +153,19 @@ const pl = {
   "inbox.expires": "Usunięcie automatyczne", "inbox.markHeard": "Oznacz jako odsłuchaną", "inbox.markNew": "Oznacz jako nową",
   "inbox.unknown": "numer zastrzeżony", "inbox.empty": "Brak wiadomości.", "inbox.play": "Odsłuchaj wiadomość od {caller}",
   "inbox.deleteTitle": "Usunąć wiadomość od {caller} ({at})?", "inbox.deleteLead": "Nagranie zostanie usunięte na zawsze; dziennik zmian zapisze, kto je usunął.",
+  "nav.exports": "Eksporty", "exp.title": "Eksporty dla księgowości", "exp.calls": "Połączenia do pliku",
+  "exp.help": "Okres liczony w strefie czasowej firmy. Długi okres (ponad limit jednego pliku) uruchom w tle: plik pojawi się niżej do pobrania.",
+  "exp.format": "Format", "fmt.xlsx": "Excel (XLSX)", "fmt.csv-excel": "CSV dla polskiego Excela", "fmt.csv": "CSV (zwykły, dla programów)",
+  "exp.download": "Pobierz plik", "exp.background": "Uruchom w tle", "exp.started": "Eksport uruchomiony w tle; postęp widać niżej.",
+  "exp.jobs": "Eksporty w tle", "exp.noJobs": "Brak eksportów w tle.", "exp.startedAt": "Uruchomiono", "exp.rows": "Połączeń",
+  "exp.status": "Stan", "exp.status.queued": "w kolejce", "exp.status.running": "zapisywanie", "exp.status.done": "gotowy",
+  "exp.status.failed": "nie udało się", "exp.progress": "{done} z {total}", "exp.group": "Grupa",
+  "exp.answered": "Odebrane", "exp.answeredOnly": "tylko odebrane", "exp.missedOnly": "tylko nieodebrane",
+  "exp.schedules": "Eksporty cykliczne", "exp.schedulesHelp": "Po każdym dniu, tygodniu (pn–nd) lub miesiącu plik trafia e-mailem do księgowości; za duży na załącznik czeka tu do pobrania.",
+  "exp.addSchedule": "Dodaj eksport cykliczny", "exp.editSchedule": "Edytuj eksport cykliczny", "exp.frequency": "Jak często",
+  "freq.daily": "codziennie (poprzedni dzień)", "freq.weekly": "co tydzień (poprzedni tydzień)", "freq.monthly": "co miesiąc (poprzedni miesiąc)",
+  "exp.recipients": "Adresy e-mail (po jednym w wierszu)", "exp.filters": "Które połączenia", "exp.to": "Odbiorcy", "exp.lastSent": "Ostatni wysłany okres od",
+  "exp.never": "jeszcze nie wysłano", "exp.deleteLead": "Kolejne okresy nie będą już wysyłane; dziennik zmian zapisze, kto go usunął.",
 };
 
 const en = {
@@ -305,6 +318,19 @@ const en = {
   "inbox.expires": "Deleted automatically", "inbox.markHeard": "Mark as heard", "inbox.markNew": "Mark as new",
   "inbox.unknown": "withheld number", "inbox.empty": "No messages.", "inbox.play": "Play the message from {caller}",
   "inbox.deleteTitle": "Delete the message from {caller} ({at})?", "inbox.deleteLead": "The recording is deleted for good; the audit log keeps who deleted it.",
+  "nav.exports": "Exports", "exp.title": "Exports for finance", "exp.calls": "Calls to a file",
+  "exp.help": "Days in the company's time zone. For a long period (past the limit of one file) run it in the background: the file appears below to download.",
+  "exp.format": "Format", "fmt.xlsx": "Excel (XLSX)", "fmt.csv-excel": "CSV for Polish Excel", "fmt.csv": "CSV (plain, for programs)",
+  "exp.download": "Download the file", "exp.background": "Run in the background", "exp.started": "The export runs in the background; its progress is below.",
+  "exp.jobs": "Background exports", "exp.noJobs": "No background exports.", "exp.startedAt": "Started", "exp.rows": "Calls",
+  "exp.status": "Status", "exp.status.queued": "queued", "exp.status.running": "writing", "exp.status.done": "ready",
+  "exp.status.failed": "failed", "exp.progress": "{done} of {total}", "exp.group": "Group",
+  "exp.answered": "Answered", "exp.answeredOnly": "answered only", "exp.missedOnly": "missed only",
+  "exp.schedules": "Scheduled exports", "exp.schedulesHelp": "After each day, week (Monday to Sunday) or month the file is e-mailed to finance; one too big to attach waits here to download.",
+  "exp.addSchedule": "Add a scheduled export", "exp.editSchedule": "Edit the scheduled export", "exp.frequency": "How often",
+  "freq.daily": "daily (the day before)", "freq.weekly": "weekly (the week before)", "freq.monthly": "monthly (the month before)",
+  "exp.recipients": "E-mail addresses (one per line)", "exp.filters": "Which calls", "exp.to": "Recipients", "exp.lastSent": "Last period sent from",
+  "exp.never": "not sent yet", "exp.deleteLead": "No further periods will be sent; the audit log keeps who deleted it.",
 };
 
 const dictionaries = { pl, en };

@@ -11,16 +11,20 @@ import { callsPage, recordingsPage, auditPage } from "./pages/reports.js";
 import { scenarioPage } from "./pages/scenario.js";
 import { companyPage } from "./pages/company.js";
 import { apiDocsPage } from "./pages/apidocs.js";
+import { exportsPage } from "./pages/exports.js";
+import { guardDownloads } from "./downloads.js";
 
 const routes = {
   dashboard: dashboardPage, users: usersPage, groups: groupsPage, numbers: numbersPage,
   announcements: announcementsPage, voicemail: voicemailPage, lists: listsPage, calls: callsPage,
   recordings: recordingsPage, audit: auditPage, scenario: scenarioPage, company: companyPage, api: apiDocsPage,
+  exports: exportsPage,
 };
 
 const view = document.getElementById("view");
 const nav = document.getElementById("nav");
 const menu = document.getElementById("menu-toggle");
+guardDownloads(document);
 
 // On narrow windows the menu folds behind its button (panel.css); choosing a page folds it again.
 function showMenu(open) {
