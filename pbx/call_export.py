@@ -97,23 +97,28 @@ def stored_rows(tenant: models.Tenant, filters: dict, page: int = PAGE) -> Itera
 class Names:
     """The company's users, their groups and its main numbers by name, read once per export."""
 
-    def __init__(self, tenant_id: int):
+    def __init__(self, users: dict[int, str], groups: dict[int, str], numbers: dict[str, str]):
+        self.users, self.groups, self.numbers = users, groups, numbers
+
+    @classmethod
+    def of(cls, tenant_id: int) -> Names:
         users = db.session.execute(select(models.User.id, models.User.first_name, models.User.last_name)
                                    .where(models.User.tenant_id == tenant_id))
-        self.users = {row.id: f"{row.first_name} {row.last_name}" for row in users}
         groups: dict[int, list[str]] = {}
         for user_id, name in db.session.execute(
                 select(models.GroupMember.user_id, models.Group.name).join(models.Group)
                 .where(models.Group.tenant_id == tenant_id).order_by(models.Group.name)):
             groups.setdefault(user_id, []).append(name)
-        self.groups = {user_id: ", ".join(names) for user_id, names in groups.items()}
-        self.numbers = {row.number: row.label for row in db.session.execute(
-            select(models.MainNumber.number, models.MainNumber.label).where(models.MainNumber.tenant_id == tenant_id))}
+        numbers = db.session.execute(select(models.MainNumber.number, models.MainNumber.label)
+                                     .where(models.MainNumber.tenant_id == tenant_id))
+        return cls({row.id: f"{row.first_name} {row.last_name}" for row in users},
+                   {user_id: ", ".join(names) for user_id, names in groups.items()},
+                   {row.number: row.label for row in numbers})
 
 
-def record_values(tenant: models.Tenant, names: Names) -> Callable:
+def record_values(zone_name: str, names: Names) -> Callable:
     """A stored row → the values of ``CALL_COLUMNS``, times in the company's zone."""
-    zone, utc = ZoneInfo(tenant.timezone), timezone.utc
+    zone, utc = ZoneInfo(zone_name), timezone.utc
 
     def local(value: datetime | None) -> datetime | None:
         # SQLite hands back naive datetimes, all of which are UTC.
@@ -132,4 +137,4 @@ def record_values(tenant: models.Tenant, names: Names) -> Callable:
 
 def call_values(tenant: models.Tenant, filters: dict) -> Iterator[tuple]:
     """The values of every matching call, in the columns' order."""
-    return map(record_values(tenant, Names(tenant.id)), stored_rows(tenant, filters))
+    return map(record_values(tenant.timezone, Names.of(tenant.id)), stored_rows(tenant, filters))

@@ -34,18 +34,22 @@ BOM = "\ufeff"
 
 # A cell starting with one of these is run as a formula by spreadsheets (CSV injection); TAB and CR
 # too, as Excel and LibreOffice skip them before looking for '='.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = frozenset("=+-@\t\r")
 
 
 def safe_cell(value) -> str:
     """One CSV cell as a spreadsheet may open it: text that could be a formula gets a leading quote.
 
     Signed numbers (a phone number "+48221000000", "-5") stay as they are: they cannot be formulas.
+    Called for every text cell of every row: the common case (plain text) returns at the first test.
     """
-    text = "" if value is None else str(getattr(value, "value", value))
-    if text.startswith(FORMULA_STARTS) and not (text[0] in "+-" and text[1:].replace(" ", "").isdigit()):
-        return "'" + text
-    return text
+    if value.__class__ is not str:
+        value = "" if value is None else str(getattr(value, "value", value))
+    if not value or value[0] not in FORMULA_STARTS:
+        return value
+    if value[0] in "+-" and value[1:].replace(" ", "").isdigit():
+        return value
+    return "'" + value
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,11 @@ def _plain_time(value: datetime | None) -> str:
 
 
 def _polish_time(value: datetime | None) -> str:
-    return value.strftime("%d.%m.%Y %H:%M:%S") if value else ""
+    """"31.12.2026 14:05:09", cut from the ISO text (several times faster than strftime)."""
+    if not value:
+        return ""
+    iso = value.isoformat(" ", "seconds")
+    return f"{iso[8:10]}.{iso[5:7]}.{iso[:4]}{iso[10:19]}"
 
 
 def _count(value) -> str:
