@@ -17,17 +17,6 @@ PL = {"Accept-Language": "pl"}
 
 
 @pytest.fixture
-def task_queue(ctx, tmp_path):
-    """huey on an SQLite file (as in production), run in-process by ``tasks.run_pending``."""
-    from pbx import tasks
-
-    tasks.bind(ctx)
-    tasks.configure(f"sqlite:///{tmp_path / 'tasks.sqlite3'}", str(tmp_path))
-    yield tasks
-    tasks.configure("memory", str(tmp_path))
-
-
-@pytest.fixture
 def watched(monkeypatch):
     """The progress of the running job as another process reads it: (rows done, status) after each report."""
     seen, counted = [], export_jobs.counted
