@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
 
 from pbx import call_export, export_jobs, models
 from pbx.extensions import db
-from tests.exports.test_files import POLISH, POLISH_HEADERS
 from tests.conftest import sign_in
+from tests.exports.test_files import KEYS, PLAIN, POLISH, POLISH_HEADERS
+from tests.listener.conftest import bucket, s3_server  # noqa: F401 - the S3 fixtures of the storage tests
 
 PL = {"Accept-Language": "pl"}
 
@@ -109,3 +111,18 @@ def test_an_api_token_may_start_and_fetch_exports(client, owner, finance_calls, 
     task_queue.run_pending()
     assert client.get(f"/api/exports/{job['id']}/file", headers=bearer).status_code == 200
     assert client.get("/api/calls/export").status_code == 401
+
+
+def test_in_an_s3_bucket_too_and_pruned_after_a_week(ctx, as_viewer, demo, finance_calls, task_queue, bucket):
+    client, name = bucket
+    job = as_viewer.post("/api/exports?format=csv").get_json()
+    task_queue.run_pending()
+    key = f"exports/t{demo.id}/{job['id']}/calls_all.csv"
+    assert client.head_object(Bucket=name, Key=key)["ContentLength"] > 0
+    rows = list(csv.reader(io.StringIO(as_viewer.get(f"/api/exports/{job['id']}/file").get_data(as_text=True),
+                                       newline="")))
+    assert rows == [KEYS, *PLAIN]
+    assert export_jobs.prune(ctx.config, datetime.now(timezone.utc) + timedelta(days=6)) == 0
+    assert export_jobs.prune(ctx.config, datetime.now(timezone.utc) + timedelta(days=8)) == 1
+    assert client.list_objects_v2(Bucket=name, Prefix="exports/")["KeyCount"] == 0
+    assert as_viewer.get(f"/api/exports/{job['id']}").status_code == 404
