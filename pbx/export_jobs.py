@@ -19,13 +19,14 @@ from email.message import EmailMessage
 from typing import Callable, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
+from marshmallow import ValidationError
 from sqlalchemy import select, update
 
 from pbx import audit, call_export, models
 from pbx.calls.store import upsert
 from pbx.exports import MEDIA_TYPES, SUFFIXES, csv_chunks, dialect, write_xlsx
 from pbx.extensions import db
-from pbx.storage import storage_from_config
+from pbx.storage import StorageError, storage_from_config
 from pbx.voicemail import send
 from schemas.exports import ExportQuery
 
@@ -175,8 +176,13 @@ def send_due(config, now: datetime | None = None) -> int:
     sent = 0
     for schedule in db.session.scalars(select(models.ExportSchedule).order_by(models.ExportSchedule.id)).all():
         tenant = db.session.get(models.Tenant, schedule.tenant_id)
-        for period in periods_due(schedule, now.astimezone(ZoneInfo(tenant.timezone)).date()):
-            sent += deliver(schedule, tenant, period, config)
+        try:
+            for period in periods_due(schedule, now.astimezone(ZoneInfo(tenant.timezone)).date()):
+                sent += deliver(schedule, tenant, period, config)
+        except (ValidationError, StorageError) as error:
+            # One schedule's trouble (a filtered user deleted since, storage away) stops only that one.
+            db.session.rollback()
+            log.warning("scheduled export %s of %s not sent: %s", schedule.name, tenant.name, error)
     return sent
 
 

@@ -150,3 +150,13 @@ def test_the_hourly_task_sends_the_last_month(ctx, smtp, monthly):
     finally:
         tasks._app, tasks.huey.immediate = saved
     assert sorted(m["To"] for m in smtp.messages) == FINANCE
+
+
+def test_a_schedule_whose_filter_is_gone_does_not_stop_the_others(ctx, smtp, as_editor, demo, monthly):
+    nowak = next(user for user in demo.users if user.last_name == "Nowak")
+    as_editor.post("/api/export-schedules", json={
+        "name": "Nowak", "frequency": "monthly", "format": "csv", "recipients": FINANCE[:1], "user": nowak.id})
+    db.session.delete(db.session.get(models.User, nowak.id))
+    db.session.commit()
+    assert export_jobs.send_due(ctx.config, datetime(2026, 11, 3, 8, 0, tzinfo=UTC)) == 2
+    assert {_subject(m).split(",")[0] for m in smtp.messages} == {"Eksport połączeń: Finanse miesięcznie"}
