@@ -79,6 +79,13 @@ FILTER_LABELS = {"main_number": ("Main number", "Numer główny"), "user": ("Use
                  "answered": ("Answered", "Odebrane"), "from": ("From", "Od"), "to": ("To", "Do"),
                  "lang": ("Language", "Język")}
 FILTER_REFERENCES = {"main_number": models.MainNumber, "user": models.User, "group": models.Group}
+# Stored codes shown as words: field → code → (English, Polish)
+VALUE_WORDS = {
+    "frequency": {"daily": ("daily", "codziennie"), "weekly": ("weekly", "co tydzień"),
+                  "monthly": ("monthly", "co miesiąc")},
+    "direction": {"in": ("incoming", "przychodzące"), "out": ("outgoing", "wychodzące"),
+                  "internal": ("internal", "wewnętrzne")},
+}
 # Kept in the stored row, never shown: keys, bookkeeping, and the scenario's tree and dialplan.
 HIDDEN = {"id", "tenant_id", "created_at", "draft_updated_at", "dialplan_revision", "tree", "compiled_xml",
           "compiled_meta", "scenario_id", "main_number_id", "created_by", "storage_key", "token_hash",
@@ -217,6 +224,8 @@ class Namer:
             return self.of(REFERENCES[key], value) or ("(deleted)", "(usunięty)")[self.polish]
         if key in ("number", "phone", "fallback_number", "default_fallback_number") and isinstance(value, str):
             return phone_words(value)
+        if isinstance(value, str) and value in VALUE_WORDS.get(key, {}):
+            return VALUE_WORDS[key][value][self.polish]
         if key == "filters" and isinstance(value, dict):
             return self._filters(value)
         if isinstance(value, list):

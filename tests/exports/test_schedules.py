@@ -50,9 +50,9 @@ def test_listed_created_changed_deleted_and_audited(as_editor, demo, finance_cal
     audit = as_editor.get("/api/audit?entity=ExportSchedule", headers=PL).get_json()
     assert [entry["what"] for entry in audit] == ["Zmieniono eksport cykliczny 'Sprzedaż co tydzień'",
                                                  "Dodano eksport cykliczny 'Sprzedaż co tydzień'"]
-    assert {(f["label"], f["before"], f["after"]) for f in audit[0]["fields"]} == {("Jak często", "weekly", "daily")}
+    assert {(f["label"], f["before"], f["after"]) for f in audit[0]["fields"]} == {("Jak często", "co tydzień", "codziennie")}
     added = {field["label"]: field["after"] for field in audit[1]["fields"]}
-    assert added["Filtry"] == "Grupa: Sprzedaż, Kierunek: in, Odebrane: tak"
+    assert added["Filtry"] == "Grupa: Sprzedaż, Kierunek: przychodzące, Odebrane: tak"
     assert added["Odbiorcy"] == FINANCE[0]
     assert as_editor.delete(f"/api/export-schedules/{created['id']}").status_code == 204
     assert as_editor.get("/api/export-schedules").get_json() == []

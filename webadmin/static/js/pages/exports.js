@@ -2,7 +2,7 @@
 // the background exports with their progress and download links, and the scheduled e-mails.
 import { del, get, patch, post } from "../api.js";
 import { download, refusal } from "../downloads.js";
-import { formatTime, t } from "../i18n.js";
+import { formatTime, language, t } from "../i18n.js";
 import { canEdit } from "../session.js";
 import { choose, fieldRow, fill, formDialog, h, readField, table, toast } from "../ui.js";
 import { fullName, options } from "./crud.js";
@@ -96,6 +96,9 @@ function jobsSection() {
   return { section, refresh };
 }
 
+// "2026-10-01" as people read it: "01.10.2026" in Polish.
+const day = (iso) => (language() === "pl" ? iso.split("-").reverse().join(".") : iso);
+
 const words = (s) => [s.names.main_number, s.names.user, s.names.group, s.direction && t(`dir.${s.direction}`),
   s.answered === true ? t("exp.answeredOnly") : s.answered === false ? t("exp.missedOnly") : null]
   .filter(Boolean).join(", ") || t("all");
@@ -142,7 +145,7 @@ function schedulesSection(refs) {
         { label: t("exp.format"), value: (s) => t(`fmt.${s.format}`) },
         { label: t("exp.to"), value: (s) => s.recipients.join(", ") },
         { label: t("exp.filters"), value: words },
-        { label: t("exp.lastSent"), value: (s) => s.last_period_sent || t("exp.never") },
+        { label: t("exp.lastSent"), value: (s) => (s.last_period_sent ? day(s.last_period_sent) : t("exp.never")) },
         ...(canEdit() ? [{ label: t("actions"), value: actions }] : []),
       ], schedules),
       canEdit() ? h("button", { type: "button", class: "primary", onclick: () => scheduleDialog(refs, null, refresh) },
