@@ -94,7 +94,7 @@ class Dialect:
             return self.word
         if kind == "text":
             return safe_cell
-        if self.name == "xlsx":  # real cells: the workbook's formats show them (see XlsxSheet)
+        if self.name == "xlsx":  # real cells: the workbook's formats show them (see write_xlsx)
             return XLSX_CELLS[kind]
         return CSV_CELLS[self.name == "csv-excel"][kind]
 
