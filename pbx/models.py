@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -273,6 +274,13 @@ class ScenarioVersion(TenantOwned, db.Model):
 class CallRecord(db.Model):
     """One call, written once per call UUID whatever order events arrive in."""
 
+    # For the reports: a company's calls of a period, and a number's later calls (the call-back list).
+    __table_args__ = (
+        Index("ix_call_record_tenant_started", "tenant_id", "started_at"),
+        Index("ix_call_record_tenant_caller", "tenant_id", "caller", "started_at"),
+        Index("ix_call_record_tenant_destination", "tenant_id", "destination", "started_at"),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
     call_uuid: Mapped[str] = mapped_column(String(64), unique=True)
@@ -334,7 +342,8 @@ class Recording(TenantOwned, db.Model):
 
 
 class QueueEvent(TenantOwned, db.Model):
-    __table_args__ = (UniqueConstraint("call_uuid", "queue", "kind", name="uq_queue_event_once"),)
+    __table_args__ = (UniqueConstraint("call_uuid", "queue", "kind", name="uq_queue_event_once"),
+                      Index("ix_queue_event_tenant_at", "tenant_id", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     queue: Mapped[str] = mapped_column(String(120), index=True)

@@ -197,6 +197,11 @@ _LITERAL = {
     "heard is true or false": "Pole „odsłuchana” przyjmuje wartość true albo false.",
     "a voicemail under legal hold cannot be deleted: release the hold first":
         "Wiadomości z blokadą usunięcia nie można usunąć: najpierw zdejmij blokadę.",
+    # webadmin/reports.py
+    "the period ends before it starts: choose 'to' on or after 'from'":
+        "Okres kończy się przed swoim początkiem: wybierz „do” nie wcześniej niż „od”.",
+    "a report covers at most 366 days: choose a shorter period":
+        "Raport obejmuje najwyżej 366 dni: wybierz krótszy okres.",
 }
 
 # Messages with values; the first match wins, so the narrower patterns come first.
@@ -292,6 +297,10 @@ _PATTERNED = [
     # pbx/exports.py
     (r"the export has (?P<calls>\d+) calls; one file holds at most (?P<rows>\d+): choose a shorter period \(from, to\)",
      "Eksport obejmuje {calls}; jeden plik mieści najwyżej {rows}: wybierz krótszy okres (od, do)."),
+    # webadmin/reports.py
+    (r"the (?P<report>[a-z-]+) report takes no (?P<name>\w+)", "Raport {report} nie przyjmuje parametru {name}."),
+    (r"no report named (?P<report>'[^']*'): choose one of (?P<names>.+)",
+     "Nie ma raportu o nazwie {report}: wybierz jeden z: {names}."),
     # pbx/schedule_preview.py
     (r"the preview needs (?P<needed>\d+) probes \((?P<count>\d+) schedule\(s\) × the range ÷ step\); at most "
      r"(?P<most>\d+): shorten the range or use a longer step",

@@ -1,0 +1,196 @@
+"""Figures over call records: per day and hour, outcomes, waiting, breakdowns, callers, call-backs.
+
+How an incoming call ended (its outcome), in this order: answered by a person; else a voicemail
+message left; else abandoned when the caller hung up first; else missed (nobody answered).
+Waiting figures are over answered incoming calls: the time from the call's start to its answer.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from datetime import datetime
+
+from sqlalchemy import case, func, literal, select, true
+
+from pbx import models
+from pbx.calls.store import aware
+from pbx.reports.period import Period, local_hours
+
+CALL = models.CallRecord
+ANSWERED, MISSED, ABANDONED, VOICEMAIL = "answered", "missed", "abandoned", "voicemail"
+OUTCOMES = (ANSWERED, MISSED, ABANDONED, VOICEMAIL)
+NOT_ANSWERED = (MISSED, ABANDONED, VOICEMAIL)
+
+
+def outcome():
+    """The outcome of a call record, as an SQL expression."""
+    message = models.Recording
+    left_message = select(message.id).where(message.call_uuid == CALL.call_uuid, message.kind == "voicemail").exists()
+    return case((CALL.answered_at.is_not(None), ANSWERED), (left_message, VOICEMAIL),
+                (CALL.hangup_side == "caller", ABANDONED), else_=MISSED).label("outcome")
+
+
+def conditions(tenant_id: int, period: Period, direction: str | None = "in") -> list:
+    """The tenant's calls started within the period (of one direction, of one main number)."""
+    found = [CALL.tenant_id == tenant_id, CALL.started_at >= period.start, CALL.started_at < period.end]
+    if direction:
+        found.append(CALL.direction == direction)
+    if period.main_number:
+        found.append(CALL.main_number == period.main_number)
+    return found
+
+
+def _tally(counts: dict) -> dict:
+    """Outcome counts with the total of incoming calls."""
+    row = {name: counts.get(name, 0) for name in OUTCOMES}
+    return {"calls": sum(row.values()), **row}
+
+
+def per_day(session, tenant_id: int, period: Period) -> list[dict]:
+    """Every day of the period: incoming calls by outcome, outgoing and internal calls."""
+    counts = local_hours(session, CALL.started_at, period, conditions(tenant_id, period, None),
+                         CALL.direction.label("direction"), outcome())
+    days = {day: Counter() for day in period.days()}
+    for (hour, direction, ended), count in counts.items():
+        days[hour.date()][ended if direction == "in" else direction] += count
+    return [{"day": day.isoformat(), **_tally(found), "outgoing": found["out"], "internal": found["internal"]}
+            for day, found in days.items()]
+
+
+def per_hour_of_week(session, tenant_id: int, period: Period) -> list[dict]:
+    """Incoming calls per weekday (0 Monday) and hour of the day on the company's clock."""
+    counts = local_hours(session, CALL.started_at, period, conditions(tenant_id, period))
+    week = [[0] * 24 for _ in range(7)]
+    for (hour,), count in counts.items():
+        week[hour.weekday()][hour.hour] += count
+    return [{"weekday": weekday, "hours": hours} for weekday, hours in enumerate(week)]
+
+
+def busiest_hours(week: list[dict], top: int = 5) -> list[dict]:
+    """The hours of the week with the most incoming calls (from ``per_hour_of_week``)."""
+    slots = [{"weekday": row["weekday"], "hour": hour, "calls": calls}
+             for row in week for hour, calls in enumerate(row["hours"]) if calls]
+    return sorted(slots, key=lambda slot: (-slot["calls"], slot["weekday"], slot["hour"]))[:top]
+
+
+def outcomes(session, tenant_id: int, period: Period) -> dict:
+    """Incoming calls by outcome, and the waiting time of the answered ones: average and 90th percentile."""
+    inner = select(outcome()).where(*conditions(tenant_id, period)).subquery()
+    counts = dict(session.execute(select(inner.c.outcome, func.count()).group_by(inner.c.outcome)).all())
+    waits = session.execute(select(CALL.wait_seconds, func.count())
+                            .where(*conditions(tenant_id, period), CALL.answered_at.is_not(None))
+                            .group_by(CALL.wait_seconds)).all()
+    return {**_tally(counts), **wait_figures(waits)}
+
+
+def wait_figures(histogram) -> dict:
+    """Average and 90th percentile (nearest rank: the least wait that 90% of calls did not exceed)
+    from (seconds, calls) pairs; the database only counts, which PostgreSQL and SQLite both do fast."""
+    histogram = sorted((int(seconds or 0), count) for seconds, count in histogram)
+    total = sum(count for _, count in histogram)
+    if not total:
+        return {"wait_average": None, "wait_p90": None}
+    rank, seen, p90 = math.ceil(0.9 * total), 0, None
+    for seconds, count in histogram:
+        seen += count
+        if seen >= rank:
+            p90 = seconds
+            break
+    return {"wait_average": round(sum(s * c for s, c in histogram) / total, 1), "wait_p90": p90}
+
+
+def _breakdown(session, keys: list, conditions_, select_from=None) -> dict:
+    """key → outcome counts and the answered calls' total wait, for ``keys`` (labelled expressions)."""
+    inner = select(*keys, outcome(), CALL.wait_seconds)
+    if select_from is not None:
+        inner = inner.select_from(CALL).join(select_from, true())
+    inner = inner.where(*conditions_).subquery()
+    columns = [inner.c[key.name] for key in keys]
+    rows = session.execute(select(*columns, inner.c.outcome, func.count(), func.sum(inner.c.wait_seconds))
+                           .group_by(*columns, inner.c.outcome))
+    found: dict = {}
+    for *key, ended, count, waited in rows:
+        entry = found.setdefault(tuple(key), {"counts": {}, "waited": 0})
+        entry["counts"][ended] = count
+        if ended == ANSWERED:
+            entry["waited"] = int(waited or 0)
+    return {key: {**_tally(entry["counts"]), "wait_average": _average(entry["waited"], entry["counts"].get(ANSWERED))}
+            for key, entry in found.items()}
+
+
+def _average(total, count) -> float | None:
+    return round(total / count, 1) if count else None
+
+
+def per_main_number(session, tenant_id: int, period: Period) -> dict:
+    """main number → incoming calls by outcome and average wait."""
+    found = _breakdown(session, [CALL.main_number.label("main_number")], conditions(tenant_id, period))
+    return {key[0] or "": row for key, row in found.items()}
+
+
+def per_step(session, tenant_id: int, period: Period) -> dict:
+    """(main number, path step) → incoming calls that took the step, by outcome.
+
+    A step is a scenario node the call passed, with how the node ended (``menu:1``, ``hours:closed``,
+    ``sales:no_answer``) or the node alone (``sales``: the forward was answered or is the last step).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        steps = func.json_array_elements_text(CALL.path).table_valued("value")
+    else:
+        steps = func.json_each(CALL.path).table_valued("value")
+    found = _breakdown(session, [CALL.main_number.label("main_number"), steps.c.value.label("step")],
+                       conditions(tenant_id, period), select_from=steps)
+    return {(number or "", step): row for (number, step), row in found.items()}
+
+
+def per_user(session, tenant_id: int, period: Period) -> dict:
+    """user id → incoming calls the user answered, their talk time and the callers' wait."""
+    rows = session.execute(
+        select(CALL.answered_by_user_id, func.count(), func.sum(CALL.talk_seconds), func.sum(CALL.wait_seconds))
+        .where(*conditions(tenant_id, period), CALL.answered_by_user_id.is_not(None))
+        .group_by(CALL.answered_by_user_id))
+    return {user: {"answered": count, "talk_total": int(talked or 0), "talk_average": _average(talked or 0, count),
+                   "wait_average": _average(waited or 0, count)}
+            for user, count, talked, waited in rows}
+
+
+def top_callers(session, tenant_id: int, period: Period, limit: int = 10) -> list[dict]:
+    """The numbers that called most: their calls, how many were answered, and the last call."""
+    answered = func.count(CALL.answered_at)
+    rows = session.execute(
+        select(CALL.caller, func.count(), answered, func.max(CALL.started_at))
+        .where(*conditions(tenant_id, period), CALL.caller != "")
+        .group_by(CALL.caller).order_by(func.count().desc(), CALL.caller).limit(limit))
+    return [{"caller": caller, "calls": count, "answered": took, "not_answered": count - took,
+             "last_call": _utc(last)} for caller, count, took, last in rows]
+
+
+def call_back(session, tenant_id: int, period: Period, limit: int = 200) -> list[dict]:
+    """Numbers whose incoming call in the period was not answered and who have not been reached since:
+    no later answered call from them, and no later answered call of ours to them. Latest first."""
+    later = models.CallRecord.__table__.alias("later")
+    reached = select(literal(1)).where(
+        later.c.tenant_id == tenant_id, later.c.answered_at.is_not(None), later.c.started_at > CALL.started_at)
+    called_us = reached.where(later.c.direction == "in", later.c.caller == CALL.caller).exists()
+    we_called = reached.where(later.c.direction == "out", later.c.destination == CALL.caller).exists()
+    inner = select(CALL.caller, CALL.started_at, outcome()).where(
+        *conditions(tenant_id, period), CALL.answered_at.is_(None), CALL.caller != "", ~called_us, ~we_called
+    ).subquery()
+    last = func.max(inner.c.started_at)
+    rows = session.execute(select(inner.c.caller, func.count(), last).group_by(inner.c.caller)
+                           .order_by(last.desc(), inner.c.caller).limit(limit)).all()
+    outcome_of_last = _outcome_of_last(session, inner, rows)
+    return [{"caller": caller, "attempts": count, "last_call": _utc(at),
+             "last_outcome": outcome_of_last.get((caller, _utc(at)))} for caller, count, at in rows]
+
+
+def _outcome_of_last(session, inner, rows) -> dict:
+    if not rows:
+        return {}
+    wanted = select(inner.c.caller, inner.c.started_at, inner.c.outcome).where(
+        inner.c.caller.in_([caller for caller, _, _ in rows]))
+    return {(caller, _utc(at)): ended for caller, at, ended in session.execute(wanted)}
+
+
+def _utc(value: datetime | None) -> str | None:
+    return aware(value).isoformat() if value else None
