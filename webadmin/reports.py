@@ -1,7 +1,7 @@
 """Reports for managers: /api/reports/<report>, each a table as JSON or, with ?format=csv, a CSV file.
 
 Every report takes ?from= and ?to= (days, inclusive, in the company's time zone; the last 30 days
-by default) and ?main_number= (a main number's id). ``queues`` takes ?within= (seconds: the service
+by default) and ?main_number= (a main number's id); ?format=csv&language=pl|en gives the CSV. ``queues`` takes ?within= (seconds: the service
 level's threshold), ``top-callers``, ``busiest-hours`` and ``call-back`` take ?limit=.
 """
 from __future__ import annotations
@@ -37,6 +37,8 @@ class ReportQuery(Schema):
     within = fields.Integer(validate=validate.Range(min=1, max=3600))
     limit = fields.Integer(validate=validate.Range(min=1, max=1000))
     format = fields.String(validate=validate.OneOf(["json", "csv"]))
+    # A download link cannot send Accept-Language: the CSV's titles follow ?language= when given.
+    language = fields.String(validate=validate.OneOf(["pl", "en"]))
 
     @validates_schema
     def _period(self, data, **kwargs):
@@ -47,7 +49,7 @@ class ReportQuery(Schema):
             raise ValidationError(f"a report covers at most {LONGEST} days: choose a shorter period", "to")
 
 
-def _wanted() -> tuple[Period, dict, bool]:
+def _wanted() -> tuple[Period, dict, dict]:
     try:
         wanted = ReportQuery().load(request.args)
     except ValidationError as error:
@@ -59,7 +61,7 @@ def _wanted() -> tuple[Period, dict, bool]:
     if "main_number" in wanted:
         number = get_owned(models.MainNumber, g.tenant.id, wanted["main_number"]).number
     options = {key: wanted[key] for key in wanted if key in ("within", "limit")}
-    return Period(first, last, zone, number), options, wanted.get("format") == "csv"
+    return Period(first, last, zone, number), options, wanted
 
 
 @bp.get("/<report>")
@@ -74,13 +76,13 @@ def report_view(report):
     """
     if report not in BUILDERS:
         abort(404, f"no report named {report!r}: choose one of {', '.join(BUILDERS)}")
-    period, options, as_csv = _wanted()
+    period, options, wanted = _wanted()
     unknown = set(options) - set(OPTIONS.get(report, ()))
     if unknown:
         raise ParametersInvalid({name: [f"the {report} report takes no {name}"] for name in sorted(unknown)})
     rows = table(db.session, g.tenant.id, period, report, **options)
-    if as_csv:
-        polish = messages_pl.prefers_polish(request.accept_languages)
+    if wanted.get("format") == "csv":
+        polish = wanted.get("language", "pl" if messages_pl.prefers_polish(request.accept_languages) else "en") == "pl"
         return csv_response(titles(report, polish), (_cells(report, row, polish) for row in rows),
                             f"{report}_{period.first}_{period.last}.csv")
     return jsonify(report=report, columns=COLUMNS[report], rows=rows,

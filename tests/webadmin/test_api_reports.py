@@ -32,7 +32,7 @@ def test_the_csv_in_polish_has_polish_titles_and_weekdays(as_viewer, reported_ca
     assert "busiest-hours_2026-10-25_2026-10-25.csv" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows == [["Dzień tygodnia", "Godzina", "Połączenia"], ["niedziela", "2", "2"]]
-    english = as_viewer.get(f"/api/reports/call-back?{DAY}&format=csv", headers={"Accept-Language": "en"})
+    english = as_viewer.get(f"/api/reports/call-back?{DAY}&format=csv&language=en", headers={"Accept-Language": "pl"})
     assert list(csv.reader(io.StringIO(english.get_data(as_text=True)))) == [
         ["Caller", "Attempts", "Last call", "Outcome"],
         ["+48600000009", "1", "2026-10-25T09:00:00+00:00", "missed"],
@@ -60,7 +60,7 @@ def test_another_companys_number_and_calls_stay_out(as_stranger, reported_calls)
 @pytest.mark.parametrize("query, field", [
     ("from=yesterday", "from"), ("to=2026-02-30", "to"), ("from=2026-10-26&to=2026-10-25", "to"),
     ("from=2025-01-01&to=2026-10-25", "to"), ("within=0", "within"), ("limit=abc", "limit"),
-    ("format=pdf", "format"), ("colour=red", "colour"), ("main_number=-1", "main_number"),
+    ("format=pdf", "format"), ("language=de", "language"), ("colour=red", "colour"), ("main_number=-1", "main_number"),
 ])
 def test_bad_parameters_are_refused_naming_them(as_viewer, reported_calls, query, field):
     response = as_viewer.get(f"/api/reports/top-callers?{query}")

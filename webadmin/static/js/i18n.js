@@ -185,6 +185,26 @@ const pl = {
   "inbox.expires": "Usunięcie automatyczne", "inbox.markHeard": "Oznacz jako odsłuchaną", "inbox.markNew": "Oznacz jako nową",
   "inbox.unknown": "numer zastrzeżony", "inbox.empty": "Brak wiadomości.", "inbox.play": "Odsłuchaj wiadomość od {caller}",
   "inbox.deleteTitle": "Usunąć wiadomość od {caller} ({at})?", "inbox.deleteLead": "Nagranie zostanie usunięte na zawsze; dziennik zmian zapisze, kto je usunął.",
+  // the reports page (statistics.js)
+  "nav.reports": "Raporty", "rep.title": "Raporty", "rep.show": "Pokaż", "rep.within": "Próg poziomu obsługi [s]",
+  "rep.csv": "Pobierz CSV", "rep.axis.calls": "Liczba połączeń", "rep.dialled": "wybrany numer {number}",
+  "rep.days": "Połączenia dzień po dniu", "rep.outcomes": "Jak kończyły się połączenia przychodzące",
+  "rep.hours": "Połączenia przychodzące w godzinach tygodnia", "rep.busiest-hours": "Najbardziej obciążone godziny",
+  "rep.main-numbers": "Według numerów głównych", "rep.branches": "Według kroków scenariusza",
+  "rep.groups": "Według grup", "rep.users": "Według użytkowników",
+  "rep.queues": "Kolejki: poziom obsługi i porzucenia", "rep.top-callers": "Najczęściej dzwoniący",
+  "rep.call-back": "Do oddzwonienia", "rep.wd.0": "pon.", "rep.wd.1": "wt.", "rep.wd.2": "śr.", "rep.wd.3": "czw.",
+  "rep.wd.4": "pt.", "rep.wd.5": "sob.", "rep.wd.6": "niedz.", "rep.c.day": "Dzień", "rep.c.calls": "Połączenia",
+  "rep.c.answered": "Odebrane", "rep.c.missed": "Nieodebrane", "rep.c.abandoned": "Porzucone",
+  "rep.c.voicemail": "Poczta głosowa", "rep.c.outgoing": "Wychodzące", "rep.c.internal": "Wewnętrzne",
+  "rep.c.weekday": "Dzień tygodnia", "rep.c.hour": "Godzina", "rep.c.wait_average": "Średni czas oczekiwania [s]",
+  "rep.c.wait_p90": "90. percentyl oczekiwania [s]", "rep.c.main_number": "Numer główny", "rep.c.label": "Opis",
+  "rep.c.node": "Krok scenariusza", "rep.c.branch": "Gałąź", "rep.c.group": "Grupa", "rep.c.user": "Użytkownik",
+  "rep.c.talk_total": "Czas rozmów [s]", "rep.c.talk_average": "Średni czas rozmowy [s]", "rep.c.queue": "Kolejka",
+  "rep.c.entered": "Weszło do kolejki", "rep.c.answered_within": "Odebrane w progu",
+  "rep.c.timeout": "Przekroczony czas", "rep.c.service_level": "Poziom obsługi [%]",
+  "rep.c.abandonment": "Porzucenia [%]", "rep.c.caller": "Numer dzwoniącego", "rep.c.not_answered": "Nieodebrane",
+  "rep.c.last_call": "Ostatnie połączenie", "rep.c.attempts": "Próby", "rep.c.last_outcome": "Jak się skończyło",
 };
 
 const en = {
@@ -368,6 +388,25 @@ const en = {
   "inbox.expires": "Deleted automatically", "inbox.markHeard": "Mark as heard", "inbox.markNew": "Mark as new",
   "inbox.unknown": "withheld number", "inbox.empty": "No messages.", "inbox.play": "Play the message from {caller}",
   "inbox.deleteTitle": "Delete the message from {caller} ({at})?", "inbox.deleteLead": "The recording is deleted for good; the audit log keeps who deleted it.",
+  // the reports page (statistics.js)
+  "nav.reports": "Reports", "rep.title": "Reports", "rep.show": "Show", "rep.within": "Service level threshold [s]",
+  "rep.csv": "Download CSV", "rep.axis.calls": "Number of calls", "rep.dialled": "dialled number {number}",
+  "rep.days": "Calls day by day", "rep.outcomes": "How incoming calls ended",
+  "rep.hours": "Incoming calls by hour of the week", "rep.busiest-hours": "Busiest hours",
+  "rep.main-numbers": "By main number", "rep.branches": "By scenario step", "rep.groups": "By group",
+  "rep.users": "By user", "rep.queues": "Queues: service level and abandonment", "rep.top-callers": "Top callers",
+  "rep.call-back": "To call back", "rep.wd.0": "Mon", "rep.wd.1": "Tue", "rep.wd.2": "Wed", "rep.wd.3": "Thu",
+  "rep.wd.4": "Fri", "rep.wd.5": "Sat", "rep.wd.6": "Sun", "rep.c.day": "Day", "rep.c.calls": "Calls",
+  "rep.c.answered": "Answered", "rep.c.missed": "Missed", "rep.c.abandoned": "Abandoned",
+  "rep.c.voicemail": "Voicemail", "rep.c.outgoing": "Outgoing", "rep.c.internal": "Internal",
+  "rep.c.weekday": "Weekday", "rep.c.hour": "Hour", "rep.c.wait_average": "Average wait [s]",
+  "rep.c.wait_p90": "90th percentile wait [s]", "rep.c.main_number": "Main number", "rep.c.label": "Label",
+  "rep.c.node": "Scenario step", "rep.c.branch": "Branch", "rep.c.group": "Group", "rep.c.user": "User",
+  "rep.c.talk_total": "Talk time [s]", "rep.c.talk_average": "Average talk [s]", "rep.c.queue": "Queue",
+  "rep.c.entered": "Entered", "rep.c.answered_within": "Answered within the threshold", "rep.c.timeout": "Timed out",
+  "rep.c.service_level": "Service level [%]", "rep.c.abandonment": "Abandonment [%]", "rep.c.caller": "Caller",
+  "rep.c.not_answered": "Not answered", "rep.c.last_call": "Last call", "rep.c.attempts": "Attempts",
+  "rep.c.last_outcome": "Outcome",
 };
 
 const dictionaries = { pl, en };
