@@ -1,8 +1,9 @@
 """Reports for managers: /api/reports/<report>, each a table as JSON or, with ?format=csv, a CSV file.
 
 Every report takes ?from= and ?to= (days, inclusive, in the company's time zone; the last 30 days
-by default) and ?main_number= (a main number's id); ?format=csv&language=pl|en gives the CSV. ``queues`` takes ?within= (seconds: the service
-level's threshold), ``top-callers``, ``busiest-hours`` and ``call-back`` take ?limit=.
+by default) and ?main_number= (a main number's id); ?format=csv&language=pl|en gives the CSV. ``queues``
+takes ?within= (seconds: the service level's threshold), ``top-callers``, ``busiest-hours`` and
+``call-back`` take ?limit=.
 """
 from __future__ import annotations
 

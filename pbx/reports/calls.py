@@ -115,7 +115,8 @@ def _breakdown(session, keys: list, conditions_) -> dict:
     return found
 
 
-def _row(counts: Counter) -> dict:
+def figures(counts: Counter) -> dict:
+    """A breakdown's row: calls by outcome and the average wait of the answered."""
     return {**_tally(counts), "wait_average": _average(counts["waited"], counts[ANSWERED])}
 
 
@@ -126,11 +127,16 @@ def _average(total, count) -> float | None:
 def per_main_number(session, tenant_id: int, period: Period) -> dict:
     """main number → incoming calls by outcome and average wait."""
     found = _breakdown(session, [CALL.main_number.label("main_number")], conditions(tenant_id, period))
-    return {key[0] or "": _row(counts) for key, counts in found.items()}
+    return {key[0] or "": figures(counts) for key, counts in found.items()}
 
 
 def per_step(session, tenant_id: int, period: Period) -> dict:
-    """(main number, path step) → incoming calls that took the step, by outcome.
+    """(main number, path step) → incoming calls that took the step, by outcome (``step_counts``)."""
+    return {key: figures(counts) for key, counts in step_counts(session, tenant_id, period).items()}
+
+
+def step_counts(session, tenant_id: int, period: Period) -> dict:
+    """(main number, path step) → counts of the incoming calls that took the step, by outcome.
 
     A step is a scenario node the call passed, with how the node ended (``menu:1``, ``hours:closed``,
     ``sales:no_answer``) or the node alone (``sales``: the forward was answered or is the last step).
@@ -143,7 +149,7 @@ def per_step(session, tenant_id: int, period: Period) -> dict:
     for (number, path), counts in found.items():
         for step in json.loads(path or "[]"):
             steps.setdefault((number or "", step), Counter()).update(counts)
-    return {key: _row(counts) for key, counts in steps.items()}
+    return steps
 
 
 def per_user(session, tenant_id: int, period: Period) -> dict:

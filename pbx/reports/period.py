@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, literal, select
 
-# A year and a day: a leap year whichever day it starts on.
+# The longest period: a leap year, so any whole year fits.
 LONGEST = 366
 
 

@@ -2,6 +2,8 @@
 queues), and the column titles in Polish and English for their CSV."""
 from __future__ import annotations
 
+from collections import Counter
+
 from sqlalchemy import select
 
 from pbx import models
@@ -32,11 +34,14 @@ TITLES = {
     "internal": ("Wewnętrzne", "Internal"), "weekday": ("Dzień tygodnia", "Weekday"), "hour": ("Godzina", "Hour"),
     "wait_average": ("Średni czas oczekiwania [s]", "Average wait [s]"),
     "wait_p90": ("90. percentyl oczekiwania [s]", "90th percentile wait [s]"),
-    "main_number": ("Numer główny", "Main number"), "label": ("Opis", "Label"), "node": ("Krok scenariusza", "Scenario step"),
+    "main_number": ("Numer główny", "Main number"), "label": ("Opis", "Label"),
+    "node": ("Krok scenariusza", "Scenario step"),
     "branch": ("Gałąź", "Branch"), "group": ("Grupa", "Group"), "user": ("Użytkownik", "User"),
-    "talk_total": ("Czas rozmów [s]", "Talk time [s]"), "talk_average": ("Średni czas rozmowy [s]", "Average talk [s]"),
+    "talk_total": ("Czas rozmów [s]", "Talk time [s]"),
+    "talk_average": ("Średni czas rozmowy [s]", "Average talk [s]"),
     "queue": ("Kolejka", "Queue"), "entered": ("Weszło do kolejki", "Entered"),
-    "answered_within": ("Odebrane w progu", "Answered within the threshold"), "timeout": ("Przekroczony czas", "Timed out"),
+    "answered_within": ("Odebrane w progu", "Answered within the threshold"),
+    "timeout": ("Przekroczony czas", "Timed out"),
     "service_level": ("Poziom obsługi [%]", "Service level [%]"), "abandonment": ("Porzucenia [%]", "Abandonment [%]"),
     "caller": ("Numer dzwoniącego", "Caller"), "not_answered": ("Nieodebrane", "Not answered"),
     "last_call": ("Ostatnie połączenie", "Last call"), "attempts": ("Próby", "Attempts"),
@@ -115,16 +120,12 @@ def _groups(session, tenant_id, period):
     """Calls that reached a group through a scenario's forward node, by how the call ended."""
     names = Names(session, tenant_id)
     totals: dict = {}
-    for (number, step), row in calls.per_step(session, tenant_id, period).items():
+    for (number, step), counts in calls.step_counts(session, tenant_id, period).items():
         group = (names.node(number, step.partition(":")[0]).get("target") or {}).get("group")
         if group in names.groups:
-            entry = totals.setdefault(group, {key: 0 for key in OUTCOME_COLUMNS} | {"waited": 0})
-            for key in OUTCOME_COLUMNS:
-                entry[key] += row[key]
-            entry["waited"] += (row["wait_average"] or 0) * row[calls.ANSWERED]
-    return sorted(({"group": names.groups[group], **{key: entry[key] for key in OUTCOME_COLUMNS},
-                    "wait_average": round(entry["waited"] / entry[calls.ANSWERED], 1) if entry[calls.ANSWERED] else None}
-                   for group, entry in totals.items()), key=lambda row: row["group"])
+            totals.setdefault(group, Counter()).update(counts)
+    return sorted(({"group": names.groups[group], **calls.figures(counts)} for group, counts in totals.items()),
+                  key=lambda row: row["group"])
 
 
 def _users(session, tenant_id, period):
