@@ -31,9 +31,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
+from sqlalchemy import event, func, select  # noqa: E402
 
-ADMIN_URL = os.environ.get("CENTRALKA_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+from bench.listener import database  # noqa: E402  (a throw-away PostgreSQL database)
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARES = [0.40, 0.25, 0.15, 0.12, 0.08]  # of the calls, per company
 LAST_DAY = date(2026, 11, 30)
@@ -49,18 +50,6 @@ PATHS = {  # the demo scenario's ways through, and the outcome they lead to
     "voicemail": [["hours:closed", "closed", "vm_closed"], ["hours:open", "welcome", "main_menu:2", "accounting:no_answer",
                                                              "vm_accounting"]],
 }
-
-
-def database():
-    name = f"centralka_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-
-    def drop():
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    return ADMIN_URL.rsplit("/", 1)[0] + "/" + name, drop
 
 
 def companies(app) -> list[dict]:

@@ -25,7 +25,8 @@ const REPORTS = [
   { name: "call-back" },
 ];
 
-const dayText = (iso) => new Date(`${iso}T12:00:00Z`).toLocaleDateString(language(), { day: "numeric", month: "short" });
+const dayText = (iso) => new Date(`${iso}T12:00:00Z`)
+  .toLocaleDateString(language(), { day: "numeric", month: "short" });
 
 function branchText(branch) {
   if (!branch) return "—";
@@ -109,7 +110,8 @@ export async function reportsPage() {
   function section(spec, { columns, rows }, query) {
     query.set("format", "csv");
     query.set("language", language());
-    const download = h("a", { class: "button", download: "", href: `/api/reports/${spec.name}?${query}` }, t("rep.csv"));
+    const href = `/api/reports/${spec.name}?${query}`;
+    const download = h("a", { class: "button", download: "", href }, t("rep.csv"));
     const tableBox = spec.heat ? heatTable(columns, rows)
       : table(columns.map((c) => ({ label: t(`rep.c.${c}`), value: (r) => cell(c, r) })), rows);
     const pair = h("div", { class: "report-pair" });
@@ -118,7 +120,8 @@ export async function reportsPage() {
       pair.append(h("div", { class: "report-chart" }, canvas));
       const config = chartConfig(spec.chart, columns, rows);
       // No animation: the figures are read, not watched, and a chart is whole at once.
-      charts.push(new Chart(canvas, { ...config, options: { maintainAspectRatio: false, animation: false, ...config.options } }));
+      const settings = { maintainAspectRatio: false, animation: false, ...config.options };
+      charts.push(new Chart(canvas, { ...config, options: settings }));
     }
     pair.append(h("div", { class: "report-table" }, tableBox));
     return h("section", { class: "report", "data-report": spec.name },
