@@ -304,6 +304,24 @@ class CallRecord(db.Model):
     legs: Mapped[list[CallLeg]] = relationship(back_populates="call", cascade="all, delete-orphan", order_by="CallLeg.id")
 
 
+class CallHour(db.Model):
+    """Calls of one company and UTC hour, counted for the reports (``pbx.reports.hourly``)."""
+
+    __table_args__ = (UniqueConstraint("tenant_id", "kind", "hour", "key", "direction", "outcome",
+                                       name="uq_call_hour_count"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"))
+    hour: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(8))  # number / path / user / wait
+    key: Mapped[str] = mapped_column(Text)  # "<main number>\t<path, user id or wait>"
+    direction: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[str] = mapped_column(String(10))
+    calls: Mapped[int] = mapped_column(Integer)
+    waited: Mapped[int] = mapped_column(BigInteger)  # seconds, answered calls only
+    talked: Mapped[int] = mapped_column(BigInteger)
+
+
 class CallLeg(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("call_record.id", ondelete="CASCADE"), index=True)

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from pbx import models
 from pbx.extensions import db
-from pbx.reports import Period, calls
+from pbx.reports import Period, outcomes
 from pbx.reports.period import LONGEST
 from pbx.reports.tables import BUILDERS, COLUMNS, table, titles, weekday_name
 from pbx.tenancy import get_owned
@@ -103,5 +103,5 @@ def _cells(report: str, row: dict, polish: bool) -> list:
     return cells
 
 
-OUTCOME_WORDS = {calls.ANSWERED: ("odebrane", "answered"), calls.MISSED: ("nieodebrane", "missed"),
-                 calls.ABANDONED: ("porzucone", "abandoned"), calls.VOICEMAIL: ("poczta głosowa", "voicemail")}
+OUTCOME_WORDS = {outcomes.ANSWERED: ("odebrane", "answered"), outcomes.MISSED: ("nieodebrane", "missed"),
+                 outcomes.ABANDONED: ("porzucone", "abandoned"), outcomes.VOICEMAIL: ("poczta głosowa", "voicemail")}

@@ -1,8 +1,9 @@
 """Figures over call records: per day and hour, outcomes, waiting, breakdowns, callers, call-backs.
 
-How an incoming call ended (its outcome), in this order: answered by a person; else a voicemail
-message left; else abandoned when the caller hung up first; else missed (nobody answered).
-Waiting figures are over answered incoming calls: the time from the call's start to its answer.
+How an incoming call ended: see ``pbx.reports.outcomes``. Waiting figures are over answered incoming
+calls: the time from the call's start to its answer. Counts per hour, outcome, number, path, user and
+wait come from the hourly counts (``pbx.reports.hourly``) where they cover the period, else from the
+records; callers are always read from the records.
 """
 from __future__ import annotations
 
@@ -11,24 +12,15 @@ import math
 from collections import Counter
 from datetime import datetime
 
-from sqlalchemy import String, case, cast, func, literal, select
+from sqlalchemy import String, cast, func, literal, select
 
 from pbx import models
 from pbx.calls.store import aware
+from pbx.reports import hourly
+from pbx.reports.outcomes import ANSWERED, OUTCOMES, outcome
 from pbx.reports.period import Period, local_hours
 
 CALL = models.CallRecord
-ANSWERED, MISSED, ABANDONED, VOICEMAIL = "answered", "missed", "abandoned", "voicemail"
-OUTCOMES = (ANSWERED, MISSED, ABANDONED, VOICEMAIL)
-NOT_ANSWERED = (MISSED, ABANDONED, VOICEMAIL)
-
-
-def outcome():
-    """The outcome of a call record, as an SQL expression."""
-    message = models.Recording
-    left_message = select(message.id).where(message.call_uuid == CALL.call_uuid, message.kind == "voicemail").exists()
-    return case((CALL.answered_at.is_not(None), ANSWERED), (left_message, VOICEMAIL),
-                (CALL.hangup_side == "caller", ABANDONED), else_=MISSED).label("outcome")
 
 
 def conditions(tenant_id: int, period: Period, direction: str | None = "in") -> list:
@@ -47,10 +39,17 @@ def _tally(counts: dict) -> dict:
     return {"calls": sum(row.values()), **row}
 
 
+def _local_counts(session, tenant_id: int, period: Period, direction: str | None = None) -> dict:
+    """(local hour, direction, outcome) → calls."""
+    if hourly.covers(period):
+        return hourly.local_hours(session, tenant_id, period, direction)
+    return local_hours(session, CALL.started_at, period, conditions(tenant_id, period, direction),
+                       CALL.direction.label("direction"), outcome())
+
+
 def per_day(session, tenant_id: int, period: Period) -> list[dict]:
     """Every day of the period: incoming calls by outcome, outgoing and internal calls."""
-    counts = local_hours(session, CALL.started_at, period, conditions(tenant_id, period, None),
-                         CALL.direction.label("direction"), outcome())
+    counts = _local_counts(session, tenant_id, period)
     days = {day: Counter() for day in period.days()}
     for (hour, direction, ended), count in counts.items():
         days[hour.date()][ended if direction == "in" else direction] += count
@@ -60,9 +59,8 @@ def per_day(session, tenant_id: int, period: Period) -> list[dict]:
 
 def per_hour_of_week(session, tenant_id: int, period: Period) -> list[dict]:
     """Incoming calls per weekday (0 Monday) and hour of the day on the company's clock."""
-    counts = local_hours(session, CALL.started_at, period, conditions(tenant_id, period))
     week = [[0] * 24 for _ in range(7)]
-    for (hour,), count in counts.items():
+    for (hour, _, _), count in _local_counts(session, tenant_id, period, "in").items():
         week[hour.weekday()][hour.hour] += count
     return [{"weekday": weekday, "hours": hours} for weekday, hours in enumerate(week)]
 
@@ -76,11 +74,16 @@ def busiest_hours(week: list[dict], top: int = 5) -> list[dict]:
 
 def outcomes(session, tenant_id: int, period: Period) -> dict:
     """Incoming calls by outcome, and the waiting time of the answered ones: average and 90th percentile."""
-    inner = select(outcome()).where(*conditions(tenant_id, period)).subquery()
-    counts = dict(session.execute(select(inner.c.outcome, func.count()).group_by(inner.c.outcome)).all())
-    waits = session.execute(select(CALL.wait_seconds, func.count())
-                            .where(*conditions(tenant_id, period), CALL.answered_at.is_not(None))
-                            .group_by(CALL.wait_seconds)).all()
+    counts: Counter = Counter()
+    for (_, _, ended), count in _local_counts(session, tenant_id, period, "in").items():
+        counts[ended] += count
+    if hourly.covers(period):
+        waits = [(int(wait), found[ANSWERED]) for (_, wait), found in
+                 hourly.breakdown(session, tenant_id, period, "wait").items()]
+    else:
+        waits = session.execute(select(CALL.wait_seconds, func.count())
+                                .where(*conditions(tenant_id, period), CALL.answered_at.is_not(None))
+                                .group_by(CALL.wait_seconds)).all()
     return {**_tally(counts), **wait_figures(waits)}
 
 
@@ -126,6 +129,11 @@ def _average(total, count) -> float | None:
 
 def per_main_number(session, tenant_id: int, period: Period) -> dict:
     """main number → incoming calls by outcome and average wait."""
+    if hourly.covers(period):
+        found: dict = {}
+        for (number, _), counts in hourly.breakdown(session, tenant_id, period, "number").items():
+            found.setdefault(number, Counter()).update(counts)
+        return {number: figures(counts) for number, counts in found.items()}
     found = _breakdown(session, [CALL.main_number.label("main_number")], conditions(tenant_id, period))
     return {key[0] or "": figures(counts) for key, counts in found.items()}
 
@@ -143,8 +151,11 @@ def step_counts(session, tenant_id: int, period: Period) -> dict:
     """
     # Grouped by the whole path first (a scenario has few ways through), then split here: the database
     # counts paths without unpacking JSON per call, the same on PostgreSQL and SQLite.
-    found = _breakdown(session, [CALL.main_number.label("main_number"), cast(CALL.path, String).label("path")],
-                       conditions(tenant_id, period))
+    if hourly.covers(period):
+        found = hourly.breakdown(session, tenant_id, period, "path")
+    else:
+        found = _breakdown(session, [CALL.main_number.label("main_number"), cast(CALL.path, String).label("path")],
+                           conditions(tenant_id, period))
     steps: dict = {}
     for (number, path), counts in found.items():
         for step in json.loads(path or "[]"):
@@ -154,10 +165,16 @@ def step_counts(session, tenant_id: int, period: Period) -> dict:
 
 def per_user(session, tenant_id: int, period: Period) -> dict:
     """user id → incoming calls the user answered, their talk time and the callers' wait."""
-    rows = session.execute(
-        select(CALL.answered_by_user_id, func.count(), func.sum(CALL.talk_seconds), func.sum(CALL.wait_seconds))
-        .where(*conditions(tenant_id, period), CALL.answered_by_user_id.is_not(None))
-        .group_by(CALL.answered_by_user_id))
+    if hourly.covers(period):
+        users: dict = {}
+        for (_, user), counts in hourly.breakdown(session, tenant_id, period, "user").items():
+            users.setdefault(int(user), Counter()).update(counts)
+        rows = [(user, c[ANSWERED], c["talked"], c["waited"]) for user, c in users.items()]
+    else:
+        rows = session.execute(
+            select(CALL.answered_by_user_id, func.count(), func.sum(CALL.talk_seconds), func.sum(CALL.wait_seconds))
+            .where(*conditions(tenant_id, period), CALL.answered_by_user_id.is_not(None))
+            .group_by(CALL.answered_by_user_id))
     return {user: {"answered": count, "talk_total": int(talked or 0), "talk_average": _average(talked or 0, count),
                    "wait_average": _average(waited or 0, count)}
             for user, count, talked, waited in rows}

@@ -8,11 +8,11 @@ from sqlalchemy import select
 
 from pbx import models
 from pbx.nodes.walk import nodes_by_id
-from pbx.reports import calls, queues
+from pbx.reports import calls, outcomes, queues
 from pbx.reports.period import Period
 from pbx.testcall.report import DAYS
 
-OUTCOME_COLUMNS = ["calls", *calls.OUTCOMES]
+OUTCOME_COLUMNS = ["calls", *outcomes.OUTCOMES]
 COLUMNS = {
     "days": ["day", *OUTCOME_COLUMNS, "outgoing", "internal"],
     "hours": ["weekday", *(f"h{hour:02d}" for hour in range(24))],

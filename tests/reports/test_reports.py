@@ -5,8 +5,8 @@ from datetime import date, datetime, timezone
 
 from pbx import models
 from pbx.extensions import db
-from pbx.reports import Period, calls, queues
-from pbx.reports.tables import table
+from pbx.reports import Period, calls, hourly, queues
+from pbx.reports.tables import BUILDERS, table
 
 DAY = date(2026, 10, 25)  # a Sunday with 25 hours in Warsaw
 
@@ -49,6 +49,7 @@ def test_the_23_hour_day_ends_at_local_midnight(demo):
     add("next", "2026-03-29T22:00:00")    # 00:00 on the 30th
     add("before", "2026-03-28T22:59:59")  # 23:59:59 on the 28th
     db.session.commit()
+    hourly.backfill(db.session)
     days = _report(demo, "days", _period(date(2026, 3, 28), date(2026, 3, 30)))
     assert [row["calls"] for row in days] == [1, 2, 1]
     sunday = next(row for row in _report(demo, "hours", _period(date(2026, 3, 29), date(2026, 3, 29)))
@@ -133,3 +134,23 @@ def test_an_empty_period_and_another_company_give_zeros(reported_calls, testowa)
         assert _report(reported_calls, name, empty) == [], name
         assert _report(other, name) == [], name
     assert _report(other, "days")[0]["calls"] == 0
+
+
+def test_the_records_give_what_the_hourly_counts_give(reported_calls, monkeypatch):
+    periods = [_period(), _period(date(2026, 10, 20), date(2026, 10, 31)), _period(number="+48221000000")]
+    counted = {(name, n): _report(reported_calls, name, period) for name in BUILDERS for n, period in enumerate(periods)}
+    monkeypatch.setattr(hourly, "covers", lambda period: False)
+    assert {(name, n): _report(reported_calls, name, period)
+            for name in BUILDERS for n, period in enumerate(periods)} == counted
+
+
+def test_a_zone_half_an_hour_off_utc_reads_the_records(reported_calls):
+    india = Period(date(2026, 10, 25), date(2026, 10, 25), "Asia/Kolkata")  # UTC+5:30: from 18:30 UTC on the 24th
+    assert not hourly.covers(india) and hourly.covers(_period())
+    db.session.add(models.CallRecord(tenant_id=reported_calls.id, call_uuid="late-night", caller="+48600000005",
+                                     started_at=datetime(2026, 10, 24, 18, 45, tzinfo=timezone.utc)))  # 00:15 there
+    db.session.commit()
+    # F, A, B, C, Y and the new call; D (04:29:59 on the 26th there) is not of the day
+    assert _report(reported_calls, "days", india)[0] | {} == {
+        "day": "2026-10-25", "calls": 6, "answered": 1, "missed": 3, "abandoned": 1, "voicemail": 1, "outgoing": 1,
+        "internal": 0}

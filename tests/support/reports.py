@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 from pbx import models
 from pbx.extensions import db
+from pbx.reports import hourly
 
 
 def at(text: str) -> datetime:
@@ -51,3 +52,5 @@ def add_reported_calls(demo) -> None:
                              ("C", "entered", 0), ("C", "abandoned", 12), ("D", "entered", 0), ("D", "answered", 25)]:
         db.session.add(models.QueueEvent(tenant_id=demo.id, queue=queue, call_uuid=uuid, kind=kind,
                                          at=at("2026-10-25T08:00:00"), wait_seconds=wait))
+    db.session.flush()
+    hourly.backfill(db.session, demo.id)  # counted per hour, as the record writer counts arriving calls

@@ -1,9 +1,11 @@
-"""indexes for the reports: a company's calls of a period, a number's later calls, queue events of a period
+"""reports: calls counted per company and hour; indexes for a company's calls of a period, a number's later
+calls, queue events of a period
 
 Revision ID: 0007
 Revises: 0006
 """
 from alembic import op
+import sqlalchemy as sa
 
 revision = '0007'
 down_revision = '0006'
@@ -21,8 +23,27 @@ INDEXES = [
 def upgrade():
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns)
+    op.create_table(
+        'call_hour',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('tenant_id', sa.Integer(), nullable=False),
+        sa.Column('hour', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('kind', sa.String(length=8), nullable=False),
+        sa.Column('key', sa.Text(), nullable=False),
+        sa.Column('direction', sa.String(length=10), nullable=False),
+        sa.Column('outcome', sa.String(length=10), nullable=False),
+        sa.Column('calls', sa.Integer(), nullable=False),
+        sa.Column('waited', sa.BigInteger(), nullable=False),
+        sa.Column('talked', sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_call_hour_tenant_id_tenant'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_call_hour')),
+        sa.UniqueConstraint('tenant_id', 'kind', 'hour', 'key', 'direction', 'outcome', name='uq_call_hour_count'),
+    )
+    # The hours of the calls already stored are counted by `centralka reports backfill`.
 
 
 def downgrade():
+    op.drop_table('call_hour')
     for name, table, _ in reversed(INDEXES):
         op.drop_index(name, table_name=table)
