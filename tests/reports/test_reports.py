@@ -154,3 +154,7 @@ def test_a_zone_half_an_hour_off_utc_reads_the_records(reported_calls):
     assert _report(reported_calls, "days", india)[0] | {} == {
         "day": "2026-10-25", "calls": 6, "answered": 1, "missed": 3, "abandoned": 1, "voicemail": 1, "outgoing": 1,
         "internal": 0}
+
+
+def test_waits_are_counted_to_the_second_under_a_minute_then_in_bands():
+    assert [hourly.wait_band(s) for s in (0, 59, 60, 69, 75, 599, 600, 659, 3601)] == [0, 59, 60, 60, 70, 590, 600, 600, 3600]
