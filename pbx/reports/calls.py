@@ -74,13 +74,14 @@ def busiest_hours(week: list[dict], top: int = 5) -> list[dict]:
 
 def outcomes(session, tenant_id: int, period: Period) -> dict:
     """Incoming calls by outcome, and the waiting time of the answered ones: average and 90th percentile."""
-    counts: Counter = Counter()
-    for (_, _, ended), count in _local_counts(session, tenant_id, period, "in").items():
-        counts[ended] += count
     if hourly.covers(period):
+        counts = hourly.outcomes(session, tenant_id, period)
         waits = [(int(wait), found[ANSWERED]) for (_, wait), found in
                  hourly.breakdown(session, tenant_id, period, "wait").items()]
     else:
+        counts = Counter()
+        for (_, _, ended), count in _local_counts(session, tenant_id, period, "in").items():
+            counts[ended] += count
         waits = session.execute(select(CALL.wait_seconds, func.count())
                                 .where(*conditions(tenant_id, period), CALL.answered_at.is_not(None))
                                 .group_by(CALL.wait_seconds)).all()

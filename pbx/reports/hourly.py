@@ -167,9 +167,19 @@ def local_hours(session, tenant_id: int, period: Period, direction: str | None =
     rows = session.execute(select(HOUR.hour, HOUR.direction, HOUR.outcome, func.sum(HOUR.calls))
                            .where(*found).group_by(HOUR.hour, HOUR.direction, HOUR.outcome))
     counts: dict = defaultdict(int)
+    local: dict = {}  # each hour moved to the zone once, not once per row
     for hour, direction_, ended, calls in rows:
-        counts[(aware(hour).astimezone(period.tz).replace(tzinfo=None), direction_, ended)] += int(calls)
+        if hour not in local:
+            local[hour] = aware(hour).astimezone(period.tz).replace(tzinfo=None)
+        counts[(local[hour], direction_, ended)] += int(calls)
     return counts
+
+
+def outcomes(session, tenant_id: int, period: Period) -> dict:
+    """outcome → incoming calls of the period."""
+    rows = session.execute(select(HOUR.outcome, func.sum(HOUR.calls)).where(
+        *_where(tenant_id, period, "number"), HOUR.direction == "in").group_by(HOUR.outcome))
+    return {ended: int(calls) for ended, calls in rows}
 
 
 def breakdown(session, tenant_id: int, period: Period, kind: str) -> dict:
