@@ -9,9 +9,12 @@ from datetime import datetime, timezone
 from sqlalchemy import func, select
 
 from pbx import models, record_writer
+from pbx.calls.legs import leg_facts
+from pbx.cdr_post import store_cdr
 from pbx.extensions import db
 from pbx.reports import hourly
 from tests.listener.test_postgres_writer import facts
+from tests.support.streams import SHAPES, named
 
 
 def counts():
@@ -51,3 +54,15 @@ def test_a_call_that_moves_to_another_hour_leaves_its_old_hour(ctx, company):
     write_in_batches([("leg", moved)], 1)
     hours = Counter(hourly.hour_of(row[1]) for row in counts() if row[2] == "number")
     assert hours == {hourly.hour_of(datetime.fromtimestamp(moved["started"], timezone.utc)): 1}
+
+
+def test_a_cdr_post_counts_its_call(ctx, company):
+    for shape in SHAPES:
+        for headers in named(shape, "CHANNEL_HANGUP_COMPLETE", "json"):
+            store_cdr(db.session, leg_facts(headers), headers, ctx.config)
+    arrived = counts()
+    stored = db.session.scalar(select(func.count()).select_from(models.CallRecord).where(
+        models.CallRecord.tenant_id == company.id))
+    assert stored and sum(row[6] for row in arrived if row[2] == "number") == stored
+    hourly.backfill(db.session)
+    assert counts() == arrived
