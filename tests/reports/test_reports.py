@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+from sqlalchemy import delete
+
 from pbx import models
 from pbx.extensions import db
 from pbx.reports import Period, calls, hourly, queues
@@ -158,3 +160,15 @@ def test_a_zone_half_an_hour_off_utc_reads_the_records(reported_calls):
 
 def test_waits_are_counted_to_the_second_under_a_minute_then_in_bands():
     assert [hourly.wait_band(s) for s in (0, 59, 60, 69, 75, 599, 600, 659, 3601)] == [0, 59, 60, 60, 70, 590, 600, 600, 3600]
+
+
+def test_the_backfill_command_counts_the_stored_calls(reported_calls, ctx):
+    from pbx.commands.reports import command
+
+    db.session.execute(delete(models.CallHour))
+    db.session.commit()
+    assert _report(reported_calls, "outcomes")[0]["calls"] == 0  # nothing counted yet
+    result = ctx.test_cli_runner().invoke(command, ["backfill", "--tenant", "Firma ABC"])
+    assert result.exit_code == 0 and "hourly counts written" in result.output
+    assert _report(reported_calls, "outcomes")[0]["calls"] == 5
+    assert ctx.test_cli_runner().invoke(command, ["backfill", "--tenant", "Nikt"]).exit_code == 2
