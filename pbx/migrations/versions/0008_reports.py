@@ -1,14 +1,14 @@
 """reports: calls counted per company and hour; indexes for a company's calls of a period, a number's later
 calls, queue events of a period
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
