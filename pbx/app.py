@@ -21,6 +21,7 @@ from pbx.config import Config
 from pbx.extensions import db, migrate
 from pbx.tenancy import NotFound, storable_id
 from schemas import field_words, messages_pl
+from schemas.fields import ParametersInvalid
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 
@@ -124,6 +125,10 @@ def _register_errors(app: Flask) -> None:
     def _invalid(error):
         db.session.rollback()
         return _error_json("invalid input", fields=error.normalized_messages()), 422
+
+    @app.errorhandler(ParametersInvalid)
+    def _bad_parameters(error):
+        return _error_json("invalid input", fields=error.normalized_messages()), 400
 
     @app.errorhandler(NotFound)
     def _not_found(error):

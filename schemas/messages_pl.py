@@ -197,6 +197,11 @@ _LITERAL = {
     "heard is true or false": "Pole „odsłuchana” przyjmuje wartość true albo false.",
     "a voicemail under legal hold cannot be deleted: release the hold first":
         "Wiadomości z blokadą usunięcia nie można usunąć: najpierw zdejmij blokadę.",
+    # webadmin/reports.py
+    "the period ends before it starts: choose 'to' on or after 'from'":
+        "Okres kończy się przed swoim początkiem: wybierz „do” nie wcześniej niż „od”.",
+    "a report covers at most 366 days: choose a shorter period":
+        "Raport obejmuje najwyżej 366 dni: wybierz krótszy okres.",
 }
 
 # Messages with values; the first match wins, so the narrower patterns come first.
@@ -301,6 +306,10 @@ _PATTERNED = [
      "Eksport nie jest jeszcze gotowy: zapisano {done} z {total} połączeń."),
     (r"the export cannot be read from storage now; try again later",
      "Nie można teraz odczytać eksportu z magazynu; spróbuj ponownie później."),
+    # webadmin/reports.py
+    (r"the (?P<report>[a-z-]+) report takes no (?P<name>\w+)", "Raport {report} nie przyjmuje parametru {name}."),
+    (r"no report named (?P<report>'[^']*'): choose one of (?P<names>.+)",
+     "Nie ma raportu o nazwie {report}: wybierz jeden z: {names}."),
     # pbx/schedule_preview.py
     (r"the preview needs (?P<needed>\d+) probes \((?P<count>\d+) schedule\(s\) × the range ÷ step\); at most "
      r"(?P<most>\d+): shorten the range or use a longer step",
@@ -402,6 +411,9 @@ _SCENARIO_PATTERNED = [
      "Użytkownik {id} nie ma ani numeru telefonu, ani numeru wewnętrznego, na który można zadzwonić."),
     (r"group (?P<id>\d+) has no member to ring: calls go straight to the fallback",
      "Grupa {id} nie ma członka, do którego można zadzwonić: połączenia od razu trafią do gałęzi zapasowej."),
+    (r"callers leave the queue after (?P<wait>\d+) s, before the first announcement \(every (?P<every>\d+) s\): "
+     r"they hear none",
+     "Dzwoniący opuszczają kolejkę po {wait} s, przed pierwszym komunikatem (co {every} s): nie usłyszą żadnego."),
     (r"voicemail box (?P<id>\d+) has no greeting: callers hear only the beep",
      "Skrzynka głosowa {id} nie ma powitania: dzwoniący usłyszą tylko sygnał."),
     (r"number list (?P<id>\d+) is empty: every caller takes `otherwise`",

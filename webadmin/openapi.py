@@ -15,6 +15,7 @@ from flask import Blueprint, Flask, current_app, jsonify
 from marshmallow import Schema
 
 from pbx.nodes import registry
+from schemas.listing import ListQuery
 from webadmin import sessions
 from webadmin.auth import signed_in
 
@@ -41,6 +42,12 @@ def queries(schema: type[Schema]):
         view.openapi_query = schema
         return view
     return mark
+
+
+def searchable(view):
+    """Document a list's ?q=, ?page= and ?per_page= (webadmin.common.listed reads them)."""
+    view.openapi_paged = True
+    return queries(ListQuery)(view)
 
 
 @bp.get("/openapi.json")
@@ -97,9 +104,11 @@ def _operation(rule, view) -> dict:
         operation["security"] = []
     else:
         operation["x-admin-level"] = f"{level} ({LEVELS[level]})"
-    query = getattr(view, "openapi_query", None)
-    if query is not None:
-        operation["parameters"].append({"in": "query", "schema": query})
+    if hasattr(view, "openapi_query"):
+        operation["parameters"].append({"in": "query", "schema": view.openapi_query})
+    if getattr(view, "openapi_paged", False):
+        operation["responses"]["2XX"]["headers"] = {"X-Total-Count": {
+            "description": "how many rows the search found on every page", "schema": {"type": "integer"}}}
     body = getattr(view, "openapi_body", None)
     if body is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}

@@ -87,6 +87,7 @@ SAMPLES = [
     "only a user or a group can answer a queue, not an external number",
     "group 3 has no member to ring: calls go straight to the fallback",
     "the queue has no real fallback: callers are hung up after the maximum wait",
+    "callers leave the queue after 20 s, before the first announcement (every 30 s): they hear none",
     "voicemail box 7 does not exist in this company",
     "voicemail box 2 has no greeting: callers hear only the beep",
     "number list 7 does not exist in this company",

@@ -1,13 +1,13 @@
 """exports for finance: background export jobs, scheduled exports and their deliveries
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0009
+Revises: 0008
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = '0007'
-down_revision = '0006'
+revision = '0009'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
@@ -66,12 +66,9 @@ def upgrade():
         sa.UniqueConstraint('schedule_id', 'period_start', 'email', name='uq_export_delivery_once'),
     )
     op.create_index(op.f('ix_export_delivery_schedule_id'), 'export_delivery', ['schedule_id'], unique=False)
-    # An export reads one company's calls in time order, page after page.
-    op.create_index('ix_call_record_tenant_started', 'call_record', ['tenant_id', 'started_at', 'id'], unique=False)
 
 
 def downgrade():
-    op.drop_index('ix_call_record_tenant_started', table_name='call_record')
     op.drop_index(op.f('ix_export_delivery_schedule_id'), table_name='export_delivery')
     op.drop_table('export_delivery')
     op.drop_index(op.f('ix_export_schedule_tenant_id'), table_name='export_schedule')
