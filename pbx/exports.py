@@ -127,6 +127,16 @@ def dialect(format_name: str, language: str = "pl") -> Dialect:
     return Dialect(format_name, polish=format_name == "csv-excel" or (format_name == "xlsx" and language == "pl"))
 
 
+def write_csv(header: list[str], rows) -> str:
+    """A small table (a report's) as plain CSV text, every cell made safe for spreadsheets."""
+    out = io.StringIO()
+    # RFC 4180 line ends: with both CR and LF as terminators, a cell holding either is quoted.
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+    return out.getvalue()
+
+
 def row_function(columns: tuple[Column, ...], chosen: Dialect) -> Callable[[tuple], list]:
     cells = [chosen.cell(column.kind) for column in columns]
     return lambda values: [cell(value) for cell, value in zip(cells, values)]
