@@ -21,7 +21,7 @@ from pbx.config import Config
 from pbx.extensions import db, migrate
 from pbx.tenancy import NotFound, storable_id
 from schemas import field_words, messages_pl
-from schemas.listing import QueryInvalid
+from schemas.fields import ParametersInvalid
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 
@@ -126,8 +126,8 @@ def _register_errors(app: Flask) -> None:
         db.session.rollback()
         return _error_json("invalid input", fields=error.normalized_messages()), 422
 
-    @app.errorhandler(QueryInvalid)
-    def _bad_query(error):
+    @app.errorhandler(ParametersInvalid)
+    def _bad_parameters(error):
         return _error_json("invalid input", fields=error.normalized_messages()), 400
 
     @app.errorhandler(NotFound)

@@ -32,6 +32,8 @@ KINDS = {
     "ScenarioVersion": ("the scenario of number {name}", "scenariusz numeru {name}"),
     "ApiToken": ("API token '{name}'", "token API '{name}'"),
     "RoutingOverride": ("the temporary override of number {name}", "tymczasową zmianę numeru {name}"),
+    "ExportSchedule": ("scheduled export '{name}'", "eksport cykliczny '{name}'"),
+    "ExportJob": ("an export of call records: {name}", "eksport połączeń: {name}"),
     "Recording": ("a voicemail message from {name}", "wiadomość głosową od {name}"),
     "Call": ("the call from {name}", "połączenie od {name}"),
     "QueueAgent": ("{name} in a queue", "{name} w kolejce"),
@@ -46,6 +48,7 @@ KIND_NAMES = {
     "Announcement": ("Announcements", "Zapowiedzi"), "VoicemailBox": ("Voicemail", "Poczta głosowa"),
     "Scenario": ("Scenarios", "Scenariusze"), "ScenarioVersion": ("Scenario versions", "Wersje scenariuszy"),
     "ApiToken": ("API tokens", "Tokeny API"), "RoutingOverride": ("Temporary overrides", "Tymczasowe zmiany"),
+    "ExportSchedule": ("Scheduled exports", "Eksporty cykliczne"), "ExportJob": ("Exports", "Eksporty"),
     "Recording": ("Voicemail messages", "Wiadomości głosowe"),
     "Call": ("Calls at reception", "Połączenia w recepcji"), "QueueAgent": ("Queue members", "Członkowie kolejek"),
 }
@@ -91,7 +94,15 @@ LABELS = {
     "to": ("To", "Dokąd"), "result": ("Result", "Wynik"), "queue": ("Queue", "Kolejka"),
     # an entry stored before its facts were: the sentence written then, in English
     "summary": ("Details", "Szczegóły"),
+    "frequency": ("How often", "Jak często"), "format": ("Format", "Format"), "filters": ("Filters", "Filtry"),
+    "recipients": ("Recipients", "Odbiorcy"), "rows_total": ("Calls", "Połączenia"), "file_name": ("File", "Plik"),
 }
+# The filters of an export (a JSON object), each by its label and the object's name.
+FILTER_LABELS = {"main_number": ("Main number", "Numer główny"), "user": ("User", "Użytkownik"),
+                 "group": ("Group", "Grupa"), "direction": ("Direction", "Kierunek"),
+                 "answered": ("Answered", "Odebrane"), "from": ("From", "Od"), "to": ("To", "Do"),
+                 "lang": ("Language", "Język")}
+FILTER_REFERENCES = {"main_number": models.MainNumber, "user": models.User, "group": models.Group}
 # Stored values by the labels the panel gives them (webadmin/static/js/i18n.js, pages/overrides.js).
 CHOICES = {
     "ring_mode": {"sequential": ("sequential", "sekwencyjnie"), "random": ("random", "losowo"),
@@ -108,6 +119,10 @@ CHOICES = {
              "announcement": ("An announcement, then hang up", "Zapowiedź, potem rozłączenie"),
              "user": ("To a person", "Do osoby"), "group": ("To a group", "Do grupy"),
              "number": ("To an outside number", "Na numer zewnętrzny")},
+    "frequency": {"daily": ("daily", "codziennie"), "weekly": ("weekly", "co tydzień"),
+                  "monthly": ("monthly", "co miesiąc")},
+    "direction": {"in": ("incoming", "przychodzące"), "out": ("outgoing", "wychodzące"),
+                  "internal": ("internal", "wewnętrzne")},
 }
 # Moments, shown in the company's time zone.
 MOMENTS = {"ends_at", "received_at"}
@@ -115,7 +130,7 @@ PHONES = {"number", "phone", "fallback_number", "default_fallback_number", "call
 # Kept in the stored row, never shown: keys, bookkeeping, and the scenario's tree and dialplan.
 HIDDEN = {"id", "tenant_id", "created_at", "draft_updated_at", "dialplan_revision", "tree", "compiled_xml",
           "compiled_meta", "scenario_id", "main_number_id", "created_by", "storage_key", "token_hash",
-          "created_by_id", "last_used_at", "revoked_at"}
+          "created_by_id", "last_used_at", "revoked_at", "last_period_sent"}
 REFERENCES = {"group_id": models.Group, "user_id": models.User, "target_user_id": models.User,
               "target_group_id": models.Group, "fallback_box_id": models.VoicemailBox,
               "default_fallback_box_id": models.VoicemailBox, "greeting_id": models.Announcement,
@@ -187,6 +202,8 @@ class Namer:
             return f"{obj.user.full_name} → {obj.group.name}"
         if isinstance(obj, models.RoutingOverride):
             return phone_words(db.session.get(models.MainNumber, obj.main_number_id).number)
+        if isinstance(obj, models.ExportJob):
+            return obj.file_name
         if isinstance(obj, (models.Scenario,)):
             return phone_words(obj.main_number.number)
         return getattr(obj, "name", "")
@@ -262,11 +279,24 @@ class Namer:
             return self._moment(value)
         if key in PHONES and isinstance(value, str):
             return phone_words(value)
+        if key == "filters" and isinstance(value, dict):
+            return self._filters(value)
         if isinstance(value, list):
             return ", ".join(str(item) for item in value)
         if isinstance(value, bool) or value is None:
             return WORDS[value][self.polish]
         return str(value)
+
+    def _filters(self, filters: dict) -> str:
+        parts = []
+        for key, value in filters.items():
+            if value is None:
+                continue
+            reference = FILTER_REFERENCES.get(key)
+            shown = (self.of(reference, value) or ("(deleted)", "(usunięty)")[self.polish]) if reference \
+                else self._value(key, value)
+            parts.append(f"{FILTER_LABELS.get(key, (key, key))[self.polish]}: {shown}")
+        return ", ".join(parts) or WORDS[None][self.polish]
 
     def _moment(self, text: str) -> str:
         """'2026-12-24T13:00:00+00:00' on the company's clock: '24.12.2026 14:00' (English: '2026-12-24 14:00')."""

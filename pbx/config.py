@@ -80,8 +80,13 @@ class Config:
     SMTP_PORT = int(os.environ.get("CENTRALKA_SMTP_PORT", "25"))
     SMTP_SENDER = os.environ.get("CENTRALKA_SMTP_SENDER", "centralka@localhost")
 
-    # Rows one CSV export may hold (the call history's "Eksportuj"); more: 422 asking for a shorter period.
+    # Rows one direct download of calls may hold; more: 422 asking for a shorter period or a
+    # background export (written by the task worker to storage, any number of rows).
     EXPORT_MAX_ROWS = int(os.environ.get("CENTRALKA_EXPORT_MAX_ROWS", "100000"))
+    # A scheduled export's file up to this size is attached to the e-mail; a bigger one is linked.
+    EXPORT_ATTACH_MAX_BYTES = int(os.environ.get("CENTRALKA_EXPORT_ATTACH_MAX_BYTES", str(10 * 1024 * 1024)))
+    # The panel's address as people open it, for links in e-mails.
+    PANEL_URL = os.environ.get("CENTRALKA_PANEL_URL", "http://127.0.0.1:8000")
 
     LOGIN_CODE_TTL_SECONDS = int(os.environ.get("CENTRALKA_LOGIN_CODE_TTL", "600"))
     # Bring the switches' queues and directory cache in line after every configuration commit.

@@ -6,15 +6,17 @@ the signed-in tenant (see ``pbx.tenancy``).
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -276,6 +278,17 @@ class ScenarioVersion(TenantOwned, db.Model):
 class CallRecord(db.Model):
     """One call, written once per call UUID whatever order events arrive in."""
 
+    # For the reports: a company's calls of a period, and a number's later calls (the call-back list).
+    # PostgreSQL answers them from the index alone with the columns they read included.
+    __table_args__ = (
+        Index("ix_call_record_tenant_started", "tenant_id", "started_at",
+              postgresql_include=["direction", "main_number", "caller", "answered_at"]),
+        Index("ix_call_record_tenant_caller", "tenant_id", "caller", "started_at",
+              postgresql_include=["direction", "answered_at"]),
+        Index("ix_call_record_tenant_destination", "tenant_id", "destination", "started_at",
+              postgresql_include=["direction", "answered_at"]),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
     call_uuid: Mapped[str] = mapped_column(String(64), unique=True)
@@ -297,6 +310,26 @@ class CallRecord(db.Model):
     source: Mapped[str] = mapped_column(String(10), default="esl")  # esl / cdr
 
     legs: Mapped[list[CallLeg]] = relationship(back_populates="call", cascade="all, delete-orphan", order_by="CallLeg.id")
+
+
+class CallHour(db.Model):
+    """Calls of one company and UTC hour, counted for the reports (``pbx.reports.hourly``)."""
+
+    # Read by company, kind and period; rebuilt by company and hour.
+    __table_args__ = (UniqueConstraint("tenant_id", "kind", "hour", "key", "direction", "outcome",
+                                       name="uq_call_hour_count"),
+                      Index("ix_call_hour_tenant_hour", "tenant_id", "hour"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"))
+    hour: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(8))  # number / path / user / wait
+    key: Mapped[str] = mapped_column(Text)  # "<main number>\t<path, user id or wait>"
+    direction: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[str] = mapped_column(String(10))
+    calls: Mapped[int] = mapped_column(Integer)
+    waited: Mapped[int] = mapped_column(BigInteger)  # seconds, answered calls only
+    talked: Mapped[int] = mapped_column(BigInteger)
 
 
 class CallLeg(db.Model):
@@ -337,7 +370,9 @@ class Recording(TenantOwned, db.Model):
 
 
 class QueueEvent(TenantOwned, db.Model):
-    __table_args__ = (UniqueConstraint("call_uuid", "queue", "kind", name="uq_queue_event_once"),)
+    __table_args__ = (UniqueConstraint("call_uuid", "queue", "kind", name="uq_queue_event_once"),
+                      Index("ix_queue_event_tenant_at", "tenant_id", "at",
+                            postgresql_include=["queue", "kind", "wait_seconds"]))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     queue: Mapped[str] = mapped_column(String(120), index=True)
@@ -442,6 +477,52 @@ class VoicemailDelivery(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recording_id: Mapped[int] = mapped_column(ForeignKey("recording.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+
+
+class ExportJob(TenantOwned, db.Model):
+    """A call-record export too big for one response, written by the task worker to storage."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    format: Mapped[str] = mapped_column(String(12))  # csv / csv-excel / xlsx
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)
+    requested_by: Mapped[str] = mapped_column(String(254), default="")
+    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued / running / done / failed
+    rows_total: Mapped[int] = mapped_column(Integer, default=0)
+    rows_done: Mapped[int] = mapped_column(Integer, default=0)
+    storage_key: Mapped[str | None] = mapped_column(String(255))
+    file_name: Mapped[str] = mapped_column(String(120), default="")
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ExportSchedule(TenantOwned, db.Model):
+    """Call records of each past day, week or month e-mailed to finance addresses."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    frequency: Mapped[str] = mapped_column(String(8))  # daily / weekly / monthly
+    format: Mapped[str] = mapped_column(String(12))
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)
+    recipients: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The first day of the last period whose e-mails all went out.
+    last_period_sent: Mapped[date | None] = mapped_column(Date)
+
+
+class ExportDelivery(db.Model):
+    """One period of one schedule e-mailed to one address: the row makes the e-mail go out once."""
+
+    __table_args__ = (UniqueConstraint("schedule_id", "period_start", "email", name="uq_export_delivery_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(ForeignKey("export_schedule.id", ondelete="CASCADE"), index=True)
+    period_start: Mapped[date] = mapped_column(Date)
     email: Mapped[str] = mapped_column(String(254))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,7 +1,7 @@
 """The query of a list: ``?q=`` searches, ``?page=`` and ``?per_page=`` page it."""
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
 from schemas.fields import clean_text
 
@@ -21,7 +21,3 @@ class ListQuery(Schema):
                           metadata={"description": "the page, from 1"})
     per_page = fields.Integer(validate=validate.Range(min=1, max=MAX_PER_PAGE),
                               metadata={"description": f"rows a page, 1 to {MAX_PER_PAGE}; without it every row"})
-
-
-class QueryInvalid(ValidationError):
-    """A list's query parameter the API cannot read: a 400 naming the parameter."""

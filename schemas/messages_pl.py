@@ -217,6 +217,11 @@ _LITERAL = {
     "heard is true or false": "Pole „odsłuchana” przyjmuje wartość true albo false.",
     "a voicemail under legal hold cannot be deleted: release the hold first":
         "Wiadomości z blokadą usunięcia nie można usunąć: najpierw zdejmij blokadę.",
+    # webadmin/reports.py
+    "the period ends before it starts: choose 'to' on or after 'from'":
+        "Okres kończy się przed swoim początkiem: wybierz „do” nie wcześniej niż „od”.",
+    "a report covers at most 366 days: choose a shorter period":
+        "Raport obejmuje najwyżej 366 dni: wybierz krótszy okres.",
 }
 
 # Messages with values; the first match wins, so the narrower patterns come first.
@@ -310,8 +315,21 @@ _PATTERNED = [
     # webadmin/calls.py
     (_QUOTED + r" is not a date like 31\.12\.2026 or 2026-12-31", "{value} nie jest datą (np. 31.12.2026 albo 2026-12-31)."),
     # pbx/exports.py
-    (r"the export has (?P<calls>\d+) calls; one file holds at most (?P<rows>\d+): choose a shorter period \(from, to\)",
-     "Eksport obejmuje {calls}; jeden plik mieści najwyżej {rows}: wybierz krótszy okres (od, do)."),
+    (r"the export has (?P<calls>\d+) calls; one file holds at most (?P<rows>\d+): choose a shorter period \(from, to\)"
+     r" or run it as a background export",
+     "Eksport obejmuje {calls}; jeden plik mieści najwyżej {rows}: wybierz krótszy okres (od, do) "
+     "albo uruchom eksport w tle."),
+    # schemas/exports.py
+    (r"the last day comes before the first", "Ostatni dzień jest wcześniejszy niż pierwszy."),
+    # webadmin/exports.py
+    (r"the export is not ready yet: (?P<done>\d+) of (?P<total>\d+) calls written",
+     "Eksport nie jest jeszcze gotowy: zapisano {done} z {total} połączeń."),
+    (r"the export cannot be read from storage now; try again later",
+     "Nie można teraz odczytać eksportu z magazynu; spróbuj ponownie później."),
+    # webadmin/reports.py
+    (r"the (?P<report>[a-z-]+) report takes no (?P<name>\w+)", "Raport {report} nie przyjmuje parametru {name}."),
+    (r"no report named (?P<report>'[^']*'): choose one of (?P<names>.+)",
+     "Nie ma raportu o nazwie {report}: wybierz jeden z: {names}."),
     # pbx/schedule_preview.py
     (r"the preview needs (?P<needed>\d+) probes \((?P<count>\d+) schedule\(s\) × the range ÷ step\); at most "
      r"(?P<most>\d+): shorten the range or use a longer step",

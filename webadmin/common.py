@@ -10,7 +10,8 @@ from sqlalchemy import Select
 from pbx.exports import write_csv
 from pbx.extensions import db
 from pbx.listing import Paging, Search
-from schemas.listing import ListQuery, QueryInvalid
+from schemas.fields import ParametersInvalid
+from schemas.listing import ListQuery
 
 
 def body() -> dict:
@@ -33,7 +34,7 @@ def list_query() -> tuple[Search | None, Paging]:
     try:
         wanted = ListQuery().load(request.args, unknown=EXCLUDE)
     except ValidationError as error:
-        raise QueryInvalid(error.messages) from None
+        raise ParametersInvalid(error.messages) from None
     return (Search(wanted["q"]) if wanted.get("q") else None), Paging(wanted["page"], wanted.get("per_page"))
 
 

@@ -36,10 +36,18 @@ def accepts(schema: type[Schema], *, partial: bool = False):
     return mark
 
 
+def queries(schema: type[Schema]):
+    """Document the query-string parameters a view loads with ``schema``."""
+    def mark(view):
+        view.openapi_query = schema
+        return view
+    return mark
+
+
 def searchable(view):
     """Document a list's ?q=, ?page= and ?per_page= (webadmin.common.listed reads them)."""
-    view.openapi_query = ListQuery
-    return view
+    view.openapi_paged = True
+    return queries(ListQuery)(view)
 
 
 @bp.get("/openapi.json")
@@ -100,6 +108,7 @@ def _operation(rule, view) -> dict:
             operation["x-receptionist"] = "only users with the receptionist right"
     if hasattr(view, "openapi_query"):
         operation["parameters"].append({"in": "query", "schema": view.openapi_query})
+    if getattr(view, "openapi_paged", False):
         operation["responses"]["2XX"]["headers"] = {"X-Total-Count": {
             "description": "how many rows the search found on every page", "schema": {"type": "integer"}}}
     body = getattr(view, "openapi_body", None)

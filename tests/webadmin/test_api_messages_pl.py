@@ -149,6 +149,9 @@ SAMPLES = [
     "announcement Zamknięte is used by voicemail box Poczta główna: its greeting",
     "voicemail box Poczta główna is used by scenario Godziny pracy (+48221000000), draft, node vm_sales",
     "number list Zastrzeżeni is used by scenario Godziny pracy (+48221000000), draft, node vip",
+    "the period ends before it starts: choose 'to' on or after 'from'",
+    "a report covers at most 366 days: choose a shorter period",
+    "the top-callers report takes no within", "no report named 'calls': choose one of days, hours",
     "hold is true or false", "no such recording", "give the caller number (?caller=...)",
     "sign in first", "your admin rights do not allow this", "give the e-mail address or phone number you sign in with",
     "send JSON (Content-Type: application/json)", "too many sign-in attempts: wait before trying again",
@@ -186,7 +189,10 @@ SAMPLES = [
     "heard is true or false", "a voicemail under legal hold cannot be deleted: release the hold first",
     "user Jan Nowak has no extension, so no phone can sign in as them: give them one first",
     "the recording lasts over 600 s; an announcement may last at most 600 s (10 minutes)", "the year must be between 1970 and 2200, not 1",
-    "the export has 150000 calls; one file holds at most 100000: choose a shorter period (from, to)",
+    "the export has 150000 calls; one file holds at most 100000: choose a shorter period (from, to) "
+    "or run it as a background export",
+    "the last day comes before the first", "the export is not ready yet: 5000 of 120000 calls written",
+    "the export cannot be read from storage now; try again later",
 ]
 
 
@@ -216,8 +222,9 @@ def check_catalogue(samples: list[str]) -> None:
     ("VoicemailBox 3 does not exist in this company", "Skrzynka głosowa 3 nie istnieje w tej firmie."),
     ("the file has 2097154 bytes; an announcement may have at most 2097152 (2 MB)",
      "Plik ma 2097154 bajty; zapowiedź może mieć najwyżej 2097152 bajty (2 MB)."),
-    ("the export has 3 calls; one file holds at most 2: choose a shorter period (from, to)",
-     "Eksport obejmuje 3 połączenia; jeden plik mieści najwyżej 2 wiersze: wybierz krótszy okres (od, do)."),
+    ("the export has 3 calls; one file holds at most 2: choose a shorter period (from, to) or run it as a "
+     "background export", "Eksport obejmuje 3 połączenia; jeden plik mieści najwyżej 2 wiersze: wybierz krótszy "
+     "okres (od, do) albo uruchom eksport w tle."),
     ("user Tomasz Wójcik is used by group Księgowość: its only member; the group is used by scenario without a "
      "name (+48221000000), published version 2, node accounting; main number +48221000000 rings this group directly",
      "użytkownik Tomasz Wójcik jest używany przez: grupa Księgowość (jako jej jedyny członek), a ta grupa jest "

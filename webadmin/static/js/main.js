@@ -8,16 +8,19 @@ import { dashboardPage } from "./pages/dashboard.js";
 import { usersPage, groupsPage, numbersPage, voicemailPage, listsPage } from "./pages/directory.js";
 import { announcementsPage } from "./pages/announcements.js";
 import { callsPage, recordingsPage, auditPage } from "./pages/reports.js";
+import { reportsPage } from "./pages/statistics.js";
 import { scenarioPage } from "./pages/scenario.js";
 import { companyPage } from "./pages/company.js";
 import { apiDocsPage } from "./pages/apidocs.js";
 import { receptionPage } from "./pages/reception.js";
+import { exportsPage } from "./pages/exports.js";
+import { guardDownloads } from "./downloads.js";
 
 const routes = {
   dashboard: dashboardPage, users: usersPage, groups: groupsPage, numbers: numbersPage,
   announcements: announcementsPage, voicemail: voicemailPage, lists: listsPage, calls: callsPage,
-  recordings: recordingsPage, audit: auditPage, scenario: scenarioPage, company: companyPage, api: apiDocsPage,
-  reception: receptionPage,
+  reports: reportsPage, recordings: recordingsPage, audit: auditPage, scenario: scenarioPage, company: companyPage,
+  api: apiDocsPage, exports: exportsPage, reception: receptionPage,
 };
 // A receptionist who is no admin sees the reception page only.
 const adminOnly = () => (session.me?.admin_level ?? 0) === 0;
@@ -25,6 +28,7 @@ const adminOnly = () => (session.me?.admin_level ?? 0) === 0;
 const view = document.getElementById("view");
 const nav = document.getElementById("nav");
 const menu = document.getElementById("menu-toggle");
+guardDownloads(document);
 
 // On narrow windows the menu folds behind its button (panel.css); choosing a page folds it again.
 function showMenu(open) {
