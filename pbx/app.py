@@ -15,8 +15,9 @@ from werkzeug.exceptions import NotFound as NoSuchUrl
 from werkzeug.routing import IntegerConverter
 
 import webadmin
+from webadmin import probes
 from xml_curl import cdr, views
-from pbx import audit, instance_secrets, switch_sync
+from pbx import audit, instance_secrets, logs, switch_sync
 from pbx.config import Config
 from pbx.extensions import db, migrate
 from pbx.tenancy import NotFound, storable_id
@@ -43,6 +44,7 @@ def create_app(config: type | dict | None = None, role: str = "panel") -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
+    app.config["ROLE"] = role  # what /readyz checks (webadmin.probes)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     instance_secrets.settle(app.config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -60,7 +62,7 @@ def create_app(config: type | dict | None = None, role: str = "panel") -> Flask:
     _register_blueprints(app, role)
     _register_errors(app)
     app.after_request(_security_headers)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(app.config["LOG_FORMAT"])
     return app
 
 
@@ -78,6 +80,7 @@ class RowId(IntegerConverter):
 def _register_blueprints(app: Flask, role: str) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(cdr.bp)  # the panel still takes CDR posts of older configurations
+    app.register_blueprint(probes.bp)
     if role == "panel":
         webadmin.register(app)
 

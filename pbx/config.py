@@ -139,6 +139,14 @@ class Config:
     RECEPTION_VIEW_SECONDS = float(os.environ.get("CENTRALKA_RECEPTION_VIEW_SECONDS", "2"))
     # The panel yields the processor to call routing (added to its niceness).
     PANEL_NICE = int(os.environ.get("CENTRALKA_PANEL_NICE", "10"))
+    # --- Operations (docs/operations.md). /metrics asks for this bearer token; unset: loopback
+    # clients only. The listener and the task worker answer /healthz, /readyz and /metrics on
+    # these addresses ("": none).
+    METRICS_TOKEN = os.environ.get("CENTRALKA_METRICS_TOKEN", "")
+    LISTENER_PROBES_BIND = os.environ.get("CENTRALKA_LISTENER_PROBES_BIND", "127.0.0.1:9101")
+    WORKER_PROBES_BIND = os.environ.get("CENTRALKA_WORKER_PROBES_BIND", "127.0.0.1:9102")
+    # "json": one JSON object per log line, with the call's UUID where one is known; else plain text.
+    LOG_FORMAT = os.environ.get("CENTRALKA_LOG_FORMAT", "text")
     # Control sockets and pid files of this instance's servers.
     RUN_DIR = os.environ.get("CENTRALKA_RUN_DIR", str(INSTANCE_DIR / "run"))
 

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from marshmallow import ValidationError
 from sqlalchemy import select, update
 
-from pbx import audit, call_export, models
+from pbx import audit, call_export, metrics, models
 from pbx.calls.store import upsert
 from pbx.exports import MEDIA_TYPES, SUFFIXES, csv_chunks, dialect, write_xlsx
 from pbx.extensions import db
@@ -222,6 +222,7 @@ def _send_one(delivery: models.ExportDelivery, message: EmailMessage, config) ->
     try:
         send(message, config)
     except (OSError, smtplib.SMTPException) as error:
+        metrics.EMAILS_FAILED.labels(metrics.EXPORT).inc()
         delivery.attempts += 1
         delivery.last_error = str(error)[:500]
         db.session.commit()

@@ -19,13 +19,14 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from pbx import models, queues, recordings, switch_status, switch_sync, tasks
+from pbx import metrics, models, queues, recordings, switch_status, switch_sync, tasks
 from pbx.calls.journal import Journal
 from pbx.calls.legs import VARIABLES, leg_facts
 from pbx.esl.client import parse_servers
 from pbx.esl.listener import EventListener
 from pbx.esl.protocol import Event
 from pbx.extensions import db
+from pbx.probes import ProbeServer
 from pbx.record_writer import WriterProcess
 
 log = logging.getLogger(__name__)
@@ -142,17 +143,31 @@ class ListenerService:
         self.journal.close()
         gc.unfreeze()  # a process that starts another service (tests, benchmarks) frees this one
 
+    def connected_switches(self) -> int:
+        return self.listener.stats()["connected"]
+
+    def probes(self, bind: str) -> ProbeServer:
+        """Ready while connected to at least one switch; the journal's depth read when scraped."""
+        return ProbeServer(bind, {"switch_connected": lambda: self.connected_switches() >= 1},
+                           self.app.config["METRICS_TOKEN"],
+                           metrics.Gauges({metrics.JOURNAL_DEPTH: lambda: len(self.journal),
+                                           metrics.SWITCHES_CONNECTED: self.connected_switches}))
+
     def run_forever(self) -> None:
         """Until SIGTERM or SIGINT; then finish what is queued."""
         done = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: done.set())
+        bind = self.app.config["LISTENER_PROBES_BIND"]
+        probes = self.probes(bind).start() if bind else None
         self.start()
         log.info("listener running: %s", self.listener.subscription())
         while not done.wait(60):
             log.info("listener: %s; journal %d; written %d", self.listener.stats(), len(self.journal),
                      self.writer.written)
         self.stop()
+        if probes is not None:
+            probes.stop()
 
 
 

@@ -282,6 +282,12 @@ def unfinished(older_than: timedelta = timedelta(minutes=2)) -> list[int]:
         models.Recording.uploaded_at.is_(None), models.Recording.created_at <= cutoff)))
 
 
+def uploads_pending() -> int:
+    """Recordings of every company not yet uploaded to storage (a figure for the operator, no company's)."""
+    return db.session.scalar(select(func.count()).select_from(models.Recording).where(
+        models.Recording.uploaded_at.is_(None)))
+
+
 def storage_used(tenant: models.Tenant) -> dict:
     """What the company's stored call recordings and voicemail take (count, bytes) and how long they are kept."""
     stored = models.Recording

@@ -23,6 +23,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from pbx import logs
+from pbx.config import Config
+
 log = logging.getLogger("centralka.serve")
 
 FIRST_DELAY, LONGEST_DELAY = 1.0, 30.0
@@ -175,7 +178,7 @@ def children(host: str, port: int, workers: int, *, switch_bind: str, switch_wor
 
 def run(host: str, port: int, workers: int, *, switch_bind: str, switch_workers: int,
         listener: bool = True, worker: bool = True, run_dir: str) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(Config.LOG_FORMAT)
     Path(run_dir).mkdir(parents=True, exist_ok=True)
     Supervisor(children(host, port, workers, switch_bind=switch_bind, switch_workers=switch_workers,
                         listener=listener, worker=worker), pidfile=str(Path(run_dir) / "serve.pid")).run()

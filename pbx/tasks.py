@@ -15,7 +15,7 @@ from pathlib import Path
 from huey import Huey, crontab
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
-from pbx import auth, export_jobs, ratelimit, recordings, sessions, voicemail
+from pbx import auth, export_jobs, metrics, probes, ratelimit, recordings, sessions, voicemail
 from pbx.config import Config
 
 log = logging.getLogger(__name__)
@@ -138,6 +138,24 @@ def prune_sign_in_records() -> int:
         config = app.config
         return (auth.prune() + sessions.prune(config["SESSION_MAX_HOURS"])
                 + ratelimit.prune(config["SIGNIN_LIMIT_WINDOW_SECONDS"]))
+
+
+def queue_reachable() -> bool:
+    try:
+        huey.pending_count()
+        return True
+    except Exception as error:  # noqa: BLE001 - Redis or the queue file away; the reason is logged
+        log.warning("readiness: the task queue is not reachable: %s", error)
+        return False
+
+
+def probe_server(app, bind: str) -> probes.ProbeServer:
+    """The worker's health and metrics: ready when the database and the queue answer."""
+    return probes.ProbeServer(
+        bind, {"database": probes.in_app(app, probes.database_reachable), "task_queue": queue_reachable},
+        app.config["METRICS_TOKEN"],
+        metrics.Gauges({metrics.TASK_QUEUE_DEPTH: huey.pending_count,
+                        metrics.UPLOADS_PENDING: probes.in_app(app, recordings.uploads_pending)}))
 
 
 def run_pending(now: datetime | None = None) -> int:

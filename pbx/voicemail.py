@@ -21,7 +21,7 @@ from mutagen import MutagenError
 from mutagen.wave import WAVE
 from sqlalchemy import select
 
-from pbx import models, recordings
+from pbx import metrics, models, recordings
 from pbx.calls.store import aware, upsert
 from pbx.extensions import db
 from pbx.nodes.voicemail import MIN_MESSAGE_SECONDS
@@ -63,6 +63,7 @@ def deliver(recording_id: int, config) -> int:
         try:
             send(compose(recording, box, delivery.email, audio, config), config)
         except (OSError, smtplib.SMTPException) as error:
+            metrics.EMAILS_FAILED.labels(metrics.VOICEMAIL).inc()
             delivery.attempts += 1
             delivery.last_error = str(error)[:500]
             failures.append(delivery.email)

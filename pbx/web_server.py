@@ -9,7 +9,7 @@ from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 
-from pbx import wsgi
+from pbx import metrics, wsgi
 from pbx.config import Config
 
 PANEL, SWITCH_ENDPOINT = "panel", "switch-endpoint"
@@ -54,10 +54,12 @@ def switch_endpoint_options(bind: str, workers: int) -> dict:
 
 
 def run_panel(bind: str, workers: int) -> None:
+    metrics.clear_multiprocess_folder()
     # Panel work (reports, previews, exports) yields the processor to call routing.
     os.nice(Config.PANEL_NICE)
     WebServer(PANEL, panel_options(bind, workers)).run()
 
 
 def run_switch_endpoint(bind: str, workers: int) -> None:
+    metrics.clear_multiprocess_folder()
     WebServer(SWITCH_ENDPOINT, switch_endpoint_options(bind, workers)).run()

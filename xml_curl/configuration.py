@@ -18,6 +18,7 @@ from typing import Protocol
 
 from lxml import etree
 
+from pbx import metrics
 from pbx.switch_text import preprocessor_text, switch_safe
 from xml_curl.documents import NOT_FOUND, PreprocessorText, document, params, serialize
 from xml_curl.request import CurlRequest
@@ -239,10 +240,14 @@ class Configuration:
             return timezones_document()
         if request.key_value != "callcenter.conf":
             return NOT_FOUND
-        if self._document is not None:
-            return self._document
-        stored = self.dialplans.last_good.newest("callcenter.conf")
-        return stored[1] if stored is not None else NOT_FOUND
+        stored = self._document
+        if stored is None:
+            newest = self.dialplans.last_good.newest("callcenter.conf")
+            stored = newest[1] if newest is not None else None
+        if stored is None:
+            return NOT_FOUND
+        metrics.XML_CURL_LAST_GOOD.labels("configuration").inc()
+        return stored
 
     def queues(self) -> list[dict]:
         """Every company's queues as the endpoint serves them, waiting for any compile (switch sync)."""

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from pbx import company_dialplan
+from pbx import company_dialplan, metrics
 
 from xml_curl.configuration import CompanyQueues
 from xml_curl.documents import NOT_FOUND, compact, fallback_dialplan
@@ -161,6 +161,7 @@ class Dialplans:
             stored = self.last_good.newest(_on_disk(key))
             cached = stored[1] if stored is not None and stored[0][1:] == tenant.revision[1:] else None
         if cached is not None:
+            metrics.XML_CURL_LAST_GOOD.labels("dialplan").inc()
             return cached
         return fallback_dialplan(request.context, tenant_id, tenant.fallback_number, self.carrier_gateway,
                                  tenant.language)

@@ -12,6 +12,7 @@ import threading
 from flask import Flask
 from lxml import etree
 
+from pbx import metrics
 from pbx.switch_text import switch_safe
 from pbx.tenancy import sip_domain
 from xml_curl.documents import NOT_FOUND, document, params, serialize
@@ -78,5 +79,8 @@ class Directory:
         return reply
 
     def safe_reply(self, request: CurlRequest) -> bytes:
-        key = self._user_key(request)
-        return self._last_good.get(key, NOT_FOUND) if key else NOT_FOUND
+        stored = self._last_good.get(self._user_key(request) or "")
+        if stored is None:
+            return NOT_FOUND
+        metrics.XML_CURL_LAST_GOOD.labels("directory").inc()
+        return stored

@@ -101,6 +101,10 @@ class LastGood:
     def put_routing(self, key: str, state: dict) -> None:
         self._run("INSERT OR REPLACE INTO routing (key, state) VALUES (?, ?)", (key, json.dumps(state)))
 
+    def usable(self) -> bool:
+        """Whether the store can be read (a worker's readiness)."""
+        return self._run("SELECT count(*) FROM routing") is not None
+
     def close(self) -> None:
         connection = getattr(self._local, "connection", None)
         self._local.connection = None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
+from pbx import logs, metrics
 from pbx.config import allowed_networks
 from xml_curl.configuration import Configuration
 from xml_curl.dialplan import Dialplans
@@ -109,11 +110,22 @@ def xml_curl():
     handler = endpoint.sections.get(asked.section)
     if handler is None:
         return _reply(NOT_FOUND)
+    g.curl_started = started
     if asked.section in SECRET_SECTIONS and not endpoint.password:
         log.warning("xml_curl: %s not served: the endpoint has no credentials (CENTRALKA_XML_CURL_PASSWORD)",
                     asked.section)
         return _reply(NOT_FOUND)
-    return _reply(handler.serve(asked, started + endpoint.budget_seconds))
+    with logs.for_call(asked.call_uuid):
+        return _reply(handler.serve(asked, started + endpoint.budget_seconds))
+
+
+@bp.after_request
+def timed(response):
+    """The latency of each request of a section we serve, failed ones (their safe reply) included."""
+    started = g.get("curl_started")
+    if started is not None:
+        metrics.XML_CURL_SECONDS.labels(g.curl_request.section).observe(time.monotonic() - started)
+    return response
 
 
 @bp.errorhandler(Exception)
@@ -125,8 +137,10 @@ def failed(error):
     log.error("xml_curl: %s %s %s failed (%s: %s), serving the safe reply; call %s from %s",
               asked.section, asked.context, asked.destination or asked.user or asked.key_value,
               type(error).__name__, error, asked.call_uuid or "-", asked.caller or "-",
-              exc_info=not isinstance(error, EXPECTED))
+              exc_info=not isinstance(error, EXPECTED), extra={"call_uuid": asked.call_uuid or None})
     handler = current_app.extensions["xml_curl"].sections.get(asked.section)
+    if handler is not None:
+        metrics.XML_CURL_FALLBACKS.labels(asked.section).inc()
     try:
         return _reply(handler.safe_reply(asked) if handler else NOT_FOUND)
     except Exception:

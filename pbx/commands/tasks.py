@@ -15,5 +15,8 @@ command = click.Group("tasks", help="Background tasks: uploads, voicemail e-mail
 @with_appcontext
 def tasks_worker(workers):
     """Run the huey consumer: uploads, voicemail e-mails, expiry, the resume sweep."""
-    tasks.bind(current_app._get_current_object())
+    app = current_app._get_current_object()
+    tasks.bind(app)
+    if app.config["WORKER_PROBES_BIND"]:
+        tasks.probe_server(app, app.config["WORKER_PROBES_BIND"]).start()
     tasks.huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()

@@ -29,6 +29,7 @@ import random
 import threading
 import time
 
+from pbx import metrics
 from pbx.esl.client import ConnectionLost, ESLClient
 
 log = logging.getLogger(__name__)
@@ -158,7 +159,7 @@ class EventListener:
     # -- connections ------------------------------------------------------------------
     def _connection_loop(self, index):
         host, port, password = self.servers[index]
-        delay = self.backoff_min
+        delay, connected_before = self.backoff_min, False
         while not self._stopping.is_set():
             client = ESLClient(host, port, password, self.connect_timeout,
                                on_events=functools.partial(self._received, index), idle_timeout=self.idle_timeout)
@@ -171,6 +172,9 @@ class EventListener:
                 log.warning("ESL %s:%s: %s; retrying in %.1f s", host, port, exc, delay)
             else:
                 self._clients[index] = client
+                if connected_before:
+                    metrics.LISTENER_RECONNECTS.inc()
+                connected_before = True
                 self._count("connects")
                 log.info("ESL %s:%s connected", host, port)
                 self._call(self.on_connected, index)
@@ -234,13 +238,17 @@ class EventListener:
                         try:
                             handler(event)
                         except Exception:  # noqa: BLE001 - one handler must not stop the others
-                            log.exception("ESL handler %s failed on %r", _handler_name(handler), event)
+                            log.exception("ESL handler %s failed on %r", _handler_name(handler), event,
+                                          extra={"call_uuid": event.get("Unique-ID")})
                             failures.append(_handler_name(handler))
         except Exception:  # noqa: BLE001 - e.g. the journal's disk is full; go on with the next group
             log.exception("ESL dispatch group of %d events failed to close", len(events))
             self._count("group_failures")
         stamp = events[-1].timestamp  # lag: once per group is enough to see a trend
         lag = time.time() - stamp if stamp else None
+        metrics.LISTENER_EVENTS.inc(len(events))
+        if lag is not None:
+            metrics.LISTENER_LAG.observe(max(0.0, lag))
         with self._lock:
             stats = self._stats
             stats["dispatched"] += len(events)
