@@ -7,7 +7,7 @@ purpose=${1:-run}
 
 system_packages=(espeak-ng sox ffmpeg)
 if [ "$purpose" = test ]; then
-  system_packages+=(chromium)
+  system_packages+=(chromium postgresql-client)
 fi
 
 missing=()
