@@ -156,7 +156,9 @@ def test_the_switch_endpoint_app_serves_only_what_freeswitch_calls(tmp_path):
     app = _app(tmp_path, "switch")
     assert _dialplan(app.test_client()).status_code == 200
     assert app.test_client().get("/").status_code == 404
-    assert {rule.rule for rule in app.url_map.iter_rules()} - {"/static/<path:filename>"} == {"/xml_curl", "/cdr"}
+    # and what the operator's probes and Prometheus ask (docs/operations.md)
+    assert {rule.rule for rule in app.url_map.iter_rules()} - {"/static/<path:filename>"} == {
+        "/xml_curl", "/cdr", "/healthz", "/readyz", "/metrics"}
 
 
 def test_the_panel_server_refuses_xml_curl_which_its_app_still_answers_in_process(tmp_path, monkeypatch):
