@@ -26,7 +26,7 @@ from pbx.esl.client import parse_servers
 from pbx.esl.listener import EventListener
 from pbx.esl.protocol import Event
 from pbx.extensions import db
-from pbx.probes import ProbeServer
+from pbx.probes import ProbeServer, started
 from pbx.record_writer import WriterProcess
 
 log = logging.getLogger(__name__)
@@ -158,8 +158,7 @@ class ListenerService:
         done = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_: done.set())
-        bind = self.app.config["LISTENER_PROBES_BIND"]
-        probes = self.probes(bind).start() if bind else None
+        probes = started(self.app.config["LISTENER_PROBES_BIND"], self.probes)
         self.start()
         log.info("listener running: %s", self.listener.subscription())
         while not done.wait(60):

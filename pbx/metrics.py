@@ -18,6 +18,9 @@ from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry,
                                generate_latest, multiprocess)
 from prometheus_client.core import GaugeMetricFamily
 
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # the metrics below write their files there from now on
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 # mod_xml_curl gives up after 3 s; the endpoint's own budget is 0.8 s (XML_CURL_BUDGET_MS).
 XML_CURL_BUCKETS = (0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.8, 1.0, 2.0, 3.0)
 XML_CURL_SECONDS = Histogram("centralka_xml_curl_seconds", "Time to answer one xml_curl request, per section",

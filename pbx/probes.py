@@ -90,5 +90,16 @@ class ProbeServer:
         return _json(404, {"error": "not found"})
 
 
+def started(bind: str, build: Callable[[str], ProbeServer]) -> ProbeServer | None:
+    """``build(bind)`` started; none when ``bind`` is empty or taken: the process does its work without it."""
+    if not bind:
+        return None
+    try:
+        return build(bind).start()
+    except OSError as error:
+        log.error("health and metrics not served on %s: %s", bind, error)
+        return None
+
+
 def _json(status: int, body: dict) -> Response:
     return Response(json.dumps(body), status=status, mimetype="application/json")

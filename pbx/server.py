@@ -67,6 +67,7 @@ class Child:
     name: str
     command: list[str]
     reloads_on_hup: bool = False
+    environment: dict | None = None  # added to the supervisor's own
     process: subprocess.Popen | None = None
     started_at: float = 0.0
     delay: float = FIRST_DELAY
@@ -76,7 +77,8 @@ class Child:
     def start(self) -> None:
         self.started_at = time.monotonic()
         try:
-            self.process = subprocess.Popen(self.command, preexec_fn=_die_with_parent)
+            self.process = subprocess.Popen(self.command, preexec_fn=_die_with_parent,
+                                            env={**os.environ, **self.environment} if self.environment else None)
         except OSError as error:  # not even started (e.g. the command is missing): try again later
             log.error("%s could not start: %s; trying again in %.0f s", self.name, error, self.delay)
             self.start_at, self.delay = self.started_at + self.delay, min(LONGEST_DELAY, self.delay * 2)
@@ -166,14 +168,21 @@ class Supervisor:
 def children(host: str, port: int, workers: int, *, switch_bind: str, switch_workers: int,
              listener: bool = True, worker: bool = True) -> list[Child]:
     found = [Child("panel", centralka("panel", "--bind", f"{host}:{port}", "--workers", str(workers)),
-                   reloads_on_hup=True),
+                   reloads_on_hup=True, environment=_metrics_folder("panel")),
              Child("switch-endpoint", centralka("switch-endpoint", "--bind", switch_bind,
-                                                "--workers", str(switch_workers)), reloads_on_hup=True)]
+                                                "--workers", str(switch_workers)), reloads_on_hup=True,
+                   environment=_metrics_folder("switch-endpoint"))]
     if listener:
         found.append(Child("listener", centralka("listener")))
     if worker:
         found.append(Child("tasks-worker", centralka("tasks", "worker")))
     return found
+
+
+def _metrics_folder(name: str) -> dict | None:
+    """Each web server its own multiprocess metrics folder, inside the one given (docs/operations.md)."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    return {"PROMETHEUS_MULTIPROC_DIR": str(Path(folder) / name)} if folder else None
 
 
 def run(host: str, port: int, workers: int, *, switch_bind: str, switch_workers: int,

@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from pbx import tasks
+from pbx import probes, tasks
 
 command = click.Group("tasks", help="Background tasks: uploads, voicemail e-mails, expiry.")
 
@@ -17,6 +17,5 @@ def tasks_worker(workers):
     """Run the huey consumer: uploads, voicemail e-mails, expiry, the resume sweep."""
     app = current_app._get_current_object()
     tasks.bind(app)
-    if app.config["WORKER_PROBES_BIND"]:
-        tasks.probe_server(app, app.config["WORKER_PROBES_BIND"]).start()
+    probes.started(app.config["WORKER_PROBES_BIND"], lambda bind: tasks.probe_server(app, bind))
     tasks.huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()

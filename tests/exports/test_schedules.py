@@ -9,6 +9,7 @@ from email.header import decode_header, make_header
 
 import openpyxl
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from pbx import export_jobs, models
@@ -103,8 +104,10 @@ def test_a_restarted_worker_sends_only_what_did_not_go_out(ctx, smtp, monthly):
 
 
 def test_while_the_mail_server_is_down_the_period_waits(ctx, smtp, monthly):
+    failed = REGISTRY.get_sample_value("centralka_emails_failed_total", {"kind": "export"}) or 0
     smtp.stop()
     assert export_jobs.send_due(ctx.config, datetime(2026, 11, 1, 1, 0, tzinfo=UTC)) == 0
+    assert REGISTRY.get_sample_value("centralka_emails_failed_total", {"kind": "export"}) == failed + 2
     db.session.refresh(monthly)
     assert monthly.last_period_sent is None
     attempts = db.session.scalars(select(models.ExportDelivery.attempts)).all()

@@ -122,7 +122,10 @@ def served(ctx, box, freeswitch, bucket, smtp, recordings_dir, tmp_path):
            "CENTRALKA_SMTP_HOST": "127.0.0.1", "CENTRALKA_SMTP_PORT": str(smtp.port),
            "CENTRALKA_RECORDINGS_DIR": "/var/lib/freeswitch/recordings",
            "CENTRALKA_RECORDINGS_MOUNT": str(recordings_dir), "CENTRALKA_SHOW_LOGIN_CODES": "0",
-           "CENTRALKA_SWITCH_SYNC_ON_COMMIT": "0", "CENTRALKA_PANEL_NICE": "0"}
+           "CENTRALKA_SWITCH_SYNC_ON_COMMIT": "0", "CENTRALKA_PANEL_NICE": "0",
+           "CENTRALKA_LISTENER_PROBES_BIND": f"127.0.0.1:{free_port()}",
+           "CENTRALKA_WORKER_PROBES_BIND": f"127.0.0.1:{free_port()}",
+           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")}
     running = Served(env, panel_port, switch_port, tmp_path / "serve.log")
     try:
         wait_port(panel_port, 60)
@@ -224,3 +227,30 @@ def test_every_process_killed_or_reloaded_comes_back_and_no_call_loses_its_recor
     log = served.log.read_text()
     assert "listener (pid %d) killed by SIGKILL" % listener in log
     assert "tasks-worker (pid %d) killed by SIGKILL" % tasks_worker in log
+
+
+def _get(address: str, path: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(f"http://{address}{path}", timeout=3) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except OSError:
+        return 0, ""
+
+
+def test_every_process_answers_its_probes_and_the_switch_endpoints_workers_are_counted_together(served):
+    env = served.env
+    addresses = {"panel": f"127.0.0.1:{served.panel_port}", "switch endpoint": f"127.0.0.1:{served.switch_port}",
+                 "listener": env["CENTRALKA_LISTENER_PROBES_BIND"], "worker": env["CENTRALKA_WORKER_PROBES_BIND"]}
+    for name, address in addresses.items():
+        assert eventually(lambda: _get(address, "/readyz")[0] == 200, timeout=30), name
+        assert _get(address, "/healthz")[0] == 200, name
+    assert len(served.workers("switch-endpoint")) == 2
+    for _ in range(20):
+        assert served.dialplan() == 200
+    for _ in range(4):  # whichever worker answers, it counts every worker's requests
+        status, text = _get(addresses["switch endpoint"], "/metrics")
+        assert status == 200 and 'centralka_xml_curl_seconds_count{section="dialplan"} 20.0' in text
+    status, text = _get(addresses["listener"], "/metrics")
+    assert status == 200 and "centralka_listener_switches_connected 1.0" in text
