@@ -8,6 +8,7 @@ from marshmallow import ValidationError
 
 from pbx import models
 from pbx.extensions import db
+from pbx.messages import Message
 from pbx.tenancy import scoped
 
 USER_COLUMNS = ["first_name", "last_name", "phone", "email", "role", "extension", "description"]
@@ -43,8 +44,7 @@ def check_export_size(rows: int, limit: int) -> None:
     """Refuse an export past ``limit`` rows before reading them: one file is bounded in time and memory,
     as a finance export in any hosted PBX is, and a shorter period gives the rest."""
     if rows > limit:
-        raise ValidationError(f"the export has {rows} calls; one file holds at most {limit}: "
-                              "choose a shorter period (from, to)", "to")
+        raise ValidationError(Message("export.too_many_calls", calls=rows, rows=limit), "to")
 
 
 def users_csv(tenant: models.Tenant) -> str:

@@ -14,6 +14,15 @@ LABELS = {
     "mon": ("Monday", "poniedziałek"), "tue": ("Tuesday", "wtorek"), "wed": ("Wednesday", "środa"),
     "thu": ("Thursday", "czwartek"), "fri": ("Friday", "piątek"), "sat": ("Saturday", "sobota"),
     "sun": ("Sunday", "niedziela"),
+    # a test call's and a schedule preview's questions
+    "at": ("time of the call", "czas połączenia"), "number": ("number", "numer"), "from": ("caller", "dzwoniący"),
+    "keys": ("keys pressed", "naciśnięte klawisze"), "talk": ("talk time", "czas rozmowy"),
+    "speech": ("speech time", "czas mówienia"), "waiting": ("waiting times", "czasy oczekiwania"),
+    "busy_until": ("busy until", "zajęci do"), "answer": ("who answers", "kto odbiera"),
+    "no_answer": ("who does not answer", "kto nie odbiera"), "busy": ("who is busy", "kto jest zajęty"),
+    "unreachable": ("who is unreachable", "kto jest nieosiągalny"), "hangup_after": ("hang up after", "rozłącz po"),
+    "seed": ("seed", "ziarno"), "step": ("step", "krok"), "switch_timezone": ("switch time zone", "strefa czasowa centrali"),
+    "sounds_dir": ("sounds folder", "folder dźwięków"), "recordings_dir": ("recordings folder", "folder nagrań"),
 }
 # path parts that add no words: a mapping's value, a schema's own errors
 SILENT = {"value", "_schema"}
@@ -56,3 +65,10 @@ def path_words(path: str, polish: bool) -> str:
             words.append(LABELS.get(part, (f"field {part}", f"pole {part}"))[polish])
     text = ": ".join(words)
     return text[:1].upper() + text[1:]
+
+
+class FieldPath(str):
+    """A field's path in a message ("exceptions.0.date"), worded by ``path_words`` in the message's language."""
+
+    def in_language(self, language: str) -> str:
+        return path_words(self, polish=language == "pl")

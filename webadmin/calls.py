@@ -19,6 +19,7 @@ from pbx.extensions import db
 from pbx.representations import stamp
 from pbx.storage import StorageError
 from pbx.tenancy import get_owned
+from pbx.messages import Message
 from schemas.fields import Day
 
 from webadmin.auth import signed_in
@@ -140,11 +141,11 @@ def recording_audio(recording_id):
     recording = get_owned(models.Recording, g.tenant.id, recording_id)
     if recordings.expired(recording):
         day = _local(recording.expires_at)[:10]
-        abort(410, f"recording {recording.id} expired on {day}: it is no longer available")
+        abort(410, Message("recording.expired", day=day))
     try:
         data = recordings.audio(recording, current_app.config)
     except StorageError:
-        abort(503, "the recording cannot be read from storage now; try again later")
+        abort(503, Message("recording.storage_away"))
     # The caller id comes from the network: only digits and '+' reach the header.
     caller = re.sub(r"[^0-9+]", "", recording.caller) or "unknown"
     name = f"{_local(recording.created_at).replace(' ', '_').replace(':', '')}_{caller}.wav"

@@ -1,14 +1,30 @@
-"""Helpers every API blueprint shares: request bodies, rights, CSV."""
+"""Helpers every API blueprint shares: request bodies, rights, error bodies, CSV."""
 from __future__ import annotations
 
-from flask import Response, abort, g, request
+from flask import Response, abort, g, jsonify, request
 
 from pbx.exports import write_csv
+from pbx.messages import Message, codes, language_of, worded
+from schemas import field_words
 
 
 def body() -> dict:
     data = request.get_json(silent=True)
     return data if isinstance(data, dict) else {}
+
+
+def error_json(message: Message, fields: dict | None = None, **extra) -> Response:
+    """An error for people and for clients: ``error`` in the request's language (the panel sends its own;
+    API clients get English) with its ``code`` and ``params``; field errors (marshmallow's structure)
+    worded under ``fields``, their codes under ``field_codes``, nested ones also as ``field_text``."""
+    language = language_of(request.accept_languages)
+    body = {"error": worded(message, language), **message.as_json(), **extra}
+    if fields is not None:
+        body.update(fields=worded(fields, language), field_codes=codes(fields))
+        nested = field_words.readable(body["fields"], language == "pl")
+        if nested:  # for people: list items counted from 1, sub-fields by their labels
+            body["field_text"] = nested
+    return jsonify(body)
 
 
 def require_level(level: int, why: str) -> None:

@@ -11,6 +11,7 @@ from pbx.exports import users_csv
 from pbx.representations import group_json, user_json
 from pbx.extensions import db
 from pbx.tenancy import get_owned, scoped
+from pbx.messages import Message
 from schemas.directory import GroupInput, UserInput
 
 from webadmin.auth import signed_in
@@ -26,7 +27,7 @@ def _guard_admin_rights(data: dict, user: models.User | None = None) -> None:
     email = data.get("email", user.email if user else "")
     moves_codes = level > 0 and isinstance(email, str) and email.strip().lower() != user.email
     if data.get("admin_level", level) != level or moves_codes:
-        require_level(3, "only an owner (level 3) grants admin rights or changes an admin's sign-in address")
+        require_level(3, Message("rights.owner_grants"))
 
 
 @bp.get("/users")
@@ -67,9 +68,9 @@ def delete_user(user_id):
     """Delete a user; refused, naming the places, while a scenario, number, group or box relies on them."""
     user = get_owned(models.User, g.tenant.id, user_id)
     if user.id == g.user.id:
-        abort(409, "you cannot delete yourself")
+        abort(409, Message("user.delete_self"))
     if user.admin_level > 0:
-        require_level(3, "only an owner (level 3) deletes admins")
+        require_level(3, Message("rights.owner_deletes_admins"))
     directory.delete_user(g.tenant, user.id)
     db.session.commit()
     return "", 204
@@ -79,7 +80,7 @@ def _sip_user(user_id: int) -> models.User:
     """A user whose SIP password the signed-in admin may see: an admin's is the owner's to see."""
     user = get_owned(models.User, g.tenant.id, user_id)
     if user.admin_level > 0:
-        require_level(3, "only an owner (level 3) sees or renews an admin's SIP password")
+        require_level(3, Message("rights.owner_sip_password"))
     return user
 
 
@@ -87,7 +88,7 @@ def _account(action, user: models.User):
     try:
         return action(user, current_app.config)
     except sip_account.NoSipAccount as error:
-        abort(409, str(error))
+        abort(409, error.args[0])
 
 
 @bp.get("/users/<int:user_id>/sip-account")
