@@ -23,8 +23,11 @@ from pbx.company_dialplan import snapshot_of
 from pbx.compiler import ScenarioInvalid, compile_tree, lint, parse
 from pbx.extensions import db
 from pbx.messages import Message
+from pbx.nodes import kind_of
+from pbx.nodes.base import KINDS, RefId, branch_words
 from pbx.nodes.walk import walk
 from pbx.tenancy import NotFound, storable_id
+from schemas.field_words import FieldPath
 from schemas.fields import normalise_phone
 from schemas.scenario import ScenarioDocument
 
@@ -257,27 +260,55 @@ def _flatten(tree: dict) -> dict[str, dict]:
             for path, data, kind in walk((tree or {}).get("root"))}
 
 
-def _words(value) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+class _Words:
+    """Nodes by their names in the editor, branches by their labels, fields by their labels and the objects a
+    field refers to by their names (``names(kind, id)``, the company's); what has no name shows as stored."""
+
+    def __init__(self, before: dict, after: dict, names):
+        self.nodes, self.names = {**before, **after}, names
+
+    def node(self, node_id: str) -> str:
+        return str(self.nodes.get(node_id, {}).get("name") or node_id)
+
+    def place(self, parent: str):
+        if not parent:
+            return Message("diff.top")
+        node_id, _, branch = parent.rpartition(".")
+        return Message("diff.branch_of", branch=branch_words(branch), node=self.node(node_id))
+
+    def value(self, kind, key: str, value) -> str:
+        field = kind.schema._declared_fields.get(key) if kind else None
+        if isinstance(field, RefId) and isinstance(value, int):
+            return self.names(field.ref, value) or json.dumps(value)
+        if key == "target" and isinstance(value, dict) and len(value) == 1:  # a forward's user, group or number
+            (ref, target), = value.items()
+            return (self.names(ref, target) if ref in ("user", "group") and isinstance(target, int) else None) \
+                or json.dumps(target, ensure_ascii=False)
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def diff(old: dict, new: dict) -> list[str]:
-    """Node-level changes from ``old`` to ``new`` in words, one line each, in a stable order."""
+def diff(old: dict, new: dict, names=lambda kind, obj_id: None) -> list[Message]:
+    """Node-level changes from ``old`` to ``new`` in words, one line each, in a stable order; ``names(kind, id)``
+    names a directory object a field refers to."""
     before, after = _flatten(old), _flatten(new)
-    lines = [f"added {after[i].get('kind')} node {i} under {after[i]['parent'] or 'the top'}"
-             for i in after if i not in before]
-    lines += [f"removed {before[i].get('kind')} node {i}" for i in before if i not in after]
+    words = _Words(before, after, names)
+    lines = [Message("diff.added", kind=KINDS.get(after[i].get("kind"), after[i].get("kind")), node=words.node(i),
+                     place=words.place(after[i]["parent"])) for i in after if i not in before]
+    lines += [Message("diff.removed", kind=KINDS.get(before[i].get("kind"), before[i].get("kind")),
+                      node=words.node(i)) for i in before if i not in after]
     for node_id in (i for i in after if i in before):
         a, b = before[node_id], after[node_id]
+        kind, node = kind_of(str(b.get("kind"))), words.node(node_id)
         for key in sorted(set(a) | set(b)):
             if a.get(key) == b.get(key):
                 continue
             if key == "parent":
-                lines.append(f"moved node {node_id} from {a[key] or 'the top'} to {b[key] or 'the top'}")
+                lines.append(Message("diff.moved", node=node, old=words.place(a[key]), new=words.place(b[key])))
             elif key not in a:
-                lines.append(f"node {node_id}: {key} set to {_words(b[key])}")
+                lines.append(Message("diff.set", node=node, field=FieldPath(key), new=words.value(kind, key, b[key])))
             elif key not in b:
-                lines.append(f"node {node_id}: {key} removed (was {_words(a[key])})")
+                lines.append(Message("diff.unset", node=node, field=FieldPath(key), old=words.value(kind, key, a[key])))
             else:
-                lines.append(f"node {node_id}: {key} changed from {_words(a[key])} to {_words(b[key])}")
+                lines.append(Message("diff.changed", node=node, field=FieldPath(key), old=words.value(kind, key, a[key]),
+                                     new=words.value(kind, key, b[key])))
     return lines

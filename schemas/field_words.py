@@ -53,7 +53,8 @@ def _name(key: str, polish: bool) -> str:
 
 
 def path_words(path: str, polish: bool) -> str:
-    """A field path in words: "exceptions.0.date" → "Wyjątek 1: data" (Polish) or "Exception 1: date"."""
+    """A field path in words: "exceptions.0.date" → "Wyjątek 1: data" (Polish) or "Exception 1: date";
+    "ring_seconds" → "czas dzwonienia" (a message puts it where a sentence needs it)."""
     parts, words = path.split("."), []
     for index, part in enumerate(parts):
         if part.isdigit() or part in SILENT:
@@ -63,8 +64,7 @@ def path_words(path: str, polish: bool) -> str:
             words.append(ITEMS.get(part, (f"{part} {{n}}",) * 2)[polish].format(n=int(following) + 1))
         else:
             words.append(LABELS.get(part, (f"field {part}", f"pole {part}"))[polish])
-    text = ": ".join(words)
-    return text[:1].upper() + text[1:]
+    return ": ".join(words)
 
 
 class FieldPath(str):

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, jsonify, request
 
-from pbx import models, scenarios
+from pbx import models, scenarios, usages
 from pbx.compiler import ScenarioInvalid
 from pbx.extensions import db
 from pbx.messages import Message, in_language, language_of
 from pbx.nodes import registry
 from pbx.nodes.specs import kind_spec
 from pbx.representations import check_json, problems_json, scenario_json, stamp, version_json
-from pbx.tenancy import get_owned
+from pbx.tenancy import get_owned, scoped, storable_id
 from schemas.scenario import ScenarioDocument
 
 from webadmin.auth import signed_in
@@ -145,4 +145,12 @@ def diff(number_id):
     """What changed between ?from= and ?to= (version numbers or draft), in words."""
     scenario = _scenario(number_id)
     old, new = request.args.get("from", ""), request.args.get("to", "draft")
-    return jsonify(lines=[_text(line) for line in scenarios.diff(_tree(scenario, old), _tree(scenario, new))])
+    lines = scenarios.diff(_tree(scenario, old), _tree(scenario, new), names=_object_name)
+    return jsonify(lines=[_text(line) for line in lines], codes=[line.as_json() for line in lines])
+
+
+def _object_name(kind: str, obj_id: int) -> str | None:
+    """The name of the company's user, group, announcement, box or list a node refers to."""
+    model = usages.model_of(kind)
+    obj = db.session.scalar(scoped(model, g.tenant.id).where(model.id == obj_id)) if storable_id(obj_id) else None
+    return None if obj is None else obj.full_name if isinstance(obj, models.User) else obj.name

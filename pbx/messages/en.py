@@ -58,6 +58,15 @@ TEXTS = {
     "date.skipped_by_clock_change": "{value!r} does not exist in {zone} (a clock change): choose another time",
     "date.year_range": "the year must be between {first} and {last}, not {year}",
 
+    "diff.added": "added {kind} node {node} to {place}",
+    "diff.branch_of": "the {branch} branch of {node}",
+    "diff.changed": "node {node}: {field} changed from {old} to {new}",
+    "diff.moved": "moved node {node} from {old} to {new}",
+    "diff.removed": "removed {kind} node {node}",
+    "diff.set": "node {node}: {field} set to {new}",
+    "diff.top": "the start of the scenario",
+    "diff.unset": "node {node}: {field} removed (was {old})",
+
     "export.too_many_calls":
         "the export has {calls:plural:call|calls}; one file holds at most {rows:plural:row|rows}: choose a "
         "shorter period (from, to)",
@@ -91,7 +100,7 @@ TEXTS = {
 
     "input.at_least": "greater than or equal to",
     "input.at_most": "less than or equal to",
-    "input.in_field": "{field}: {message}",
+    "input.in_field": "{field:capital}: {message}",
     "input.invalid": "Invalid value.",
     "input.invalid_body": "invalid input",
     "input.length_between": "Length must be between {min} and {max}.",
@@ -119,6 +128,15 @@ TEXTS = {
     "input.too_large": "Number too large.",
     "input.unknown_field": "Unknown field.",
     "input.wrong_type": "Invalid type.",
+
+    "kind.announcement": "“Announcement”",
+    "kind.caller_condition": "“Caller condition”",
+    "kind.forward": "“Forward”",
+    "kind.goto": "“Go to”",
+    "kind.hangup": "“Hang up”",
+    "kind.menu": "“Menu (IVR)”",
+    "kind.schedule": "“Schedule”",
+    "kind.voicemail": "“Voicemail”",
 
     "language.en": "English",
     "language.pl": "Polish",

@@ -62,6 +62,15 @@ TEXTS = {
     "date.skipped_by_clock_change": "{value!r} nie istnieje w strefie {zone} (zmiana czasu): wybierz inną godzinę.",
     "date.year_range": "Rok musi być z przedziału od {first} do {last}, a nie {year}.",
 
+    "diff.added": "Dodano węzeł {kind} {node} do {place}",
+    "diff.branch_of": "gałęzi {branch} węzła {node}",
+    "diff.changed": "Węzeł {node}: zmieniono {field} z {old} na {new}",
+    "diff.moved": "Przeniesiono węzeł {node} z {old} do {new}",
+    "diff.removed": "Usunięto węzeł {kind} {node}",
+    "diff.set": "Węzeł {node}: ustawiono {field} na {new}",
+    "diff.top": "początku scenariusza",
+    "diff.unset": "Węzeł {node}: usunięto {field} (było {old})",
+
     "export.too_many_calls":
         "Eksport obejmuje {calls:plural:połączenie|połączenia|połączeń}; jeden plik mieści najwyżej "
         "{rows:plural:wiersz|wiersze|wierszy}: wybierz krótszy okres (od, do).",
@@ -95,7 +104,7 @@ TEXTS = {
 
     "input.at_least": "większa lub równa",
     "input.at_most": "mniejsza lub równa",
-    "input.in_field": "{field}: {message}",
+    "input.in_field": "{field:capital}: {message}",
     "input.invalid": "Nieprawidłowa wartość.",
     "input.invalid_body": "Nieprawidłowe dane.",
     "input.length_between": "Długość musi wynosić od {min} do {max}.",
@@ -123,6 +132,15 @@ TEXTS = {
     "input.too_large": "Liczba jest za duża.",
     "input.unknown_field": "Nieznane pole.",
     "input.wrong_type": "Nieprawidłowy typ.",
+
+    "kind.announcement": "„Zapowiedź”",
+    "kind.caller_condition": "„Warunek numeru”",
+    "kind.forward": "„Przekierowanie”",
+    "kind.goto": "„Przejdź do”",
+    "kind.hangup": "„Rozłączenie”",
+    "kind.menu": "„Menu (IVR)”",
+    "kind.schedule": "„Harmonogram”",
+    "kind.voicemail": "„Poczta głosowa”",
 
     "language.en": "po angielsku",
     "language.pl": "po polsku",

@@ -19,6 +19,11 @@ BRANCHES = {"open": Message("branch.open"), "closed": Message("branch.closed"), 
             "unavailable": Message("branch.unavailable"), "match": Message("branch.match"),
             "otherwise": Message("branch.otherwise")}
 LANGUAGES = {"pl": Message("language.pl"), "en": Message("language.en")}
+# The panel's words for the node kinds ("kind.*")
+KINDS = {"schedule": Message("kind.schedule"), "announcement": Message("kind.announcement"),
+         "menu": Message("kind.menu"), "forward": Message("kind.forward"), "voicemail": Message("kind.voicemail"),
+         "caller_condition": Message("kind.caller_condition"), "hangup": Message("kind.hangup"),
+         "goto": Message("kind.goto")}
 
 
 def branch_words(name: str):
