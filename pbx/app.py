@@ -19,8 +19,8 @@ from xml_curl import cdr, views
 from pbx import audit, instance_secrets, switch_sync
 from pbx.config import Config
 from pbx.extensions import db, migrate
-from pbx.tenancy import NotFound, storable_id
 from pbx.messages import Message
+from pbx.tenancy import NotFound, storable_id
 from webadmin.common import error_json
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")

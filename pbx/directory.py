@@ -136,7 +136,8 @@ def add_uploaded_announcement(tenant: models.Tenant, data: dict, upload: bytes, 
     reported at once."""
     values = {**data, "source": "upload"}
     errors = _problems(lambda: AnnouncementInput(tenant_id=tenant.id).load(values))
-    errors.update(_problems(lambda: prompts.check_mp3(upload, config)) if upload else {"file": [Message("announcement.choose_file")]})
+    errors.update(_problems(lambda: prompts.check_mp3(upload, config)) if upload
+                  else {"file": [Message("announcement.choose_file")]})
     if errors:
         raise ValidationError(errors)
     announcement = add_announcement(tenant, values)

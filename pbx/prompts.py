@@ -154,7 +154,8 @@ def _decode_upload(data: bytes, target: Path, limit: int) -> float:
                                "-ar", str(SAMPLE_RATE), "-c:a", "pcm_s16le", "-f", "wav", "-y", str(target)])
     if decoded.returncode != 0 or decoded.stderr.strip():
         detail = _first_line(decoded.stderr)
-        raise ValidationError(Message("mp3.damaged", detail=detail) if detail else Message("mp3.does_not_decode"), "file")
+        raise ValidationError(Message("mp3.damaged", detail=detail) if detail else Message("mp3.does_not_decode"),
+                              "file")
     seconds = _wav_seconds(target)
     if seconds <= 0.1:
         raise ValidationError(Message("mp3.no_audio"), "file")

@@ -95,7 +95,8 @@ def _warning(stored: dict | str, text) -> str:
 
 
 def problems_json(found, text=str) -> list[dict]:
-    return [{"node_id": p.node_id, "message": text(p.message)} for p in found]
+    """Each problem's node, its message in words (``text``) and the message's code and parameters."""
+    return [{"node_id": p.node_id, "message": text(p.message), **p.message.as_json()} for p in found]
 
 
 def check_json(found: scenarios.Check, text=str) -> dict:

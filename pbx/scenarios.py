@@ -27,7 +27,6 @@ from pbx.nodes import kind_of
 from pbx.nodes.base import KINDS, RefId, branch_words
 from pbx.nodes.walk import walk
 from pbx.tenancy import NotFound, storable_id
-from schemas.field_words import FieldPath
 from schemas.fields import normalise_phone
 from schemas.scenario import ScenarioDocument
 
@@ -265,10 +264,11 @@ class _Words:
     field refers to by their names (``names(kind, id)``, the company's); what has no name shows as stored."""
 
     def __init__(self, before: dict, after: dict, names):
-        self.nodes, self.names = {**before, **after}, names
+        self.before, self.after, self.names = before, after, names
 
     def node(self, node_id: str) -> str:
-        return str(self.nodes.get(node_id, {}).get("name") or node_id)
+        """A node by its name now, else by the name it had, else by its id."""
+        return str(self.after.get(node_id, {}).get("name") or self.before.get(node_id, {}).get("name") or node_id)
 
     def place(self, parent: str):
         if not parent:
@@ -284,6 +284,8 @@ class _Words:
             (ref, target), = value.items()
             return (self.names(ref, target) if ref in ("user", "group") and isinstance(target, int) else None) \
                 or json.dumps(target, ensure_ascii=False)
+        if isinstance(value, dict) and not any(value.values()):  # a menu's keys: the nodes under them have lines
+            return ", ".join(value) or "—"
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
@@ -305,10 +307,10 @@ def diff(old: dict, new: dict, names=lambda kind, obj_id: None) -> list[Message]
             if key == "parent":
                 lines.append(Message("diff.moved", node=node, old=words.place(a[key]), new=words.place(b[key])))
             elif key not in a:
-                lines.append(Message("diff.set", node=node, field=FieldPath(key), new=words.value(kind, key, b[key])))
+                lines.append(Message("diff.set", node=node, field=key, new=words.value(kind, key, b[key])))
             elif key not in b:
-                lines.append(Message("diff.unset", node=node, field=FieldPath(key), old=words.value(kind, key, a[key])))
+                lines.append(Message("diff.unset", node=node, field=key, old=words.value(kind, key, a[key])))
             else:
-                lines.append(Message("diff.changed", node=node, field=FieldPath(key), old=words.value(kind, key, a[key]),
+                lines.append(Message("diff.changed", node=node, field=key, old=words.value(kind, key, a[key]),
                                      new=words.value(kind, key, b[key])))
     return lines

@@ -5,6 +5,8 @@ the API keeps that structure for clients and adds these texts for people ("line 
 """
 from __future__ import annotations
 
+from pbx.messages import SPECS
+
 # field name: (English, Polish)
 LABELS = {
     "ring_seconds": ("ring time", "czas dzwonienia"), "user_id": ("user", "użytkownik"),
@@ -14,6 +16,12 @@ LABELS = {
     "mon": ("Monday", "poniedziałek"), "tue": ("Tuesday", "wtorek"), "wed": ("Wednesday", "środa"),
     "thu": ("Thursday", "czwartek"), "fri": ("Friday", "piątek"), "sat": ("Saturday", "sobota"),
     "sun": ("Sunday", "niedziela"),
+    # a scenario node's fields, as the editor's forms label them
+    "queue": ("queue", "kolejka"), "repeat": ("repeats", "powtórzenia"), "box": ("voicemail box", "skrzynka głosowa"),
+    "list": ("number list", "lista numerów"),
+    "invalid_prompt": ("announcement after a wrong key", "zapowiedź po błędnym wyborze"),
+    "timeout_seconds": ("time to choose", "czas na wybór"), "direct_dial": ("direct dial", "wybieranie wewnętrznych"),
+    "exceptions": ("exceptions", "wyjątki"),
     # a test call's and a schedule preview's questions
     "at": ("time of the call", "czas połączenia"), "number": ("number", "numer"), "from": ("caller", "dzwoniący"),
     "keys": ("keys pressed", "naciśnięte klawisze"), "talk": ("talk time", "czas rozmowy"),
@@ -21,7 +29,8 @@ LABELS = {
     "busy_until": ("busy until", "zajęci do"), "answer": ("who answers", "kto odbiera"),
     "no_answer": ("who does not answer", "kto nie odbiera"), "busy": ("who is busy", "kto jest zajęty"),
     "unreachable": ("who is unreachable", "kto jest nieosiągalny"), "hangup_after": ("hang up after", "rozłącz po"),
-    "seed": ("seed", "ziarno"), "step": ("step", "krok"), "switch_timezone": ("switch time zone", "strefa czasowa centrali"),
+    "seed": ("seed", "ziarno"), "step": ("step", "krok"),
+    "switch_timezone": ("switch time zone", "strefa czasowa centrali"),
     "sounds_dir": ("sounds folder", "folder dźwięków"), "recordings_dir": ("recordings folder", "folder nagrań"),
 }
 # path parts that add no words: a mapping's value, a schema's own errors
@@ -67,8 +76,5 @@ def path_words(path: str, polish: bool) -> str:
     return ": ".join(words)
 
 
-class FieldPath(str):
-    """A field's path in a message ("exceptions.0.date"), worded by ``path_words`` in the message's language."""
-
-    def in_language(self, language: str) -> str:
-        return path_words(self, polish=language == "pl")
+# A message's "{field:path}" is a field's path in words, in the message's language.
+SPECS["path"] = lambda path, language: path_words(str(path), polish=language == "pl")

@@ -9,9 +9,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from pbx import directory, models, prompts
 from pbx.extensions import db
+from pbx.messages import Message
 from pbx.representations import announcement_json
 from pbx.tenancy import get_owned, scoped
-from pbx.messages import Message
 from schemas.directory import AnnouncementInput
 
 from webadmin.auth import signed_in

@@ -18,8 +18,8 @@ from werkzeug.exceptions import TooManyRequests
 from pbx import api_tokens, auth, models, ratelimit, tasks
 from pbx.audit import acting_as
 from pbx.extensions import db
-from pbx.sessions import digest, end_all
 from pbx.messages import Message
+from pbx.sessions import digest, end_all
 from schemas.fields import normalise_phone
 from webadmin import sessions
 from webadmin.common import error_json

@@ -16,10 +16,10 @@ from sqlalchemy import func, or_, select
 from pbx import models, recordings
 from pbx.exports import check_export_size
 from pbx.extensions import db
+from pbx.messages import Message
 from pbx.representations import stamp
 from pbx.storage import StorageError
 from pbx.tenancy import get_owned
-from pbx.messages import Message
 from schemas.fields import Day
 
 from webadmin.auth import signed_in

@@ -8,10 +8,10 @@ from flask import Blueprint, Response, abort, current_app, g, jsonify
 
 from pbx import directory, models, sip_account
 from pbx.exports import users_csv
+from pbx.messages import Message
 from pbx.representations import group_json, user_json
 from pbx.extensions import db
 from pbx.tenancy import get_owned, scoped
-from pbx.messages import Message
 from schemas.directory import GroupInput, UserInput
 
 from webadmin.auth import signed_in

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 from flask import Blueprint, g, jsonify, request
 from marshmallow import ValidationError
 
-from pbx.queues import queue_stats, waiting_now
 from pbx.messages import Message
+from pbx.queues import queue_stats, waiting_now
 from schemas.fields import iso_date_text
 from webadmin.auth import signed_in
 

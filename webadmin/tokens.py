@@ -5,8 +5,8 @@ from flask import Blueprint, abort, g, jsonify, request
 
 from pbx import api_tokens, models
 from pbx.extensions import db
-from pbx.representations import stamp
 from pbx.messages import Message
+from pbx.representations import stamp
 from webadmin.auth import signed_in
 from webadmin.common import body
 

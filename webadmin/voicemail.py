@@ -5,9 +5,9 @@ from flask import Blueprint, abort, current_app, g, jsonify
 
 from pbx import directory, models, recordings
 from pbx.extensions import db
+from pbx.messages import Message
 from pbx.representations import box_json
 from pbx.tenancy import get_owned, scoped
-from pbx.messages import Message
 from schemas.directory import VoicemailBoxInput
 
 from webadmin.auth import signed_in

@@ -4,10 +4,9 @@ from __future__ import annotations
 from marshmallow import ValidationError
 
 from pbx.compiler.errors import ScenarioInvalid
-from pbx.nodes import kind_of, registry
 from pbx.messages import Message
+from pbx.nodes import kind_of, registry
 from pbx.nodes.base import Node, Problem
-from schemas.field_words import FieldPath
 
 # Hard stops so a hostile document cannot exhaust memory or the stack before validation.
 READ_DEPTH, READ_NODES = 64, 2000
@@ -20,7 +19,7 @@ def _messages(messages, prefix="") -> list[Message]:
                 for line in _messages(value, f"{prefix}.{key}" if prefix else str(key))]
     if isinstance(messages, list):
         return [line for m in messages for line in _messages(m, prefix)]
-    return [Message("input.in_field", field=FieldPath(prefix), message=messages) if prefix else messages]
+    return [Message("input.in_field", field=prefix, message=messages) if prefix else messages]
 
 
 class _Reader:
@@ -42,8 +41,8 @@ class _Reader:
         if kind is None:
             known = ", ".join(sorted(registry()))
             found = data.get("kind")
-            self.errors.append(Problem(node_id, Message("node.unknown_kind", value=found, known=known) if found is not None
-                                       else Message("node.no_kind", known=known)))
+            self.errors.append(Problem(node_id, Message("node.no_kind", known=known) if found is None
+                                       else Message("node.unknown_kind", value=found, known=known)))
             return None
         try:
             fields = kind.load(kind.own_fields(data))

@@ -1,8 +1,8 @@
 """Validate pass: the parsed tree against the limits and against THIS tenant's directory."""
 from __future__ import annotations
 
-from pbx.nodes import kind_of
 from pbx.messages import Message
+from pbx.nodes import kind_of
 from pbx.nodes.base import Node, Problem, branch_words
 
 MAX_NODES = 500

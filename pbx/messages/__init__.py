@@ -4,21 +4,23 @@ worded from the English or the Polish catalogue (``pbx.messages.en``, ``pbx.mess
 A ``Message`` is a ``str`` holding its English text, so code that passes texts along (marshmallow,
 werkzeug's ``abort``) keeps working; the API words it in the request's language at the end and
 adds its ``code`` and ``params`` for clients. A parameter may itself be a message (or a list of
-them, joined by "; "), worded in the same language; a value with an ``in_language`` method (a field
-path) words itself. Templates are ``str.format`` templates; ``{n:plural:one|few|many}`` writes the
-number and the word for it by the language's plural rules (CLDR's, from Babel), ``{x:capital}``
-writes a text with its first letter in upper case.
+them, joined by "; "), worded in the same language. Templates are ``str.format`` templates;
+``{n:plural:one|few|many}`` writes the number and the word for it by the language's plural rules (CLDR's, from Babel), ``{x:capital}``
+writes a text with its first letter in upper case, ``{x:path}`` a field's path by the fields' labels
+(``:path:capital`` at the start of a sentence).
 """
 from __future__ import annotations
 
 import string
-from typing import Any
+from typing import Any, Callable
 
 from babel import Locale
 
 from pbx.messages import en, pl
 
 CATALOGUES = {"en": en.TEXTS, "pl": pl.TEXTS}
+# Format specs a layer above words for itself: spec → words(value, language) ("path": schemas.field_words)
+SPECS: dict[str, Callable[[Any, str], str]] = {}
 LANGUAGES = tuple(CATALOGUES)
 # CLDR's plural categories in the order a template lists their words
 _CATEGORIES = ("zero", "one", "two", "few", "many", "other")
@@ -69,7 +71,7 @@ class _Formatter(string.Formatter):
             return value
         if conversion == "r":  # a value the user typed, quoted as they typed it
             return repr(value)
-        if conversion is None and (hasattr(value, "in_language") or isinstance(value, (list, tuple))):
+        if conversion is None and isinstance(value, (Message, list, tuple)):
             return in_language(value, self.language)
         return super().convert_field(value, conversion)
 
@@ -79,9 +81,15 @@ class _Formatter(string.Formatter):
         if spec.startswith("plural:"):
             return f"{value} {plural(int(value), spec.removeprefix('plural:').split('|'), self.language)}"
         if spec == "capital":
-            text = str(value)
-            return text[:1].upper() + text[1:]
+            return _capital(str(value))
+        if spec.removesuffix(":capital") in SPECS:
+            text = SPECS[spec.removesuffix(":capital")](value, self.language)
+            return _capital(text) if spec.endswith(":capital") else text
         return super().format_field(value, spec)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def plural(count: int, words: list[str], language: str) -> str:
@@ -96,8 +104,8 @@ def render(code: str, params: dict, language: str) -> str:
 
 
 def in_language(value, language: str) -> str:
-    """A parameter's words: messages and field paths in the language, lists joined by "; "."""
-    if hasattr(value, "in_language"):
+    """A parameter's words: messages in the language, lists joined by "; "."""
+    if isinstance(value, Message):
         return value.in_language(language)
     if isinstance(value, (list, tuple)):
         return "; ".join(in_language(item, language) for item in value)

@@ -60,12 +60,12 @@ TEXTS = {
 
     "diff.added": "added {kind} node {node} to {place}",
     "diff.branch_of": "the {branch} branch of {node}",
-    "diff.changed": "node {node}: {field} changed from {old} to {new}",
+    "diff.changed": "node {node}: {field:path} changed from {old} to {new}",
     "diff.moved": "moved node {node} from {old} to {new}",
     "diff.removed": "removed {kind} node {node}",
-    "diff.set": "node {node}: {field} set to {new}",
+    "diff.set": "node {node}: {field:path} set to {new}",
     "diff.top": "the start of the scenario",
-    "diff.unset": "node {node}: {field} removed (was {old})",
+    "diff.unset": "node {node}: {field:path} removed (was {old})",
 
     "export.too_many_calls":
         "the export has {calls:plural:call|calls}; one file holds at most {rows:plural:row|rows}: choose a "
@@ -100,7 +100,7 @@ TEXTS = {
 
     "input.at_least": "greater than or equal to",
     "input.at_most": "less than or equal to",
-    "input.in_field": "{field:capital}: {message}",
+    "input.in_field": "{field:path:capital}: {message}",
     "input.invalid": "Invalid value.",
     "input.invalid_body": "invalid input",
     "input.length_between": "Length must be between {min} and {max}.",

@@ -64,12 +64,12 @@ TEXTS = {
 
     "diff.added": "Dodano węzeł {kind} {node} do {place}",
     "diff.branch_of": "gałęzi {branch} węzła {node}",
-    "diff.changed": "Węzeł {node}: zmieniono {field} z {old} na {new}",
+    "diff.changed": "Węzeł {node}: zmieniono {field:path} z {old} na {new}",
     "diff.moved": "Przeniesiono węzeł {node} z {old} do {new}",
     "diff.removed": "Usunięto węzeł {kind} {node}",
-    "diff.set": "Węzeł {node}: ustawiono {field} na {new}",
+    "diff.set": "Węzeł {node}: ustawiono {field:path} na {new}",
     "diff.top": "początku scenariusza",
-    "diff.unset": "Węzeł {node}: usunięto {field} (było {old})",
+    "diff.unset": "Węzeł {node}: usunięto {field:path} (było {old})",
 
     "export.too_many_calls":
         "Eksport obejmuje {calls:plural:połączenie|połączenia|połączeń}; jeden plik mieści najwyżej "
@@ -104,7 +104,7 @@ TEXTS = {
 
     "input.at_least": "większa lub równa",
     "input.at_most": "mniejsza lub równa",
-    "input.in_field": "{field:capital}: {message}",
+    "input.in_field": "{field:path:capital}: {message}",
     "input.invalid": "Nieprawidłowa wartość.",
     "input.invalid_body": "Nieprawidłowe dane.",
     "input.length_between": "Długość musi wynosić od {min} do {max}.",

@@ -5,10 +5,10 @@ from marshmallow import fields, validate
 
 from pbx.dialplan import ir
 from pbx.dialplan.ir import Action
-from pbx.nodes import register
 from pbx.messages import Message
-from pbx.nodes.base import (BRANCHES, NodeKind, NodeSchema, RefId, executed, missing_prompt, object_ids, prompt_language,
-                            told)
+from pbx.nodes import register
+from pbx.nodes.base import (BRANCHES, NodeKind, NodeSchema, RefId, executed, missing_prompt, object_ids,
+                            prompt_language, told)
 
 
 class AnnouncementSchema(NodeSchema):

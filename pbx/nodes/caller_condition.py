@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from pbx.dialplan import dialing, ir
 from pbx.dialplan.ir import Action, Condition, Extension
-from pbx.nodes import register
 from pbx.messages import Message
+from pbx.nodes import register
 from pbx.nodes.base import BRANCHES, NodeKind, NodeSchema, RefId, object_ids, told
 from pbx.tenancy import missing
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import deque
 
 from pbx.dialplan import ir
-from pbx.nodes import kind_of, register
 from pbx.messages import Message
+from pbx.nodes import kind_of, register
 from pbx.nodes.base import Node, NodeId, NodeKind, NodeSchema, told
 
 

@@ -11,8 +11,8 @@ from marshmallow import ValidationError, fields, validate
 
 from pbx.dialplan import ir
 from pbx.dialplan.ir import Action, Condition, Extension
-from pbx.nodes import register
 from pbx.messages import Message
+from pbx.nodes import register
 from pbx.nodes.base import (BRANCHES, NodeKind, NodeSchema, RefId, missing_prompt, object_ids, prompt_language,
                             told)
 

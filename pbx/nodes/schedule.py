@@ -16,8 +16,8 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from pbx.dialplan import ir
 from pbx.dialplan.ir import Condition, Extension, Regex
 from pbx.dialplan.snapshot import HOLIDAY_YEARS
-from pbx.nodes import register
 from pbx.messages import Message
+from pbx.nodes import register
 from pbx.nodes.base import BRANCHES, NodeKind, NodeSchema, told
 from pbx.nodes.holidays import PRESETS
 from schemas.fields import DateText

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pbx.dialplan import ir
 from pbx.dialplan.ir import Action
-from pbx.nodes import register
 from pbx.messages import Message
+from pbx.nodes import register
 from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids, seconds_text, told
 from pbx.tenancy import missing
 

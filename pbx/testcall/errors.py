@@ -1,6 +1,5 @@
 """The one error a test call's caller handles: bad input, with a message saying what to fix."""
 from pbx.messages import Message
-from schemas.field_words import FieldPath
 
 
 class TestCallInputError(ValueError):
@@ -8,4 +7,4 @@ class TestCallInputError(ValueError):
     it is about when there is one."""
 
     def __init__(self, message: Message, field: str | None = None):
-        super().__init__(Message("input.in_field", field=FieldPath(field), message=message) if field else message)
+        super().__init__(Message("input.in_field", field=field, message=message) if field else message)

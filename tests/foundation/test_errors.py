@@ -136,7 +136,8 @@ def test_test_call_with_an_unknown_switch_time_zone(as_owner, published):
     assert response.get_json() == {
         "error": "Switch time zone: 'Mars/Olympus' is not an IANA time zone (e.g. Europe/Warsaw)",
         "code": "input.in_field",
-        "params": {"field": "switch_timezone", "message": {"code": "zone.unknown", "params": {"value": "Mars/Olympus"}}}}
+        "params": {"field": "switch_timezone",
+                   "message": {"code": "zone.unknown", "params": {"value": "Mars/Olympus"}}}}
     polish = as_owner.post("/api/test-call", headers=PL, json={
         "number": "+48221000000", "from": "601000999", "at": "2026-12-07T10:00", "switch_timezone": "Mars/Olympus"})
     assert polish.get_json()["error"] == \

@@ -100,7 +100,8 @@ def test_plurals_list_a_word_for_each_plural_form_of_the_language():
                                              (14, "bajtów"), (22, "bajty"), (25, "bajtów"), (101, "bajtów")])
 def test_polish_plurals(count, word):
     assert plural(count, ["bajt", "bajty", "bajtów"], "pl") == word
-    assert Message("mp3.upload_too_big", limit=count).in_language("pl") == f"Zapowiedź może mieć najwyżej {count} {word} (2 MB)."
+    assert Message("mp3.upload_too_big", limit=count).in_language("pl") == \
+        f"Zapowiedź może mieć najwyżej {count} {word} (2 MB)."
 
 
 def test_nested_messages_and_lists_are_worded_in_the_same_language():

@@ -107,7 +107,7 @@ def test_diff_in_words_field_by_field():
     new = {"root": {"id": "a", "kind": "announcement", "prompt": 2, "next": {"id": "c", "kind": "voicemail", "box": 3}}}
     assert scenarios.diff(old, new) == [
         "added “Voicemail” node c to the “next” branch of a", "removed “Hang up” node b",
-        "node a: announcement changed from 1 to 2", "node a: field repeat removed (was 1)"]
+        "node a: announcement changed from 1 to 2", "node a: repeats removed (was 1)"]
 
 
 def test_diff_names_nodes_objects_and_fields_as_the_panel_does():
