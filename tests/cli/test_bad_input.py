@@ -66,7 +66,7 @@ def test_another_company_s_objects_cannot_be_named(cli, staff):
     cli.run("user", "add", "--company", "Obca", "--first-name", "Olga", "--last-name", "Obca", "--email", "o@o.example",
             "--extension", "301")
     olga = cli.json("user", "list", "--company", "Obca")[0]["id"]
-    assert f"error: User {olga} does not exist in this company" in cli.refused("user", "remove", *C, f"id:{olga}")
+    assert f"error: user {olga} does not exist in this company" in cli.refused("user", "remove", *C, f"id:{olga}")
     assert "error: member: Kancelaria Nowak has no user '301'" in cli.refused(
         "group", "update", *C, "Biuro", "--member", "301")
 
