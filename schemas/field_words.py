@@ -21,7 +21,7 @@ LABELS = {
     "list": ("number list", "lista numerów"),
     "invalid_prompt": ("announcement after a wrong key", "zapowiedź po błędnym wyborze"),
     "timeout_seconds": ("time to choose", "czas na wybór"), "direct_dial": ("direct dial", "wybieranie wewnętrznych"),
-    "exceptions": ("exceptions", "wyjątki"),
+    "exceptions": ("exceptions", "wyjątki"), "id": ("node id", "identyfikator węzła"),
     # a test call's and a schedule preview's questions
     "at": ("time of the call", "czas połączenia"), "number": ("number", "numer"), "from": ("caller", "dzwoniący"),
     "keys": ("keys pressed", "naciśnięte klawisze"), "talk": ("talk time", "czas rozmowy"),

@@ -181,7 +181,7 @@ def common_prompt(language: str, name: str) -> str:
 def prompt_language(announcement_id, snapshot) -> list[Message]:
     info = snapshot.announcements.get(announcement_id)
     if info is not None and info.language != snapshot.language:
-        return [Message("lint.prompt_language", name=info.name, language=LANGUAGES[info.language],
+        return [Message("lint.prompt_language", name=info.name or info.id, language=LANGUAGES[info.language],
                         company=LANGUAGES[snapshot.language])]
     return []
 

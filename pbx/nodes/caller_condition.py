@@ -48,7 +48,7 @@ class CallerCondition(NodeKind):
     def lint(self, node, snapshot):
         number_list = snapshot.lists.get(node.fields["list"])
         if number_list is not None and not number_list.patterns:
-            return [Message("lint.list_empty", name=number_list.name, branch=BRANCHES["otherwise"])]
+            return [Message("lint.list_empty", name=number_list.name or number_list.id, branch=BRANCHES["otherwise"])]
         return []
 
     def lower(self, node, low):

@@ -73,7 +73,7 @@ class Forward(NodeKind):
         if "group" in target and target["group"] not in snapshot.groups:
             return [missing("Group", [target["group"]])]
         if "user" in target and dialing.user_target(snapshot.users[target["user"]], snapshot) is None:
-            return [Message("check.user_unreachable", name=snapshot.users[target["user"]].name)]
+            return [Message("check.user_unreachable", name=snapshot.users[target["user"]].name or target["user"])]
         if "number" in target and node.fields["queue"]:
             return [Message("check.queue_external")]
         if "no_answer" not in node.branches and self.fallback(node, snapshot) is None:
@@ -89,7 +89,7 @@ class Forward(NodeKind):
         found = []
         group = snapshot.groups.get(node.fields["target"].get("group"))
         if group is not None and not dialing.member_legs(group, snapshot):
-            found.append(Message("lint.group_empty", name=group.name))
+            found.append(Message("lint.group_empty", name=group.name or group.id))
         if node.fields["queue"] and set(node.branches) == {"no_answer"} and node.branches["no_answer"].kind == "hangup":
             found.append(Message("lint.queue_hangs_up"))
         return found

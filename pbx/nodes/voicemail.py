@@ -48,7 +48,7 @@ class Voicemail(NodeKind):
     def lint(self, node, snapshot):
         box = snapshot.boxes.get(node.fields["box"])
         if box is not None and box.greeting_id is None:
-            return [Message("lint.box_no_greeting", name=box.name)]
+            return [Message("lint.box_no_greeting", name=box.name or box.id)]
         return []
 
     def lower(self, node, low):

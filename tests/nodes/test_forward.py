@@ -134,5 +134,5 @@ def test_bad_targets(target, message):
 
 
 def test_no_answer_branch_is_required():
-    with pytest.raises(ScenarioInvalid, match="no_answer"):
+    with pytest.raises(ScenarioInvalid, match="the “no answer” branch is missing"):
         compiled({k: v for k, v in forward({"user": 1}).items() if k != "no_answer"})
