@@ -27,10 +27,18 @@ _VALIDATORS = {
                       "message_all": "input.length_between", "message_equal": "input.length_equal"},
     # Range words its bounds in two steps: the comparisons first, then the numbers
     validate.Range: {"message_min": "input.range_min", "message_max": "input.range_max",
-                     "message_all": "input.range_between", "message_gte": "input.at_least",
-                     "message_gt": "input.more_than", "message_lte": "input.at_most", "message_lt": "input.less_than"},
+                     "message_gte": "input.at_least", "message_gt": "input.more_than", "message_lte": "input.at_most",
+                     "message_lt": "input.less_than"},
     validate.OneOf: {"default_message": "input.one_of"},
 }
+
+
+class _Between(Message):
+    """Range's message for two bounds: "from 1 to 3650" when both are allowed values, as most ranges are."""
+
+    def format(self, *args, **params) -> Message:
+        inclusive = (params.get("min_op"), params.get("max_op")) == (Message("input.at_least"), Message("input.at_most"))
+        return Message("input.range_from_to") if inclusive else Message("input.range_between", **params)
 
 
 def give_codes() -> None:
@@ -40,3 +48,4 @@ def give_codes() -> None:
     for validator, codes in _VALIDATORS.items():
         for attribute, code in codes.items():
             setattr(validator, attribute, Message(code))
+    validate.Range.message_all = _Between("input.range_between")

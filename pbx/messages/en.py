@@ -121,6 +121,7 @@ TEXTS = {
     "input.null": "Field may not be null.",
     "input.one_of": "Must be one of: {choices}.",
     "input.range_between": "Must be {min_op} {min} and {max_op} {max}.",
+    "input.range_from_to": "Must be from {min} to {max}.",
     "input.range_max": "Must be {max_op} {max}.",
     "input.range_min": "Must be {min_op} {min}.",
     "input.required": "Missing data for required field.",

@@ -125,6 +125,7 @@ TEXTS = {
     "input.null": "To pole nie może być puste.",
     "input.one_of": "Dozwolone wartości: {choices}.",
     "input.range_between": "Wartość musi być {min_op} {min} i {max_op} {max}.",
+    "input.range_from_to": "Wartość musi być z przedziału od {min} do {max}.",
     "input.range_max": "Wartość musi być {max_op} {max}.",
     "input.range_min": "Wartość musi być {min_op} {min}.",
     "input.required": "To pole jest wymagane.",

@@ -30,7 +30,7 @@ def staff(cli, company):
     (("group", "add", *C, "--name", "Handel", "--ring-mode", "loud"),
      "error: ring_mode: Must be one of: sequential, random, simultaneous, longest-idle."),
     (("group", "add", *C, "--name", "Handel", "--member", "101=2"),
-     "error: members.0.ring_seconds: Must be greater than or equal to 5 and less than or equal to 300."),
+     "error: members.0.ring_seconds: Must be from 5 to 300."),
     (("box", "add", *C, "--name", "Pusta"), "error: recipient_ids: a voicemail box needs at least one recipient"),
     (("box", "add", *C, "--name", "Poczta", "--email", "not-an-address"),
      "error: extra_emails.0: Not a valid email address."),
