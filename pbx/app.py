@@ -242,4 +242,4 @@ def _http_message(error: HTTPException) -> Message:
         return error.description
     if error.description == type(error).description and error.code in _HTTP_CODES:
         return Message(_HTTP_CODES[error.code])
-    return Message("http.other", text=error.description)
+    return Message("text.as_given", text=error.description)

@@ -13,11 +13,13 @@ def body() -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def error_json(message: Message, fields: dict | None = None, **extra) -> Response:
+def error_json(message: Message | str, fields: dict | None = None, **extra) -> Response:
     """An error for people and for clients: ``error`` in the request's language (the panel sends its own;
     API clients get English) with its ``code`` and ``params``; field errors (marshmallow's structure)
     worded under ``fields``, their codes under ``field_codes``, nested ones also as ``field_text``."""
     language = language_of(request.accept_languages)
+    if not isinstance(message, Message):  # a text not ours (a library's) goes out as it is
+        message = Message("text.as_given", text=str(message))
     body = {"error": worded(message, language), **message.as_json(), **extra}
     if fields is not None:
         body.update(fields=worded(fields, language), field_codes=codes(fields))

@@ -148,7 +148,7 @@ def codes(messages):
         return {key: codes(value) for key, value in messages.items()}
     if isinstance(messages, (list, tuple)):
         return [codes(message) for message in messages]
-    return {"code": "text", "params": {"text": str(messages)}}
+    return Message("text.as_given", text=str(messages)).as_json()  # a text not ours (a library's)
 
 
 def language_of(accept_languages) -> str:

@@ -90,7 +90,6 @@ TEXTS = {
     "http.500":
         "The server encountered an internal error and was unable to complete your request. Either the server "
         "is overloaded or there is an error in the application.",
-    "http.other": "{text}",
 
     "in_use.announcement": "announcement {name} is used by {place}",
     "in_use.group": "group {name} is used by {place}",
@@ -300,6 +299,7 @@ TEXTS = {
     "testcall.time_without_zone": "give a time zone or use parse_at()",
     "testcall.unknown_caller": "{value!r} is no phone number and no user of {company}",
 
+    "text.as_given": "{text}",
     "text.control_character": "control character U+{character} is not allowed",
 
     "token.name_required": "give the token a name (1-80 characters)",

@@ -94,7 +94,6 @@ TEXTS = {
     "http.500":
         "Wystąpił wewnętrzny błąd serwera i nie udało się obsłużyć żądania. Serwer jest przeciążony albo w "
         "aplikacji wystąpił błąd.",
-    "http.other": "{text}",
 
     "in_use.announcement": "zapowiedź {name} jest używana przez: {place}",
     "in_use.group": "grupa {name} jest używana przez: {place}",
@@ -316,6 +315,7 @@ TEXTS = {
     "testcall.time_without_zone": "Podaj strefę czasową albo użyj parse_at().",
     "testcall.unknown_caller": "{value!r} nie jest numerem telefonu ani osobą z firmy {company}.",
 
+    "text.as_given": "{text}",
     "text.control_character": "Znak sterujący U+{character} jest niedozwolony.",
 
     "token.name_required": "Nadaj tokenowi nazwę (1–80 znaków).",
