@@ -198,7 +198,7 @@ def test_draft_with_a_broken_shape_is_refused_in_polish(as_editor, base):
     assert response.get_json() == {"error": "Nieprawidłowe dane.", "code": "input.invalid_body", "params": {},
                                    "fields": {"root": {"id": ["To pole jest wymagane."]}},
                                    "field_codes": {"root": {"id": [{"code": "input.required", "params": {}}]}},
-                                   "field_text": {"root": "id: To pole jest wymagane."}}
+                                   "field_text": {"root": "identyfikator węzła: To pole jest wymagane."}}
 
 
 def test_version_warnings_and_diff_in_polish(as_editor, base, draft):
