@@ -56,7 +56,7 @@ def _text(messages, polish: bool) -> str:
 
 
 def _name(key: str, polish: bool) -> str:
-    if key.isdigit():
+    if key.isdecimal():
         return LINE[polish].format(n=int(key) + 1)
     return LABELS.get(key, (key, key))[polish]
 
@@ -66,10 +66,10 @@ def path_words(path: str, polish: bool) -> str:
     "ring_seconds" → "czas dzwonienia" (a message puts it where a sentence needs it)."""
     parts, words = path.split("."), []
     for index, part in enumerate(parts):
-        if part.isdigit() or part in SILENT:
+        if part.isdecimal() or part in SILENT:
             continue
         following = parts[index + 1] if index + 1 < len(parts) else ""
-        if following.isdigit():
+        if following.isdecimal():
             words.append(ITEMS.get(part, (f"{part} {{n}}",) * 2)[polish].format(n=int(following) + 1))
         else:
             words.append(LABELS.get(part, (f"field {part}", f"pole {part}"))[polish])

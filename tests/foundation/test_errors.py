@@ -151,7 +151,7 @@ def test_test_call_with_an_unknown_switch_time_zone(as_owner, published):
 def test_test_call_at_a_year_out_of_range(as_owner, published, at):
     response = _test_call(as_owner, at=at, switch_timezone="Pacific/Kiritimati")
     assert response.status_code == 422
-    assert response.get_json()["error"].startswith("at: the year must be between 1970 and 2200")
+    assert response.get_json()["error"].startswith("Time of the call: the year must be between 1970 and 2200")
 
 
 def test_schedule_preview_at_the_end_of_time(as_owner, published):
