@@ -41,6 +41,11 @@ ITEMS = {"exceptions": ("Exception {n}", "Wyjątek {n}"), "members": ("Member {n
 LINE = ("line {n}", "wiersz {n}")
 
 
+def _is_index(key: str) -> bool:
+    """A list item's index as marshmallow writes it ("0"), not any text of digits ("²")."""
+    return key.isascii() and key.isdigit()
+
+
 def readable(messages: dict, polish: bool) -> dict[str, str]:
     """Each top-level field with nested errors (list items, sub-fields) as one text, items numbered from 1."""
     return {key: _text(value, polish) for key, value in messages.items() if isinstance(value, dict)}
@@ -56,7 +61,7 @@ def _text(messages, polish: bool) -> str:
 
 
 def _name(key: str, polish: bool) -> str:
-    if key.isdecimal():
+    if _is_index(key):
         return LINE[polish].format(n=int(key) + 1)
     return LABELS.get(key, (key, key))[polish]
 
@@ -66,10 +71,10 @@ def path_words(path: str, polish: bool) -> str:
     "ring_seconds" → "czas dzwonienia" (a message puts it where a sentence needs it)."""
     parts, words = path.split("."), []
     for index, part in enumerate(parts):
-        if part.isdecimal() or part in SILENT:
+        if _is_index(part) or part in SILENT:
             continue
         following = parts[index + 1] if index + 1 < len(parts) else ""
-        if following.isdecimal():
+        if _is_index(following):
             words.append(ITEMS.get(part, (f"{part} {{n}}",) * 2)[polish].format(n=int(following) + 1))
         else:
             words.append(LABELS.get(part, (f"field {part}", f"pole {part}"))[polish])
