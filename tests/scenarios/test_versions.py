@@ -11,6 +11,9 @@ from pbx import directory, models, scenarios
 from pbx.company_dialplan import callcenter_queues, public_entry, tenant_document
 from pbx.compiler import ScenarioInvalid
 from pbx.extensions import db
+from pbx.messages import Message
+from pbx.nodes.base import BRANCHES
+from pbx.representations import version_json
 from tests.support.compiler import big_tree
 
 
@@ -162,3 +165,16 @@ def test_tenant_document_size_for_50_users_and_200_nodes(demo):
     scenarios.publish(sc, current_app.config)
     db.session.commit()
     assert len(tenant_document(demo.id, current_app.config)) < 1024 * 1024
+
+
+def test_a_version_words_its_warnings_in_the_readers_language_and_keeps_older_texts():
+    """Warnings are stored as codes; versions published before messages had codes keep their English text."""
+    warning = {"node_id": "main_menu", **Message("lint.menu_invalid", branch=BRANCHES["invalid"]).as_json()}
+    version = models.ScenarioVersion(number=2, note="published", compiled_meta={"warnings": [
+        warning, "hours: the schedule is never open: every call takes the `closed` branch"]})
+    polish = version_json(version, None, lambda message: message.in_language("pl"), polish=True)
+    assert polish["warnings"] == [
+        "main_menu: Brak gałęzi „błędny wybór”: dzwoniący, który naciśnie niewłaściwy klawisz, zostanie rozłączony.",
+        "hours: the schedule is never open: every call takes the `closed` branch"]
+    assert version_json(version, None)["warnings"][0] == \
+        "main_menu: no “invalid” branch: a caller who presses a wrong key is hung up"
