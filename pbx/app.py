@@ -166,8 +166,6 @@ def _register_database_errors(app: Flask) -> None:
         outage.watch(db.engine)
 
 
-
-
 class DatabaseOutage:
     """Logs an outage once when it begins and once when it ends, not a traceback per request."""
 

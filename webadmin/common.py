@@ -29,7 +29,7 @@ def error_json(message: Message | str, fields: dict | None = None, **extra) -> R
     return jsonify(body)
 
 
-def require_level(level: int, why: str) -> None:
+def require_level(level: int, why: Message) -> None:
     if g.user.admin_level < level:
         abort(403, why)
 
