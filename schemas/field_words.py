@@ -2,6 +2,7 @@
 
 marshmallow nests a list's errors under 0-based indexes ({"members": {"0": {"ring_seconds": [...]}}});
 the API keeps that structure for clients and adds these texts for people ("line 1: ring time: ...").
+Messages name a field by its path (``{field:path}`` in pbx.messages' catalogues), worded here.
 """
 from __future__ import annotations
 
