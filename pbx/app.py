@@ -21,6 +21,7 @@ from pbx.config import Config
 from pbx.extensions import db, migrate
 from pbx.messages import Message
 from pbx.tenancy import NotFound, storable_id
+from schemas.fields import ParametersInvalid
 from webadmin.common import error_json
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
@@ -125,6 +126,10 @@ def _register_errors(app: Flask) -> None:
     def _invalid(error):
         db.session.rollback()
         return error_json(Message("input.invalid_body"), fields=error.normalized_messages()), 422
+
+    @app.errorhandler(ParametersInvalid)
+    def _bad_parameters(error):
+        return error_json(Message("input.invalid_parameters"), fields=error.normalized_messages()), 400
 
     @app.errorhandler(NotFound)
     def _not_found(error):

@@ -83,9 +83,12 @@ def _entry(tenant_id, action: str, entity: str, entity_id, changes: dict):
         entity=entity, entity_id=str(entity_id or ""), changes=changes)
 
 
-def note(session: Session, obj, action: str, summary: str) -> None:
-    """An entry for what the mapper does not see: a secret viewed, a voicemail deleted."""
-    session.execute(_entry(obj.tenant_id, action, type(obj).__name__, obj.id, {"summary": summary}))
+def note(session: Session, obj, action: str, summary: str, **facts) -> None:
+    """An entry for what the mapper does not see: a secret viewed, a voicemail deleted.
+
+    ``summary`` says it in one English sentence; ``facts`` (plain values) are what the audit log
+    shows it with in the panel's language (pbx.audit_words)."""
+    session.execute(_entry(obj.tenant_id, action, type(obj).__name__, obj.id, {"summary": summary, **facts}))
 
 
 def _record(action):

@@ -7,6 +7,9 @@ the version diff.
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
 import phonenumbers
 from sqlalchemy import select
 
@@ -28,7 +31,10 @@ KINDS = {
     "ScenarioVersion": ("the scenario of number {name}", "scenariusz numeru {name}"),
     "ApiToken": ("API token '{name}'", "token API '{name}'"),
     "RoutingOverride": ("the temporary override of number {name}", "tymczasową zmianę numeru {name}"),
+    "Recording": ("a voicemail message from {name}", "wiadomość głosową od {name}"),
 }
+# What was viewed (the action "view", noted by pbx.audit.note): (English, Polish accusative) with {name}
+VIEWED = {"User": ("the SIP password of user {name}", "hasło SIP użytkownika {name}")}
 # The kinds offered in the filter, by the panel's menu names.
 KIND_NAMES = {
     "Tenant": ("Company", "Firma"), "MainNumber": ("Main numbers", "Numery główne"),
@@ -37,11 +43,12 @@ KIND_NAMES = {
     "Announcement": ("Announcements", "Zapowiedzi"), "VoicemailBox": ("Voicemail", "Poczta głosowa"),
     "Scenario": ("Scenarios", "Scenariusze"), "ScenarioVersion": ("Scenario versions", "Wersje scenariuszy"),
     "ApiToken": ("API tokens", "Tokeny API"), "RoutingOverride": ("Temporary overrides", "Tymczasowe zmiany"),
+    "Recording": ("Voicemail messages", "Wiadomości głosowe"),
 }
 # who changed something when no person did: (English, Polish)
 MACHINES = {"demo": ("demo data", "dane przykładowe"), "system": ("the system", "system")}
 ACTIONS = {"create": ("Added", "Dodano"), "update": ("Changed", "Zmieniono"), "delete": ("Deleted", "Usunięto"),
-           "revoke": ("Revoked", "Unieważniono")}
+           "revoke": ("Revoked", "Unieważniono"), "view": ("Viewed", "Wyświetlono")}
 LABELS = {
     "name": ("Name", "Nazwa"), "first_name": ("First name", "Imię"), "last_name": ("Last name", "Nazwisko"),
     "email": ("E-mail", "E-mail"), "phone": ("Phone", "Telefon"), "role": ("Role", "Rola"),
@@ -67,7 +74,31 @@ LABELS = {
     "draft": ("Draft", "Szkic"), "scope": ("Rights", "Uprawnienia"),
     "ends_at": ("Until", "Do kiedy"), "mode": ("Calls go", "Połączenia idą"), "reason": ("Reason", "Powód"),
     "announcement_id": ("Announcement", "Zapowiedź"),
+    "caller": ("Caller", "Dzwoniący"), "received_at": ("Left at", "Nagrana"),
+    "voicemail_box_id": ("Voicemail box", "Skrzynka głosowa"),
+    # an entry stored before its facts were: the sentence written then, in English
+    "summary": ("Details", "Szczegóły"),
 }
+# Stored values by the labels the panel gives them (webadmin/static/js/i18n.js, pages/overrides.js).
+CHOICES = {
+    "ring_mode": {"sequential": ("sequential", "sekwencyjnie"), "random": ("random", "losowo"),
+                  "simultaneous": ("simultaneous", "jednocześnie"),
+                  "longest-idle": ("longest idle", "najdłużej bezczynny")},
+    "role": {"user": ("user", "użytkownik"), "admin": ("admin", "administrator")},
+    "admin_level": {0: ("none", "brak"), 1: ("viewer", "podgląd"), 2: ("editor", "edycja"), 3: ("owner", "właściciel")},
+    "language": {"pl": ("Polish", "polski"), "en": ("English", "angielski")},
+    "kind": {"blacklist": ("blacklist", "czarna lista"), "vip": ("VIP", "VIP")},
+    "source": {"tts": ("speech", "lektor"), "upload": ("file", "plik")},
+    "voice": {"female": ("female", "damski"), "male": ("male", "męski")},
+    "scope": {"read": ("Read only", "Tylko odczyt"), "full": ("Full access", "Pełny dostęp")},
+    "mode": {"closed": ("Closed (the schedule's “closed” branch)", "Zamknięte (gałąź „zamknięte” harmonogramu)"),
+             "announcement": ("An announcement, then hang up", "Zapowiedź, potem rozłączenie"),
+             "user": ("To a person", "Do osoby"), "group": ("To a group", "Do grupy"),
+             "number": ("To an outside number", "Na numer zewnętrzny")},
+}
+# Moments, shown in the company's time zone.
+MOMENTS = {"ends_at", "received_at"}
+PHONES = {"number", "phone", "fallback_number", "default_fallback_number", "caller"}
 # Kept in the stored row, never shown: keys, bookkeeping, and the scenario's tree and dialplan.
 HIDDEN = {"id", "tenant_id", "created_at", "draft_updated_at", "dialplan_revision", "tree", "compiled_xml",
           "compiled_meta", "scenario_id", "main_number_id", "created_by", "storage_key", "token_hash",
@@ -75,9 +106,10 @@ HIDDEN = {"id", "tenant_id", "created_at", "draft_updated_at", "dialplan_revisio
 REFERENCES = {"group_id": models.Group, "user_id": models.User, "target_user_id": models.User,
               "target_group_id": models.Group, "fallback_box_id": models.VoicemailBox,
               "default_fallback_box_id": models.VoicemailBox, "greeting_id": models.Announcement,
-              "published_version_id": models.ScenarioVersion, "announcement_id": models.Announcement}
+              "published_version_id": models.ScenarioVersion, "announcement_id": models.Announcement,
+              "voicemail_box_id": models.VoicemailBox}
 WORDS = {True: ("yes", "tak"), False: ("no", "nie"), None: ("—", "—"), "changed": ("changed", "zmieniono"),
-         "draft": ("saved", "zapisany")}
+         "draft": ("saved", "zapisany"), "unknown caller": ("an unknown caller", "nieznanego numeru")}
 
 
 def phone_words(number: str | None) -> str:
@@ -96,6 +128,7 @@ class Namer:
     def __init__(self, tenant_id: int, polish: bool):
         self.tenant_id, self.polish = tenant_id, polish
         self._cache: dict[tuple, str] = {}
+        self._zone: ZoneInfo | None = None
 
     def person(self, actor: str) -> str:
         """An admin by name: 'anna@firma.pl (API token Raporty)' → 'Anna Nowak (token API Raporty)'."""
@@ -149,8 +182,12 @@ class Namer:
         """The words of one stored entry: who, what, the changed fields, and where a version's diff is."""
         changes = e.changes or {}
         name = self._entity_name(e, changes)
+        objects = VIEWED if e.action == "view" else KINDS
         what = f"{ACTIONS.get(e.action, (e.action, e.action))[self.polish]} " + \
-            KINDS.get(e.entity, (e.entity, e.entity))[self.polish].format(name=name or "—")
+            objects.get(e.entity, (e.entity, e.entity))[self.polish].format(name=name or "—")
+        # A noted entry's English sentence is shown only when nothing else tells what it was.
+        if e.action == "view" or len(changes) > 1:
+            changes = {key: value for key, value in changes.items() if key != "summary"}
         words = {"who": self.person(e.actor), "what": what, "fields": self._fields(e.action, changes)}
         if e.entity == "ScenarioVersion" and e.action == "create":
             words.update(self._version(changes, name))
@@ -169,6 +206,8 @@ class Namer:
             return f"{self.of(models.User, changes['user_id'])} → {self.of(models.Group, changes['group_id'])}"
         if e.entity == "ScenarioVersion":
             return self.of(models.Scenario, changes.get("scenario_id"))
+        if e.entity == "Recording" and "caller" in changes:
+            return phone_words(changes["caller"]) or WORDS["unknown caller"][self.polish]
         if e.entity == "RoutingOverride" and "main_number_id" in changes:
             return self.of(models.MainNumber, changes["main_number_id"])
         if e.entity == "Scenario":
@@ -202,13 +241,28 @@ class Namer:
             return note_words(value or "", self.polish)
         if key in REFERENCES and value is not None:
             return self.of(REFERENCES[key], value) or ("(deleted)", "(usunięty)")[self.polish]
-        if key in ("number", "phone", "fallback_number", "default_fallback_number") and isinstance(value, str):
+        if key in CHOICES and isinstance(value, (str, int)) and value in CHOICES[key]:
+            return CHOICES[key][value][self.polish]
+        if key in MOMENTS and isinstance(value, str):
+            return self._moment(value)
+        if key in PHONES and isinstance(value, str):
             return phone_words(value)
         if isinstance(value, list):
             return ", ".join(str(item) for item in value)
         if isinstance(value, bool) or value is None:
             return WORDS[value][self.polish]
         return str(value)
+
+    def _moment(self, text: str) -> str:
+        """'2026-12-24T13:00:00+00:00' on the company's clock: '24.12.2026 14:00' (English: '2026-12-24 14:00')."""
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            return text
+        if self._zone is None:
+            self._zone = ZoneInfo(db.session.get(models.Tenant, self.tenant_id).timezone)
+        local = (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(self._zone)
+        return local.strftime(("%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M")[self.polish])
 
     def _version(self, changes: dict, name: str | None) -> dict:
         """'Published the scenario of number 22 100 00 00, version 4' and the diff from the version before."""

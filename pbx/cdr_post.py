@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 from pbx import queues, recordings, tasks
 from pbx.calls.store import save_legs
+from pbx.reports import hourly
 
 
 def cdr_headers(cdr: dict) -> dict:
@@ -62,9 +63,10 @@ def _recordings_of(headers: dict, config) -> list[dict]:
 def store_cdr(session, leg: dict, headers: dict, config) -> None:
     """Write one leg's CDR with its queue facts and a recording its RECORD_STOP may have missed,
     then queue the recording's upload (and e-mail); the database errors reach the caller."""
-    save_legs(session, [leg], source="cdr")
-    queues.save_queue_events(session, queues.facts_from_member_leg(headers))
     found = _recordings_of(headers, config)
-    uploads = recordings.save_recordings(session, found) if found else []
+    with hourly.touching(session, [leg["call_uuid"]]):  # the reports' hourly counts of the call
+        save_legs(session, [leg], source="cdr")
+        queues.save_queue_events(session, queues.facts_from_member_leg(headers))
+        uploads = recordings.save_recordings(session, found) if found else []
     session.commit()
     tasks.after_saved(uploads, recordings.voicemail_ids(session, found))

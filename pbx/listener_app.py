@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from pbx import models, queues, recordings, switch_sync, tasks
+from pbx import models, queues, recordings, switch_status, switch_sync, tasks
 from pbx.calls.journal import Journal
 from pbx.calls.legs import VARIABLES, leg_facts
 from pbx.esl.client import parse_servers
@@ -56,7 +56,7 @@ class CallEvents:
     def callcenter(self, headers: Event) -> None:
         facts = queues.facts_from_callcenter(headers)
         if facts:
-            self.board.apply(facts)
+            self.board.apply(facts, queues.announcing_of(headers, self.board.interval))
             self.journal.append([("queue", fact) for fact in facts])
 
     def record_stop(self, headers: Event) -> None:
@@ -75,22 +75,29 @@ class ListenerService:
     """Everything the listener runs, started and stopped together."""
 
     def __init__(self, app, make_app, servers=None, journal_path: str | None = None, announce_every: float = queues.ANNOUNCE_EVERY,
-                 **listener_options):
-        """``make_app`` builds another app like ``app``, for the record writer's own process."""
+                 status_every: float = switch_status.EVENTS_EVERY, **listener_options):
+        """``make_app`` builds another app like ``app``, for the record writer's own process; ``status_every``:
+        seconds between writes of the switches' last event times."""
         self.app = app
         journal_path = journal_path or str(Path(app.instance_path) / "listener-journal.sqlite3")
         self.journal = Journal(journal_path)
         self.writer = WriterProcess(make_app, journal_path)
         self.board = queues.WaitingBoard(interval=announce_every)
         self.events = CallEvents(self.journal, self.board, app.config)
-        # A switch (re)connected: it may have restarted with stale queues, so it is synced.
-        listener_options.setdefault("on_connected", switch_sync.sync_switch_now)
+        self.status = switch_status.StatusKeeper(app, events_every=status_every)
+        listener_options.setdefault("on_connected", self._connected)
         self.listener = EventListener(servers or parse_servers(app.config["ESL_SERVERS"]), group=self._group,
-                                      **listener_options)
+                                      on_disconnected=self.status.disconnected, **listener_options)
         self.events.register(self.listener)
         self.announcer = queues.PositionAnnouncer(self.board, self.listener.api, queues.default_prompt(app.config),
                                                   tick=min(1.0, announce_every / 4),
-                                                  language_of=queues.TenantLanguages(app))
+                                                  language_of=queues.TenantLanguages(app),
+                                                  place_prompt=queues.place_prompt(app.config))
+
+    def _connected(self, server) -> None:
+        """Shown on the dashboard; the switch may have restarted with stale queues, so it is synced."""
+        self.status.connected(server)
+        switch_sync.sync_switch_now(server)
 
     @contextlib.contextmanager
     def _group(self):
@@ -108,6 +115,7 @@ class ListenerService:
         gc.freeze()
         self.writer.start()
         self.listener.start()
+        self.status.start(self.listener)
         self.announcer.start()
         return self
 
@@ -129,6 +137,7 @@ class ListenerService:
     def stop(self) -> None:
         self.announcer.stop()
         self.listener.stop(timeout=1.5)
+        self.status.stop()
         self.writer.stop(timeout=2.5)  # what it leaves stays in the journal for the next start
         self.journal.close()
         gc.unfreeze()  # a process that starts another service (tests, benchmarks) frees this one

@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -273,6 +274,17 @@ class ScenarioVersion(TenantOwned, db.Model):
 class CallRecord(db.Model):
     """One call, written once per call UUID whatever order events arrive in."""
 
+    # For the reports: a company's calls of a period, and a number's later calls (the call-back list).
+    # PostgreSQL answers them from the index alone with the columns they read included.
+    __table_args__ = (
+        Index("ix_call_record_tenant_started", "tenant_id", "started_at",
+              postgresql_include=["direction", "main_number", "caller", "answered_at"]),
+        Index("ix_call_record_tenant_caller", "tenant_id", "caller", "started_at",
+              postgresql_include=["direction", "answered_at"]),
+        Index("ix_call_record_tenant_destination", "tenant_id", "destination", "started_at",
+              postgresql_include=["direction", "answered_at"]),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), index=True)
     call_uuid: Mapped[str] = mapped_column(String(64), unique=True)
@@ -294,6 +306,26 @@ class CallRecord(db.Model):
     source: Mapped[str] = mapped_column(String(10), default="esl")  # esl / cdr
 
     legs: Mapped[list[CallLeg]] = relationship(back_populates="call", cascade="all, delete-orphan", order_by="CallLeg.id")
+
+
+class CallHour(db.Model):
+    """Calls of one company and UTC hour, counted for the reports (``pbx.reports.hourly``)."""
+
+    # Read by company, kind and period; rebuilt by company and hour.
+    __table_args__ = (UniqueConstraint("tenant_id", "kind", "hour", "key", "direction", "outcome",
+                                       name="uq_call_hour_count"),
+                      Index("ix_call_hour_tenant_hour", "tenant_id", "hour"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"))
+    hour: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(8))  # number / path / user / wait
+    key: Mapped[str] = mapped_column(Text)  # "<main number>\t<path, user id or wait>"
+    direction: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[str] = mapped_column(String(10))
+    calls: Mapped[int] = mapped_column(Integer)
+    waited: Mapped[int] = mapped_column(BigInteger)  # seconds, answered calls only
+    talked: Mapped[int] = mapped_column(BigInteger)
 
 
 class CallLeg(db.Model):
@@ -334,7 +366,9 @@ class Recording(TenantOwned, db.Model):
 
 
 class QueueEvent(TenantOwned, db.Model):
-    __table_args__ = (UniqueConstraint("call_uuid", "queue", "kind", name="uq_queue_event_once"),)
+    __table_args__ = (UniqueConstraint("call_uuid", "queue", "kind", name="uq_queue_event_once"),
+                      Index("ix_queue_event_tenant_at", "tenant_id", "at",
+                            postgresql_include=["queue", "kind", "wait_seconds"]))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     queue: Mapped[str] = mapped_column(String(120), index=True)
@@ -345,6 +379,26 @@ class QueueEvent(TenantOwned, db.Model):
     agent: Mapped[str | None] = mapped_column(String(120))
     # Shown on the reception page while the caller waits.
     caller: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class SwitchStatus(db.Model):
+    """What the listener process last knew of one FreeSWITCH (ESL_SERVERS), for the panel, another process.
+
+    Shared by every company: it names the switch by ``host:port`` and holds no password.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    server: Mapped[str] = mapped_column(String(120), unique=True)  # host:port
+    connected: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the current state began: connected since, or not connected since; None: the listener never
+    # reported this switch (only a queue sync did).
+    since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_event_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The listener writes at least every minute: an older row means the listener itself is away.
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Queue sync (pbx.switch_sync): "requested" on connect, then "in_line" or "failed".
+    sync_state: Mapped[str] = mapped_column(String(12), default="", server_default="")
+    sync_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditLogEntry(db.Model):

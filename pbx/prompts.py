@@ -19,6 +19,7 @@ from pathlib import Path
 from marshmallow import ValidationError
 from mutagen import MutagenError
 from mutagen.mp3 import MP3
+from num2words import num2words
 
 from pbx import models
 from pbx.extensions import db
@@ -82,6 +83,39 @@ SYSTEM_TEXTS = {
     },
 }
 SPOKEN_NUMBERS = range(100)
+PLACES = range(1, 100)  # places in a queue we have a prompt for
+# Queue announcements come in both voices: the female at <lang>/ (as every shared prompt), the
+# male at <lang>/male/.
+QUEUE_VOICES = ("female", "male")
+QUEUE_TEXTS = ("people_waiting",)
+
+
+def voice_folder(voice: str) -> str:
+    """Where a voice's queue prompts sit below their language's folder ("" or "male/")."""
+    return "" if voice == "female" else f"{voice}/"
+
+
+def _locative(ordinal: str) -> str:
+    """"dwudziesty pierwszy" -> "dwudziestym pierwszym": every Polish ordinal is an adjective in -y/-i,
+    its masculine/neuter locative adds -m (num2words gives the nominative only)."""
+    return " ".join(word + "m" for word in ordinal.split())
+
+
+def place_spoken(language: str, place: int) -> str:
+    """The whole sentence a caller hears at ``place`` in a queue, spelt out for the speech synthesiser."""
+    if language == "pl":
+        return f"Jest Pan lub Pani na {_locative(num2words(place, lang='pl', to='ordinal'))} miejscu w kolejce."
+    return f"You are number {num2words(place, lang='en')} in the queue."
+
+
+def place_shown(language: str, place: int) -> str:
+    """The same sentence as people read it."""
+    return f"Jest Pan/Pani na {place}. miejscu w kolejce" if language == "pl" else f"You are number {place} in the queue"
+
+
+def waiting_shown(language: str, ahead: int) -> str:
+    """The count of people ahead as people read it: the shared prompt and the number after it."""
+    return f"{SYSTEM_TEXTS[language]['people_waiting']} {ahead}"
 
 
 def system_prompt_path(language: str, name: str, config) -> Path:
@@ -97,17 +131,29 @@ def _speak(text: str, voice: str, target: Path) -> None:
         _to_telephony_wav(spoken, target)
 
 
-def render_system_prompts(config, languages=("pl", "en"), *, numbers=SPOKEN_NUMBERS,
-                          force: bool = False) -> list[Path]:
-    """Render the shared prompts and spoken numbers that are missing (all of them with ``force``)."""
-    jobs = []
+def system_prompts(languages=("pl", "en"), *, numbers=SPOKEN_NUMBERS, places=PLACES,
+                   voices=QUEUE_VOICES) -> list[tuple[str, str, str, str]]:
+    """(language, voice, name, text) of every shared prompt; the male voice speaks only the queue's."""
+    found = []
     for language in languages:
-        texts = dict(SYSTEM_TEXTS[language])
-        texts.update({f"digits/{n}": str(n) for n in numbers})
-        for name, text in texts.items():
-            target = system_prompt_path(language, name, config)
-            if force or not target.exists():
-                jobs.append((text, VOICES[(language, "female")], target))
+        for voice in voices:
+            folder = voice_folder(voice)
+            texts = {name: text for name, text in SYSTEM_TEXTS[language].items()
+                     if voice == "female" or name in QUEUE_TEXTS}
+            texts.update({f"digits/{n}": str(n) for n in numbers})
+            texts.update({f"position/{n}": place_spoken(language, n) for n in places})
+            found += [(language, voice, folder + name, text) for name, text in texts.items()]
+    return found
+
+
+def render_system_prompts(config, languages=("pl", "en"), *, numbers=SPOKEN_NUMBERS, places=PLACES,
+                          voices=QUEUE_VOICES, force: bool = False) -> list[Path]:
+    """Render the shared prompts, spoken numbers and queue places that are missing (all of them with
+    ``force``): FreeSWITCH plays them from files, nothing is synthesised while a call waits."""
+    jobs = [(text, VOICES[(language, voice)], system_prompt_path(language, name, config))
+            for language, voice, name, text in system_prompts(languages, numbers=numbers, places=places,
+                                                              voices=voices)]
+    jobs = [job for job in jobs if force or not job[2].exists()]
     # espeak-ng and sox are single-threaded: two at a time use both cores.
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(lambda job: _speak(*job), jobs))

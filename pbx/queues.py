@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import collections
 import logging
+import math
 import re
 import threading
 import time
@@ -16,9 +17,10 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import and_, func, select
 
-from pbx import models
+from pbx import models, prompts
 from pbx.calls.legs import as_int, var
 from pbx.calls.store import aware, insert_rows, moment, upsert
+from pbx.dialplan.announcing import ANNOUNCE_EVERY, Announcing
 from pbx.extensions import db
 
 log = logging.getLogger(__name__)
@@ -98,6 +100,12 @@ def facts_from_member_leg(headers: dict) -> list[dict]:
     return [fact for fact in facts if fact["at"]]
 
 
+def announcing_of(headers: dict, every: float) -> Announcing:
+    """What a caller entering a queue is to hear: their queue's settings, which mod_callcenter's events
+    carry among the member channel's variables (``every``: the default interval)."""
+    return Announcing.of_channel(lambda name: var(headers, name), every)
+
+
 def save_queue_events(session, facts: list[dict]) -> None:
     known = set()
     tenants = {fact["tenant_id"] for fact in facts if fact["tenant_id"] is not None}
@@ -154,16 +162,14 @@ def queue_stats(tenant_id: int, since: datetime, until: datetime) -> list[dict]:
 
 
 # -- the listener's own view and the announcements -------------------------------------
-ANNOUNCE_EVERY = 30.0  # seconds between a waiting caller's announcements
-
-
 class WaitingBoard:
     """Who waits in which queue, in join order, kept by the listener from the events it dispatches.
 
     Times are read on ``clock`` (the listener's own): a caller's first announcement comes one
     interval after the listener saw them enter, whatever the switch's clock says, then one
     every interval. Join order is the order the listener saw them enter (one switch sends a
-    queue's events in order).
+    queue's events in order). Each caller's interval and what they hear come with them
+    (``Announcing``, from their queue's settings); ``interval`` is the default.
     """
 
     def __init__(self, interval: float = ANNOUNCE_EVERY, clock=time.monotonic):
@@ -171,25 +177,38 @@ class WaitingBoard:
         self._lock = threading.Lock()
         self._members: dict[str, dict] = {}  # in join order
 
-    def apply(self, facts: list[dict]) -> None:
+    def apply(self, facts: list[dict], announcing: Announcing | None = None) -> None:
         with self._lock:
             for fact in facts:
                 if fact["kind"] == ENTERED:
-                    self._add(fact, self.clock() + self.interval)
+                    heard = announcing or Announcing(every=self.interval)
+                    self._add(fact, heard, self.clock() + heard.every)
                 else:
                     self._members.pop(fact["call_uuid"], None)
 
     def restore(self, facts: list[dict]) -> None:
         """Callers who entered before the listener started (``at``: epoch seconds), in join order:
-        nobody saw them enter, so their rhythm is kept from the wall clock."""
+        nobody saw them enter, so their rhythm is kept from the wall clock at the default interval.
+        Their queue's settings are not in the database: ``announcing`` stays None until the
+        announcer has asked their channel (``learn``)."""
         with self._lock:
             for fact in facts:
                 waited = max(0.0, time.time() - fact["at"])
-                self._add(fact, self.clock() + self.interval - waited % self.interval)
+                self._add(fact, None, self.clock() + self.interval - waited % self.interval)
 
-    def _add(self, fact: dict, due: float) -> None:
+    def _add(self, fact: dict, announcing: Announcing | None, due: float) -> None:
+        silent = announcing is not None and announcing.silent
         self._members.setdefault(fact["call_uuid"], {"queue": fact["queue"], "tenant_id": fact["tenant_id"],
-                                                     "due": due})
+                                                     "announcing": announcing, "due": math.inf if silent else due})
+
+    def learn(self, call_uuid: str, announcing: Announcing) -> None:
+        """A restored caller's queue settings, as their channel holds them."""
+        with self._lock:
+            member = self._members.get(call_uuid)
+            if member is not None:
+                member["announcing"] = announcing
+                # Learnt at its first announcement, which moved it one default interval on.
+                member["due"] = math.inf if announcing.silent else member["due"] + announcing.every - self.interval
 
     def leave(self, call_uuid: str) -> None:
         with self._lock:
@@ -200,13 +219,14 @@ class WaitingBoard:
             return sum(1 for member in self._members.values() if member["queue"] == queue)
 
     def next_due(self) -> float | None:
-        """When the next announcement is due (on ``clock``), None with nobody waiting."""
+        """When the next announcement is due (on ``clock``), None with nobody to announce to."""
         with self._lock:
-            return min((member["due"] for member in self._members.values()), default=None)
+            due = min((member["due"] for member in self._members.values()), default=math.inf)
+            return None if due == math.inf else due
 
     def due(self) -> list[tuple[str, dict, int, int]]:
         """Members whose announcement is due: (uuid, member, people ahead of them in join order,
-        people waiting in their queue)."""
+        people waiting in their queue). Callers who hear nothing still count for the others."""
         now = self.clock()
         with self._lock:
             counts: collections.Counter = collections.Counter()
@@ -215,23 +235,31 @@ class WaitingBoard:
                 ahead = counts[member["queue"]]
                 counts[member["queue"]] += 1
                 if member["due"] <= now:
-                    member["due"] += self.interval * (1 + (now - member["due"]) // self.interval)
+                    every = (member["announcing"] or Announcing(every=self.interval)).every
+                    member["due"] += every * (1 + (now - member["due"]) // every)
                     due.append((call_uuid, dict(member), ahead))
             return [(call_uuid, member, ahead, counts[member["queue"]]) for call_uuid, member, ahead in due]
 
 
 class PositionAnnouncer(threading.Thread):
-    """Every ``board.interval`` seconds each waiting caller hears how many people wait ahead of them.
+    """Every interval each waiting caller hears their place in the queue and how many people wait
+    ahead of them (either, both, per their queue's settings).
 
     mod_callcenter has no such announcement, so it is played over the event socket with
-    ``uuid_broadcast <uuid> <prompt> aleg``; the queue's music resumes by itself afterwards.
+    ``uuid_broadcast <uuid> <path> aleg`` (mod_commands.c uuid_broadcast_function, syntax
+    ``<uuid> <path> [aleg|bleg|holdb|both]``: the arguments are split on spaces, so no path holds
+    one; switch_ivr_broadcast() queues ``playback <path>`` on the channel). Both parts go in one
+    ``file_string://a.wav!b.wav`` (mod_dptools.c file_string_file_open splits on ``!``), so they
+    play back to back; the queue's music resumes by itself afterwards.
     ``language_of(tenant_id)`` picks the tenant's language for the shared prompts. The thread
     sleeps until the next announcement is due (at most ``tick``), so each is sent on time.
     """
 
-    def __init__(self, board: WaitingBoard, api, prompt: str, tick: float = 1.0, language_of=lambda tenant: "pl"):
+    def __init__(self, board: WaitingBoard, api, prompt: str, tick: float = 1.0, language_of=lambda tenant: "pl",
+                 place_prompt: str | None = None):
         super().__init__(name="queue-announcer", daemon=True)
         self.board, self.api, self.prompt, self.tick = board, api, prompt, tick
+        self.place_prompt = place_prompt or DEFAULT_PLACE_PROMPT
         self.language_of = language_of
         self._stopping = threading.Event()
 
@@ -247,37 +275,79 @@ class PositionAnnouncer(threading.Thread):
         for call_uuid, member, ahead, count in self.board.due():
             self.announce(call_uuid, member, ahead, count)
 
-    def command(self, call_uuid: str, member: dict, ahead: int, count: int) -> str:
-        prompt = self.prompt.format(ahead=min(ahead, LARGEST_SPOKEN_COUNT), count=min(count, LARGEST_SPOKEN_COUNT),
-                                    tenant=member["tenant_id"], queue=member["queue"],
-                                    language=self.language_of(member["tenant_id"]))
-        return f"uuid_broadcast {call_uuid} {prompt} aleg"
+    @staticmethod
+    def heard(member: dict, ahead: int) -> dict:
+        """What the caller is told: ``place`` (from 1; none past the last we have a prompt for) and
+        ``ahead`` (people waiting ahead of them, at most 99), each only when their queue says so."""
+        announcing = member["announcing"]
+        told = {}
+        if announcing.place and ahead + 1 <= LARGEST_SPOKEN_COUNT:
+            told["place"] = ahead + 1
+        if announcing.waiting:
+            told["ahead"] = min(ahead, LARGEST_SPOKEN_COUNT)
+        return told
+
+    def command(self, call_uuid: str, member: dict, ahead: int, count: int) -> str | None:
+        """The ``uuid_broadcast`` for this caller, None when there is nothing to tell them."""
+        told = self.heard(member, ahead)
+        fill = {"ahead": min(ahead, LARGEST_SPOKEN_COUNT), "count": min(count, LARGEST_SPOKEN_COUNT),
+                "place": told.get("place"), "tenant": member["tenant_id"], "queue": member["queue"],
+                "language": self.language_of(member["tenant_id"]),
+                "voice": prompts.voice_folder(member["announcing"].voice)}
+        parts = [template.format(**fill) for key, template in (("place", self.place_prompt), ("ahead", self.prompt))
+                 if key in told]
+        if not parts:
+            return None
+        files = [part.removeprefix(FILE_STRING) for part in parts]
+        path = FILE_STRING + "!".join(files) if len(files) > 1 else parts[0]
+        return f"uuid_broadcast {call_uuid} {path} aleg"
 
     def announce(self, call_uuid: str, member: dict, ahead: int, count: int) -> None:
         try:
-            reply = self.api(self.command(call_uuid, member, ahead, count))
+            if member["announcing"] is None:
+                member["announcing"] = self._asked(call_uuid)
+                self.board.learn(call_uuid, member["announcing"])
+            command = self.command(call_uuid, member, ahead, count)
+            reply = self.api(command) if command else ""
         except Exception as error:  # noqa: BLE001 - FreeSWITCH away: try again next round
             log.warning("announcement to %s not sent: %s", call_uuid, error)
             return
         if str(reply).startswith("-ERR"):
             self.board.leave(call_uuid)  # the channel is gone: we missed its hang-up
 
+    def _asked(self, call_uuid: str) -> Announcing:
+        """A restored caller's queue settings from their channel: ``uuid_getvar <uuid> <name>``
+        answers the value, ``_undef_``, or ``-ERR No such channel!`` (mod_commands.c
+        uuid_getvar_function); what is not there keeps the default."""
+        def variable(name: str) -> str | None:
+            reply = str(self.api(f"uuid_getvar {call_uuid} {name}")).strip()
+            return None if reply == "_undef_" or reply.startswith("-ERR") else reply
+
+        return Announcing.of_channel(variable, self.board.interval)
+
     def stop(self) -> None:
         self._stopping.set()
 
 
-# Our shared prompts (pbx.prompts.render_system_prompts) speak the numbers 0..99.
+# Our shared prompts (pbx.prompts.render_system_prompts) speak the numbers 0..99 and the places 1..99.
 LARGEST_SPOKEN_COUNT = 99
-COMMON_PROMPTS = "${{sounds_dir}}/centralka/common/{language}"
-DEFAULT_WAITING_PROMPT = (f"file_string://{COMMON_PROMPTS}/people_waiting.wav!"
-                          f"{COMMON_PROMPTS}/digits/{{ahead}}.wav")
+FILE_STRING = "file_string://"
+COMMON_PROMPTS = "${{sounds_dir}}/centralka/common/{language}/{voice}"
+DEFAULT_WAITING_PROMPT = f"{FILE_STRING}{COMMON_PROMPTS}people_waiting.wav!{COMMON_PROMPTS}digits/{{ahead}}.wav"
+DEFAULT_PLACE_PROMPT = f"{COMMON_PROMPTS}position/{{place}}.wav"
 
 
 def default_prompt(config) -> str:
-    """The announcement: ``QUEUE_WAITING_PROMPT``, else our shared prompts in the tenant's language
-    (FreeSWITCH expands ``${sounds_dir}``; ``{ahead}`` (people ahead of the caller), ``{count}`` (people
-    waiting in the queue), ``{language}``, ``{tenant}``, ``{queue}`` are filled in per caller)."""
+    """The count of people waiting: ``QUEUE_WAITING_PROMPT``, else our shared prompts in the tenant's
+    language (FreeSWITCH expands ``${sounds_dir}``; ``{ahead}`` (people ahead of the caller), ``{count}``
+    (people waiting in the queue), ``{place}``, ``{language}``, ``{voice}`` (the voice's folder: "" or
+    "male/"), ``{tenant}``, ``{queue}`` are filled in per caller)."""
     return config.get("QUEUE_WAITING_PROMPT", DEFAULT_WAITING_PROMPT)
+
+
+def place_prompt(config) -> str:
+    """The caller's place: ``QUEUE_PLACE_PROMPT`` (the same fields as ``default_prompt``), else ours."""
+    return config.get("QUEUE_PLACE_PROMPT", DEFAULT_PLACE_PROMPT)
 
 
 class TenantLanguages:

@@ -17,6 +17,7 @@ from pbx import queues, recordings, tasks
 from pbx.calls import postgres
 from pbx.calls.journal import Journal
 from pbx.calls.store import save_legs
+from pbx.reports import hourly
 from pbx.extensions import db
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,12 @@ def apply(session, entries: list[tuple[int, str, dict]], source: str = "esl") ->
     by_kind: dict[str, list[dict]] = {"leg": [], "queue": [], "recording": []}
     for _, kind, payload in entries:
         by_kind[kind].append(payload)
+    # The reports' hourly counts of these calls are rebuilt in the same transaction.
+    with hourly.touching(session, [fact["call_uuid"] for fact in by_kind["leg"] + by_kind["recording"]]):
+        return _save(session, by_kind, source)
+
+
+def _save(session, by_kind, source):
     if postgres.usable(session):
         return _apply_postgres(session, by_kind, source)
     save_legs(session, by_kind["leg"], source)

@@ -14,7 +14,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from pbx import models
 from pbx.audit import note
@@ -250,7 +250,8 @@ def delete_message(box: models.VoicemailBox, recording: models.Recording, config
     """Delete a voicemail now, rows, object and file; the audit log keeps who, whose and when."""
     when = aware(recording.created_at).strftime("%Y-%m-%d %H:%M UTC")
     note(db.session, recording, "delete",
-         f"deleted the voicemail from {recording.caller or 'an unknown caller'} of {when} in box {box.name}")
+         f"deleted the voicemail from {recording.caller or 'an unknown caller'} of {when} in box {box.name}",
+         caller=recording.caller, received_at=aware(recording.created_at).isoformat(), voicemail_box_id=box.id)
     _delete(recording, config)
     db.session.commit()
 
@@ -279,3 +280,15 @@ def unfinished(older_than: timedelta = timedelta(minutes=2)) -> list[int]:
     cutoff = datetime.now(timezone.utc) - older_than
     return list(db.session.scalars(select(models.Recording.id).where(
         models.Recording.uploaded_at.is_(None), models.Recording.created_at <= cutoff)))
+
+
+def storage_used(tenant: models.Tenant) -> dict:
+    """What the company's stored call recordings and voicemail take (count, bytes) and how long they are kept."""
+    stored = models.Recording
+    rows = db.session.execute(
+        select(stored.kind, func.count(), func.coalesce(func.sum(stored.size_bytes), 0))
+        .where(stored.tenant_id == tenant.id, stored.kind.in_(("call", "voicemail"))).group_by(stored.kind)).all()
+    used = {kind: {"count": count, "bytes": int(size)} for kind, count, size in rows}
+    empty = {"count": 0, "bytes": 0}
+    return {"recordings": used.get("call", empty), "voicemail": used.get("voicemail", empty),
+            "retention_days": tenant.retention_days}

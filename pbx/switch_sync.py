@@ -30,7 +30,7 @@ from huey import crontab
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from pbx import models
+from pbx import models, switch_status
 from pbx.esl.client import ESLError, connect, parse_servers
 from pbx.extensions import db
 from pbx.recordings import ensure_tenant_folders
@@ -327,10 +327,12 @@ def sync_all(app, names: list[str] | None = None, dry_run: bool = False) -> list
     wanted, revisions, suffix = desired_callcenter(app), tenant_revisions(), app.config.get("SIP_DOMAIN_SUFFIX", "")
     reports = []
     for server in configured_servers(app.config, names):
-        name = f"{server[0]}:{server[1]}"
+        name = switch_status.server_name(server)
         report = sync_server(server, wanted, directory_users(changed_tenants(name, revisions), suffix), dry_run)
-        if report.ok and not dry_run:
-            huey.put(_seen_key(name), revisions)
+        if not dry_run:
+            switch_status.record_sync(name, report.ok)  # shown on the dashboard
+            if report.ok:
+                huey.put(_seen_key(name), revisions)
         reports.append(report)
     return reports
 

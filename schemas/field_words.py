@@ -19,6 +19,10 @@ LABELS = {
     "sun": ("Sunday", "niedziela"),
     # a scenario node's fields, as the editor's forms label them
     "queue": ("queue", "kolejka"), "repeat": ("repeats", "powtórzenia"), "box": ("voicemail box", "skrzynka głosowa"),
+    "max_wait_seconds": ("longest wait in the queue", "maksymalny czas w kolejce"),
+    "announce_place": ("place in the queue announced", "komunikat o miejscu w kolejce"),
+    "announce_waiting": ("callers ahead announced", "komunikat o liczbie oczekujących"),
+    "announce_every_seconds": ("announcements every", "komunikaty co"), "voice": ("voice", "głos"),
     "list": ("number list", "lista numerów"),
     "invalid_prompt": ("announcement after a wrong key", "zapowiedź po błędnym wyborze"),
     "timeout_seconds": ("time to choose", "czas na wybór"), "direct_dial": ("direct dial", "wybieranie wewnętrznych"),

@@ -125,6 +125,10 @@ class FreeText(fields.String):
         return clean_text(super()._deserialize(value, attr, data, **kwargs), multiline=True)
 
 
+class ParametersInvalid(ValidationError):
+    """Query parameters (``?from=...``) that cannot be used: a 400 naming each, where a body gets a 422."""
+
+
 class DateText(fields.String):
     """A date or date-time as typed, in ISO form: ISO, or as people in Poland write it (iso_date_text)."""
 

@@ -9,7 +9,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from pbx import models
 from pbx.messages import Message
 from schemas.base import TenantSchema
-from schemas.fields import FreeText, OptionalPhoneNumber
+from schemas.fields import DateText, FreeText, OptionalPhoneNumber
 
 MODES = ("closed", "announcement", "user", "group", "number")
 TARGET_FIELD = {"announcement": "announcement_id", "user": "user_id", "group": "group_id", "number": "number"}
@@ -33,7 +33,7 @@ def local_end(text: str, zone: str) -> datetime:
 
 
 class OverrideInput(TenantSchema):
-    ends_at = fields.String(required=True)
+    ends_at = DateText(required=True)  # "2026-12-24T14:00" or "24.12.2026 14:00"
     mode = fields.String(required=True, validate=validate.OneOf(MODES))
     announcement_id = fields.Integer(load_default=None, allow_none=True)
     user_id = fields.Integer(load_default=None, allow_none=True)

@@ -212,3 +212,15 @@ def smtp(ctx):
     ctx.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=sink.port)
     yield sink
     sink.stop()
+
+
+
+@pytest.fixture
+def reported_calls(demo):
+    """Firma ABC's calls around the autumn clock change, for the reports (tests/support/reports.py)."""
+    from pbx.extensions import db
+    from tests.support.reports import add_reported_calls
+
+    add_reported_calls(demo)
+    db.session.commit()
+    return demo

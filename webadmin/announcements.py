@@ -15,8 +15,8 @@ from pbx.tenancy import get_owned, scoped
 from schemas.directory import AnnouncementInput
 
 from webadmin.auth import signed_in
-from webadmin.common import body
-from webadmin.openapi import accepts
+from webadmin.common import body, listed
+from webadmin.openapi import accepts, searchable
 
 bp = Blueprint("announcements", __name__, url_prefix="/api/announcements")
 
@@ -35,10 +35,11 @@ def _render(announcement: models.Announcement) -> None:
 
 @bp.get("")
 @signed_in()
+@searchable
 def list_announcements():
-    """The company's announcements, by name."""
+    """The company's announcements, by name; ?q= finds a name or words of the text."""
     rows = db.session.scalars(scoped(models.Announcement, g.tenant.id).order_by(models.Announcement.name))
-    return jsonify([announcement_json(a) for a in rows])
+    return listed(rows, lambda a: (a.name, a.text), announcement_json)
 
 
 @bp.post("")

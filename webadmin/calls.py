@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select
 from pbx import models, recordings
 from pbx.exports import check_export_size
 from pbx.extensions import db
+from pbx.listing import Search
 from pbx.messages import Message
 from pbx.representations import stamp
 from pbx.storage import StorageError
@@ -23,7 +24,8 @@ from pbx.tenancy import get_owned
 from schemas.fields import Day
 
 from webadmin.auth import signed_in
-from webadmin.common import csv_response
+from webadmin.common import csv_response, list_query, paged_json
+from webadmin.openapi import searchable
 
 bp = Blueprint("calls_panel", __name__, url_prefix="/api")
 
@@ -90,13 +92,32 @@ def call_json(call: models.CallRecord, names: dict[int, str]) -> dict:
     }
 
 
+def _found(search: Search, names: dict[int, str]):
+    """Calls whose numbers hold the text (or its digits), or that a user so named took part in."""
+    texts = {search.text.strip(), search.digits} - {""}
+    numbers = [column.contains(text, autoescape=True) for text in texts
+               for column in (models.CallRecord.caller, models.CallRecord.destination,
+                              models.CallRecord.main_number, models.CallRecord.answered_number)]
+    users = [user_id for user_id, name in names.items() if search.matches(name)]
+    legs = select(models.CallLeg.call_id).where(models.CallLeg.user_id.in_(users))
+    return or_(*numbers, models.CallRecord.answered_by_user_id.in_(users), models.CallRecord.id.in_(legs))
+
+
 @bp.get("/calls")
 @signed_in()
+@searchable
 def list_calls():
-    """Call history, newest first; ?from=&to= (dates), ?user=, ?main_number= narrow it."""
+    """Call history, newest first; ?from=&to= (dates), ?user=, ?main_number= narrow it, ?q= finds a number or a person.
+
+    Without ?per_page= the newest 500 calls."""
+    search, paging = list_query()
     names = _names()
-    calls = db.session.scalars(filtered_calls().limit(MAX_ROWS))
-    return jsonify([call_json(c, names) for c in calls])
+    query = filtered_calls()
+    if search:
+        query = query.where(_found(search, names))
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    calls = db.session.scalars(query.offset(paging.offset).limit(paging.per_page or MAX_ROWS))
+    return paged_json([call_json(c, names) for c in calls], total)
 
 
 @bp.get("/calls.csv")

@@ -1,11 +1,17 @@
-"""Helpers every API blueprint shares: request bodies, rights, error bodies, CSV."""
+"""Helpers every API blueprint shares: request bodies, rights, error bodies, CSV, searched and paged lists."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from flask import Response, abort, g, jsonify, request
+from marshmallow import EXCLUDE, ValidationError
 
 from pbx.exports import write_csv
+from pbx.listing import Paging, Search
 from pbx.messages import Message, codes, language_of, worded
 from schemas import field_words
+from schemas.fields import ParametersInvalid
+from schemas.listing import ListQuery
 
 
 def body() -> dict:
@@ -37,3 +43,26 @@ def require_level(level: int, why: Message) -> None:
 def csv_response(header: list[str], rows, filename: str) -> Response:
     return Response(write_csv(header, rows), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+def list_query() -> tuple[Search | None, Paging]:
+    """The list's ?q=, ?page= and ?per_page=; a bad one is a 400 naming it."""
+    try:
+        wanted = ListQuery().load(request.args, unknown=EXCLUDE)
+    except ValidationError as error:
+        raise ParametersInvalid(error.messages) from None
+    return (Search(wanted["q"]) if wanted.get("q") else None), Paging(wanted["page"], wanted.get("per_page"))
+
+
+def paged_json(rows: list, total: int) -> Response:
+    """One page of a list; X-Total-Count says how many rows the whole search found."""
+    response = jsonify(rows)
+    response.headers["X-Total-Count"] = str(total)
+    return response
+
+
+def listed(rows: Iterable, words: Callable[[object], Iterable[str | None]], to_json: Callable) -> Response:
+    """The company's ``rows`` that ?q= finds in ``words(row)``, the page asked for, as JSON."""
+    search, paging = list_query()
+    found = [row for row in rows if search is None or search.matches(*words(row))]
+    return paged_json([to_json(row) for row in paging.slice(found)], len(found))

@@ -15,8 +15,8 @@ from pbx.tenancy import get_owned, scoped
 from schemas.directory import GroupInput, UserInput
 
 from webadmin.auth import signed_in
-from webadmin.common import body, require_level
-from webadmin.openapi import accepts
+from webadmin.common import body, listed, require_level
+from webadmin.openapi import accepts, searchable
 
 bp = Blueprint("directory", __name__, url_prefix="/api")
 
@@ -32,10 +32,11 @@ def _guard_admin_rights(data: dict, user: models.User | None = None) -> None:
 
 @bp.get("/users")
 @signed_in()
+@searchable
 def list_users():
-    """The company's users."""
+    """The company's users; ?q= finds a name, e-mail, phone or extension."""
     users = db.session.scalars(scoped(models.User, g.tenant.id).order_by(models.User.last_name, models.User.id))
-    return jsonify([user_json(u) for u in users])
+    return listed(users, lambda u: (u.full_name, u.email, u.phone, u.extension), user_json)
 
 
 @bp.post("/users")
@@ -126,10 +127,11 @@ def export_users():
 
 @bp.get("/groups")
 @signed_in()
+@searchable
 def list_groups():
-    """The company's ring groups with their members."""
+    """The company's ring groups with their members; ?q= finds a name, extension or member."""
     groups = db.session.scalars(scoped(models.Group, g.tenant.id).order_by(models.Group.name, models.Group.id))
-    return jsonify([group_json(gr) for gr in groups])
+    return listed(groups, lambda gr: (gr.name, gr.extension, *(m.user.full_name for m in gr.members)), group_json)
 
 
 @bp.post("/groups")

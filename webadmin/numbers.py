@@ -10,20 +10,19 @@ from pbx.tenancy import get_owned, scoped
 from schemas.directory import MainNumberInput, NumberListInput
 
 from webadmin.auth import signed_in
-from webadmin.common import body
-from webadmin.openapi import accepts
+from webadmin.common import body, listed
+from webadmin.openapi import accepts, searchable
 
 bp = Blueprint("numbers", __name__, url_prefix="/api")
 
 
-
-
 @bp.get("/main-numbers")
 @signed_in()
+@searchable
 def list_main_numbers():
-    """The company's main numbers."""
+    """The company's main numbers; ?q= finds a number or its label."""
     numbers = db.session.scalars(scoped(models.MainNumber, g.tenant.id).order_by(models.MainNumber.id))
-    return jsonify([main_number_json(n) for n in numbers])
+    return listed(numbers, lambda n: (n.number, n.label), main_number_json)
 
 
 @bp.get("/main-numbers/<int:number_id>")
@@ -64,10 +63,11 @@ def delete_main_number(number_id):
 
 @bp.get("/number-lists")
 @signed_in()
+@searchable
 def list_number_lists():
-    """The company's number lists (VIP, blocked callers ...)."""
+    """The company's number lists (VIP, blocked callers ...); ?q= finds a name or a number on the list."""
     lists = db.session.scalars(scoped(models.NumberList, g.tenant.id).order_by(models.NumberList.name))
-    return jsonify([number_list_json(lst) for lst in lists])
+    return listed(lists, lambda lst: (lst.name, *(lst.patterns or [])), number_list_json)
 
 
 @bp.post("/number-lists")

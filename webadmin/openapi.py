@@ -15,6 +15,7 @@ from flask import Blueprint, Flask, current_app, jsonify
 from marshmallow import Schema
 
 from pbx.nodes import registry
+from schemas.listing import ListQuery
 from webadmin import sessions
 from webadmin.auth import signed_in
 
@@ -39,6 +40,12 @@ def accepts(schema: type[Schema], *, partial: bool = False):
         view.openapi_body = schema(partial=True) if partial else schema
         return view
     return mark
+
+
+def searchable(view):
+    """Document a list's ?q=, ?page= and ?per_page= (webadmin.common.listed reads them)."""
+    view.openapi_query = ListQuery
+    return view
 
 
 @bp.get("/openapi.json")
@@ -95,6 +102,10 @@ def _operation(rule, view) -> dict:
         operation["security"] = []
     else:
         operation["x-admin-level"] = f"{level} ({LEVELS[level]})"
+    if hasattr(view, "openapi_query"):
+        operation["parameters"].append({"in": "query", "schema": view.openapi_query})
+        operation["responses"]["2XX"]["headers"] = {"X-Total-Count": {
+            "description": "how many rows the search found on every page", "schema": {"type": "integer"}}}
     body = getattr(view, "openapi_body", None)
     if body is not None:
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}

@@ -90,7 +90,9 @@ def save_draft(number_id):
 @accepts(ScenarioDocument)
 def check_tree(number_id):
     """Check the posted tree (unsaved edits) or, without a body, the saved draft."""
-    scenario = _scenario(number_id)
+    number = get_owned(models.MainNumber, g.tenant.id, number_id)
+    # a new number's first tree is checked before its first save creates the scenario (never stored here)
+    scenario = number.scenario or models.Scenario(tenant_id=g.tenant.id, main_number_id=number.id)
     tree = body() or scenario.draft
     if not tree:
         abort(404, Message("scenario.no_draft"))

@@ -11,19 +11,19 @@ from pbx.tenancy import get_owned, scoped
 from schemas.directory import VoicemailBoxInput
 
 from webadmin.auth import signed_in
-from webadmin.common import body
-from webadmin.openapi import accepts
+from webadmin.common import body, listed
+from webadmin.openapi import accepts, searchable
 
 bp = Blueprint("voicemail", __name__, url_prefix="/api/voicemail-boxes")
 
 
-
 @bp.get("")
 @signed_in()
+@searchable
 def list_boxes():
-    """The company's voicemail boxes."""
+    """The company's voicemail boxes; ?q= finds a name or a recipient's e-mail."""
     boxes = db.session.scalars(scoped(models.VoicemailBox, g.tenant.id).order_by(models.VoicemailBox.name))
-    return jsonify([box_json(box) for box in boxes])
+    return listed(boxes, lambda box: (box.name, *box.recipient_emails), box_json)
 
 
 @bp.post("")

@@ -23,6 +23,7 @@ exponential backoff and jitter.
 """
 import collections
 import contextlib
+import functools
 import logging
 import random
 import threading
@@ -46,7 +47,8 @@ class EventListener:
     def __init__(self, servers, events=None, custom_subclasses=(), queue_size=10000,
                  fmt="json", put_timeout=0.5, backoff_min=0.5, backoff_max=30.0,
                  backoff_jitter=0.2, connect_timeout=5.0, idle_timeout=None,
-                 stats_interval=60.0, group=contextlib.nullcontext, group_size=1000, on_connected=None):
+                 stats_interval=60.0, group=contextlib.nullcontext, group_size=1000, on_connected=None,
+                 on_disconnected=None):
         self.servers = [tuple(server) for server in servers]
         self.events = list(events) if events is not None else None
         self.custom_subclasses = list(custom_subclasses)
@@ -58,11 +60,13 @@ class EventListener:
         self.idle_timeout = idle_timeout
         self.stats_interval = stats_interval
         self.group, self.group_size = group, group_size
-        # Called with (host, port, password) after each (re)connection, e.g. to resync the switch.
-        self.on_connected = on_connected
+        # Called with (host, port, password) after each (re)connection, e.g. to resync the switch,
+        # and after a connection is lost (not when the listener stops).
+        self.on_connected, self.on_disconnected = on_connected, on_disconnected
         self._queue = EventQueue(queue_size)
         self._handlers = collections.defaultdict(list)
         self._clients = [None] * len(self.servers)
+        self._last_event = [None] * len(self.servers)  # time.time() of each server's latest read with events
         self._threads = []
         self._stopping = threading.Event()
         self._lock = threading.Lock()
@@ -157,7 +161,7 @@ class EventListener:
         delay = self.backoff_min
         while not self._stopping.is_set():
             client = ESLClient(host, port, password, self.connect_timeout,
-                               on_events=self._enqueue, idle_timeout=self.idle_timeout)
+                               on_events=functools.partial(self._received, index), idle_timeout=self.idle_timeout)
             try:
                 client.connect()
                 client.subscribe(*self.subscription(), fmt=self.fmt)
@@ -169,11 +173,7 @@ class EventListener:
                 self._clients[index] = client
                 self._count("connects")
                 log.info("ESL %s:%s connected", host, port)
-                if self.on_connected is not None:
-                    try:
-                        self.on_connected((host, port, password))
-                    except Exception:  # noqa: BLE001 - a failing callback must not drop the connection
-                        log.exception("ESL %s:%s: on_connected failed", host, port)
+                self._call(self.on_connected, index)
                 delay = self.backoff_min
                 while not client.wait_closed(0.5) and not self._stopping.is_set():
                     pass
@@ -182,11 +182,29 @@ class EventListener:
                 if self._stopping.is_set():
                     break
                 self._count("disconnects")
+                self._call(self.on_disconnected, index)
             self._stopping.wait(self._jittered(delay))
             delay = min(self.backoff_max, delay * 2)
 
+    def _call(self, callback, index):
+        if callback is None:
+            return
+        try:
+            callback(self.servers[index])
+        except Exception:  # noqa: BLE001 - a failing callback must not drop the connection
+            log.exception("ESL %s:%s: %s failed", *self.servers[index][:2], _handler_name(callback))
+
+    def server_states(self):
+        """Per server (host, port, password): (connected, time.time() of its latest events or None)."""
+        return {server: (client is not None and client.connected, last)
+                for server, client, last in zip(self.servers, self._clients, self._last_event)}
+
     def _jittered(self, delay):
         return delay * (1 + random.uniform(-self.backoff_jitter, self.backoff_jitter))
+
+    def _received(self, index, events):
+        self._last_event[index] = time.time()
+        self._enqueue(events)
 
     def _enqueue(self, events):
         """Runs on a reader thread: never block the socket for long (see module doc)."""

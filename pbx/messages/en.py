@@ -102,6 +102,7 @@ TEXTS = {
     "input.in_field": "{field:path:capital}: {message}",
     "input.invalid": "Invalid value.",
     "input.invalid_body": "invalid input",
+    "input.invalid_parameters": "invalid input",
     "input.length_between": "Length must be between {min} and {max}.",
     "input.length_equal": "Length must be {equal}.",
     "input.length_max": "Longer than maximum length {max}.",
@@ -151,6 +152,8 @@ TEXTS = {
     "lint.prompt_language":
         "announcement {name} is in {language}, the company speaks {company}: no prompt in the company's "
         'language',
+    "lint.queue_announced_too_late":
+        "callers leave the queue after {wait} s, before the first announcement (every {every} s): they hear none",
     "lint.queue_hangs_up": "the queue has no real fallback: callers are hung up after the maximum wait",
 
     "main_number.no_scenario": "main number {number} has no scenario",
@@ -248,6 +251,11 @@ TEXTS = {
     "recording.hold": "hold is true or false",
     "recording.storage_away": "the recording cannot be read from storage now; try again later",
     "recording.unknown": "no such recording",
+
+    "report.ends_before_start": "the period ends before it starts: choose 'to' on or after 'from'",
+    "report.option_not_taken": "the {report} report takes no {option}",
+    "report.too_long": "a report covers at most {days:plural:day|days}: choose a shorter period",
+    "report.unknown": "no report named {value!r}: choose one of {reports}",
 
     "request.json": "send JSON (Content-Type: application/json)",
     "request.json_object": "send a JSON object",

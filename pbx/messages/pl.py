@@ -106,6 +106,7 @@ TEXTS = {
     "input.in_field": "{field:path:capital}: {message}",
     "input.invalid": "Nieprawidłowa wartość.",
     "input.invalid_body": "Nieprawidłowe dane.",
+    "input.invalid_parameters": "Nieprawidłowe dane.",
     "input.length_between": "Długość musi wynosić od {min} do {max}.",
     "input.length_equal": "Długość musi wynosić dokładnie {equal}.",
     "input.length_max": "Długość może wynosić najwyżej {max}.",
@@ -157,6 +158,8 @@ TEXTS = {
     "lint.menu_no_input": "Brak gałęzi {branch}: dzwoniący, który nic nie naciśnie, zostanie rozłączony.",
     "lint.never_open": "Harmonogram nigdy nie jest otwarty: każde połączenie trafi do gałęzi {branch}.",
     "lint.prompt_language": "Zapowiedź {name} jest {language}, a firma mówi {company}: brak zapowiedzi w języku firmy.",
+    "lint.queue_announced_too_late":
+        "Dzwoniący opuszczają kolejkę po {wait} s, przed pierwszym komunikatem (co {every} s): nie usłyszą żadnego.",
     "lint.queue_hangs_up":
         "Kolejka nie ma sensownej gałęzi zapasowej: po maksymalnym czasie oczekiwania dzwoniący zostaną "
         "rozłączeni.",
@@ -259,6 +262,11 @@ TEXTS = {
     "recording.hold": "Pole „blokada” przyjmuje wartość true albo false.",
     "recording.storage_away": "Nie można teraz odczytać nagrania z magazynu; spróbuj ponownie później.",
     "recording.unknown": "Nie ma takiego nagrania.",
+
+    "report.ends_before_start": "Okres kończy się przed swoim początkiem: wybierz „do” nie wcześniej niż „od”.",
+    "report.option_not_taken": "Raport {report} nie przyjmuje parametru {option}.",
+    "report.too_long": "Raport obejmuje najwyżej {days:plural:dzień|dni|dni}: wybierz krótszy okres.",
+    "report.unknown": "Nie ma raportu o nazwie {value!r}: wybierz jeden z: {reports}.",
 
     "request.json": "Wyślij dane jako JSON (Content-Type: application/json).",
     "request.json_object": "Wyślij obiekt JSON.",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from pbx.dialplan import dialing, ir
+from pbx.dialplan import announcing, dialing, ir
 from pbx.dialplan.ir import Action, Condition, Extension
 from pbx.messages import Message
 from pbx.nodes import register
@@ -37,6 +37,13 @@ class TargetSchema(Schema):
 class QueueSchema(Schema):
     max_wait_seconds = fields.Integer(strict=True, required=True, validate=validate.Range(min=10, max=3600),
                                       metadata={"initial": 120})
+    # What waiting callers hear every interval (pbx.dialplan.announcing); queues stored before these
+    # fields existed load with the defaults, which are what they announced then plus the caller's place.
+    announce_place = fields.Boolean(load_default=True)
+    announce_waiting = fields.Boolean(load_default=True)
+    announce_every_seconds = fields.Integer(strict=True, load_default=announcing.ANNOUNCE_EVERY,
+                                            validate=validate.Range(*announcing.EVERY_RANGE), metadata={"unit": "s"})
+    voice = fields.String(load_default="female", validate=validate.OneOf(announcing.VOICES))
 
 
 class ForwardSchema(NodeSchema):
@@ -90,8 +97,12 @@ class Forward(NodeKind):
         group = snapshot.groups.get(node.fields["target"].get("group"))
         if group is not None and not dialing.member_legs(group, snapshot):
             found.append(Message("lint.group_empty", name=group.name or group.id))
-        if node.fields["queue"] and set(node.branches) == {"no_answer"} and node.branches["no_answer"].kind == "hangup":
+        queue = node.fields["queue"]
+        if queue and set(node.branches) == {"no_answer"} and node.branches["no_answer"].kind == "hangup":
             found.append(Message("lint.queue_hangs_up"))
+        heard = announcing.Announcing.of_queue(queue)
+        if queue and not heard.silent and heard.every >= queue["max_wait_seconds"]:
+            found.append(Message("lint.queue_announced_too_late", wait=queue["max_wait_seconds"], every=heard.every))
         return found
 
     def waits(self, node, branch, snapshot):
@@ -200,8 +211,10 @@ class Forward(NodeKind):
         queue = self.queue_definition(node, low, group)
         low.queues.append(queue)
         name, result = low.dest(node.id), low.dest(node.id, "RESULT")
+        heard = announcing.Announcing.of_queue(node.fields["queue"])
         actions = [*self._prelude(node, low, group), Action("answer"),
                    Action("set", f"centralka_queue={queue['name']}"),
+                   *(Action("set", variable) for variable in heard.variables()),
                    Action("set", f"cc_export_vars={CC_EXPORT_VARS}"),
                    Action("callcenter", queue["name"]), low.transfer(result)]
         return [

@@ -59,9 +59,9 @@ def _world(at: datetime, origin: Origin, people: People, outcomes: Outcomes, tal
            config, **script) -> World:
     """The world of the call; the event listener announces in the company's language."""
     legs, changes = outcomes.legs(people, talk)
-    prompt = queues.default_prompt(config)
+    prompt, place = queues.default_prompt(config), queues.place_prompt(config)
     return World(start=at, caller=origin.caller, destination=origin.destination, legs=legs, changes=changes,
-                 listener=lambda: QueueListener(prompt, language), **script)
+                 listener=lambda: QueueListener(prompt, language, place_prompt=place), **script)
 
 
 def prompt_lengths(tenant: models.Tenant, sounds_dir: str, config) -> dict[str, float]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from pbx import models
+from pbx import models, prompts
 from pbx.extensions import db
 from pbx.nodes import kind_of
 from pbx.nodes.base import executed, seconds_text, told
@@ -231,7 +231,9 @@ def _internal(stop, node, events, book) -> dict:
 
 def _announcements(events, details: dict, label: str) -> None:
     """The listener's queue announcements the caller heard at this stop, and when."""
-    heard = [{"at": step.at, "command": step.details["command"]} for step in events if step.kind == "api"]
+    heard = [{"at": step.at, "command": step.details["command"],
+              **({"told": step.details["told"]} if "told" in step.details else {})}
+             for step in events if step.kind == "api"]
     if heard:
         details["announcements"] = heard
         details["text"] = (details["text"] or label) + " · announcements at " + ", ".join(
@@ -268,11 +270,13 @@ def describe(result: SimulationResult, book: Book) -> list[dict]:
 STORY = {
     "pl": {"extension": "Numer wewnętrzny {label}", "direct dial": "Wybieranie bezpośrednie: {label}",
            "outbound": "Połączenie na zewnątrz", "main number": "Numer główny", "fallback": "Droga zapasowa",
-           "recorded": "Rozmowa jest nagrywana", "position": "Komunikat: miejsce w kolejce", "message": "Nagrano wiadomość ({seconds})",
+           "recorded": "Rozmowa jest nagrywana", "position": "Komunikat: miejsce w kolejce",
+           "hears": "słyszy: {text}", "message": "Nagrano wiadomość ({seconds})",
            "caller": "Dzwoniący się rozłącza", "callee": "Rozmówca kończy rozmowę", "switch": "Centrala kończy połączenie",
            "unused": "Klawisze, o które nikt nie pytał: {keys}"},
     "en": {"extension": "Extension {label}", "direct dial": "Direct dial: {label}", "outbound": "Outbound call",
            "main number": "Main number", "fallback": "Fallback", "recorded": "The call is recorded", "position": "Announcement: place in the queue",
+           "hears": "hears: {text}",
            "message": "Message recorded ({seconds})", "caller": "The caller hangs up",
            "callee": "The person called hangs up", "switch": "The switch ends the call",
            "unused": "Keys nobody asked for: {keys}"}}
@@ -291,6 +295,16 @@ def _internal_story(stop, events, book, language) -> list[tuple[float, str]]:
     return lines + book.legs_story(legs, language)
 
 
+def _heard(step, language: str) -> str:
+    """An announcement the caller heard in the queue, in the words of the prompts played."""
+    said = step.details.get("told")
+    if not said:
+        return told(STORY, language, "position")
+    parts = ([prompts.place_shown(language, said["place"])] if "place" in said else []) + (
+        [prompts.waiting_shown(language, said["ahead"])] if "ahead" in said else [])
+    return told(STORY, language, "hears", text=". ".join(parts))
+
+
 def _clock(seconds: float) -> str:
     return f"{int(seconds) // 60}:{int(seconds) % 60:02d}"
 
@@ -303,7 +317,7 @@ def tell(call: TestCall, book: Book, language: str) -> dict:
             _internal_story(stop, events, book, language)
         if executed(events, "record_session"):
             told_here.append((stop["at"], told(STORY, language, "recorded")))
-        told_here += [(step.at, told(STORY, language, "position")) for step in events if step.kind == "api"]
+        told_here += [(step.at, _heard(step, language)) for step in events if step.kind == "api"]
         lines += sorted(told_here, key=lambda line: line[0])
     by = call.result.hangup_by if call.result.hangup_by in ("caller", "callee") else "switch"
     lines.append((call.result.duration, told(STORY, language, by)))

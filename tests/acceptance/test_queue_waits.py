@@ -34,14 +34,14 @@ def spoken(command: str) -> int:
     return int(command.rsplit("/digits/", 1)[1].removesuffix(".wav aleg"))
 
 
-def test_a_lone_caller_hears_nobody_ahead_every_30_s(testowa):
+def test_a_lone_caller_hears_they_are_first_and_nobody_ahead_every_30_s(testowa):
     testowa.publish(queued(testowa, "Anna"))
     call = testowa.call(MONDAY, busy_until={"Anna": 75})
     heard = [(at, spoken(command)) for at, command in broadcasts(call)]
     assert heard == [(30, 0), (60, 0)]
     playbacks = [a["data"] for a in call.result.applications if a["application"] == "playback"]
     common = "/usr/share/freeswitch/sounds/centralka/common/pl"
-    assert playbacks == [f"file_string://{common}/people_waiting.wav!{common}/digits/0.wav"] * 2
+    assert playbacks == [f"file_string://{common}/position/1.wav!{common}/people_waiting.wav!{common}/digits/0.wav"] * 2
     assert forward_stop(call)["legs"][-1]["cause"] == "answered"
     assert [item["at"] for item in forward_stop(call)["announcements"]] == [30, 60]
     assert "announcements at 30 s, 60 s" in call.trace()
@@ -59,6 +59,34 @@ def test_two_callers_and_a_member_busy_until_40_s(testowa):
     offered = [(leg["at"], leg["cause"]) for leg in legs(call)]
     assert offered[-1] == (105, "answered")  # free again after the first caller's 60 s
     assert forward_stop(call)["queue"]["cause"] == "answered"
+
+
+def test_the_story_tells_the_caller_their_place_as_it_moves_up(testowa):
+    """The queue tells the place only, in the male voice: 2nd at 30 s behind a caller waiting 20 s
+    already, 1st from 60 s once Anna (busy until 40 s) has answered that caller at 45 s."""
+    testowa.publish(forward("desk", {"user": testowa.users["Anna"].id}, voicemail(testowa), queue={
+        "max_wait_seconds": 300, "announce_waiting": False, "voice": "male"}))
+    call = testowa.call(MONDAY, busy_until={"Anna": 40}, waiting=[20])
+    ours = call.result.variables["uuid"]
+    common = "/usr/share/freeswitch/sounds/centralka/common/pl/male"
+    assert broadcasts(call) == [(30, f"uuid_broadcast {ours} ${{sounds_dir}}/centralka/common/pl/male/position/2.wav aleg"),
+                                (60, f"uuid_broadcast {ours} ${{sounds_dir}}/centralka/common/pl/male/position/1.wav aleg"),
+                                (90, f"uuid_broadcast {ours} ${{sounds_dir}}/centralka/common/pl/male/position/1.wav aleg")]
+    assert [a["data"] for a in call.result.applications if a["application"] == "playback"] == [
+        f"{common}/position/2.wav", f"{common}/position/1.wav", f"{common}/position/1.wav"]
+    lines = [f"{line['time']} {line['text']}" for line in call.story["pl"]["lines"]]
+    assert [line for line in lines if "słyszy" in line] == [
+        "0:30 słyszy: Jest Pan/Pani na 2. miejscu w kolejce", "1:00 słyszy: Jest Pan/Pani na 1. miejscu w kolejce",
+        "1:30 słyszy: Jest Pan/Pani na 1. miejscu w kolejce"]
+    english = [line["text"] for line in call.story["en"]["lines"] if line["text"].startswith("hears")]
+    assert english[0] == "hears: You are number 2 in the queue"
+    assert [item["told"] for item in forward_stop(call)["announcements"]] == [{"place": 2}, {"place": 1}, {"place": 1}]
+
+
+def test_a_queue_that_announces_every_45_s(testowa):
+    testowa.publish(queued(testowa, "Anna") | {"queue": {"max_wait_seconds": 150, "announce_every_seconds": 45}})
+    call = testowa.call(MONDAY, busy_until={"Anna": 100})
+    assert [(at, spoken(command)) for at, command in broadcasts(call)] == [(45, 0), (90, 0)]
 
 
 def test_the_test_call_lists_what_the_listener_sends(testowa, tmp_path):
@@ -98,7 +126,7 @@ def heard_by_the_listener(events, ours: str, tmp_path) -> list[tuple[float, str]
 
 def test_prompts_last_as_long_as_their_rendered_files(testowa, ctx, tmp_path):
     ctx.config["PROMPTS_DIR"] = str(tmp_path / "prompts")
-    prompts.render_system_prompts(ctx.config, ("pl",), numbers=range(0))
+    prompts.render_system_prompts(ctx.config, ("pl",), numbers=range(0), places=range(0), voices=("female",))
     notice = prompts.wav_seconds(prompts.system_prompt_path("pl", "call_recorded", ctx.config))
     assert abs(notice - 3.0) > 0.1  # not the 3 s a prompt with no file is given
     testowa.publish(queued(testowa, "Tomek"))  # Tomek records his calls: the notice, then the queue

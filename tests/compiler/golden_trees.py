@@ -12,6 +12,9 @@ TREES = {
                 "busy": hangup("engaged")},
     "queue": {"id": "q", "kind": "forward", "target": {"group": 10}, "queue": {"max_wait_seconds": 120},
               "no_answer": hangup()},
+    # Only the count of people ahead, every 45 s, in the male voice.
+    "queue_announcing": {"id": "q", "kind": "forward", "target": {"group": 10}, "no_answer": hangup(), "queue": {
+        "max_wait_seconds": 300, "announce_place": False, "announce_every_seconds": 45, "voice": "male"}},
     "voicemail": {"id": "vm", "kind": "voicemail", "box": 9},
     "caller_condition": {"id": "bl", "kind": "caller_condition", "list": 20, "otherwise": hangup()},
     "hangup": {"id": "bye", "kind": "hangup", "prompt": 6},

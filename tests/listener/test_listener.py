@@ -97,8 +97,9 @@ def test_waiting_callers_hear_the_count_every_interval(service, freeswitch, clie
     assert eventually(lambda: len([c for _, c in freeswitch.commands if c.startswith(broadcast)]) >= 2, 5)
     sent = [c for _, c in freeswitch.commands if c.startswith(broadcast)]
     common = "${sounds_dir}/centralka/common/pl"  # tenant 42 speaks Polish (the default)
-    # Alone in the queue: nobody ahead.
-    assert sent[0] == f"{broadcast}file_string://{common}/people_waiting.wav!{common}/digits/0.wav aleg"
+    # Alone in the queue: first, nobody ahead (the captured channel has no settings: both are told).
+    assert sent[0] == (f"{broadcast}file_string://{common}/position/1.wav!{common}/people_waiting.wav"
+                       f"!{common}/digits/0.wav aleg")
     assert eventually(lambda: [w["call_uuid"] for w in queues.waiting_now(42, now=_at(start))] == [ABANDONED])
     admin = models.User(tenant_id=42, first_name="Ala", last_name="Recepcja", email="ala@example.test",
                         admin_level=1)
@@ -115,7 +116,19 @@ def test_waiting_callers_hear_the_count_every_interval(service, freeswitch, clie
     assert eventually(lambda: queues.waiting_now(42, now=_at(start)) == [])
 
 
-def test_announcement_in_the_tenants_language_and_at_most_99(ctx, company):
+def test_the_queue_node_settings_reach_the_broadcast_through_the_event_socket(service, freeswitch):
+    """The member channel's variables, as the queue's forward node sets them, on the captured
+    member-queue-start: the place alone, in the male voice (at the listener's interval)."""
+    start = next(h for h in named("callcenter_abandoned", "CUSTOM") if h["CC-Action"] == "member-queue-start")
+    freeswitch.send_event(Event.from_headers(dict(start, variable_centralka_announce="place",
+                                                  variable_centralka_announce_voice="male")))
+    broadcast = f"api uuid_broadcast {ABANDONED} "
+    assert eventually(lambda: any(c.startswith(broadcast) for _, c in freeswitch.commands), 5)
+    sent = next(c for _, c in freeswitch.commands if c.startswith(broadcast))
+    assert sent == f"{broadcast}${{sounds_dir}}/centralka/common/pl/male/position/1.wav aleg"
+
+
+def test_announcement_in_the_tenants_language_voice_and_at_most_99(ctx, company):
     english = models.Tenant(id=43, name="English company", language=models.Language.EN)
     db.session.add(english)
     db.session.commit()
@@ -123,13 +136,18 @@ def test_announcement_in_the_tenants_language_and_at_most_99(ctx, company):
     board = queues.WaitingBoard(interval=30)
     announcer = queues.PositionAnnouncer(board, lambda command: sent.append(command) or "+OK Message sent\n",
                                          queues.default_prompt(ctx.config), language_of=queues.TenantLanguages(ctx))
-    announcer.announce("uuid-en", {"tenant_id": 43, "queue": "sales"}, 7, 8)
-    announcer.announce("uuid-pl", {"tenant_id": 42, "queue": "support"}, 120, 121)
+    both, male_place = queues.Announcing(), queues.Announcing(waiting=False, voice="male")
+    announcer.announce("uuid-en", {"tenant_id": 43, "queue": "sales", "announcing": both}, 7, 8)
+    announcer.announce("uuid-pl", {"tenant_id": 42, "queue": "support", "announcing": both}, 120, 121)
+    announcer.announce("uuid-male", {"tenant_id": 42, "queue": "support", "announcing": male_place}, 3, 4)
+    announcer.announce("uuid-far", {"tenant_id": 42, "queue": "support", "announcing": male_place}, 99, 100)
+    common = "${sounds_dir}/centralka/common"
     assert sent == [
-        "uuid_broadcast uuid-en file_string://${sounds_dir}/centralka/common/en/people_waiting.wav"
-        "!${sounds_dir}/centralka/common/en/digits/7.wav aleg",
-        "uuid_broadcast uuid-pl file_string://${sounds_dir}/centralka/common/pl/people_waiting.wav"
-        "!${sounds_dir}/centralka/common/pl/digits/99.wav aleg",
+        f"uuid_broadcast uuid-en file_string://{common}/en/position/8.wav!{common}/en/people_waiting.wav"
+        f"!{common}/en/digits/7.wav aleg",
+        # Past the 99th place only the count is told, and it stops at 99.
+        f"uuid_broadcast uuid-pl file_string://{common}/pl/people_waiting.wav!{common}/pl/digits/99.wav aleg",
+        f"uuid_broadcast uuid-male {common}/pl/male/position/4.wav aleg",
     ]
 
 

@@ -117,6 +117,50 @@ def test_queue_definition_and_fallback():
     assert compiled(forward({"group": 13})).meta["queues"][0]["strategy"] == "longest-idle-agent"
 
 
+def _set_before_the_queue(root) -> list[str]:
+    apps = applications(compiled(root).xml)
+    return [data for app, data in apps[:[app for app, _ in apps].index("callcenter")]
+            if app == "set" and data.startswith("centralka_announce")]
+
+
+def test_a_stored_queue_without_announcement_settings_announces_the_place_and_the_count():
+    assert _set_before_the_queue(forward({"group": 10}, queue={"max_wait_seconds": 90})) == [
+        "centralka_announce=place,waiting", "centralka_announce_every=30", "centralka_announce_voice=female"]
+
+
+@pytest.mark.parametrize("settings, expected", [
+    ({"announce_place": False, "announce_every_seconds": 60, "voice": "male"},
+     ["centralka_announce=waiting", "centralka_announce_every=60", "centralka_announce_voice=male"]),
+    ({"announce_waiting": False}, ["centralka_announce=place", "centralka_announce_every=30",
+                                   "centralka_announce_voice=female"]),
+    ({"announce_place": False, "announce_waiting": False},
+     ["centralka_announce=none", "centralka_announce_every=30", "centralka_announce_voice=female"]),
+])
+def test_the_queue_announcements_are_set_on_the_caller_channel(settings, expected):
+    assert _set_before_the_queue(forward({"group": 10}, queue={"max_wait_seconds": 90, **settings})) == expected
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"announce_every_seconds": 5}, "Must be from 15 to 600"),
+    ({"announce_every_seconds": "30"}, "Not a valid integer"),
+    ({"voice": "robot"}, "Must be one of: female, male"),
+    ({"announce_place": "maybe"}, "Not a valid boolean"),
+])
+def test_bad_queue_announcement_settings(settings, message):
+    with pytest.raises(ScenarioInvalid) as error:
+        compiled(forward({"group": 10}, queue={"max_wait_seconds": 90, **settings}))
+    assert message in str(error.value) and error.value.errors[0].node_id == "fw"
+
+
+def test_a_queue_left_before_its_first_announcement_is_linted():
+    short = compiled(forward({"group": 10}, queue={"max_wait_seconds": 40, "announce_every_seconds": 45}))
+    assert [w.message for w in short.warnings if "announcement" in w.message] == [
+        "callers leave the queue after 40 s, before the first announcement (every 45 s): they hear none"]
+    silent = compiled(forward({"group": 10}, queue={"max_wait_seconds": 40, "announce_every_seconds": 45,
+                                                    "announce_place": False, "announce_waiting": False}))
+    assert not [w for w in silent.warnings if "announcement" in w.message]
+
+
 def test_empty_group_goes_straight_to_the_fallback_and_is_linted():
     result = compiled(forward({"group": 14}))
     assert "bridge" not in [a for a, _ in applications(result.xml)]

@@ -100,3 +100,11 @@ def open_editor(page, number: str = "+48221000000") -> None:
     page.get_by_role("navigation").get_by_role("link", name="Numery główne").click()
     page.get_by_role("row", name=number).get_by_role("link", name="Edytuj scenariusz").click()
     page.get_by_role("heading", name=f"Scenariusz numeru {number}").wait_for()
+
+
+def node_form(page, node: str):
+    """In the open scenario editor, select the node ``node`` (its id) and return its side form."""
+    page.locator(f"[data-node={node}]").click()
+    form = page.get_by_role("form", name=f"Węzeł {node}")
+    form.wait_for()
+    return form

@@ -213,8 +213,9 @@ def test_simulate_json_with_the_switchs_folders_and_speaking_time(testowa):
     assert result.exit_code == 0, result.stderr
     found = json.loads(result.stdout)
     assert set(found["applications"][0]) == {"application", "data"}
-    assert {"application": "playback", "data": "/opt/fs/sounds/centralka/common/pl/people_waiting.wav"
-            "!/opt/fs/sounds/centralka/common/pl/digits/0.wav".join(("file_string://", ""))} in found["applications"]
+    common = "/opt/fs/sounds/centralka/common/pl"
+    assert {"application": "playback", "data": f"file_string://{common}/position/1.wav!{common}/people_waiting.wav"
+            f"!{common}/digits/0.wav"} in found["applications"]
     record = next(a["data"] for a in found["applications"] if a["application"] == "record")
     assert record.startswith(f"/srv/rec/{testowa.tenant.id}/")
     voicemail_stop = next(stop for stop in found["path"] if stop["kind"] == "voicemail")
@@ -279,4 +280,7 @@ def test_the_json_is_what_docs_test_call_md_shows(testowa):
     api_step = next(step for step in found["steps"] if step["kind"] == "api")
     assert api_step.keys() == shown["steps"][0].keys()
     assert found["story"]["pl"]["lines"][0].keys() == shown["story"]["pl"]["lines"][0].keys()
-    assert "0:30 Komunikat: miejsce w kolejce" in [f"{line['time']} {line['text']}" for line in found["story"]["pl"]["lines"]]
+    told = {language: [f"{line['time']} {line['text']}" for line in found["story"][language]["lines"]]
+            for language in ("pl", "en")}
+    assert "0:30 słyszy: Jest Pan/Pani na 1. miejscu w kolejce. Liczba osób oczekujących przed Tobą: 0" in told["pl"]
+    assert "0:30 hears: You are number 1 in the queue. Number of people waiting ahead of you: 0" in told["en"]

@@ -33,7 +33,7 @@ def objects(demo, tmp_path):
 
 READS = ["/api/users", "/api/users.csv", "/api/groups", "/api/main-numbers", "/api/number-lists",
          "/api/announcements", "/api/voicemail-boxes", "/api/calls", "/api/calls.csv", "/api/calls/today",
-         "/api/audit", "/api/recordings", "/api/auth/me", "/api/node-kinds"]
+         "/api/audit", "/api/recordings", "/api/auth/me", "/api/node-kinds", "/api/operations"]
 
 CREATES = [
     ("/api/users", {"first_name": "Ala", "last_name": "Nowa", "email": "ala@firma-abc.example"}),

@@ -284,6 +284,24 @@ def test_refused_deletes_name_every_place_in_polish(as_owner, demo, published):
     assert db.session.get(models.Group, groups["Sprzedaż"]) is not None
 
 
+def test_report_and_list_parameters(as_viewer):
+    report = "/api/reports/days"
+    assert _ask(as_viewer, "GET", f"{report}?from=2026-10-26&to=2026-10-25", status=400)["fields"] == {
+        "to": ["Okres kończy się przed swoim początkiem: wybierz „do” nie wcześniej niż „od”."]}
+    assert _ask(as_viewer, "GET", f"{report}?from=2025-01-01&to=2026-10-25", status=400)["fields"] == {
+        "to": ["Raport obejmuje najwyżej 366 dni: wybierz krótszy okres."]}
+    refused = _ask(as_viewer, "GET", f"{report}?within=20&limit=5", status=400)
+    assert refused["error"] == "Nieprawidłowe dane."
+    assert refused["fields"] == {"limit": ["Raport days nie przyjmuje parametru limit."],
+                                 "within": ["Raport days nie przyjmuje parametru within."]}
+    assert _ask(as_viewer, "GET", "/api/reports/calls", status=404)["error"] == (
+        "Nie ma raportu o nazwie 'calls': wybierz jeden z: days, hours, busiest-hours, outcomes, main-numbers, "
+        "branches, groups, users, queues, top-callers, call-back.")
+    assert _ask(as_viewer, "GET", "/api/users?page=0&per_page=201", status=400)["fields"] == {
+        "page": ["Wartość musi być z przedziału od 1 do 100000."],
+        "per_page": ["Wartość musi być z przedziału od 1 do 200."]}
+
+
 def test_refused_rights_and_unknown_addresses(as_viewer):
     assert _ask(as_viewer, "POST", "/api/users", json={}, status=403)["error"] == \
         "Twoje uprawnienia administratora na to nie pozwalają."

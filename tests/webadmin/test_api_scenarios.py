@@ -37,6 +37,19 @@ def test_unsaved_tree_is_checked_without_saving(as_viewer, base, draft, demo):
     assert demo.main_numbers[0].scenario.draft["root"]["closed"]["next"]["box"] != 424242
 
 
+def test_a_new_numbers_first_tree_is_checked_before_its_first_save(as_editor):
+    """No false "has no scenario" error while the first tree is built; checking still stores nothing."""
+    number = as_editor.post("/api/main-numbers", json={"number": "+48221000099", "label": "Nowy"}).get_json()
+    tree = {"name": "Nowy", "root": {"id": "bye", "kind": "hangup"}}
+    check = as_editor.post(f"/api/main-numbers/{number['id']}/scenario/check", json=tree).get_json()
+    assert check["ok"] is True and check["errors"] == []
+    broken = {"name": "Nowy", "root": {"id": "vm", "kind": "voicemail", "box": 424242}}
+    found = as_editor.post(f"/api/main-numbers/{number['id']}/scenario/check", json=broken).get_json()
+    assert [e["node_id"] for e in found["errors"]] == ["vm"]
+    assert db.session.get(models.MainNumber, number["id"]).scenario is None
+    assert as_editor.post(f"/api/main-numbers/{number['id']}/scenario/check").status_code == 404  # nothing saved
+
+
 def test_draft_with_a_broken_shape_is_refused(as_editor, base):
     response = as_editor.put(f"{base}/draft", json={"name": "x", "root": {"kind": "menu"}})
     assert response.status_code == 422 and "root" in response.get_json()["fields"]

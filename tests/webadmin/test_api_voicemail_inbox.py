@@ -57,7 +57,8 @@ def test_delete_removes_the_file_and_leaves_an_audit_entry(as_editor, editor, de
     entry = db.session.scalars(db.select(models.AuditLogEntry).where(
         models.AuditLogEntry.action == "delete", models.AuditLogEntry.entity == "Recording")).one()
     assert (entry.tenant_id, entry.entity_id) == (demo.id, str(gone.id)) and editor.email in entry.actor
-    assert entry.changes == {"summary": f"deleted the voicemail from +48600100200 of {when} in box Poczta główna"}
+    assert entry.changes["summary"] == f"deleted the voicemail from +48600100200 of {when} in box Poczta główna"
+    assert (entry.changes["caller"], entry.changes["voicemail_box_id"]) == ("+48600100200", box.id)
 
 
 def test_a_held_message_is_not_deleted_and_a_viewer_cannot_delete(as_editor, box, messages):

@@ -22,10 +22,12 @@ def test_a_change_reads_as_words_with_labels_before_and_after(as_owner, demo):
     entry = as_owner.get("/api/audit", headers=PL).get_json()[0]
     assert entry["who"] == "Anna Kowalska" and entry["what"] == "Zmieniono grupę 'Sprzedaż'"
     assert {(f["label"], f["before"], f["after"]) for f in entry["fields"]} == {
-        ("Sposób dzwonienia", "sequential", "simultaneous"), ("Nagrywanie rozmów", "nie", "tak")}
+        ("Sposób dzwonienia", "sekwencyjnie", "jednocześnie"), ("Nagrywanie rozmów", "nie", "tak")}
     english = as_owner.get("/api/audit").get_json()[0]
     assert english["what"] == "Changed group 'Sprzedaż'" and english["entity"] == "Group"  # stored keys kept
-    assert {f["label"] for f in english["fields"]} == {"Ringing", "Record calls"}
+    assert {(f["label"], f["before"], f["after"]) for f in english["fields"]} == {
+        ("Ringing", "sequential", "simultaneous"), ("Record calls", "no", "yes")}
+    assert english["changes"]["ring_mode"] == ["sequential", "simultaneous"]
 
 
 def test_a_member_is_named_by_person_and_group_not_ids(as_owner, demo):
@@ -95,3 +97,83 @@ def test_a_deleted_person_is_still_named_and_a_draft_is_not_printed(as_owner, de
     assert page[0]["what"] == "Zmieniono scenariusz numeru 22 100 00 00"
     assert {"label": "Szkic", "after": "zmieniono"} in page[0]["fields"] and "menu" not in str(page[0]["fields"])
     assert f"Usunięto członka grupy: {name} → Księgowość" in [e["what"] for e in page]
+
+
+def _fields(entry) -> dict:
+    return {f["label"]: (f.get("before"), f.get("after")) for f in entry["fields"]}
+
+
+def test_choices_read_as_the_panel_labels_them_in_its_language(as_owner, demo):
+    user = demo.users[4]
+    assert as_owner.patch(f"/api/users/{user.id}", json={"role": "admin", "admin_level": 2}).status_code == 200
+    assert as_owner.patch("/api/company", json={"language": "en"}).status_code == 200
+    changed_user, changed_company = [e for e in as_owner.get("/api/audit", headers=PL).get_json()
+                                     if e["entity"] in ("User", "Tenant")][1::-1]
+    assert _fields(changed_user) == {"Rola": ("użytkownik", "administrator"),
+                                     "Uprawnienia w panelu": ("brak", "edycja")}
+    assert _fields(changed_company) == {"Język": ("polski", "angielski")}
+    english = as_owner.get("/api/audit?entity=User", headers={"Accept-Language": "en"}).get_json()[0]
+    assert _fields(english) == {"Role": ("user", "admin"), "Panel rights": ("none", "editor")}
+
+
+def test_viewing_a_sip_password_in_words_without_the_stored_sentence(as_owner, demo):
+    user = demo.users[1]
+    assert as_owner.post(f"/api/users/{user.id}/sip-account/reveal").status_code == 200
+    entry = as_owner.get("/api/audit", headers=PL).get_json()[0]
+    assert (entry["action"], entry["what"], entry["fields"]) == (
+        "view", f"Wyświetlono hasło SIP użytkownika {user.full_name}", [])
+    english = as_owner.get("/api/audit").get_json()[0]
+    assert english["what"] == f"Viewed the SIP password of user {user.full_name}"
+
+
+def test_a_deleted_voicemail_by_caller_company_time_and_box(as_owner, demo, tmp_path):
+    from datetime import datetime, timezone
+
+    box = db.session.scalars(db.select(models.VoicemailBox).where(models.VoicemailBox.tenant_id == demo.id)).first()
+    wav = tmp_path / "message.wav"
+    wav.write_bytes(b"RIFF....WAVEfmt message")
+    left = datetime(2026, 7, 1, 6, 5, tzinfo=timezone.utc)  # 08:05 in Warsaw (summer time)
+    message = models.Recording(tenant_id=demo.id, call_uuid="m1", kind="voicemail", caller="+48600100200",
+                               local_path=str(wav), voicemail_box_id=box.id, created_at=left,
+                               expires_at=datetime(2099, 1, 1, tzinfo=timezone.utc))
+    db.session.add(message)
+    db.session.commit()
+    assert as_owner.delete(f"/api/voicemail-boxes/{box.id}/messages/{message.id}").status_code == 204
+    entry = as_owner.get("/api/audit?entity=Recording", headers=PL).get_json()[0]
+    assert entry["what"] == "Usunięto wiadomość głosową od 600 100 200"
+    assert _fields(entry) == {"Dzwoniący": ("600 100 200", None), "Nagrana": ("01.07.2026 08:05", None),
+                              "Skrzynka głosowa": (box.name, None)}
+    assert {"entity": "Recording", "name": "Wiadomości głosowe"} in as_owner.get(
+        "/api/audit/filters", headers=PL).get_json()["kinds"]
+
+
+def test_an_entry_noted_before_its_facts_were_keeps_its_sentence(as_owner, demo):
+    db.session.add(models.AuditLogEntry(tenant_id=demo.id, actor="system", action="delete", entity="Recording",
+                                        entity_id="7", changes={"summary": "deleted the voicemail from +48600100200"}))
+    db.session.commit()
+    entry = as_owner.get("/api/audit", headers=PL).get_json()[0]
+    assert entry["fields"] == [{"label": "Szczegóły", "before": "deleted the voicemail from +48600100200"}]
+
+
+def test_a_temporary_override_in_company_time_and_the_panels_words(as_owner, demo):
+    number = demo.main_numbers[0]
+    response = as_owner.put(f"/api/main-numbers/{number.id}/override",
+                            json={"mode": "closed", "ends_at": "2030-12-24T14:00", "reason": "Inwentaryzacja"})
+    assert response.status_code == 200, response.get_json()
+    entry = as_owner.get("/api/audit?entity=RoutingOverride", headers=PL).get_json()[0]
+    assert entry["what"] == "Dodano tymczasową zmianę numeru 22 100 00 00"
+    fields = _fields(entry)
+    assert fields["Do kiedy"] == (None, "24.12.2030 14:00")  # stored in UTC, shown as the company's clock
+    assert fields["Połączenia idą"] == (None, "Zamknięte (gałąź „zamknięte” harmonogramu)")
+    assert fields["Powód"] == (None, "Inwentaryzacja")
+
+
+def test_an_api_token_by_its_rights_in_words(as_owner, demo):
+    created = as_owner.post("/api/tokens", json={"name": "Raporty", "scope": "read"})
+    assert created.status_code == 201, created.get_json()
+    assert as_owner.delete(f"/api/tokens/{created.get_json()['id']}").status_code in (200, 204)
+    revoked, added = as_owner.get("/api/audit?entity=ApiToken", headers=PL).get_json()[:2]
+    assert (added["what"], _fields(added)) == ("Dodano token API 'Raporty'",
+                                               {"Nazwa": (None, "Raporty"), "Uprawnienia": (None, "Tylko odczyt")})
+    assert (revoked["what"], _fields(revoked)["Uprawnienia"]) == ("Unieważniono token API 'Raporty'",
+                                                                  ("Tylko odczyt", None))

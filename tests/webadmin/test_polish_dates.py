@@ -74,3 +74,12 @@ def test_version_notes_read_in_words(as_editor, base, draft):
     assert [v["note_text"] for v in polish] == ["Przywrócono wersję 1", "nowe menu", "Opublikowano"]
     assert [v["note_text"] for v in english] == ["Rolled back to version 1", "nowe menu", "Published"]
     assert polish[0]["note"] == "rollback to version 1"  # the stored note, for clients
+
+
+def test_a_temporary_override_ends_at_a_polish_date_time(demo, as_owner):
+    url = f"/api/main-numbers/{demo.main_numbers[0].id}/override"
+    response = as_owner.put(url, json={"mode": "closed", "ends_at": "01.04.2030 10:00", "reason": "Remanent"})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["ends_at_utc"] == "2030-04-01T08:00:00+00:00"  # 10:00 in Warsaw, summer time
+    refused = as_owner.put(url, json={"mode": "closed", "ends_at": "31.04.2030 10:00"})
+    assert refused.status_code == 422 and list(refused.get_json()["fields"]) == ["ends_at"]

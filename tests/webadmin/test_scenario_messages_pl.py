@@ -130,7 +130,7 @@ def test_directory_errors_and_warnings_of_every_kind(as_editor, base, demo, draf
                 "4": {"id": "outside", "kind": "forward", "target": {"number": "+48221234567"},
                       "queue": {"max_wait_seconds": 60}, "no_answer": {**hang_up, "id": "bye4"}},
                 "5": {"id": "empty", "kind": "forward", "target": {"group": empty_group},
-                      "queue": {"max_wait_seconds": 60}, "no_answer": {**hang_up, "id": "bye5"}},
+                      "queue": {"max_wait_seconds": 20}, "no_answer": {**hang_up, "id": "bye5"}},
                 "6": {"id": "no_list", "kind": "caller_condition", "list": 999999,
                       "otherwise": {**hang_up, "id": "bye6"}},
                 "7": {"id": "spam", "kind": "caller_condition", "list": spam, "match": {**hang_up, "id": "bye7"},
@@ -144,7 +144,7 @@ def test_directory_errors_and_warnings_of_every_kind(as_editor, base, demo, draf
         "closed": {"id": "closed", "kind": "announcement", "prompt": closed_prompt},
     }}
     english, polish = _check(as_editor, base, tree)
-    assert len(english["errors"]) == 14 and len(english["warnings"]) == 11
+    assert len(english["errors"]) == 14 and len(english["warnings"]) == 12
     errors = {(p["node_id"], p["message"]) for p in polish["errors"]}
     assert ("no_fallback", "Brak gałęzi „brak odpowiedzi”, a ani grupa, ani firma nie mają ustawionego miejsca na "
                            "nieodebrane połączenia: połączenie nie miałoby dokąd trafić.") in errors
@@ -160,6 +160,8 @@ def test_directory_errors_and_warnings_of_every_kind(as_editor, base, demo, draf
     assert ("vip", "Lista numerów Pusta VIP jest pusta: każde połączenie trafi do gałęzi „pozostali”.") in warnings
     assert ("empty", "Grupa Pusta nie ma członka, do którego można zadzwonić: połączenia od razu trafią do gałęzi "
                      "zapasowej.") in warnings
+    assert ("empty", "Dzwoniący opuszczają kolejkę po 20 s, przed pierwszym komunikatem (co 30 s): nie usłyszą "
+                     "żadnego.") in warnings
     assert ("nobody", "Użytkownik Jan Bez nie ma ani numeru telefonu, ani numeru wewnętrznego, na który można "
                       "zadzwonić.") in errors
 

@@ -9,6 +9,7 @@ import math
 
 from dataclasses import dataclass
 
+from pbx.dialplan.announcing import Announcing
 from pbx.simulator.apps import commands
 from pbx.simulator.apps.channel import Call, Hangup, Step, UnsupportedApplication, atoi
 from pbx.simulator.apps.originate import (LegResult, exported_variables, leg_result, parse_dial_string,
@@ -126,10 +127,12 @@ class _QueueRun:
         self.members.append(self.ours)
         self.now = self.members[0].entered
         self.broadcasts = sorted((at, f"uuid_broadcast {self.ours.uuid} {path} aleg")
-                                 for at, path in call.world.broadcasts if at >= t_enter)
+                                 for at, path in call.world.broadcasts if at >= t_enter)  # scripted: what they tell is unknown
         listener, tenant = call.listener, atoi(call.variables.get("centralka_tenant")) or None
+        # The callers ahead joined the same queue, so they hear what ours does.
+        announcing = Announcing.of_channel(call.variables.get, listener.board.interval) if listener else None
         for member in self.members if listener else ():
-            listener.enter(member.uuid, name, tenant, member.entered)
+            listener.enter(member.uuid, name, tenant, member.entered, announcing)
 
     def serve(self) -> dict:
         try:
@@ -229,8 +232,8 @@ class _QueueRun:
         call = self.call
         while (at := self._next_broadcast(until)) is not None:
             call.advance(at, listen=lambda d: False)
-            for command in self._broadcasts_at(at):
-                commands.api(call, command)
+            for command, told in self._broadcasts_at(at):
+                commands.api(call, command, told)
         call.advance(until, listen=lambda d: False)
         self.now = call.now
 
@@ -241,8 +244,8 @@ class _QueueRun:
         at = min(times, default=math.inf)
         return at if at < until else None
 
-    def _broadcasts_at(self, at: float) -> list[str]:
-        sent = [command for when, command in self.broadcasts if when <= at]
+    def _broadcasts_at(self, at: float) -> list[tuple[str, dict]]:
+        sent = [(command, {}) for when, command in self.broadcasts if when <= at]
         self.broadcasts = [(when, command) for when, command in self.broadcasts if when > at]
         listener = self.call.listener
         return sent + (listener.due(at) if listener else [])

@@ -8,6 +8,7 @@ import { dashboardPage } from "./pages/dashboard.js";
 import { usersPage, groupsPage, numbersPage, voicemailPage, listsPage } from "./pages/directory.js";
 import { announcementsPage } from "./pages/announcements.js";
 import { callsPage, recordingsPage, auditPage } from "./pages/reports.js";
+import { reportsPage } from "./pages/statistics.js";
 import { scenarioPage } from "./pages/scenario.js";
 import { companyPage } from "./pages/company.js";
 import { apiDocsPage } from "./pages/apidocs.js";
@@ -15,7 +16,8 @@ import { apiDocsPage } from "./pages/apidocs.js";
 const routes = {
   dashboard: dashboardPage, users: usersPage, groups: groupsPage, numbers: numbersPage,
   announcements: announcementsPage, voicemail: voicemailPage, lists: listsPage, calls: callsPage,
-  recordings: recordingsPage, audit: auditPage, scenario: scenarioPage, company: companyPage, api: apiDocsPage,
+  reports: reportsPage, recordings: recordingsPage, audit: auditPage, scenario: scenarioPage, company: companyPage,
+  api: apiDocsPage,
 };
 
 const view = document.getElementById("view");

@@ -1,5 +1,5 @@
 // Small DOM helpers: elements, tables, forms with per-field errors, dialogs, messages.
-import { t } from "./i18n.js";
+import { language, t } from "./i18n.js";
 
 let uid = 0;
 export const nextId = (prefix) => `${prefix}-${++uid}`;
@@ -42,9 +42,24 @@ export function table(columns, rows, { caption, empty = t("noRows") } = {}) {
     caption ? h("caption", {}, caption) : null, h("thead", {}, head), h("tbody", {}, body)));
 }
 
+// Dates are typed as the panel's language writes them, not in the browser's own date picker (which
+// follows the browser's locale): "31.12.2026 14:00" in Polish, "2026-12-31 14:00" in English; the API reads both.
+const DATE_TYPES = new Set(["date", "datetime-local"]);
+
+export function dateText(iso) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}))?/.exec(iso || "");
+  if (!match) return iso ?? "";
+  const [, year, month, day, time] = match;
+  const date = language() === "pl" ? `${day}.${month}.${year}` : `${year}-${month}-${day}`;
+  return time ? `${date} ${time}` : date;
+}
+
 // A form field: {name, label, type, options:[[value,label]], help, required, value}.
 function control(field, id, describedBy) {
   const common = { id, name: field.name, "aria-describedby": describedBy, required: field.required };
+  if (DATE_TYPES.has(field.type)) {
+    return h("input", { ...common, type: "text", value: dateText(field.value), autocomplete: "off", class: "date" });
+  }
   if (field.type === "select") {
     return h("select", common, field.options.map(([value, label]) =>
       h("option", { value, selected: String(field.value ?? "") === String(value) }, label)));
@@ -63,11 +78,14 @@ function control(field, id, describedBy) {
 
 export function fieldRow(field) {
   const id = nextId(field.name);
-  const help = field.help ? h("p", { class: "help", id: `${id}-help` }, field.help) : null;
+  const helpText = field.help ?? (DATE_TYPES.has(field.type) ? t(`${field.type}.help`) : null);
+  const help = helpText ? h("p", { class: "help", id: `${id}-help` }, helpText) : null;
   const error = h("p", { class: "error", id: `${id}-error`, "data-error-for": field.name, hidden: true });
   const describedBy = [help && `${id}-help`, `${id}-error`].filter(Boolean).join(" ");
   const input = field.render ? field.render(id) : control(field, id, describedBy);
-  const label = ["checkboxes"].includes(field.type) || field.render ? null : h("label", { for: id }, field.label);
+  // a rendered control is labelled by itself unless it says the row's label names it (labelled)
+  const named = !["checkboxes"].includes(field.type) && (!field.render || field.labelled);
+  const label = named ? h("label", { for: id }, field.label) : null;
   const row = field.type === "checkbox"
     ? h("div", { class: "field check" }, input, label, help, error)
     : h("div", { class: "field" }, label, input, help, error);

@@ -1,8 +1,9 @@
 // A list page with add / edit / delete dialogs, shared by the directory pages.
-import { del, get, patch, post } from "../api.js";
+import { del, patch, post } from "../api.js";
 import { t } from "../i18n.js";
 import { canEdit } from "../session.js";
 import { fill, formDialog, h, table, toast } from "../ui.js";
+import { pagedList } from "./listing.js";
 import { confirmChange, confirmDelete } from "./people.js";
 
 // config: {title, endpoint, columns, fields(row|null) → field list, addLabel, editLabel,
@@ -11,29 +12,25 @@ import { confirmChange, confirmDelete } from "./people.js";
 export async function crudPage(config) {
   const section = h("section", { "aria-labelledby": "page-title" });
   const footer = config.footer && canEdit() ? config.footer(() => refresh()) : null;
-
-  async function refresh() {
-    const rows = await get(config.endpoint);
-    const editable = canEdit();
-    const columns = [...config.columns];
-    columns.push({
-      label: t("actions"),
-      value: (row) => h("div", { class: "row-actions" },
-        config.extraActions ? config.extraActions(row, refresh) : null,
-        editable ? h("button", { type: "button", onclick: () => open(row) }, t("edit")) : null,
-        editable ? h("button", { type: "button", class: "danger", onclick: () => remove(row) }, t("delete")) : null),
-    });
-    fill(section,
-      h("header", { class: "page-head" },
-        h("h1", { id: "page-title" }, config.title),
-        h("div", { class: "toolbar" },
-          config.exportUrl ? h("a", { class: "button", href: config.exportUrl, download: "" }, t("export")) : null,
-          editable && !config.noAddDialog
-            ? h("button", { type: "button", class: "primary", onclick: () => open(null) }, `+ ${config.addLabel}`) : null)),
-      editable ? null : h("p", { class: "note" }, t("readOnly")),
-      table(columns, rows),
-      footer);
-  }
+  const editable = canEdit();
+  const columns = [...config.columns, {
+    label: t("actions"),
+    value: (row) => h("div", { class: "row-actions" },
+      config.extraActions ? config.extraActions(row, refresh) : null,
+      editable ? h("button", { type: "button", onclick: () => open(row) }, t("edit")) : null,
+      editable ? h("button", { type: "button", class: "danger", onclick: () => remove(row) }, t("delete")) : null),
+  }];
+  const list = pagedList({ endpoint: config.endpoint, draw: (rows) => table(columns, rows) });
+  const refresh = () => list.load();
+  fill(section,
+    h("header", { class: "page-head" },
+      h("h1", { id: "page-title" }, config.title),
+      h("div", { class: "toolbar" },
+        config.exportUrl ? h("a", { class: "button", href: config.exportUrl, download: "" }, t("export")) : null,
+        editable && !config.noAddDialog
+          ? h("button", { type: "button", class: "primary", onclick: () => open(null) }, `+ ${config.addLabel}`) : null)),
+    editable ? null : h("p", { class: "note" }, t("readOnly")),
+    list.search, list.results, list.pager, footer);
 
   async function open(row) {
     const fields = await config.fields(row);

@@ -4,10 +4,10 @@ import { formatTime, t } from "../i18n.js";
 import { canEdit } from "../session.js";
 import { fill, fieldRow, h, showErrors, table, toast } from "../ui.js";
 import { fullName, options } from "./crud.js";
+import { pagedList } from "./listing.js";
 
 export async function callsPage() {
   const [users, numbers] = await Promise.all([get("/api/users"), get("/api/main-numbers")]);
-  const results = h("div", { "aria-live": "polite" });
   const exportLink = h("a", { class: "button", download: "" }, t("export"));
   const form = h("form", { class: "filters", "aria-label": t("filter") },
     fieldRow({ name: "from", label: t("from"), type: "date" }),
@@ -16,31 +16,26 @@ export async function callsPage() {
     fieldRow({ name: "main_number", label: t("main_number"), type: "select",
       options: options(numbers, (n) => n.number, { empty: true }) }),
     h("button", { type: "submit", class: "primary" }, t("filter")));
-
+  const filters = () => new URLSearchParams([...new FormData(form)].filter(([, value]) => value));
+  const list = pagedList({ endpoint: "/api/calls", query: filters, draw: (calls) => table([
+    { label: t("started_at"), value: (c) => formatTime(c.started_at) },
+    { label: t("direction"), value: (c) => t(`dir.${c.direction}`) },
+    { label: t("main_number"), value: (c) => c.main_number },
+    { label: t("caller"), value: (c) => c.caller },
+    { label: t("answered_by"), value: (c) => c.answered_by || c.answered_number
+      || (c.answered_at ? "" : h("span", { class: "badge missed" }, t("missed"))) },
+    { label: t("wait_seconds"), value: (c) => String(c.wait_seconds) },
+    { label: t("talk_seconds"), value: (c) => String(c.talk_seconds) },
+    { label: t("path"), value: (c) => c.path.join(" → ") },
+  ], calls) });
   async function load() {
-    const query = new URLSearchParams([...new FormData(form)].filter(([, value]) => value)).toString();
-    exportLink.href = `/api/calls.csv?${query}`;
-    try {
-      const calls = await get(`/api/calls?${query}`);
-      fill(results, table([
-        { label: t("started_at"), value: (c) => formatTime(c.started_at) },
-        { label: t("direction"), value: (c) => t(`dir.${c.direction}`) },
-        { label: t("main_number"), value: (c) => c.main_number },
-        { label: t("caller"), value: (c) => c.caller },
-        { label: t("answered_by"), value: (c) => c.answered_by || c.answered_number
-          || (c.answered_at ? "" : h("span", { class: "badge missed" }, t("missed"))) },
-        { label: t("wait_seconds"), value: (c) => String(c.wait_seconds) },
-        { label: t("talk_seconds"), value: (c) => String(c.talk_seconds) },
-        { label: t("path"), value: (c) => c.path.join(" → ") },
-      ], calls));
-    } catch (error) {
-      fill(results, h("p", { class: "error", role: "alert" }, error.message));
-    }
+    exportLink.href = `/api/calls.csv?${filters()}`;
+    await list.load(1);
   }
   form.addEventListener("submit", (event) => { event.preventDefault(); load(); });
   await load();
   return h("section", {}, h("header", { class: "page-head" }, h("h1", {}, t("calls.title")),
-    h("div", { class: "toolbar" }, exportLink)), form, results);
+    h("div", { class: "toolbar" }, exportLink)), form, list.search, list.results, list.pager);
 }
 
 export async function recordingsPage() {

@@ -1,13 +1,10 @@
 // The side form that edits one node's own fields (its children are edited in the tree).
 // The form is built from the kind's field specs (GET /api/node-kinds): one control per field type.
-import { t } from "../i18n.js";
-import { fill, fieldRow, h, readField } from "../ui.js";
+import { language, t } from "../i18n.js";
+import { fill, fieldRow, h, readField, showErrors } from "../ui.js";
+import { DAYS, HoursError, parseHours, parseWeek, readHoursField } from "./hours-text.js";
 import { REFS, hoursText, refRows, targets } from "./scenario-tree.js";
 import { options } from "./crud.js";
-
-function parseHours(text) {
-  return text.split(",").map((s) => s.trim()).filter(Boolean).map((w) => w.split(/\s*[-–]\s*/));
-}
 
 // A label from i18n.js: "<kind>.<field>" when the kind words it its own way, else "<field>".
 function labelOf(kind, name) {
@@ -51,25 +48,74 @@ function optionalObject(spec, value, label, kind) {
       ? Object.fromEntries(inner.map((f) => [f.name, readField(form, { ...f, read: null })])) : null) }, ...inner];
 }
 
-// Hours per key (a schedule's week): one text row per key, read back into one object.
+// Hours per key (a schedule's week): one text row per key, read back into one object; above them a row
+// that fills several days at once ("pn-pt 8-16; sob 9-13"), whose days win when applied unfilled.
 function hoursMap(spec, value) {
   const prefix = spec.key_label || spec.name;
   const rows = spec.keys.choices.map((key) => ({ name: `${prefix}_${key}`, label: `${t(`${prefix}.${key}`)} — ${t("sc.hours")}`,
     value: hoursText(value?.[key]), skipNode: true }));
-  return [...rows, { name: spec.name, render: () => h("span", { hidden: true }),
-    read: (form) => Object.fromEntries(spec.keys.choices.map((k) => [k, parseHours(form.elements[`${prefix}_${k}`].value)])) }];
+  const quick = spec.keys.choices.every((key) => DAYS.includes(key)) ? [weekRow(prefix)] : [];
+  const read = (form) => {
+    const typed = quick.length ? readHoursField(form, `${prefix}_week`, parseWeek) : {};
+    return Object.fromEntries(spec.keys.choices.map((k) => [k, typed[k] ?? readHoursField(form, `${prefix}_${k}`, parseHours)]));
+  };
+  return [...quick, ...rows, { name: spec.name, render: () => h("span", { hidden: true }), read }];
 }
+
+function weekRow(prefix) {
+  const name = `${prefix}_week`;
+  const fillDays = (event) => {
+    const form = event.target.form;
+    try {
+      const week = parseWeek(form.elements[name].value);
+      for (const [day, windows] of Object.entries(week)) form.elements[`${prefix}_${day}`].value = hoursText(windows);
+      form.elements[name].value = "";
+      showErrors(form, {});
+      form.elements[`${prefix}_${Object.keys(week)[0] || "mon"}`].focus();
+    } catch (error) {
+      if (!(error instanceof HoursError)) throw error;
+      showErrors(form, { [name]: [error.message] });
+    }
+  };
+  return { name, skipNode: true, render: (id) => h("div", { class: "inline" },
+    h("input", { id, name, "aria-describedby": `${id}-help ${id}-error`,
+      onkeydown: (event) => { if (event.key === "Enter") { event.preventDefault(); fillDays(event); } } }),
+    h("button", { type: "button", onclick: fillDays }, t("hours.fill"))),
+    label: t("hours.week"), help: t("hours.weekHelp"), labelled: true };
+}
+
+// A schedule's exception day as the panel's language writes it: "24.12.2026", "24.12" every year.
+const dayText = (text) => {
+  const match = /^(?:(\d{4})-)?(\d{2})-(\d{2})$/.exec(text || "");
+  if (!match || language() !== "pl") return text;
+  const [, year, month, day] = match;
+  return `${day}.${month}${year ? `.${year}` : ""}`;
+};
+
+// And back: "24.12.2026" → "2026-12-24", "24.12" → "12-24", as the draft stores it; anything else goes as typed.
+const isoDay = (text) => {
+  const match = /^(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?$/.exec(text);
+  if (!match) return text;
+  const [, day, month, year] = match;
+  return `${year ? `${year}-` : ""}${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
+};
 
 // A list of small records (a schedule's exceptions): one per line, the first field then the hours.
 function recordLines(spec, value, label) {
   const [first, ...rest] = spec.items.fields;
-  const line = (item) => [item[first.name], ...rest.map((f) => (f.type === "hours" ? hoursText(item[f.name]) : item[f.name]))]
+  const line = (item) => [dayText(item[first.name]), ...rest.map((f) => (f.type === "hours" ? hoursText(item[f.name]) : item[f.name]))]
     .filter((part) => part !== undefined && part !== "").join(" ");
+  const readLine = (text, index) => {
+    const [head, ...tail] = text.split(/\s+/);
+    try {
+      return { [first.name]: first.type === "date" ? isoDay(head) : head, ...Object.fromEntries(rest.map((f) => [f.name, parseHours(tail.join(" "))])) };
+    } catch (error) {
+      if (error instanceof HoursError) error.message = t("hours.line", { n: index + 1, problem: error.message });
+      throw error;
+    }
+  };
   return [{ name: spec.name, label, type: "textarea", rows: 3, value: (value || []).map(line).join("\n"),
-    read: (form) => form.elements[spec.name].value.split("\n").map((s) => s.trim()).filter(Boolean).map((text) => {
-      const [head, ...tail] = text.split(/\s+/);
-      return { [first.name]: head, ...Object.fromEntries(rest.map((f) => [f.name, parseHours(tail.join(" "))])) };
-    }) }];
+    read: (form) => readHoursField(form, spec.name, (all) => all.split("\n").map((s) => s.trim()).filter(Boolean).map(readLine)) }];
 }
 
 function control(spec, value, kind, ctx = {}) {
@@ -112,14 +158,32 @@ export function nodeForm(node, { refs, kinds, doc, editable, problems, onApply, 
       isRoot ? null : h("button", { type: "button", class: "danger", onclick: onRemove }, t("sc.remove"))));
   }
   const read = () => Object.fromEntries(fields.filter((f) => !f.skipNode).map((f) => [f.name, readField(form, f)]));
-  const apply = () => onApply(read());
+  // true when applied; hours that cannot be read stay in the form with the error at their field
+  const apply = () => {
+    try {
+      onApply(read());
+      return true;
+    } catch (error) {
+      if (!(error instanceof HoursError)) throw error;
+      showErrors(form, { [error.field]: [error.message] });
+      return false;
+    }
+  };
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     apply();
   });
-  const initial = JSON.stringify(read());
+  const current = () => {
+    try {
+      return JSON.stringify(read());
+    } catch (error) {
+      if (error instanceof HoursError) return null; // typed, and not yet readable: not what was applied
+      throw error;
+    }
+  };
+  const initial = current();
   // modified(): typed into but not applied; the editor asks before such edits would be thrown away.
-  return Object.assign(form, { apply, modified: () => editable && JSON.stringify(read()) !== initial });
+  return Object.assign(form, { apply, modified: () => editable && current() !== initial });
 }
 
 // A node's problems as list items (in the tree and in the form); the list hides when there are none.

@@ -219,7 +219,7 @@ export async function scenarioPage(numberId) {
     const answer = await choose({ title: t("sc.pendingTitle"), cancel: "stay",
       text: t("sc.pending", { node: found?.node.name || t(`kind.${found?.node.kind}`) }),
       buttons: [["apply", t("sc.apply"), "primary"], ["discard", t("sc.discard"), "danger"], ["stay", t("sc.stay")]] });
-    if (answer === "apply") state.form.apply();
+    if (answer === "apply" && !state.form.apply()) return false;
     if (answer === "stay") state.form.querySelector("input, select")?.focus();
     return answer !== "stay";
   }

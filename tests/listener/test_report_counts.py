@@ -1,0 +1,68 @@
+"""The reports' hourly counts stay equal to the call records as the writer stores legs, in any order and
+batching, each leg however often; a CDR post keeps them too."""
+from __future__ import annotations
+
+import random
+from collections import Counter
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+
+from pbx import models, record_writer
+from pbx.calls.legs import leg_facts
+from pbx.cdr_post import store_cdr
+from pbx.extensions import db
+from pbx.reports import hourly
+from tests.listener.test_postgres_writer import facts
+from tests.support.streams import SHAPES, named
+
+
+def counts():
+    db.session.expire_all()
+    return sorted((row.tenant_id, row.hour, row.kind, row.key, row.direction, row.outcome, row.calls, row.waited,
+                   row.talked) for row in db.session.scalars(select(models.CallHour)))
+
+
+def write_in_batches(entries, size):
+    for start in range(0, len(entries), size):
+        record_writer.apply(db.session, [(n, kind, fact) for n, (kind, fact) in enumerate(entries[start:start + size])])
+        db.session.commit()
+
+
+def test_the_counts_equal_the_records_whatever_the_order(ctx, company):
+    legs, steps, found = facts(ctx)
+    entries = [("leg", leg) for leg in legs] + [("queue", s) for s in steps] + [("recording", f) for f in found]
+    callers_last = sorted(entries, key=lambda entry: entry[0] == "leg" and entry[1]["role"] == "caller")
+    write_in_batches(callers_last, 3)  # B-legs first, in small batches: the calls change as legs arrive
+    doubled = entries * 2
+    random.Random(7).shuffle(doubled)
+    write_in_batches(doubled, 5)
+    arrived = counts()
+    assert arrived, "the captured calls are counted"
+    stored = db.session.scalar(select(func.count()).select_from(models.CallRecord).where(
+        models.CallRecord.tenant_id == company.id))
+    assert sum(row[6] for row in arrived if row[2] == "number") == stored
+    hourly.backfill(db.session)
+    assert counts() == arrived  # what counting every record afresh gives
+
+
+def test_a_call_that_moves_to_another_hour_leaves_its_old_hour(ctx, company):
+    legs, _, _ = facts(ctx)
+    caller = next(leg for leg in legs if leg["role"] == "caller")
+    write_in_batches([("leg", caller)], 1)
+    moved = dict(caller, started=caller["started"] - 7200, ended=caller["ended"])
+    write_in_batches([("leg", moved)], 1)
+    hours = Counter(hourly.hour_of(row[1]) for row in counts() if row[2] == "number")
+    assert hours == {hourly.hour_of(datetime.fromtimestamp(moved["started"], timezone.utc)): 1}
+
+
+def test_a_cdr_post_counts_its_call(ctx, company):
+    for shape in SHAPES:
+        for headers in named(shape, "CHANNEL_HANGUP_COMPLETE", "json"):
+            store_cdr(db.session, leg_facts(headers), headers, ctx.config)
+    arrived = counts()
+    stored = db.session.scalar(select(func.count()).select_from(models.CallRecord).where(
+        models.CallRecord.tenant_id == company.id))
+    assert stored and sum(row[6] for row in arrived if row[2] == "number") == stored
+    hourly.backfill(db.session)
+    assert counts() == arrived
