@@ -24,6 +24,8 @@ AUDITED = (
     models.NumberList, models.Announcement, models.VoicemailBox, models.Scenario,
     models.ScenarioVersion, models.RoutingOverride,
 )
+# Recorded too, but nothing the switch reads: no dialplan revision for them.
+AUDITED_ONLY = (models.ExportSchedule,)
 SECRET_FIELDS = {"sip_password", "code_hash"}
 
 
@@ -88,10 +90,20 @@ def note(session: Session, obj, action: str, summary: str, **facts) -> None:
 
     ``summary`` says it in one English sentence; ``facts`` (plain values) are what the audit log
     shows it with in the panel's language (pbx.audit_words)."""
-    session.execute(_entry(obj.tenant_id, action, type(obj).__name__, obj.id, {"summary": summary, **facts}))
+    record_action(session, obj.tenant_id, action, type(obj).__name__, obj.id, {"summary": summary, **facts})
 
 
-def _record(action):
+def record_action(session: Session, tenant_id: int, action: str, entity: str, entity_id, changes: dict) -> None:
+    """An entry for something done that is no row of ours: a call transferred, a queue member logged out."""
+    session.execute(_entry(tenant_id, action, entity, entity_id, changes))
+
+
+def record(session: Session, obj, action: str, changes: dict) -> None:
+    """An entry with fields of its own, for what the mapper does not see: an export started."""
+    session.execute(_entry(obj.tenant_id, action, type(obj).__name__, obj.id, changes))
+
+
+def _record(action, routing: bool = True):
     def listener(mapper, connection, obj):
         changes = _changes(obj, action)
         if action == "update" and not changes:
@@ -99,7 +111,7 @@ def _record(action):
         tenant_id = None if isinstance(obj, models.Tenant) and action == "delete" else _tenant_of(connection, obj)
         connection.execute(_entry(tenant_id, action, type(obj).__name__, getattr(obj, "id", ""), changes))
         session = object_session(obj)
-        if tenant_id is not None and session is not None:
+        if routing and tenant_id is not None and session is not None:
             session.info.setdefault("audit_tenants", set()).add(tenant_id)
 
     return listener
@@ -138,7 +150,7 @@ def install() -> None:
     """Hook every audited model, in every ORM session (the panel's, the CLI's, the listener's)."""
     if event.contains(Session, "after_flush", _bump_revisions):
         return
-    for model in AUDITED:
+    for model in AUDITED + AUDITED_ONLY:
         for action, name in (("create", "after_insert"), ("update", "after_update"), ("delete", "after_delete")):
-            event.listen(model, name, _record(action))
+            event.listen(model, name, _record(action, routing=model in AUDITED))
     event.listen(Session, "after_flush", _bump_revisions)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from pbx import models
 from pbx.extensions import db
+from pbx.messages import Message
 from pbx.scenarios import NOTE_WORDS, ROLLBACK_NOTE, note_words
 
 # entity: (English, Polish accusative) with {name}
@@ -31,7 +32,11 @@ KINDS = {
     "ScenarioVersion": ("the scenario of number {name}", "scenariusz numeru {name}"),
     "ApiToken": ("API token '{name}'", "token API '{name}'"),
     "RoutingOverride": ("the temporary override of number {name}", "tymczasową zmianę numeru {name}"),
+    "ExportSchedule": ("scheduled export '{name}'", "eksport cykliczny '{name}'"),
+    "ExportJob": ("an export of call records: {name}", "eksport połączeń: {name}"),
     "Recording": ("a voicemail message from {name}", "wiadomość głosową od {name}"),
+    "Call": ("the call from {name}", "połączenie od {name}"),
+    "QueueAgent": ("{name} in a queue", "{name} w kolejce"),
 }
 # What was viewed (the action "view", noted by pbx.audit.note): (English, Polish accusative) with {name}
 VIEWED = {"User": ("the SIP password of user {name}", "hasło SIP użytkownika {name}")}
@@ -43,12 +48,21 @@ KIND_NAMES = {
     "Announcement": ("Announcements", "Zapowiedzi"), "VoicemailBox": ("Voicemail", "Poczta głosowa"),
     "Scenario": ("Scenarios", "Scenariusze"), "ScenarioVersion": ("Scenario versions", "Wersje scenariuszy"),
     "ApiToken": ("API tokens", "Tokeny API"), "RoutingOverride": ("Temporary overrides", "Tymczasowe zmiany"),
+    "ExportSchedule": ("Scheduled exports", "Eksporty cykliczne"), "ExportJob": ("Exports", "Eksporty"),
     "Recording": ("Voicemail messages", "Wiadomości głosowe"),
+    "Call": ("Calls at reception", "Połączenia w recepcji"), "QueueAgent": ("Queue members", "Członkowie kolejek"),
 }
 # who changed something when no person did: (English, Polish)
 MACHINES = {"demo": ("demo data", "dane przykładowe"), "system": ("the system", "system")}
 ACTIONS = {"create": ("Added", "Dodano"), "update": ("Changed", "Zmieniono"), "delete": ("Deleted", "Usunięto"),
            "revoke": ("Revoked", "Unieważniono"), "view": ("Viewed", "Wyświetlono")}
+# The reception page's actions (pbx/reception/actions.py): their fields are what was done.
+DONE = {"pickup": ("Picked up", "Odebrano"), "transfer": ("Transferred", "Przekazano"),
+        "announce": ("Announced", "Zapowiedziano"),
+        "voicemail": ("Sent to voicemail", "Przekazano na pocztę głosową"), "hangup": ("Ended", "Zakończono"),
+        "available": ("Logged in", "Zalogowano"), "logged_out": ("Logged out", "Wylogowano"),
+        "on_break": ("Paused", "Wstrzymano")}
+ACTIONS.update(DONE)
 LABELS = {
     "name": ("Name", "Nazwa"), "first_name": ("First name", "Imię"), "last_name": ("Last name", "Nazwisko"),
     "email": ("E-mail", "E-mail"), "phone": ("Phone", "Telefon"), "role": ("Role", "Rola"),
@@ -76,9 +90,19 @@ LABELS = {
     "announcement_id": ("Announcement", "Zapowiedź"),
     "caller": ("Caller", "Dzwoniący"), "received_at": ("Left at", "Nagrana"),
     "voicemail_box_id": ("Voicemail box", "Skrzynka głosowa"),
+    "receptionist": ("Reception", "Recepcja"),
+    "to": ("To", "Dokąd"), "result": ("Result", "Wynik"), "queue": ("Queue", "Kolejka"),
     # an entry stored before its facts were: the sentence written then, in English
     "summary": ("Details", "Szczegóły"),
+    "frequency": ("How often", "Jak często"), "format": ("Format", "Format"), "filters": ("Filters", "Filtry"),
+    "recipients": ("Recipients", "Odbiorcy"), "rows_total": ("Calls", "Połączenia"), "file_name": ("File", "Plik"),
 }
+# The filters of an export (a JSON object), each by its label and the object's name.
+FILTER_LABELS = {"main_number": ("Main number", "Numer główny"), "user": ("User", "Użytkownik"),
+                 "group": ("Group", "Grupa"), "direction": ("Direction", "Kierunek"),
+                 "answered": ("Answered", "Odebrane"), "from": ("From", "Od"), "to": ("To", "Do"),
+                 "lang": ("Language", "Język")}
+FILTER_REFERENCES = {"main_number": models.MainNumber, "user": models.User, "group": models.Group}
 # Stored values by the labels the panel gives them (webadmin/static/js/i18n.js, pages/overrides.js).
 CHOICES = {
     "ring_mode": {"sequential": ("sequential", "sekwencyjnie"), "random": ("random", "losowo"),
@@ -95,6 +119,10 @@ CHOICES = {
              "announcement": ("An announcement, then hang up", "Zapowiedź, potem rozłączenie"),
              "user": ("To a person", "Do osoby"), "group": ("To a group", "Do grupy"),
              "number": ("To an outside number", "Na numer zewnętrzny")},
+    "frequency": {"daily": ("daily", "codziennie"), "weekly": ("weekly", "co tydzień"),
+                  "monthly": ("monthly", "co miesiąc")},
+    "direction": {"in": ("incoming", "przychodzące"), "out": ("outgoing", "wychodzące"),
+                  "internal": ("internal", "wewnętrzne")},
 }
 # Moments, shown in the company's time zone.
 MOMENTS = {"ends_at", "received_at"}
@@ -102,7 +130,7 @@ PHONES = {"number", "phone", "fallback_number", "default_fallback_number", "call
 # Kept in the stored row, never shown: keys, bookkeeping, and the scenario's tree and dialplan.
 HIDDEN = {"id", "tenant_id", "created_at", "draft_updated_at", "dialplan_revision", "tree", "compiled_xml",
           "compiled_meta", "scenario_id", "main_number_id", "created_by", "storage_key", "token_hash",
-          "created_by_id", "last_used_at", "revoked_at"}
+          "created_by_id", "last_used_at", "revoked_at", "last_period_sent"}
 REFERENCES = {"group_id": models.Group, "user_id": models.User, "target_user_id": models.User,
               "target_group_id": models.Group, "fallback_box_id": models.VoicemailBox,
               "default_fallback_box_id": models.VoicemailBox, "greeting_id": models.Announcement,
@@ -174,6 +202,8 @@ class Namer:
             return f"{obj.user.full_name} → {obj.group.name}"
         if isinstance(obj, models.RoutingOverride):
             return phone_words(db.session.get(models.MainNumber, obj.main_number_id).number)
+        if isinstance(obj, models.ExportJob):
+            return obj.file_name
         if isinstance(obj, (models.Scenario,)):
             return phone_words(obj.main_number.number)
         return getattr(obj, "name", "")
@@ -221,7 +251,7 @@ class Namer:
         shown = [(key, value) for key, value in changes.items() if key not in HIDDEN]
         if action == "update":
             return [self._change(key, value) for key, value in shown]
-        side = "after" if action == "create" else "before"
+        side = "after" if action == "create" or action in DONE else "before"
         return [{"label": self._label(key), side: self._value(key, value)}
                 for key, value in shown if value not in (None, "", [], False)]
 
@@ -239,6 +269,8 @@ class Namer:
             return WORDS["draft" if value else None][self.polish]
         if key == "note":
             return note_words(value or "", self.polish)
+        if key == "result" and isinstance(value, dict):  # a message by code: worded in the reader's language
+            return Message.from_json(value).in_language("pl" if self.polish else "en")
         if key in REFERENCES and value is not None:
             return self.of(REFERENCES[key], value) or ("(deleted)", "(usunięty)")[self.polish]
         if key in CHOICES and isinstance(value, (str, int)) and value in CHOICES[key]:
@@ -247,11 +279,24 @@ class Namer:
             return self._moment(value)
         if key in PHONES and isinstance(value, str):
             return phone_words(value)
+        if key == "filters" and isinstance(value, dict):
+            return self._filters(value)
         if isinstance(value, list):
             return ", ".join(str(item) for item in value)
         if isinstance(value, bool) or value is None:
             return WORDS[value][self.polish]
         return str(value)
+
+    def _filters(self, filters: dict) -> str:
+        parts = []
+        for key, value in filters.items():
+            if value is None:
+                continue
+            reference = FILTER_REFERENCES.get(key)
+            shown = (self.of(reference, value) or ("(deleted)", "(usunięty)")[self.polish]) if reference \
+                else self._value(key, value)
+            parts.append(f"{FILTER_LABELS.get(key, (key, key))[self.polish]}: {shown}")
+        return ", ".join(parts) or WORDS[None][self.polish]
 
     def _moment(self, text: str) -> str:
         """'2026-12-24T13:00:00+00:00' on the company's clock: '24.12.2026 14:00' (English: '2026-12-24 14:00')."""

@@ -15,7 +15,7 @@ import smtplib
 from datetime import timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
 from pbx import models, sms
 from pbx.calls.store import aware
@@ -52,9 +52,11 @@ def _hash(address: str, code: str, config) -> str:
 
 
 def admins(address: str) -> list[models.User]:
+    """Who may sign in with ``address``: admins, and receptionists (who see only the reception page)."""
     column = models.User.phone if is_phone(address) else models.User.email
+    may_sign_in = or_(models.User.admin_level > 0, models.User.receptionist.is_(True))
     return list(db.session.scalars(
-        select(models.User).where(column == address, models.User.admin_level > 0).order_by(models.User.id)))
+        select(models.User).where(column == address, may_sign_in).order_by(models.User.id)))
 
 
 def request_code(address: str, config) -> str:

@@ -80,8 +80,13 @@ class Config:
     SMTP_PORT = int(os.environ.get("CENTRALKA_SMTP_PORT", "25"))
     SMTP_SENDER = os.environ.get("CENTRALKA_SMTP_SENDER", "centralka@localhost")
 
-    # Rows one CSV export may hold (the call history's "Eksportuj"); more: 422 asking for a shorter period.
+    # Rows one direct download of calls may hold; more: 422 asking for a shorter period or a
+    # background export (written by the task worker to storage, any number of rows).
     EXPORT_MAX_ROWS = int(os.environ.get("CENTRALKA_EXPORT_MAX_ROWS", "100000"))
+    # A scheduled export's file up to this size is attached to the e-mail; a bigger one is linked.
+    EXPORT_ATTACH_MAX_BYTES = int(os.environ.get("CENTRALKA_EXPORT_ATTACH_MAX_BYTES", str(10 * 1024 * 1024)))
+    # The panel's address as people open it, for links in e-mails.
+    PANEL_URL = os.environ.get("CENTRALKA_PANEL_URL", "http://127.0.0.1:8000")
 
     LOGIN_CODE_TTL_SECONDS = int(os.environ.get("CENTRALKA_LOGIN_CODE_TTL", "600"))
     # Bring the switches' queues and directory cache in line after every configuration commit.
@@ -125,6 +130,13 @@ class Config:
     PANEL_WORKERS = int(os.environ.get("CENTRALKA_PANEL_WORKERS", str(max(1, (os.cpu_count() or 2) - 1))))
     PANEL_THREADS = int(os.environ.get("CENTRALKA_PANEL_THREADS", "8"))
     PANEL_BODY_SECONDS = float(os.environ.get("CENTRALKA_PANEL_BODY_SECONDS", "30"))
+    # The reception page's live stream (docs/reception.md) holds one panel thread while it is open: at
+    # most this many per worker process (the others stay for the panel), each ended after this many
+    # seconds (the browser opens the next one at once).
+    RECEPTION_STREAMS = int(os.environ.get("CENTRALKA_RECEPTION_STREAMS", str(max(1, PANEL_THREADS // 2))))
+    RECEPTION_STREAM_SECONDS = float(os.environ.get("CENTRALKA_RECEPTION_STREAM_SECONDS", "60"))
+    # How old the switches' facts on the page may be: one round of reads per switch and process at most this often.
+    RECEPTION_VIEW_SECONDS = float(os.environ.get("CENTRALKA_RECEPTION_VIEW_SECONDS", "2"))
     # The panel yields the processor to call routing (added to its niceness).
     PANEL_NICE = int(os.environ.get("CENTRALKA_PANEL_NICE", "10"))
     # Control sockets and pid files of this instance's servers.

@@ -74,7 +74,7 @@ def load_demo() -> models.Tenant:
             directory.add_user(tenant, {
                 "first_name": first, "last_name": last, "phone": phone, "email": email, "role": role,
                 "extension": ext, "admin_level": level, "description": desc,
-                "may_present_main_number": role == "admin",
+                "may_present_main_number": role == "admin", "receptionist": desc == "Recepcja",
             })
             for first, last, phone, email, role, ext, level, desc in USERS
         ]

@@ -6,12 +6,13 @@ the signed-in tenant (see ``pbx.tenancy``).
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Enum,
     ForeignKey,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     BigInteger,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -148,6 +150,8 @@ class User(TenantOwned, db.Model):
     record_calls: Mapped[bool] = mapped_column(Boolean, default=False)
     sip_password: Mapped[str | None] = mapped_column(String(64))
     admin_level: Mapped[int] = mapped_column(Integer, default=0)  # 0 none, 1 viewer, 2 editor, 3 owner
+    # May sign in to the reception page and act on the company's calls (an admin or not).
+    receptionist: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     tenant: Mapped[Tenant] = relationship(back_populates="users")
 
@@ -473,6 +477,52 @@ class VoicemailDelivery(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recording_id: Mapped[int] = mapped_column(ForeignKey("recording.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+
+
+class ExportJob(TenantOwned, db.Model):
+    """A call-record export too big for one response, written by the task worker to storage."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    format: Mapped[str] = mapped_column(String(12))  # csv / csv-excel / xlsx
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)
+    requested_by: Mapped[str] = mapped_column(String(254), default="")
+    status: Mapped[str] = mapped_column(String(10), default="queued")  # queued / running / done / failed
+    rows_total: Mapped[int] = mapped_column(Integer, default=0)
+    rows_done: Mapped[int] = mapped_column(Integer, default=0)
+    storage_key: Mapped[str | None] = mapped_column(String(255))
+    file_name: Mapped[str] = mapped_column(String(120), default="")
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ExportSchedule(TenantOwned, db.Model):
+    """Call records of each past day, week or month e-mailed to finance addresses."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    frequency: Mapped[str] = mapped_column(String(8))  # daily / weekly / monthly
+    format: Mapped[str] = mapped_column(String(12))
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)
+    recipients: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The first day of the last period whose e-mails all went out.
+    last_period_sent: Mapped[date | None] = mapped_column(Date)
+
+
+class ExportDelivery(db.Model):
+    """One period of one schedule e-mailed to one address: the row makes the e-mail go out once."""
+
+    __table_args__ = (UniqueConstraint("schedule_id", "period_start", "email", name="uq_export_delivery_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(ForeignKey("export_schedule.id", ondelete="CASCADE"), index=True)
+    period_start: Mapped[date] = mapped_column(Date)
     email: Mapped[str] = mapped_column(String(254))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -30,7 +30,7 @@ def user_json(u: models.User) -> dict:
         "email": u.email, "role": u.role.value, "description": u.description, "extension": u.extension,
         "may_present_main_number": u.may_present_main_number,
         "always_present_main_number": u.always_present_main_number, "record_calls": u.record_calls,
-        "admin_level": u.admin_level,
+        "admin_level": u.admin_level, "receptionist": u.receptionist,
     }
 
 

@@ -75,6 +75,16 @@ class LocalStorage:
         except OSError as error:
             raise StorageError(str(error)) from error
 
+    def chunks(self, key: str, size: int = 1 << 16):
+        """The stored file piece by piece, for a download of any size."""
+        try:
+            handle = self._path(key).open("rb")
+        except OSError as error:
+            raise StorageError(str(error)) from error
+        with handle:
+            while chunk := handle.read(size):
+                yield chunk
+
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
@@ -121,6 +131,10 @@ class S3Storage:
 
     def read(self, key: str) -> bytes:
         return self._call("get_object", Key=key)["Body"].read()
+
+    def chunks(self, key: str, size: int = 1 << 16):
+        """The stored object piece by piece, for a download of any size."""
+        yield from self._call("get_object", Key=key)["Body"].iter_chunks(size)
 
     def delete(self, key: str) -> None:
         self._call("delete_object", Key=key)

@@ -228,11 +228,14 @@ def sync_queues(switch: _Switch, wanted: Callcenter) -> set[str]:
 
 
 def agent_changes(name: str, have: dict, want: dict) -> list[str]:
+    """What brings an agent in line; its status only when it is new: after that the status (logged out
+    of the queue, on a break) is the reception page's to set."""
     commands = []
     if have.get("type", "").lower() != want["type"].lower():
         commands.append(f"{CC} agent set type {name} {want['type']}")
+    left = {"type"} if have is FRESH_AGENT else {"type", "status"}
     for key in FRESH_AGENT:
-        if key != "type" and key in want and have.get(key) != want[key]:
+        if key not in left and key in want and have.get(key) != want[key]:
             commands.append(f"{CC} agent set {key} {name} {want[key]}")
     return commands
 

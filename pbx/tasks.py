@@ -15,7 +15,7 @@ from pathlib import Path
 from huey import Huey, crontab
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
-from pbx import auth, ratelimit, recordings, sessions, voicemail
+from pbx import auth, export_jobs, ratelimit, recordings, sessions, voicemail
 from pbx.config import Config
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,27 @@ def email_voicemail(recording_id: int) -> int:
 def deliver_login_code(address: str, code: str) -> bool:
     with app_context() as app:
         return auth.deliver(address, code, app.config)
+
+
+@huey.task()
+def run_export(job_id: int) -> int:
+    """A background export of call records; its progress and file are on the job."""
+    with app_context() as app, huey.lock_task(f"export-{job_id}"):
+        job = export_jobs.run(job_id, app.config)
+        return job.rows_done if job else 0
+
+
+@huey.periodic_task(crontab(minute="5"))
+def send_scheduled_exports() -> int:
+    """Each hour: the periods that ended since (a day starts at midnight in each company's zone)."""
+    with app_context() as app, huey.lock_task("scheduled-exports"):
+        return export_jobs.send_due(app.config)
+
+
+@huey.periodic_task(crontab(hour="4", minute="50"))
+def prune_exports() -> int:
+    with app_context() as app:
+        return export_jobs.prune(app.config)
 
 
 def after_saved(recording_ids: list[int], voicemail_ids: list[int]) -> None:

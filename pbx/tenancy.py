@@ -26,7 +26,9 @@ _NOUNS = {"User": ("noun.user", "noun.users"), "Group": ("noun.group", "noun.gro
           "NumberList": ("noun.number_list", "noun.number_lists"),
           "Announcement": ("noun.announcement", "noun.announcements"),
           "VoicemailBox": ("noun.voicemail_box", "noun.voicemail_boxes"),
-          "Recording": ("noun.recording", "noun.recordings")}
+          "Recording": ("noun.recording", "noun.recordings"),
+          "ExportJob": ("noun.export", "noun.exports"),
+          "ExportSchedule": ("noun.export_schedule", "noun.export_schedules")}
 
 
 def missing(model_name: str, ids: list) -> Message:

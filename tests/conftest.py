@@ -204,6 +204,17 @@ def as_stranger(client, stranger):
 
 
 @pytest.fixture
+def task_queue(ctx, tmp_path):
+    """huey on an SQLite file (as in production), run in-process by ``tasks.run_pending``."""
+    from pbx import tasks
+
+    tasks.bind(ctx)
+    tasks.configure(f"sqlite:///{tmp_path / 'tasks.sqlite3'}", str(tmp_path))
+    yield tasks
+    tasks.configure("memory", str(tmp_path))
+
+
+@pytest.fixture
 def smtp(ctx):
     """An SMTP server on loopback; the app sends voicemail and sign-in codes through it."""
     from tests.support.services import SmtpSink

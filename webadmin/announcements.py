@@ -38,7 +38,7 @@ def _render(announcement: models.Announcement) -> None:
 @searchable
 def list_announcements():
     """The company's announcements, by name; ?q= finds a name or words of the text."""
-    rows = db.session.scalars(scoped(models.Announcement, g.tenant.id).order_by(models.Announcement.name))
+    rows = scoped(models.Announcement, g.tenant.id).order_by(models.Announcement.name)
     return listed(rows, lambda a: (a.name, a.text), announcement_json)
 
 

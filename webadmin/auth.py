@@ -74,7 +74,8 @@ def _principal() -> tuple[models.User, str]:
 
 
 def signed_in(min_level: int = 1):
-    """Require a signed-in admin of at least ``min_level`` (1 view, 2 edit, 3 owner).
+    """Require a signed-in admin of at least ``min_level`` (1 view, 2 edit, 3 owner; 0: anyone who
+    may sign in, receptionists too).
 
     Sets ``g.user`` and ``g.tenant``; changes made in the view are audited under the admin's e-mail.
     """
@@ -185,7 +186,7 @@ def logout():
 
 
 @bp.post("/logout-everywhere")
-@signed_in()
+@signed_in(0)
 def logout_everywhere():
     """End every session of the signed-in admin, on every device."""
     ended = end_all(g.user.id)
@@ -195,10 +196,11 @@ def logout_everywhere():
 
 
 @bp.get("/me")
-@signed_in()
+@signed_in(0)
 def me():
     """Who is signed in, with which rights, in which company: the panel adapts to it."""
     return jsonify(user_id=g.user.id, name=g.user.full_name, email=g.user.email, admin_level=g.user.admin_level,
+                   receptionist=g.user.receptionist,
                    tenant={"name": g.tenant.name, "language": g.tenant.language.value,
                            "timezone": g.tenant.timezone},
                    csrf_token=sessions.csrf_token() if _bearer() is None else None)

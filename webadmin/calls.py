@@ -1,4 +1,4 @@
-"""Call history for the panel and for finance (CSV), today's figures, and recording downloads.
+"""Call history for the panel, today's figures, and recording downloads (exports: webadmin/exports.py).
 
 Dates in filters are days in the tenant's time zone: "2026-03-02" means that day in Warsaw,
 whatever the server's zone.
@@ -14,7 +14,6 @@ from marshmallow import ValidationError
 from sqlalchemy import func, or_, select
 
 from pbx import models, recordings
-from pbx.exports import check_export_size
 from pbx.extensions import db
 from pbx.listing import Search
 from pbx.messages import Message
@@ -24,14 +23,12 @@ from pbx.tenancy import get_owned
 from schemas.fields import Day
 
 from webadmin.auth import signed_in
-from webadmin.common import csv_response, list_query, paged_json
+from webadmin.common import list_query, paged_json
 from webadmin.openapi import searchable
 
 bp = Blueprint("calls_panel", __name__, url_prefix="/api")
 
 MAX_ROWS = 500
-CSV_COLUMNS = ["started_at", "direction", "main_number", "caller", "destination", "answered_by",
-               "answered_number", "wait_seconds", "talk_seconds", "hangup_cause", "path"]
 
 
 def _zone() -> ZoneInfo:
@@ -118,21 +115,6 @@ def list_calls():
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     calls = db.session.scalars(query.offset(paging.offset).limit(paging.per_page or MAX_ROWS))
     return paged_json([call_json(c, names) for c in calls], total)
-
-
-@bp.get("/calls.csv")
-@signed_in()
-def export_calls():
-    """The same call history as CSV, at most EXPORT_MAX_ROWS calls."""
-    query = filtered_calls()
-    check_export_size(db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())),
-                      current_app.config["EXPORT_MAX_ROWS"])
-    names = _names()
-    rows = ([_local(c.started_at), c.direction, c.main_number, c.caller, c.destination,
-             names.get(c.answered_by_user_id, ""), c.answered_number, c.wait_seconds, c.talk_seconds,
-             c.hangup_cause, " > ".join(map(str, c.path or []))]
-            for c in db.session.scalars(query))
-    return csv_response(CSV_COLUMNS, rows, "calls.csv")
 
 
 @bp.get("/calls/today")

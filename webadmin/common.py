@@ -5,8 +5,10 @@ from collections.abc import Callable, Iterable
 
 from flask import Response, abort, g, jsonify, request
 from marshmallow import EXCLUDE, ValidationError
+from sqlalchemy import Select
 
 from pbx.exports import write_csv
+from pbx.extensions import db
 from pbx.listing import Paging, Search
 from pbx.messages import Message, codes, language_of, worded
 from schemas import field_words
@@ -61,8 +63,15 @@ def paged_json(rows: list, total: int) -> Response:
     return response
 
 
-def listed(rows: Iterable, words: Callable[[object], Iterable[str | None]], to_json: Callable) -> Response:
-    """The company's ``rows`` that ?q= finds in ``words(row)``, the page asked for, as JSON."""
+def listed(query: Select, words: Callable[[object], Iterable[str | None]], to_json: Callable) -> Response:
+    """The company's rows of ``query`` that ?q= finds in ``words(row)``, the page asked for, as JSON.
+
+    The parameters are read before the query runs: a 400 must not leave a started, unread result
+    behind. Its cursor lives on with the error's traceback until garbage collection, and on SQLite
+    its open statement keeps a read lock on the connection even once back in the pool, so another
+    connection's writes fail with "database is locked".
+    """
     search, paging = list_query()
+    rows = db.session.scalars(query).all()
     found = [row for row in rows if search is None or search.matches(*words(row))]
     return paged_json([to_json(row) for row in paging.slice(found)], len(found))

@@ -4,19 +4,20 @@ Editors (level 2) manage people and groups; only owners (level 3) grant or chang
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify
+from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 
 from pbx import directory, models, sip_account
-from pbx.exports import users_csv
+from pbx.exports import MEDIA_TYPES, users_csv
 from pbx.messages import Message
 from pbx.representations import group_json, user_json
 from pbx.extensions import db
 from pbx.tenancy import get_owned, scoped
 from schemas.directory import GroupInput, UserInput
+from schemas.exports import UserExportQuery
 
 from webadmin.auth import signed_in
 from webadmin.common import body, listed, require_level
-from webadmin.openapi import accepts, searchable
+from webadmin.openapi import accepts, queries, searchable
 
 bp = Blueprint("directory", __name__, url_prefix="/api")
 
@@ -35,7 +36,7 @@ def _guard_admin_rights(data: dict, user: models.User | None = None) -> None:
 @searchable
 def list_users():
     """The company's users; ?q= finds a name, e-mail, phone or extension."""
-    users = db.session.scalars(scoped(models.User, g.tenant.id).order_by(models.User.last_name, models.User.id))
+    users = scoped(models.User, g.tenant.id).order_by(models.User.last_name, models.User.id)
     return listed(users, lambda u: (u.full_name, u.email, u.phone, u.extension), user_json)
 
 
@@ -119,9 +120,11 @@ def reset_sip_password(user_id):
 
 @bp.get("/users.csv")
 @signed_in()
+@queries(UserExportQuery)
 def export_users():
-    """The users as CSV."""
-    return Response(users_csv(g.tenant), mimetype="text/csv",
+    """The users as CSV: plain (?format=csv) or for Polish Excel (?format=csv-excel)."""
+    format_name = UserExportQuery().load(request.args)["format"]
+    return Response(users_csv(g.tenant, format_name), mimetype=MEDIA_TYPES[format_name],
                     headers={"Content-Disposition": "attachment; filename=users.csv"})
 
 
@@ -130,7 +133,7 @@ def export_users():
 @searchable
 def list_groups():
     """The company's ring groups with their members; ?q= finds a name, extension or member."""
-    groups = db.session.scalars(scoped(models.Group, g.tenant.id).order_by(models.Group.name, models.Group.id))
+    groups = scoped(models.Group, g.tenant.id).order_by(models.Group.name, models.Group.id)
     return listed(groups, lambda gr: (gr.name, gr.extension, *(m.user.full_name for m in gr.members)), group_json)
 
 

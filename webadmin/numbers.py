@@ -21,7 +21,7 @@ bp = Blueprint("numbers", __name__, url_prefix="/api")
 @searchable
 def list_main_numbers():
     """The company's main numbers; ?q= finds a number or its label."""
-    numbers = db.session.scalars(scoped(models.MainNumber, g.tenant.id).order_by(models.MainNumber.id))
+    numbers = scoped(models.MainNumber, g.tenant.id).order_by(models.MainNumber.id)
     return listed(numbers, lambda n: (n.number, n.label), main_number_json)
 
 
@@ -66,7 +66,7 @@ def delete_main_number(number_id):
 @searchable
 def list_number_lists():
     """The company's number lists (VIP, blocked callers ...); ?q= finds a name or a number on the list."""
-    lists = db.session.scalars(scoped(models.NumberList, g.tenant.id).order_by(models.NumberList.name))
+    lists = scoped(models.NumberList, g.tenant.id).order_by(models.NumberList.name)
     return listed(lists, lambda lst: (lst.name, *(lst.patterns or [])), number_list_json)
 
 

@@ -21,7 +21,7 @@ from webadmin.auth import signed_in
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 PATH_PART = re.compile(r"<(?:(\w+):)?(\w+)>")
-LEVELS = {1: "viewer", 2: "editor", 3: "owner"}
+LEVELS = {0: "signed in, admin or not", 1: "viewer", 2: "editor", 3: "owner"}
 CODED = {"type": "object", "required": ["code", "params"], "properties": {
     "code": {"type": "string", "description": "the message's stable code (pbx/messages/en.py lists them)"},
     "params": {"type": "object", "description": "its values; a value that is a message nests as {code, params}"}}}
@@ -42,10 +42,18 @@ def accepts(schema: type[Schema], *, partial: bool = False):
     return mark
 
 
+def queries(schema: type[Schema]):
+    """Document the query-string parameters a view loads with ``schema``."""
+    def mark(view):
+        view.openapi_query = schema
+        return view
+    return mark
+
+
 def searchable(view):
     """Document a list's ?q=, ?page= and ?per_page= (webadmin.common.listed reads them)."""
-    view.openapi_query = ListQuery
-    return view
+    view.openapi_paged = True
+    return queries(ListQuery)(view)
 
 
 @bp.get("/openapi.json")
@@ -102,8 +110,11 @@ def _operation(rule, view) -> dict:
         operation["security"] = []
     else:
         operation["x-admin-level"] = f"{level} ({LEVELS[level]})"
+        if getattr(view, "receptionist", False):
+            operation["x-receptionist"] = "only users with the receptionist right"
     if hasattr(view, "openapi_query"):
         operation["parameters"].append({"in": "query", "schema": view.openapi_query})
+    if getattr(view, "openapi_paged", False):
         operation["responses"]["2XX"]["headers"] = {"X-Total-Count": {
             "description": "how many rows the search found on every page", "schema": {"type": "integer"}}}
     body = getattr(view, "openapi_body", None)

@@ -22,7 +22,7 @@ bp = Blueprint("voicemail", __name__, url_prefix="/api/voicemail-boxes")
 @searchable
 def list_boxes():
     """The company's voicemail boxes; ?q= finds a name or a recipient's e-mail."""
-    boxes = db.session.scalars(scoped(models.VoicemailBox, g.tenant.id).order_by(models.VoicemailBox.name))
+    boxes = scoped(models.VoicemailBox, g.tenant.id).order_by(models.VoicemailBox.name)
     return listed(boxes, lambda box: (box.name, *box.recipient_emails), box_json)
 
 

@@ -9,7 +9,7 @@ from pbx.commands import reads_db
 from pbx.commands.common import (
     add_standard_commands, company_command, company_option, emit, find, given, saved, with_options,
 )
-from pbx.exports import users_csv
+from pbx.exports import FORMATS, users_csv
 from pbx.representations import user_json
 from pbx.tenancy import find_tenant
 
@@ -64,12 +64,14 @@ def update(company_ref, ref, as_json, **options):
 @command.command("export")
 @company_option
 @click.option("--csv", "as_csv", is_flag=True, default=True, help="CSV (the only format).")
+@click.option("--format", "format_name", type=click.Choice(FORMATS[:2]), default="csv", show_default=True,
+              help="csv: plain; csv-excel: for Polish Excel (BOM, ';', Polish headers).")
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), default=None)
 @with_appcontext
 @reads_db
-def export(company_ref, as_csv, output):
+def export(company_ref, as_csv, format_name, output):
     """Users and admins as CSV."""
-    text = users_csv(find_tenant(company_ref))
+    text = users_csv(find_tenant(company_ref), format_name)
     if output:
         with open(output, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)

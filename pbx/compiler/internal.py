@@ -325,14 +325,25 @@ def _fallback_actions(fallback, snap) -> list[Action]:
     """The box's voicemail, else the outside number rung through the carrier."""
     box = snap.boxes.get(fallback.box_id)
     if box is not None:
-        greeting = prompt_path(snap.tenant_id, box.greeting_id) if box.greeting_id is not None else None
-        return record_actions(box, snap, greeting)
+        return _box_actions(box, snap)
     if not fallback.number:
         return [Action("hangup", "NO_ANSWER")]
     leg = f"[leg_timeout={RING_SECONDS}]sofia/gateway/{snap.carrier_gateway}/{dialing.digits(fallback.number)}"
     return [Action("set", f"ringback={dialing.RINGBACK}"), Action("set", "continue_on_fail=true"),
             Action("set", "hangup_after_bridge=true"), Action("bridge", dialing.single(leg, RING_SECONDS)),
             Action("transfer", f"{FAILED} XML {snap.context}")]
+
+
+def _box_actions(box, snap) -> list[Action]:
+    greeting = prompt_path(snap.tenant_id, box.greeting_id) if box.greeting_id is not None else None
+    return record_actions(box, snap, greeting)
+
+
+def voicemail_boxes(snap) -> list[Extension]:
+    """`voicemail_<box id>`: the caller leaves a message in that box; where the reception page sends a call."""
+    return [ir.simple(f"voicemail_{box.id}", [Action("set", f"centralka_path=${{centralka_path}};voicemail_{box.id}"),
+                                             *_box_actions(box, snap)])
+            for box in sorted(snap.boxes.values(), key=lambda b: b.id)]
 
 
 def outbound(snap) -> list[Extension]:
@@ -394,4 +405,4 @@ def _with_extensions(snap) -> list:
 def internal_extensions(snap, with_scenario: set[int]) -> list[Extension]:
     return (emergency(snap) + main_numbers(snap, with_scenario) + caller_presentation(snap)
             + extension_dialling(snap) + direct_dial(snap) + group_queue_results(snap) + failed_ring() + fallbacks(snap)
-            + outbound(snap))
+            + voicemail_boxes(snap) + outbound(snap))

@@ -67,9 +67,12 @@ TEXTS = {
     "diff.top": "the start of the scenario",
     "diff.unset": "node {node}: {field:path} removed (was {old})",
 
+    "export.last_day_first": "the last day comes before the first",
+    "export.not_ready": "the export is not ready yet: {done} of {total} calls written",
+    "export.storage_away": "the export cannot be read from storage now; try again later",
     "export.too_many_calls":
         "the export has {calls:plural:call|calls}; one file holds at most {rows:plural:row|rows}: choose a "
-        "shorter period (from, to)",
+        "shorter period (from, to) or run it as a background export",
 
     "extension.digits": "extension {value!r} must be 2 to 6 digits",
     "extension.used_by_group": "extension {extension} is already used by a group",
@@ -188,6 +191,10 @@ TEXTS = {
 
     "noun.announcement": "announcement",
     "noun.announcements": "announcements",
+    "noun.export": "export",
+    "noun.export_schedule": "scheduled export",
+    "noun.export_schedules": "scheduled exports",
+    "noun.exports": "exports",
     "noun.group": "group",
     "noun.groups": "groups",
     "noun.main_number": "main number",
@@ -245,6 +252,35 @@ TEXTS = {
     "preview.too_many_probes":
         "the preview needs {needed} probes ({count:plural:schedule|schedules} × the range ÷ step); at most "
         "{most}: shorten the range or use a longer step",
+
+    "reception.announcing":
+        "your phone is calling {target}: introduce the caller and hang up to join them, or press # to go back to "
+        "the caller",
+    "reception.available": "{user} takes calls from {queue} again",
+    "reception.done": "done",
+    "reception.ended": "the call was ended",
+    "reception.extension_of_nobody": "extension {value!r} belongs to nobody in this company",
+    "reception.gone": "this call has already ended: the caller hung up or someone else took it",
+    "reception.group_without_extension": "group '{name}' has no extension to transfer to",
+    "reception.logged_out": "{user} is logged out of {queue}",
+    "reception.no_own_phone": "you have neither an extension nor a phone number to take the call on",
+    "reception.no_such_member": "there is no such queue member in your company",
+    "reception.not_a_call_id": "{value!r} is not a call id",
+    "reception.not_everywhere": "not on every switch: {reply}",
+    "reception.not_ours": "there is no such call in your company",
+    "reception.not_receptionist":
+        "the reception page is for receptionists: an admin gives the right in the user's settings",
+    "reception.not_talking": "you are not talking with this caller: pick the call up first, then announce it",
+    "reception.on_a_break": "{user} is on a break from {queue}",
+    "reception.one_place": "choose one place to send the call: user, group, extension, number or box",
+    "reception.on_its_way": "the call is on its way to your phone",
+    "reception.status_choice": "status is one of available, logged_out, on_break",
+    "reception.switch_away": "the switch did not answer: try again in a moment",
+    "reception.switch_refused": "the switch refused: {reply}",
+    "reception.to_voicemail": "the caller is leaving a message in {box}",
+    "reception.too_many_pages": "too many reception pages are open on this server: the page tries again in a moment",
+    "reception.transferred": "the call was transferred to {target}",
+    "reception.unreachable": "{user} has neither an extension nor a phone number to ring",
 
     "recording.caller_required": "give the caller number (?caller=...)",
     "recording.expired": "the recording expired on {day}: it is no longer available",

@@ -71,9 +71,12 @@ TEXTS = {
     "diff.top": "początku scenariusza",
     "diff.unset": "Węzeł {node}: usunięto {field:path} (było {old})",
 
+    "export.last_day_first": "Ostatni dzień jest wcześniejszy niż pierwszy.",
+    "export.not_ready": "Eksport nie jest jeszcze gotowy: zapisano {done} z {total} połączeń.",
+    "export.storage_away": "Nie można teraz odczytać eksportu z magazynu; spróbuj ponownie później.",
     "export.too_many_calls":
         "Eksport obejmuje {calls:plural:połączenie|połączenia|połączeń}; jeden plik mieści najwyżej "
-        "{rows:plural:wiersz|wiersze|wierszy}: wybierz krótszy okres (od, do).",
+        "{rows:plural:wiersz|wiersze|wierszy}: wybierz krótszy okres (od, do) albo uruchom eksport w tle.",
 
     "extension.digits": "Numer wewnętrzny {value!r} musi mieć od 2 do 6 cyfr.",
     "extension.used_by_group": "Numer wewnętrzny {extension} jest już używany przez grupę.",
@@ -198,6 +201,10 @@ TEXTS = {
 
     "noun.announcement": "zapowiedź",
     "noun.announcements": "zapowiedzi",
+    "noun.export": "eksport",
+    "noun.export_schedule": "eksport cykliczny",
+    "noun.export_schedules": "eksporty cykliczne",
+    "noun.exports": "eksporty",
     "noun.group": "grupa",
     "noun.groups": "grupy",
     "noun.main_number": "numer główny",
@@ -256,6 +263,40 @@ TEXTS = {
     "preview.too_many_probes":
         "Podgląd wymaga {needed} prób ({count:plural:harmonogram|harmonogramy|harmonogramów} × zakres ÷ "
         "krok); najwyżej {most}: skróć zakres albo wydłuż krok.",
+
+    "reception.announcing":
+        "Twój telefon dzwoni do: {target}. Przedstaw dzwoniącego i odłóż słuchawkę, by ich połączyć, albo "
+        "naciśnij #, by wrócić do dzwoniącego.",
+    "reception.available": "{user} znów odbiera połączenia z kolejki {queue}.",
+    "reception.done": "wykonano",
+    "reception.ended": "Połączenie zakończono.",
+    "reception.extension_of_nobody": "Numer wewnętrzny {value!r} nie należy do nikogo w tej firmie.",
+    "reception.gone": "To połączenie już się zakończyło: dzwoniący się rozłączył albo ktoś inny je odebrał.",
+    "reception.group_without_extension":
+        "Grupa '{name}' nie ma numeru wewnętrznego, na który można przekazać połączenie.",
+    "reception.logged_out": "{user} jest wylogowany(-a) z kolejki {queue}.",
+    "reception.no_own_phone":
+        "Nie masz ani numeru wewnętrznego, ani numeru telefonu, na który można przekazać połączenie.",
+    "reception.no_such_member": "W Twojej firmie nie ma takiego członka kolejki.",
+    "reception.not_a_call_id": "{value!r} nie jest identyfikatorem połączenia.",
+    "reception.not_everywhere": "Nie na każdej centrali: {reply}",
+    "reception.not_ours": "W Twojej firmie nie ma takiego połączenia.",
+    "reception.not_receptionist":
+        "Strona recepcji jest dla recepcjonistów: uprawnienie nadaje administrator w ustawieniach użytkownika.",
+    "reception.not_talking": "Nie rozmawiasz z tym dzwoniącym: najpierw odbierz połączenie, potem je zapowiedz.",
+    "reception.on_a_break": "{user} ma przerwę w kolejce {queue}.",
+    "reception.one_place":
+        "Wybierz jedno miejsce, do którego trafi połączenie: użytkownika, grupę, numer wewnętrzny, numer albo "
+        "skrzynkę.",
+    "reception.on_its_way": "Połączenie jest przekazywane na Twój telefon.",
+    "reception.status_choice": "Stan to jedno z: available, logged_out, on_break.",
+    "reception.switch_away": "Centrala nie odpowiedziała: spróbuj za chwilę.",
+    "reception.switch_refused": "Centrala odmówiła: {reply}",
+    "reception.to_voicemail": "Dzwoniący nagrywa wiadomość w skrzynce {box}.",
+    "reception.too_many_pages": "Na tym serwerze otwarto za dużo stron recepcji: strona spróbuje ponownie za chwilę.",
+    "reception.transferred": "Połączenie przekazano: {target}.",
+    "reception.unreachable":
+        "{user} nie ma ani numeru wewnętrznego, ani numeru telefonu, na który można przekazać połączenie.",
 
     "recording.caller_required": "Podaj numer dzwoniącego (?caller=...).",
     "recording.expired": "Nagranie wygasło {day}: nie jest już dostępne.",

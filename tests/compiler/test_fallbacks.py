@@ -116,3 +116,9 @@ def test_a_direct_dial_to_a_group_with_a_fallback_goes_there_instead_of_back_to_
     assert path_of(group) == ["m:dial:200", "fallback_group_10"] and "/vm_9_" in recorded_box(group)[0]
     user = call(menu, at=AT, snap=snap, keys=[(1.0, "101")], legs={ANNA: Leg("no_answer")})
     assert path_of(user)[:2] == ["m:dial:101", "m:no_input"]  # the menu is more specific than the company's default
+
+
+def test_a_call_sent_to_a_box_by_the_reception_page_records_in_that_box():
+    """`voicemail_<box>` is where the reception page transfers a caller to leave a message."""
+    result = call(hangup(), at=AT, snap=with_fallbacks(company=Fallback(box_id=8)), destination="voicemail_9")
+    assert path_of(result) == ["voicemail_9"] and "/vm_9_" in recorded_box(result)[0]

@@ -55,17 +55,6 @@ def bucket(ctx, s3_server, monkeypatch):
 
 
 @pytest.fixture
-def task_queue(ctx, tmp_path):
-    """huey on an SQLite file (as in production), run in-process by ``tasks.run_pending``."""
-    from pbx import tasks
-
-    tasks.bind(ctx)
-    tasks.configure(f"sqlite:///{tmp_path / 'tasks.sqlite3'}", str(tmp_path))
-    yield tasks
-    tasks.configure("memory", str(tmp_path))
-
-
-@pytest.fixture
 def recordings_dir(ctx, tmp_path):
     """FreeSWITCH's recordings folder as the listener sees it."""
     folder = tmp_path / "recordings"

@@ -71,8 +71,9 @@ def chromium_page(width=1400, height=1000):
         assert not errors, errors
 
 
-def sign_in(page, server, email=None):
-    """The one-time code is read in the test process, as the admin would read it from e-mail."""
+def sign_in(page, server, email=None, first_page="Pulpit"):
+    """The one-time code is read in the test process, as the admin would read it from e-mail;
+    ``first_page``: the heading shown after signing in."""
     from pbx import auth
     from pbx.demo import DEMO_ADMIN_EMAIL
 
@@ -87,7 +88,7 @@ def sign_in(page, server, email=None):
         code = auth.request_code(email, current_app.config)
     page.get_by_label("Kod jednorazowy").fill(code)
     page.get_by_role("button", name="Zaloguj").click()
-    page.get_by_role("heading", name="Pulpit").wait_for()
+    page.get_by_role("heading", name=first_page, exact=True).wait_for()
 
 
 def shot(page, journey: str) -> None:

@@ -7,6 +7,8 @@ document and every tier (a tier of a queue not loaded yet loads that queue too).
 """
 from __future__ import annotations
 
+import shlex
+
 from lxml import etree
 
 QUEUE_COLUMNS = ("name|strategy|moh_sound|time_base_score|tier_rules_apply|tier_rule_wait_second|"
@@ -56,7 +58,8 @@ class FakeCallcenter:
             _, user, domain = rest.split(" ")
             self.flushed.append((user, domain))
             return "+OK cleared 1 entry\n"
-        argv = rest.split(" ", 7)  # switch_separate_string(mydata, ' ', argv, 8)
+        # switch_separate_string(mydata, ' ', argv, 8), which keeps a '...' quoted word whole ('Logged Out')
+        argv = shlex.split(rest) if "'" in rest else rest.split(" ", 7)
         handler = getattr(self, f"_{argv[0]}_{argv[1]}", None) if len(argv) > 1 else None
         return handler(*argv[2:]) if handler else "-ERR Invalid!\n"
 
@@ -176,15 +179,16 @@ class FakeCallcenter:
 
 
 class Replies(dict):
-    """FakeFreeSwitch.api_replies that sends callcenter_config and xml_flush_cache to the model."""
+    """FakeFreeSwitch.api_replies that sends the commands starting with ``prefixes`` to a model's ``api``
+    (callcenter_config and xml_flush_cache to a FakeCallcenter unless told otherwise)."""
 
     PREFIXES = ("callcenter_config ", "xml_flush_cache ")
 
-    def __init__(self, canned, callcenter: FakeCallcenter):
+    def __init__(self, canned, model, prefixes=PREFIXES):
         super().__init__(canned)
-        self.callcenter = callcenter
+        self.model, self.prefixes = model, prefixes
 
     def get(self, command, default=None):
-        if command.startswith(self.PREFIXES):
-            return self.callcenter.api
+        if command.startswith(self.prefixes):
+            return self.model.api
         return super().get(command, default)

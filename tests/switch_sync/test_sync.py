@@ -53,6 +53,19 @@ def test_second_sync_sends_nothing(ctx, company, switch):
     assert api and all(" list" in c for c in api)
 
 
+def test_a_member_the_reception_page_logged_out_or_paused_stays_so_while_other_settings_are_corrected(
+        ctx, company, switch):
+    publish(company, queue_tree(company))
+    sync()
+    ala, bartek = agent(company, "Ala"), agent(company, "Bartek")
+    switch.callcenter.agents[ala].update(status="Logged Out", wrap_up_time="30")
+    switch.callcenter.agents[bartek]["status"] = "On Break"
+    [report] = sync(names=[switch.name])
+    assert report.commands == [f"callcenter_config agent set wrap_up_time {ala} 0"]
+    assert (switch.callcenter.agents[ala]["status"], switch.callcenter.agents[bartek]["status"]) == (
+        "Logged Out", "On Break")
+
+
 def test_queue_added_by_hand_with_agent_add_contact_and_status(ctx, company, switch):
     """A switch that cannot fetch the document still gets agents and tiers, one command each."""
     publish(company, queue_tree(company))
@@ -196,7 +209,7 @@ def test_a_refused_command_is_reported(ctx, company, switch):
 
 @pytest.mark.parametrize("reply", ["-ERR callcenter_config Command not found!\n"])
 def test_a_switch_without_mod_callcenter_is_reported(ctx, company, switch, reply):
-    switch.server.api_replies.callcenter.api = lambda command: reply
+    switch.server.api_replies.model.api = lambda command: reply
     [report, _] = switch_sync.sync_all(current_app._get_current_object())
     assert not report.ok and "SwitchError" in report.unreachable
 

@@ -56,10 +56,10 @@ def test_filters_by_user_and_main_number(as_viewer, calls, demo):
 
 def test_finance_csv(as_viewer, calls):
     exported = as_viewer.get("/api/calls.csv?to=2026-01-14")
-    assert exported.mimetype == "text/csv" and "calls.csv" in exported.headers["Content-Disposition"]
+    assert exported.mimetype == "text/csv" and "calls_2026-01-14.csv" in exported.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
     assert len(rows) == 1
-    assert rows[0]["started_at"] == "2026-01-14 23:30:00"
+    assert rows[0]["started_at"] == "2026-01-14 23:30:00+01:00"
     assert (rows[0]["answered_by"], rows[0]["talk_seconds"]) == ("Piotr Nowak", "50")
     assert rows[0]["path"] == "hours:open > main_menu:1 > sales"
     injected = as_viewer.get("/api/calls.csv?from=2026-01-15").get_data(as_text=True)
@@ -71,7 +71,8 @@ def test_an_export_past_the_row_limit_asks_for_a_shorter_period(as_viewer, calls
     refused = as_viewer.get("/api/calls.csv", headers={"Accept-Language": "pl"})
     assert refused.status_code == 422
     assert refused.get_json()["fields"]["to"] == [
-        "Eksport obejmuje 3 połączenia; jeden plik mieści najwyżej 2 wiersze: wybierz krótszy okres (od, do)."]
+        "Eksport obejmuje 3 połączenia; jeden plik mieści najwyżej 2 wiersze: wybierz krótszy okres (od, do) "
+        "albo uruchom eksport w tle."]
     narrower = as_viewer.get("/api/calls.csv?from=2026-01-15")
     assert narrower.status_code == 200 and len(list(csv.DictReader(io.StringIO(narrower.get_data(as_text=True))))) == 2
 

@@ -1,9 +1,11 @@
 """Search (?q=) and paging (?page=, ?per_page=) of the company's lists through the REST API."""
 from __future__ import annotations
 
+import gc
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import create_engine, update
 
 from pbx import directory, models
 from pbx.extensions import db
@@ -55,6 +57,28 @@ def test_a_bad_parameter_is_a_400_naming_it(as_viewer, query, parameter):
     response = as_viewer.get(f"/api/users?{query}")
     assert response.status_code == 400
     assert list(response.get_json()["fields"]) == [parameter]
+
+
+def test_a_refused_list_leaves_no_read_open_that_blocks_writers(as_viewer, viewer):
+    """The query runs only once the parameters are good: a result started and never read lives on
+    with the 400's traceback until garbage collection, and on SQLite its statement keeps a read
+    lock that makes another connection's writes fail with "database is locked"."""
+    viewer_id = viewer.id
+    gc.disable()  # keep whatever the refused request left behind alive, as between two collections
+    try:
+        for path in ("/api/users", "/api/groups", "/api/main-numbers", "/api/number-lists",
+                     "/api/voicemail-boxes", "/api/announcements"):
+            assert as_viewer.get(f"{path}?page=0").status_code == 400
+        db.session.remove()
+        other = create_engine(db.engine.url, connect_args={"timeout": 0.5} if db.engine.dialect.name == "sqlite"
+                              else {"options": "-c lock_timeout=500"})
+        try:
+            with other.begin() as conn:
+                conn.execute(update(models.User).where(models.User.id == viewer_id).values(first_name="Zmieniony"))
+        finally:
+            other.dispose()
+    finally:
+        gc.enable()
 
 
 def test_the_refusal_speaks_polish_to_the_polish_panel(as_viewer):

@@ -11,30 +11,9 @@ import pytest
 
 from pbx import models
 from pbx.extensions import db
-from pbx.messages import Message
+from tests.support.messages import same_in_both_languages
 
 PL = {"Accept-Language": "pl"}
-
-
-def _pairs(texts, codes):
-    """(text, {"code", "params"}) for every message of a body's ``fields`` and their ``field_codes``."""
-    if isinstance(texts, dict):
-        return [pair for key in texts for pair in _pairs(texts[key], codes[key])]
-    if isinstance(texts, list):
-        return [pair for text, code in zip(texts, codes, strict=True) for pair in _pairs(text, code)]
-    return [(texts, codes)]
-
-
-def same_in_both_languages(english: dict, polish: dict) -> None:
-    """The same codes in both answers, each text its code's catalogue text in the answer's language."""
-    english_pairs = [(english["error"], english)] + _pairs(english.get("fields", {}), english.get("field_codes", {}))
-    polish_pairs = [(polish["error"], polish)] + _pairs(polish.get("fields", {}), polish.get("field_codes", {}))
-    assert [(c["code"], c["params"]) for _, c in english_pairs] == [(c["code"], c["params"]) for _, c in polish_pairs]
-    for (text_en, found), (text_pl, _) in zip(english_pairs, polish_pairs):
-        assert found["code"] != "text.as_given", f"a message without a code of its own: {text_en}"
-        message = Message.from_json({"code": found["code"], "params": found["params"]})
-        assert (text_en, text_pl) == (message.in_language("en"), message.in_language("pl"))
-        assert text_pl != text_en, f"not worded in Polish: {found['code']}"
 
 
 def _ask(client, method: str, url: str, *, json=None, form=None, status: int = 422) -> dict:
@@ -325,3 +304,10 @@ def test_signed_out(client, demo):
     assert _ask(client, "GET", "/api/users", status=401)["error"] == "Najpierw się zaloguj."
     assert _ask(client, "POST", "/api/auth/verify", json={"email": "anna.kowalska@firma-abc.example", "code": "000000"},
                 status=401)["error"] == "Błędny lub wygasły kod."
+
+
+def test_export_and_reception_refusals(as_viewer):
+    assert _ask(as_viewer, "GET", "/api/calls/export?from=2026-10-26&to=2026-10-25")["fields"] == {
+        "to": ["Ostatni dzień jest wcześniejszy niż pierwszy."]}
+    assert _ask(as_viewer, "GET", "/api/reception", status=403)["error"] == \
+        "Strona recepcji jest dla recepcjonistów: uprawnienie nadaje administrator w ustawieniach użytkownika."

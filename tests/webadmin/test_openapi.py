@@ -46,6 +46,9 @@ def test_who_may_call_each_route(as_viewer):
     assert paths["/api/users"]["get"]["x-admin-level"] == "1 (viewer)"
     assert paths["/api/users"]["post"]["x-admin-level"] == "2 (editor)"
     assert paths["/api/company"]["patch"]["x-admin-level"] == "3 (owner)"
+    transfer = paths["/api/reception/calls/{uuid}/transfer"]["post"]
+    assert (transfer["x-admin-level"], transfer["x-receptionist"]) == (
+        "0 (signed in, admin or not)", "only users with the receptionist right")
 
 
 def test_the_document_needs_sign_in(client, demo):

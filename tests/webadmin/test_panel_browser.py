@@ -161,7 +161,7 @@ def test_owner_changes_recording_retention_after_a_field_error(page, server):
 
 
 PAGES = ["Pulpit", "Użytkownicy", "Grupy", "Numery główne", "Zapowiedzi", "Skrzynki głosowe", "Listy numerów",
-         "Historia połączeń", "Nagrania", "Dziennik zmian", "Ustawienia firmy"]
+         "Historia połączeń", "Eksporty", "Nagrania", "Dziennik zmian", "Ustawienia firmy"]
 
 
 def test_every_page_works_under_the_content_security_policy(page, server):

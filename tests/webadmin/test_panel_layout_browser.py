@@ -134,7 +134,7 @@ def test_hidden_things_stay_hidden(page, server):
 
 PAGES = {"Pulpit": "dashboard", "Użytkownicy": "users", "Grupy": "groups", "Numery główne": "numbers",
          "Zapowiedzi": "announcements", "Skrzynki głosowe": "voicemail", "Listy numerów": "lists",
-         "Historia połączeń": "calls", "Nagrania": "recordings", "Dziennik zmian": "audit",
+         "Historia połączeń": "calls", "Eksporty": "exports", "Nagrania": "recordings", "Dziennik zmian": "audit",
          "Ustawienia firmy": "company"}
 
 

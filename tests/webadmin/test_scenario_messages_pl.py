@@ -13,7 +13,7 @@ from pbx import models
 from pbx.extensions import db
 from pbx.messages import Message
 from pbx.nodes.base import branch_words
-from tests.webadmin.test_api_messages_pl import same_in_both_languages
+from tests.support.messages import same_in_both_languages
 
 PL = {"Accept-Language": "pl"}
 

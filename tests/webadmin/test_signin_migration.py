@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import create_engine, insert, inspect, text
+from sqlalchemy import MetaData, create_engine, insert, inspect, text
 
 from tests.conftest import BACKENDS, _postgres_database
 
@@ -28,11 +28,15 @@ def test_upgrade_an_existing_database_and_back(database_url, tmp_path):
                       "SWITCH_SYNC_ON_COMMIT": False, "STORAGE_DIR": str(tmp_path / "storage")})
     with app.app_context():
         upgrade(revision="0002")
-        # Core inserts name only the columns of that time: later migrations add columns to the models.
+        # Inserts into the tables as they were then (reflected): today's models have columns and
+        # defaults that later migrations add.
+        tables = MetaData()
+        tables.reflect(db.engine, only=["tenant", "user"])
         tenant_id = db.session.execute(insert(models.Tenant).values(name="Firma")).inserted_primary_key[0]
-        db.session.execute(insert(models.User).values(
+        db.session.execute(insert(tables.tables["user"]).values(
             tenant_id=tenant_id, first_name="Anna", last_name="K", email="anna@firma.example", admin_level=3,
-            role=models.Role.ADMIN, extension="101"))
+            role="admin", extension="101", description="", may_present_main_number=False,
+            always_present_main_number=False, record_calls=False))
         db.session.commit()
         with db.engine.begin() as conn:
             conn.execute(text("INSERT INTO login_code (user_id, code_hash, expires_at, attempts)"

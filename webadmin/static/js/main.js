@@ -12,17 +12,23 @@ import { reportsPage } from "./pages/statistics.js";
 import { scenarioPage } from "./pages/scenario.js";
 import { companyPage } from "./pages/company.js";
 import { apiDocsPage } from "./pages/apidocs.js";
+import { receptionPage } from "./pages/reception.js";
+import { exportsPage } from "./pages/exports.js";
+import { guardDownloads } from "./downloads.js";
 
 const routes = {
   dashboard: dashboardPage, users: usersPage, groups: groupsPage, numbers: numbersPage,
   announcements: announcementsPage, voicemail: voicemailPage, lists: listsPage, calls: callsPage,
   reports: reportsPage, recordings: recordingsPage, audit: auditPage, scenario: scenarioPage, company: companyPage,
-  api: apiDocsPage,
+  api: apiDocsPage, exports: exportsPage, reception: receptionPage,
 };
+// A receptionist who is no admin sees the reception page only.
+const adminOnly = () => (session.me?.admin_level ?? 0) === 0;
 
 const view = document.getElementById("view");
 const nav = document.getElementById("nav");
 const menu = document.getElementById("menu-toggle");
+guardDownloads(document);
 
 // On narrow windows the menu folds behind its button (panel.css); choosing a page folds it again.
 function showMenu(open) {
@@ -41,7 +47,7 @@ async function render() {
   if (!session.me) return;
   leaving.loses = null;
   const [name, ...args] = location.hash.replace(/^#\/?/, "").split("/");
-  const page = routes[name] || dashboardPage;
+  const page = adminOnly() ? receptionPage : routes[name] || dashboardPage;
   showMenu(false);
   for (const link of document.querySelectorAll("#nav a")) {
     link.toggleAttribute("aria-current", link.getAttribute("href") === `#/${name}`);
@@ -68,7 +74,10 @@ async function start() {
   menu.hidden = !signedIn;
   document.getElementById("sign-out").hidden = !signedIn;
   document.getElementById("company").textContent = session.me?.tenant.name || "";
-  document.getElementById("who").textContent = signedIn ? `${session.me.name} (${t(`level.${session.me.admin_level}`)})` : "";
+  for (const item of nav.querySelectorAll("[data-admin]")) item.hidden = adminOnly();
+  nav.querySelector("[data-receptionist]").hidden = !session.me?.receptionist;
+  const rights = adminOnly() ? t("nav.reception") : t(`level.${session.me?.admin_level}`);
+  document.getElementById("who").textContent = signedIn ? `${session.me.name} (${rights})` : "";
   if (!signedIn) {
     fill(view, loginPage(start));
     return;
