@@ -316,6 +316,7 @@ def test_kamailio_dispatches_to_the_switch_services_on_their_sip_ports():
     uris = [(s, urlsplit(uri.replace("sip:", "sip://"))) for s, uri, *_ in entries]
     destinations = {(s, uri.hostname, str(uri.port)) for s, uri in uris}
     assert destinations == {(s, name, port) for s, port in sets.items() for name in switches(services)}
-    assert set(services["kamailio"]["ports"]) == {f"{port}:{port}/{proto}" for port in sets.values() for proto in ("udp", "tcp")}
+    assert set(services["kamailio"]["ports"]) == {f"{port}:{port}/{protocol}" for port in sets.values()
+                                                  for protocol in ("udp", "tcp")}
     for name, switch in switches(services).items():
         assert not [p for p in switch["ports"] if p.split(":")[0] in sets.values()], f"{name}: Kamailio's ports"
