@@ -131,7 +131,10 @@ def test_every_long_running_service_has_a_health_check_and_a_restart_policy(serv
                                    for s in waiting), name
             continue
         assert service["restart"] == "unless-stopped", name
-        assert service["healthcheck"]["test"][0] == "CMD" and len(service["healthcheck"]["test"]) > 1, name
+        check = service["healthcheck"]["test"]
+        assert check[0] == "CMD" and len(check) > 1, name
+        if check[1:3] == ["python", "-c"]:
+            compile(check[3], f"{name} health check", "exec")
         assert set(service.get("depends_on") or ()) <= set(services), name
 
 
