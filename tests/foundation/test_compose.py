@@ -90,7 +90,9 @@ def config_settings() -> set[str]:
     """Every environment variable pbx/config.py reads, found by loading it against an environment
     that notes each name asked for."""
     class Noting(dict):
-        asked: set = set()
+        def __init__(self):
+            super().__init__()
+            self.asked = set()
 
         def get(self, key, default=None):
             self.asked.add(key)
