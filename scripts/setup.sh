@@ -7,7 +7,8 @@ purpose=${1:-run}
 
 system_packages=(espeak-ng sox ffmpeg)
 if [ "$purpose" = test ]; then
-  system_packages+=(chromium)
+  # kamailio: tests/foundation/test_kamailio_dispatch.py runs kamailio/kamailio.cfg
+  system_packages+=(chromium kamailio)
 fi
 
 missing=()
