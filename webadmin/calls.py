@@ -20,7 +20,7 @@ from pbx.messages import Message
 from pbx.representations import stamp
 from pbx.storage import StorageError
 from pbx.tenancy import get_owned
-from schemas.fields import Day
+from schemas.fields import Day, ParametersInvalid
 
 from webadmin.auth import signed_in
 from webadmin.common import list_query, paged_json
@@ -46,7 +46,7 @@ def _day(name: str) -> date | None:
     try:
         return Day().deserialize(text)
     except ValidationError as error:
-        raise ValidationError({name: error.messages}) from None
+        raise ParametersInvalid({name: error.messages}) from None
 
 
 def _day_start(day: date) -> datetime:

@@ -47,12 +47,18 @@ def csv_response(header: list[str], rows, filename: str) -> Response:
                     headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
-def list_query() -> tuple[Search | None, Paging]:
-    """The list's ?q=, ?page= and ?per_page=; a bad one is a 400 naming it."""
+def loaded_query(schema, given=None, **options) -> dict:
+    """The query string (or ``given``, taken from it) loaded by ``schema``: a bad parameter is a 400
+    naming it, where a bad body is a 422."""
     try:
-        wanted = ListQuery().load(request.args, unknown=EXCLUDE)
+        return schema.load(request.args if given is None else given, **options)
     except ValidationError as error:
         raise ParametersInvalid(error.messages) from None
+
+
+def list_query() -> tuple[Search | None, Paging]:
+    """The list's ?q=, ?page= and ?per_page=; a bad one is a 400 naming it."""
+    wanted = loaded_query(ListQuery(), unknown=EXCLUDE)
     return (Search(wanted["q"]) if wanted.get("q") else None), Paging(wanted["page"], wanted.get("per_page"))
 
 

@@ -4,7 +4,7 @@ Editors (level 2) manage people and groups; only owners (level 3) grant or chang
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify, request
+from flask import Blueprint, Response, abort, current_app, g, jsonify
 
 from pbx import directory, models, sip_account
 from pbx.exports import MEDIA_TYPES, users_csv
@@ -16,7 +16,7 @@ from schemas.directory import GroupInput, UserInput
 from schemas.exports import UserExportQuery
 
 from webadmin.auth import signed_in
-from webadmin.common import body, listed, require_level
+from webadmin.common import body, listed, loaded_query, require_level
 from webadmin.openapi import accepts, queries, searchable
 
 bp = Blueprint("directory", __name__, url_prefix="/api")
@@ -123,7 +123,7 @@ def reset_sip_password(user_id):
 @queries(UserExportQuery)
 def export_users():
     """The users as CSV: plain (?format=csv) or for Polish Excel (?format=csv-excel)."""
-    format_name = UserExportQuery().load(request.args)["format"]
+    format_name = loaded_query(UserExportQuery())["format"]
     return Response(users_csv(g.tenant, format_name), mimetype=MEDIA_TYPES[format_name],
                     headers={"Content-Disposition": "attachment; filename=users.csv"})
 

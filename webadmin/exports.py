@@ -15,7 +15,7 @@ from pbx.tenancy import get_owned, scoped
 from schemas.exports import ExportQuery, ExportScheduleInput
 
 from webadmin.auth import signed_in
-from webadmin.common import body
+from webadmin.common import body, loaded_query
 from webadmin.openapi import accepts, queries
 
 bp = Blueprint("exports", __name__, url_prefix="/api")
@@ -26,7 +26,7 @@ LISTED_JOBS = 20
 def _query() -> dict:
     """The export asked for in the query string; empty parameters are not given."""
     given = {key: value for key, value in request.args.items() if value != ""}
-    return ExportQuery(tenant_id=g.tenant.id).load(given)
+    return loaded_query(ExportQuery(tenant_id=g.tenant.id), given)
 
 
 @bp.get("/calls.csv", endpoint="export_calls_csv")  # the address of the first, CSV-only export
@@ -36,7 +36,7 @@ def _query() -> dict:
 def export_calls():
     """Call records as one file: CSV (plain or for Polish Excel) or XLSX, at most EXPORT_MAX_ROWS.
 
-    More calls: 422 naming "to"; start a background export (POST /api/exports) instead.
+    A bad filter: 400 naming it. More calls: 422 naming "to"; start a background export (POST /api/exports) instead.
     """
     filters = _query()
     check_export_size(call_export.count(g.tenant, filters), current_app.config["EXPORT_MAX_ROWS"])
