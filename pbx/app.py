@@ -6,7 +6,7 @@ import threading
 import time
 from pathlib import Path
 
-from flask import Flask, jsonify, request
+from flask import Flask, request
 from marshmallow import ValidationError
 from sqlalchemy import event
 from sqlalchemy.exc import DataError, DisconnectionError, InterfaceError, OperationalError
@@ -20,9 +20,10 @@ from xml_curl import cdr, views
 from pbx import audit, instance_secrets, logs, switch_sync
 from pbx.config import Config
 from pbx.extensions import db, migrate
+from pbx.messages import Message
 from pbx.tenancy import NotFound, storable_id
-from schemas import field_words, messages_pl
 from schemas.fields import ParametersInvalid
+from webadmin.common import error_json
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 
@@ -127,19 +128,19 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(ValidationError)
     def _invalid(error):
         db.session.rollback()
-        return _error_json("invalid input", fields=error.normalized_messages()), 422
+        return error_json(Message("input.invalid_body"), fields=error.normalized_messages()), 422
 
     @app.errorhandler(ParametersInvalid)
     def _bad_parameters(error):
-        return _error_json("invalid input", fields=error.normalized_messages()), 400
+        return error_json(Message("input.invalid_parameters"), fields=error.normalized_messages()), 400
 
     @app.errorhandler(NotFound)
     def _not_found(error):
-        return _error_json(str(error)), 404
+        return error_json(error.args[0]), 404
 
     @app.errorhandler(HTTPException)
     def _http(error):
-        return _error_json(error.description), error.code
+        return error_json(_http_message(error)), error.code
 
     _register_database_errors(app)
     app.before_request(_no_nul_characters)
@@ -154,7 +155,7 @@ def _register_database_errors(app: Flask) -> None:
     def _database_away(error):
         _rollback_quietly()
         outage.began(error)
-        response = _error_json(DATABASE_AWAY)
+        response = error_json(Message("database.away"))
         response.headers["Retry-After"] = "5"
         return response, 503
 
@@ -166,15 +167,11 @@ def _register_database_errors(app: Flask) -> None:
         _rollback_quietly()
         app.logger.warning("a value of %s %s was refused: %s", request.method, request.path,
                            str(getattr(error, "orig", None) or error).strip())
-        return _error_json(VALUE_REFUSED), 422
+        return error_json(Message("database.value_refused")), 422
 
     outage = app.extensions["database_outage"] = DatabaseOutage()
     with app.app_context():
         outage.watch(db.engine)
-
-
-DATABASE_AWAY = "the database is not available now; try again in a moment"
-VALUE_REFUSED = "a value of this request cannot be used: a number out of range or a NUL character"
 
 
 class DatabaseOutage:
@@ -214,7 +211,7 @@ def _no_nul_characters() -> None:
         place = _nul_in(request.get_json(silent=True))
     if place is not None:
         # Nested as marshmallow nests its errors: {"patterns": {"0": [...]}} for "patterns.0".
-        errors: dict | list = ["control character U+0000 is not allowed"]
+        errors: dict | list = [Message("text.control_character", character="0000")]
         for key in reversed((place or "body").split(".")):
             errors = {key: errors}
         raise ValidationError(errors)
@@ -241,12 +238,14 @@ def _rollback_quietly() -> None:
         pass
 
 
-def _error_json(text, **extra):
-    """English unless the request prefers Polish: the panel sends its language, API clients keep stable texts."""
-    body = {"error": text, **extra}
-    if messages_pl.prefers_polish(request.accept_languages):
-        body = messages_pl.translate_messages(body)
-    nested = field_words.readable(body.get("fields") or {}, messages_pl.prefers_polish(request.accept_languages))
-    if nested:  # for people: list items counted from 1, sub-fields by their labels
-        body["field_text"] = nested
-    return jsonify(body)
+# werkzeug's own refusals, by status
+_HTTP_CODES = {400: "http.400", 404: "http.404", 405: "http.405", 413: "http.413", 500: "http.500"}
+
+
+def _http_message(error: HTTPException) -> Message:
+    """Our own refusals carry a message; werkzeug's by status have codes of their own (``http.404``)."""
+    if isinstance(error.description, Message):
+        return error.description
+    if error.description == type(error).description and error.code in _HTTP_CODES:
+        return Message(_HTTP_CODES[error.code])
+    return Message("text.as_given", text=error.description)

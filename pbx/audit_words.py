@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from pbx import models
 from pbx.extensions import db
+from pbx.messages import Message
 from pbx.scenarios import NOTE_WORDS, ROLLBACK_NOTE, note_words
-from schemas.messages_pl import translate
 
 # entity: (English, Polish accusative) with {name}
 KINDS = {
@@ -269,8 +269,8 @@ class Namer:
             return WORDS["draft" if value else None][self.polish]
         if key == "note":
             return note_words(value or "", self.polish)
-        if key == "result" and isinstance(value, str):
-            return translate(value) if self.polish else value
+        if key == "result" and isinstance(value, dict):  # a message by code: worded in the reader's language
+            return Message.from_json(value).in_language("pl" if self.polish else "en")
         if key in REFERENCES and value is not None:
             return self.of(REFERENCES[key], value) or ("(deleted)", "(usunięty)")[self.polish]
         if key in CHOICES and isinstance(value, (str, int)) and value in CHOICES[key]:

@@ -39,14 +39,16 @@ def snapshot_of(tenant, config, *, today: date | None = None) -> DirectorySnapsh
         carrier_gateway=config.get("CARRIER_GATEWAY", "carrier"),
         today=today or date.today(),
         users={u.id: UserInfo(u.id, u.extension, u.phone, u.record_calls, u.may_present_main_number,
-                              u.always_present_main_number) for u in rows(models.User)},
+                              u.always_present_main_number, name=u.full_name) for u in rows(models.User)},
         groups={g.id: GroupInfo(g.id, g.extension, _value(g.ring_mode), g.record_calls,
                                 tuple(MemberInfo(m.user_id, m.ring_seconds) for m in g.members),
-                                _fallback(g.fallback_box_id, g.fallback_number))
+                                _fallback(g.fallback_box_id, g.fallback_number), name=g.name)
                 for g in rows(models.Group)},
-        announcements={a.id: AnnouncementInfo(a.id, _value(a.language)) for a in rows(models.Announcement)},
-        boxes={b.id: BoxInfo(b.id, b.greeting_id, b.max_seconds) for b in rows(models.VoicemailBox)},
-        lists={n.id: NumberListInfo(n.id, _value(n.kind), tuple(n.patterns or ())) for n in rows(models.NumberList)},
+        announcements={a.id: AnnouncementInfo(a.id, _value(a.language), name=a.name)
+                       for a in rows(models.Announcement)},
+        boxes={b.id: BoxInfo(b.id, b.greeting_id, b.max_seconds, name=b.name) for b in rows(models.VoicemailBox)},
+        lists={n.id: NumberListInfo(n.id, _value(n.kind), tuple(n.patterns or ()), name=n.name)
+               for n in rows(models.NumberList)},
         main_numbers={m.id: MainNumberInfo(m.id, m.number, m.is_primary, m.target_user_id, m.target_group_id,
                                            _fallback(m.fallback_box_id, m.fallback_number))
                       for m in rows(models.MainNumber)},

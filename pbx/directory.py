@@ -12,6 +12,7 @@ from marshmallow import ValidationError
 
 from pbx import models, prompts
 from pbx.extensions import db
+from pbx.messages import Message
 from pbx.scenarios import references_to
 from pbx.tenancy import get_owned
 from schemas.company import CompanyInput
@@ -135,7 +136,8 @@ def add_uploaded_announcement(tenant: models.Tenant, data: dict, upload: bytes, 
     reported at once."""
     values = {**data, "source": "upload"}
     errors = _problems(lambda: AnnouncementInput(tenant_id=tenant.id).load(values))
-    errors.update(_problems(lambda: prompts.check_mp3(upload, config)) if upload else {"file": ["choose an mp3 file"]})
+    errors.update(_problems(lambda: prompts.check_mp3(upload, config)) if upload
+                  else {"file": [Message("announcement.choose_file")]})
     if errors:
         raise ValidationError(errors)
     announcement = add_announcement(tenant, values)
@@ -168,7 +170,7 @@ def _update_simple(model, schema, tenant: models.Tenant, obj_id: int, data: dict
 def update_main_number(tenant: models.Tenant, number_id: int, data: dict) -> models.MainNumber:
     number = get_owned(models.MainNumber, tenant.id, number_id)
     if data.get("is_primary") is False and number.is_primary:
-        raise ValidationError({"is_primary": ["a company always has a primary number: make another number primary instead"]})
+        raise ValidationError({"is_primary": [Message("main_number.primary_stays")]})
     if data.get("is_primary"):
         for other in tenant.main_numbers:
             other.is_primary = False
@@ -178,7 +180,7 @@ def update_main_number(tenant: models.Tenant, number_id: int, data: dict) -> mod
 def delete_main_number(tenant: models.Tenant, number_id: int) -> None:
     number = get_owned(models.MainNumber, tenant.id, number_id)
     if number.is_primary:
-        raise ValidationError({"is_primary": ["the primary number cannot be deleted: make another number primary first"]})
+        raise ValidationError({"is_primary": [Message("main_number.primary_delete")]})
     scenario = number.scenario
     if scenario is not None:
         # Versions and the scenario go one by one so the audit log records each of them.
@@ -204,7 +206,7 @@ def update_announcement(tenant: models.Tenant, announcement_id: int, data: dict,
                                           ignore=("source",))
     if announcement.source == models.PromptSource.TTS and {"text", "voice", "language"} & set(values):
         if not announcement.text.strip():
-            raise ValidationError({"text": ["a text-to-speech announcement needs its text"]})
+            raise ValidationError({"text": [Message("announcement.text_required")]})
         prompts.render_tts(announcement, config)
     return announcement
 
@@ -221,11 +223,12 @@ def update_voicemail_box(tenant: models.Tenant, box_id: int, data: dict) -> mode
     return box
 
 
-def _refuse_if_used(tenant: models.Tenant, kind: str, obj, what: str) -> None:
-    """ValidationError naming every place that still uses the object; nothing is deleted then."""
+def _refuse_if_used(tenant: models.Tenant, kind: str, obj, code: str, name: str) -> None:
+    """ValidationError naming every place that still uses the object (``code``: "<what> is used by <place>");
+    nothing is deleted then."""
     places = references_to(tenant.id, kind, obj.id)
     if places:
-        raise ValidationError({"used_by": [f"{what} is used by {place}" for place in places]})
+        raise ValidationError({"used_by": [Message(code, name=name, place=place) for place in places]})
 
 
 def delete_user(tenant: models.Tenant, user_id: int) -> None:
@@ -235,7 +238,7 @@ def delete_user(tenant: models.Tenant, user_id: int) -> None:
     so the audit log records them.
     """
     user = get_owned(models.User, tenant.id, user_id)
-    _refuse_if_used(tenant, "user", user, f"user {user.full_name}")
+    _refuse_if_used(tenant, "user", user, "in_use.user", user.full_name)
     memberships = db.session.scalars(db.select(models.GroupMember).where(models.GroupMember.user_id == user.id)).all()
     for member in memberships:
         db.session.delete(member)  # still in its group while flushed: the audit entry names the company
@@ -248,28 +251,28 @@ def delete_user(tenant: models.Tenant, user_id: int) -> None:
         db.session.expire(member.group, ["members"])
 
 
-def _delete_unused(tenant: models.Tenant, model, kind: str, obj_id: int, what: str):
+def _delete_unused(tenant: models.Tenant, model, kind: str, obj_id: int, code: str):
     obj = get_owned(model, tenant.id, obj_id)
-    _refuse_if_used(tenant, kind, obj, f"{what} {obj.name}")
+    _refuse_if_used(tenant, kind, obj, code, obj.name)
     db.session.delete(obj)
     db.session.flush()
     return obj
 
 
 def delete_group(tenant: models.Tenant, group_id: int) -> None:
-    _delete_unused(tenant, models.Group, "group", group_id, "group")
+    _delete_unused(tenant, models.Group, "group", group_id, "in_use.group")
 
 
 def delete_announcement(tenant: models.Tenant, announcement_id: int, config) -> Path:
     """Delete an unused announcement; its sound file (in config's PROMPTS_DIR) is returned, to be removed once
     the deletion is committed."""
     return prompts.prompt_path(_delete_unused(tenant, models.Announcement, "announcement", announcement_id,
-                                              "announcement"), config)
+                                              "in_use.announcement"), config)
 
 
 def delete_voicemail_box(tenant: models.Tenant, box_id: int) -> None:
-    _delete_unused(tenant, models.VoicemailBox, "box", box_id, "voicemail box")
+    _delete_unused(tenant, models.VoicemailBox, "box", box_id, "in_use.voicemail_box")
 
 
 def delete_number_list(tenant: models.Tenant, list_id: int) -> None:
-    _delete_unused(tenant, models.NumberList, "list", list_id, "number list")
+    _delete_unused(tenant, models.NumberList, "list", list_id, "in_use.number_list")

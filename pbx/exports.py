@@ -24,6 +24,7 @@ from marshmallow import ValidationError
 
 from pbx import models
 from pbx.extensions import db
+from pbx.messages import Message
 from pbx.tenancy import scoped
 
 FORMATS = ("csv", "csv-excel", "xlsx")
@@ -199,8 +200,7 @@ def check_export_size(rows: int, limit: int) -> None:
     """Refuse a download past ``limit`` rows before reading them: one response is bounded in time;
     a background export (POST /api/exports) takes any number."""
     if rows > limit:
-        raise ValidationError(f"the export has {rows} calls; one file holds at most {limit}: "
-                              "choose a shorter period (from, to) or run it as a background export", "to")
+        raise ValidationError(Message("export.too_many_calls", calls=rows, rows=limit), "to")
 
 
 USER_COLUMNS = (

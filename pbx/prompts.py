@@ -23,6 +23,7 @@ from num2words import num2words
 
 from pbx import models
 from pbx.extensions import db
+from pbx.messages import Message
 
 # espeak-ng voice per language and gender: base voice + variant.
 VOICES = {
@@ -178,11 +179,11 @@ def check_mp3(data: bytes, config) -> float:
 
 def _header_seconds(data: bytes, limit: int) -> float:
     if len(data) > limit:
-        raise ValidationError(f"the file has {len(data)} bytes; an announcement may have at most {limit} (2 MB)", "file")
+        raise ValidationError(Message("mp3.too_big", size=len(data), limit=limit), "file")
     try:
         audio = MP3(io.BytesIO(data))
     except MutagenError as error:
-        raise ValidationError(f"the file is not an mp3 ({error.__class__.__name__})", "file") from None
+        raise ValidationError(Message("mp3.unreadable", error=error.__class__.__name__), "file") from None
     return audio.info.length
 
 
@@ -198,16 +199,16 @@ def _decode_upload(data: bytes, target: Path, limit: int) -> float:
                                "-t", str(MAX_PROMPT_SECONDS + 1), "-map", "0:a:0", "-ac", "1",
                                "-ar", str(SAMPLE_RATE), "-c:a", "pcm_s16le", "-f", "wav", "-y", str(target)])
     if decoded.returncode != 0 or decoded.stderr.strip():
-        raise ValidationError(f"the mp3 is damaged: {_first_line(decoded.stderr) or 'it does not decode'}", "file")
+        detail = _first_line(decoded.stderr)
+        raise ValidationError(Message("mp3.damaged", detail=detail) if detail else Message("mp3.does_not_decode"),
+                              "file")
     seconds = _wav_seconds(target)
     if seconds <= 0.1:
-        raise ValidationError("the mp3 has no audio", "file")
+        raise ValidationError(Message("mp3.no_audio"), "file")
     if seconds > MAX_PROMPT_SECONDS:
-        raise ValidationError(f"the recording lasts over {MAX_PROMPT_SECONDS} s; an announcement may last at most "
-                              f"{MAX_PROMPT_SECONDS} s (10 minutes)", "file")
+        raise ValidationError(Message("mp3.too_long", seconds=MAX_PROMPT_SECONDS), "file")
     if promised - seconds > max(TRUNCATION_TOLERANCE[0], TRUNCATION_TOLERANCE[1] * promised):
-        raise ValidationError(f"the mp3 is cut short: its header promises {promised:.1f} s, only {seconds:.1f} s "
-                              "decode", "file")
+        raise ValidationError(Message("mp3.cut_short", promised=round(promised, 1), decoded=round(seconds, 1)), "file")
     return seconds
 
 
@@ -219,15 +220,16 @@ def _probe(upload: Path) -> None:
         return
     refused = _REFUSED_FORMAT.search(probe.stderr)
     if refused:
-        raise ValidationError(f"the file is not an mp3: its content is in the {refused.group(1)} format", "file")
-    raise ValidationError(f"the file is not an mp3: {_first_line(probe.stderr) or 'no mp3 audio found'}", "file")
+        raise ValidationError(Message("mp3.other_format", format=refused.group(1)), "file")
+    detail = _first_line(probe.stderr)
+    raise ValidationError(Message("mp3.not_mp3", detail=detail) if detail else Message("mp3.no_mp3_audio"), "file")
 
 
 def _run_ffmpeg(command: list[str]) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(command, capture_output=True, text=True, timeout=120)
     except subprocess.TimeoutExpired:
-        raise ValidationError("the mp3 takes too long to decode", "file") from None
+        raise ValidationError(Message("mp3.decode_timeout"), "file") from None
 
 
 def _first_line(text: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from pbx import models, scenarios
+from pbx.messages import Message
 
 
 def stamp(value: datetime | None) -> str | None:
@@ -85,14 +86,17 @@ def version_json(v: models.ScenarioVersion, live_id: int | None, text=str, *, po
             "warnings": [_warning(w, text) for w in (v.compiled_meta or {}).get("warnings", [])]}
 
 
-def _warning(stored: str, text) -> str:
-    """A version's warning is stored as "<node id>: <message>"; node ids hold no colon."""
-    node_id, _, message = stored.partition(": ")
-    return f"{node_id}: {text(message)}"
+def _warning(stored: dict | str, text) -> str:
+    """A version's warning, stored as its node id and message code; versions published before messages had
+    codes keep their English "<node id>: <message>" text."""
+    if isinstance(stored, str):
+        return stored
+    return f"{stored['node_id']}: {text(Message.from_json(stored))}"
 
 
 def problems_json(found, text=str) -> list[dict]:
-    return [{"node_id": p.node_id, "message": text(p.message)} for p in found]
+    """Each problem's node, its message in words (``text``) and the message's code and parameters."""
+    return [{"node_id": p.node_id, "message": text(p.message), **p.message.as_json()} for p in found]
 
 
 def check_json(found: scenarios.Check, text=str) -> dict:

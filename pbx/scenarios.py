@@ -22,6 +22,9 @@ from pbx.audit import current_actor
 from pbx.company_dialplan import snapshot_of
 from pbx.compiler import ScenarioInvalid, compile_tree, lint, parse
 from pbx.extensions import db
+from pbx.messages import Message
+from pbx.nodes import kind_of
+from pbx.nodes.base import KINDS, RefId, branch_words
 from pbx.nodes.walk import walk
 from pbx.tenancy import NotFound, storable_id
 from schemas.fields import normalise_phone
@@ -30,13 +33,13 @@ from schemas.scenario import ScenarioDocument
 
 def scenario_for(tenant: models.Tenant, main_number: models.MainNumber, *, create: bool = False) -> models.Scenario:
     if main_number.tenant_id != tenant.id:
-        raise NotFound(f"main number {main_number.number} is not a number of this company")
+        raise NotFound(Message("main_number.not_ours", number=main_number.number))
     scenario = main_number.scenario
     if scenario is None and create:
         scenario = models.Scenario(tenant_id=tenant.id, main_number_id=main_number.id)
         db.session.add(scenario)
     if scenario is None:
-        raise NotFound(f"main number {main_number.number} has no scenario")
+        raise NotFound(Message("main_number.no_scenario", number=main_number.number))
     return scenario
 
 
@@ -68,7 +71,7 @@ def publish(scenario: models.Scenario, config, *, note: str = "") -> models.Scen
     """Compile the draft (against the switch names of ``config``, the app's settings) into a new immutable
     version and make it live (ScenarioInvalid on errors)."""
     if scenario.draft is None:
-        raise NotFound("the scenario has no draft to publish")
+        raise NotFound(Message("scenario.no_draft_to_publish"))
     return _new_version(scenario, scenario.draft, note or PUBLISHED_NOTE, config)
 
 
@@ -88,7 +91,7 @@ def version(scenario: models.Scenario, number: int) -> models.ScenarioVersion:
         models.ScenarioVersion.scenario_id == scenario.id, models.ScenarioVersion.number == int(number))
     ) if storable_id(int(number)) else None
     if found is None:
-        raise NotFound(f"the scenario has no version {number}")
+        raise NotFound(Message("scenario.no_version", number=number))
     return found
 
 
@@ -129,7 +132,8 @@ def _new_version(scenario: models.Scenario, tree: dict, note: str, config) -> mo
     db.session.flush()  # the version id is part of the dialplan (centralka_version)
     compiled = compile_tree(tree, snapshot, version_id=row.id, **ids)
     row.compiled_xml = compiled.xml.decode("utf-8")
-    row.compiled_meta = {**compiled.meta, "warnings": [str(w) for w in compiled.warnings]}
+    row.compiled_meta = {**compiled.meta, "warnings": [{"node_id": w.node_id, **w.message.as_json()}
+                                                       for w in compiled.warnings]}
     scenario.published_version_id = row.id
     db.session.flush()
     return row
@@ -140,7 +144,7 @@ def _new_version(scenario: models.Scenario, tree: dict, note: str, config) -> mo
 REFERENCE_KINDS = ("user", "group", "box", "announcement", "list", "main_number")
 
 
-def references_to(tenant_id: int, kind: str, obj_id: int) -> list[str]:
+def references_to(tenant_id: int, kind: str, obj_id: int) -> list[Message]:
     """Every place that would lose or silently change its meaning if the object went away.
 
     Scenario drafts and live versions (older versions are history: rolling back to one that
@@ -154,18 +158,19 @@ def references_to(tenant_id: int, kind: str, obj_id: int) -> list[str]:
     return list(dict.fromkeys(places))
 
 
-def _in_scenarios(tenant_id: int, kind: str, obj_id: int) -> list[str]:
+def _in_scenarios(tenant_id: int, kind: str, obj_id: int) -> list[Message]:
     wanted = wanted_refs(tenant_id, kind, obj_id)
     places = []
     for scenario in db.session.scalars(select(models.Scenario).where(models.Scenario.tenant_id == tenant_id)
                                        .order_by(models.Scenario.id)):
-        label = f"scenario {scenario.name or 'without a name'} ({scenario.main_number.number})"
+        label = {"scenario": scenario.name or Message("scenario.without_name"), "number": scenario.main_number.number}
         live = scenario.published_version
         if kind == "main_number" and scenario.main_number_id == obj_id and (scenario.draft or live):
-            places.append(f"{label}: the scenario of this number")
-        trees = [("draft", scenario.draft)] + ([(f"published version {live.number}", live.tree)] if live else [])
-        places += [f"{label}, {where}, node {node_id}"
-                   for where, tree in trees for node_id in _nodes_naming(tree, wanted)]
+            places.append(Message("place.scenario_of_number", **label))
+        places += [Message("place.draft_node", **label, node=node) for node in _nodes_naming(scenario.draft, wanted)]
+        if live:
+            places += [Message("place.published_node", **label, version=live.number, node=node)
+                       for node in _nodes_naming(live.tree, wanted)]
     return places
 
 
@@ -180,7 +185,8 @@ def wanted_refs(tenant_id: int, kind: str, obj_id: int) -> set[tuple[str, object
 
 
 def _nodes_naming(tree, wanted: set) -> list[str]:
-    return [str(data.get("id")) for _, data, kind in walk((tree or {}).get("root"))
+    """The nodes naming an object, by their names in the editor (their ids when they have none)."""
+    return [str(data.get("name") or data.get("id")) for _, data, kind in walk((tree or {}).get("root"))
             if kind is not None and node_names(kind, data, wanted)]
 
 
@@ -197,36 +203,38 @@ def node_names(kind, data: dict, wanted: set) -> bool:
     return False
 
 
-def _in_directory(tenant_id: int, kind: str, obj_id: int) -> list[str]:
+def _in_directory(tenant_id: int, kind: str, obj_id: int) -> list[Message]:
     places = []
     if kind in ("user", "group"):
         column = models.MainNumber.target_user_id if kind == "user" else models.MainNumber.target_group_id
-        places += [f"main number {n.number} rings this {kind} directly" for n in db.session.scalars(
+        code = "place.rings_user" if kind == "user" else "place.rings_group"
+        places += [Message(code, number=n.number) for n in db.session.scalars(
             select(models.MainNumber).where(models.MainNumber.tenant_id == tenant_id, column == obj_id))]
     if kind == "user":
         places += _only_member_of(tenant_id, obj_id)
-        places += [f"voicemail box {box.name}: its only recipient" for box in _boxes(tenant_id)
+        places += [Message("place.only_recipient", name=box.name) for box in _boxes(tenant_id)
                    if [u.id for u in box.recipients] == [obj_id] and not box.extra_emails]
     if kind == "announcement":
-        places += [f"voicemail box {box.name}: its greeting" for box in _boxes(tenant_id) if box.greeting_id == obj_id]
+        places += [Message("place.greeting", name=box.name) for box in _boxes(tenant_id) if box.greeting_id == obj_id]
     if kind == "box":
         places += _fallbacks_in(tenant_id, obj_id)
     return places
 
 
-def _fallbacks_in(tenant_id: int, box_id: int) -> list[str]:
+def _fallbacks_in(tenant_id: int, box_id: int) -> list[Message]:
     """Groups, main numbers and the company whose calls nobody answered end in the box."""
     groups = db.session.scalars(select(models.Group).where(
         models.Group.tenant_id == tenant_id, models.Group.fallback_box_id == box_id).order_by(models.Group.id))
     numbers = db.session.scalars(select(models.MainNumber).where(
         models.MainNumber.tenant_id == tenant_id, models.MainNumber.fallback_box_id == box_id).order_by(models.MainNumber.id))
     tenant = db.session.get(models.Tenant, tenant_id)
-    return ([f"group {group.name}: its fallback" for group in groups]
-            + [f"main number {number.number}: its fallback" for number in numbers]
-            + (["the company's default fallback"] if tenant is not None and tenant.default_fallback_box_id == box_id else []))
+    return ([Message("place.group_fallback", name=group.name) for group in groups]
+            + [Message("place.number_fallback", number=number.number) for number in numbers]
+            + ([Message("place.company_fallback")] if tenant is not None and tenant.default_fallback_box_id == box_id
+               else []))
 
 
-def _only_member_of(tenant_id: int, user_id: int) -> list[str]:
+def _only_member_of(tenant_id: int, user_id: int) -> list[Message]:
     """Groups in use whose only member is the user: deleting the user would leave callers ringing nobody."""
     places = []
     groups = db.session.scalars(select(models.Group).where(models.Group.tenant_id == tenant_id).order_by(models.Group.id))
@@ -234,7 +242,7 @@ def _only_member_of(tenant_id: int, user_id: int) -> list[str]:
         if [m.user_id for m in group.members] == [user_id]:
             used = references_to(tenant_id, "group", group.id)
             if used:
-                places.append(f"group {group.name}: its only member; the group is used by {'; '.join(used)}")
+                places.append(Message("place.only_member", name=group.name, places=used))
     return places
 
 
@@ -251,27 +259,58 @@ def _flatten(tree: dict) -> dict[str, dict]:
             for path, data, kind in walk((tree or {}).get("root"))}
 
 
-def _words(value) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+class _Words:
+    """Nodes by their names in the editor, branches by their labels, fields by their labels and the objects a
+    field refers to by their names (``names(kind, id)``, the company's); what has no name shows as stored."""
+
+    def __init__(self, before: dict, after: dict, names):
+        self.before, self.after, self.names = before, after, names
+
+    def node(self, node_id: str) -> str:
+        """A node by its name now, else by the name it had, else by its id."""
+        return str(self.after.get(node_id, {}).get("name") or self.before.get(node_id, {}).get("name") or node_id)
+
+    def place(self, parent: str):
+        if not parent:
+            return Message("diff.top")
+        node_id, _, branch = parent.rpartition(".")
+        return Message("diff.branch_of", branch=branch_words(branch), node=self.node(node_id))
+
+    def value(self, kind, key: str, value) -> str:
+        field = kind.schema._declared_fields.get(key) if kind else None
+        if isinstance(field, RefId) and isinstance(value, int):
+            return self.names(field.ref, value) or json.dumps(value)
+        if key == "target" and isinstance(value, dict) and len(value) == 1:  # a forward's user, group or number
+            (ref, target), = value.items()
+            return (self.names(ref, target) if ref in ("user", "group") and isinstance(target, int) else None) \
+                or json.dumps(target, ensure_ascii=False)
+        if isinstance(value, dict) and not any(value.values()):  # a menu's keys: the nodes under them have lines
+            return ", ".join(value) or "—"
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def diff(old: dict, new: dict) -> list[str]:
-    """Node-level changes from ``old`` to ``new`` in words, one line each, in a stable order."""
+def diff(old: dict, new: dict, names=lambda kind, obj_id: None) -> list[Message]:
+    """Node-level changes from ``old`` to ``new`` in words, one line each, in a stable order; ``names(kind, id)``
+    names a directory object a field refers to."""
     before, after = _flatten(old), _flatten(new)
-    lines = [f"added {after[i].get('kind')} node {i} under {after[i]['parent'] or 'the top'}"
-             for i in after if i not in before]
-    lines += [f"removed {before[i].get('kind')} node {i}" for i in before if i not in after]
+    words = _Words(before, after, names)
+    lines = [Message("diff.added", kind=KINDS.get(after[i].get("kind"), after[i].get("kind")), node=words.node(i),
+                     place=words.place(after[i]["parent"])) for i in after if i not in before]
+    lines += [Message("diff.removed", kind=KINDS.get(before[i].get("kind"), before[i].get("kind")),
+                      node=words.node(i)) for i in before if i not in after]
     for node_id in (i for i in after if i in before):
         a, b = before[node_id], after[node_id]
+        kind, node = kind_of(str(b.get("kind"))), words.node(node_id)
         for key in sorted(set(a) | set(b)):
             if a.get(key) == b.get(key):
                 continue
             if key == "parent":
-                lines.append(f"moved node {node_id} from {a[key] or 'the top'} to {b[key] or 'the top'}")
+                lines.append(Message("diff.moved", node=node, old=words.place(a[key]), new=words.place(b[key])))
             elif key not in a:
-                lines.append(f"node {node_id}: {key} set to {_words(b[key])}")
+                lines.append(Message("diff.set", node=node, field=key, new=words.value(kind, key, b[key])))
             elif key not in b:
-                lines.append(f"node {node_id}: {key} removed (was {_words(a[key])})")
+                lines.append(Message("diff.unset", node=node, field=key, old=words.value(kind, key, a[key])))
             else:
-                lines.append(f"node {node_id}: {key} changed from {_words(a[key])} to {_words(b[key])}")
+                lines.append(Message("diff.changed", node=node, field=key, old=words.value(kind, key, a[key]),
+                                     new=words.value(kind, key, b[key])))
     return lines

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pbx import models
 from pbx.company_dialplan import aware
+from pbx.messages import Message
 from pbx.overrides import active
 from pbx.nodes.walk import walk
 from pbx.simulator import World, simulate
@@ -42,7 +43,7 @@ class Interval:
 def parse_step(text: str) -> timedelta:
     match = STEP_RE.fullmatch((text or "").strip())
     if not match or int(match.group(1)) == 0:
-        raise TestCallInputError(f"step: {text!r} is not a duration like 30m, 1h or 90s")
+        raise TestCallInputError(Message("preview.not_a_step", value=text), "step")
     return timedelta(**{{"s": "seconds", "m": "minutes", "h": "hours"}[match.group(2)]: int(match.group(1))})
 
 
@@ -52,7 +53,7 @@ def parse_day(text: str, zone: str, *, end: bool = False) -> datetime:
     try:
         at = datetime.fromisoformat(iso)
     except ValueError:
-        raise TestCallInputError(f"{text!r} is not a date like 2026-12-20 or 2026-12-20T08:00") from None
+        raise TestCallInputError(Message("preview.not_a_day", value=text)) from None
     if not FIRST_YEAR <= at.year <= LAST_YEAR:
         raise TestCallInputError(outside_years(text))
     if len(iso) == 10:
@@ -114,8 +115,7 @@ def _boundary(prober: _Prober, low: datetime, high: datetime) -> datetime:
 def check_probes(start: datetime, end: datetime, step: timedelta, schedules: int = 1) -> None:
     needed = math.ceil((end - start) / step) * schedules
     if needed > MAX_PROBES:
-        raise TestCallInputError(f"the preview needs {needed} probes ({schedules} schedule(s) × the range ÷ step); "
-                                 f"at most {MAX_PROBES}: shorten the range or use a longer step")
+        raise TestCallInputError(Message("preview.too_many_probes", needed=needed, count=schedules, most=MAX_PROBES))
 
 
 def intervals(prober: _Prober, start: datetime, end: datetime, step: timedelta) -> list[Interval]:
@@ -143,11 +143,11 @@ def preview(tenant: models.Tenant, number: str, start: datetime, end: datetime, 
     """Every schedule node of the number's scenario (published, or the draft) with its intervals, as
     ``app``'s xml_curl endpoint serves it."""
     if end <= start:
-        raise TestCallInputError("the range ends before it starts")
+        raise TestCallInputError(Message("preview.range_reversed"))
     scenario = scenario_of(tenant, number)
     overlay = DraftOverlay(tenant, scenario, app.config) if draft else None
     if overlay is None and scenario.published_version is None:
-        raise TestCallInputError("the scenario is not published yet: preview its draft")
+        raise TestCallInputError(Message("preview.not_published"))
     meta, tree = (overlay.compiled.meta, scenario.draft) if overlay else \
         (scenario.published_version.compiled_meta, scenario.published_version.tree)
     context = f"tenant_{tenant.id}"

@@ -12,6 +12,7 @@ from pbx import models
 from pbx.directory import new_sip_password
 from pbx.audit import note
 from pbx.extensions import db
+from pbx.messages import Message
 from pbx.tenancy import sip_domain
 
 class NoSipAccount(Exception):
@@ -21,7 +22,7 @@ class NoSipAccount(Exception):
 def account(user: models.User, config) -> dict:
     """Where and as whom the user's phone registers; never the password."""
     if not user.extension:
-        raise NoSipAccount(f"user {user.full_name} has no extension, so no phone can sign in as them: give them one first")
+        raise NoSipAccount(Message("sip_account.no_extension", name=user.full_name))
     domain = sip_domain(user.tenant_id, config["SIP_DOMAIN_SUFFIX"])
     return {"domain": domain, "host": config["SIP_PUBLIC_HOST"] or domain, "port": config["SIP_PUBLIC_PORT"],
             "transport": config["SIP_TRANSPORT"], "user": user.extension, "display_name": user.full_name}

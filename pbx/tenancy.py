@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from pbx import models
 from pbx.extensions import db
+from pbx.messages import Message
 
 
 # Ids are PostgreSQL integers: a larger one names no row, and would overflow the query.
@@ -19,6 +20,25 @@ class NotFound(LookupError):
     """The object does not exist in this tenant (it may exist in another one)."""
 
 
+# What an object is called when it is missing, one and many, by its model's name.
+_NOUNS = {"User": ("noun.user", "noun.users"), "Group": ("noun.group", "noun.groups"),
+          "MainNumber": ("noun.main_number", "noun.main_numbers"),
+          "NumberList": ("noun.number_list", "noun.number_lists"),
+          "Announcement": ("noun.announcement", "noun.announcements"),
+          "VoicemailBox": ("noun.voicemail_box", "noun.voicemail_boxes"),
+          "Recording": ("noun.recording", "noun.recordings"),
+          "ExportJob": ("noun.export", "noun.exports"),
+          "ExportSchedule": ("noun.export_schedule", "noun.export_schedules")}
+
+
+def missing(model_name: str, ids: list) -> Message:
+    """"User 7 does not exist in this company", "users 7, 8 ...": the ids a request named that this company lacks."""
+    one, many = _NOUNS[model_name]
+    if len(ids) == 1:
+        return Message("object.missing", kind=Message(one), id=ids[0])
+    return Message("object.missing_many", kinds=Message(many), ids=", ".join(map(str, ids)))
+
+
 def scoped(model, tenant_id: int):
     """A SELECT of ``model`` limited to one tenant."""
     return select(model).where(model.tenant_id == tenant_id)
@@ -27,7 +47,7 @@ def scoped(model, tenant_id: int):
 def get_owned(model, tenant_id: int, obj_id: int):
     obj = db.session.scalar(scoped(model, tenant_id).where(model.id == obj_id)) if storable_id(obj_id) else None
     if obj is None:
-        raise NotFound(f"{model.__name__} {obj_id} does not exist in this company")
+        raise NotFound(missing(model.__name__, [obj_id]))
     return obj
 
 
@@ -45,5 +65,5 @@ def find_tenant(ref: str | int) -> models.Tenant:
     if tenant is None:
         tenant = db.session.scalar(select(models.Tenant).where(models.Tenant.name == text))
     if tenant is None:
-        raise NotFound(f"no company with id or name {text!r}")
+        raise NotFound(Message("company.unknown", value=text))
     return tenant

@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from pbx import models
 from pbx.extensions import db
-from pbx.tenancy import storable_id
+from pbx.messages import Message
+from pbx.tenancy import missing, storable_id
 
 
 class TenantSchema(Schema):
@@ -25,11 +26,9 @@ class TenantSchema(Schema):
         found = set(db.session.scalars(
             select(model.id).where(model.tenant_id == self.tenant_id, model.id.in_(filter(storable_id, ids)))
         ))
-        missing = [i for i in ids if i not in found]
-        if missing:
-            raise ValidationError(
-                f"{model.__name__.lower()} {', '.join(map(str, missing))} does not exist in this company", field
-            )
+        absent = [i for i in ids if i not in found]
+        if absent:
+            raise ValidationError(missing(model.__name__, absent), field)
         return ids
 
     def extension_free(self, extension: str, *, own_model) -> None:
@@ -41,4 +40,5 @@ class TenantSchema(Schema):
             if model is own_model and self.instance_id is not None:
                 query = query.where(model.id != self.instance_id)
             if db.session.scalar(query):
-                raise ValidationError(f"extension {extension} is already used by a {model.__name__.lower()}", "extension")
+                code = "extension.used_by_user" if model is models.User else "extension.used_by_group"
+                raise ValidationError(Message(code, extension=extension), "extension")

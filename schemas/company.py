@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from pbx import models
 from pbx.extensions import db
-from pbx.tenancy import storable_id
+from pbx.tenancy import missing, storable_id
 from schemas.directory import TenantInput, one_fallback
 from schemas.fields import OptionalPhoneNumber
 
@@ -27,7 +27,7 @@ class CompanyInput(TenantInput):
         box = data.get("default_fallback_box_id")
         if box and (not storable_id(box) or self.instance_id != db.session.scalar(
                 select(models.VoicemailBox.tenant_id).where(models.VoicemailBox.id == box))):
-            raise ValidationError(f"voicemail box {box} does not exist in this company", "default_fallback_box_id")
+            raise ValidationError(missing("VoicemailBox", [box]), "default_fallback_box_id")
 
     @post_load
     def _one_default_fallback(self, data, **_):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from pbx import models
 from pbx.extensions import db
+from pbx.messages import Message
 from schemas.base import TenantSchema
 from schemas.fields import Extension, FreeText, Name, OptionalPhoneNumber, PhoneNumber, TimeZone, normalise_phone
 
@@ -30,13 +31,13 @@ class TenantInput(Schema):
     def _unique_name(self, value, **_):
         existing = db.session.scalar(select(models.Tenant.id).where(models.Tenant.name == value.strip()))
         if existing is not None and existing != self.instance_id:
-            raise ValidationError(f"a company named {value!r} already exists")
+            raise ValidationError(Message("company.name_taken", value=value))
 
 
 def one_fallback(data: dict, box: str, number: str) -> dict:
     """A fallback is a voicemail box or an outside number: setting one clears the other."""
     if data.get(box) and data.get(number):
-        raise ValidationError("choose a voicemail box or a number, not both", number)
+        raise ValidationError(Message("fallback.box_or_number"), number)
     if data.get(box):
         data[number] = None
     elif data.get(number):
@@ -72,12 +73,12 @@ class MainNumberInput(FallbackInput):
         existing = db.session.scalar(select(models.MainNumber).where(models.MainNumber.number == value))
         if existing is not None and existing.id != self.instance_id:
             # Never say which company owns it: that would leak across tenants.
-            raise ValidationError(f"{value} is already a main number")
+            raise ValidationError(Message("main_number.taken", number=value))
 
     @validates_schema(skip_on_field_errors=False)
     def _targets(self, data, **_):
         if data.get("target_user_id") and data.get("target_group_id"):
-            raise ValidationError("choose a user or a group, not both", "target_group_id")
+            raise ValidationError(Message("main_number.user_or_group"), "target_group_id")
         if data.get("target_user_id"):
             self.owned_ids(models.User, [data["target_user_id"]], "target_user_id")
         if data.get("target_group_id"):
@@ -109,7 +110,7 @@ class UserInput(TenantSchema):
         if data.get("extension"):
             self.extension_free(data["extension"], own_model=models.User)
         if data.get("always_present_main_number") and not data.get("may_present_main_number", True):
-            raise ValidationError("cannot always present the main number without being allowed to", "always_present_main_number")
+            raise ValidationError(Message("user.present_main_number"), "always_present_main_number")
 
 
 class MemberInput(Schema):
@@ -131,7 +132,7 @@ class GroupInput(FallbackInput):
         # With field errors the list may hold members that failed to load: their errors are reported already.
         ids = [m["user_id"] for m in data.get("members", []) if isinstance(m, dict) and "user_id" in m]
         if len(ids) != len(set(ids)):
-            raise ValidationError("a user may be in a group only once", "members")
+            raise ValidationError(Message("group.member_twice"), "members")
         self.owned_ids(models.User, ids, "members")
 
 
@@ -144,15 +145,14 @@ def _pattern(value: str) -> str:
         if digits.startswith("00"):
             digits = "+" + digits[2:]
         if digits in ("", "+"):  # '*' alone once became '+48*' and blocked every Polish caller
-            raise ValidationError(f"{value!r} would match every caller: put the start of the numbers before '*' "
-                                  "(e.g. +4822*)")
+            raise ValidationError(Message("number_list.every_caller", value=value))
         if not digits.startswith("+"):
             digits = "+48" + digits
         result = digits + "*"
     else:
         result = normalise_phone(core)
     if not _PATTERN_RE.fullmatch(result):
-        raise ValidationError(f"{value!r} is not a number or a prefix ending in '*'")
+        raise ValidationError(Message("number_list.not_a_pattern", value=value))
     return result
 
 
@@ -177,7 +177,7 @@ class AnnouncementInput(TenantSchema):
     @validates_schema(skip_on_field_errors=False)
     def _text_for_tts(self, data, **_):
         if data.get("source", "tts") == "tts" and not data.get("text", "").strip():
-            raise ValidationError("a text-to-speech announcement needs its text", "text")
+            raise ValidationError(Message("announcement.text_required"), "text")
 
 
 class VoicemailBoxInput(TenantSchema):
@@ -194,4 +194,4 @@ class VoicemailBoxInput(TenantSchema):
             self.owned_ids(models.Announcement, [data["greeting_id"]], "greeting_id")
         # An unreadable recipient list is already reported item by item; it is not an empty one.
         if "recipient_ids" in data and not data["recipient_ids"] and not data.get("extra_emails"):
-            raise ValidationError("a voicemail box needs at least one recipient", "recipient_ids")
+            raise ValidationError(Message("voicemail_box.no_recipient"), "recipient_ids")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from pbx import models
+from pbx.messages import Message
 from schemas.base import TenantSchema
 from schemas.fields import Day, Name
 
@@ -49,7 +50,7 @@ class ExportQuery(CallFilters):
     @validates_schema
     def _period(self, data, **kwargs):
         if data.get("from") and data.get("to") and data["from"] > data["to"]:
-            raise ValidationError("the last day comes before the first", "to")
+            raise ValidationError(Message("export.last_day_first"), "to")
 
 
 class UserExportQuery(Schema):

@@ -9,6 +9,8 @@ from zoneinfo import available_timezones
 import phonenumbers
 from marshmallow import ValidationError, fields, validate
 
+from pbx.messages import Message
+
 _PHONE_PUNCTUATION = re.compile(r"[\s\-().\/]")
 _ZONES = frozenset(available_timezones())
 EXTENSION_RE = re.compile(r"^[0-9]{2,6}$")
@@ -19,8 +21,13 @@ FIRST_YEAR, LAST_YEAR = 1970, 2200
 _POLISH_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?(?:,?[ T]+(\d{1,2}:\d{2}(?::\d{2})?))?")
 
 
-def outside_years(text: str) -> str:
-    return f"{text!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}"
+# phonenumbers' NumberParseException by its error type
+_NOT_A_PHONE = {0: "phone.unknown_country", 1: "phone.not_a_number", 2: "phone.too_short_after_idd",
+                3: "phone.too_short", 4: "phone.too_long"}
+
+
+def outside_years(text: str) -> Message:
+    return Message("date.outside_years", value=text, first=FIRST_YEAR, last=LAST_YEAR)
 
 
 def iso_date_text(text: str) -> str:
@@ -36,29 +43,27 @@ def iso_date_text(text: str) -> str:
 def normalise_phone(text: str) -> str:
     """Any Polish mobile or landline, or an international number, as E.164 ("+48221000000")."""
     if not isinstance(text, str) or not text.strip():
-        raise ValidationError("a phone number is required")
+        raise ValidationError(Message("phone.required"))
     compact = _PHONE_PUNCTUATION.sub("", text.strip())
     if any(ch.isalpha() for ch in compact):
-        raise ValidationError(f"{text!r} is not a phone number: letters are not allowed")
+        raise ValidationError(Message("phone.letters", value=text))
     if compact.startswith("00"):
         compact = "+" + compact[2:]
     if not re.fullmatch(r"\+?[0-9]+", compact):
-        raise ValidationError(f"{text!r} is not a phone number: only digits, spaces, '-', '(' ')' and a leading '+' are allowed")
+        raise ValidationError(Message("phone.characters", value=text))
     if not compact.startswith("+"):
         if len(compact) == 9:
             compact = "+48" + compact  # Polish national number
         elif len(compact) == 11 and compact.startswith("48"):
             compact = "+" + compact  # as carriers deliver it, without '+'
         else:
-            raise ValidationError(
-                f"{text!r} has {len(compact)} digits: a Polish number has 9, an international one starts with + or 00"
-            )
+            raise ValidationError(Message("phone.digits", value=text, digits=len(compact)))
     try:
         parsed = phonenumbers.parse(compact, None)
     except phonenumbers.NumberParseException as exc:
-        raise ValidationError(f"{text!r} is not a phone number: {exc}") from None
+        raise ValidationError(Message(_NOT_A_PHONE.get(exc.error_type, "phone.not_a_number"), value=text)) from None
     if not phonenumbers.is_valid_number(parsed):
-        raise ValidationError(f"{text!r} is not a valid number for its country (wrong length or unknown prefix)")
+        raise ValidationError(Message("phone.not_valid", value=text))
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -68,7 +73,7 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
         if ch in "\n\r\t" and multiline:
             continue
         if unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co"}:
-            raise ValidationError(f"control character U+{ord(ch):04X} is not allowed")
+            raise ValidationError(Message("text.control_character", character=f"{ord(ch):04X}"))
     return value.strip()
 
 
@@ -90,7 +95,7 @@ class Extension(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if not EXTENSION_RE.fullmatch(text):
-            raise ValidationError(f"extension {text!r} must be 2 to 6 digits")
+            raise ValidationError(Message("extension.digits", value=text))
         return text
 
 
@@ -98,7 +103,7 @@ class TimeZone(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
         if text not in _ZONES:
-            raise ValidationError(f"{text!r} is not an IANA time zone (e.g. Europe/Warsaw)")
+            raise ValidationError(Message("zone.unknown", value=text))
         return text
 
 
@@ -138,7 +143,7 @@ class Day(DateText):
         try:
             day = date.fromisoformat(super()._deserialize(value, attr, data, **kwargs))
         except ValueError:
-            raise ValidationError(f"{value!r} is not a date like 31.12.2026 or 2026-12-31") from None
+            raise ValidationError(Message("date.not_a_day", value=value)) from None
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
             raise ValidationError(outside_years(value))
         return day

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from pbx import models
+from pbx.messages import Message
 from schemas.base import TenantSchema
 from schemas.fields import DateText, FreeText, OptionalPhoneNumber
 
@@ -20,14 +21,14 @@ def local_end(text: str, zone: str) -> datetime:
     try:
         naive = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ValidationError(f"{text!r} is not a date-time like 2026-12-24T14:00") from None
+        raise ValidationError(Message("date.not_a_date_time", value=text)) from None
     if naive.tzinfo is not None:
-        raise ValidationError(f"{text!r} is not a date-time like 2026-12-24T14:00")
+        raise ValidationError(Message("date.not_a_date_time", value=text))
     first, second = naive.replace(tzinfo=ZoneInfo(zone)), naive.replace(tzinfo=ZoneInfo(zone), fold=1)
     if first.utcoffset() != second.utcoffset():
         there = first.astimezone(timezone.utc).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
-        what = "does not exist" if there != naive else "happens twice"
-        raise ValidationError(f"{text!r} {what} in {zone} (a clock change): choose another time")
+        code = "date.skipped_by_clock_change" if there != naive else "date.repeated_by_clock_change"
+        raise ValidationError(Message(code, value=text, zone=zone))
     return first.astimezone(timezone.utc)
 
 
@@ -51,10 +52,10 @@ class OverrideInput(TenantSchema):
         except ValidationError as error:
             raise ValidationError(error.messages, "ends_at") from None
         if ends <= (self.now or datetime.now(timezone.utc)):
-            raise ValidationError(f"{data['ends_at']!r} is in the past: an override must end later than now", "ends_at")
+            raise ValidationError(Message("override.in_the_past", value=data["ends_at"]), "ends_at")
         field = TARGET_FIELD.get(data["mode"])
         if field and not data.get(field):
-            raise ValidationError(f"choose where the calls go: {data['mode']} needs {field}", field)
+            raise ValidationError(Message("override.target_required"), field)
         if field in _MODELS:
             self.owned_ids(_MODELS[field], [data[field]], field)
         data["ends_at"] = ends

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validates
 
+from pbx.messages import Message
 from schemas.fields import Name
 
 MAX_DRAFT_BYTES = 512 * 1024
@@ -28,4 +29,4 @@ class ScenarioDocument(Schema):
         import json
 
         if len(json.dumps(value)) > MAX_DRAFT_BYTES:
-            raise ValidationError(f"a scenario may be at most {MAX_DRAFT_BYTES // 1024} KiB of JSON")
+            raise ValidationError(Message("scenario.too_large", kib=MAX_DRAFT_BYTES // 1024))

@@ -9,6 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from pbx import directory, models, prompts
 from pbx.extensions import db
+from pbx.messages import Message
 from pbx.representations import announcement_json
 from pbx.tenancy import get_owned, scoped
 from schemas.directory import AnnouncementInput
@@ -29,7 +30,7 @@ def _render(announcement: models.Announcement) -> None:
     except (OSError, subprocess.SubprocessError) as error:
         db.session.rollback()
         current_app.logger.error("text to speech failed: %s", error)
-        abort(503, "the speech synthesizer is not available; try again later")
+        abort(503, Message("announcement.tts_away"))
 
 
 @bp.get("")
@@ -61,7 +62,7 @@ def create_upload():
     try:
         upload = request.files.get("file")
     except RequestEntityTooLarge:
-        raise ValidationError({"file": [f"an announcement may have at most {limit} bytes (2 MB)"]}) from None
+        raise ValidationError({"file": [Message("mp3.upload_too_big", limit=limit)]}) from None
     announcement = directory.add_uploaded_announcement(
         g.tenant, {"name": request.form.get("name", ""), "language": request.form.get("language", "pl")},
         upload.read() if upload else b"", current_app.config)
@@ -96,5 +97,5 @@ def listen(announcement_id):
     announcement = get_owned(models.Announcement, g.tenant.id, announcement_id)
     path = prompts.prompt_path(announcement, current_app.config)
     if not path.exists():
-        abort(404, "this announcement has no sound file yet")
+        abort(404, Message("announcement.no_sound"))
     return send_file(path, mimetype="audio/wav", download_name=f"{announcement.name}.wav")

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from pbx import models
 from pbx.audit_words import KIND_NAMES, Namer
 from pbx.extensions import db
+from pbx.messages import language_of
 from pbx.representations import stamp
 from pbx.tenancy import MAX_ID, scoped
-from schemas import messages_pl
 from schemas.fields import Day
 
 from webadmin.auth import signed_in
@@ -52,7 +52,7 @@ def audit_log():
         # an id past the database's range pages from the newest entry, as no id reaches it
         query = query.where(models.AuditLogEntry.id < max(-1, min(wanted["before"], MAX_ID)))
     entries = db.session.scalars(query.order_by(models.AuditLogEntry.id.desc()).limit(PAGE))
-    namer = Namer(g.tenant.id, messages_pl.prefers_polish(request.accept_languages))
+    namer = Namer(g.tenant.id, language_of(request.accept_languages) == "pl")
     return jsonify([
         {"id": e.id, "at": stamp(e.at), "actor": e.actor, "action": e.action, "entity": e.entity,
          "entity_id": e.entity_id, "changes": e.changes, **namer.entry(e)}
@@ -64,7 +64,7 @@ def audit_log():
 @signed_in()
 def audit_filters():
     """What the log can be narrowed to: the people who made changes, and the kinds of object."""
-    polish = messages_pl.prefers_polish(request.accept_languages)
+    polish = language_of(request.accept_languages) == "pl"
     namer = Namer(g.tenant.id, polish)
     actors = db.session.scalars(select(models.AuditLogEntry.actor).distinct()
                                 .where(models.AuditLogEntry.tenant_id == g.tenant.id))

@@ -18,17 +18,18 @@ from werkzeug.exceptions import TooManyRequests
 from pbx import api_tokens, auth, models, ratelimit, tasks
 from pbx.audit import acting_as
 from pbx.extensions import db
+from pbx.messages import Message
 from pbx.sessions import digest, end_all
-from schemas import messages_pl
 from schemas.fields import normalise_phone
 from webadmin import sessions
+from webadmin.common import error_json
 
 bp = Blueprint("auth", __name__, url_prefix="/api/auth")
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 # FreeSWITCH's endpoints: no browser, their own credentials.
 SWITCH_BLUEPRINTS = {"xml_curl", "cdr_post"}
-CROSS_SITE = "cross-site request refused: changes are accepted only from the panel's own pages"
+CROSS_SITE = Message("auth.cross_site")
 
 
 def _bearer() -> str | None:
@@ -58,16 +59,16 @@ def _principal() -> tuple[models.User, str]:
     if token is not None:
         record = api_tokens.authenticate(token)
         if record is None:
-            abort(401, "this API token is not valid (revoked, or its owner lost the rights)")
+            abort(401, Message("token.not_valid"))
         if record.scope != "full" and request.method not in SAFE_METHODS:
-            abort(403, "this API token is read-only")
+            abort(403, Message("token.read_only"))
         owner = db.session.get(models.User, record.created_by_id)
         return owner, f"{owner.email} (API token {record.name})"[:254]
     record = sessions.current()
     if record is None:
-        abort(401, "sign in first")
+        abort(401, Message("auth.sign_in_first"))
     if request.method not in SAFE_METHODS and not sessions.csrf_ok():
-        abort(403, "missing or wrong CSRF token: send the X-CSRF-Token header")
+        abort(403, Message("auth.csrf"))
     user = db.session.get(models.User, record.user_id)
     return user, user.email
 
@@ -84,7 +85,7 @@ def signed_in(min_level: int = 1):
         def wrapper(*args, **kwargs):
             user, actor = _principal()
             if user.admin_level < min_level:
-                abort(403, "your admin rights do not allow this")
+                abort(403, Message("auth.rights"))
             g.user, g.tenant = user, user.tenant
             with acting_as(actor):
                 return view(*args, **kwargs)
@@ -104,14 +105,14 @@ def _address(body: dict) -> str:
         except ValidationError as error:
             abort(422, error.messages[0])
     if not isinstance(email, str) or "@" not in email:
-        abort(422, "give the e-mail address or phone number you sign in with")
+        abort(422, Message("auth.address_required"))
     return auth.normalise(email)
 
 
 def _json_body() -> dict:
     # A form or text/plain post (what another site can send without asking) is never accepted.
     if not request.is_json:
-        abort(415, "send JSON (Content-Type: application/json)")
+        abort(415, Message("request.json"))
     body = request.get_json(silent=True)
     return body if isinstance(body, dict) else {}
 
@@ -131,14 +132,12 @@ def _limit(kind: str, address: str, per_address: int) -> None:
                        (f"{kind}:client:{client_address()}", config["SIGNIN_LIMIT_PER_CLIENT"])):
         wait = ratelimit.hit(key, limit, window)
         if wait is not None:
-            raise TooManyRequests("too many sign-in attempts: wait before trying again", retry_after=wait)
+            raise TooManyRequests(Message("auth.too_many_attempts"), retry_after=wait)
 
 
 @bp.app_errorhandler(TooManyRequests)
 def too_many(error: TooManyRequests):
-    body = {"error": error.description}
-    polish = messages_pl.prefers_polish(request.accept_languages)
-    response = jsonify(messages_pl.translate_messages(body) if polish else body)
+    response = error_json(error.description)
     response.status_code = 429
     response.headers["Retry-After"] = str(error.retry_after)
     return response
@@ -162,13 +161,13 @@ def verify():
     body = _json_body()
     code = body.get("code", "")
     if not isinstance(code, str) or not code.strip():
-        abort(422, "e-mail and code are required")
+        abort(422, Message("auth.code_required"))
     address = _address(body)
     # Every code allowed in a window may take all its guesses.
     _limit("verify", address, current_app.config["SIGNIN_LIMIT_PER_ADDRESS"] * auth.MAX_ATTEMPTS)
     user = auth.verify_code(address, code, current_app.config)
     if user is None:
-        abort(401, "wrong or expired code")
+        abort(401, Message("auth.wrong_code"))
     session_id = sessions.start(user)
     response = jsonify(user_id=user.id, tenant=user.tenant.name, csrf_token=sessions.csrf_token(session_id))
     sessions.set_cookies(response, session_id)
@@ -179,7 +178,7 @@ def verify():
 def logout():
     """End this browser's session at once (a copy of its cookie stops working too)."""
     if sessions.current() is not None and not sessions.csrf_ok():
-        abort(403, "missing or wrong CSRF token: send the X-CSRF-Token header")
+        abort(403, Message("auth.csrf"))
     sessions.end()
     response = jsonify(signed_out=True)
     sessions.clear_cookies(response)

@@ -16,10 +16,11 @@ from sqlalchemy import func, or_, select
 from pbx import models, recordings
 from pbx.extensions import db
 from pbx.listing import Search
+from pbx.messages import Message
 from pbx.representations import stamp
 from pbx.storage import StorageError
 from pbx.tenancy import get_owned
-from schemas.fields import Day
+from schemas.fields import Day, ParametersInvalid
 
 from webadmin.auth import signed_in
 from webadmin.common import list_query, paged_json
@@ -45,7 +46,7 @@ def _day(name: str) -> date | None:
     try:
         return Day().deserialize(text)
     except ValidationError as error:
-        raise ValidationError({name: error.messages}) from None
+        raise ParametersInvalid({name: error.messages}) from None
 
 
 def _day_start(day: date) -> datetime:
@@ -143,11 +144,11 @@ def recording_audio(recording_id):
     recording = get_owned(models.Recording, g.tenant.id, recording_id)
     if recordings.expired(recording):
         day = _local(recording.expires_at)[:10]
-        abort(410, f"recording {recording.id} expired on {day}: it is no longer available")
+        abort(410, Message("recording.expired", day=day))
     try:
         data = recordings.audio(recording, current_app.config)
     except StorageError:
-        abort(503, "the recording cannot be read from storage now; try again later")
+        abort(503, Message("recording.storage_away"))
     # The caller id comes from the network: only digits and '+' reach the header.
     caller = re.sub(r"[^0-9+]", "", recording.caller) or "unknown"
     name = f"{_local(recording.created_at).replace(' ', '_').replace(':', '')}_{caller}.wav"

@@ -1,4 +1,4 @@
-"""Helpers every API blueprint shares: request bodies, rights, CSV, searched and paged lists."""
+"""Helpers every API blueprint shares: request bodies, rights, error bodies, CSV, searched and paged lists."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -10,6 +10,8 @@ from sqlalchemy import Select
 from pbx.exports import write_csv
 from pbx.extensions import db
 from pbx.listing import Paging, Search
+from pbx.messages import Message, codes, language_of, worded
+from schemas import field_words
 from schemas.fields import ParametersInvalid
 from schemas.listing import ListQuery
 
@@ -19,7 +21,23 @@ def body() -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def require_level(level: int, why: str) -> None:
+def error_json(message: Message | str, fields: dict | None = None, **extra) -> Response:
+    """An error for people and for clients: ``error`` in the request's language (the panel sends its own;
+    API clients get English) with its ``code`` and ``params``; field errors (marshmallow's structure)
+    worded under ``fields``, their codes under ``field_codes``, nested ones also as ``field_text``."""
+    language = language_of(request.accept_languages)
+    if not isinstance(message, Message):  # a text not ours (a library's) goes out as it is
+        message = Message("text.as_given", text=str(message))
+    body = {"error": worded(message, language), **message.as_json(), **extra}
+    if fields is not None:
+        body.update(fields=worded(fields, language), field_codes=codes(fields))
+        nested = field_words.readable(body["fields"], language == "pl")
+        if nested:  # for people: list items counted from 1, sub-fields by their labels
+            body["field_text"] = nested
+    return jsonify(body)
+
+
+def require_level(level: int, why: Message) -> None:
     if g.user.admin_level < level:
         abort(403, why)
 
@@ -29,12 +47,18 @@ def csv_response(header: list[str], rows, filename: str) -> Response:
                     headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
-def list_query() -> tuple[Search | None, Paging]:
-    """The list's ?q=, ?page= and ?per_page=; a bad one is a 400 naming it."""
+def loaded_query(schema, given=None, **options) -> dict:
+    """The query string (or ``given``, taken from it) loaded by ``schema``: a bad parameter is a 400
+    naming it, where a bad body is a 422."""
     try:
-        wanted = ListQuery().load(request.args, unknown=EXCLUDE)
+        return schema.load(request.args if given is None else given, **options)
     except ValidationError as error:
         raise ParametersInvalid(error.messages) from None
+
+
+def list_query() -> tuple[Search | None, Paging]:
+    """The list's ?q=, ?page= and ?per_page=; a bad one is a 400 naming it."""
+    wanted = loaded_query(ListQuery(), unknown=EXCLUDE)
     return (Search(wanted["q"]) if wanted.get("q") else None), Paging(wanted["page"], wanted.get("per_page"))
 
 

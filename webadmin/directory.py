@@ -4,10 +4,11 @@ Editors (level 2) manage people and groups; only owners (level 3) grant or chang
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, g, jsonify, request
+from flask import Blueprint, Response, abort, current_app, g, jsonify
 
 from pbx import directory, models, sip_account
 from pbx.exports import MEDIA_TYPES, users_csv
+from pbx.messages import Message
 from pbx.representations import group_json, user_json
 from pbx.extensions import db
 from pbx.tenancy import get_owned, scoped
@@ -15,7 +16,7 @@ from schemas.directory import GroupInput, UserInput
 from schemas.exports import UserExportQuery
 
 from webadmin.auth import signed_in
-from webadmin.common import body, listed, require_level
+from webadmin.common import body, listed, loaded_query, require_level
 from webadmin.openapi import accepts, queries, searchable
 
 bp = Blueprint("directory", __name__, url_prefix="/api")
@@ -27,7 +28,7 @@ def _guard_admin_rights(data: dict, user: models.User | None = None) -> None:
     email = data.get("email", user.email if user else "")
     moves_codes = level > 0 and isinstance(email, str) and email.strip().lower() != user.email
     if data.get("admin_level", level) != level or moves_codes:
-        require_level(3, "only an owner (level 3) grants admin rights or changes an admin's sign-in address")
+        require_level(3, Message("rights.owner_grants"))
 
 
 @bp.get("/users")
@@ -69,9 +70,9 @@ def delete_user(user_id):
     """Delete a user; refused, naming the places, while a scenario, number, group or box relies on them."""
     user = get_owned(models.User, g.tenant.id, user_id)
     if user.id == g.user.id:
-        abort(409, "you cannot delete yourself")
+        abort(409, Message("user.delete_self"))
     if user.admin_level > 0:
-        require_level(3, "only an owner (level 3) deletes admins")
+        require_level(3, Message("rights.owner_deletes_admins"))
     directory.delete_user(g.tenant, user.id)
     db.session.commit()
     return "", 204
@@ -81,7 +82,7 @@ def _sip_user(user_id: int) -> models.User:
     """A user whose SIP password the signed-in admin may see: an admin's is the owner's to see."""
     user = get_owned(models.User, g.tenant.id, user_id)
     if user.admin_level > 0:
-        require_level(3, "only an owner (level 3) sees or renews an admin's SIP password")
+        require_level(3, Message("rights.owner_sip_password"))
     return user
 
 
@@ -89,7 +90,7 @@ def _account(action, user: models.User):
     try:
         return action(user, current_app.config)
     except sip_account.NoSipAccount as error:
-        abort(409, str(error))
+        abort(409, error.args[0])
 
 
 @bp.get("/users/<int:user_id>/sip-account")
@@ -122,7 +123,7 @@ def reset_sip_password(user_id):
 @queries(UserExportQuery)
 def export_users():
     """The users as CSV: plain (?format=csv) or for Polish Excel (?format=csv-excel)."""
-    format_name = UserExportQuery().load(request.args)["format"]
+    format_name = loaded_query(UserExportQuery())["format"]
     return Response(users_csv(g.tenant, format_name), mimetype=MEDIA_TYPES[format_name],
                     headers={"Content-Disposition": "attachment; filename=users.csv"})
 

@@ -8,13 +8,14 @@ from flask import Blueprint, Response, abort, current_app, g, jsonify, request, 
 from pbx import call_export, export_jobs, models, tasks
 from pbx.exports import MEDIA_TYPES, check_export_size, csv_chunks, dialect, write_xlsx
 from pbx.extensions import db
+from pbx.messages import Message
 from pbx.representations import stamp
 from pbx.storage import StorageError
 from pbx.tenancy import get_owned, scoped
 from schemas.exports import ExportQuery, ExportScheduleInput
 
 from webadmin.auth import signed_in
-from webadmin.common import body
+from webadmin.common import body, loaded_query
 from webadmin.openapi import accepts, queries
 
 bp = Blueprint("exports", __name__, url_prefix="/api")
@@ -25,7 +26,7 @@ LISTED_JOBS = 20
 def _query() -> dict:
     """The export asked for in the query string; empty parameters are not given."""
     given = {key: value for key, value in request.args.items() if value != ""}
-    return ExportQuery(tenant_id=g.tenant.id).load(given)
+    return loaded_query(ExportQuery(tenant_id=g.tenant.id), given)
 
 
 @bp.get("/calls.csv", endpoint="export_calls_csv")  # the address of the first, CSV-only export
@@ -35,7 +36,7 @@ def _query() -> dict:
 def export_calls():
     """Call records as one file: CSV (plain or for Polish Excel) or XLSX, at most EXPORT_MAX_ROWS.
 
-    More calls: 422 naming "to"; start a background export (POST /api/exports) instead.
+    A bad filter: 400 naming it. More calls: 422 naming "to"; start a background export (POST /api/exports) instead.
     """
     filters = _query()
     check_export_size(call_export.count(g.tenant, filters), current_app.config["EXPORT_MAX_ROWS"])
@@ -100,12 +101,12 @@ def export_file(job_id):
     """The file of a finished background export."""
     job = get_owned(models.ExportJob, g.tenant.id, job_id)
     if job.status != "done":
-        abort(409, f"the export is not ready yet: {job.rows_done} of {job.rows_total} calls written")
+        abort(409, Message("export.not_ready", done=job.rows_done, total=job.rows_total))
     try:
         chunks = export_jobs.chunks(job, current_app.config)
         first = next(chunks, b"")
     except StorageError:
-        abort(503, "the export cannot be read from storage now; try again later")
+        abort(503, Message("export.storage_away"))
     return Response(_chained(first, chunks), mimetype=MEDIA_TYPES[job.format],
                     headers={"Content-Disposition": f"attachment; filename={job.file_name}"})
 

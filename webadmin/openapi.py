@@ -22,10 +22,16 @@ from webadmin.auth import signed_in
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 PATH_PART = re.compile(r"<(?:(\w+):)?(\w+)>")
 LEVELS = {0: "signed in, admin or not", 1: "viewer", 2: "editor", 3: "owner"}
-ERROR = {"type": "object", "required": ["error"], "properties": {
+CODED = {"type": "object", "required": ["code", "params"], "properties": {
+    "code": {"type": "string", "description": "the message's stable code (pbx/messages/en.py lists them)"},
+    "params": {"type": "object", "description": "its values; a value that is a message nests as {code, params}"}}}
+ERROR = {"type": "object", "required": ["error", "code", "params"], "properties": {
     "error": {"type": "string", "description": "what went wrong, in the language the request asks for"},
+    **CODED["properties"],
     "fields": {"type": "object", "description": "field (or node id) → its problems",
-               "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}
+               "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    "field_codes": {"type": "object", "description": "the same structure as fields, each problem by code",
+                    "additionalProperties": {"type": "array", "items": CODED}}}}
 
 
 def accepts(schema: type[Schema], *, partial: bool = False):

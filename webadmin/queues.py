@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from flask import Blueprint, g, jsonify, request
 from marshmallow import ValidationError
 
+from pbx.messages import Message
 from pbx.queues import queue_stats, waiting_now
 from schemas.fields import iso_date_text
 from webadmin.auth import signed_in
@@ -36,5 +37,5 @@ def _date_arg(name: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(iso_date_text(value))
     except ValueError:
-        raise ValidationError({name: [f"{value!r} is not a date-time like 2026-12-24T14:00"]}) from None
+        raise ValidationError({name: [Message("date.not_a_date_time", value=value)]}) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)

@@ -21,9 +21,9 @@ from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 from pbx.audit_words import phone_words
 from pbx.reception import actions
 from pbx.esl import commands
+from pbx.messages import Message, in_language, language_of
 from pbx.reception.board import Company, board, caller_of, own_leg
 from pbx.reception.switches import for_app
-from schemas import messages_pl
 
 from webadmin.auth import signed_in
 from webadmin.common import body
@@ -32,9 +32,8 @@ bp = Blueprint("reception", __name__, url_prefix="/api/reception")
 
 HEARTBEAT_SECONDS = 15.0
 SEND_TIMEOUT = 10.0
-NOT_RECEPTIONIST = "the reception page is for receptionists: an admin gives the right in the user's settings"
-NOT_TALKING = "you are not talking with this caller: pick the call up first, then announce it"
-TOO_MANY = "too many reception pages are open on this server: the page tries again in a moment"
+STATUS_DONE = {"available": "reception.available", "logged_out": "reception.logged_out",
+               "on_break": "reception.on_a_break"}
 _open_streams = {"count": 0}
 _streams_lock = threading.Lock()
 
@@ -45,7 +44,7 @@ def receptionist(view):
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         if not g.user.receptionist:
-            abort(403, NOT_RECEPTIONIST)
+            abort(403, Message("reception.not_receptionist"))
         return view(*args, **kwargs)
 
     guarded = signed_in(0)(wrapper)
@@ -84,7 +83,7 @@ def stream():
     """The board as server-sent events: one ``data:`` line each time it changes."""
     app = current_app._get_current_object()
     if not _take_stream_slot(app.config["RECEPTION_STREAMS"]):
-        abort(503, TOO_MANY)
+        abort(503, Message("reception.too_many_pages"))
     client = request.environ.get("gunicorn.socket")
     if client is not None:
         client.settimeout(SEND_TIMEOUT)
@@ -111,16 +110,17 @@ def stream():
     return response
 
 
-def _done(message: str):
-    polish = messages_pl.prefers_polish(request.accept_languages)
-    return jsonify(done=True, message=messages_pl.translate(message) if polish else message)
+def _done(message: Message):
+    """What was done, in the request's language, with its code and parameters as errors have them."""
+    return jsonify(done=True, message=in_language(message, language_of(request.accept_languages)),
+                   **message.as_json())
 
 
 def _refused(refused: actions.Refused):
-    abort(refused.status, str(refused))
+    abort(refused.status, refused.message)
 
 
-def _act_on_call(uuid: str, what: str, destination: actions.Destination | None, command_of, message: str,
+def _act_on_call(uuid: str, what: str, destination: actions.Destination | None, command_of, message: Message,
                  leg: str | None = None):
     view = for_app(current_app._get_current_object())
     words = {"name": phone_words(caller_of(view.now(), uuid)) or "—"}
@@ -153,7 +153,7 @@ def pick_up(uuid):
     to = _destination(lambda: actions.own_phone(g.user))
     gateway = current_app.config["CARRIER_GATEWAY"]
     return _act_on_call(uuid, "pickup", to, lambda call: to.command(call, g.tenant.id, gateway),
-                        "the call is on its way to your phone")
+                        Message("reception.on_its_way"))
 
 
 @bp.post("/calls/<uuid>/transfer")
@@ -162,7 +162,7 @@ def transfer(uuid):
     """Blind transfer to {"user": id}, {"group": id}, {"extension": "105"} or {"number": "+48..."}."""
     to, gateway = _target(), current_app.config["CARRIER_GATEWAY"]
     return _act_on_call(uuid, "transfer", to, lambda call: to.command(call, g.tenant.id, gateway),
-                        f"the call was transferred to {to.words}")
+                        Message("reception.transferred", target=to.words))
 
 
 @bp.post("/calls/<uuid>/announce")
@@ -177,10 +177,9 @@ def announce(uuid):
     app = current_app._get_current_object()
     leg = own_leg(Company(g.tenant.id, app.config["SIP_DOMAIN_SUFFIX"]), for_app(app).now(), uuid, g.user.id)
     if leg is None:
-        abort(409, NOT_TALKING)
+        abort(409, Message("reception.not_talking"))
     return _act_on_call(uuid, "announce", to, lambda channel: to.announced(channel, g.tenant.id, gateway),
-                        f"your phone is calling {to.words}: introduce the caller and hang up to join them, "
-                        "or press # to go back to the caller", leg)
+                        Message("reception.announcing", target=to.words), leg)
 
 
 @bp.post("/calls/<uuid>/voicemail")
@@ -189,14 +188,14 @@ def to_voicemail(uuid):
     """The caller leaves a message in {"box": id}."""
     to = _destination(lambda: actions.destination(g.tenant.id, {"box": body().get("box")}))
     return _act_on_call(uuid, "voicemail", to, lambda call: to.command(call, g.tenant.id, ""),
-                        f"the caller is leaving a message in {to.words}")
+                        Message("reception.to_voicemail", box=to.words))
 
 
 @bp.post("/calls/<uuid>/hangup")
 @receptionist
 def hang_up(uuid):
     """End the call."""
-    return _act_on_call(uuid, "hangup", None, commands.hang_up, "the call was ended")
+    return _act_on_call(uuid, "hangup", None, commands.hang_up, Message("reception.ended"))
 
 
 @bp.post("/agents/<agent>/status")
@@ -211,6 +210,4 @@ def agent_status(agent):
                                  status, {"name": f"{user.full_name} → {queue_name}", "queue": queue_name})
     except actions.Refused as refused:
         _refused(refused)
-    return _done({"available": f"{user.full_name} takes calls from {queue_name} again",
-                  "logged_out": f"{user.full_name} is logged out of {queue_name}",
-                  "on_break": f"{user.full_name} is on a break from {queue_name}"}[status])
+    return _done(Message(STATUS_DONE[status], user=user.full_name, queue=queue_name))

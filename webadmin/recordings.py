@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from pbx import models, recordings
 from pbx.extensions import db
+from pbx.messages import Message
 from webadmin.auth import signed_in
 from webadmin.common import body
 
@@ -29,12 +30,12 @@ def recording_hold(recording_id):
     """Keep a recording past its retention ({"hold": true}) or let it expire ({"hold": false})."""
     hold = body().get("hold", True)
     if not isinstance(hold, bool):
-        abort(422, "hold is true or false")
+        abort(422, Message("recording.hold"))
     try:
         recording = recordings.set_legal_hold(g.tenant.id, recording_id, hold, current_app.config)
     except Exception:  # noqa: BLE001 - NoResultFound: not this tenant's recording
         db.session.rollback()
-        abort(404, "no such recording")
+        abort(404, Message("recording.unknown"))
     return jsonify(recordings.describe(recording))
 
 
@@ -44,5 +45,5 @@ def recordings_forget_caller():
     """Delete every recording of one caller (?caller=), as the GDPR asks."""
     number = request.args.get("caller", "")
     if not number:
-        abort(422, "give the caller number (?caller=...)")
+        abort(422, Message("recording.caller_required"))
     return jsonify(recordings.forget_caller(g.tenant.id, number, current_app.config))

@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 
 from pbx import models
 from pbx.extensions import db
+from pbx.messages import Message, language_of
 from pbx.reports import Period, outcomes
 from pbx.reports.period import LONGEST
 from pbx.reports.tables import BUILDERS, COLUMNS, table, titles, weekday_name
 from pbx.tenancy import get_owned
-from schemas import messages_pl
 from schemas.fields import Day, ParametersInvalid
 
 from webadmin.auth import signed_in
@@ -45,9 +45,9 @@ class ReportQuery(Schema):
     def _period(self, data, **kwargs):
         first, last = data.get("from_"), data.get("to")
         if first and last and last < first:
-            raise ValidationError("the period ends before it starts: choose 'to' on or after 'from'", "to")
+            raise ValidationError(Message("report.ends_before_start"), "to")
         if first and last and (last - first).days >= LONGEST:
-            raise ValidationError(f"a report covers at most {LONGEST} days: choose a shorter period", "to")
+            raise ValidationError(Message("report.too_long", days=LONGEST), "to")
 
 
 def _wanted() -> tuple[Period, dict, dict]:
@@ -76,14 +76,15 @@ def report_view(report):
     callers not reached since). ?main_number= (an id) narrows any report to one main number.
     """
     if report not in BUILDERS:
-        abort(404, f"no report named {report!r}: choose one of {', '.join(BUILDERS)}")
+        abort(404, Message("report.unknown", value=report, reports=", ".join(BUILDERS)))
     period, options, wanted = _wanted()
     unknown = set(options) - set(OPTIONS.get(report, ()))
     if unknown:
-        raise ParametersInvalid({name: [f"the {report} report takes no {name}"] for name in sorted(unknown)})
+        raise ParametersInvalid({name: [Message("report.option_not_taken", report=report, option=name)]
+                                 for name in sorted(unknown)})
     rows = table(db.session, g.tenant.id, period, report, **options)
     if wanted.get("format") == "csv":
-        polish = wanted.get("language", "pl" if messages_pl.prefers_polish(request.accept_languages) else "en") == "pl"
+        polish = wanted.get("language", language_of(request.accept_languages)) == "pl"
         return csv_response(titles(report, polish), (_cells(report, row, polish) for row in rows),
                             f"{report}_{period.first}_{period.last}.csv")
     return jsonify(report=report, columns=COLUMNS[report], rows=rows,

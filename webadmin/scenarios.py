@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, jsonify, request
 
-from pbx import models, scenarios
+from pbx import models, scenarios, usages
 from pbx.compiler import ScenarioInvalid
 from pbx.extensions import db
+from pbx.messages import Message, in_language, language_of
 from pbx.nodes import registry
 from pbx.nodes.specs import kind_spec
 from pbx.representations import check_json, problems_json, scenario_json, stamp, version_json
-from pbx.tenancy import get_owned
-from schemas import messages_pl
+from pbx.tenancy import get_owned, scoped, storable_id
 from schemas.scenario import ScenarioDocument
 
 from webadmin.auth import signed_in
-from webadmin.common import body
+from webadmin.common import body, error_json
 from webadmin.openapi import accepts
 
 bp = Blueprint("scenarios", __name__, url_prefix="/api")
@@ -26,19 +26,23 @@ bp = Blueprint("scenarios", __name__, url_prefix="/api")
 @bp.errorhandler(ScenarioInvalid)
 def _invalid(error: ScenarioInvalid):
     db.session.rollback()
-    return jsonify(error=_text("the scenario has errors"), fields=_by_node(error.errors),
-                   problems=problems_json(error.errors, _text)), 422
+    return error_json(Message("scenario.has_errors"), fields=_by_node(error.errors),
+                      problems=problems_json(error.errors, _text)), 422
 
 
-def _text(message: str) -> str:
-    """The checker speaks English; the panel in Polish gets the catalogue's text (see pbx.app._error_json)."""
-    return messages_pl.translate(message) if messages_pl.prefers_polish(request.accept_languages) else message
+def _text(message: Message) -> str:
+    """A checker's message in the request's language (see webadmin.common.error_json)."""
+    return in_language(message, _language())
 
 
-def _by_node(found) -> dict[str, list[str]]:
-    grouped: dict[str, list[str]] = {}
+def _language() -> str:
+    return language_of(request.accept_languages)
+
+
+def _by_node(found) -> dict[str, list[Message]]:
+    grouped: dict[str, list[Message]] = {}
     for problem in found:
-        grouped.setdefault(problem.node_id, []).append(_text(problem.message))
+        grouped.setdefault(problem.node_id, []).append(problem.message)
     return grouped
 
 
@@ -48,7 +52,7 @@ def _scenario(number_id: int, *, create: bool = False) -> models.Scenario:
 
 
 def _version_json(v: models.ScenarioVersion, live_id: int | None) -> dict:
-    return version_json(v, live_id, _text, polish=messages_pl.prefers_polish(request.accept_languages))
+    return version_json(v, live_id, _text, polish=_language() == "pl")
 
 
 def check(scenario: models.Scenario, tree: dict) -> dict:
@@ -67,7 +71,7 @@ def node_kinds():
 def get_scenario(number_id):
     """A main number's scenario: its draft with the draft's check, and its versions newest first."""
     return jsonify(scenario_json(g.tenant, get_owned(models.MainNumber, g.tenant.id, number_id), current_app.config,
-                                 _text, polish=messages_pl.prefers_polish(request.accept_languages)))
+                                 _text, polish=_language() == "pl"))
 
 
 @bp.put("/main-numbers/<int:number_id>/scenario/draft")
@@ -91,7 +95,7 @@ def check_tree(number_id):
     scenario = number.scenario or models.Scenario(tenant_id=g.tenant.id, main_number_id=number.id)
     tree = body() or scenario.draft
     if not tree:
-        abort(404, "the scenario has no draft")
+        abort(404, Message("scenario.no_draft"))
     return jsonify(check(scenario, tree))
 
 
@@ -119,7 +123,7 @@ def rollback(number_id):
     """Make version {"version"}'s tree live again as a new version, and the draft."""
     number = body().get("version")
     if not isinstance(number, int):
-        abort(422, "give the version number to roll back to")
+        abort(422, Message("scenario.rollback_version"))
     scenario = _scenario(number_id)
     version = scenarios.rollback(scenario, number, current_app.config)
     db.session.commit()
@@ -130,10 +134,10 @@ def rollback(number_id):
 def _tree(scenario: models.Scenario, ref: str) -> dict:
     if ref == "draft":
         if scenario.draft is None:
-            abort(404, "the scenario has no draft")
+            abort(404, Message("scenario.no_draft"))
         return scenario.draft
     if not (ref.isascii() and ref.isdigit()):
-        abort(422, "compare version numbers or 'draft'")
+        abort(422, Message("scenario.diff_refs"))
     return scenarios.version(scenario, int(ref)).tree
 
 
@@ -143,4 +147,12 @@ def diff(number_id):
     """What changed between ?from= and ?to= (version numbers or draft), in words."""
     scenario = _scenario(number_id)
     old, new = request.args.get("from", ""), request.args.get("to", "draft")
-    return jsonify(lines=[_text(line) for line in scenarios.diff(_tree(scenario, old), _tree(scenario, new))])
+    lines = scenarios.diff(_tree(scenario, old), _tree(scenario, new), names=_object_name)
+    return jsonify(lines=[_text(line) for line in lines], codes=[line.as_json() for line in lines])
+
+
+def _object_name(kind: str, obj_id: int) -> str | None:
+    """The name of the company's user, group, announcement, box or list a node refers to."""
+    model = usages.model_of(kind)
+    obj = db.session.scalar(scoped(model, g.tenant.id).where(model.id == obj_id)) if storable_id(obj_id) else None
+    return None if obj is None else obj.full_name if isinstance(obj, models.User) else obj.name

@@ -4,12 +4,13 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g, jsonify, request
 
 from pbx.compiler import ScenarioInvalid
+from pbx.messages import Message, in_language, language_of
 from pbx.schedule_preview import parse_day, parse_step, preview
 from pbx.simulator import SimulationError, UnsupportedApplication, UnsupportedDialplan
 from pbx.testcall import (SOUNDS_DIR, SPEECH, TALK, TestCallInputError, check_folder, check_zone, parse_at,
                           parse_busy_until, parse_seconds, test_call)
-from schemas import messages_pl
 from webadmin.auth import signed_in
+from webadmin.common import error_json
 
 bp = Blueprint("testcall", __name__, url_prefix="/api")
 PEOPLE = ("answer", "no_answer", "busy", "unreachable")
@@ -17,14 +18,14 @@ PEOPLE = ("answer", "no_answer", "busy", "unreachable")
 
 @bp.errorhandler(TestCallInputError)
 def _bad_input(error):
-    text = str(error)
-    polish = messages_pl.prefers_polish(request.accept_languages)
-    return jsonify(error=messages_pl.translate(text) if polish else text), 422
+    return error_json(error.args[0]), 422
 
 
 @bp.errorhandler(ScenarioInvalid)
 def _draft_invalid(error):
-    return jsonify(error="the draft does not compile", problems=[str(p) for p in error.errors]), 422
+    language = language_of(request.accept_languages)
+    return error_json(Message("testcall.draft_invalid"),
+                      problems=[f"{p.node_id}: {in_language(p.message, language)}" for p in error.errors]), 422
 
 
 @bp.errorhandler(UnsupportedDialplan)
@@ -32,13 +33,13 @@ def _draft_invalid(error):
 @bp.errorhandler(SimulationError)
 def _not_simulated(error):
     # The dialplan uses something the simulator does not model: say so rather than guess.
-    return jsonify(error=f"the dialplan cannot be simulated: {type(error).__name__}: {error}"), 501
+    return error_json(Message("testcall.not_simulated", problem=type(error).__name__, detail=str(error))), 501
 
 
 def _text(body: dict, name: str, required: bool = False) -> str:
     value = body.get(name, "")
     if not isinstance(value, str) or (required and not value.strip()):
-        raise TestCallInputError(f"{name}: text is required" if required else f"{name}: must be text")
+        raise TestCallInputError(Message("input.text_required" if required else "input.not_text"), name)
     return value
 
 
@@ -47,14 +48,14 @@ def _names(body: dict, name: str) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise TestCallInputError(f"{name}: a list of names, extensions or numbers")
+        raise TestCallInputError(Message("testcall.not_people"), name)
     return value
 
 
 def _number(body: dict, name: str, kind=float):
     value = body.get(name)
     if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
-        raise TestCallInputError(f"{name}: a non-negative number")
+        raise TestCallInputError(Message("testcall.not_a_count"), name)
     return kind(value) if value is not None else None
 
 
@@ -64,7 +65,7 @@ def play():
     """Play a call through the published (or draft) dialplan; nothing is stored."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        abort(422, "send a JSON object")
+        abort(422, Message("request.json_object"))
     call = test_call(
         g.tenant, _text(body, "number", True), _text(body, "from", True),
         parse_at(_text(body, "at", True), g.tenant.timezone), _text(body, "keys"),
@@ -81,14 +82,14 @@ def play():
 def _list(body: dict, name: str) -> list:
     value = body.get(name, [])
     if not isinstance(value, list):
-        raise TestCallInputError(f"{name}: a list of durations (e.g. [20, \"45s\"])")
+        raise TestCallInputError(Message("testcall.not_durations"), name)
     return value
 
 
 def _busy_until(body: dict) -> dict[str, float]:
     value = body.get("busy_until", {})
     if not isinstance(value, dict):
-        raise TestCallInputError("busy_until: an object of names and durations (e.g. {\"Anna\": \"40s\"})")
+        raise TestCallInputError(Message("testcall.not_busy_map"), "busy_until")
     return parse_busy_until(value)
 
 
@@ -98,7 +99,7 @@ def schedule_preview():
     """Which branch each schedule node of a main number's scenario takes, over a date range."""
     args, zone = request.args, g.tenant.timezone
     if not args.get("number") or not args.get("from") or not args.get("to"):
-        raise TestCallInputError("give number, from and to (e.g. from=2026-12-20&to=2026-12-27)")
+        raise TestCallInputError(Message("preview.range_required"))
     found = preview(g.tenant, args["number"], parse_day(args["from"], zone), parse_day(args["to"], zone, end=True),
                     parse_step(args.get("step", "30m")), app=current_app._get_current_object(),
                     draft=args.get("draft") in ("1", "true"),

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, g, jsonify, request
 
 from pbx import api_tokens, models
 from pbx.extensions import db
+from pbx.messages import Message
 from pbx.representations import stamp
 from webadmin.auth import signed_in
 from webadmin.common import body
@@ -24,7 +25,7 @@ def describe(record: models.ApiToken) -> dict:
 def refuse_tokens():
     """Tokens are managed by a signed-in owner: a token must not mint or revoke tokens."""
     if request.headers.get("Authorization"):
-        abort(403, "API tokens are managed in the panel, not with an API token")
+        abort(403, Message("token.panel_only"))
 
 
 @bp.get("")
@@ -41,9 +42,9 @@ def create_token():
     data = body()
     name, scope = data.get("name"), data.get("scope", "read")
     if not isinstance(name, str) or not name.strip() or len(name.strip()) > 80:
-        abort(422, "give the token a name (1-80 characters)")
+        abort(422, Message("token.name_required"))
     if scope not in api_tokens.SCOPES:
-        abort(422, "scope is 'read' or 'full'")
+        abort(422, Message("token.scope"))
     record, token = api_tokens.create(g.user, name.strip(), scope)
     return jsonify({**describe(record), "token": token}), 201
 
@@ -54,6 +55,6 @@ def revoke_token(token_id):
     """Revoke an API token."""
     record = db.session.get(models.ApiToken, token_id)
     if record is None or record.tenant_id != g.tenant.id:
-        abort(404, "no such API token")
+        abort(404, Message("token.unknown"))
     api_tokens.revoke(record)
     return jsonify(describe(record))

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, g, jsonify
 
 from pbx import directory, models, recordings
 from pbx.extensions import db
+from pbx.messages import Message
 from pbx.representations import box_json
 from pbx.tenancy import get_owned, scoped
 from schemas.directory import VoicemailBoxInput
@@ -58,7 +59,7 @@ def _message(box_id: int, message_id: int) -> tuple[models.VoicemailBox, models.
     box = get_owned(models.VoicemailBox, g.tenant.id, box_id)
     found = recordings.message(box, message_id)
     if found is None:
-        abort(404, "no such voicemail message")
+        abort(404, Message("voicemail.unknown_message"))
     return box, found
 
 
@@ -77,7 +78,7 @@ def mark_heard(box_id, message_id):
     """Mark a message as heard ({"heard": true}) or as new again ({"heard": false})."""
     heard = body().get("heard", True)
     if not isinstance(heard, bool):
-        abort(422, "heard is true or false")
+        abort(422, Message("voicemail.heard"))
     _, found = _message(box_id, message_id)
     found.heard_at = models.utcnow() if heard else None
     db.session.commit()
@@ -90,6 +91,6 @@ def delete_message(box_id, message_id):
     """Delete a message now (audited); one under legal hold stays."""
     box, found = _message(box_id, message_id)
     if found.legal_hold:
-        abort(409, "a voicemail under legal hold cannot be deleted: release the hold first")
+        abort(409, Message("voicemail.legal_hold"))
     recordings.delete_message(box, found, current_app.config)
     return "", 204

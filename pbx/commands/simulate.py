@@ -12,6 +12,7 @@ from sqlalchemy import select
 from pbx import models
 from pbx.compiler import ScenarioInvalid
 from pbx.extensions import db
+from pbx.messages import Message
 from pbx.simulator import SimulationError, UnsupportedApplication, UnsupportedDialplan
 from pbx.tenancy import NotFound, find_tenant
 from pbx.testcall import (SOUNDS_DIR, SPEECH, TALK, TestCallInputError, check_folder, parse_at, parse_busy_until,
@@ -25,7 +26,7 @@ def tenant_of(tenant_ref: str | None, number: str) -> models.Tenant:
     main = phone_or_none(number or "")
     found = db.session.scalar(select(models.MainNumber).where(models.MainNumber.number == main)) if main else None
     if found is None:
-        raise TestCallInputError(f"number: {number!r} is no main number; give --tenant for calls from a desk phone")
+        raise TestCallInputError(Message("testcall.tenant_needed", value=number), "number")
     return db.session.get(models.Tenant, found.tenant_id)
 
 

@@ -20,6 +20,7 @@ from pbx.dialplan import dialing, ir
 from pbx.dialplan.snapshot import DirectorySnapshot
 from pbx.nodes import kind_of
 from pbx.nodes.base import Problem
+from pbx.tenancy import missing
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ def _lowered(tree, snapshot, scenario_id, version_id, main_number_id):
     root = parse.parse(tree)
     errors = validate.validate(root, snapshot)
     if main_number_id not in snapshot.main_numbers:
-        errors.append(Problem("scenario", f"main number {main_number_id} does not exist in this company"))
+        errors.append(Problem("scenario", missing("MainNumber", [main_number_id])))
     if errors:
         raise ScenarioInvalid(errors)
     low = lower.Lowering(snapshot, scenario_id=scenario_id, version_id=version_id, main_number_id=main_number_id)

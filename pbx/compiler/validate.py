@@ -1,8 +1,9 @@
 """Validate pass: the parsed tree against the limits and against THIS tenant's directory."""
 from __future__ import annotations
 
+from pbx.messages import Message
 from pbx.nodes import kind_of
-from pbx.nodes.base import Node, Problem
+from pbx.nodes.base import Node, Problem, branch_words
 
 MAX_NODES = 500
 MAX_DEPTH = 30
@@ -17,13 +18,13 @@ def validate(root: Node, snapshot) -> list[Problem]:
     errors: list[Problem] = []
     nodes = list(root.walk())
     if len(nodes) > MAX_NODES:
-        errors.append(Problem(root.id, f"the scenario has {len(nodes)} nodes; at most {MAX_NODES} are allowed"))
+        errors.append(Problem(root.id, Message("check.too_many_nodes", nodes=len(nodes), max=MAX_NODES)))
     for node in nodes:
         if _depth(node) == MAX_DEPTH + 1:
-            errors.append(Problem(node.id, f"nodes may be nested at most {MAX_DEPTH} levels deep"))
+            errors.append(Problem(node.id, Message("check.too_deep", levels=MAX_DEPTH)))
         kind = kind_of(node.kind)
         for branch in kind.required_branches:
             if branch not in node.branches:
-                errors.append(Problem(node.id, f"the `{branch}` branch is missing: the call would end nowhere"))
+                errors.append(Problem(node.id, Message("check.branch_missing", branch=branch_words(branch))))
         errors.extend(Problem(node.id, message) for message in kind.check(node, snapshot))
     return errors

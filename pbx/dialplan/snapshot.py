@@ -26,6 +26,7 @@ class UserInfo:
     record_calls: bool = False
     may_present_main_number: bool = False
     always_present_main_number: bool = False
+    name: str = field(default="", compare=False)  # for the checker's words, never in a dialplan
 
 
 @dataclass(frozen=True)
@@ -42,12 +43,14 @@ class GroupInfo:
     record_calls: bool = False
     members: tuple[MemberInfo, ...] = ()
     fallback: Fallback | None = None
+    name: str = field(default="", compare=False)  # for the checker's words, never in a dialplan
 
 
 @dataclass(frozen=True)
 class AnnouncementInfo:
     id: int
     language: str = "pl"
+    name: str = field(default="", compare=False)  # for the checker's words, never in a dialplan
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class BoxInfo:
     id: int
     greeting_id: int | None = None
     max_seconds: int = 180
+    name: str = field(default="", compare=False)  # for the checker's words, never in a dialplan
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class NumberListInfo:
     id: int
     kind: str  # "vip" / "blacklist"
     patterns: tuple[str, ...] = ()
+    name: str = field(default="", compare=False)  # for the checker's words, never in a dialplan
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,10 @@ from marshmallow import fields, validate
 
 from pbx.dialplan import ir
 from pbx.dialplan.ir import Action
+from pbx.messages import Message
 from pbx.nodes import register
-from pbx.nodes.base import (NodeKind, NodeSchema, RefId, executed, missing_prompt, object_ids, prompt_language,
-                            told)
+from pbx.nodes.base import (BRANCHES, NodeKind, NodeSchema, RefId, executed, missing_prompt, object_ids,
+                            prompt_language, told)
 
 
 class AnnouncementSchema(NodeSchema):
@@ -30,7 +31,7 @@ class Announcement(NodeKind):
     def lint(self, node, snapshot):
         found = prompt_language(node.fields["prompt"], snapshot)
         if "next" not in node.branches:
-            found.append("dead end: the call is hung up after the announcement (add `next` or a hangup node)")
+            found.append(Message("lint.dead_end", branch=BRANCHES["next"]))
         return found
 
     def lower(self, node, low):

@@ -8,7 +8,27 @@ from typing import Any, ClassVar
 from marshmallow import Schema, ValidationError, fields, validate
 
 from pbx.dialplan import ir
+from pbx.messages import Message
+from pbx.tenancy import missing
 from schemas.fields import Name
+
+# The panel's words for a branch (webadmin/static/js/i18n.js "br.*") and for a prompt's language.
+BRANCHES = {"open": Message("branch.open"), "closed": Message("branch.closed"), "next": Message("branch.next"),
+            "no_input": Message("branch.no_input"), "invalid": Message("branch.invalid"),
+            "no_answer": Message("branch.no_answer"), "busy": Message("branch.busy"),
+            "unavailable": Message("branch.unavailable"), "match": Message("branch.match"),
+            "otherwise": Message("branch.otherwise")}
+LANGUAGES = {"pl": Message("language.pl"), "en": Message("language.en")}
+# The panel's words for the node kinds ("kind.*")
+KINDS = {"schedule": Message("kind.schedule"), "announcement": Message("kind.announcement"),
+         "menu": Message("kind.menu"), "forward": Message("kind.forward"), "voicemail": Message("kind.voicemail"),
+         "caller_condition": Message("kind.caller_condition"), "hangup": Message("kind.hangup"),
+         "goto": Message("kind.goto")}
+
+
+def branch_words(name: str):
+    """A branch by its label in the panel; a menu key's branch by its key."""
+    return BRANCHES.get(name) or Message("branch.key", key=name)
 
 NODE_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -44,7 +64,7 @@ class Problem:
     """An error or a warning about one node."""
 
     node_id: str
-    message: str
+    message: Message
 
     def __str__(self) -> str:
         return f"{self.node_id}: {self.message}"
@@ -54,7 +74,7 @@ class NodeId(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if not NODE_ID_RE.fullmatch(text):
-            raise ValidationError("a node id is a lowercase letter then up to 39 of a-z, 0-9, '_'")
+            raise ValidationError(Message("node.id_format"))
         return text
 
 
@@ -147,9 +167,9 @@ def object_ids(kind: str, *values) -> list[tuple[str, int]]:
     return [(kind, v) for v in values if isinstance(v, int) and not isinstance(v, bool)]
 
 
-def missing_prompt(announcement_id, snapshot) -> list[str]:
+def missing_prompt(announcement_id, snapshot) -> list[Message]:
     if announcement_id is not None and announcement_id not in snapshot.announcements:
-        return [f"announcement {announcement_id} does not exist in this company"]
+        return [missing("Announcement", [announcement_id])]
     return []
 
 
@@ -158,11 +178,11 @@ def common_prompt(language: str, name: str) -> str:
     return f"${{sounds_dir}}/centralka/common/{language}/{name}.wav"
 
 
-def prompt_language(announcement_id, snapshot) -> list[str]:
+def prompt_language(announcement_id, snapshot) -> list[Message]:
     info = snapshot.announcements.get(announcement_id)
     if info is not None and info.language != snapshot.language:
-        return [f"announcement {announcement_id} is in '{info.language}', the company's language is "
-                f"'{snapshot.language}': no prompt for the company's language"]
+        return [Message("lint.prompt_language", name=info.name or info.id, language=LANGUAGES[info.language],
+                        company=LANGUAGES[snapshot.language])]
     return []
 
 

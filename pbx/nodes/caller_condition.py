@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from pbx.dialplan import dialing, ir
 from pbx.dialplan.ir import Action, Condition, Extension
+from pbx.messages import Message
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids, told
+from pbx.nodes.base import BRANCHES, NodeKind, NodeSchema, RefId, object_ids, told
+from pbx.tenancy import missing
 
 PATTERNS_PER_CONDITION = 200  # keeps each compiled PCRE far below its 64 KiB limit
 
@@ -36,17 +38,17 @@ class CallerCondition(NodeKind):
     def check(self, node, snapshot):
         number_list = snapshot.lists.get(node.fields["list"])
         if number_list is None:
-            return [f"number list {node.fields['list']} does not exist in this company"]
+            return [missing("NumberList", [node.fields["list"]])]
         if number_list.kind == "blacklist" and "match" in node.branches:
-            return ["callers on a blacklist are rejected: remove the `match` branch"]
+            return [Message("check.blacklist_match", branch=BRANCHES["match"])]
         if number_list.kind == "vip" and "match" not in node.branches:
-            return ["a VIP list needs a `match` branch for the callers on it"]
+            return [Message("check.vip_needs_match", branch=BRANCHES["match"])]
         return []
 
     def lint(self, node, snapshot):
         number_list = snapshot.lists.get(node.fields["list"])
         if number_list is not None and not number_list.patterns:
-            return [f"number list {number_list.id} is empty: every caller takes `otherwise`"]
+            return [Message("lint.list_empty", name=number_list.name or number_list.id, branch=BRANCHES["otherwise"])]
         return []
 
     def lower(self, node, low):

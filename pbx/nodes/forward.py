@@ -13,8 +13,10 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from pbx.dialplan import announcing, dialing, ir
 from pbx.dialplan.ir import Action, Condition, Extension
+from pbx.messages import Message
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids, told
+from pbx.nodes.base import BRANCHES, NodeKind, NodeSchema, RefId, object_ids, told
+from pbx.tenancy import missing
 from schemas.fields import PhoneNumber
 
 NO_ANSWER_CAUSES = ("NO_ANSWER", "ALLOTTED_TIMEOUT", "NO_USER_RESPONSE", "RECOVERY_ON_TIMER_EXPIRE")
@@ -29,7 +31,7 @@ class TargetSchema(Schema):
     @validates_schema
     def _exactly_one(self, data, **_):
         if len(data) != 1:
-            raise ValidationError("name exactly one of user, group or number")
+            raise ValidationError(Message("forward.one_target"))
 
 
 class QueueSchema(Schema):
@@ -74,16 +76,15 @@ class Forward(NodeKind):
     def check(self, node, snapshot):
         target = node.fields["target"]
         if "user" in target and target["user"] not in snapshot.users:
-            return [f"user {target['user']} does not exist in this company"]
+            return [missing("User", [target["user"]])]
         if "group" in target and target["group"] not in snapshot.groups:
-            return [f"group {target['group']} does not exist in this company"]
+            return [missing("Group", [target["group"]])]
         if "user" in target and dialing.user_target(snapshot.users[target["user"]], snapshot) is None:
-            return [f"user {target['user']} has neither a phone number nor an extension to ring"]
+            return [Message("check.user_unreachable", name=snapshot.users[target["user"]].name or target["user"])]
         if "number" in target and node.fields["queue"]:
-            return ["only a user or a group can answer a queue, not an external number"]
+            return [Message("check.queue_external")]
         if "no_answer" not in node.branches and self.fallback(node, snapshot) is None:
-            return ["the `no_answer` branch is missing and neither the group nor the company has a fallback: "
-                    "the call would end nowhere"]
+            return [Message("check.no_fallback", branch=BRANCHES["no_answer"])]
         return []
 
     @staticmethod
@@ -95,14 +96,13 @@ class Forward(NodeKind):
         found = []
         group = snapshot.groups.get(node.fields["target"].get("group"))
         if group is not None and not dialing.member_legs(group, snapshot):
-            found.append(f"group {group.id} has no member to ring: calls go straight to the fallback")
+            found.append(Message("lint.group_empty", name=group.name or group.id))
         queue = node.fields["queue"]
         if queue and set(node.branches) == {"no_answer"} and node.branches["no_answer"].kind == "hangup":
-            found.append("the queue has no real fallback: callers are hung up after the maximum wait")
+            found.append(Message("lint.queue_hangs_up"))
         heard = announcing.Announcing.of_queue(queue)
         if queue and not heard.silent and heard.every >= queue["max_wait_seconds"]:
-            found.append(f"callers leave the queue after {queue['max_wait_seconds']} s, before the first announcement "
-                         f"(every {heard.every} s): they hear none")
+            found.append(Message("lint.queue_announced_too_late", wait=queue["max_wait_seconds"], every=heard.every))
         return found
 
     def waits(self, node, branch, snapshot):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import deque
 
 from pbx.dialplan import ir
+from pbx.messages import Message
 from pbx.nodes import kind_of, register
 from pbx.nodes.base import Node, NodeId, NodeKind, NodeSchema, told
 
@@ -63,11 +64,10 @@ class Goto(NodeKind):
         nodes = {n.id: n for n in _root(node).walk()}
         target = node.fields["target"]
         if target not in nodes:
-            return [f"goto target {target!r} is not a node of this scenario"]
+            return [Message("check.goto_unknown", value=target)]
         loop = idle_loop(node, nodes, snapshot)
         if loop:
-            return ["a loop without a keypress or a time limit: " + " → ".join(map(panel_words, [*loop, loop[0]]))
-                    + ": put a menu in it, or a forward with ringing"]
+            return [Message("check.idle_loop", loop=" → ".join(map(panel_words, [*loop, loop[0]])))]
         return []
 
     def lower(self, node, low):

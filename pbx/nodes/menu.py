@@ -11,8 +11,10 @@ from marshmallow import ValidationError, fields, validate
 
 from pbx.dialplan import ir
 from pbx.dialplan.ir import Action, Condition, Extension
+from pbx.messages import Message
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, RefId, missing_prompt, object_ids, prompt_language, told
+from pbx.nodes.base import (BRANCHES, NodeKind, NodeSchema, RefId, missing_prompt, object_ids, prompt_language,
+                            told)
 
 KEYS = "1234567890*#"
 KEY_LABELS = {"*": "star", "#": "hash"}
@@ -28,7 +30,7 @@ class OptionKey(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         if len(text) != 1 or text not in KEYS:
-            raise ValidationError(f"option {text!r} is not one of 0-9, * or #")
+            raise ValidationError(Message("menu.not_a_key", value=text))
         return text
 
 
@@ -71,14 +73,14 @@ class Menu(NodeKind):
     def check(self, node, snapshot):
         found = missing_prompt(node.fields["prompt"], snapshot) + missing_prompt(node.fields["invalid_prompt"], snapshot)
         if not node.fields["options"] and not node.fields["direct_dial"]:
-            found.append("a menu needs at least one option or direct dial")
+            found.append(Message("check.menu_empty"))
         return found
 
     def lint(self, node, snapshot):
         found = prompt_language(node.fields["prompt"], snapshot)
-        for branch, what in (("no_input", "presses nothing"), ("invalid", "presses a wrong key")):
+        for branch, code in (("no_input", "lint.menu_no_input"), ("invalid", "lint.menu_invalid")):
             if branch not in node.branches:
-                found.append(f"no `{branch}` branch: a caller who {what} is hung up")
+                found.append(Message(code, branch=BRANCHES[branch]))
         return found
 
     def waits(self, node, branch, snapshot):

@@ -16,8 +16,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from pbx.dialplan import ir
 from pbx.dialplan.ir import Condition, Extension, Regex
 from pbx.dialplan.snapshot import HOLIDAY_YEARS
+from pbx.messages import Message
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, told
+from pbx.nodes.base import BRANCHES, NodeKind, NodeSchema, told
 from pbx.nodes.holidays import PRESETS
 from schemas.fields import DateText
 
@@ -31,21 +32,21 @@ DAY_END = 24 * 3600
 def _seconds(text: str) -> int:
     match = _HHMM.fullmatch(text)
     if not match:
-        raise ValidationError(f"{text!r} is not a time HH:MM (00:00 to 23:59)")
+        raise ValidationError(Message("schedule.not_a_time", value=text))
     return int(match.group(1)) * 3600 + int(match.group(2)) * 60
 
 
 def window(pair) -> tuple[int, int] | None:
     """["08:00","16:00"] → (start, end) seconds, end exclusive; 0:00-0:00 closed, x-23:59 to midnight."""
     if not isinstance(pair, (list, tuple)) or len(pair) != 2 or not all(isinstance(t, str) for t in pair):
-        raise ValidationError("hours are a list of [\"HH:MM\", \"HH:MM\"] pairs")
+        raise ValidationError(Message("schedule.hours_pairs"))
     start, end = _seconds(pair[0]), _seconds(pair[1])
     if start == 0 and end == 0:
         return None
     if end == DAY_END - 60:
         end = DAY_END
     if end <= start:
-        raise ValidationError(f"{pair[0]}-{pair[1]}: the end must be after the start")
+        raise ValidationError(Message("schedule.end_before_start", start=pair[0], end=pair[1]))
     return start, end
 
 
@@ -54,7 +55,7 @@ class Hours(fields.Field):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, list) or len(value) > 12:
-            raise ValidationError("hours are a list of at most 12 [\"HH:MM\", \"HH:MM\"] pairs")
+            raise ValidationError(Message("schedule.too_many_pairs"))
         return sorted(w for w in (window(pair) for pair in value) if w is not None)
 
 
@@ -67,12 +68,12 @@ class ExceptionDate(DateText):
         text = super()._deserialize(value, attr, data, **kwargs)
         match = _DATE.fullmatch(text)
         if not match:
-            raise ValidationError(f"{value!r} is not a date YYYY-MM-DD or MM-DD")
+            raise ValidationError(Message("schedule.not_a_date", value=value))
         year, month, day = (int(g) if g else None for g in match.groups())
         try:
             date(year or 2024, month, day)  # 2024 is a leap year: "02-29" is allowed yearly
         except ValueError:
-            raise ValidationError(f"{value!r} is not a calendar date") from None
+            raise ValidationError(Message("schedule.not_a_calendar_date", value=value)) from None
         return (year, month, day)
 
 
@@ -91,7 +92,7 @@ class ScheduleSchema(NodeSchema):
     def _unique_dates(self, data, **_):
         dates = [e["date"] for e in data.get("exceptions", [])]
         if len(dates) != len(set(dates)):
-            raise ValidationError("each exception date may appear once", "exceptions")
+            raise ValidationError(Message("schedule.exception_twice"), "exceptions")
 
 
 def tod(start: int, end: int) -> str:
@@ -138,7 +139,7 @@ class Schedule(NodeKind):
     def lint(self, node, snapshot):
         f = node.fields
         if not any(f["week"].values()) and not any(e["hours"] for e in f["exceptions"]):
-            return ["the schedule is never open: every call takes the `closed` branch"]
+            return [Message("lint.never_open", branch=BRANCHES["closed"])]
         return []
 
     def lower(self, node, low):

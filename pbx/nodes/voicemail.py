@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from pbx.dialplan import ir
 from pbx.dialplan.ir import Action
+from pbx.messages import Message
 from pbx.nodes import register
 from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids, seconds_text, told
+from pbx.tenancy import missing
 
 BEEP = "tone_stream://%(500,0,1000)"
 # record <path> <time limit s> <silence threshold> <silence hits s> (mod_dptools record_function):
@@ -40,13 +42,13 @@ class Voicemail(NodeKind):
 
     def check(self, node, snapshot):
         if node.fields["box"] not in snapshot.boxes:
-            return [f"voicemail box {node.fields['box']} does not exist in this company"]
+            return [missing("VoicemailBox", [node.fields["box"]])]
         return []
 
     def lint(self, node, snapshot):
         box = snapshot.boxes.get(node.fields["box"])
         if box is not None and box.greeting_id is None:
-            return [f"voicemail box {box.id} has no greeting: callers hear only the beep"]
+            return [Message("lint.box_no_greeting", name=box.name or box.id)]
         return []
 
     def lower(self, node, low):

@@ -2,7 +2,7 @@
 
 A call is found by asking every switch for the channel's ``centralka_tenant``: the switch that
 knows it holds the call, and its answer tells whether the call is the company's. A call that is
-gone (the caller hung up, someone else took it) is refused with ``GONE``, and nothing is sent.
+gone (the caller hung up, someone else took it) is refused with ``reception.gone``, and nothing is sent.
 """
 from __future__ import annotations
 
@@ -16,14 +16,12 @@ from pbx.dialplan.dialing import digits
 from pbx.esl import commands
 from pbx.esl.client import ESLError
 from pbx.extensions import db
+from pbx.messages import Message
 from pbx.reception.board import AGENT_PARTS
 from pbx.reception.switches import Server, Switches
 from pbx.tenancy import get_owned
 from schemas.fields import normalise_phone
 
-GONE = "this call has already ended: the caller hung up or someone else took it"
-NOT_OURS = "there is no such call in your company"
-AWAY = "the switch did not answer: try again in a moment"
 SWITCH_FAILED = (OSError, TimeoutError, ESLError)
 STATUSES = {"available": "Available", "logged_out": "Logged Out", "on_break": "On Break"}
 
@@ -31,9 +29,9 @@ STATUSES = {"available": "Available", "logged_out": "Logged Out", "on_break": "O
 class Refused(Exception):
     """The action was not done; ``status`` is the HTTP status, the message says why in words."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: Message):
         super().__init__(message)
-        self.status = status
+        self.status, self.message = status, message
 
 
 @dataclass
@@ -61,12 +59,12 @@ def _person(user: models.User) -> Destination:
         return Destination(user.full_name, extension=user.extension)
     if user.phone:
         return Destination(user.full_name, number=user.phone)
-    raise Refused(409, f"{user.full_name} has neither an extension nor a phone number to ring")
+    raise Refused(409, Message("reception.unreachable", user=user.full_name))
 
 
 def own_phone(user: models.User) -> Destination:
     if not (user.extension or user.phone):
-        raise Refused(409, "you have neither an extension nor a phone number to take the call on")
+        raise Refused(409, Message("reception.no_own_phone"))
     return _person(user)
 
 
@@ -74,14 +72,14 @@ def destination(tenant_id: int, target: dict) -> Destination:
     """``{"user": id}``, ``{"group": id}``, ``{"extension": "105"}``, ``{"number": "+48..."}`` or ``{"box": id}``."""
     chosen = [key for key in ("user", "group", "extension", "number", "box") if target.get(key) not in (None, "")]
     if len(chosen) != 1:
-        raise Refused(400, "choose one place to send the call: user, group, extension, number or box")
+        raise Refused(400, Message("reception.one_place"))
     key, value = chosen[0], target[chosen[0]]
     if key == "user":
         return _person(get_owned(models.User, tenant_id, value))
     if key == "group":
         group = get_owned(models.Group, tenant_id, value)
         if not group.extension:
-            raise Refused(409, f"group '{group.name}' has no extension to transfer to")
+            raise Refused(409, Message("reception.group_without_extension", name=group.name))
         return Destination(group.name, extension=group.extension)
     if key == "box":
         box = get_owned(models.VoicemailBox, tenant_id, value)
@@ -99,7 +97,7 @@ def _extension(tenant_id: int, value) -> Destination:
     owners = [item for model in (models.User, models.Group) for item in db.session.scalars(
         db.select(model).where(model.tenant_id == tenant_id, model.extension == str(value)))]
     if not owners or not commands.DESTINATION.fullmatch(str(value)):
-        raise Refused(400, f"extension {str(value)[:12]!r} belongs to nobody in this company")
+        raise Refused(400, Message("reception.extension_of_nobody", value=str(value)[:12]))
     owner = owners[0]
     return Destination(owner.full_name if isinstance(owner, models.User) else owner.name, extension=owner.extension)
 
@@ -107,7 +105,7 @@ def _extension(tenant_id: int, value) -> Destination:
 def find_call(switches: Switches, tenant_id: int, uuid: str) -> Server:
     """The switch holding the company's call ``uuid``; Refused when it is not a call of the company or is gone."""
     if not isinstance(uuid, str) or not commands.UUID.fullmatch(uuid):
-        raise Refused(400, f"{str(uuid)[:40]!r} is not a call id")
+        raise Refused(400, Message("reception.not_a_call_id", value=str(uuid)[:40]))
     away = False
     for server in switches.servers:
         try:
@@ -119,36 +117,37 @@ def find_call(switches: Switches, tenant_id: int, uuid: str) -> Server:
             continue  # not on this switch
         if reply == str(tenant_id):
             return server
-        raise Refused(404, NOT_OURS)
-    raise Refused(503, AWAY) if away else Refused(409, GONE)
+        raise Refused(404, Message("reception.not_ours"))
+    raise Refused(503, Message("reception.switch_away")) if away else Refused(409, Message("reception.gone"))
 
 
 def send(switches: Switches, server: Server, command: str) -> None:
-    """One command; a vanished channel is GONE, any other refusal is told as the switch worded it."""
+    """One command; a vanished channel is gone, any other refusal is told as the switch worded it."""
     try:
         reply = switches.api(server, command).strip()
     except SWITCH_FAILED:
-        raise Refused(503, AWAY) from None
+        raise Refused(503, Message("reception.switch_away")) from None
     if reply.startswith(("-ERR No such channel", "-ERR invalid uuid")):  # uuid_broadcast says the latter
-        raise Refused(409, GONE)
+        raise Refused(409, Message("reception.gone"))
     if not reply.startswith("+OK"):
-        raise Refused(502, f"the switch refused: {reply.splitlines()[0][:200] if reply else 'no reply'}")
+        raise Refused(502, Message("reception.switch_refused",
+                                   reply=reply.splitlines()[0][:200] if reply else "no reply"))
 
 
 def on_call(switches: Switches, tenant_id: int, uuid: str, command_of, what: str, words: dict,
             leg: str | None = None) -> None:
     """Find the call (or the other ``leg`` of it the command is for), send the command ``command_of``
-    builds for it, and audit on the call what was done or why not."""
-    result = "done"
+    builds for it, and audit on the call what was done or why not (by code, worded when the log is read)."""
+    result = Message("reception.done")
     try:
         channel = leg or uuid
         send(switches, find_call(switches, tenant_id, channel), command_of(channel))
     except Refused as refused:
-        result = str(refused)
+        result = refused.message
         raise
     finally:
         if commands.UUID.fullmatch(str(uuid)):
-            audit.record_action(db.session, tenant_id, what, "Call", uuid, {**words, "result": result})
+            audit.record_action(db.session, tenant_id, what, "Call", uuid, {**words, "result": result.as_json()})
             db.session.commit()
 
 
@@ -156,14 +155,14 @@ def agent_of(tenant_id: int, agent: str) -> tuple[models.User, str]:
     """The user of one of the company's queue agents, and the agent's queue name."""
     parts = AGENT_PARTS.fullmatch(agent or "")
     if not parts or int(parts["tenant"]) != tenant_id or not commands.AGENT.fullmatch(agent):
-        raise Refused(404, "there is no such queue member in your company")
+        raise Refused(404, Message("reception.no_such_member"))
     return get_owned(models.User, tenant_id, int(parts["user"])), f"{parts['queue']}@default"
 
 
 def set_agent_status(switches: Switches, tenant_id: int, agent: str, status: str, words: dict) -> None:
     """Log a queue member in or out, or give them a break, on every switch (each has the company's queues)."""
     if status not in STATUSES:
-        raise Refused(400, "status is one of available, logged_out, on_break")
+        raise Refused(400, Message("reception.status_choice"))
     command = commands.agent_status(agent, STATUSES[status])
     failed = []
     for server in switches.servers:
@@ -173,9 +172,9 @@ def set_agent_status(switches: Switches, tenant_id: int, agent: str, status: str
             reply = "no reply"
         if not reply.startswith("+OK"):
             failed.append(reply)
-    audit.record_action(db.session, tenant_id, status[:10], "QueueAgent", agent,
-                {**words, "result": "done" if not failed else f"not on every switch: {failed[0]}"})
+    result = Message("reception.not_everywhere", reply=failed[0]) if failed else Message("reception.done")
+    audit.record_action(db.session, tenant_id, status[:10], "QueueAgent", agent, {**words, "result": result.as_json()})
     db.session.commit()
     if failed:
-        raise Refused(503 if "no reply" in failed else 502, AWAY if "no reply" in failed
-                      else f"the switch refused: {failed[0][:200]}")
+        raise Refused(503, Message("reception.switch_away")) if "no reply" in failed \
+            else Refused(502, Message("reception.switch_refused", reply=failed[0][:200]))

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from pbx import models, queues
 from pbx.extensions import db
+from pbx.messages import Message
 from pbx.prompts import wav_seconds
 from pbx.simulator import Leg, SimulationResult, World, simulate
 from pbx.simulator.listener import QueueListener
@@ -94,7 +95,7 @@ def test_call(tenant: models.Tenant, number: str, caller: str, at: datetime, key
     it); `sounds_dir` and `recordings_dir` its folders (`$${sounds_dir}`, `$${recordings_dir}`).
     """
     if at.tzinfo is None:
-        raise TestCallInputError("at: give a time zone or use parse_at()")
+        raise TestCallInputError(Message("testcall.time_without_zone"), "at")
     check_zone("switch_timezone", switch_timezone)
     switch = {"timezone": switch_timezone, "folders": {
         "sounds_dir": sounds_dir, "recordings_dir": recordings_dir or app.config["RECORDINGS_DIR"]}}

@@ -9,6 +9,7 @@ from lxml import etree
 from pbx import models
 from pbx.company_dialplan import callcenter_queues, snapshot_of
 from pbx.compiler import compile_tree
+from pbx.messages import Message
 from pbx.testcall.errors import TestCallInputError
 from xml_curl.configuration import callcenter_document
 
@@ -65,7 +66,7 @@ class DraftOverlay:
 
     def __init__(self, tenant: models.Tenant, scenario: models.Scenario, config):
         if scenario.draft is None:
-            raise TestCallInputError("the scenario has no draft")
+            raise TestCallInputError(Message("scenario.no_draft"))
         self.tenant_id, self.scenario_id, self.main_number_id = tenant.id, scenario.id, scenario.main_number_id
         self.config = config
         self.compiled = compile_tree(scenario.draft, snapshot_of(tenant, config), scenario_id=scenario.id, version_id=0,

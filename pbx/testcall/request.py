@@ -13,6 +13,7 @@ from pbx import models
 from pbx.company_dialplan import snapshot_of
 from pbx.dialplan import dialing
 from pbx.extensions import db
+from pbx.messages import Message
 from pbx.testcall.endpoint import Endpoint
 from pbx.tenancy import sip_domain
 from pbx.testcall.errors import TestCallInputError
@@ -31,7 +32,7 @@ def parse_keys(text: str | None) -> tuple[list[tuple[float, str]], list[str]]:
     for token in filter(None, (t.strip() for t in (text or "").split(","))):
         match = KEY_RE.fullmatch(token)
         if not match:
-            raise TestCallInputError(f"keys: {token!r} is not digits 0-9 * # or <seconds>s:<digits> (e.g. 2s:1)")
+            raise TestCallInputError(Message("testcall.not_keys", value=token), "keys")
         if match.group(1) is None:
             untimed.append(match.group(2))
         else:
@@ -49,7 +50,7 @@ def parse_seconds(field_name: str, value) -> float:
         return float(match.group(1)) * (60 if match.group(2) == "m" else 1)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 100_000:
         return float(value)
-    raise TestCallInputError(f"{field_name}: {value!r} is not a duration like 40s, 1.5m or 90")
+    raise TestCallInputError(Message("testcall.not_a_duration", value=value), field_name)
 
 
 def parse_busy_until(items) -> dict[str, float]:
@@ -57,14 +58,14 @@ def parse_busy_until(items) -> dict[str, float]:
     pairs = list(items.items()) if isinstance(items, dict) else [str(item).rpartition("=")[::2] for item in items]
     for (name, _), item in zip(pairs, items):
         if not str(name).strip():
-            raise TestCallInputError(f"busy_until: {item!r} is not NAME=SECONDS (e.g. Anna=40s)")
+            raise TestCallInputError(Message("testcall.not_name_seconds", value=item), "busy_until")
     return {str(name).strip(): parse_seconds("busy_until", until) for name, until in pairs}
 
 
 def check_folder(field_name: str, text: str) -> str:
     """A folder of the switch, as its vars.xml names it."""
     if not FOLDER_RE.fullmatch(text):
-        raise TestCallInputError(f"{field_name}: {text!r} is not an absolute folder path like /var/lib/freeswitch")
+        raise TestCallInputError(Message("testcall.not_a_folder", value=text), field_name)
     return text.rstrip("/") or "/"
 
 
@@ -73,7 +74,7 @@ def check_zone(field_name: str, name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise TestCallInputError(f"{field_name}: {name!r} is not an IANA time zone (e.g. Europe/Warsaw)") from None
+        raise TestCallInputError(Message("zone.unknown", value=name), field_name) from None
     return name
 
 
@@ -82,14 +83,14 @@ def parse_at(text: str, zone: str) -> datetime:
     try:
         at = datetime.fromisoformat(iso_date_text(text))
     except (AttributeError, ValueError):
-        raise TestCallInputError(f"at: {text!r} is not a date-time like 2026-12-24T14:00") from None
+        raise TestCallInputError(Message("date.not_a_date_time", value=text), "at") from None
     if not FIRST_YEAR <= at.year <= LAST_YEAR:
-        raise TestCallInputError(f"at: the year must be between {FIRST_YEAR} and {LAST_YEAR}, not {at.year}")
+        raise TestCallInputError(Message("date.year_range", first=FIRST_YEAR, last=LAST_YEAR, year=at.year), "at")
     if at.tzinfo is not None:
         return at
     local = at.replace(tzinfo=ZoneInfo(zone))
     if local.astimezone(timezone.utc).astimezone(ZoneInfo(zone)).replace(tzinfo=None) != at:
-        raise TestCallInputError(f"at: {text} does not exist in {zone} (the clocks jump forward then)")
+        raise TestCallInputError(Message("date.skipped_by_clock_change", value=text, zone=zone), "at")
     return local
 
 
@@ -117,7 +118,7 @@ class People:
             if len(found) == 1:
                 return found[0]
             if len(found) > 1:
-                raise TestCallInputError(f"{text!r} names {len(found)} people: use the full name or extension")
+                raise TestCallInputError(Message("testcall.many_people", value=text, count=len(found)))
         return None
 
     def targets(self, text: str, *, answering: bool = False) -> list[str]:
@@ -134,7 +135,7 @@ class People:
             return [t for m in group.members for t in self.targets(m.user.full_name, answering=answering)]
         phone = phone_or_none(text)
         if phone is None:
-            raise TestCallInputError(f"{text!r} is no user, group or phone number of this company")
+            raise TestCallInputError(Message("testcall.nobody", value=text))
         return [f"sofia/gateway/{self.snapshot.carrier_gateway}/{dialing.digits(phone)}"]
 
     def name(self, user_id: str | None, target: str) -> str:
@@ -171,25 +172,26 @@ def origin_of(tenant: models.Tenant, people: People, endpoint: Endpoint, number:
         return _from_desk_phone(tenant, user, endpoint, number)
     phone = phone_or_none(caller or "")
     if phone is None:
-        raise TestCallInputError(f"from: {caller!r} is no phone number and no user of {tenant.name}")
+        raise TestCallInputError(Message("testcall.unknown_caller", value=caller, company=tenant.name), "from")
     main = phone_or_none(number or "")
     if main is None or main not in {m.number for m in tenant.main_numbers}:
-        known = ", ".join(m.number for m in tenant.main_numbers) or "none"
-        raise TestCallInputError(f"number: {number!r} is not a main number of {tenant.name} (main numbers: {known})")
+        known = ", ".join(m.number for m in tenant.main_numbers) or "—"
+        raise TestCallInputError(Message("testcall.not_a_main_number", value=number, company=tenant.name, known=known),
+                                 "number")
     # The carrier delivers both numbers as digits without '+' (captured requests).
     return Origin(endpoint.app.config.get("PUBLIC_CONTEXT", "public"), dialing.digits(main), dialing.digits(phone), {})
 
 
 def _from_desk_phone(tenant: models.Tenant, user: models.User, endpoint: Endpoint, number: str) -> Origin:
     if not user.extension:
-        raise TestCallInputError(f"from: {user.full_name} has no extension, so no desk phone to call from")
+        raise TestCallInputError(Message("testcall.no_extension", name=user.full_name), "from")
     dialled = re.sub(r"[\s\-()]", "", number or "")
     if not re.fullmatch(r"[0-9*#+]{2,20}", dialled):
-        raise TestCallInputError(f"number: {number!r} is not something a phone can dial")
+        raise TestCallInputError(Message("testcall.not_dialable", value=number), "number")
     domain = sip_domain(tenant.id, endpoint.app.config.get("SIP_DOMAIN_SUFFIX", ""))
     variables = endpoint.directory_variables(user.extension, domain)
     if "user_context" not in variables:
-        raise TestCallInputError(f"from: {user.full_name}'s phone is not in the SIP directory")
+        raise TestCallInputError(Message("testcall.phone_not_in_directory", name=user.full_name), "from")
     # What mod_sofia sets on a call it authenticated against the directory.
     variables.update({"user_name": user.extension, "domain_name": domain, "sip_auth_username": user.extension})
     return Origin(variables["user_context"], dialled, user.extension, variables)
@@ -199,5 +201,5 @@ def scenario_of(tenant: models.Tenant, number: str) -> models.Scenario:
     main = phone_or_none(number or "")
     found = next((m for m in tenant.main_numbers if m.number == main), None)
     if found is None or found.scenario is None:
-        raise TestCallInputError(f"number: {number!r} is not a main number of {tenant.name} with a scenario")
+        raise TestCallInputError(Message("testcall.no_scenario", value=number, company=tenant.name), "number")
     return found.scenario

@@ -62,7 +62,7 @@ def test_without_any_fallback_a_forward_needs_its_no_answer_branch():
     with pytest.raises(ScenarioInvalid) as error:
         compiled(forward({"group": 10}), with_fallbacks(groups={11: Fallback(box_id=9)}))
     assert [str(p) for p in error.value.errors] == [
-        "fw: the `no_answer` branch is missing and neither the group nor the company has a fallback: "
+        "fw: the “no answer” branch is missing and neither the group nor the company has a fallback: "
         "the call would end nowhere"]
 
 

@@ -16,7 +16,7 @@ def test_parse_reports_every_problem_with_its_node():
         parse.parse({"root": {"id": "a", "kind": "menu", "prompt": "x", "options": {"1": {"id": "a", "kind": "nope"}},
                               "invalid": {"id": "Bad Id", "kind": "hangup"}}})
     found = {(p.node_id, p.message.split(":")[0]) for p in error.value.errors}
-    assert ("a", "prompt") in found and ("Bad Id", "id") in found
+    assert ("a", "Announcement") in found and ("Bad Id", "Node id") in found
     assert any(p.node_id == "a" and "unknown kind" in p.message for p in error.value.errors)
 
 

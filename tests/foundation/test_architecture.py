@@ -112,7 +112,7 @@ def test_no_domain_module_reads_flask_globals():
     """Settings reach domain code as parameters (docs/processes.md, "Structure"), never through current_app."""
     modules = domain_modules()
     assert {"pbx.models", "pbx.prompts", "pbx.testcall.call", "xml_curl.dialplan",
-            "schemas.messages_pl"} <= set(modules)
+            "pbx.messages", "schemas.input_messages"} <= set(modules)
     assert not {"pbx.app", "webadmin.calls", "xml_curl.views"} & set(modules)
     found = {module: used for module in modules if (used := flask_globals_used(_source(module)))}
     assert found == {}

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from pbx.app import DATABASE_AWAY, create_app
+from pbx.app import create_app
 from pbx.extensions import db
 from tests.conftest import sign_in
 from tests.support.services import TcpProxy, free_port
@@ -37,8 +37,9 @@ def _away(client, times=20):
         response = client.get("/api/users", headers=PL if index % 2 else {})
         assert response.status_code == 503
         assert response.headers["Retry-After"] == "5"
-        assert response.get_json() == {"error": "Baza danych jest teraz niedostępna; spróbuj ponownie za chwilę."
-                                       if index % 2 else DATABASE_AWAY}
+        assert response.get_json() == {"code": "database.away", "params": {}, "error": (
+            "Baza danych jest teraz niedostępna; spróbuj ponownie za chwilę." if index % 2
+            else "the database is not available now; try again in a moment")}
 
 
 @pytest.fixture
@@ -133,11 +134,14 @@ def test_test_call_with_an_unknown_switch_time_zone(as_owner, published):
     response = _test_call(as_owner, switch_timezone="Mars/Olympus")
     assert response.status_code == 422
     assert response.get_json() == {
-        "error": "switch_timezone: 'Mars/Olympus' is not an IANA time zone (e.g. Europe/Warsaw)"}
+        "error": "Switch time zone: 'Mars/Olympus' is not an IANA time zone (e.g. Europe/Warsaw)",
+        "code": "input.in_field",
+        "params": {"field": "switch_timezone",
+                   "message": {"code": "zone.unknown", "params": {"value": "Mars/Olympus"}}}}
     polish = as_owner.post("/api/test-call", headers=PL, json={
         "number": "+48221000000", "from": "601000999", "at": "2026-12-07T10:00", "switch_timezone": "Mars/Olympus"})
     assert polish.get_json()["error"] == \
-        "Pole switch_timezone: 'Mars/Olympus' nie jest strefą czasową IANA (np. Europe/Warsaw)."
+        "Strefa czasowa centrali: 'Mars/Olympus' nie jest strefą czasową IANA (np. Europe/Warsaw)."
     preview = as_owner.get("/api/schedule-preview?number=%2B48221000000&from=2026-12-07&to=2026-12-08"
                            "&switch_timezone=Mars/Olympus")
     assert preview.status_code == 422
@@ -147,7 +151,7 @@ def test_test_call_with_an_unknown_switch_time_zone(as_owner, published):
 def test_test_call_at_a_year_out_of_range(as_owner, published, at):
     response = _test_call(as_owner, at=at, switch_timezone="Pacific/Kiritimati")
     assert response.status_code == 422
-    assert response.get_json()["error"].startswith("at: the year must be between 1970 and 2200")
+    assert response.get_json()["error"].startswith("Time of the call: the year must be between 1970 and 2200")
 
 
 def test_schedule_preview_at_the_end_of_time(as_owner, published):

@@ -18,6 +18,7 @@ from itsdangerous import URLSafeTimedSerializer
 from lxml import etree
 
 from pbx import instance_secrets
+from tests.support.freeswitch_conf import expanded, params, preprocess, switch_variables
 from pbx.config import Config, UnsafeConfiguration
 from pbx.instance_secrets import SECRET_KEY_FILE, SWITCH_CREDENTIALS_FILE, settle
 from pbx.startup_checks import refuse_unsafe_serve
@@ -227,27 +228,6 @@ def test_the_serve_command_starts_with_generated_credentials(serve_cli, monkeypa
 
 # ---------------------------------------------------------------- FreeSWITCH's files and the app agree
 
-def preprocess(conf: Path, name: str, variables: dict) -> etree._Element:
-    """FreeSWITCH's X-PRE-PROCESS for what our files use: "set", "exec-set" and "include" (relative
-    to the configuration directory; a missing file includes nothing), then $${name} expansion."""
-    root = etree.parse(str(conf / name)).getroot()
-    for command in root.iter("X-PRE-PROCESS"):
-        key, _, value = command.get("data").partition("=")
-        if command.get("cmd") == "set":
-            variables[key] = value
-        elif command.get("cmd") == "exec-set":
-            variables[key] = subprocess.run(value, shell=True, capture_output=True, text=True).stdout.strip()
-        elif command.get("cmd") == "include" and (conf / command.get("data")).exists():
-            preprocess(conf, command.get("data"), variables)
-    return root
-
-
-def expanded(conf: Path, name: str, param: str, variables: dict) -> str:
-    value = etree.parse(str(conf / name)).getroot().xpath(f"//param[@name='{param}']/@value")[0]
-    assert value.startswith("$${") and value.endswith("}"), f"{name} {param} must come from a variable"
-    return variables[value[3:-1]]
-
-
 def test_freeswitch_reads_the_credentials_the_app_uses(tmp_path):
     from pbx.switch_credentials import VARS_FILE, freeswitch_vars_document
 
@@ -293,8 +273,8 @@ def test_the_shipped_freeswitch_files_hold_no_credentials():
 
 
 def test_the_event_socket_listens_on_loopback_behind_an_acl():
-    settings = etree.parse(str(REPO / "freeswitch/autoload_configs/event_socket.conf.xml")).getroot()
-    param = {p.get("name"): p.get("value") for p in settings.iter("param")}
+    """Unless the switch's environment opens it to a container network (docker-compose.yml)."""
+    param = params("autoload_configs/event_socket.conf.xml", switch_variables({}))
     assert param["listen-ip"] == "127.0.0.1" and param["apply-inbound-acl"] == "loopback.auto"
 
 

@@ -17,8 +17,8 @@ def test_prompt_plays_repeat_times_then_next():
 def test_dead_end_language_and_reference_checks():
     warnings = compiled({"id": "hello", "kind": "announcement", "prompt": 7}).warnings
     assert {w.message.split(":")[0] for w in warnings} == {
-        "announcement 7 is in 'en', the company's language is 'pl'", "dead end"}
+        "announcement 7 is in English, the company speaks Polish", "dead end"}
     with pytest.raises(ScenarioInvalid, match="announcement 70 does not exist"):
         compiled({"id": "hello", "kind": "announcement", "prompt": 70})
-    with pytest.raises(ScenarioInvalid, match="repeat"):
+    with pytest.raises(ScenarioInvalid, match="Repeats: Must be"):
         compiled({"id": "hello", "kind": "announcement", "prompt": 5, "repeat": 0})

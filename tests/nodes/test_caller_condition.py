@@ -28,9 +28,9 @@ def test_vip_callers_take_the_match_branch():
 
 
 def test_list_kind_decides_the_branches():
-    with pytest.raises(ScenarioInvalid, match="remove the `match` branch"):
+    with pytest.raises(ScenarioInvalid, match="remove the “on the list” branch"):
         compiled({**BLACKLIST, "match": hangup("x")})
-    with pytest.raises(ScenarioInvalid, match="needs a `match` branch"):
+    with pytest.raises(ScenarioInvalid, match="needs a “on the list” branch"):
         compiled({k: v for k, v in VIP.items() if k != "match"})
     with pytest.raises(ScenarioInvalid, match="number list 99"):
         compiled({**BLACKLIST, "list": 99})

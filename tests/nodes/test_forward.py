@@ -141,7 +141,7 @@ def test_the_queue_announcements_are_set_on_the_caller_channel(settings, expecte
 
 
 @pytest.mark.parametrize("settings, message", [
-    ({"announce_every_seconds": 5}, "greater than or equal to 15"),
+    ({"announce_every_seconds": 5}, "Must be from 15 to 600"),
     ({"announce_every_seconds": "30"}, "Not a valid integer"),
     ({"voice": "robot"}, "Must be one of: female, male"),
     ({"announce_place": "maybe"}, "Not a valid boolean"),
@@ -178,5 +178,5 @@ def test_bad_targets(target, message):
 
 
 def test_no_answer_branch_is_required():
-    with pytest.raises(ScenarioInvalid, match="no_answer"):
+    with pytest.raises(ScenarioInvalid, match="the “no answer” branch is missing"):
         compiled({k: v for k, v in forward({"user": 1}).items() if k != "no_answer"})

@@ -86,4 +86,4 @@ def test_menu_needs_an_option_and_lints_missing_branches():
     with pytest.raises(ScenarioInvalid, match="option 'x'"):
         compiled(menu(options={"x": hangup("x_end")}))
     warnings = compiled({k: v for k, v in menu().items() if k not in ("no_input", "invalid")}).warnings
-    assert sorted(w.message.split("`")[1] for w in warnings) == ["invalid", "no_input"]
+    assert sorted(w.message.code for w in warnings) == ["lint.menu_invalid", "lint.menu_no_input"]

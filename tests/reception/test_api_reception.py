@@ -8,12 +8,17 @@ import pytest
 
 from pbx import directory, models
 from pbx.extensions import db
-from pbx.reception.actions import GONE, NOT_OURS
-from webadmin.reception import NOT_TALKING
+from pbx.messages import Message
 from tests.conftest import sign_in
 from tests.reception.conftest import CALLER, enters_queue, queue_of
 
 PL = {"Accept-Language": "pl"}
+DONE = Message("reception.done").as_json()
+
+
+def refusal(answer) -> tuple[int, str, str]:
+    """The status, the code and the English text of a refused action."""
+    return answer.status_code, answer.get_json()["code"], answer.get_json()["error"]
 
 
 def audit_entries(entity="Call") -> list[models.AuditLogEntry]:
@@ -59,7 +64,7 @@ def test_pick_up_sends_the_call_to_the_receptionists_own_extension_and_is_audite
     [entry] = audit_entries()
     assert (entry.tenant_id, entry.action, entry.entity_id, entry.actor) == (demo.id, "pickup", waiting["uuid"],
                                                                              owner.email)
-    assert entry.changes == {"name": "600 100 200", "to": "Anna Kowalska", "result": "done"}
+    assert entry.changes == {"name": "600 100 200", "to": "Anna Kowalska", "result": DONE}
     [words] = receptionist.get("/api/audit?entity=Call", headers=PL).get_json()
     assert (words["who"], words["what"]) == ("Anna Kowalska", "Odebrano połączenie od 600 100 200")
     assert {f["label"]: f["after"] for f in words["fields"]} == {
@@ -81,9 +86,10 @@ def test_a_blind_transfer_to_a_user_group_extension_or_outside_number(receptioni
     ids = {"user": {u.first_name: u.id for u in demo.users}, "group": {g.name: g.id for g in demo.groups}}
     body = {key: ids[key][value] if key in ids else value for key, value in target.items()}
     answer = receptionist.post(f"/api/reception/calls/{waiting['uuid']}/transfer", json=body)
-    assert answer.get_json() == {"done": True, "message": f"the call was transferred to {words}"}
+    assert answer.get_json() == {"done": True, "message": f"the call was transferred to {words}",
+                                 "code": "reception.transferred", "params": {"target": words}}
     assert switch.actions()[-1] == f"uuid_transfer {waiting['uuid']} {sent.format(tenant=demo.id)}"
-    assert audit_entries()[-1].changes == {"name": "600 100 200", "to": words, "result": "done"}
+    assert audit_entries()[-1].changes == {"name": "600 100 200", "to": words, "result": DONE}
 
 
 def test_send_to_voicemail_and_hang_up(receptionist, waiting, switch, demo):
@@ -103,9 +109,9 @@ def demo_box(demo) -> models.VoicemailBox:
 def test_a_caller_who_hung_up_before_the_click_gets_a_clear_answer_and_nothing_is_sent(receptionist, waiting, switch):
     del switch.calls.channels[waiting["uuid"]]
     answer = receptionist.post(f"/api/reception/calls/{waiting['uuid']}/pickup")
-    assert (answer.status_code, answer.get_json()["error"]) == (409, GONE)
+    assert refusal(answer) == (409, "reception.gone", Message("reception.gone"))
     assert switch.actions() == [f"uuid_getvar {waiting['uuid']} centralka_tenant"]
-    assert audit_entries()[-1].changes["result"] == GONE
+    assert audit_entries()[-1].changes["result"] == Message("reception.gone").as_json()
     polish = receptionist.post(f"/api/reception/calls/{waiting['uuid']}/pickup", headers=PL).get_json()["error"]
     assert polish == "To połączenie już się zakończyło: dzwoniący się rozłączył albo ktoś inny je odebrał."
 
@@ -121,14 +127,14 @@ def test_a_call_taken_by_someone_else_between_the_lookup_and_the_transfer(recept
 
     switch.calls._uuid_getvar = answered_elsewhere_meanwhile
     answer = receptionist.post(f"/api/reception/calls/{waiting['uuid']}/hangup")
-    assert (answer.status_code, answer.get_json()["error"]) == (409, GONE)
+    assert refusal(answer)[:2] == (409, "reception.gone")
     assert switch.actions()[-1] == f"uuid_kill {waiting['uuid']} NORMAL_CLEARING"
 
 
 def test_another_companys_call_is_refused_and_untouched(receptionist, waiting, switch, stranger):
     theirs = switch.calls.waiting(stranger.tenant_id, "+48600999888", "48223330000", "s1_sales")
     answer = receptionist.post(f"/api/reception/calls/{theirs['uuid']}/hangup")
-    assert (answer.status_code, answer.get_json()["error"]) == (404, NOT_OURS)
+    assert refusal(answer)[:2] == (404, "reception.not_ours")
     assert switch.actions() == [f"uuid_getvar {theirs['uuid']} centralka_tenant"]
     assert theirs["uuid"] not in json.dumps(receptionist.get("/api/reception").get_json())
 
@@ -223,5 +229,5 @@ def test_an_announced_transfer_dials_the_target_from_the_receptionists_own_phone
 def test_a_call_is_announced_only_by_the_one_talking_on_it(receptionist, waiting, switch, demo):
     switch.calls.ringing(waiting, dest="104", presence_id=f"104@t{demo.id}.pbx.local", callstate="ACTIVE")
     answer = receptionist.post(f"/api/reception/calls/{waiting['uuid']}/announce", json={"extension": "105"})
-    assert (answer.status_code, answer.get_json()["error"]) == (409, NOT_TALKING)
+    assert refusal(answer)[:2] == (409, "reception.not_talking")
     assert switch.actions() == []

@@ -18,7 +18,7 @@ def test_import_publish_export_rollback_diff(demo, tmp_path):
     path.write_text(json.dumps(draft))
     assert run(app, "import", *ref, str(path)).exit_code == 0
     assert "published version 2" in run(app, "publish", *ref).output
-    assert run(app, "diff", *ref, "1", "2").output.strip() == "node closed: repeat changed from 1 to 3"
+    assert run(app, "diff", *ref, "1", "2").output.strip() == "node Zamknięte: repeats changed from 1 to 3"
     assert "version 3" in run(app, "rollback", *ref, "--to", "1").output
     assert json.loads(run(app, "export", *ref, "--version", "3").output) == json.loads(
         run(app, "export", *ref, "--version", "1").output)

@@ -35,10 +35,10 @@ def delete_announcement(tenant, announcement_id):
 
 def test_a_user_in_the_draft_and_the_live_version_cannot_be_deleted(demo):
     users, _, _, _ = ids(demo)
-    assert references_to(demo.id, "user", users["101"]) == [f"{PLACE}, draft, node reception"]
+    assert references_to(demo.id, "user", users["101"]) == [f"{PLACE}, draft, node Recepcja"]
     scenarios.publish(scenario(demo), current_app.config)
     db.session.commit()
-    expected = [f"{PLACE}, draft, node reception", f"{PLACE}, published version 1, node reception"]
+    expected = [f"{PLACE}, draft, node Recepcja", f"{PLACE}, published version 1, node Recepcja"]
     assert references_to(demo.id, "user", users["101"]) == expected
     with pytest.raises(ValidationError) as error:
         directory.delete_user(demo, users["101"])
@@ -52,7 +52,7 @@ def test_the_only_member_of_a_group_in_use_stays_and_others_go_with_an_audit_ent
     directory.update_group(demo, groups["300"], {"members": [{"user_id": users["106"], "ring_seconds": 30}]})
     db.session.commit()
     (place,) = references_to(demo.id, "user", users["106"])
-    assert place == f"group Księgowość: its only member; the group is used by {PLACE}, draft, node accounting"
+    assert place == f"group Księgowość: its only member; the group is used by {PLACE}, draft, node Księgowość"
     with pytest.raises(ValidationError, match="only member"):
         directory.delete_user(demo, users["106"])
     db.session.rollback()
@@ -74,8 +74,8 @@ def test_groups_boxes_announcements_and_lists_in_use_are_refused_unused_ones_del
                                "otherwise": draft["root"]["closed"]}
     scenarios.save_draft(scenario(demo), draft)
     db.session.commit()
-    refused = [(directory.delete_group, groups["200"], "node sales"), (directory.delete_voicemail_box, box, "node vm_"),
-               (delete_announcement, greeting, "node welcome"),
+    refused = [(directory.delete_group, groups["200"], "node Sprzedaż"), (directory.delete_voicemail_box, box, "node vm_"),
+               (delete_announcement, greeting, "node Powitanie"),
                (directory.delete_number_list, spam.id, "node spam_check")]
     for delete, obj_id, node in refused:
         with pytest.raises(ValidationError) as error:

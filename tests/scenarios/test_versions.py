@@ -11,6 +11,9 @@ from pbx import directory, models, scenarios
 from pbx.company_dialplan import callcenter_queues, public_entry, tenant_document
 from pbx.compiler import ScenarioInvalid
 from pbx.extensions import db
+from pbx.messages import Message
+from pbx.nodes.base import BRANCHES
+from pbx.representations import version_json
 from tests.support.compiler import big_tree
 
 
@@ -71,7 +74,8 @@ def test_every_own_scenario_publishes_rolls_back_and_diffs(demo):
     assert back.number == 13 and back.tree["root"] == trees["user_only"] and sc.published_version_id == back.id
     assert sc.draft == scenarios.version(sc, 1).tree and sc.name == "user_only"  # the editor shows what is live
     lines = scenarios.diff(scenarios.version(sc, 1).tree, scenarios.version(sc, 2).tree)
-    assert "added forward node sales under the top" in lines and "removed forward node anna" in lines
+    assert "added “Forward” node sales to the start of the scenario" in lines
+    assert "removed “Forward” node anna" in lines
 
 
 def test_publish_changes_nothing_on_errors_and_bumps_the_revision_on_success(demo):
@@ -105,8 +109,31 @@ def test_diff_in_words_field_by_field():
     old = {"root": {"id": "a", "kind": "announcement", "prompt": 1, "repeat": 1, "next": {"id": "b", "kind": "hangup"}}}
     new = {"root": {"id": "a", "kind": "announcement", "prompt": 2, "next": {"id": "c", "kind": "voicemail", "box": 3}}}
     assert scenarios.diff(old, new) == [
-        "added voicemail node c under a.next", "removed hangup node b",
-        "node a: prompt changed from 1 to 2", "node a: repeat removed (was 1)"]
+        "added “Voicemail” node c to the “next” branch of a", "removed “Hang up” node b",
+        "node a: announcement changed from 1 to 2", "node a: repeats removed (was 1)"]
+
+
+def test_diff_names_nodes_objects_and_fields_as_the_panel_does():
+    """Nodes by their names, fields by their labels, announcements and people by their names, in either language."""
+    old = {"root": {"id": "a", "name": "Powitanie", "kind": "announcement", "prompt": 1,
+                    "next": {"id": "f", "kind": "forward", "target": {"user": 5}, "ring_seconds": 40}}}
+    new = {"root": {"id": "a", "name": "Powitanie", "kind": "announcement", "prompt": 6,
+                    "next": {"id": "f", "kind": "forward", "target": {"group": 2}, "ring_seconds": 25}}}
+    names = {("announcement", 1): "Dzień dobry", ("announcement", 6): "Zamknięte", ("user", 5): "Anna Kowalska",
+             ("group", 2): "Sprzedaż"}
+    lines = scenarios.diff(old, new, names=lambda kind, obj_id: names.get((kind, obj_id)))
+    assert lines == ["node Powitanie: announcement changed from Dzień dobry to Zamknięte",
+                     "node f: ring time changed from 40 to 25",
+                     "node f: target changed from Anna Kowalska to Sprzedaż"]
+    assert [line.in_language("pl") for line in lines] == [
+        "Węzeł Powitanie: zmieniono zapowiedź z Dzień dobry na Zamknięte",
+        "Węzeł f: zmieniono czas dzwonienia z 40 na 25",
+        "Węzeł f: zmieniono cel z Anna Kowalska na Sprzedaż"]
+    moved = scenarios.diff(old, {"root": {**new["root"], "next": None}, "x": 1} | {
+        "root": {"id": "f", "kind": "forward", "target": {"group": 2}, "ring_seconds": 25,
+                 "no_answer": {**old["root"], "next": None}}})
+    assert "Przeniesiono węzeł f z gałęzi „dalej” węzła Powitanie do początku scenariusza" in \
+        [line.in_language("pl") for line in moved]
 
 
 def test_served_documents(demo):
@@ -138,3 +165,16 @@ def test_tenant_document_size_for_50_users_and_200_nodes(demo):
     scenarios.publish(sc, current_app.config)
     db.session.commit()
     assert len(tenant_document(demo.id, current_app.config)) < 1024 * 1024
+
+
+def test_a_version_words_its_warnings_in_the_readers_language_and_keeps_older_texts():
+    """Warnings are stored as codes; versions published before messages had codes keep their English text."""
+    warning = {"node_id": "main_menu", **Message("lint.menu_invalid", branch=BRANCHES["invalid"]).as_json()}
+    version = models.ScenarioVersion(number=2, note="published", compiled_meta={"warnings": [
+        warning, "hours: the schedule is never open: every call takes the `closed` branch"]})
+    polish = version_json(version, None, lambda message: message.in_language("pl"), polish=True)
+    assert polish["warnings"] == [
+        "main_menu: Brak gałęzi „błędny wybór”: dzwoniący, który naciśnie niewłaściwy klawisz, zostanie rozłączony.",
+        "hours: the schedule is never open: every call takes the `closed` branch"]
+    assert version_json(version, None)["warnings"][0] == \
+        "main_menu: no “invalid” branch: a caller who presses a wrong key is hung up"

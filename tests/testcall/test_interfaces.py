@@ -115,7 +115,7 @@ def test_simulate_json_lists_every_application(firma):
 @pytest.mark.parametrize("args, message", [
     (["--at", "2026-13-01T10:00"], "not a date-time"),
     (["--at", "2026-03-29T02:30"], "does not exist"),
-    (["--at", "2026-12-14T10:00", "--keys", "x"], "keys"),
+    (["--at", "2026-12-14T10:00", "--keys", "x"], "Keys pressed: 'x'"),
     (["--at", "2026-12-14T10:00", "--busy", "Zenon"], "Zenon"),
 ])
 def test_simulate_bad_input_exits_2(firma, args, message):
@@ -250,15 +250,15 @@ def test_rest_test_call_with_callers_waiting_and_a_member_busy(testowa, client):
     steps = response.get_json()["steps"]
     assert [(s["at"], s["command"][-10:]) for s in steps if s["kind"] == "api"] == [
         (30, "1.wav aleg"), (60, "0.wav aleg"), (90, "0.wav aleg")]
-    for body, message in (({"busy_until": ["Anna=40s"]}, "busy_until: an object"), ({"waiting": 20}, "waiting: a list"),
-                          ({"waiting": [True]}, "not a duration"), ({"sounds_dir": "/a b"}, "absolute folder"),
-                          ({"talk": "x"}, "talk")):
+    for body, message in (({"busy_until": ["Anna=40s"]}, "Busy until: an object"),
+                          ({"waiting": 20}, "Waiting times: a list"), ({"waiting": [True]}, "not a duration"),
+                          ({"sounds_dir": "/a b"}, "absolute folder"), ({"talk": "x"}, "Talk time")):
         response = client.post("/api/test-call", json={"number": "+48221112233", "from": "601000999",
                                                        "at": "2026-12-21T09:00", **body})
         assert response.status_code == 422 and message in response.get_json()["error"], response.get_json()
     response = client.post("/api/test-call", headers={"Accept-Language": "pl"}, json={
         "number": "+48221112233", "from": "601000999", "at": "2026-12-21T09:00", "busy_until": {"Anna": "soon"}})
-    assert response.get_json()["error"] == "Pole busy_until: 'soon' nie jest czasem trwania (np. 40s, 1.5m albo 90)."
+    assert response.get_json()["error"] == "Zajęci do: 'soon' nie jest czasem trwania (np. 40s, 1.5m albo 90)."
 
 
 def test_the_json_is_what_docs_test_call_md_shows(testowa):

@@ -63,7 +63,7 @@ def test_user_a_scenario_rings_cannot_be_deleted(as_owner, demo):
     response = as_owner.delete(f"/api/users/{michal.id}")
     assert response.status_code == 422
     [place] = response.get_json()["fields"]["used_by"]
-    assert "+48221000000" in place and "draft" in place and "reception" in place
+    assert "+48221000000" in place and "draft" in place and "Recepcja" in place
     assert db.session.get(models.User, michal.id) is not None
 
 
@@ -102,6 +102,6 @@ def test_group_input_errors(as_editor, demo, stranger):
 def test_group_in_a_scenario_cannot_be_deleted(as_editor, demo):
     sales = demo.groups[0]
     refused = as_editor.delete(f"/api/groups/{sales.id}")
-    assert refused.status_code == 422 and "sales" in " ".join(refused.get_json()["fields"]["used_by"])
+    assert refused.status_code == 422 and "node Sprzedaż" in " ".join(refused.get_json()["fields"]["used_by"])
     spare = as_editor.post("/api/groups", json={"name": "Zapas"}).get_json()
     assert as_editor.delete(f"/api/groups/{spare['id']}").status_code == 204

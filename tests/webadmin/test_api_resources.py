@@ -105,7 +105,7 @@ def test_upload_over_2_mb_and_not_mp3(as_editor, prompts_dir):
 def test_announcement_in_a_scenario_cannot_be_deleted(as_editor, demo):
     used = demo.main_numbers[0].scenario.draft["root"]["open"]["prompt"]
     response = as_editor.delete(f"/api/announcements/{used}")
-    assert response.status_code == 422 and "node welcome" in " ".join(response.get_json()["fields"]["used_by"])
+    assert response.status_code == 422 and "node Powitanie" in " ".join(response.get_json()["fields"]["used_by"])
 
 
 def test_voicemail_boxes(as_editor, demo, stranger):

@@ -61,7 +61,7 @@ def test_publish_change_diff_and_roll_back(as_editor, base, draft, editor):
     draft["root"]["open"]["next"]["options"]["1"]["ring_seconds"] = 25
     as_editor.put(f"{base}/draft", json=draft)
     diff = as_editor.get(f"{base}/diff?from=1&to=draft").get_json()["lines"]
-    assert diff == ["node sales: ring_seconds changed from 40 to 25"]
+    assert diff == ["node Sprzedaż: ring time changed from 40 to 25"]
     second = as_editor.post(f"{base}/publish", json={"note": "shorter ringing"}).get_json()
     assert (second["number"], second["live"], second["created_by"]) == (2, True, editor.email)
     assert as_editor.get(f"{base}/diff?from=1&to=2").get_json()["lines"] == diff

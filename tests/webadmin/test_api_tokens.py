@@ -28,7 +28,8 @@ def test_finance_pulls_the_csv_export_with_a_read_only_token(as_owner, app, demo
     export = curl.get("/api/calls.csv", headers=_bearer(token))
     assert export.status_code == 200 and export.mimetype == "text/csv"
     refused = curl.post("/api/number-lists", json={"name": "X", "kind": "vip"}, headers=_bearer(token))
-    assert (refused.status_code, refused.get_json()) == (403, {"error": "this API token is read-only"})
+    assert (refused.status_code, refused.get_json()) == (403, {"error": "this API token is read-only",
+                                                                      "code": "token.read_only", "params": {}})
     assert db.session.scalars(select(models.NumberList).where(models.NumberList.name == "X")).first() is None
     listed = as_owner.get("/api/tokens").get_json()["tokens"]
     assert [(t["name"], t["scope"]) for t in listed] == [("Księgowość CSV", "read")]
@@ -60,7 +61,7 @@ def test_create_and_revoke_are_audited_and_a_revoked_token_stops(as_owner, app, 
     assert revoked.status_code == 200 and revoked.get_json()["revoked_at"] is not None
     answer = curl.get("/api/users", headers=_bearer(created["token"]))
     assert answer.status_code == 401
-    assert answer.get_json() == {"error": "this API token is not valid (revoked, or its owner lost the rights)"}
+    assert answer.get_json()["error"] == "this API token is not valid (revoked, or its owner lost the rights)"
     entries = db.session.scalars(select(models.AuditLogEntry).where(models.AuditLogEntry.entity == "ApiToken")
                                  .order_by(models.AuditLogEntry.id)).all()
     assert [(e.action, e.actor, e.entity_id) for e in entries] == [
@@ -104,9 +105,8 @@ def test_tokens_of_another_company_are_invisible(app, owner, stranger):
 
 def test_bad_token_requests_are_named(as_owner, app):
     assert as_owner.post("/api/tokens", json={"name": "", "scope": "read"}).get_json() == {
-        "error": "give the token a name (1-80 characters)"}
-    assert as_owner.post("/api/tokens", json={"name": "x", "scope": "admin"}).get_json() == {
-        "error": "scope is 'read' or 'full'"}
+        "error": "give the token a name (1-80 characters)", "code": "token.name_required", "params": {}}
+    assert as_owner.post("/api/tokens", json={"name": "x", "scope": "admin"}).get_json()["code"] == "token.scope"
     assert as_owner.delete("/api/tokens/999").status_code == 404
     assert app.test_client().get("/api/users", headers=_bearer("ctk_guessed")).status_code == 401
 
@@ -118,5 +118,5 @@ def test_a_token_cannot_mint_or_revoke_tokens(as_owner, app):
         response = curl.open(url, method=method, json={"name": "nowy", "scope": "full"},
                              headers=_bearer(created["token"]))
         assert response.status_code == 403, (method, url)
-        assert response.get_json() == {"error": "API tokens are managed in the panel, not with an API token"}
+        assert response.get_json()["code"] == "token.panel_only"
     assert len(db.session.scalars(select(models.ApiToken)).all()) == 1

@@ -57,7 +57,7 @@ def test_the_audit_log_reads_as_words_and_filters(tmp_path):
         expect(renamed).to_contain_text("Nazwa: Sprzedaż → Sprzedaż B2B")
         published = page.get_by_role("row", name=re.compile("Opublikowano scenariusz numeru 22 100 00 00, wersja 2"))
         published.get_by_role("button", name="Pokaż zmiany w scenariuszu").click()
-        expect(published).to_contain_text("ring_seconds")
+        expect(published).to_contain_text("Węzeł Sprzedaż: zmieniono czas dzwonienia z 40 na 25")
         text = page.locator("main").inner_text()
         assert "<extension" not in text and "ScenarioVersion" not in text and "GroupMember" not in text
         _shot(page, "log")

@@ -61,7 +61,7 @@ def test_scenario_editor_change_publish_diff_and_roll_back(page, server):
     expect(versions.locator("tbody tr").first).to_contain_text("2aktywna")
 
     page.get_by_role("button", name="Porównaj").click()
-    page.get_by_text("Węzeł sales: zmieniono ring_seconds z 40 na 25").wait_for()
+    page.get_by_text("Węzeł Sprzedaż: zmieniono czas dzwonienia z 40 na 25").wait_for()
     page.screenshot(path=SCREENSHOT, full_page=True)
 
     page.once("dialog", lambda dialog: dialog.accept())

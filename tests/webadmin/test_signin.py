@@ -135,7 +135,7 @@ def test_five_wrong_guesses_end_the_code(client, owner):
     for _ in range(5):
         assert client.post("/api/auth/verify", json={"email": owner.email, "code": wrong}).status_code == 401
     answer = client.post("/api/auth/verify", json={"email": owner.email, "code": code})
-    assert answer.status_code == 401 and answer.get_json() == {"error": "wrong or expired code"}
+    assert answer.status_code == 401 and answer.get_json()["error"] == "wrong or expired code"
 
 
 def test_the_fifth_guess_may_still_be_right(client, owner):
@@ -196,7 +196,8 @@ def test_code_requests_per_address_are_limited_with_retry_after(client, owner, l
     refused = client.post("/api/auth/code", json={"email": owner.email}, headers={"Accept-Language": "pl"})
     assert refused.status_code == 429
     assert 0 < int(refused.headers["Retry-After"]) <= limits["SIGNIN_LIMIT_WINDOW_SECONDS"]
-    assert refused.get_json() == {"error": "Zbyt wiele prób logowania: odczekaj i spróbuj ponownie."}
+    assert refused.get_json()["error"] == "Zbyt wiele prób logowania: odczekaj i spróbuj ponownie."
+    assert refused.get_json()["code"] == "auth.too_many_attempts"
     # Another address from the same client is still served.
     assert client.post("/api/auth/code", json={"email": UNKNOWN}).status_code == 200
 
@@ -244,7 +245,7 @@ def test_rate_limits_hold_across_worker_processes(ctx, owner, limits):
 def test_sign_in_accepts_only_json(client, owner):
     response = client.post("/api/auth/code", data=f'{{"email": "{owner.email}"}}', content_type="text/plain")
     assert response.status_code == 415
-    assert response.get_json() == {"error": "send JSON (Content-Type: application/json)"}
+    assert response.get_json()["error"] == "send JSON (Content-Type: application/json)"
 
 
 def test_sign_in_from_another_site_is_refused(client, owner):
