@@ -179,10 +179,12 @@ def test_every_command_of_our_services_is_a_centralka_command(services):
 
 
 def test_our_services_get_exactly_the_settings_config_reads(services):
-    """Plus the S3 key pair, which boto3 reads from the environment."""
+    """Plus the S3 key pair, which boto3 reads from the environment, and the web servers' metrics
+    folder, which prometheus_client reads."""
     settings, s3_keys = config_settings(), {EnvProvider.ACCESS_KEY, EnvProvider.SECRET_KEY}
     for name, service in ours(services).items():
-        assert set(service["environment"]) == settings | s3_keys, name
+        extra = {"PROMETHEUS_MULTIPROC_DIR"} if name in ("panel", "switch-endpoint") else set()
+        assert set(service["environment"]) == settings | s3_keys | extra, name
 
 
 def interpolated(text: str) -> set[str]:
