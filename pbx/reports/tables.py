@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 
+from babel.dates import get_day_names
 from sqlalchemy import select
 
 from pbx import models
 from pbx.nodes.walk import nodes_by_id
 from pbx.reports import calls, outcomes, queues
 from pbx.reports.period import Period
-from pbx.testcall.report import DAYS
 
 OUTCOME_COLUMNS = ["calls", *outcomes.OUTCOMES]
 COLUMNS = {
@@ -152,4 +152,5 @@ BUILDERS = {
 
 
 def weekday_name(weekday: int, polish: bool) -> str:
-    return DAYS["pl" if polish else "en"][weekday]
+    """0 = Monday: 'poniedziałek' / 'Monday' (Babel's CLDR names)."""
+    return get_day_names("wide", locale="pl" if polish else "en")[weekday]
