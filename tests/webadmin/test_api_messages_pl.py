@@ -307,7 +307,7 @@ def test_signed_out(client, demo):
 
 
 def test_export_and_reception_refusals(as_viewer):
-    assert _ask(as_viewer, "GET", "/api/calls/export?from=2026-10-26&to=2026-10-25")["fields"] == {
+    assert _ask(as_viewer, "GET", "/api/calls/export?from=2026-10-26&to=2026-10-25", status=400)["fields"] == {
         "to": ["Ostatni dzień jest wcześniejszy niż pierwszy."]}
     assert _ask(as_viewer, "GET", "/api/reception", status=403)["error"] == \
         "Strona recepcji jest dla recepcjonistów: uprawnienie nadaje administrator w ustawieniach użytkownika."
