@@ -115,5 +115,5 @@ def test_the_writer_takes_the_bulk_statements_on_postgres(on_postgres, monkeypat
     used = []
     monkeypatch.setattr(postgres, "save_legs", lambda *args, **kw: used.append("legs"))
     monkeypatch.setattr(tasks, "after_saved", lambda *args: None)
-    writer.apply(db.session, [(1, "leg", {"leg_uuid": "x"})])
+    writer.apply(db.session, [(1, "leg", {"leg_uuid": "x", "call_uuid": "c"})])
     assert used == ["legs"]
