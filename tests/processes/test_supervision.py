@@ -28,6 +28,9 @@ from tests.support.services import free_port, wait_port
 from tests.support.listener import eventually
 from tests.support.streams import captured_frames, moved, send
 
+# Times whole processes' starts and stops: scripts/test.sh runs it with nothing beside it.
+pytestmark = pytest.mark.alone
+
 CENTRALKA = str(Path(sys.executable).with_name("centralka"))
 CALLS_PER_ROUND, FILES_PER_ROUND, MAILS_PER_ROUND = 5, 2, 2  # the five captured calls: one recorded, one voicemail
 
