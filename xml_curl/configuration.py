@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import json
+import re
 import zoneinfo
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -35,6 +36,8 @@ STRATEGIES = {
     "agent-with-fewest-calls": "agent-with-fewest-calls", "sequentially-by-agent-order": "sequentially-by-agent-order",
     "ring-progressively": "ring-progressively",
 }
+# Our queue names start with their company's id (see the module's docstring).
+_QUEUE_TENANT = re.compile(r"t(\d+)_")
 AGENT_DEFAULTS = {"max-no-answer": "0", "wrap-up-time": "0", "reject-delay-time": "5",
                   "busy-delay-time": "5", "no-answer-delay-time": "5"}
 
@@ -221,6 +224,8 @@ class Configuration:
             return timezones_document()
         if request.key_value != "callcenter.conf":
             return NOT_FOUND
+        if request.queue:
+            return self._one_company(request.queue, deadline)
         # Read before assembling: a change committed meanwhile makes the next request assemble again.
         rows = self.dialplans.store.tenant_rows()
         if rows != self._assembled_for:
@@ -231,6 +236,17 @@ class Configuration:
             self._document, self._assembled_for = document, rows
             self.dialplans.keep("callcenter.conf", (len(rows),), document)
         return self._document
+
+    def _one_company(self, queue: str, deadline: float) -> bytes:
+        """A queue load (mod_callcenter's load_queue posts CC-Queue) gets its company's part alone:
+        the queue, its agents, its tiers. The whole document grows ~1.7 KB a company and passes
+        mod_xml_curl's reply limit (response-max-bytes, 1 MiB unless set) near 600 companies;
+        a load would also re-read every company's agents."""
+        match = _QUEUE_TENANT.match(queue)
+        tenant = self.dialplans.store.tenant(int(match.group(1))) if match else None
+        if tenant is None:
+            return NOT_FOUND
+        return assemble(self.dialplans.company_queues([tenant], deadline))
 
     def _kept(self) -> bool:
         return self._document is not None or self.dialplans.last_good.has("callcenter.conf")

@@ -136,3 +136,45 @@ def test_a_first_start_answers_not_found_at_its_longer_deadline(companies, compi
     assert 0.3 <= time.monotonic() - started < 0.8
     fresh.extensions["xml_curl"].sections["dialplan"].settled()  # the compiles go on, and are kept
     assert post(fresh.test_client(), CALLCENTER).data == GOLDEN
+
+
+def test_a_queue_load_gets_its_company_alone(client, ctx, compiler):
+    """mod_callcenter's load_queue posts CC-Queue: the reply holds that company's queues, agents and
+    tiers only, as the whole document has them (it passes 1 MiB near 600 companies)."""
+    from urllib.parse import quote_plus
+
+    from lxml import etree
+
+    from pbx import directory
+    from pbx.extensions import db
+
+    made = [directory.create_tenant({"name": f"Firma {n}"}) for n in range(3)]
+    db.session.commit()
+    for tenant in made:
+        compiler.queues[tenant.id] = company_queues(tenant.id)
+    whole = etree.fromstring(post(client, CALLCENTER).data)
+    second = made[1].id
+
+    def entries(document, prefix=""):
+        return {tag: [etree.tostring(e) for e in document.iter(tag)
+                      if (e.get("name") or e.get("agent")).startswith(prefix)] for tag in ("queue", "agent", "tier")}
+
+    load = CALLCENTER + b"&CC-Queue=" + quote_plus(f"t{second}_s3_sales@default").encode()
+    reply = post(client, load).data
+    served = entries(etree.fromstring(reply))
+    assert served == entries(whole, f"t{second}_") and all(served.values())
+    assert sum(map(len, served.values())) < sum(map(len, entries(whole).values())) / 2
+    for other in (f"t{made[-1].id + 50}_s3_sales@default", "support@default"):  # no such company; not ours
+        assert b'status="not found"' in post(client, CALLCENTER + b"&CC-Queue=" + quote_plus(other).encode()).data
+
+
+def test_the_switch_accepts_callcenter_conf_for_ten_thousand_companies():
+    """mod_xml_curl refuses replies over response-max-bytes (1 MiB unless set): the binding that
+    fetches configuration must take the whole document, five companies' golden part times 2,000."""
+    from lxml import etree
+
+    conf = Path(__file__).parents[2] / "freeswitch" / "autoload_configs" / "xml_curl.conf.xml"
+    binding = next(b for b in etree.parse(str(conf)).iter("binding")
+                   if "configuration" in b.find("param[@name='gateway-url']").get("bindings"))
+    limit = binding.find("param[@name='response-max-bytes']")
+    assert limit is not None and int(limit.get("value")) >= 2_000 * len(GOLDEN)
