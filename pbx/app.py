@@ -19,7 +19,7 @@ from webadmin import probes
 from xml_curl import cdr, views
 from pbx import audit, instance_secrets, logs, switch_sync
 from pbx.config import Config
-from pbx.extensions import db, migrate
+from pbx.extensions import REPORTS_BIND, db, make_read_only, migrate, reports_binds
 from pbx.messages import Message
 from pbx.tenancy import NotFound, storable_id
 from schemas.fields import ParametersInvalid
@@ -52,9 +52,12 @@ def create_app(config: type | dict | None = None, role: str = "panel") -> Flask:
         # SQLite has no connection pool to ping; the option only applies to servers.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
 
+    app.config["SQLALCHEMY_BINDS"] = reports_binds(app.config.get("REPORTS_DATABASE_URL"))
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     with app.app_context():
+        if REPORTS_BIND in db.engines:
+            make_read_only(db.engines[REPORTS_BIND])
         audit.install()
         switch_sync.install(db.engine, app.config)
         _sqlite_foreign_keys(db.engine)

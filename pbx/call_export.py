@@ -3,7 +3,8 @@
 Rows are read in keyset pages (``started_at, id`` after the last row of the page before), each
 page one short query: memory stays flat for any number of rows, no transaction stays open
 while a file is written, and a background export may commit its progress between pages.
-Names (users, groups, main numbers) are looked up once per export, never per row.
+Names (users, groups, main numbers) are looked up once per export, never per row. Records and
+names are read from the reports database when one is set (``report_reads``: a replica).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlalchemy import and_, func, or_, select
 
 from pbx import models
 from pbx.exports import Column
-from pbx.extensions import db
+from pbx.extensions import report_reads
 from pbx.tenancy import get_owned
 
 PAGE = 5000
@@ -77,21 +78,24 @@ def _reached(user_ids):
 
 
 def count(tenant: models.Tenant, filters: dict) -> int:
-    return db.session.scalar(select(func.count()).select_from(CR).where(filtered(tenant, filters)))
+    where = filtered(tenant, filters)
+    with report_reads() as session:
+        return session.scalar(select(func.count()).select_from(CR).where(where))
 
 
 def stored_rows(tenant: models.Tenant, filters: dict, page: int = PAGE) -> Iterator:
     """The matching records oldest first, one keyset page in memory at a time."""
     where, after = filtered(tenant, filters), None
-    while True:
-        query = select(*FIELDS).where(where)
-        if after is not None:
-            query = query.where(or_(CR.started_at > after[0], and_(CR.started_at == after[0], CR.id > after[1])))
-        rows = db.session.execute(query.order_by(CR.started_at, CR.id).limit(page)).all()
-        yield from rows
-        if len(rows) < page:
-            return
-        after = (rows[-1].started_at, rows[-1].id)
+    with report_reads() as session:
+        while True:
+            query = select(*FIELDS).where(where)
+            if after is not None:
+                query = query.where(or_(CR.started_at > after[0], and_(CR.started_at == after[0], CR.id > after[1])))
+            rows = session.execute(query.order_by(CR.started_at, CR.id).limit(page)).all()
+            yield from rows
+            if len(rows) < page:
+                return
+            after = (rows[-1].started_at, rows[-1].id)
 
 
 class Names:
@@ -102,15 +106,16 @@ class Names:
 
     @classmethod
     def of(cls, tenant_id: int) -> Names:
-        users = db.session.execute(select(models.User.id, models.User.first_name, models.User.last_name)
-                                   .where(models.User.tenant_id == tenant_id))
-        groups: dict[int, list[str]] = {}
-        for user_id, name in db.session.execute(
-                select(models.GroupMember.user_id, models.Group.name).join(models.Group)
-                .where(models.Group.tenant_id == tenant_id).order_by(models.Group.name)):
-            groups.setdefault(user_id, []).append(name)
-        numbers = db.session.execute(select(models.MainNumber.number, models.MainNumber.label)
-                                     .where(models.MainNumber.tenant_id == tenant_id))
+        with report_reads() as session:
+            users = session.execute(select(models.User.id, models.User.first_name, models.User.last_name)
+                                    .where(models.User.tenant_id == tenant_id)).all()
+            groups: dict[int, list[str]] = {}
+            for user_id, name in session.execute(
+                    select(models.GroupMember.user_id, models.Group.name).join(models.Group)
+                    .where(models.Group.tenant_id == tenant_id).order_by(models.Group.name)):
+                groups.setdefault(user_id, []).append(name)
+            numbers = session.execute(select(models.MainNumber.number, models.MainNumber.label)
+                                      .where(models.MainNumber.tenant_id == tenant_id)).all()
         return cls({row.id: f"{row.first_name} {row.last_name}" for row in users},
                    {user_id: ", ".join(names) for user_id, names in groups.items()},
                    {row.number: row.label for row in numbers})

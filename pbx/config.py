@@ -32,6 +32,9 @@ class Config:
         "CENTRALKA_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'centralka.sqlite3'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Reports and call exports read from here when set (a PostgreSQL replica, docs/architecture.md);
+    # unset: from the database above. Nothing is ever written to it.
+    REPORTS_DATABASE_URL = os.environ.get("CENTRALKA_REPORTS_DATABASE_URL") or None
 
     # Where recordings and announcements live when no S3 bucket is configured.
     STORAGE_DIR = os.environ.get("CENTRALKA_STORAGE_DIR", str(INSTANCE_DIR / "storage"))

@@ -14,7 +14,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from zoneinfo import ZoneInfo
 
 from pbx import models
-from pbx.extensions import db
+from pbx.extensions import report_reads
 from pbx.messages import Message, language_of
 from pbx.reports import Period, outcomes
 from pbx.reports.period import LONGEST
@@ -82,7 +82,8 @@ def report_view(report):
     if unknown:
         raise ParametersInvalid({name: [Message("report.option_not_taken", report=report, option=name)]
                                  for name in sorted(unknown)})
-    rows = table(db.session, g.tenant.id, period, report, **options)
+    with report_reads() as session:  # a replica when REPORTS_DATABASE_URL is set
+        rows = table(session, g.tenant.id, period, report, **options)
     if wanted.get("format") == "csv":
         polish = wanted.get("language", language_of(request.accept_languages)) == "pl"
         return csv_response(titles(report, polish), (_cells(report, row, polish) for row in rows),
