@@ -61,7 +61,7 @@ def test_a_new_publish_is_served_right_after_commit(client, demo, published, com
     from pbx.extensions import db
 
     ask = with_fields(captured_body("xml_curl_dialplan_transfer_menu_1.txt"),
-                      {"Hunt-Context": f"tenant_{demo.id}", "Hunt-Destination-Number": "101"})
+                      {"Hunt-Context": f"tenant_{demo.id}", "Hunt-Destination-Number": f"main_{demo.main_numbers[0].id}"})
     first = post(client, ask).data
     assert b"centralka_version=" in first
     version = scenarios.rollback(published, 1, current_app.config)
@@ -87,15 +87,21 @@ def test_unpublished_number_still_finds_its_tenant_but_an_unknown_one_does_not(c
     assert is_not_found(post(client, captured_body("xml_curl_dialplan_48221234567.txt")))
 
 
-def test_tenant_document_is_served_without_indentation_but_otherwise_as_compiled(client, demo, published):
+def test_a_hunt_gets_the_compiled_extensions_it_can_reach_without_indentation(client, demo, published):
     from lxml import etree
 
-    from pbx.company_dialplan import tenant_document
+    from pbx.company_dialplan import tenant_build
+    from pbx.compiler.hunts import passes
 
     served = post(client, with_fields(captured_body("xml_curl_dialplan_transfer_menu_1.txt"),
                                       {"Hunt-Context": f"tenant_{demo.id}", "Hunt-Destination-Number": "101"})).data
-    compiled = tenant_document(demo.id, current_app.config)
-    assert b"\n " not in served and len(served) < len(compiled)
+    built = tenant_build(demo.id, current_app.config)
+    assert b"\n " not in served and len(served) < len(built.document) / 5
     blank_free = etree.XMLParser(remove_blank_text=True)
-    assert etree.tostring(etree.fromstring(served, blank_free), method="c14n") == etree.tostring(
-        etree.fromstring(compiled, blank_free), method="c14n")
+    expected = etree.fromstring(built.document, blank_free)
+    for extension, gate in zip(list(expected.iterfind("section/context/extension")), built.gates, strict=True):
+        if not passes(gate, "101"):
+            extension.getparent().remove(extension)
+    assert etree.tostring(etree.fromstring(served, blank_free), method="c14n") == etree.tostring(expected, method="c14n")
+    names = [e.get("name") for e in expected.iterfind("section/context/extension")]
+    assert "ext_101" in names and not any(name.startswith(("main_", "s", "ext_102")) for name in names)
