@@ -39,8 +39,10 @@ class ContextReplies:
 
     def reply(self, destination: str) -> bytes:
         """The document for a hunt of ``destination``: what FreeSWITCH could match, in document order."""
-        if not self.pieces or not destination:
-            return self.document  # no destination named: the whole context, as before
+        # The gates are read by Python's re: a destination PCRE would read otherwise (bytes of a
+        # non-ASCII character, a line break against $) or none named gets the whole context.
+        if not self.pieces or not destination or not (destination.isascii() and destination.isprintable()):
+            return self.document
         kept = [piece for piece, gate, name in zip(self.pieces, self.gates, self.names)
                 if name == destination or hunts.passes(gate, destination)]
         if len(kept) == len(self.pieces):

@@ -13,8 +13,9 @@ would, by FreeSWITCH's rules (src/mod/dialplans/mod_dialplan_xml/mod_dialplan_xm
   proceed to 0, runs its anti-actions (none, for a gate), then breaks (break="on-false", the
   default, or "always"): the extension returns false.
 - The conditions before that one may only be plain tests without actions, anti-actions, nested
-  conditions or a capture group (a match would set DP_MATCH) and must break on false: when one
-  fails the extension returns false with no effect, when it passes nothing is left behind.
+  conditions or a capture group (a match would set DP_MATCH) that break on false alone (a pass
+  with break="always" would end the hunt): when one fails the extension returns false with no
+  effect, when it passes nothing is left behind.
 - With auto_hunt the walk starts at the extension named as the destination: those are kept.
 
 Only expressions whose meaning is the same in PCRE and Python's `re` (ASCII) become gates; any
@@ -59,14 +60,15 @@ def gate(extension) -> str | None:
             return None
         if c.field == "destination_number" and shared(c.expression) and not c.anti:
             return c.expression
-        if c.acts or c.field is None or not _FIELD.fullmatch(c.field) or not _quiet(c.expression):
-            return None  # this test may leave something behind (DP_MATCH, an application, an API call)
+        if c.break_ == "always" or c.acts or not _quiet(c.field, c.expression):
+            return None  # passing, this test may end the hunt or leave something behind (DP_MATCH, an API call)
     return None
 
 
-def _quiet(expression: str | None) -> bool:
-    """No capture group (DP_MATCH on a match) and nothing to expand."""
-    return not expression or ("(" not in expression and "${" not in expression)
+def _quiet(field: str | None, expression: str | None) -> bool:
+    """A field test without a capture group (DP_MATCH on a match) and nothing to expand but a variable."""
+    return (field is not None and _FIELD.fullmatch(field) is not None
+            and (not expression or ("(" not in expression and "${" not in expression)))
 
 
 def passes(expression: str | None, destination: str) -> bool:

@@ -72,6 +72,21 @@ def test_a_new_publish_is_served_right_after_commit(client, demo, published, com
     assert compiles == [demo.id, demo.id]
 
 
+def test_each_destination_gets_its_own_reply_from_one_compile(client, demo, published, compiles):
+    from lxml import etree
+
+    def names(destination: str) -> list[str]:
+        reply = post(client, with_fields(captured_body("xml_curl_dialplan_transfer_menu_1.txt"),
+                                         {"Hunt-Context": f"tenant_{demo.id}", "Hunt-Destination-Number": destination}))
+        return [e.get("name") for e in etree.fromstring(reply.data).iter("extension")]
+
+    entry = f"main_{demo.main_numbers[0].id}"
+    assert names(entry) == [entry]
+    assert "ext_102" in names("102") and "ext_101" not in names("102")
+    assert names("nobody") == []
+    assert compiles == [demo.id]
+
+
 def test_callcenter_conf_is_built_from_the_compiler_queues(client, demo, published):
     from pbx.company_dialplan import callcenter_queues
     from xml_curl.configuration import callcenter_document

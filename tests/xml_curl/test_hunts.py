@@ -38,7 +38,8 @@ def company() -> compiler.TenantBuild:
         overrides={2: OverrideInfo(2, datetime(2026, 3, 4, 12, 0), "user", 1)},
         fallback=Fallback(box_id=8))
     published = [Published(5, "big", 1, 50, 1, tree(big_tree(10, 9, 5)), "", None)]
-    published += [Published(10 + i, name, 2, 60 + i, 1, tree(root), "", None) for i, (name, root) in enumerate(sorted(TREES.items()))]
+    published += [Published(10 + i, name, 2, 60 + i, 1, tree(root), "", None)
+                  for i, (name, root) in enumerate(sorted(TREES.items()))]
     stored = compile_tree(tree(TREES["menu"]), snap, scenario_id=40, version_id=70, main_number_id=1)
     published.append(Published(40, "stale", 1, 70, 1, tree({"id": "fw", "kind": "forward", "target": {"group": 99}}),
                                stored.xml.decode(), stored.meta))
@@ -103,7 +104,8 @@ def test_the_replies_are_a_small_part_of_the_context():
     # main_2 is the entry of the twelve small scenarios here, each with its own main_2 extension.
     assert max(sizes.values()) < len(REPLIES.document) / 10, max(sizes.items(), key=lambda item: item[1])
     assert sorted(sizes.values())[len(sizes) // 2] < 2_000
-    assert REPLIES.reply("") == REPLIES.document  # no destination named: nothing is left out
+    # No destination named, or one PCRE reads by the byte or by the line: nothing is left out.
+    assert REPLIES.reply("") == REPLIES.reply("s5_\u0105") == REPLIES.reply("101\r") == REPLIES.document
 
 
 # ---------------------------------------------------------------- contexts of any shape
@@ -127,11 +129,15 @@ AUTO_HUNT = [ir.Extension("a", [ir.Condition("destination_number", "^1", actions
              ir.Extension("101", [ir.Condition("destination_number", "^2", actions=[ir.Action("log", "y")])])]
 # A capture that matches sets DP_MATCH even when the destination test after it fails.
 CAPTURE_FIRST = [ir.Extension("a", [ir.Condition("${user_name}", "^(1)0"), ir.Condition("destination_number", "^2")])]
+# A test that passes with break="always" ends the extension as matched: the hunt stops there.
+BREAK_ALWAYS = [ir.Extension("a", [ir.Condition("${user_name}", "^101$", break_="always"),
+                                   ir.Condition("destination_number", "^101$")]), ir.simple("102", [ir.Action("log")])]
 
 
 @settings(max_examples=1000, deadline=None)
 @example(extensions=AUTO_HUNT, destination="101", user="", auto_hunt=True, now=NOW)
 @example(extensions=CAPTURE_FIRST, destination="101", user="101", auto_hunt=False, now=NOW)
+@example(extensions=BREAK_ALWAYS, destination="102", user="101", auto_hunt=False, now=NOW)
 @given(extensions=EXTENSIONS, destination=st.one_of(st.sampled_from(["101", "102", "10", "20", "a", "s1_m", ""]),
                                                     st.text(alphabet="0129*_ab", max_size=5)),
        user=st.sampled_from(["101", "102", "20", ""]), auto_hunt=st.booleans(), now=MOMENTS)
@@ -184,3 +190,34 @@ def test_the_stored_form_cuts_the_same_replies():
 def test_gates_that_do_not_fit_the_document_are_refused():
     with pytest.raises(ValueError, match="gates"):
         ContextReplies(small_company().document, [None])
+
+
+# ---------------------------------------------------------------- the endpoint's cache of replies
+
+class CountingReplies:
+    """Stands in for a company's context: counts the replies cut from it."""
+
+    def __init__(self):
+        self.cut: list[str] = []
+
+    def reply(self, destination: str) -> bytes:
+        self.cut.append(destination)
+        return destination.encode()
+
+
+def test_replies_are_kept_per_context_and_destination_within_a_bound(monkeypatch):
+    from xml_curl import dialplan
+
+    monkeypatch.setattr(dialplan, "REPLIES_KEPT", 3)
+    cache, revision = dialplan.DialplanCache(), (4, "2026-12-01")
+    replies = CountingReplies()
+    for destination in ["101", "102", "101", "main_1", "s1_m"]:
+        assert cache.reply("tenant_3", destination, revision, replies) == destination.encode()
+    assert replies.cut == ["101", "102", "main_1", "s1_m"]  # 101 again came from the cache
+    cache.reply("tenant_3", "s1_m", revision, replies)
+    cache.reply("tenant_4", "s1_m", revision, replies)  # another company's context: its own reply
+    assert replies.cut[-1:] == ["s1_m"] and len(replies.cut) == 5
+    cache.reply("tenant_3", "102", revision, replies)  # dropped, least recently used, to stay within 3
+    assert replies.cut[-1] == "102" and len(replies.cut) == 6
+    cache.reply("tenant_3", "102", (5, "2026-12-01"), replies)  # a new revision is cut again
+    assert len(replies.cut) == 7
