@@ -15,26 +15,39 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import logging
+import re
 import statistics
 import sys
 import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 from zoneinfo import ZoneInfo
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.xml_curl.conftest import FORM, captured_body, with_fields  # noqa: E402
-
+FORM = "application/x-www-form-urlencoded"
+FIXTURES = REPO / "tests" / "fixtures" / "freeswitch"
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Warsaw"))
 SUNDAY_10 = datetime(2026, 11, 22, 10, 0, tzinfo=ZoneInfo("Europe/Warsaw"))
 # (label, moment, keys pressed): the scenario's main paths.
 CALLS = [("option 1, a user", MONDAY_10, [(3.0, "1")]), ("option 8, the group", MONDAY_10, [(3.0, "8")]),
          ("sub-menu 9, option 2", MONDAY_10, [(3.0, "9"), (9.0, "2")]), ("no key", MONDAY_10, []),
          ("direct dial 103", MONDAY_10, [(3.0, "103")]), ("closed: voicemail", SUNDAY_10, [])]
+
+
+def captured_body(name: str) -> bytes:
+    """The first request of a capture file, as FreeSWITCH posted it."""
+    return (FIXTURES / name).read_bytes().split(b"--- RAW BODY", 1)[1].split(b"\n", 2)[1]
+
+
+def with_fields(body: bytes, changes: dict[str, str]) -> bytes:
+    for name, value in changes.items():
+        body = re.sub(rb"(^|&)" + re.escape(name.encode()) + rb"=[^&]*",
+                      lambda m: m.group(1) + name.encode() + b"=" + quote_plus(value).encode(), body)
+    return body
 
 
 def bench_companies():
