@@ -2,8 +2,8 @@
 
 A hunt in a company's context gets only the extensions its destination can reach
 (xml_curl.hunts). Each company's compile is cached per process under (tenant, dialplan
-revision), and the replies cut from it under (context, destination) in a bounded cache. The revision comes
-from the store (announced by PostgreSQL, else read per hunt), so a publish in any process
+revision), the replies cut from it under (context, destination) in a bounded cache. The
+revision comes from the store (announced by PostgreSQL, else read per hunt), so a publish in any process
 is seen by the next hunt in every process, and compiling only happens once per revision
 on the host: each compile is also kept on disk (xml_curl.last_good), where other workers,
 and workers started during a database outage, find it. A tenant's compile also gives its
@@ -20,6 +20,7 @@ from pathlib import Path
 
 from cachetools import LRUCache
 from flask import Flask
+from lxml import etree
 
 from pbx import company_dialplan, metrics
 
@@ -119,8 +120,15 @@ def _on_disk(key: tuple) -> str:
 
 
 def _loaded(key: tuple, body: bytes):
-    """A stored body as served: a company's context to cut per hunt, or a whole document."""
-    return ContextReplies.from_bytes(body) if key[0] == "hunts" else body
+    """A stored body as served: a company's context to cut per hunt, or a whole document;
+    None when it cannot be read (the store must never fail a request)."""
+    if key[0] != "hunts":
+        return body
+    try:
+        return ContextReplies.from_bytes(body)
+    except (ValueError, etree.XMLSyntaxError) as error:
+        log.error("xml_curl: the stored %s:%s cannot be read: %s", key[0], key[1], error)
+        return None
 
 
 def _tenant_facts(state: TenantState) -> dict:
@@ -221,8 +229,8 @@ class Dialplans:
         if cached is not None:
             return cached
         stored = self.last_good.get(_on_disk(key), revision)  # compiled by another worker, or before a restart
-        if stored is not None:
-            self.cache.put(key, revision, loaded := _loaded(key, stored))
+        if stored is not None and (loaded := _loaded(key, stored)) is not None:
+            self.cache.put(key, revision, loaded)
             return loaded
         # TimeoutError past the budget: the compile goes on and fills the cache for the next hunt.
         return self._compile(key, revision, build, args).result(timeout=max(0.0, deadline - time.monotonic()))

@@ -221,3 +221,13 @@ def test_replies_are_kept_per_context_and_destination_within_a_bound(monkeypatch
     assert replies.cut[-1] == "102" and len(replies.cut) == 6
     cache.reply("tenant_3", "102", (5, "2026-12-01"), replies)  # a new revision is cut again
     assert len(replies.cut) == 7
+
+
+@pytest.mark.parametrize("body", [b"no line break", b"[null]\n<document/>", b"{\n<not xml", b"[]\n" + b"\xff"])
+def test_a_stored_context_that_cannot_be_read_is_no_reply(body, caplog):
+    from xml_curl import dialplan
+
+    assert dialplan._loaded(("hunts", 3), body) is None
+    assert "cannot be read" in caplog.text
+    stored = small_company().to_bytes()
+    assert dialplan._loaded(("hunts", 3), stored).reply("101") == small_company().reply("101")
