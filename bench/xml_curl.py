@@ -101,6 +101,7 @@ def populate(url: str, tenants: int) -> tuple[list[tuple[int, str]], bytes]:
     from pbx.app import create_app
     from pbx.extensions import db
     from xml_curl.documents import compact
+    from xml_curl.hunts import ContextReplies
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TASK_QUEUE_URL": "memory", "SHOW_LOGIN_CODES": False})
     with app.app_context():
@@ -110,8 +111,9 @@ def populate(url: str, tenants: int) -> tuple[list[tuple[int, str]], bytes]:
             db.session.commit()
         rows = db.session.execute(select(models.MainNumber.tenant_id, models.MainNumber.id)).all()
         targets = [(tenant_id, f"main_{number_id}") for tenant_id, number_id in rows]
-        # the bytes the endpoint serves
-        sample = compact(company_dialplan.tenant_document(targets[0][0], current_app.config))
+        # the bytes the endpoint serves a hunt of the main number's entry (bench/hunts.py: per call)
+        built = company_dialplan.tenant_build(targets[0][0], current_app.config)
+        sample = ContextReplies(compact(built.document), built.gates).reply(targets[0][1])
         db.engine.dispose()
     app.extensions["xml_curl"].sections["dialplan"].store.close()
     return targets, sample
@@ -280,7 +282,7 @@ def main() -> None:
         started = time.monotonic()
         targets, sample = populate(url, args.tenants)
         print(f"{len(targets)} companies with published {SCENARIO_NODES}-node scenarios in "
-              f"{time.monotonic() - started:.0f} s; tenant document {len(sample)} bytes")
+              f"{time.monotonic() - started:.0f} s; reply {len(sample)} bytes")
         reply = REPO / "instance" / "bench_constant_reply.xml"
         reply.parent.mkdir(exist_ok=True)
         reply.write_bytes(sample)

@@ -1,7 +1,9 @@
 """Dialplan section: which tenant a hunt belongs to, and its compiled document from memory.
 
-Documents are cached per process under (tenant, dialplan revision). The revision comes
-from the store (announced by PostgreSQL, else read per hunt), so a publish in any process
+A hunt in a company's context gets only the extensions its destination can reach
+(xml_curl.hunts). Each company's compile is cached per process under (tenant, dialplan
+revision), the replies cut from it under (context, destination) in a bounded cache. The
+revision comes from the store (announced by PostgreSQL, else read per hunt), so a publish in any process
 is seen by the next hunt in every process, and compiling only happens once per revision
 on the host: each compile is also kept on disk (xml_curl.last_good), where other workers,
 and workers started during a database outage, find it. A tenant's compile also gives its
@@ -16,12 +18,15 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from pathlib import Path
 
+from cachetools import LRUCache
 from flask import Flask
+from lxml import etree
 
 from pbx import company_dialplan, metrics
 
 from xml_curl.configuration import CompanyQueues
 from xml_curl.documents import NOT_FOUND, compact, fallback_dialplan
+from xml_curl.hunts import ContextReplies
 from xml_curl.last_good import LastGood
 from xml_curl.request import CurlRequest
 from xml_curl.store import MainNumberState, Store, TenantState
@@ -35,6 +40,9 @@ NATIONAL_DIGITS = 9
 # Companies whose queues one job compiles, in one database session: a session per company
 # would cost more than the compile.
 QUEUES_PER_JOB = 100
+# Replies cut per destination kept per worker, least recently used dropped first: a call's
+# hunts are a handful of destinations, an outbound call's number is seen once. About 2 KB each.
+REPLIES_KEPT = 20_000
 
 
 def e164(dialled: str, country_code: str) -> str | None:
@@ -52,6 +60,9 @@ class DialplanCache:
 
     def __init__(self):
         self._documents: dict[tuple, tuple[tuple, object]] = {}
+        # (context, destination) -> (revision, reply); not thread-safe by itself (cachetools).
+        self._replies = LRUCache(maxsize=REPLIES_KEPT)
+        self._replies_lock = threading.Lock()
         self._numbers: dict[str, MainNumberState] = {}
         self._tenants: dict[int, TenantState] = {}
 
@@ -66,6 +77,17 @@ class DialplanCache:
 
     def put(self, key: tuple, revision: tuple, value) -> None:
         self._documents[key] = (revision, value)
+
+    def reply(self, context: str, destination: str, revision: tuple, replies: ContextReplies) -> bytes:
+        """The reply for one hunt, cut once per revision; another revision's is cut again."""
+        with self._replies_lock:
+            found = self._replies.get((context, destination))
+        if found is not None and found[0] == revision:
+            return found[1]
+        body = replies.reply(destination)
+        with self._replies_lock:
+            self._replies[(context, destination)] = (revision, body)
+        return body
 
     def remember_tenant(self, state: TenantState) -> None:
         self._tenants[state.tenant_id] = state
@@ -95,6 +117,18 @@ def _public_entry(tenant_id: int, main_number_id: int, context: str) -> bytes:
 
 def _on_disk(key: tuple) -> str:
     return f"{key[0]}:{key[1]}"
+
+
+def _loaded(key: tuple, body: bytes):
+    """A stored body as served: a company's context to cut per hunt, or a whole document;
+    None when it cannot be read (the store must never fail a request)."""
+    if key[0] != "hunts":
+        return body
+    try:
+        return ContextReplies.from_bytes(body)
+    except (ValueError, etree.XMLSyntaxError) as error:
+        log.error("xml_curl: the stored %s:%s cannot be read: %s", key[0], key[1], error)
+        return None
 
 
 def _tenant_facts(state: TenantState) -> dict:
@@ -147,7 +181,8 @@ class Dialplans:
         if state is None:
             return NOT_FOUND
         self.cache.remember_tenant(state)
-        return self._compiled(("tenant", tenant_id), state.revision, deadline, self._build_tenant, state)
+        replies = self._compiled(("hunts", tenant_id), state.revision, deadline, self._build_tenant, state)
+        return self.cache.reply(request.context, request.destination, state.revision, replies)
 
     def safe_reply(self, request: CurlRequest) -> bytes:
         """When serving failed: the last good document if any (memory, then disk), else the apology dialplan."""
@@ -159,10 +194,10 @@ class Dialplans:
         cached = self.cache.last_good(key, tenant)
         if cached is None:
             stored = self.last_good.newest(_on_disk(key))
-            cached = stored[1] if stored is not None and stored[0][1:] == tenant.revision[1:] else None
+            cached = _loaded(key, stored[1]) if stored is not None and stored[0][1:] == tenant.revision[1:] else None
         if cached is not None:
             metrics.XML_CURL_LAST_GOOD.labels("dialplan").inc()
-            return cached
+            return cached.reply(request.destination) if isinstance(cached, ContextReplies) else cached
         return fallback_dialplan(request.context, tenant_id, tenant.fallback_number, self.carrier_gateway,
                                  tenant.language)
 
@@ -182,7 +217,7 @@ class Dialplans:
         if tenant is None:
             facts = self.last_good.routing(f"tenant:{tenant_id}")
             tenant = facts and _tenant_of_facts(facts)
-        return tenant_id, ("tenant", tenant_id), tenant
+        return tenant_id, ("hunts", tenant_id), tenant
 
     @staticmethod
     def _tenant_of_context(context: str) -> int | None:
@@ -194,9 +229,9 @@ class Dialplans:
         if cached is not None:
             return cached
         stored = self.last_good.get(_on_disk(key), revision)  # compiled by another worker, or before a restart
-        if stored is not None:
-            self.cache.put(key, revision, stored)
-            return stored
+        if stored is not None and (loaded := _loaded(key, stored)) is not None:
+            self.cache.put(key, revision, loaded)
+            return loaded
         # TimeoutError past the budget: the compile goes on and fills the cache for the next hunt.
         return self._compile(key, revision, build, args).result(timeout=max(0.0, deadline - time.monotonic()))
 
@@ -228,16 +263,16 @@ class Dialplans:
         with self.app.app_context():
             return build(*args)
 
-    def _build_tenant(self, state: TenantState) -> bytes:
+    def _build_tenant(self, state: TenantState) -> ContextReplies:
         """The tenant's dialplan and its part of callcenter.conf, kept in memory and on disk."""
         built = _tenant_build(state.tenant_id, self.app.config)
-        document, queues = compact(built.document), CompanyQueues.of(built.queues)
-        self.cache.put(("tenant", state.tenant_id), state.revision, document)
+        replies, queues = ContextReplies(compact(built.document), built.gates), CompanyQueues.of(built.queues)
+        self.cache.put(("hunts", state.tenant_id), state.revision, replies)
         self.cache.put(("queues", state.tenant_id), state.revision, queues)
-        self.last_good.put(f"tenant:{state.tenant_id}", state.revision, document)
+        self.last_good.put(f"hunts:{state.tenant_id}", state.revision, replies.to_bytes())
         self.last_good.put(f"queues:{state.tenant_id}", state.revision, queues.to_bytes())
         self.last_good.put_routing(f"tenant:{state.tenant_id}", _tenant_facts(state))
-        return document
+        return replies
 
     def _build_entry(self, number: str, found: MainNumberState) -> bytes:
         document = compact(_public_entry(found.tenant.tenant_id, found.main_number_id, self.public_context))
@@ -284,7 +319,7 @@ class Dialplans:
     def _queues_compile(self, tenant: TenantState) -> Future | None:
         """A compile under way that will give the tenant's queues at this revision."""
         with self._lock:
-            return (self._pending.get((("tenant", tenant.tenant_id), tenant.revision))
+            return (self._pending.get((("hunts", tenant.tenant_id), tenant.revision))
                     or self._pending.get((("queues", tenant.tenant_id), tenant.revision)))
 
     def _compile_queues(self, tenants: list[TenantState]) -> dict[int, Future]:

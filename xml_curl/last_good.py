@@ -36,8 +36,8 @@ def revision_text(revision: tuple) -> str:
 
 
 class LastGood:
-    """Documents by key ("tenant:<id>", "entry:<main number id>", "queues:<id>", "callcenter.conf")
-    with the revision they were compiled at, and routing facts by key."""
+    """Documents by key ("hunts:<id>": a company's context to cut per hunt, "entry:<main number id>",
+    "queues:<id>", "callcenter.conf") with the revision they were compiled at, and routing facts by key."""
 
     def __init__(self, path: str):
         self.path = Path(path)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from pbx.compiler import emit, lint, lower, parse, validate
+from pbx.compiler import emit, hunts, lint, lower, parse, validate
 from pbx.compiler.errors import ScenarioInvalid
 from pbx.compiler.internal import group_queues, internal_extensions, override
 from pbx.dialplan import dialing, ir
@@ -85,6 +85,7 @@ class Published:
 class TenantBuild:
     document: bytes
     queues: list[dict]  # contract shape, sorted by name
+    gates: list[str | None]  # per extension of the document, in order (pbx.compiler.hunts)
 
 
 def tenant_build(snap: DirectorySnapshot, published: list[Published]) -> TenantBuild:
@@ -94,9 +95,8 @@ def tenant_build(snap: DirectorySnapshot, published: list[Published]) -> TenantB
     """
     live = [_live(version, snap) for version in published]
     with_scenario = {version.main_number_id for version in published}
-    document = emit.document(snap.context, [e for scenario in live for e in scenario.extensions]
-                             + internal_extensions(snap, with_scenario))
-    return TenantBuild(document, _queues(snap, live))
+    extensions = [e for scenario in live for e in scenario.extensions] + internal_extensions(snap, with_scenario)
+    return TenantBuild(emit.document(snap.context, extensions), _queues(snap, live), hunts.gates(extensions))
 
 
 def tenant_queues(snap: DirectorySnapshot, published: list[Published]) -> list[dict]:

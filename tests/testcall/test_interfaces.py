@@ -65,7 +65,7 @@ def test_a_dialplan_the_simulator_cannot_play_fails_loudly(firma, monkeypatch):
     document = (f'<document type="freeswitch/xml"><section name="dialplan"><context name="tenant_{firma.id}">'
                 f'<extension name="main_1"><condition field="destination_number" expression="^main_">'
                 f'<action application="lua" data="ivr.lua"/></condition></extension></context></section></document>')
-    monkeypatch.setattr(dialplan, "_tenant_build", lambda tenant_id, config: TenantBuild(document.encode(), []))
+    monkeypatch.setattr(dialplan, "_tenant_build", lambda tenant_id, config: TenantBuild(document.encode(), [], [None]))
     firma.dialplan_revision += 1   # a new revision: the endpoint compiles (here: the stand-in) again
     db.session.commit()
     with pytest.raises(UnsupportedApplication, match="lua"):

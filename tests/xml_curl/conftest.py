@@ -114,7 +114,7 @@ class FakeCompiler:
         return TenantBuild(
             (f'<document type="freeswitch/xml"><section name="dialplan"><context name="tenant_{tenant_id}">'
              f'<extension name="rev_{revision}"/></context></section></document>').encode(),
-            list(self.queues.get(tenant_id, [])))
+            list(self.queues.get(tenant_id, [])), [None])
 
     def tenant_queues(self, tenant_id: int, _config) -> list[dict]:
         self._revision("queues", tenant_id)

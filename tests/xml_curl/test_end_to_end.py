@@ -61,7 +61,7 @@ def test_a_new_publish_is_served_right_after_commit(client, demo, published, com
     from pbx.extensions import db
 
     ask = with_fields(captured_body("xml_curl_dialplan_transfer_menu_1.txt"),
-                      {"Hunt-Context": f"tenant_{demo.id}", "Hunt-Destination-Number": "101"})
+                      {"Hunt-Context": f"tenant_{demo.id}", "Hunt-Destination-Number": f"main_{demo.main_numbers[0].id}"})
     first = post(client, ask).data
     assert b"centralka_version=" in first
     version = scenarios.rollback(published, 1, current_app.config)
@@ -70,6 +70,21 @@ def test_a_new_publish_is_served_right_after_commit(client, demo, published, com
     assert f"centralka_version={version.id}".encode() in second
     assert f"centralka_version={version.id}".encode() not in first
     assert compiles == [demo.id, demo.id]
+
+
+def test_each_destination_gets_its_own_reply_from_one_compile(client, demo, published, compiles):
+    from lxml import etree
+
+    def names(destination: str) -> list[str]:
+        reply = post(client, with_fields(captured_body("xml_curl_dialplan_transfer_menu_1.txt"),
+                                         {"Hunt-Context": f"tenant_{demo.id}", "Hunt-Destination-Number": destination}))
+        return [e.get("name") for e in etree.fromstring(reply.data).iter("extension")]
+
+    entry = f"main_{demo.main_numbers[0].id}"
+    assert names(entry) == [entry]
+    assert "ext_102" in names("102") and "ext_101" not in names("102")
+    assert names("nobody") == []
+    assert compiles == [demo.id]
 
 
 def test_callcenter_conf_is_built_from_the_compiler_queues(client, demo, published):
@@ -87,15 +102,21 @@ def test_unpublished_number_still_finds_its_tenant_but_an_unknown_one_does_not(c
     assert is_not_found(post(client, captured_body("xml_curl_dialplan_48221234567.txt")))
 
 
-def test_tenant_document_is_served_without_indentation_but_otherwise_as_compiled(client, demo, published):
+def test_a_hunt_gets_the_compiled_extensions_it_can_reach_without_indentation(client, demo, published):
     from lxml import etree
 
-    from pbx.company_dialplan import tenant_document
+    from pbx.company_dialplan import tenant_build
+    from pbx.compiler.hunts import passes
 
     served = post(client, with_fields(captured_body("xml_curl_dialplan_transfer_menu_1.txt"),
                                       {"Hunt-Context": f"tenant_{demo.id}", "Hunt-Destination-Number": "101"})).data
-    compiled = tenant_document(demo.id, current_app.config)
-    assert b"\n " not in served and len(served) < len(compiled)
+    built = tenant_build(demo.id, current_app.config)
+    assert b"\n " not in served and len(served) < len(built.document) / 5
     blank_free = etree.XMLParser(remove_blank_text=True)
-    assert etree.tostring(etree.fromstring(served, blank_free), method="c14n") == etree.tostring(
-        etree.fromstring(compiled, blank_free), method="c14n")
+    expected = etree.fromstring(built.document, blank_free)
+    for extension, gate in zip(list(expected.iterfind("section/context/extension")), built.gates, strict=True):
+        if not passes(gate, "101"):
+            extension.getparent().remove(extension)
+    assert etree.tostring(etree.fromstring(served, blank_free), method="c14n") == etree.tostring(expected, method="c14n")
+    names = [e.get("name") for e in expected.iterfind("section/context/extension")]
+    assert "ext_101" in names and not any(name.startswith(("main_", "s", "ext_102")) for name in names)

@@ -67,6 +67,9 @@ def test_a_worker_started_during_an_outage_serves_the_last_good_replies(database
     try:
         again = fresh.test_client()
         assert post(again, hunt(f"tenant_{tenant_id}", "101")).data == served["tenant"]
+        # A destination not asked before the restart is cut from the company's stored context.
+        entry = xml(post(again, hunt(f"tenant_{tenant_id}", f"main_{number_id}")))
+        assert entry.xpath("//extension/@name") == [f"main_{number_id}"]
         assert post(again, hunt("public", "48221000000")).data == served["public"]
         assert post(again, CALLCENTER).data == served["callcenter"] != NOT_FOUND
         # Not kept on disk: directory replies carry SIP passwords.
