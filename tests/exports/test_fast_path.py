@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from pbx import call_export, call_export_sql, models
-from pbx.exports import csv_chunks, dialect, row_function, write_xlsx
+from pbx.exports import csv_chunks, dialect, row_function, write_xlsx, write_xlsx_cells
 from pbx.extensions import db
 from tests.exports.conftest import _call, _user
 
@@ -76,12 +76,13 @@ def test_the_server_gives_the_same_workbook_cells_as_python(demo, tricky_calls, 
     server = list(call_export_sql.xlsx_values(demo, FILTERS, chosen))
     assert len(server) == len(tricky_calls) + 4
     assert server == python
-    books = []
-    for values in (python, server):
-        handle = io.BytesIO()
-        write_xlsx(handle, call_export.CALL_COLUMNS, values, chosen)
-        books.append(list(openpyxl.load_workbook(io.BytesIO(handle.getvalue())).active.iter_rows(values_only=True)))
-    assert books[0] == books[1]
+    from_python, from_server = io.BytesIO(), io.BytesIO()
+    write_xlsx(from_python, call_export.CALL_COLUMNS, call_export.call_values(demo, FILTERS), chosen)
+    write_xlsx_cells(from_server, call_export.CALL_COLUMNS, iter(server), chosen)
+    books = [list(openpyxl.load_workbook(io.BytesIO(handle.getvalue())).active.iter_rows(values_only=True))
+             for handle in (from_python, from_server)]
+    assert books[0] == books[1] and len(books[0]) == len(server) + 1
+    assert books[0][3][5] == "'=cmd|' /C calc'!A0"  # text, never a formula
 
 
 def test_the_session_keeps_its_time_zone_after_a_server_export(demo, tricky_calls):
