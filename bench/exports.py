@@ -48,16 +48,16 @@ SELECT %(tenant)s::int, 'bench-' || n, CASE WHEN kind = 9 THEN 'out' ELSE 'in' E
        CASE WHEN n %% 1000 = 0 THEN '=HYPERLINK("http://x")' WHEN kind = 9 THEN %(number)s::text
             ELSE '+48600' || lpad((n * 7919 %% 1000000)::text, 6, '0') END,
        CASE WHEN kind = 9 THEN '+48500' || lpad((n %% 1000000)::text, 6, '0') ELSE %(number)s::text END,
-       CASE WHEN kind < 6 THEN (%(users)s::int[])[1 + n %% cardinality(%(users)s::int[])] END,
+       CASE WHEN kind < 6 THEN (%(users)s::int[])[(1 + n %% cardinality(%(users)s::int[]))::int] END,
        CASE WHEN kind < 6 THEN '1' || lpad((n %% 20)::text, 2, '0') END,
        started, CASE WHEN kind < 6 OR kind = 9 THEN started + wait * interval '1 second' END,
        started + (wait + talk) * interval '1 second', wait, talk,
        CASE WHEN kind < 6 OR kind = 9 THEN 'NORMAL_CLEARING' ELSE 'NO_ANSWER' END, 'caller',
-       CASE WHEN kind = 9 THEN '[]' ELSE (%(paths)s::text[])[1 + n %% 3] END::json, 'esl'
+       CASE WHEN kind = 9 THEN '[]' ELSE (%(paths)s::text[])[(1 + n %% 3)::int] END::json, 'esl'
 FROM (SELECT n, n %% 10 AS kind, (n * 13) %% 40 AS wait,
              CASE WHEN n %% 10 < 6 OR n %% 10 = 9 THEN (n * 37) %% 900 ELSE 0 END AS talk,
              timestamptz '2026-01-01 00:00+00' + n * (31536000.0 / %(rows)s::int) * interval '1 second' AS started
-      FROM generate_series(1, %(rows)s::int) AS n) AS calls
+      FROM generate_series(1, %(rows)s::bigint) AS n) AS calls
 """
 
 

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain, islice
@@ -176,7 +179,7 @@ def write_xlsx(target, columns: tuple[Column, ...], values: Iterable[tuple], cho
 
 
 def write_xlsx_cells(target, columns: tuple[Column, ...], cells: Iterable[tuple], chosen: Dialect) -> None:
-    """An XLSX workbook of ready cells (None: no cell) into ``target``, one row at a time.
+    """An XLSX workbook of ready cells (None: no cell) into the binary file ``target``, a row at a time.
 
     rust_xlsxwriter (through rustpy-xlsxwriter) in its constant-memory mode: rows go to a temporary
     file as they come, at some 20 µs a row where XlsxWriter took some 300. Text stays text: it
@@ -185,11 +188,17 @@ def write_xlsx_cells(target, columns: tuple[Column, ...], cells: Iterable[tuple]
     headers = [chosen.header(column) for column in columns]
     rows = (dict(zip(headers, cells_of_row)) for cells_of_row in cells)
     first = next(rows, None)
-    # The header comes from the first row's keys: an export of no calls still gets its header.
-    rustpy_xlsxwriter.write_worksheet(
-        chain([first or dict.fromkeys(headers)], rows), target, sheet_name="Połączenia" if chosen.polish else "Calls",
-        freeze_row=1, bold_headers=True, datetime_format=TIME_FORMATS[chosen.polish], float_format="0.00",
-        column_widths=[20 if column.kind == "time" else 14 for column in columns])
+    with tempfile.TemporaryDirectory() as folder:
+        # Given a file object it builds the whole workbook in memory; given a path, it streams.
+        path = os.path.join(folder, "export.xlsx")
+        # The header comes from the first row's keys: an export of no calls still gets its header.
+        rustpy_xlsxwriter.write_worksheet(
+            chain([first or dict.fromkeys(headers)], rows), path,
+            sheet_name="Połączenia" if chosen.polish else "Calls", freeze_row=1, bold_headers=True,
+            datetime_format=TIME_FORMATS[chosen.polish], float_format="0.00",
+            column_widths=[20 if column.kind == "time" else 14 for column in columns])
+        with open(path, "rb") as workbook:
+            shutil.copyfileobj(workbook, target)
 
 
 def check_export_size(rows: int, limit: int) -> None:
