@@ -62,18 +62,27 @@ def _minutes(seconds, chosen: Dialect):
     return func.replace(text, ".", ",") if chosen.name == "csv-excel" else text
 
 
+def _names(tenant: models.Tenant):
+    """The company's main numbers, users and their groups as cells: each made safe once, not once a call."""
+    number, user, member, group = models.MainNumber, models.User, models.GroupMember, models.Group
+    numbers = (select(number.number, _safe(number.number).label("cell"), _safe(number.label).label("label"))
+               .where(number.tenant_id == tenant.id).subquery())
+    users = (select(user.id, _safe(user.first_name + " " + user.last_name).label("name"))
+             .where(user.tenant_id == tenant.id).subquery())
+    groups = (select(member.user_id, _safe(func.string_agg(group.name, aggregate_order_by(literal(", "), group.name)))
+                     .label("names")).join(group).where(group.tenant_id == tenant.id).group_by(member.user_id).subquery())
+    return numbers, users, groups
+
+
 def _stored(tenant: models.Tenant, filters: dict):
-    """The matching calls with the names their cells show, each text read once."""
-    groups = (select(models.GroupMember.user_id, func.string_agg(models.Group.name, aggregate_order_by(
-        literal(", "), models.Group.name)).label("names")).join(models.Group)
-        .where(models.Group.tenant_id == tenant.id).group_by(models.GroupMember.user_id).subquery())
-    user, number = models.User, models.MainNumber
-    return (select(CR.id, CR.started_at, CR.ended_at, CR.direction, CR.main_number, number.label, CR.caller,
-                   CR.destination, CR.answered_at, (user.first_name + " " + user.last_name).label("answered_by"),
-                   groups.c.names, CR.answered_number, CR.wait_seconds, CR.talk_seconds, CR.hangup_cause,
-                   PATH.label("path"))
-            .outerjoin(number, and_(number.number == CR.main_number, number.tenant_id == tenant.id))
-            .outerjoin(user, and_(user.id == CR.answered_by_user_id, user.tenant_id == tenant.id))
+    """The matching calls, oldest first, with the cells of the names they show."""
+    numbers, users, groups = _names(tenant)
+    return (select(CR.id, CR.started_at, CR.ended_at, CR.direction,
+                   func.coalesce(numbers.c.cell, _safe(CR.main_number)).label("main_number"), numbers.c.label,
+                   CR.caller, CR.destination, CR.answered_at, users.c.name, groups.c.names, CR.answered_number,
+                   CR.wait_seconds, CR.talk_seconds, CR.hangup_cause, PATH.label("path"))
+            .outerjoin(numbers, numbers.c.number == CR.main_number)
+            .outerjoin(users, users.c.id == CR.answered_by_user_id)
             .outerjoin(groups, groups.c.user_id == CR.answered_by_user_id)
             .where(filtered(tenant, filters)).order_by(CR.started_at, CR.id)
             # OFFSET 0 keeps the planner from merging this into the outer SELECT, which would
@@ -93,9 +102,9 @@ def cells(tenant: models.Tenant, filters: dict, chosen: Dialect):
         return column if typed else cast(column, Text)
 
     answered = case((row.answered_at.isnot(None), chosen.word(True)), else_=chosen.word(False))
-    return (select(time(row.started_at), time(row.ended_at), _word(row.direction, chosen), _safe(row.main_number),
-                   _safe(row.label), _safe(row.caller), _safe(row.destination), answered, _safe(row.answered_by),
-                   _safe(row.names), _safe(row.answered_number), count(row.wait_seconds), count(row.talk_seconds),
+    return (select(time(row.started_at), time(row.ended_at), _word(row.direction, chosen), row.main_number,
+                   row.label, _safe(row.caller), _safe(row.destination), answered, row.name, row.names,
+                   _safe(row.answered_number), count(row.wait_seconds), count(row.talk_seconds),
                    _minutes(row.talk_seconds, chosen), _safe(row.hangup_cause), _safe(row.path))
             .order_by(row.started_at, row.id))
 
