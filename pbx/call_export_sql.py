@@ -7,8 +7,9 @@ passed on unparsed; for XLSX a server-side cursor hands over ready cells. The ex
 connection of its own, so a background job commits its progress on the session meanwhile.
 
 Every cell is the one the Python path writes (tests/exports/test_fast_path.py compares both on
-tricky data); SQLite keeps the Python path. Known limits, none reachable from our own data: a path
-step that is not text (JSON numbers, booleans) and digits outside ASCII after a leading + or -.
+tricky data); SQLite keeps the Python path. Known differences, none reachable from our own data: a
+path that is not a list of texts (JSON numbers, booleans, a bare string) and digits other than 0-9
+after a leading + or - (Python's isdigit takes them, so it leaves such text unquoted).
 """
 from __future__ import annotations
 
