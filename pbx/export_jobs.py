@@ -22,9 +22,9 @@ from zoneinfo import ZoneInfo
 from marshmallow import ValidationError
 from sqlalchemy import select, update
 
-from pbx import audit, call_export, metrics, models
+from pbx import audit, call_export, call_export_sql, metrics, models
 from pbx.calls.store import upsert
-from pbx.exports import MEDIA_TYPES, SUFFIXES, csv_chunks, dialect, write_xlsx
+from pbx.exports import MEDIA_TYPES, SUFFIXES, Dialect, csv_chunks, dialect, write_xlsx, write_xlsx_cells
 from pbx.extensions import db
 from pbx.storage import StorageError, storage_from_config
 from pbx.voicemail import send
@@ -66,15 +66,28 @@ def counted(values: Iterable, progress: Callable[[int], None]) -> Iterator:
 def write_file(tenant: models.Tenant, filters: dict, format_name: str, handle, language: str | None = None,
                progress: Callable[[int], None] | None = None) -> None:
     """The export of the calls ``filters`` match into the binary file ``handle``."""
-    values = call_export.call_values(tenant, filters)
-    if progress is not None:
-        values = counted(values, progress)
     chosen = dialect(format_name, language or tenant.language.value)
-    if format_name == "xlsx":
-        write_xlsx(handle, call_export.CALL_COLUMNS, values, chosen)
-        return
-    for chunk in csv_chunks(call_export.CALL_COLUMNS, values, chosen):
-        handle.write(chunk.encode("utf-8"))
+    if format_name != "xlsx":
+        handle.writelines(csv_bytes(tenant, filters, chosen, progress))
+    elif call_export_sql.applies():
+        write_xlsx_cells(handle, call_export.CALL_COLUMNS,
+                         _counted(call_export_sql.xlsx_values(tenant, filters, chosen), progress), chosen)
+    else:
+        write_xlsx(handle, call_export.CALL_COLUMNS, _counted(call_export.call_values(tenant, filters), progress), chosen)
+
+
+def csv_bytes(tenant: models.Tenant, filters: dict, chosen: Dialect,
+              progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
+    """The CSV file in pieces: on PostgreSQL as the server writes it (COPY), elsewhere from Python."""
+    if call_export_sql.applies():
+        return call_export_sql.csv_chunks_of(_counted(call_export_sql.csv_lines(tenant, filters, chosen), progress),
+                                             chosen)
+    values = _counted(call_export.call_values(tenant, filters), progress)
+    return (chunk.encode("utf-8") for chunk in csv_chunks(call_export.CALL_COLUMNS, values, chosen))
+
+
+def _counted(rows: Iterable, progress: Callable[[int], None] | None) -> Iterable:
+    return rows if progress is None else counted(rows, progress)
 
 
 def start(tenant: models.Tenant, filters: dict, requested_by: str) -> models.ExportJob:

@@ -6,7 +6,7 @@ import tempfile
 
 from flask import Blueprint, Response, abort, current_app, g, jsonify, request, send_file
 from pbx import call_export, export_jobs, models, tasks
-from pbx.exports import MEDIA_TYPES, check_export_size, csv_chunks, dialect, write_xlsx
+from pbx.exports import MEDIA_TYPES, check_export_size, dialect
 from pbx.extensions import db
 from pbx.messages import Message
 from pbx.representations import stamp
@@ -41,12 +41,12 @@ def export_calls():
     filters = _query()
     check_export_size(call_export.count(g.tenant, filters), current_app.config["EXPORT_MAX_ROWS"])
     name = export_jobs.file_name(filters, filters["format"])
-    chosen = dialect(filters["format"], filters.get("lang") or g.tenant.language.value)
     if filters["format"] == "xlsx":
         handle = tempfile.TemporaryFile()  # the workbook is zipped at its end: written first, then sent
-        write_xlsx(handle, call_export.CALL_COLUMNS, call_export.call_values(g.tenant, filters), chosen)
+        export_jobs.write_file(g.tenant, filters, "xlsx", handle, filters.get("lang"))
         handle.seek(0)
         return send_file(handle, mimetype=MEDIA_TYPES["xlsx"], as_attachment=True, download_name=name)
+    chosen = dialect(filters["format"])
     return Response(_csv_stream(current_app._get_current_object(), g.tenant.id, filters, chosen),
                     mimetype=MEDIA_TYPES[filters["format"]], headers={"Content-Disposition": f"attachment; filename={name}"})
 
@@ -54,9 +54,7 @@ def export_calls():
 def _csv_stream(app, tenant_id: int, filters: dict, chosen):
     """The CSV as it is written, in a context of its own: the request's is gone while it streams."""
     with app.app_context():
-        values = call_export.call_values(db.session.get(models.Tenant, tenant_id), filters)
-        for chunk in csv_chunks(call_export.CALL_COLUMNS, values, chosen):
-            yield chunk.encode("utf-8")
+        yield from export_jobs.csv_bytes(db.session.get(models.Tenant, tenant_id), filters, chosen)
 
 
 def _job_json(job: models.ExportJob) -> dict:
