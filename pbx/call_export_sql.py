@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from pbx import models
 from pbx.call_export import CALL_COLUMNS, filtered
 from pbx.exports import FORMULA_STARTS, WORDS, Dialect, csv_chunks
-from pbx.extensions import db
+from pbx.extensions import REPORTS_BIND, db
 
 CR = models.CallRecord
 # safe_cell leaves a signed number ("+48 22 100 00 00", "-5") as it is: a sign, then digits and spaces.
@@ -117,8 +117,9 @@ def _compiled(query) -> tuple[str, dict]:
 
 @contextmanager
 def _reading(tenant: models.Tenant):
-    """A psycopg connection of its own, its transaction in the company's time zone (undone at its end)."""
-    with db.engine.connect() as connection:
+    """A psycopg connection of its own (to the reports database when one is set), its transaction in
+    the company's time zone (undone at its end)."""
+    with db.engines.get(REPORTS_BIND, db.engine).connect() as connection:
         raw = connection.connection.driver_connection
         # JIT compiling this statement costs seconds and saves none; parallel workers would take
         # the server's other cores from the calls being recorded meanwhile.
