@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 
 from pbx.compiler.lower import MAX_CALL_SECONDS, prompt_path, timezone_action
-from pbx.dialplan import dialing, ir
+from pbx.dialplan import dialing, ir, transferring
 from pbx.dialplan.ir import Action, Condition, Extension, Regex
 from pbx.dialplan.snapshot import Fallback
 from pbx.nodes.base import common_prompt
@@ -36,7 +36,7 @@ def _queue_base(snap, group) -> str:
     return f"t{snap.tenant_id}_g{group.id}"
 
 
-def _ring(item, snap, present: str | None = None) -> str | None:
+def ring_dial(item, snap, present: str | None = None) -> str | None:
     """Dial string for a user or a group reached by extension."""
     if hasattr(item, "members"):
         legs = dialing.member_legs(item, snap, present=present)
@@ -65,7 +65,7 @@ def _ring_actions(item, snap, *, back_to_menu: bool, record: bool = True, presen
     after_failure = ([Action("transfer", f"{fallback} XML {snap.context}")] if fallback
                      else [Action("transfer", f"${{centralka_dial_return}} XML {snap.context}")] if back_to_menu
                      else [Action("transfer", f"{FAILED} XML {snap.context}")])
-    queued, dial = _queued(item, snap), _ring(item, snap, present)
+    queued, dial = _queued(item, snap), ring_dial(item, snap, present)
     if not queued and dial is None:
         return after_failure
     actions = [Action("export", f"centralka_group={item.id}")] if hasattr(item, "members") else []
@@ -77,10 +77,12 @@ def _ring_actions(item, snap, *, back_to_menu: bool, record: bool = True, presen
         presenting = [Action("set", f"effective_caller_id_number={present}")] if present else []
         actions.append(Action("set", f"centralka_fallback={fallback}") if fallback else Action("unset", "centralka_fallback"))
         return actions + ([] if back_to_menu else [Action("unset", "centralka_dial_return")]) + presenting + [
-            Action("answer"), Action("set", f"centralka_queue={queue}"), Action("set", f"cc_export_vars={CC_EXPORT_VARS}"),
+            Action("answer"), Action("set", f"centralka_queue={queue}"), *transferring.bind_actions(snap),
+            Action("set", f"cc_export_vars={CC_EXPORT_VARS}"),
             Action("callcenter", queue), Action("transfer", f"group_{item.id}_RESULT XML {snap.context}")]
     return actions + [Action("set", f"ringback={dialing.RINGBACK}"), Action("set", "continue_on_fail=true"),
-                      Action("set", "hangup_after_bridge=true"), Action("bridge", dial), *after_failure]
+                      Action("set", "hangup_after_bridge=true"), *transferring.bind_actions(snap),
+                      Action("bridge", dial), *after_failure]
 
 
 def _recording(snap) -> list[Action]:

@@ -47,6 +47,8 @@ TEXTS = {
 
     "company.name_taken": "a company named {value!r} already exists",
     "company.unknown": "no company with id or name {value!r}",
+    "company.transfer_code": "a transfer code is * or # and one digit, e.g. *1",
+    "company.transfer_codes_clash": "the two transfer codes must start with the same key and differ in the digit (now {blind} and {attended})",
 
     "database.away": "the database is not available now; try again in a moment",
     "database.value_refused": "a value of this request cannot be used: a number out of range or a NUL character",

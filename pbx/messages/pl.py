@@ -50,6 +50,9 @@ TEXTS = {
 
     "company.name_taken": "Firma o nazwie {value!r} już istnieje.",
     "company.unknown": "Nie ma firmy o identyfikatorze ani nazwie {value!r}.",
+    "company.transfer_code": "Kod przełączenia to * albo # i jedna cyfra, np. *1.",
+    "company.transfer_codes_clash": (
+        "Oba kody przełączenia muszą zaczynać się tym samym klawiszem i różnić cyfrą (teraz {blind} i {attended})."),
 
     "database.away": "Baza danych jest teraz niedostępna; spróbuj ponownie za chwilę.",
     "database.value_refused": "Nie można użyć wartości z tego żądania: liczba spoza zakresu albo znak NUL.",
