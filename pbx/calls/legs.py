@@ -104,14 +104,15 @@ def transfer_told(headers: dict) -> dict | None:
       (pbx.compiler.transfers);
     - `transfer_destination` (`blind:105`): the leg that received a phone's REFER (sofia.c
       `sofia_handle_sip_i_refer`, with `transfer_to=blind:<the caller>`);
-    - `refer_uuid`: the leg that received a REFER with Replaces, an announced transfer; where to is
-      told by the transferred caller's leg: `att_xfer_destination_number`, what the phone dialled
-      for the consultation (same function; set on the caller before it is bridged on).
+    - `refer_uuid` on a leg we rang for a user: it received a REFER with Replaces, an announced
+      transfer; where to is told by the transferred caller's leg: `att_xfer_destination_number`,
+      what the phone dialled for the consultation (same function; set on the caller before it is
+      bridged on).
     """
     told = var(headers, "centralka_transfer") or var(headers, "transfer_destination")
     kind, _, target = told.partition(":")
     if kind not in KINDS:
-        if var(headers, "refer_uuid"):
+        if var(headers, "refer_uuid") and var(headers, "centralka_user"):  # a leg we rang for a user
             kind, target = "attended", ""
         elif var(headers, "att_xfer_destination_number"):
             kind, target = "attended", var(headers, "att_xfer_destination_number")

@@ -167,3 +167,10 @@ def test_halves_of_a_refer_meet_and_a_lone_half_still_says_where():
     assert worded([blind, where, who], names) == ["attended_transfer:102 by Anna Kowalska",
                                                   "transfer:48601200300 by Piotr Nowak"]
     assert worded([where], names) == ["attended_transfer:102"]
+
+
+def test_a_replaces_refer_on_a_phones_own_leg_names_no_transfer():
+    """mod_sofia sets refer_uuid on whichever leg got the REFER; only a leg rung for a user is told."""
+    assert transfer_told({"variable_refer_uuid": CONSULT_LEG}) is None
+    assert transfer_told({"variable_refer_uuid": CONSULT_LEG, "variable_centralka_user": "7"}) == {
+        "kind": "attended", "target": None}
