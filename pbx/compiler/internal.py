@@ -197,7 +197,7 @@ def extension_dialling(snap) -> list[Extension]:
     phone's call presents `centralka_presented` on legs through the carrier; any other keeps its caller ID.
     """
     extensions = []
-    for item in _with_extensions(snap):
+    for item in with_extensions(snap):
         untagged = Condition("${centralka_direction}", "^.", break_="never", anti_actions=_call_start(snap, "internal"))
         conditions = [ir.destination_is(item.extension), untagged]
         if _records(item, snap):
@@ -237,7 +237,7 @@ def direct_dial(snap) -> list[Extension]:
     back = [Action("transfer", f"${{centralka_dial_return}} XML {snap.context}")]
     extensions = [ir.simple(f"direct_{item.extension}", _ring_actions(
                       item, snap, back_to_menu=True, fallback=_own_fallback(item)))
-                  for item in _with_extensions(snap)]
+                  for item in with_extensions(snap)]
     extensions.append(Extension("direct_UNKNOWN", [Condition("destination_number", "^direct_[0-9]+$", actions=back)]))
     return extensions
 
@@ -399,7 +399,7 @@ def _outbound(snap, user, name, expression, presented, dialled) -> Extension:
                             Condition("destination_number", expression, actions=actions)])
 
 
-def _with_extensions(snap) -> list:
+def with_extensions(snap) -> list:
     items = [u for u in snap.users.values() if u.extension] + [g for g in snap.groups.values() if g.extension]
     return sorted(items, key=lambda i: (len(i.extension), i.extension))
 

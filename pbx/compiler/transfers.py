@@ -12,7 +12,7 @@ Targets are typed on a keypad and matched by digit-only regexes before any actio
 """
 from __future__ import annotations
 
-from pbx.compiler.internal import OUTBOUND_FORMS, RING_SECONDS, ring_dial
+from pbx.compiler.internal import OUTBOUND_FORMS, RING_SECONDS, ring_dial, with_extensions
 from pbx.dialplan import ir, transferring
 from pbx.dialplan.ir import Action, Condition, Extension
 
@@ -20,18 +20,21 @@ TYPED = "centralka_xfer_to"  # what the user typed after the code
 DONE = "centralka_transfer"  # `blind:<target>` / `attended:<target>` on the user's leg, for the call record
 # mod_dptools.c read_function: <min> <max> <file> <variable> <timeout ms> <terminators>; a 425 Hz dial tone.
 READ = f"2 16 tone_stream://%(10000,0,425) {TYPED} 6000 #"
-OURS = Condition("${centralka_user}", "^[0-9]+$")
+
+
+def _ours(actions: list[Action] | None = None) -> Condition:
+    """Only a leg we rang for a user: every dial string to a user sets `centralka_user` on its leg."""
+    return Condition("${centralka_user}", "^[0-9]+$", actions=list(actions or []))
 
 
 def _entry(name: str, snap) -> Extension:
     """Dial tone, the digits, then `<name>_GO` picks what they name (nothing: back to the call)."""
-    return Extension(name, [ir.destination_is(name), Condition("${centralka_user}", "^[0-9]+$", actions=[
-        Action("unset", TYPED), Action("read", READ),
-        Action("execute_extension", f"{name}_GO XML {snap.context}")])])
+    return Extension(name, [ir.destination_is(name), _ours([
+        Action("unset", TYPED), Action("read", READ), Action("execute_extension", f"{name}_GO XML {snap.context}")])])
 
 
 def _go(name: str, label: str, typed: str, actions: list[Action]) -> Extension:
-    return Extension(f"{name}_{label}", [ir.destination_is(f"{name}_GO"), OURS,
+    return Extension(f"{name}_{label}", [ir.destination_is(f"{name}_GO"), _ours(),
                                          Condition(f"${{{TYPED}}}", typed, actions=actions)])
 
 
@@ -41,7 +44,7 @@ def _blind(snap) -> list[Extension]:
     def go(target: str) -> list[Action]:
         return [Action("set", f"{DONE}=blind:{target}"), Action("transfer", f"-bleg {target} XML {snap.context}")]
 
-    known = "|".join(item.extension for item in _with_extensions(snap))
+    known = "|".join(item.extension for item in with_extensions(snap))
     extensions = [_go(transferring.BLIND, "EXT", f"^({known})$", go("$1"))] if known else []
     return extensions + [_go(transferring.BLIND, form, f"^({regex})$", go("$1")) for form, regex, _ in OUTBOUND_FORMS]
 
@@ -55,7 +58,7 @@ def _attended(snap) -> list[Extension]:
         return [Action("set", f"{DONE}=attended:{target}"), Action("att_xfer", tagged)]
 
     extensions = []
-    for item in _with_extensions(snap):
+    for item in with_extensions(snap):
         dial = ring_dial(item, snap)
         if dial:
             extensions.append(_go(transferring.ATTENDED, item.extension, f"^{item.extension}$", go(item.extension, dial)))
@@ -82,11 +85,6 @@ def transferred_out(snap) -> list[Extension]:
                 Action("bridge", f"{{originate_timeout=60}}sofia/gateway/{snap.carrier_gateway}/{dialled}"),
                 Action("hangup", "${originate_disposition}")])]))
     return extensions
-
-
-def _with_extensions(snap) -> list:
-    items = [u for u in snap.users.values() if u.extension] + [g for g in snap.groups.values() if g.extension]
-    return sorted(items, key=lambda i: (len(i.extension), i.extension))
 
 
 def transfer_extensions(snap) -> list[Extension]:
