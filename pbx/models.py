@@ -89,8 +89,10 @@ class Tenant(db.Model):
     default_fallback_number: Mapped[str | None] = mapped_column(String(16))
     # Keys a user presses on a bridged call (a mobile through the carrier, or a desk phone) to
     # transfer it: blind, and announced; each a meta key (* or #) and one digit, None when off.
+    # Announced is off until an owner sets it: it adds a dial string per extension to the dialplan
+    # (about 0.5 KB each; docs/scenarios.md), which mod_xml_curl must fetch whole, under 1 MiB.
     transfer_blind_code: Mapped[str | None] = mapped_column(String(2), default="*1", server_default="*1")
-    transfer_attended_code: Mapped[str | None] = mapped_column(String(2), default="*2", server_default="*2")
+    transfer_attended_code: Mapped[str | None] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     main_numbers: Mapped[list[MainNumber]] = relationship(

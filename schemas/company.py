@@ -15,7 +15,7 @@ from schemas.fields import OptionalPhoneNumber
 
 
 TRANSFER_CODE = re.compile(r"[*#][0-9]\Z")  # Regexp matches from the start only
-DEFAULT_CODES = {"transfer_blind_code": "*1", "transfer_attended_code": "*2"}
+DEFAULT_CODES = {"transfer_blind_code": "*1", "transfer_attended_code": None}
 
 
 class CompanyInput(TenantInput):

@@ -31,7 +31,7 @@ def _fields(add: bool):
     )
 
 
-# Changed on an existing company only (a new one starts with *1 and *2).
+# Changed on an existing company only (a new one starts with *1, announced transfers off).
 TRANSFER_CODES = with_options(
     click.option("--transfer-blind-code", default=None, help="Keys for a blind transfer during a call, e.g. *1; '' for none."),
     click.option("--transfer-attended-code", default=None, help="Keys for an announced transfer, e.g. *2; '' for none."),

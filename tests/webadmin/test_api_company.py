@@ -9,7 +9,7 @@ from pbx.extensions import db
 
 DEMO_SETTINGS = {"name": "Firma ABC", "timezone": "Europe/Warsaw", "language": "pl", "retention_days": 90,
                  "fallback_number": None, "default_fallback_box_id": None, "default_fallback_number": None,
-                 "transfer_blind_code": "*1", "transfer_attended_code": "*2"}
+                 "transfer_blind_code": "*1", "transfer_attended_code": None}
 
 
 def _settings(tenant_id: int) -> dict:
@@ -182,18 +182,21 @@ def test_owner_changes_the_transfer_codes_audited_and_served_to_the_switch(as_ow
     entry = db.session.scalars(select(models.AuditLogEntry).where(models.AuditLogEntry.entity == "Tenant")
                                .order_by(models.AuditLogEntry.id.desc())).first()
     assert (entry.actor, entry.changes) == (owner.email, {"transfer_blind_code": ["*1", "#4"],
-                                                          "transfer_attended_code": ["*2", "#5"]})
+                                                          "transfer_attended_code": [None, "#5"]})
     document = tenant_document(demo.id, as_owner.application.config).decode()
     assert 'data="bind_meta_key=#"' in document
     assert 'data="4 b s execute_extension::xfer_blind XML tenant_%d"' % demo.id in document
 
 
-def test_a_code_switched_off_is_no_longer_bound(as_owner, demo):
+def test_announced_transfers_are_off_until_switched_on_and_a_code_switched_off_is_unbound(as_owner, demo):
     from pbx.company_dialplan import tenant_document
 
-    assert as_owner.patch("/api/company", json={"transfer_attended_code": None}).status_code == 200
     document = tenant_document(demo.id, as_owner.application.config).decode()
     assert "execute_extension::xfer_blind" in document and "xfer_attended" not in document
+    assert as_owner.patch("/api/company", json={"transfer_attended_code": "*2"}).status_code == 200
+    assert "execute_extension::xfer_attended" in tenant_document(demo.id, as_owner.application.config).decode()
+    assert as_owner.patch("/api/company", json={"transfer_blind_code": None}).status_code == 200
+    assert "xfer_blind" not in tenant_document(demo.id, as_owner.application.config).decode()
 
 
 @pytest.mark.parametrize("change, field, polish", [
@@ -201,7 +204,7 @@ def test_a_code_switched_off_is_no_longer_bound(as_owner, demo):
     ({"transfer_blind_code": "*1${x}"}, "transfer_blind_code", "Kod przełączenia to * albo # i jedna cyfra, np. *1."),
     ({"transfer_attended_code": "*1"}, "transfer_attended_code",
      "Oba kody przełączenia muszą zaczynać się tym samym klawiszem i różnić cyfrą (teraz *1 i *1)."),
-    ({"transfer_blind_code": "#1"}, "transfer_blind_code",
+    ({"transfer_blind_code": "#1", "transfer_attended_code": "*2"}, "transfer_attended_code",
      "Oba kody przełączenia muszą zaczynać się tym samym klawiszem i różnić cyfrą (teraz #1 i *2)."),
 ])
 def test_a_code_the_switch_cannot_bind_is_refused_in_words(as_owner, demo, change, field, polish):

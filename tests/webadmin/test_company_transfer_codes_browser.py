@@ -14,8 +14,9 @@ def test_owner_sets_the_transfer_codes_in_the_settings_form(page, server):
     sign_in(page, server)
     page.get_by_role("link", name="Ustawienia firmy").click()
     blind, attended = page.get_by_label("Kod przełączenia rozmowy"), page.get_by_label("Kod przełączenia z zapowiedzią")
-    assert (blind.input_value(), attended.input_value()) == ("*1", "*2")
+    assert (blind.input_value(), attended.input_value()) == ("*1", "")  # announced: off until switched on
     blind.fill("#3")
+    attended.fill("*2")
     page.get_by_role("button", name="Zapisz").click()
     page.get_by_text("Oba kody przełączenia muszą zaczynać się tym samym klawiszem i różnić cyfrą "
                      "(teraz #3 i *2).").wait_for()
@@ -42,5 +43,5 @@ def _codes_put_back(server):
 
     with server[1].app_context():
         tenant = db.session.scalars(db.select(Tenant)).first()
-        tenant.transfer_blind_code, tenant.transfer_attended_code = "*1", "*2"
+        tenant.transfer_blind_code, tenant.transfer_attended_code = "*1", None
         db.session.commit()

@@ -15,8 +15,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('tenant', schema=None) as batch_op:
         batch_op.add_column(sa.Column('transfer_blind_code', sa.String(length=2), nullable=True, server_default='*1'))
-        batch_op.add_column(sa.Column('transfer_attended_code', sa.String(length=2), nullable=True,
-                                      server_default='*2'))
+        batch_op.add_column(sa.Column('transfer_attended_code', sa.String(length=2), nullable=True))
     with op.batch_alter_table('call_record', schema=None) as batch_op:
         batch_op.add_column(sa.Column('transfers', sa.JSON(), nullable=False, server_default='[]'))
     op.create_table(
