@@ -84,6 +84,8 @@ LABELS = {
     "timezone": ("Time zone", "Strefa czasowa"), "retention_days": ("Recordings kept (days)", "Nagrania przechowywane (dni)"),
     "default_fallback_box_id": ("Default voicemail", "Domyślna poczta głosowa"),
     "default_fallback_number": ("Default number", "Domyślny numer"),
+    "transfer_blind_code": ("Transfer code", "Kod przełączenia"),
+    "transfer_attended_code": ("Announced transfer code", "Kod przełączenia z zapowiedzią"),
     "published_version_id": ("Live version", "Wersja działająca"), "note": ("Note", "Notatka"),
     "draft": ("Draft", "Szkic"), "scope": ("Rights", "Uprawnienia"),
     "ends_at": ("Until", "Do kiedy"), "mode": ("Calls go", "Połączenia idą"), "reason": ("Reason", "Powód"),

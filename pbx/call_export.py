@@ -41,7 +41,7 @@ CALL_COLUMNS = (
 CR = models.CallRecord
 FIELDS = (CR.id, CR.started_at, CR.ended_at, CR.direction, CR.main_number, CR.caller, CR.destination,
           CR.answered_at, CR.answered_by_user_id, CR.answered_number, CR.wait_seconds, CR.talk_seconds,
-          CR.hangup_cause, CR.path)
+          CR.hangup_cause, CR.path, CR.transfers)
 
 
 def day_start(day: date, zone: ZoneInfo) -> datetime:
@@ -135,7 +135,7 @@ def record_values(zone_name: str, names: Names) -> Callable:
                 names.numbers.get(row.main_number, ""), row.caller, row.destination, row.answered_at is not None,
                 names.users.get(answerer, ""), names.groups.get(answerer, ""), row.answered_number,
                 row.wait_seconds, row.talk_seconds, row.talk_seconds or 0, row.hangup_cause,
-                " > ".join(map(str, row.path or [])))
+                " > ".join(map(str, [*(row.path or []), *(row.transfers or [])])))
 
     return values
 

@@ -16,6 +16,7 @@ from urllib.parse import unquote
 
 from pbx import queues, recordings, tasks
 from pbx.calls.store import save_legs
+from pbx.calls.transfers import save_transfers
 from pbx.reports import hourly
 
 
@@ -66,6 +67,7 @@ def store_cdr(session, leg: dict, headers: dict, config) -> None:
     found = _recordings_of(headers, config)
     with hourly.touching(session, [leg["call_uuid"]]):  # the reports' hourly counts of the call
         save_legs(session, [leg], source="cdr")
+        save_transfers(session, [leg])
         queues.save_queue_events(session, queues.facts_from_member_leg(headers))
         uploads = recordings.save_recordings(session, found) if found else []
     session.commit()

@@ -54,6 +54,7 @@ def snapshot_of(tenant, config, *, today: date | None = None) -> DirectorySnapsh
                       for m in rows(models.MainNumber)},
         fallback=_fallback(tenant.default_fallback_box_id, tenant.default_fallback_number),
         overrides=_overrides(rows(models.RoutingOverride), ZoneInfo(tenant.timezone)),
+        transfer_blind_code=tenant.transfer_blind_code, transfer_attended_code=tenant.transfer_attended_code,
     )
 
 

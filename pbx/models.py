@@ -87,6 +87,12 @@ class Tenant(db.Model):
     # or an outside number.
     default_fallback_box_id: Mapped[int | None] = mapped_column(Integer)
     default_fallback_number: Mapped[str | None] = mapped_column(String(16))
+    # Keys a user presses on a bridged call (a mobile through the carrier, or a desk phone) to
+    # transfer it: blind, and announced; each a meta key (* or #) and one digit, None when off.
+    # Announced is off until an owner sets it: it adds a dial string per extension to the dialplan
+    # (about 0.5 KB each; docs/scenarios.md), which mod_xml_curl must fetch whole, under 1 MiB.
+    transfer_blind_code: Mapped[str | None] = mapped_column(String(2), default="*1", server_default="*1")
+    transfer_attended_code: Mapped[str | None] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     main_numbers: Mapped[list[MainNumber]] = relationship(
@@ -307,6 +313,8 @@ class CallRecord(db.Model):
     hangup_side: Mapped[str] = mapped_column(String(10), default="")  # caller / callee / system
     scenario_version_id: Mapped[int | None] = mapped_column(ForeignKey("scenario_version.id", ondelete="SET NULL"))
     path: Mapped[list] = mapped_column(JSON, default=list)
+    # Where users sent the call themselves, after the path: "transfer:102 by Anna Kowalska" (pbx.calls.transfers).
+    transfers: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     source: Mapped[str] = mapped_column(String(10), default="esl")  # esl / cdr
 
     legs: Mapped[list[CallLeg]] = relationship(back_populates="call", cascade="all, delete-orphan", order_by="CallLeg.id")
@@ -348,6 +356,22 @@ class CallLeg(db.Model):
     disposition: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
     call: Mapped[CallRecord] = relationship(back_populates="legs")
+
+
+class CallTransfer(db.Model):
+    """A transfer a user made from a phone, as one leg's hang-up told it (pbx.calls.transfers).
+
+    One row per telling leg, so replays and the CDR post add nothing; an announced transfer by
+    REFER is told in two halves (who, by the user's leg; where to, by the caller's leg).
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_uuid: Mapped[str] = mapped_column(String(64), index=True)
+    leg_uuid: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))  # blind / attended
+    target: Mapped[str | None] = mapped_column(String(32))  # the extension or number dialled
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Recording(TenantOwned, db.Model):

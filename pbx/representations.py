@@ -21,6 +21,7 @@ def company_json(tenant: models.Tenant) -> dict:
         "retention_days": tenant.retention_days, "fallback_number": tenant.fallback_number,
         "default_fallback_box_id": tenant.default_fallback_box_id,
         "default_fallback_number": tenant.default_fallback_number,
+        "transfer_blind_code": tenant.transfer_blind_code, "transfer_attended_code": tenant.transfer_attended_code,
     }
 
 

@@ -31,7 +31,7 @@ LABELS = {
     "at": ("time of the call", "czas połączenia"), "number": ("number", "numer"), "from": ("caller", "dzwoniący"),
     "keys": ("keys pressed", "naciśnięte klawisze"), "talk": ("talk time", "czas rozmowy"),
     "speech": ("speech time", "czas mówienia"), "waiting": ("waiting times", "czasy oczekiwania"),
-    "busy_until": ("busy until", "zajęci do"), "answer": ("who answers", "kto odbiera"),
+    "busy_until": ("busy until", "zajęci do"), "transfers": ("phone transfers", "przełączenia z telefonu"), "answer": ("who answers", "kto odbiera"),
     "no_answer": ("who does not answer", "kto nie odbiera"), "busy": ("who is busy", "kto jest zajęty"),
     "unreachable": ("who is unreachable", "kto jest nieosiągalny"), "hangup_after": ("hang up after", "rozłącz po"),
     "seed": ("seed", "ziarno"), "step": ("step", "krok"),

@@ -85,7 +85,7 @@ def call_json(call: models.CallRecord, names: dict[int, str]) -> dict:
         "caller": call.caller, "destination": call.destination,
         "answered_by": names.get(call.answered_by_user_id), "answered_number": call.answered_number,
         "wait_seconds": call.wait_seconds, "talk_seconds": call.talk_seconds,
-        "hangup_cause": call.hangup_cause, "path": list(call.path or []),
+        "hangup_cause": call.hangup_cause, "path": list(call.path or []) + list(call.transfers or []),
     }
 
 

@@ -8,7 +8,7 @@ from pbx.messages import Message, in_language, language_of
 from pbx.schedule_preview import parse_day, parse_step, preview
 from pbx.simulator import SimulationError, UnsupportedApplication, UnsupportedDialplan
 from pbx.testcall import (SOUNDS_DIR, SPEECH, TALK, TestCallInputError, check_folder, check_zone, parse_at,
-                          parse_busy_until, parse_seconds, test_call)
+                          parse_busy_until, parse_seconds, parse_transfers, test_call)
 from webadmin.auth import signed_in
 from webadmin.common import error_json
 
@@ -71,6 +71,7 @@ def play():
         parse_at(_text(body, "at", True), g.tenant.timezone), _text(body, "keys"),
         app=current_app._get_current_object(), **{name: _names(body, name) for name in PEOPLE}, busy_until=_busy_until(body),
         waiting=[parse_seconds("waiting", value) for value in _list(body, "waiting")],
+        phone_transfers=parse_transfers(_list(body, "transfers")),
         talk=parse_seconds("talk", body.get("talk", TALK)), speech=parse_seconds("speech", body.get("speech", SPEECH)),
         draft=body.get("draft") is True, hangup_after=_number(body, "hangup_after"),
         seed=_number(body, "seed", int) or 0, switch_timezone=_text(body, "switch_timezone") or "UTC",

@@ -18,7 +18,9 @@ VARIABLES = tuple(f"variable_{name}" for name in (
     "uuid", "originator", "call_uuid", "cc_side", "cc_member_session_uuid", "centralka_tenant", "centralka_user",
     "caller_id_number", "destination_number", "sip_req_user", "centralka_main_number", "centralka_direction",
     "start_uepoch", "answer_uepoch", "bridge_uepoch", "end_uepoch", "hangup_cause", "sip_hangup_disposition",
-    "centralka_path", "centralka_version", "last_sent_callee_id_number", "centralka_dialled"))
+    "centralka_path", "centralka_version", "last_sent_callee_id_number", "centralka_dialled", "centralka_call",
+    "centralka_transfer", "transfer_destination", "refer_uuid", "att_xfer_destination_number"))
+KINDS = ("blind", "attended")
 
 
 def var(headers: dict, name: str) -> str:
@@ -60,9 +62,10 @@ def leg_facts(headers: dict) -> dict | None:
     if not leg_uuid:
         return None
     # A bridged B-leg names its caller in `originator`; its own call_uuid may be itself
-    # (seen on a live switch for an answered leg of a transferred call).
-    call_uuid = (var(headers, "originator") or var(headers, "call_uuid") or headers.get("Channel-Call-UUID")
-                 or leg_uuid)
+    # (seen on a live switch for an answered leg of a transferred call). A leg rung for an announced
+    # transfer was originated by the user's leg, so it names the caller's call itself (`centralka_call`).
+    call_uuid = (var(headers, "centralka_call") or var(headers, "originator") or var(headers, "call_uuid")
+                 or headers.get("Channel-Call-UUID") or leg_uuid)
     if var(headers, "cc_side") == "agent":
         # An agent leg that was never bridged is a call of its own to FreeSWITCH.
         call_uuid = var(headers, "cc_member_session_uuid") or call_uuid
@@ -90,7 +93,33 @@ def leg_facts(headers: dict) -> dict | None:
         "path": parse_path(var(headers, "centralka_path")),
         "version_id": as_int(var(headers, "centralka_version")),
         "callee_number": headers.get("Caller-Callee-ID-Number") or var(headers, "last_sent_callee_id_number"),
+        "transfer": transfer_told(headers),
     }
+
+
+def transfer_told(headers: dict) -> dict | None:
+    """A transfer this leg tells of: {"kind": blind / attended, "target": digits or None}.
+
+    - `centralka_transfer` (`blind:105`, `attended:105`): our feature codes, on the user's leg
+      (pbx.compiler.transfers);
+    - `transfer_destination` (`blind:105`): the leg that received a phone's REFER (sofia.c
+      `sofia_handle_sip_i_refer`, with `transfer_to=blind:<the caller>`);
+    - `refer_uuid` on a leg we rang for a user: it received a REFER with Replaces, an announced
+      transfer; where to is told by the transferred caller's leg: `att_xfer_destination_number`,
+      what the phone dialled for the consultation (same function; set on the caller before it is
+      bridged on).
+    """
+    told = var(headers, "centralka_transfer") or var(headers, "transfer_destination")
+    kind, _, target = told.partition(":")
+    if kind not in KINDS:
+        if var(headers, "refer_uuid") and var(headers, "centralka_user"):  # a leg we rang for a user
+            kind, target = "attended", ""
+        elif var(headers, "att_xfer_destination_number"):
+            kind, target = "attended", var(headers, "att_xfer_destination_number")
+        else:
+            return None
+    # mod_sofia's full-id setting sends `105@host`: the number is what the user dialled.
+    return {"kind": kind, "target": target.partition("@")[0][:32] or None}
 
 
 def _time(headers: dict, moment: str, variable: str) -> float | None:

@@ -16,7 +16,7 @@ from pbx.messages import Message
 from pbx.simulator import SimulationError, UnsupportedApplication, UnsupportedDialplan
 from pbx.tenancy import NotFound, find_tenant
 from pbx.testcall import (SOUNDS_DIR, SPEECH, TALK, TestCallInputError, check_folder, parse_at, parse_busy_until,
-                          parse_seconds, phone_or_none, test_call)
+                          parse_seconds, parse_transfers, phone_or_none, test_call)
 
 
 def tenant_of(tenant_ref: str | None, number: str) -> models.Tenant:
@@ -49,6 +49,9 @@ def fail(message: str) -> None:
               help="Busy until that many seconds after the call starts, answering when rung after. Repeatable.")
 @click.option("--waiting", multiple=True, metavar="20s",
               help="Another caller already waiting that long in the queue when this call joins it. Repeatable.")
+@click.option("--transfer", "transfers", multiple=True, metavar="30s:*1103",
+              help="Whoever answered transfers the call: keys (a transfer code and a number) or refer:103 "
+                   "(a SIP phone's transfer key), seconds after the start. Repeatable.")
 @click.option("--talk", default=str(TALK), show_default=True, help="Seconds a person who answers talks.")
 @click.option("--speech", default=str(SPEECH), show_default=True, help="Seconds the caller speaks into voicemail.")
 @click.option("--hangup-after", type=float, default=None, help="The caller hangs up after this many seconds.")
@@ -59,8 +62,8 @@ def fail(message: str) -> None:
 @click.option("--draft", is_flag=True, help="Play the scenario's draft instead of the published version.")
 @click.option("--json", "as_json", is_flag=True, help="Path, steps and every application, as JSON.")
 @with_appcontext
-def command(tenant_ref, number, caller, at_text, keys, answer, no_answer, busy, unreachable, busy_until, waiting, talk,
-            speech, hangup_after, seed, switch_timezone, sounds_dir, recordings_dir, draft, as_json):
+def command(tenant_ref, number, caller, at_text, keys, answer, no_answer, busy, unreachable, busy_until, waiting, transfers,
+            talk, speech, hangup_after, seed, switch_timezone, sounds_dir, recordings_dir, draft, as_json):
     """Play a call and show the path it takes; nothing is stored."""
     try:
         tenant = tenant_of(tenant_ref, number)
@@ -68,6 +71,7 @@ def command(tenant_ref, number, caller, at_text, keys, answer, no_answer, busy, 
                          app=current_app._get_current_object(), answer=answer,
                          no_answer=no_answer, busy=busy, unreachable=unreachable,
                          busy_until=parse_busy_until(busy_until), waiting=[parse_seconds("waiting", w) for w in waiting],
+                         phone_transfers=parse_transfers(transfers),
                          talk=parse_seconds("talk", talk), speech=parse_seconds("speech", speech), draft=draft,
                          hangup_after=hangup_after, seed=seed, switch_timezone=switch_timezone,
                          sounds_dir=check_folder("sounds_dir", sounds_dir),

@@ -31,6 +31,13 @@ def _fields(add: bool):
     )
 
 
+# Changed on an existing company only (a new one starts with *1, announced transfers off).
+TRANSFER_CODES = with_options(
+    click.option("--transfer-blind-code", default=None, help="Keys for a blind transfer during a call, e.g. *1; '' for none."),
+    click.option("--transfer-attended-code", default=None, help="Keys for an announced transfer, e.g. *2; '' for none."),
+)
+
+
 def _with_numbers(tenant: models.Tenant) -> dict:
     return {**company_json(tenant), "main_numbers": [n.number for n in tenant.main_numbers]}
 
@@ -68,10 +75,11 @@ def show(company_ref, as_json):
     emit(as_json, data, details(data))
 
 
-@company_command(command, "update", _fields(add=False), fallback_options("default_"))
+@company_command(command, "update", _fields(add=False), fallback_options("default_"), TRANSFER_CODES)
 def update(company_ref, as_json, **options):
     """Change the company's settings given (as its owner does in the panel)."""
     tenant = find_tenant(company_ref)
     values = fallback_values(tenant, options, "default_")
-    tenant = saved(directory.update_tenant(tenant, {**given(options, ("fallback_number",)), **values}))
+    nullable = ("fallback_number", "transfer_blind_code", "transfer_attended_code")
+    tenant = saved(directory.update_tenant(tenant, {**given(options, nullable), **values}))
     emit(as_json, _with_numbers(tenant), f"updated company {tenant.name} (id {tenant.id})")

@@ -16,6 +16,7 @@ from lxml import etree
 from pbx.compiler import emit, hunts, lint, lower, parse, validate
 from pbx.compiler.errors import ScenarioInvalid
 from pbx.compiler.internal import group_queues, internal_extensions, override
+from pbx.compiler.transfers import transfer_extensions
 from pbx.dialplan import dialing, ir
 from pbx.dialplan.snapshot import DirectorySnapshot
 from pbx.nodes import kind_of
@@ -95,7 +96,8 @@ def tenant_build(snap: DirectorySnapshot, published: list[Published]) -> TenantB
     """
     live = [_live(version, snap) for version in published]
     with_scenario = {version.main_number_id for version in published}
-    extensions = [e for scenario in live for e in scenario.extensions] + internal_extensions(snap, with_scenario)
+    extensions = ([e for scenario in live for e in scenario.extensions]
+                  + internal_extensions(snap, with_scenario) + transfer_extensions(snap))
     return TenantBuild(emit.document(snap.context, extensions), _queues(snap, live), hunts.gates(extensions))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 
 from pbx.compiler.lower import MAX_CALL_SECONDS, prompt_path, timezone_action
-from pbx.dialplan import dialing, ir
+from pbx.dialplan import dialing, ir, transferring
 from pbx.dialplan.ir import Action, Condition, Extension, Regex
 from pbx.dialplan.snapshot import Fallback
 from pbx.nodes.base import common_prompt
@@ -36,7 +36,7 @@ def _queue_base(snap, group) -> str:
     return f"t{snap.tenant_id}_g{group.id}"
 
 
-def _ring(item, snap, present: str | None = None) -> str | None:
+def ring_dial(item, snap, present: str | None = None) -> str | None:
     """Dial string for a user or a group reached by extension."""
     if hasattr(item, "members"):
         legs = dialing.member_legs(item, snap, present=present)
@@ -65,7 +65,7 @@ def _ring_actions(item, snap, *, back_to_menu: bool, record: bool = True, presen
     after_failure = ([Action("transfer", f"{fallback} XML {snap.context}")] if fallback
                      else [Action("transfer", f"${{centralka_dial_return}} XML {snap.context}")] if back_to_menu
                      else [Action("transfer", f"{FAILED} XML {snap.context}")])
-    queued, dial = _queued(item, snap), _ring(item, snap, present)
+    queued, dial = _queued(item, snap), ring_dial(item, snap, present)
     if not queued and dial is None:
         return after_failure
     actions = [Action("export", f"centralka_group={item.id}")] if hasattr(item, "members") else []
@@ -77,10 +77,12 @@ def _ring_actions(item, snap, *, back_to_menu: bool, record: bool = True, presen
         presenting = [Action("set", f"effective_caller_id_number={present}")] if present else []
         actions.append(Action("set", f"centralka_fallback={fallback}") if fallback else Action("unset", "centralka_fallback"))
         return actions + ([] if back_to_menu else [Action("unset", "centralka_dial_return")]) + presenting + [
-            Action("answer"), Action("set", f"centralka_queue={queue}"), Action("set", f"cc_export_vars={CC_EXPORT_VARS}"),
+            Action("answer"), Action("set", f"centralka_queue={queue}"), *transferring.bind_actions(snap),
+            Action("set", f"cc_export_vars={CC_EXPORT_VARS}"),
             Action("callcenter", queue), Action("transfer", f"group_{item.id}_RESULT XML {snap.context}")]
     return actions + [Action("set", f"ringback={dialing.RINGBACK}"), Action("set", "continue_on_fail=true"),
-                      Action("set", "hangup_after_bridge=true"), Action("bridge", dial), *after_failure]
+                      Action("set", "hangup_after_bridge=true"), *transferring.bind_actions(snap),
+                      Action("bridge", dial), *after_failure]
 
 
 def _recording(snap) -> list[Action]:
@@ -195,7 +197,7 @@ def extension_dialling(snap) -> list[Extension]:
     phone's call presents `centralka_presented` on legs through the carrier; any other keeps its caller ID.
     """
     extensions = []
-    for item in _with_extensions(snap):
+    for item in with_extensions(snap):
         untagged = Condition("${centralka_direction}", "^.", break_="never", anti_actions=_call_start(snap, "internal"))
         conditions = [ir.destination_is(item.extension), untagged]
         if _records(item, snap):
@@ -235,7 +237,7 @@ def direct_dial(snap) -> list[Extension]:
     back = [Action("transfer", f"${{centralka_dial_return}} XML {snap.context}")]
     extensions = [ir.simple(f"direct_{item.extension}", _ring_actions(
                       item, snap, back_to_menu=True, fallback=_own_fallback(item)))
-                  for item in _with_extensions(snap)]
+                  for item in with_extensions(snap)]
     extensions.append(Extension("direct_UNKNOWN", [Condition("destination_number", "^direct_[0-9]+$", actions=back)]))
     return extensions
 
@@ -397,7 +399,7 @@ def _outbound(snap, user, name, expression, presented, dialled) -> Extension:
                             Condition("destination_number", expression, actions=actions)])
 
 
-def _with_extensions(snap) -> list:
+def with_extensions(snap) -> list:
     items = [u for u in snap.users.values() if u.extension] + [g for g in snap.groups.values() if g.extension]
     return sorted(items, key=lambda i: (len(i.extension), i.extension))
 

@@ -106,6 +106,9 @@ class DirectorySnapshot:
     main_numbers: dict[int, MainNumberInfo] = field(default_factory=dict)
     fallback: Fallback | None = None  # the company's default
     overrides: dict[int, OverrideInfo] = field(default_factory=dict)  # by main number id, not yet ended
+    # Keys a user presses on a bridged call to transfer it (meta key and digit, e.g. "*1"); None: off.
+    transfer_blind_code: str | None = None
+    transfer_attended_code: str | None = None
 
     @property
     def context(self) -> str:

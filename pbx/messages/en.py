@@ -47,6 +47,8 @@ TEXTS = {
 
     "company.name_taken": "a company named {value!r} already exists",
     "company.unknown": "no company with id or name {value!r}",
+    "company.transfer_code": "a transfer code is * or # and one digit, e.g. *1",
+    "company.transfer_codes_clash": "the two transfer codes must start with the same key and differ in the digit (now {blind} and {attended})",
 
     "database.away": "the database is not available now; try again in a moment",
     "database.value_refused": "a value of this request cannot be used: a number out of range or a NUL character",
@@ -334,6 +336,8 @@ TEXTS = {
     'testcall.not_busy_map': 'an object of names and durations (e.g. {{"Anna": "40s"}})',
     "testcall.not_dialable": "{value!r} is not something a phone can dial",
     'testcall.not_durations': 'a list of durations (e.g. [20, "45s"])',
+    "testcall.not_a_transfer":
+        "{value!r} is not <seconds>s:<keys> (e.g. 30s:*1103) nor <seconds>s:refer:<number> (e.g. 30s:refer:103)",
     "testcall.not_keys": "{value!r} is not digits 0-9 * # or <seconds>s:<digits> (e.g. 2s:1)",
     "testcall.not_name_seconds": "{value!r} is not NAME=SECONDS (e.g. Anna=40s)",
     "testcall.not_people": "a list of names, extensions or numbers",

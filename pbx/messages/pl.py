@@ -50,6 +50,9 @@ TEXTS = {
 
     "company.name_taken": "Firma o nazwie {value!r} już istnieje.",
     "company.unknown": "Nie ma firmy o identyfikatorze ani nazwie {value!r}.",
+    "company.transfer_code": "Kod przełączenia to * albo # i jedna cyfra, np. *1.",
+    "company.transfer_codes_clash": (
+        "Oba kody przełączenia muszą zaczynać się tym samym klawiszem i różnić cyfrą (teraz {blind} i {attended})."),
 
     "database.away": "Baza danych jest teraz niedostępna; spróbuj ponownie za chwilę.",
     "database.value_refused": "Nie można użyć wartości z tego żądania: liczba spoza zakresu albo znak NUL.",
@@ -355,6 +358,8 @@ TEXTS = {
     'testcall.not_busy_map': 'Obiekt z osobami i czasami trwania (np. {{"Anna": "40s"}}).',
     "testcall.not_dialable": "{value!r} to nie jest numer, który można wybrać na telefonie.",
     'testcall.not_durations': 'Lista czasów trwania (np. [20, "45s"]).',
+    "testcall.not_a_transfer": (
+        "{value!r} to ani <sekundy>s:<klawisze> (np. 30s:*1103), ani <sekundy>s:refer:<numer> (np. 30s:refer:103)."),
     "testcall.not_keys": "{value!r} to nie klawisze 0-9 * # ani <sekundy>s:<klawisze> (np. 2s:1).",
     "testcall.not_name_seconds": "{value!r} nie ma postaci OSOBA=SEKUNDY (np. Anna=40s).",
     "testcall.not_people": "Lista osób, numerów wewnętrznych albo numerów telefonów.",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from pbx.dialplan import announcing, dialing, ir
+from pbx.dialplan import announcing, dialing, ir, transferring
 from pbx.dialplan.ir import Action, Condition, Extension
 from pbx.messages import Message
 from pbx.nodes import register
@@ -152,6 +152,8 @@ class Forward(NodeKind):
         name, result = low.dest(node.id), low.dest(node.id, "RESULT")
         after = [Action("set", f"ringback={dialing.RINGBACK}"), Action("set", "continue_on_fail=true"),
                  Action("set", "hangup_after_bridge=true")]
+        if "number" not in node.fields["target"]:  # an outside party never transfers our caller
+            after += transferring.bind_actions(low.snap)
         # Scenarios forward to the same few groups again and again: build each dial string once.
         key = ("dial", tuple(sorted(node.fields["target"].items())), node.fields["ring_seconds"])
         dial_strings = low.memo(key, lambda: self._dial_strings(node, low.snap, group))
@@ -215,7 +217,7 @@ class Forward(NodeKind):
         actions = [*self._prelude(node, low, group), Action("answer"),
                    Action("set", f"centralka_queue={queue['name']}"),
                    *(Action("set", variable) for variable in heard.variables()),
-                   Action("set", f"cc_export_vars={CC_EXPORT_VARS}"),
+                   *transferring.bind_actions(low.snap), Action("set", f"cc_export_vars={CC_EXPORT_VARS}"),
                    Action("callcenter", queue["name"]), low.transfer(result)]
         return [
             ir.simple(name, actions),

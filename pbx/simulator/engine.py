@@ -131,7 +131,14 @@ class _Runner:
         call.variables["max_forwards"] = str(int(call.variables.get("max_forwards", "70")) - 1)
 
     def execute_extension(self, destination: str, context: str) -> None:
-        actions = self.hunt(destination, context) or []
+        # switch_core_session_execute_exten(): a copy of the caller profile with the new destination
+        # and context for the hunt; the channel's own profile is back once the actions have run.
+        saved = self.call.profile
+        self.call.profile = {**saved, "destination_number": destination, "context": context}
+        try:
+            actions = self.hunt(destination, context) or []
+        finally:
+            self.call.profile = saved
         for action in actions:
             apps.run(self.call, action.application, action.data)
 

@@ -6,7 +6,8 @@ entry are POSTed to `/xml_curl` of the running app, as mod_xml_curl would post t
 is compiled in memory and laid over the endpoint's document in place of the published version.
 
     test_call(tenant, number, caller, at, keys, app=app, no_answer=[...], busy=[...], unreachable=[...],
-              answer=[...], busy_until={name: seconds}, waiting=[seconds, ...], draft=False,
+              answer=[...], busy_until={name: seconds}, waiting=[seconds, ...], phone_transfers=[(seconds, "*1103")],
+              draft=False,
               hangup_after=None, talk=TALK, speech=SPEECH, seed=0, switch_timezone="UTC",
               sounds_dir=SOUNDS_DIR, recordings_dir=None) -> TestCall
 
@@ -27,9 +28,9 @@ from pbx.testcall.endpoint import DraftOverlay, Endpoint
 from pbx.testcall.report import Book, TestCall, describe
 from pbx.testcall.errors import TestCallInputError
 from pbx.testcall.request import (People, check_folder, check_zone, parse_at, parse_busy_until, parse_keys,
-                                  parse_seconds, phone_or_none, scenario_of)
+                                  parse_seconds, parse_transfers, phone_or_none, scenario_of)
 
 __all__ = ["ANSWER_AFTER", "SOUNDS_DIR", "SPEECH", "TALK", "Book", "DraftOverlay", "Endpoint", "People", "TestCall",
            "TestCallInputError", "check_folder", "check_zone", "describe", "nodes_by_id", "parse_at",
-           "parse_busy_until", "parse_keys", "parse_seconds", "phone_or_none", "scenario_of",
+           "parse_busy_until", "parse_keys", "parse_seconds", "parse_transfers", "phone_or_none", "scenario_of",
            "test_call"]

@@ -85,13 +85,14 @@ def _play(endpoint: Endpoint, origin: Origin, world: World, switch: dict, length
 
 def test_call(tenant: models.Tenant, number: str, caller: str, at: datetime, keys: str | None = None, *, app,
               no_answer=(), busy=(), unreachable=(), answer=(), busy_until: dict[str, float] | None = None,
-              waiting=(), draft: bool = False, hangup_after: float | None = None, talk: float = TALK,
+              waiting=(), phone_transfers=(), draft: bool = False, hangup_after: float | None = None, talk: float = TALK,
               speech: float = SPEECH, seed: int = 0, switch_timezone: str = "UTC", sounds_dir: str = SOUNDS_DIR,
               recordings_dir: str | None = None) -> TestCall:
     """Play one call to `number` from `caller` at `at` through `app`'s xml_curl endpoint and describe its path.
 
     `waiting`: callers already in the queue when this call joins it, by the seconds each has
-    waited. `switch_timezone` is the FreeSWITCH server's own zone (schedules must not depend on
+    waited; `phone_transfers`: (seconds after the start, `*1103` keys or `refer:103`) of whoever
+    answered (pbx.simulator.World). `switch_timezone` is the FreeSWITCH server's own zone (schedules must not depend on
     it); `sounds_dir` and `recordings_dir` its folders (`$${sounds_dir}`, `$${recordings_dir}`).
     """
     if at.tzinfo is None:
@@ -105,7 +106,7 @@ def test_call(tenant: models.Tenant, number: str, caller: str, at: datetime, key
     timed, untimed = parse_keys(keys)
     outcomes = Outcomes(list(answer), list(no_answer), list(busy), list(unreachable), dict(busy_until or {}))
     world = _world(at, origin, people, outcomes, keypresses=timed, caller_hangup=hangup_after, speech=speech,
-                   seed=seed, talk=talk, waiting=list(waiting), language=models.Language(tenant.language).value,
+                   seed=seed, talk=talk, waiting=list(waiting), phone_transfers=list(phone_transfers), language=models.Language(tenant.language).value,
                    config=app.config)
     lengths = prompt_lengths(tenant, sounds_dir, app.config)
     result, unused = place_keys(lambda w: _play(endpoint, origin, w, switch, lengths), world, untimed)

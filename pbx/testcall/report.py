@@ -273,13 +273,15 @@ STORY = {
            "recorded": "Rozmowa jest nagrywana", "position": "Komunikat: miejsce w kolejce",
            "hears": "słyszy: {text}", "message": "Nagrano wiadomość ({seconds})",
            "caller": "Dzwoniący się rozłącza", "callee": "Rozmówca kończy rozmowę", "switch": "Centrala kończy połączenie",
-           "unused": "Klawisze, o które nikt nie pytał: {keys}"},
+           "unused": "Klawisze, o które nikt nie pytał: {keys}",
+           "transferred": "{who} przełącza rozmowę na {target}"},
     "en": {"extension": "Extension {label}", "direct dial": "Direct dial: {label}", "outbound": "Outbound call",
            "main number": "Main number", "fallback": "Fallback", "recorded": "The call is recorded", "position": "Announcement: place in the queue",
            "hears": "hears: {text}",
            "message": "Message recorded ({seconds})", "caller": "The caller hangs up",
            "callee": "The person called hangs up", "switch": "The switch ends the call",
-           "unused": "Keys nobody asked for: {keys}"}}
+           "unused": "Keys nobody asked for: {keys}",
+           "transferred": "{who} transfers the call to {target}"}}
 DAYS = {"pl": ("poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela"),
         "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
 
@@ -318,6 +320,9 @@ def tell(call: TestCall, book: Book, language: str) -> dict:
         if executed(events, "record_session"):
             told_here.append((stop["at"], told(STORY, language, "recorded")))
         told_here += [(step.at, _heard(step, language)) for step in events if step.kind == "api"]
+        told_here += [(step.at, told(STORY, language, "transferred", target=step.details["target"],
+                                     who=book.people.name(step.details["user"], "")))
+                      for step in events if step.kind == "phone_transfer"]
         lines += sorted(told_here, key=lambda line: line[0])
     by = call.result.hangup_by if call.result.hangup_by in ("caller", "callee") else "switch"
     lines.append((call.result.duration, told(STORY, language, by)))

@@ -40,6 +40,21 @@ def parse_keys(text: str | None) -> tuple[list[tuple[float, str]], list[str]]:
     return timed, untimed
 
 
+TRANSFER_RE = re.compile(r"^(\d{1,5}(?:\.\d+)?)s:((?:refer:)?[0-9*#]{1,20})$")
+
+
+def parse_transfers(items) -> list[tuple[float, str]]:
+    """What whoever answered does on the phone: `30s:*1103` (keys: a transfer code, then 103) or
+    `30s:refer:103` (a SIP phone's transfer key), seconds after the call starts."""
+    found = []
+    for item in items:
+        match = TRANSFER_RE.fullmatch(item.strip()) if isinstance(item, str) else None
+        if not match:
+            raise TestCallInputError(Message("testcall.not_a_transfer", value=item), "transfers")
+        found.append((float(match.group(1)), match.group(2)))
+    return found
+
+
 def parse_seconds(field_name: str, value) -> float:
     """A duration: a non-negative number of seconds, or text like 40s, 1.5m, 90 or 0:40 (minutes:seconds)."""
     clock = CLOCK_RE.fullmatch(value.strip()) if isinstance(value, str) else None

@@ -47,6 +47,8 @@ def staff(cli, company):
     (("announcement", "add", *C, "--name", "Cisza"), "error: text: a text-to-speech announcement needs its text"),
     (("tenant", "update", *C, "--timezone", "Mars/Olympus"),
      "error: timezone: 'Mars/Olympus' is not an IANA time zone (e.g. Europe/Warsaw)"),
+    (("tenant", "update", *C, "--transfer-blind-code", "*12"),
+     "error: transfer_blind_code: a transfer code is * or # and one digit, e.g. *1"),
     (("user", "list", "--company", "Nikt"), "error: no company with id or name 'Nikt'"),
 ])
 def test_refused_with_the_problem_named(cli, staff, args, message):
@@ -84,3 +86,8 @@ def test_a_draft_that_does_not_compile_is_kept_and_publishing_it_is_refused(cli,
     assert "blocks publishing: boss: user 999999 does not exist in this company" in said.splitlines()
     error = cli.refused("scenario", "publish", *C, "--number", "+48221234567")
     assert "error: boss: user 999999 does not exist in this company" in error.splitlines()
+
+
+def test_the_transfer_codes_change_and_switch_off_from_the_command_line(cli, staff):
+    changed = cli.json("tenant", "update", *C, "--transfer-blind-code", "#5", "--transfer-attended-code", "")
+    assert (changed["transfer_blind_code"], changed["transfer_attended_code"]) == ("#5", None)

@@ -284,3 +284,27 @@ def test_the_json_is_what_docs_test_call_md_shows(testowa):
             for language in ("pl", "en")}
     assert "0:30 słyszy: Jest Pan/Pani na 1. miejscu w kolejce. Liczba osób oczekujących przed Tobą: 0" in told["pl"]
     assert "0:30 hears: You are number 1 in the queue. Number of people waiting ahead of you: 0" in told["en"]
+
+
+def test_rest_test_call_shows_a_transfer_by_the_code(firma, client):
+    """Tomasz answers in accounting, presses *1 102 #: the caller goes to Piotr, and the story says who did it."""
+    sign_in(client, firma.users[0])
+    response = client.post("/api/test-call", json={
+        "number": DEMO_MAIN_NUMBER, "from": "601000999", "at": "2026-12-14T10:02", "keys": "2",
+        "answer": ["Tomasz", "Piotr"], "transfers": ["40s:*1102"]}, headers={"Accept-Language": "pl"})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    lines = [line["text"] for line in body["story"]["pl"]["lines"]]
+    moved = next(i for i, text in enumerate(lines) if "przełącza rozmowę na 102" in text)
+    assert lines[moved].startswith("Tomasz") and any("Piotr" in text and "odbiera" in text for text in lines[moved:])
+    assert any("transfers the call to 102" in line["text"] for line in body["story"]["en"]["lines"])
+    assert ("bind_meta_app", "1 b s execute_extension::xfer_blind XML tenant_%d" % firma.id) in [
+        (a["application"], a["data"]) for a in body["applications"]]
+
+
+def test_a_transfer_the_test_call_cannot_read_is_refused_naming_it(firma, client):
+    sign_in(client, firma.users[0])
+    response = client.post("/api/test-call", json={"number": DEMO_MAIN_NUMBER, "from": "601000999",
+                                                   "at": "2026-12-14T10:02", "transfers": ["*1102"]})
+    assert response.status_code == 422 and "30s:*1103" in response.get_json()["error"]
+    assert testcall.parse_transfers(["5s:refer:103", " 2.5s:*2101 "]) == [(5.0, "refer:103"), (2.5, "*2101")]

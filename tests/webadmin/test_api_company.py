@@ -8,7 +8,8 @@ from pbx import models
 from pbx.extensions import db
 
 DEMO_SETTINGS = {"name": "Firma ABC", "timezone": "Europe/Warsaw", "language": "pl", "retention_days": 90,
-                 "fallback_number": None, "default_fallback_box_id": None, "default_fallback_number": None}
+                 "fallback_number": None, "default_fallback_box_id": None, "default_fallback_number": None,
+                 "transfer_blind_code": "*1", "transfer_attended_code": None}
 
 
 def _settings(tenant_id: int) -> dict:
@@ -17,7 +18,8 @@ def _settings(tenant_id: int) -> dict:
     return {"name": tenant.name, "timezone": tenant.timezone, "language": tenant.language.value,
             "retention_days": tenant.retention_days, "fallback_number": tenant.fallback_number,
             "default_fallback_box_id": tenant.default_fallback_box_id,
-            "default_fallback_number": tenant.default_fallback_number}
+            "default_fallback_number": tenant.default_fallback_number,
+            "transfer_blind_code": tenant.transfer_blind_code, "transfer_attended_code": tenant.transfer_attended_code}
 
 
 def test_sign_in_is_needed(client, demo):
@@ -168,4 +170,45 @@ def test_a_default_fallback_box_of_another_company_or_both_at_once_is_refused(as
                           headers={"Accept-Language": "pl"})
     assert both.status_code == 422
     assert both.get_json()["fields"] == {"default_fallback_number": ["Wybierz skrzynkę głosową albo numer, nie oba naraz."]}
+    assert _settings(demo.id) == DEMO_SETTINGS
+
+
+def test_owner_changes_the_transfer_codes_audited_and_served_to_the_switch(as_owner, owner, demo):
+    from pbx.company_dialplan import tenant_document
+
+    response = as_owner.patch("/api/company", json={"transfer_blind_code": "#4", "transfer_attended_code": "#5"})
+    assert response.status_code == 200, response.get_json()
+    assert _settings(demo.id) == {**DEMO_SETTINGS, "transfer_blind_code": "#4", "transfer_attended_code": "#5"}
+    entry = db.session.scalars(select(models.AuditLogEntry).where(models.AuditLogEntry.entity == "Tenant")
+                               .order_by(models.AuditLogEntry.id.desc())).first()
+    assert (entry.actor, entry.changes) == (owner.email, {"transfer_blind_code": ["*1", "#4"],
+                                                          "transfer_attended_code": [None, "#5"]})
+    document = tenant_document(demo.id, as_owner.application.config).decode()
+    assert 'data="bind_meta_key=#"' in document
+    assert 'data="4 b s execute_extension::xfer_blind XML tenant_%d"' % demo.id in document
+
+
+def test_announced_transfers_are_off_until_switched_on_and_a_code_switched_off_is_unbound(as_owner, demo):
+    from pbx.company_dialplan import tenant_document
+
+    document = tenant_document(demo.id, as_owner.application.config).decode()
+    assert "execute_extension::xfer_blind" in document and "xfer_attended" not in document
+    assert as_owner.patch("/api/company", json={"transfer_attended_code": "*2"}).status_code == 200
+    assert "execute_extension::xfer_attended" in tenant_document(demo.id, as_owner.application.config).decode()
+    assert as_owner.patch("/api/company", json={"transfer_blind_code": None}).status_code == 200
+    assert "xfer_blind" not in tenant_document(demo.id, as_owner.application.config).decode()
+
+
+@pytest.mark.parametrize("change, field, polish", [
+    ({"transfer_blind_code": "*12"}, "transfer_blind_code", "Kod przełączenia to * albo # i jedna cyfra, np. *1."),
+    ({"transfer_blind_code": "*1${x}"}, "transfer_blind_code", "Kod przełączenia to * albo # i jedna cyfra, np. *1."),
+    ({"transfer_attended_code": "*1"}, "transfer_attended_code",
+     "Oba kody przełączenia muszą zaczynać się tym samym klawiszem i różnić cyfrą (teraz *1 i *1)."),
+    ({"transfer_blind_code": "#1", "transfer_attended_code": "*2"}, "transfer_attended_code",
+     "Oba kody przełączenia muszą zaczynać się tym samym klawiszem i różnić cyfrą (teraz #1 i *2)."),
+])
+def test_a_code_the_switch_cannot_bind_is_refused_in_words(as_owner, demo, change, field, polish):
+    response = as_owner.patch("/api/company", json=change, headers={"Accept-Language": "pl"})
+    assert response.status_code == 422
+    assert response.get_json()["fields"] == {field: [polish]}
     assert _settings(demo.id) == DEMO_SETTINGS

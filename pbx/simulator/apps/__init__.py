@@ -6,7 +6,7 @@
 application is a function decorated with `@application("name")` in its module's file.
 """
 
-from pbx.simulator.apps import callcenter, dptools  # noqa: F401  (registers their applications)
+from pbx.simulator.apps import callcenter, dptools, phone_transfer  # noqa: F401  (registers their applications)
 from pbx.simulator.apps.callcenter import parse_callcenter_conf
 from pbx.simulator.apps.channel import (Call, Hangup, SimulationError, Step, Transfer, UnsupportedApplication,
                                         media_duration)

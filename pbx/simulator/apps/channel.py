@@ -31,9 +31,12 @@ class Hangup(Exception):
 
 
 class Transfer(Exception):
-    def __init__(self, destination: str, dialplan_name: str, context: str):
+    """``bleg``: `transfer -bleg`, which moves the partner of the channel running it (mod_dptools.c)."""
+
+    def __init__(self, destination: str, dialplan_name: str, context: str, bleg: bool = False):
         super().__init__(f"{destination} {dialplan_name} {context}")
         self.destination, self.dialplan_name, self.context = destination, dialplan_name, context
+        self.bleg = bleg
 
 
 def switch_true(value: str | None) -> bool:
@@ -76,6 +79,7 @@ class Call:
     scheduled: list[tuple[float, str, tuple]] = field(default_factory=list)
     run_extension: Callable[[str, str], None] | None = None
     listener: object | None = None  # the event listener's queue announcements, if the world has them
+    meta_bindings: dict[str, str] = field(default_factory=dict)  # "*1" → the bound application (bind_meta_app)
     _digits: list[tuple[float, str]] = field(default_factory=list)
     _uuids: object = None
 

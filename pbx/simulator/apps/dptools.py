@@ -105,12 +105,14 @@ def app_respond(call: Call, data: str) -> None:
 
 
 def _transfer_target(call: Call, args: list[str]) -> Transfer:
+    bleg = bool(args) and args[0] == "-bleg"  # the partner moves (a phone's feature code, pbx.simulator.apps.phone_transfer)
+    args = args[1:] if bleg else args
     if not args or args[0].startswith("-"):
         raise UnsupportedApplication(f"transfer {' '.join(args)!r} not modelled")
     dp = args[1] if len(args) > 1 else "XML"
     if dp != "XML":
         raise UnsupportedApplication(f"dialplan {dp!r} not modelled")
-    return Transfer(args[0], dp, args[2] if len(args) > 2 else call.profile["context"])
+    return Transfer(args[0], dp, args[2] if len(args) > 2 else call.profile["context"], bleg=bleg)
 
 
 @application("transfer")

@@ -9,6 +9,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from pbx.simulator.apps import phone_transfer
 from pbx.simulator.apps.channel import Call, Hangup, UnsupportedApplication, atoi, switch_true
 from pbx.simulator.world import Leg
 
@@ -150,12 +151,20 @@ def bridged(call: Call, winner: LegResult) -> None:
     call.step("bridged", target=winner.leg.target, uuid=winner.uuid)
     _pre_execute(call, winner)
     talk = winner.behaviour.talk
-    call.advance(call.now + talk if talk is not None else math.inf)
+    end = call.now + talk if talk is not None else math.inf
+    phone_transfer.during_bridge(call, _leg_of(call, winner), end)
+    call.advance(end)
     call.set_var("bridge_hangup_cause", "NORMAL_CLEARING")
     call.step("unbridged", target=winner.leg.target, by="callee", cause="NORMAL_CLEARING")
     # switch_ivr_multi_threaded_bridge(): hang up after an answered bridge if hangup_after_bridge.
     if switch_true(call.variables.get("hangup_after_bridge")):
         raise Hangup("NORMAL_CLEARING", "callee")
+
+
+def _leg_of(call: Call, winner: LegResult) -> dict:
+    """The answering leg as the bridge logged it (its step's variables are the leg's own)."""
+    logged = next(s for s in reversed(call.steps) if s.kind == "leg" and s.details.get("uuid") == winner.uuid)
+    return {"uuid": winner.uuid, "target": winner.leg.target, "variables": logged.details["variables"]}
 
 
 def _pre_execute(call: Call, winner: LegResult) -> None:

@@ -19,6 +19,11 @@ function settingsFields(company, boxes) {
     { name: "fallback_number", label: t("company.fallback_number"), type: "tel", nullable: true,
       help: t("company.fallback_number.help"), value: company.fallback_number },
     ...fallbackFields(boxes, company, { prefix: "default_", labels: "fallback.company" }),
+    // Empty: the code is off. The server checks the form (* or # and a digit, both starting alike).
+    { name: "transfer_blind_code", label: t("company.transfer_blind_code"), nullable: true,
+      help: t("company.transfer_blind_code.help"), value: company.transfer_blind_code },
+    { name: "transfer_attended_code", label: t("company.transfer_attended_code"), nullable: true,
+      help: t("company.transfer_attended_code.help"), value: company.transfer_attended_code },
   ];
 }
 
