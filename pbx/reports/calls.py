@@ -39,20 +39,22 @@ def _tally(counts: dict) -> dict:
     return {"calls": sum(row.values()), **row}
 
 
-def _local_counts(session, tenant_id: int, period: Period, direction: str | None = None) -> dict:
-    """(local hour, direction, outcome) → calls."""
+def _local_counts(session, tenant_id: int, period: Period, grain: str, direction: str | None = None) -> dict:
+    """(local day or (weekday, hour), direction, outcome) → calls (``hourly.local_counts``)."""
     if hourly.covers(period):
-        return hourly.local_hours(session, tenant_id, period, direction)
-    return local_hours(session, CALL.started_at, period, conditions(tenant_id, period, direction),
-                       CALL.direction.label("direction"), outcome())
+        return hourly.local_counts(session, tenant_id, period, grain, direction)
+    counts: Counter = Counter()
+    for (hour, *rest), count in local_hours(session, CALL.started_at, period, conditions(tenant_id, period, direction),
+                                            CALL.direction.label("direction"), outcome()).items():
+        counts[(hourly.bucket_of(hour, grain), *rest)] += count
+    return counts
 
 
 def per_day(session, tenant_id: int, period: Period) -> list[dict]:
     """Every day of the period: incoming calls by outcome, outgoing and internal calls."""
-    counts = _local_counts(session, tenant_id, period)
     days = {day: Counter() for day in period.days()}
-    for (hour, direction, ended), count in counts.items():
-        days[hour.date()][ended if direction == "in" else direction] += count
+    for (day, direction, ended), count in _local_counts(session, tenant_id, period, "day").items():
+        days[day][ended if direction == "in" else direction] += count
     return [{"day": day.isoformat(), **_tally(found), "outgoing": found["out"], "internal": found["internal"]}
             for day, found in days.items()]
 
@@ -60,8 +62,8 @@ def per_day(session, tenant_id: int, period: Period) -> list[dict]:
 def per_hour_of_week(session, tenant_id: int, period: Period) -> list[dict]:
     """Incoming calls per weekday (0 Monday) and hour of the day on the company's clock."""
     week = [[0] * 24 for _ in range(7)]
-    for (hour, _, _), count in _local_counts(session, tenant_id, period, "in").items():
-        week[hour.weekday()][hour.hour] += count
+    for ((weekday, hour), _, _), count in _local_counts(session, tenant_id, period, "week", "in").items():
+        week[weekday][hour] += count
     return [{"weekday": weekday, "hours": hours} for weekday, hours in enumerate(week)]
 
 
@@ -80,7 +82,7 @@ def outcomes(session, tenant_id: int, period: Period) -> dict:
                  hourly.breakdown(session, tenant_id, period, "wait").items()]
     else:
         counts = Counter()
-        for (_, _, ended), count in _local_counts(session, tenant_id, period, "in").items():
+        for (_, _, ended), count in _local_counts(session, tenant_id, period, "day", "in").items():
             counts[ended] += count
         waits = session.execute(select(CALL.wait_seconds, func.count())
                                 .where(*conditions(tenant_id, period), CALL.answered_at.is_not(None))

@@ -10,25 +10,28 @@ four kinds, each keyed ``<main number>\\t<detail>``, so any report can be narrow
 
 Each row counts calls with the answered ones' total wait and the talk time. An hour is rebuilt
 whole from its call records whenever a record of it is written (``touching``), so the rows equal
-what the records say whatever order the legs arrive in and however often. A day cut in whole UTC
-hours is a local day only in zones a whole number of hours off UTC (``covers``); elsewhere the
-reports read the records themselves.
+what the records say whatever order the legs arrive in and however often; then its UTC day's sums
+(``call_day``) are rebuilt from the day's hours in the same transaction. A report reads the whole
+UTC days of its period from the day sums and the hours at its ends from the hourly rows, so a year
+of calls is a few hundred thousand rows read from the indexes alone, whatever the number of calls.
+A day cut in whole UTC hours is a local day only in zones a whole number of hours off UTC
+(``covers``); elsewhere the reports read the records themselves.
 """
 from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import String, cast, delete, func, select
+from sqlalchemy import Date, String, cast, delete, func, literal, select
 
 from pbx import models
 from pbx.calls.store import aware
 from pbx.reports.outcomes import ANSWERED, outcome
 from pbx.reports.period import Period
 
-CALL, HOUR = models.CallRecord, models.CallHour
-ONE_HOUR = timedelta(hours=1)
+CALL, HOUR, DAY = models.CallRecord, models.CallHour, models.CallDay
+ONE_HOUR, ONE_DAY = timedelta(hours=1), timedelta(days=1)
 
 
 def covers(period: Period) -> bool:
@@ -53,6 +56,11 @@ def hour_of(moment: datetime) -> datetime:
     return aware(moment).replace(minute=0, second=0, microsecond=0)
 
 
+def day_of(moment: datetime) -> datetime:
+    """The UTC midnight starting the moment's UTC day."""
+    return aware(moment).astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 # -- writing -----------------------------------------------------------------------------
 def hours_of(session, call_uuids) -> set[tuple[int, datetime]]:
     """(company, UTC hour) of the stored calls among ``call_uuids``."""
@@ -75,11 +83,27 @@ def touching(session, call_uuids):
 
 
 def rebuild_hours(session, keys: set[tuple[int, datetime]]) -> None:
+    """Rebuild these (company, hour)s, then the days holding them."""
     postgres = session.get_bind().dialect.name == "postgresql"
+    days = sorted({(tenant_id, day_of(hour)) for tenant_id, hour in keys})
+    if postgres:  # two writers of one day: the second waits, then reads what the first wrote
+        for tenant_id, day in days:
+            session.execute(select(func.pg_advisory_xact_lock(tenant_id, int(day.timestamp() // 86400))))
     for tenant_id, hour in sorted(keys):
-        if postgres:  # two writers rebuilding one hour: the second waits, then reads what the first wrote
-            session.execute(select(func.pg_advisory_xact_lock(tenant_id, int(hour.timestamp() // 3600))))
         rebuild(session, tenant_id, hour, hour + ONE_HOUR)
+    for tenant_id, day in days:
+        sum_day(session, tenant_id, day)
+
+
+def sum_day(session, tenant_id: int, day: datetime) -> None:
+    """The company's ``call_day`` rows of one UTC day, summed afresh from its hours."""
+    session.execute(delete(DAY).where(DAY.tenant_id == tenant_id, DAY.day == day))
+    summed = select(HOUR.tenant_id, literal(day, DAY.day.type), HOUR.kind, HOUR.key, HOUR.direction, HOUR.outcome,
+                    func.sum(HOUR.calls), func.sum(HOUR.waited), func.sum(HOUR.talked)).where(
+        HOUR.tenant_id == tenant_id, HOUR.hour >= day, HOUR.hour < day + ONE_DAY).group_by(
+        HOUR.tenant_id, HOUR.kind, HOUR.key, HOUR.direction, HOUR.outcome)
+    session.execute(DAY.__table__.insert().from_select(
+        ["tenant_id", "day", "kind", "key", "direction", "outcome", "calls", "waited", "talked"], summed))
 
 
 def rebuild(session, tenant_id: int, start: datetime, end: datetime) -> int:
@@ -134,7 +158,8 @@ def counted(tenant_id: int, calls) -> list[dict]:
 
 
 def backfill(session, tenant_id: int | None = None, report=lambda text: None) -> int:
-    """Rebuild every hour of the stored calls (all companies, or one), a month at a time; commits each month."""
+    """Rebuild every hour and day of the stored calls (all companies, or one), a month at a time; commits
+    each month."""
     tenants = session.scalars(select(models.Tenant.id).order_by(models.Tenant.id)
                               .where(*([models.Tenant.id == tenant_id] if tenant_id else [])))
     written = 0
@@ -143,10 +168,12 @@ def backfill(session, tenant_id: int | None = None, report=lambda text: None) ->
                                       .where(CALL.tenant_id == tenant)).one()
         if first is None:
             continue
-        month = hour_of(first).replace(day=1, hour=0)
+        month = day_of(first).replace(day=1)
         while month <= aware(last):
             following = (month + timedelta(days=32)).replace(day=1)
             written += rebuild(session, tenant, month, following)
+            for day in range((following - month).days):
+                sum_day(session, tenant, month + day * ONE_DAY)
             session.commit()
             report(f"company {tenant}: {month:%Y-%m} counted")
             month = following
@@ -154,44 +181,82 @@ def backfill(session, tenant_id: int | None = None, report=lambda text: None) ->
 
 
 # -- reading -----------------------------------------------------------------------------
-def _where(tenant_id: int, period: Period, kind: str) -> list:
-    found = [HOUR.tenant_id == tenant_id, HOUR.kind == kind, HOUR.hour >= period.start, HOUR.hour < period.end]
-    if period.main_number:
-        found.append(HOUR.key.startswith(f"{period.main_number}\t", autoescape=True))
+def _spans(period: Period) -> tuple[list[tuple[datetime, datetime]], tuple[datetime, datetime] | None]:
+    """The period's whole UTC days (read from ``call_day``) and the hours before and after them."""
+    start, end = aware(period.start), aware(period.end)
+    first, last = day_of(start - timedelta(microseconds=1)) + ONE_DAY, day_of(end)
+    if first >= last:
+        return [(start, end)], None
+    return [(start, first), (last, end)], (first, last)
+
+
+def _number_of(table, period: Period) -> list:
+    return [table.key.startswith(f"{period.main_number}\t", autoescape=True)] if period.main_number else []
+
+
+def _counts(session, tenant_id: int, period: Period, kind: str, *columns) -> dict:
+    """(*columns) → [calls, waited, talked] of the period's incoming rows of one kind: the whole days from
+    ``call_day``, the hours at the ends from ``call_hour``."""
+    hours, days = _spans(period)
+    found: dict = defaultdict(lambda: [0, 0, 0])
+    for table, moment, ranges in ((HOUR, HOUR.hour, hours), (DAY, DAY.day, [days] if days else [])):
+        for start, end in ranges:
+            if start >= end:
+                continue
+            keys = [getattr(table, column) for column in columns]
+            rows = session.execute(select(*keys, func.sum(table.calls), func.sum(table.waited), func.sum(table.talked))
+                                   .where(table.tenant_id == tenant_id, table.kind == kind, moment >= start,
+                                          moment < end, table.direction == "in", *_number_of(table, period))
+                                   .group_by(*keys))
+            for *key, calls, waited, talked in rows:
+                entry = found[tuple(key)]
+                entry[0] += int(calls)
+                entry[1] += int(waited or 0)
+                entry[2] += int(talked or 0)
     return found
 
 
-def local_hours(session, tenant_id: int, period: Period, direction: str | None = None):
-    """(local hour start, direction, outcome) → calls, as ``period.local_hours`` counts the records."""
-    found = _where(tenant_id, period, "number") + ([HOUR.direction == direction] if direction else [])
+def local_counts(session, tenant_id: int, period: Period, grain: str, direction: str | None = None) -> dict:
+    """(local bucket, direction, outcome) → calls; the bucket is the local day (a date) for ``grain`` "day",
+    (weekday, hour) on the company's clock for "week".
+
+    PostgreSQL moves each hour to the zone and groups there, returning a few thousand rows for a year.
+    SQLite has no time zones: Python moves each hour (small installations: few hours)."""
+    found = [HOUR.tenant_id == tenant_id, HOUR.kind == "number", HOUR.hour >= period.start, HOUR.hour < period.end,
+             *_number_of(HOUR, period), *([HOUR.direction == direction] if direction else [])]
+    if session.get_bind().dialect.name == "postgresql":
+        local = func.timezone(literal(period.zone), HOUR.hour)
+        buckets = [cast(local, Date)] if grain == "day" else [
+            func.extract("isodow", local) - 1, func.extract("hour", local)]
+        rows = session.execute(select(*buckets, HOUR.direction, HOUR.outcome, func.sum(HOUR.calls))
+                               .where(*found).group_by(*buckets, HOUR.direction, HOUR.outcome))
+        return {((bucket[0] if grain == "day" else tuple(map(int, bucket))), direction_, ended): int(calls)
+                for *bucket, direction_, ended, calls in rows}
     rows = session.execute(select(HOUR.hour, HOUR.direction, HOUR.outcome, func.sum(HOUR.calls))
                            .where(*found).group_by(HOUR.hour, HOUR.direction, HOUR.outcome))
     counts: dict = defaultdict(int)
-    local: dict = {}  # each hour moved to the zone once, not once per row
     for hour, direction_, ended, calls in rows:
-        if hour not in local:
-            local[hour] = aware(hour).astimezone(period.tz).replace(tzinfo=None)
-        counts[(local[hour], direction_, ended)] += int(calls)
+        counts[(bucket_of(aware(hour).astimezone(period.tz), grain), direction_, ended)] += int(calls)
     return counts
+
+
+def bucket_of(local: datetime, grain: str):
+    """A local time's day (grain "day") or (weekday, hour) (grain "week")."""
+    return local.date() if grain == "day" else (local.weekday(), local.hour)
 
 
 def outcomes(session, tenant_id: int, period: Period) -> dict:
     """outcome → incoming calls of the period."""
-    rows = session.execute(select(HOUR.outcome, func.sum(HOUR.calls)).where(
-        *_where(tenant_id, period, "number"), HOUR.direction == "in").group_by(HOUR.outcome))
-    return {ended: int(calls) for ended, calls in rows}
+    return {ended: counted_[0] for (ended,), counted_ in _counts(session, tenant_id, period, "number", "outcome").items()}
 
 
 def breakdown(session, tenant_id: int, period: Period, kind: str) -> dict:
     """(main number, detail) → {outcome: calls, "waited": s, "talked": s} of one kind's incoming rows."""
-    rows = session.execute(
-        select(HOUR.key, HOUR.outcome, func.sum(HOUR.calls), func.sum(HOUR.waited), func.sum(HOUR.talked))
-        .where(*_where(tenant_id, period, kind), HOUR.direction == "in").group_by(HOUR.key, HOUR.outcome))
     found: dict = {}
-    for key, ended, calls, waited, talked in rows:
+    for (key, ended), (calls, waited, talked) in _counts(session, tenant_id, period, kind, "key", "outcome").items():
         number, _, detail = key.partition("\t")
         entry = found.setdefault((number, detail), defaultdict(int))
-        entry[ended] += int(calls)
-        entry["waited"] += int(waited or 0)
-        entry["talked"] += int(talked or 0)
+        entry[ended] += calls
+        entry["waited"] += waited
+        entry["talked"] += talked
     return found
