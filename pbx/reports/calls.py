@@ -12,7 +12,7 @@ import math
 from collections import Counter
 from datetime import datetime
 
-from sqlalchemy import String, cast, func, literal, select
+from sqlalchemy import String, cast, func, select
 
 from pbx import models
 from pbx.calls.store import aware
@@ -192,33 +192,6 @@ def top_callers(session, tenant_id: int, period: Period, limit: int = 10) -> lis
         .group_by(CALL.caller).order_by(func.count().desc(), CALL.caller).limit(limit))
     return [{"caller": caller, "calls": count, "answered": took, "not_answered": count - took,
              "last_call": _utc(last)} for caller, count, took, last in rows]
-
-
-def call_back(session, tenant_id: int, period: Period, limit: int = 200) -> list[dict]:
-    """Numbers whose incoming call in the period was not answered and who have not been reached since:
-    no later answered call from them, and no later answered call of ours to them. Latest first."""
-    later = models.CallRecord.__table__.alias("later")
-    reached = select(literal(1)).where(
-        later.c.tenant_id == tenant_id, later.c.answered_at.is_not(None), later.c.started_at > CALL.started_at)
-    called_us = reached.where(later.c.direction == "in", later.c.caller == CALL.caller).exists()
-    we_called = reached.where(later.c.direction == "out", later.c.destination == CALL.caller).exists()
-    inner = select(CALL.caller, CALL.started_at, outcome()).where(
-        *conditions(tenant_id, period), CALL.answered_at.is_(None), CALL.caller != "", ~called_us, ~we_called
-    ).subquery()
-    last = func.max(inner.c.started_at)
-    rows = session.execute(select(inner.c.caller, func.count(), last).group_by(inner.c.caller)
-                           .order_by(last.desc(), inner.c.caller).limit(limit)).all()
-    outcome_of_last = _outcome_of_last(session, inner, rows)
-    return [{"caller": caller, "attempts": count, "last_call": _utc(at),
-             "last_outcome": outcome_of_last.get((caller, _utc(at)))} for caller, count, at in rows]
-
-
-def _outcome_of_last(session, inner, rows) -> dict:
-    if not rows:
-        return {}
-    wanted = select(inner.c.caller, inner.c.started_at, inner.c.outcome).where(
-        inner.c.caller.in_([caller for caller, _, _ in rows]))
-    return {(caller, _utc(at)): ended for caller, at, ended in session.execute(wanted)}
 
 
 def _utc(value: datetime | None) -> str | None:
