@@ -69,7 +69,7 @@ def companies(app) -> list[dict]:
                 directory.add_main_number(tenant, {"number": f"+48224{n:06d}", "label": "Serwis"})
             db.session.flush()
             scenario = db.session.scalar(select(models.Scenario.id).where(models.Scenario.tenant_id == tenant.id))
-            found.append({"id": tenant.id, "numbers": [m.number for m in tenant.main_numbers],
+            found.append({"n": n, "id": tenant.id, "numbers": [m.number for m in tenant.main_numbers],
                           "users": [u.id for u in tenant.users], "queue": f"t{tenant.id}_s{scenario}_sales"})
         db.session.commit()
     return found
@@ -84,12 +84,13 @@ def _thresholds(weights: list[float]) -> list[float]:
     return found
 
 
-# One company's calls made by the database itself (a COPY of Python-made lines took 6-12 min for 1M).
-# The inner query draws each call's random figures once (a subquery with random() is not flattened).
+# One company's calls of one day made by the database itself (a COPY of Python-made lines took 6-12 min for
+# 1M), stored in the order they started, as calls arrive. The inner query draws each call's random figures
+# once (a subquery with random() is not flattened).
 CALLS_SQL = """
 INSERT INTO call_record (tenant_id, call_uuid, direction, main_number, caller, destination, answered_by_user_id,
     started_at, answered_at, ended_at, wait_seconds, talk_seconds, hangup_cause, hangup_side, path, source)
-SELECT %(tenant)s, md5(%(tenant)s || '-' || g), direction, number,
+SELECT %(tenant)s, md5(%(tenant)s || '-' || %(day)s::text || '-' || g), direction, number,
        CASE WHEN direction = 'in' THEN party ELSE number END, CASE WHEN direction = 'in' THEN number ELSE party END,
        CASE WHEN answered AND direction = 'in' THEN user_id END,
        started, CASE WHEN answered THEN started + wait * interval '1 second' END,
@@ -111,13 +112,13 @@ FROM (
                (%(users)s::int[])[1 + floor(random() * cardinality(%(users)s::int[]))::int] AS user_id,
                -- callers ranked with weight 1 / (rank + 10): a few call often, most once or twice
                '+486' || (10000000 + floor(10 * exp(random() * ln((%(callers)s + 10) / 10.0)) - 10)::int) AS party,
-               %(last_day)s::timestamptz - width_bucket(random(), %(days)s::float8[]) * interval '1 day'
-                   + (width_bucket(random(), %(hours)s::float8[]) - 1) * interval '1 hour'
+               %(day)s::timestamptz + (width_bucket(random(), %(hours)s::float8[]) - 1) * interval '1 hour'
                    + floor(random() * 3600) * interval '1 second' AS started
         FROM (SELECT g, (ARRAY['in', 'out', 'internal'])[width_bucket(random(), ARRAY[0.70, 0.95]) + 1] AS direction
               FROM generate_series(1, %(count)s) AS g) AS drawn
     ) AS call
 ) AS figures
+ORDER BY started
 """
 # The queued calls (their path went through the sales queue): entered, then answered, abandoned or timed out.
 QUEUE_SQL = """
@@ -138,43 +139,67 @@ FROM call_record WHERE tenant_id = %(tenant)s AND direction = 'in' AND path::tex
 
 
 def load(url: str, total: int, tenants: list[dict]) -> float:
-    """Make ``total`` call records in the database; returns the seconds it took (indexes and VACUUM included).
+    """Make ``total`` call records in the database, day by day; returns the seconds it took (indexes and
+    VACUUM included).
 
-    The call records' indexes are dropped first and built again at the end: one sort per index instead of
-    ten million scattered inserts."""
+    The call records' indexes and unique constraints are dropped first and built again at the end (one sort
+    per index instead of ten million scattered inserts), and foreign keys are not checked while loading
+    (the rows are made valid)."""
     import psycopg
 
     began = time.perf_counter()
     days = [LAST_DAY - timedelta(days=n) for n in range(DAYS)]
     shared = {"paths": json.dumps({ended: [json.dumps(path) for path in paths] for ended, paths in PATHS.items()}),
-              "outcomes": _thresholds([75, 9, 10, 6]), "hours": _thresholds(HOUR_WEIGHTS),
-              "days": _thresholds([1.0 if day.weekday() < 5 else 0.1 for day in days]),
-              "last_day": datetime(LAST_DAY.year, LAST_DAY.month, LAST_DAY.day, tzinfo=timezone.utc)}
+              "outcomes": _thresholds([75, 9, 10, 6]), "hours": _thresholds(HOUR_WEIGHTS)}
+    weights = [1.0 if day.weekday() < 5 else 0.1 for day in days]
     with psycopg.connect(url) as conn:
+        conn.execute("SET session_replication_role = replica")
+        conn.execute("SET maintenance_work_mem = '256MB'")
         conn.execute("SELECT setseed(0.13)")
-        indexes = _drop_indexes(conn, "call_record")
-        for company, share in zip(tenants, SHARES):
-            count = int(total * share)
-            conn.execute(CALLS_SQL, {**shared, "tenant": company["id"], "count": count, "callers": max(100, count // 20),
-                                     "numbers": company["numbers"], "users": company["users"]})
-        for definition in indexes:
+        rebuilt = _drop_indexes(conn, "call_record")
+        for day, count in zip(reversed(days), _per_day(total, list(reversed(weights)))):
+            midnight = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+            for company, calls in zip(tenants, _per_day(count, SHARES)):
+                conn.execute(CALLS_SQL, {**shared, "tenant": company["id"], "count": calls, "day": midnight,
+                                         "callers": max(100, int(total * SHARES[company["n"]]) // 20),
+                                         "numbers": company["numbers"], "users": company["users"]})
+        made = time.perf_counter()
+        for definition in rebuilt:
             conn.execute(definition)
+        indexed = time.perf_counter()
         for company in tenants:
             conn.execute(QUEUE_SQL, {"tenant": company["id"], "queue": company["queue"]})
             conn.execute(VOICEMAIL_SQL, {"tenant": company["id"]})
         conn.commit()
     _vacuum(url)
+    print(f"made: calls {made - began:.0f} s, their indexes {indexed - made:.0f} s, queue events and voicemail "
+          f"and VACUUM ANALYZE {time.perf_counter() - indexed:.0f} s")
     return time.perf_counter() - began
 
 
+def _per_day(total: int, weights: list[float]) -> list[int]:
+    """``total`` split by ``weights`` into whole numbers adding up to it."""
+    shares, seen, found = sum(weights), 0.0, []
+    for weight in weights:
+        before = round(seen)
+        seen += total * weight / shares
+        found.append(round(seen) - before)
+    return found
+
+
 def _drop_indexes(conn, table: str) -> list[str]:
-    """Drop a table's indexes that no constraint owns; returns their definitions."""
+    """Drop a table's indexes and unique constraints but its primary key; returns the statements making them."""
     rows = conn.execute("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
                         "WHERE indrelid = %s::regclass AND NOT EXISTS "
                         "(SELECT 1 FROM pg_constraint WHERE conindid = indexrelid)", (table,)).fetchall()
+    unique = conn.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                          "WHERE conrelid = %s::regclass AND contype = 'u'", (table,)).fetchall()
     for name, _ in rows:
         conn.execute(f'DROP INDEX "{name}"')
-    return [definition for _, definition in rows]
+    for name, _ in unique:
+        conn.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    return ([definition for _, definition in rows]
+            + [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}' for name, definition in unique])
 
 
 def _vacuum(url: str) -> None:
