@@ -336,6 +336,7 @@ def main() -> None:
     options.add_argument("records", type=int, nargs="?", default=1_000_000)
     options.add_argument("--database", help="measure an existing bench database (URL) instead of making one")
     options.add_argument("--keep", action="store_true", help="keep the database made (prints its URL)")
+    options.add_argument("--backfill", action="store_true", help="with --database: count its calls again first")
     options.add_argument("--no-exports", action="store_true", help="measure the reports only")
     args = options.parse_args()
     url, drop = (args.database, lambda: None) if args.database else database()
@@ -349,6 +350,8 @@ def main() -> None:
             upgrade()
         if args.database:
             tenant = largest(app)
+            if args.backfill:
+                count_hours(app, url)
         else:
             tenants = companies(app)
             seconds = load(url, args.records, tenants)
