@@ -6,7 +6,9 @@ four kinds, each keyed ``<main number>\\t<detail>``, so any report can be narrow
 * ``number``: every call (detail empty), by direction and outcome;
 * ``path``: incoming calls by their path through the scenario (its JSON text);
 * ``user``: answered incoming calls by who answered (the user's id);
-* ``wait``: answered incoming calls by their wait (``wait_band``, for the percentile).
+* ``wait``: answered incoming calls by their wait (``wait_band``, for the percentile);
+* ``queue``: queue events by the hour they happened, keyed ``<queue>\t<wait>`` (the wait in seconds for the
+  answered, for the service level at any threshold; empty for the others), the event's kind as outcome.
 
 Each row counts calls with the answered ones' total wait and the talk time. An hour is rebuilt
 whole from its call records whenever a record of it is written (``touching``), so the rows equal
@@ -27,10 +29,11 @@ from sqlalchemy import Date, String, case, cast, delete, func, literal, select, 
 
 from pbx import models
 from pbx.calls.store import aware
+from pbx.queues import ANSWERED as QUEUE_ANSWERED
 from pbx.reports.outcomes import ANSWERED, outcome
 from pbx.reports.period import Period
 
-CALL, HOUR, DAY = models.CallRecord, models.CallHour, models.CallDay
+CALL, HOUR, DAY, EVENT = models.CallRecord, models.CallHour, models.CallDay, models.QueueEvent
 ONE_HOUR, ONE_DAY = timedelta(hours=1), timedelta(days=1)
 
 
@@ -61,13 +64,15 @@ def day_of(moment: datetime) -> datetime:
 
 # -- writing -----------------------------------------------------------------------------
 def hours_of(session, call_uuids) -> set[tuple[int, datetime]]:
-    """(company, UTC hour) of the stored calls among ``call_uuids``."""
+    """(company, UTC hour) of the stored calls among ``call_uuids`` and of their queue events."""
     call_uuids = list(set(call_uuids))
     found = set()
     for start in range(0, len(call_uuids), 1000):
-        rows = session.execute(select(CALL.tenant_id, CALL.started_at).where(
-            CALL.call_uuid.in_(call_uuids[start:start + 1000]), CALL.tenant_id.is_not(None)))
-        found |= {(tenant, hour_of(started)) for tenant, started in rows}
+        some = call_uuids[start:start + 1000]
+        rows = session.execute(union_all(
+            select(CALL.tenant_id, CALL.started_at).where(CALL.call_uuid.in_(some), CALL.tenant_id.is_not(None)),
+            select(EVENT.tenant_id, EVENT.at).where(EVENT.call_uuid.in_(some))))
+        found |= {(tenant, hour_of(moment)) for tenant, moment in rows}
     return found
 
 
@@ -127,18 +132,33 @@ def rebuild(session, tenant_id: int, start: datetime, end: datetime) -> int:
         counted.append(select(literal(tenant_id), rows.c.hour, literal(kind), rows.c.key, rows.c.direction,
                               rows.c.outcome, func.count(), func.sum(rows.c.waited), func.sum(rows.c.talk))
                        .group_by(rows.c.hour, rows.c.key, rows.c.direction, rows.c.outcome))
+    counted.append(_queue_counts(session, tenant_id, start, end))
     return session.execute(HOUR.__table__.insert().from_select(
         ["tenant_id", "hour", "kind", "key", "direction", "outcome", "calls", "waited", "talked"],
         union_all(*counted)), execution_options={"preserve_rowcount": True}).rowcount
 
 
+def _queue_counts(session, tenant_id: int, start: datetime, end: datetime):
+    """The ``queue`` rows of the company's queue events in [start, end)."""
+    wait = func.coalesce(EVENT.wait_seconds, 0)
+    rows = select(_hour(session, EVENT.at).label("hour"), (EVENT.queue + "\t" + case(
+        (EVENT.kind == QUEUE_ANSWERED, cast(wait, String)), else_="")).label("key"), EVENT.kind, wait.label("wait")
+    ).where(EVENT.tenant_id == tenant_id, EVENT.at >= start, EVENT.at < end).subquery()
+    return select(literal(tenant_id), rows.c.hour, literal("queue"), rows.c.key, literal("in"), rows.c.kind,
+                  func.count(), func.sum(rows.c.wait), literal(0)).group_by(rows.c.hour, rows.c.key, rows.c.kind)
+
+
+def _hour(session, column):
+    """The UTC hour of a time column."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date_trunc("hour", column, "UTC")
+    return func.substr(column, 1, 13, type_=String) + ":00:00.000000"  # SQLite keeps "2026-10-25 09:41:07.000000"
+
+
 def _calls(session, tenant_id: int, start: datetime, end: datetime):
     """The company's calls started in [start, end) as counted: UTC hour, number, outcome, path text, user, wait,
     talk; read once for the four kinds (a CTE used more than once is computed once, on both databases)."""
-    if session.get_bind().dialect.name == "postgresql":
-        hour = func.date_trunc("hour", CALL.started_at, "UTC")
-    else:  # SQLite keeps times as text, "2026-10-25 09:41:07.000000"
-        hour = func.substr(CALL.started_at, 1, 13, type_=String) + ":00:00.000000"
+    hour = _hour(session, CALL.started_at)
     return select(hour.label("hour"), CALL.direction, func.coalesce(CALL.main_number, "").label("number"), outcome(),
                   func.coalesce(cast(CALL.path, String), "[]").label("path"), CALL.answered_by_user_id.label("user"),
                   func.coalesce(CALL.wait_seconds, 0).label("wait"), func.coalesce(CALL.talk_seconds, 0).label("talk"),
@@ -156,6 +176,8 @@ def backfill(session, tenant_id: int | None = None, report=lambda text: None) ->
                                       .where(CALL.tenant_id == tenant)).one()
         if first is None:
             continue
+        last = max(aware(last), aware(session.scalar(select(func.max(EVENT.at)).where(EVENT.tenant_id == tenant))
+                                      or last))  # a queue event may end after the last call began
         month = day_of(first).replace(day=1)
         while month <= aware(last):
             following = (month + timedelta(days=32)).replace(day=1)
@@ -180,13 +202,12 @@ def _spans(period: Period) -> tuple[list[tuple[datetime, datetime]], tuple[datet
     return [(start, first), (last, end)], (first, last)
 
 
-def _number_of(table, period: Period) -> list:
-    return [table.key.startswith(f"{period.main_number}\t", autoescape=True)] if period.main_number else []
-
-
-def _counts(session, tenant_id: int, period: Period, kind: str, *columns) -> dict:
+def _counts(session, tenant_id: int, period: Period, kind: str, *columns, prefix: str | None = None) -> dict:
     """(*columns) → [calls, waited, talked] of the period's incoming rows of one kind: the whole days from
-    ``call_day``, the hours at the ends from ``call_hour``."""
+    ``call_day``, the hours at the ends from ``call_hour``; the keys starting ``prefix`` (default: the
+    period's main number)."""
+    if prefix is None and period.main_number:
+        prefix = f"{period.main_number}\t"
     hours, days = _spans(period)
     found: dict = defaultdict(lambda: [0, 0, 0])
     for table, moment, ranges in ((HOUR, HOUR.hour, hours), (DAY, DAY.day, [days] if days else [])):
@@ -196,7 +217,8 @@ def _counts(session, tenant_id: int, period: Period, kind: str, *columns) -> dic
             keys = [getattr(table, column) for column in columns]
             rows = session.execute(select(*keys, func.sum(table.calls), func.sum(table.waited), func.sum(table.talked))
                                    .where(table.tenant_id == tenant_id, table.kind == kind, moment >= start,
-                                          moment < end, table.direction == "in", *_number_of(table, period))
+                                          moment < end, table.direction == "in",
+                                          *([table.key.startswith(prefix, autoescape=True)] if prefix else []))
                                    .group_by(*keys))
             for *key, calls, waited, talked in rows:
                 entry = found[tuple(key)]
@@ -213,7 +235,8 @@ def local_counts(session, tenant_id: int, period: Period, grain: str, direction:
     PostgreSQL moves each hour to the zone and groups there, returning a few thousand rows for a year.
     SQLite has no time zones: Python moves each hour (small installations: few hours)."""
     found = [HOUR.tenant_id == tenant_id, HOUR.kind == "number", HOUR.hour >= period.start, HOUR.hour < period.end,
-             *_number_of(HOUR, period), *([HOUR.direction == direction] if direction else [])]
+             *([HOUR.key.startswith(f"{period.main_number}\t", autoescape=True)] if period.main_number else []),
+             *([HOUR.direction == direction] if direction else [])]
     if session.get_bind().dialect.name == "postgresql":
         local = func.timezone(literal(period.zone), HOUR.hour)
         buckets = [cast(local, Date)] if grain == "day" else [
@@ -250,3 +273,17 @@ def breakdown(session, tenant_id: int, period: Period, kind: str) -> dict:
         entry["waited"] += waited
         entry["talked"] += talked
     return found
+
+
+def queue_events(session, tenant_id: int, period: Period, within: int, prefix: str | None = None) -> list[tuple]:
+    """(queue, kind, events, answered within ``within`` seconds, total wait) of the period's queue events, of
+    the queues named ``prefix``… (all: "")."""
+    found: dict = {}
+    counts = _counts(session, tenant_id, period, "queue", "key", "outcome", prefix=prefix or "")
+    for (key, kind), (events, waited, _) in counts.items():
+        queue, _, wait = key.rpartition("\t")
+        entry = found.setdefault((queue, kind), [0, 0, 0])
+        entry[0] += events
+        entry[1] += events if wait and int(wait) <= within else 0
+        entry[2] += waited
+    return [(queue, kind, *entry) for (queue, kind), entry in found.items()]

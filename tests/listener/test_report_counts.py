@@ -50,6 +50,7 @@ def test_the_counts_equal_the_records_whatever_the_order(ctx, company):
     write_in_batches(doubled, 5)
     arrived = counts()
     assert arrived, "the captured calls are counted"
+    assert "queue" in {row[2] for row in arrived}, "their queue events too"
     stored = db.session.scalar(select(func.count()).select_from(models.CallRecord).where(
         models.CallRecord.tenant_id == company.id))
     assert sum(row[6] for row in arrived if row[2] == "number") == stored
