@@ -50,7 +50,8 @@ def covers(period: Period) -> bool:
 def wait_band(seconds):
     """A wait as counted (an SQL expression): to the second under a minute, to 10 s under 10 minutes, then to
     the minute (the 90th percentile of the counts is as exact; an hour's waits then take few rows)."""
-    return case((seconds < 60, seconds), (seconds < 600, seconds - seconds.op("%")(10)), else_=seconds - seconds.op("%")(60))
+    return case((seconds < 60, seconds), (seconds < 600, seconds - seconds.op("%")(10)),
+                else_=seconds - seconds.op("%")(60))
 
 
 def hour_of(moment: datetime) -> datetime:
