@@ -261,7 +261,8 @@ def bucket_of(local: datetime, grain: str):
 
 def outcomes(session, tenant_id: int, period: Period) -> dict:
     """outcome → incoming calls of the period."""
-    return {ended: counted_[0] for (ended,), counted_ in _counts(session, tenant_id, period, "number", "outcome").items()}
+    counts = _counts(session, tenant_id, period, "number", "outcome")
+    return {ended: calls for (ended,), (calls, _, _) in counts.items()}
 
 
 def breakdown(session, tenant_id: int, period: Period, kind: str) -> dict:
