@@ -323,9 +323,9 @@ class CallRecord(db.Model):
 class CallHour(db.Model):
     """Calls of one company and UTC hour, counted for the reports (``pbx.reports.hourly``)."""
 
-    # Read by company, kind and period; rebuilt by company and hour.
-    __table_args__ = (UniqueConstraint("tenant_id", "kind", "hour", "key", "direction", "outcome",
-                                       name="uq_call_hour_count"),
+    # Read by company, kind and period, from the index alone on PostgreSQL; rebuilt by company and hour.
+    __table_args__ = (Index("uq_call_hour_count", "tenant_id", "kind", "hour", "key", "direction", "outcome",
+                            unique=True, postgresql_include=["calls", "waited", "talked"]),
                       Index("ix_call_hour_tenant_hour", "tenant_id", "hour"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -337,6 +337,24 @@ class CallHour(db.Model):
     outcome: Mapped[str] = mapped_column(String(10))
     calls: Mapped[int] = mapped_column(Integer)
     waited: Mapped[int] = mapped_column(BigInteger)  # seconds, answered calls only
+    talked: Mapped[int] = mapped_column(BigInteger)
+
+
+class CallDay(db.Model):
+    """The hourly counts (``CallHour``) summed per company and UTC day, so a year reads 365 days' rows."""
+
+    __table_args__ = (Index("uq_call_day_count", "tenant_id", "kind", "day", "key", "direction", "outcome",
+                            unique=True, postgresql_include=["calls", "waited", "talked"]),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"))
+    day: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # UTC midnight
+    kind: Mapped[str] = mapped_column(String(8))
+    key: Mapped[str] = mapped_column(Text)
+    direction: Mapped[str] = mapped_column(String(10))
+    outcome: Mapped[str] = mapped_column(String(10))
+    calls: Mapped[int] = mapped_column(Integer)
+    waited: Mapped[int] = mapped_column(BigInteger)
     talked: Mapped[int] = mapped_column(BigInteger)
 
 

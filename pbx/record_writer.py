@@ -33,7 +33,7 @@ def apply(session, entries: list[tuple[int, str, dict]], source: str = "esl") ->
     for _, kind, payload in entries:
         by_kind[kind].append(payload)
     # The reports' hourly counts of these calls are rebuilt in the same transaction.
-    with hourly.touching(session, [fact["call_uuid"] for fact in by_kind["leg"] + by_kind["recording"]]):
+    with hourly.touching(session, [fact["call_uuid"] for facts in by_kind.values() for fact in facts]):
         return _save(session, by_kind, source)
 
 

@@ -12,7 +12,7 @@ import math
 from collections import Counter
 from datetime import datetime
 
-from sqlalchemy import String, cast, func, literal, select
+from sqlalchemy import String, cast, func, select
 
 from pbx import models
 from pbx.calls.store import aware
@@ -39,20 +39,22 @@ def _tally(counts: dict) -> dict:
     return {"calls": sum(row.values()), **row}
 
 
-def _local_counts(session, tenant_id: int, period: Period, direction: str | None = None) -> dict:
-    """(local hour, direction, outcome) → calls."""
+def _local_counts(session, tenant_id: int, period: Period, grain: str, direction: str | None = None) -> dict:
+    """(local day or (weekday, hour), direction, outcome) → calls (``hourly.local_counts``)."""
     if hourly.covers(period):
-        return hourly.local_hours(session, tenant_id, period, direction)
-    return local_hours(session, CALL.started_at, period, conditions(tenant_id, period, direction),
-                       CALL.direction.label("direction"), outcome())
+        return hourly.local_counts(session, tenant_id, period, grain, direction)
+    counts: Counter = Counter()
+    for (hour, *rest), count in local_hours(session, CALL.started_at, period, conditions(tenant_id, period, direction),
+                                            CALL.direction.label("direction"), outcome()).items():
+        counts[(hourly.bucket_of(hour, grain), *rest)] += count
+    return counts
 
 
 def per_day(session, tenant_id: int, period: Period) -> list[dict]:
     """Every day of the period: incoming calls by outcome, outgoing and internal calls."""
-    counts = _local_counts(session, tenant_id, period)
     days = {day: Counter() for day in period.days()}
-    for (hour, direction, ended), count in counts.items():
-        days[hour.date()][ended if direction == "in" else direction] += count
+    for (day, direction, ended), count in _local_counts(session, tenant_id, period, "day").items():
+        days[day][ended if direction == "in" else direction] += count
     return [{"day": day.isoformat(), **_tally(found), "outgoing": found["out"], "internal": found["internal"]}
             for day, found in days.items()]
 
@@ -60,8 +62,8 @@ def per_day(session, tenant_id: int, period: Period) -> list[dict]:
 def per_hour_of_week(session, tenant_id: int, period: Period) -> list[dict]:
     """Incoming calls per weekday (0 Monday) and hour of the day on the company's clock."""
     week = [[0] * 24 for _ in range(7)]
-    for (hour, _, _), count in _local_counts(session, tenant_id, period, "in").items():
-        week[hour.weekday()][hour.hour] += count
+    for ((weekday, hour), _, _), count in _local_counts(session, tenant_id, period, "week", "in").items():
+        week[weekday][hour] += count
     return [{"weekday": weekday, "hours": hours} for weekday, hours in enumerate(week)]
 
 
@@ -80,7 +82,7 @@ def outcomes(session, tenant_id: int, period: Period) -> dict:
                  hourly.breakdown(session, tenant_id, period, "wait").items()]
     else:
         counts = Counter()
-        for (_, _, ended), count in _local_counts(session, tenant_id, period, "in").items():
+        for (_, _, ended), count in _local_counts(session, tenant_id, period, "day", "in").items():
             counts[ended] += count
         waits = session.execute(select(CALL.wait_seconds, func.count())
                                 .where(*conditions(tenant_id, period), CALL.answered_at.is_not(None))
@@ -190,33 +192,6 @@ def top_callers(session, tenant_id: int, period: Period, limit: int = 10) -> lis
         .group_by(CALL.caller).order_by(func.count().desc(), CALL.caller).limit(limit))
     return [{"caller": caller, "calls": count, "answered": took, "not_answered": count - took,
              "last_call": _utc(last)} for caller, count, took, last in rows]
-
-
-def call_back(session, tenant_id: int, period: Period, limit: int = 200) -> list[dict]:
-    """Numbers whose incoming call in the period was not answered and who have not been reached since:
-    no later answered call from them, and no later answered call of ours to them. Latest first."""
-    later = models.CallRecord.__table__.alias("later")
-    reached = select(literal(1)).where(
-        later.c.tenant_id == tenant_id, later.c.answered_at.is_not(None), later.c.started_at > CALL.started_at)
-    called_us = reached.where(later.c.direction == "in", later.c.caller == CALL.caller).exists()
-    we_called = reached.where(later.c.direction == "out", later.c.destination == CALL.caller).exists()
-    inner = select(CALL.caller, CALL.started_at, outcome()).where(
-        *conditions(tenant_id, period), CALL.answered_at.is_(None), CALL.caller != "", ~called_us, ~we_called
-    ).subquery()
-    last = func.max(inner.c.started_at)
-    rows = session.execute(select(inner.c.caller, func.count(), last).group_by(inner.c.caller)
-                           .order_by(last.desc(), inner.c.caller).limit(limit)).all()
-    outcome_of_last = _outcome_of_last(session, inner, rows)
-    return [{"caller": caller, "attempts": count, "last_call": _utc(at),
-             "last_outcome": outcome_of_last.get((caller, _utc(at)))} for caller, count, at in rows]
-
-
-def _outcome_of_last(session, inner, rows) -> dict:
-    if not rows:
-        return {}
-    wanted = select(inner.c.caller, inner.c.started_at, inner.c.outcome).where(
-        inner.c.caller.in_([caller for caller, _, _ in rows]))
-    return {(caller, _utc(at)): ended for caller, at, ended in session.execute(wanted)}
 
 
 def _utc(value: datetime | None) -> str | None:

@@ -6,29 +6,35 @@ four kinds, each keyed ``<main number>\\t<detail>``, so any report can be narrow
 * ``number``: every call (detail empty), by direction and outcome;
 * ``path``: incoming calls by their path through the scenario (its JSON text);
 * ``user``: answered incoming calls by who answered (the user's id);
-* ``wait``: answered incoming calls by their wait (``wait_band``, for the percentile).
+* ``wait``: answered incoming calls by their wait (``wait_band``, for the percentile);
+* ``queue``: queue events by the hour they happened, keyed ``<queue>\t<wait>`` (the wait in seconds for the
+  answered, for the service level at any threshold; empty for the others), the event's kind as outcome.
 
 Each row counts calls with the answered ones' total wait and the talk time. An hour is rebuilt
 whole from its call records whenever a record of it is written (``touching``), so the rows equal
-what the records say whatever order the legs arrive in and however often. A day cut in whole UTC
-hours is a local day only in zones a whole number of hours off UTC (``covers``); elsewhere the
-reports read the records themselves.
+what the records say whatever order the legs arrive in and however often; then its UTC day's sums
+(``call_day``) are rebuilt from the day's hours in the same transaction. A report reads the whole
+UTC days of its period from the day sums and the hours at its ends from the hourly rows, so a year
+of calls is a few hundred thousand rows read from the indexes alone, whatever the number of calls.
+A day cut in whole UTC hours is a local day only in zones a whole number of hours off UTC
+(``covers``); elsewhere the reports read the records themselves.
 """
 from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import String, cast, delete, func, select
+from sqlalchemy import Date, String, case, cast, delete, func, literal, select, text, union_all
 
 from pbx import models
 from pbx.calls.store import aware
+from pbx.queues import ANSWERED as QUEUE_ANSWERED
 from pbx.reports.outcomes import ANSWERED, outcome
 from pbx.reports.period import Period
 
-CALL, HOUR = models.CallRecord, models.CallHour
-ONE_HOUR = timedelta(hours=1)
+CALL, HOUR, DAY, EVENT = models.CallRecord, models.CallHour, models.CallDay, models.QueueEvent
+ONE_HOUR, ONE_DAY = timedelta(hours=1), timedelta(days=1)
 
 
 def covers(period: Period) -> bool:
@@ -41,27 +47,33 @@ def covers(period: Period) -> bool:
     return True
 
 
-def wait_band(seconds: int) -> int:
-    """A wait as counted: to the second under a minute, to 10 s under 10 minutes, then to the minute
-    (the 90th percentile of the counts is as exact; an hour's waits then take few rows)."""
-    if seconds < 60:
-        return seconds
-    return seconds - seconds % (10 if seconds < 600 else 60)
+def wait_band(seconds):
+    """A wait as counted (an SQL expression): to the second under a minute, to 10 s under 10 minutes, then to
+    the minute (the 90th percentile of the counts is as exact; an hour's waits then take few rows)."""
+    return case((seconds < 60, seconds), (seconds < 600, seconds - seconds.op("%")(10)),
+                else_=seconds - seconds.op("%")(60))
 
 
 def hour_of(moment: datetime) -> datetime:
     return aware(moment).replace(minute=0, second=0, microsecond=0)
 
 
+def day_of(moment: datetime) -> datetime:
+    """The UTC midnight starting the moment's UTC day."""
+    return aware(moment).astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 # -- writing -----------------------------------------------------------------------------
 def hours_of(session, call_uuids) -> set[tuple[int, datetime]]:
-    """(company, UTC hour) of the stored calls among ``call_uuids``."""
+    """(company, UTC hour) of the stored calls among ``call_uuids`` and of their queue events."""
     call_uuids = list(set(call_uuids))
     found = set()
     for start in range(0, len(call_uuids), 1000):
-        rows = session.execute(select(CALL.tenant_id, CALL.started_at).where(
-            CALL.call_uuid.in_(call_uuids[start:start + 1000]), CALL.tenant_id.is_not(None)))
-        found |= {(tenant, hour_of(started)) for tenant, started in rows}
+        some = call_uuids[start:start + 1000]
+        rows = session.execute(union_all(
+            select(CALL.tenant_id, CALL.started_at).where(CALL.call_uuid.in_(some), CALL.tenant_id.is_not(None)),
+            select(EVENT.tenant_id, EVENT.at).where(EVENT.call_uuid.in_(some))))
+        found |= {(tenant, hour_of(moment)) for tenant, moment in rows}
     return found
 
 
@@ -75,66 +87,88 @@ def touching(session, call_uuids):
 
 
 def rebuild_hours(session, keys: set[tuple[int, datetime]]) -> None:
+    """Rebuild these (company, hour)s, then the days holding them."""
     postgres = session.get_bind().dialect.name == "postgresql"
+    days = sorted({(tenant_id, day_of(hour)) for tenant_id, hour in keys})
+    if postgres:  # two writers of one day: the second waits, then reads what the first wrote
+        for tenant_id, day in days:
+            session.execute(select(func.pg_advisory_xact_lock(tenant_id, int(day.timestamp() // 86400))))
     for tenant_id, hour in sorted(keys):
-        if postgres:  # two writers rebuilding one hour: the second waits, then reads what the first wrote
-            session.execute(select(func.pg_advisory_xact_lock(tenant_id, int(hour.timestamp() // 3600))))
         rebuild(session, tenant_id, hour, hour + ONE_HOUR)
+    for tenant_id, day in days:
+        sum_day(session, tenant_id, day)
+
+
+def sum_day(session, tenant_id: int, day: datetime) -> None:
+    """The company's ``call_day`` rows of one UTC day, summed afresh from its hours."""
+    session.execute(delete(DAY).where(DAY.tenant_id == tenant_id, DAY.day == day))
+    summed = select(HOUR.tenant_id, literal(day, DAY.day.type), HOUR.kind, HOUR.key, HOUR.direction, HOUR.outcome,
+                    func.sum(HOUR.calls), func.sum(HOUR.waited), func.sum(HOUR.talked)).where(
+        HOUR.tenant_id == tenant_id, HOUR.hour >= day, HOUR.hour < day + ONE_DAY).group_by(
+        HOUR.tenant_id, HOUR.kind, HOUR.key, HOUR.direction, HOUR.outcome)
+    session.execute(DAY.__table__.insert().from_select(
+        ["tenant_id", "day", "kind", "key", "direction", "outcome", "calls", "waited", "talked"], summed))
 
 
 def rebuild(session, tenant_id: int, start: datetime, end: datetime) -> int:
-    """Count the company's calls started in [start, end) afresh; returns the rows written."""
+    """Count the company's calls started in [start, end) afresh; returns the rows written.
+
+    The database counts, in one INSERT from a grouped SELECT: a month of a busy company's calls is counted
+    in a second, where reading them into Python took several."""
     session.execute(delete(HOUR).where(HOUR.tenant_id == tenant_id, HOUR.hour >= start, HOUR.hour < end))
-    calls = session.execute(select(
-        CALL.started_at, CALL.direction, CALL.main_number, outcome(), cast(CALL.path, String),
-        CALL.answered_by_user_id, CALL.wait_seconds, CALL.talk_seconds,
-    ).where(CALL.tenant_id == tenant_id, CALL.started_at >= start, CALL.started_at < end))
-    rows = counted(tenant_id, calls)
-    if rows and session.get_bind().dialect.name == "postgresql":
-        _copy(session, rows)
-    elif rows:
-        session.execute(HOUR.__table__.insert(), rows)  # SQLite runs the many rows itself, fast
-    return len(rows)
+    calls = _calls(session, tenant_id, start, end)
+    number, answered, incoming = calls.c.number, calls.c.outcome == ANSWERED, calls.c.direction == "in"
+    kinds = {
+        "number": (number + "\t", []),
+        "path": (number + "\t" + calls.c.path, [incoming]),
+        "wait": (number + "\t" + cast(wait_band(calls.c.wait), String), [incoming, answered]),
+        "user": (number + "\t" + cast(calls.c.user, String), [incoming, answered, calls.c.user.is_not(None)]),
+    }
+    counted = []
+    for kind, (key, only) in kinds.items():
+        # grouped outside the SELECT making the keys: PostgreSQL matches GROUP BY expressions by their text,
+        # and each bound "\t" is a parameter of its own
+        rows = select(calls.c.hour, key.label("key"), calls.c.direction, calls.c.outcome,
+                      case((answered, calls.c.wait), else_=0).label("waited"), calls.c.talk).where(*only).subquery()
+        counted.append(select(literal(tenant_id), rows.c.hour, literal(kind), rows.c.key, rows.c.direction,
+                              rows.c.outcome, func.count(), func.sum(rows.c.waited), func.sum(rows.c.talk))
+                       .group_by(rows.c.hour, rows.c.key, rows.c.direction, rows.c.outcome))
+    counted.append(_queue_counts(session, tenant_id, start, end))
+    return session.execute(HOUR.__table__.insert().from_select(
+        ["tenant_id", "hour", "kind", "key", "direction", "outcome", "calls", "waited", "talked"],
+        union_all(*counted)), execution_options={"preserve_rowcount": True}).rowcount
 
 
-def _copy(session, rows: list[dict]) -> None:
-    """COPY into PostgreSQL in the session's transaction: a many-row INSERT spends longer building its
-    text in the driver than the database takes to store the rows."""
-    columns = list(rows[0])
-    raw = session.connection().connection.driver_connection
-    with raw.cursor().copy(f"COPY call_hour ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row([row[column] for column in columns])
+def _queue_counts(session, tenant_id: int, start: datetime, end: datetime):
+    """The ``queue`` rows of the company's queue events in [start, end)."""
+    wait = func.coalesce(EVENT.wait_seconds, 0)
+    rows = select(_hour(session, EVENT.at).label("hour"), (EVENT.queue + "\t" + case(
+        (EVENT.kind == QUEUE_ANSWERED, cast(wait, String)), else_="")).label("key"), EVENT.kind, wait.label("wait")
+    ).where(EVENT.tenant_id == tenant_id, EVENT.at >= start, EVENT.at < end).subquery()
+    return select(literal(tenant_id), rows.c.hour, literal("queue"), rows.c.key, literal("in"), rows.c.kind,
+                  func.count(), func.sum(rows.c.wait), literal(0)).group_by(rows.c.hour, rows.c.key, rows.c.kind)
 
 
-def counted(tenant_id: int, calls) -> list[dict]:
-    """The ``call_hour`` rows of some calls (started_at, direction, number, outcome, path, user, wait, talk)."""
-    totals: dict = defaultdict(lambda: [0, 0, 0])
+def _hour(session, column):
+    """The UTC hour of a time column."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date_trunc("hour", column, "UTC")
+    return func.substr(column, 1, 13, type_=String) + ":00:00.000000"  # SQLite keeps "2026-10-25 09:41:07.000000"
 
-    def add(key, waited, talked):
-        entry = totals[key]
-        entry[0] += 1
-        entry[1] += waited
-        entry[2] += talked
 
-    for started, direction, number, ended, path, user, wait, talk in calls:
-        hour, number, answered = hour_of(started), number or "", ended == ANSWERED
-        waited = wait if answered else 0
-        add((hour, "number", f"{number}\t", direction, ended), waited, talk)
-        if direction != "in":
-            continue
-        add((hour, "path", f"{number}\t{path or '[]'}", direction, ended), waited, talk)
-        if answered:
-            add((hour, "wait", f"{number}\t{wait_band(wait)}", direction, ended), waited, talk)
-            if user:
-                add((hour, "user", f"{number}\t{user}", direction, ended), waited, talk)
-    return [{"tenant_id": tenant_id, "hour": hour, "kind": kind, "key": key, "direction": direction, "outcome": ended,
-             "calls": calls_, "waited": waited, "talked": talked}
-            for (hour, kind, key, direction, ended), (calls_, waited, talked) in totals.items()]
+def _calls(session, tenant_id: int, start: datetime, end: datetime):
+    """The company's calls started in [start, end) as counted: UTC hour, number, outcome, path text, user, wait,
+    talk; read once for the four kinds (a CTE used more than once is computed once, on both databases)."""
+    hour = _hour(session, CALL.started_at)
+    return select(hour.label("hour"), CALL.direction, func.coalesce(CALL.main_number, "").label("number"), outcome(),
+                  func.coalesce(cast(CALL.path, String), "[]").label("path"), CALL.answered_by_user_id.label("user"),
+                  func.coalesce(CALL.wait_seconds, 0).label("wait"), func.coalesce(CALL.talk_seconds, 0).label("talk"),
+                  ).where(CALL.tenant_id == tenant_id, CALL.started_at >= start, CALL.started_at < end).cte("calls")
 
 
 def backfill(session, tenant_id: int | None = None, report=lambda text: None) -> int:
-    """Rebuild every hour of the stored calls (all companies, or one), a month at a time; commits each month."""
+    """Rebuild every hour and day of the stored calls (all companies, or one), a month at a time; commits
+    each month."""
     tenants = session.scalars(select(models.Tenant.id).order_by(models.Tenant.id)
                               .where(*([models.Tenant.id == tenant_id] if tenant_id else [])))
     written = 0
@@ -143,10 +177,16 @@ def backfill(session, tenant_id: int | None = None, report=lambda text: None) ->
                                       .where(CALL.tenant_id == tenant)).one()
         if first is None:
             continue
-        month = hour_of(first).replace(day=1, hour=0)
+        last = max(aware(last), aware(session.scalar(select(func.max(EVENT.at)).where(EVENT.tenant_id == tenant))
+                                      or last))  # a queue event may end after the last call began
+        month = day_of(first).replace(day=1)
         while month <= aware(last):
             following = (month + timedelta(days=32)).replace(day=1)
+            if session.get_bind().dialect.name == "postgresql":  # compiling a month's count cost more than it saved
+                session.execute(text("SET LOCAL jit = off"))
             written += rebuild(session, tenant, month, following)
+            for day in range((following - month).days):
+                sum_day(session, tenant, month + day * ONE_DAY)
             session.commit()
             report(f"company {tenant}: {month:%Y-%m} counted")
             month = following
@@ -154,44 +194,98 @@ def backfill(session, tenant_id: int | None = None, report=lambda text: None) ->
 
 
 # -- reading -----------------------------------------------------------------------------
-def _where(tenant_id: int, period: Period, kind: str) -> list:
-    found = [HOUR.tenant_id == tenant_id, HOUR.kind == kind, HOUR.hour >= period.start, HOUR.hour < period.end]
-    if period.main_number:
-        found.append(HOUR.key.startswith(f"{period.main_number}\t", autoescape=True))
+def _spans(period: Period) -> tuple[list[tuple[datetime, datetime]], tuple[datetime, datetime] | None]:
+    """The period's whole UTC days (read from ``call_day``) and the hours before and after them."""
+    start, end = aware(period.start), aware(period.end)
+    first, last = day_of(start - timedelta(microseconds=1)) + ONE_DAY, day_of(end)
+    if first >= last:
+        return [(start, end)], None
+    return [(start, first), (last, end)], (first, last)
+
+
+def _counts(session, tenant_id: int, period: Period, kind: str, *columns, prefix: str | None = None) -> dict:
+    """(*columns) → [calls, waited, talked] of the period's incoming rows of one kind: the whole days from
+    ``call_day``, the hours at the ends from ``call_hour``; the keys starting ``prefix`` (default: the
+    period's main number)."""
+    if prefix is None and period.main_number:
+        prefix = f"{period.main_number}\t"
+    hours, days = _spans(period)
+    found: dict = defaultdict(lambda: [0, 0, 0])
+    for table, moment, ranges in ((HOUR, HOUR.hour, hours), (DAY, DAY.day, [days] if days else [])):
+        for start, end in ranges:
+            if start >= end:
+                continue
+            keys = [getattr(table, column) for column in columns]
+            rows = session.execute(select(*keys, func.sum(table.calls), func.sum(table.waited), func.sum(table.talked))
+                                   .where(table.tenant_id == tenant_id, table.kind == kind, moment >= start,
+                                          moment < end, table.direction == "in",
+                                          *([table.key.startswith(prefix, autoescape=True)] if prefix else []))
+                                   .group_by(*keys))
+            for *key, calls, waited, talked in rows:
+                entry = found[tuple(key)]
+                entry[0] += int(calls)
+                entry[1] += int(waited or 0)
+                entry[2] += int(talked or 0)
     return found
 
 
-def local_hours(session, tenant_id: int, period: Period, direction: str | None = None):
-    """(local hour start, direction, outcome) → calls, as ``period.local_hours`` counts the records."""
-    found = _where(tenant_id, period, "number") + ([HOUR.direction == direction] if direction else [])
+def local_counts(session, tenant_id: int, period: Period, grain: str, direction: str | None = None) -> dict:
+    """(local bucket, direction, outcome) → calls; the bucket is the local day (a date) for ``grain`` "day",
+    (weekday, hour) on the company's clock for "week".
+
+    PostgreSQL moves each hour to the zone and groups there, returning a few thousand rows for a year.
+    SQLite has no time zones: Python moves each hour (small installations: few hours)."""
+    found = [HOUR.tenant_id == tenant_id, HOUR.kind == "number", HOUR.hour >= period.start, HOUR.hour < period.end,
+             *([HOUR.key.startswith(f"{period.main_number}\t", autoescape=True)] if period.main_number else []),
+             *([HOUR.direction == direction] if direction else [])]
+    if session.get_bind().dialect.name == "postgresql":
+        local = func.timezone(literal(period.zone), HOUR.hour)
+        buckets = [cast(local, Date)] if grain == "day" else [
+            func.extract("isodow", local) - 1, func.extract("hour", local)]
+        rows = session.execute(select(*buckets, HOUR.direction, HOUR.outcome, func.sum(HOUR.calls))
+                               .where(*found).group_by(*buckets, HOUR.direction, HOUR.outcome))
+        return {((bucket[0] if grain == "day" else tuple(map(int, bucket))), direction_, ended): int(calls)
+                for *bucket, direction_, ended, calls in rows}
     rows = session.execute(select(HOUR.hour, HOUR.direction, HOUR.outcome, func.sum(HOUR.calls))
                            .where(*found).group_by(HOUR.hour, HOUR.direction, HOUR.outcome))
     counts: dict = defaultdict(int)
-    local: dict = {}  # each hour moved to the zone once, not once per row
     for hour, direction_, ended, calls in rows:
-        if hour not in local:
-            local[hour] = aware(hour).astimezone(period.tz).replace(tzinfo=None)
-        counts[(local[hour], direction_, ended)] += int(calls)
+        counts[(bucket_of(aware(hour).astimezone(period.tz), grain), direction_, ended)] += int(calls)
     return counts
+
+
+def bucket_of(local: datetime, grain: str):
+    """A local time's day (grain "day") or (weekday, hour) (grain "week")."""
+    return local.date() if grain == "day" else (local.weekday(), local.hour)
 
 
 def outcomes(session, tenant_id: int, period: Period) -> dict:
     """outcome → incoming calls of the period."""
-    rows = session.execute(select(HOUR.outcome, func.sum(HOUR.calls)).where(
-        *_where(tenant_id, period, "number"), HOUR.direction == "in").group_by(HOUR.outcome))
-    return {ended: int(calls) for ended, calls in rows}
+    counts = _counts(session, tenant_id, period, "number", "outcome")
+    return {ended: calls for (ended,), (calls, _, _) in counts.items()}
 
 
 def breakdown(session, tenant_id: int, period: Period, kind: str) -> dict:
     """(main number, detail) → {outcome: calls, "waited": s, "talked": s} of one kind's incoming rows."""
-    rows = session.execute(
-        select(HOUR.key, HOUR.outcome, func.sum(HOUR.calls), func.sum(HOUR.waited), func.sum(HOUR.talked))
-        .where(*_where(tenant_id, period, kind), HOUR.direction == "in").group_by(HOUR.key, HOUR.outcome))
     found: dict = {}
-    for key, ended, calls, waited, talked in rows:
+    for (key, ended), (calls, waited, talked) in _counts(session, tenant_id, period, kind, "key", "outcome").items():
         number, _, detail = key.partition("\t")
         entry = found.setdefault((number, detail), defaultdict(int))
-        entry[ended] += int(calls)
-        entry["waited"] += int(waited or 0)
-        entry["talked"] += int(talked or 0)
+        entry[ended] += calls
+        entry["waited"] += waited
+        entry["talked"] += talked
     return found
+
+
+def queue_events(session, tenant_id: int, period: Period, within: int, prefix: str | None = None) -> list[tuple]:
+    """(queue, kind, events, answered within ``within`` seconds, total wait) of the period's queue events, of
+    the queues named ``prefix``… (all: "")."""
+    found: dict = {}
+    counts = _counts(session, tenant_id, period, "queue", "key", "outcome", prefix=prefix or "")
+    for (key, kind), (events, waited, _) in counts.items():
+        queue, _, wait = key.rpartition("\t")
+        entry = found.setdefault((queue, kind), [0, 0, 0])
+        entry[0] += events
+        entry[1] += events if wait and int(wait) <= within else 0
+        entry[2] += waited
+    return [(queue, kind, *entry) for (queue, kind), entry in found.items()]

@@ -10,6 +10,7 @@ from sqlalchemy import case, func, select
 
 from pbx import models
 from pbx.queues import ABANDONED, ANSWERED, ENTERED, TIMEOUT
+from pbx.reports import hourly
 from pbx.reports.period import Period
 
 EVENT = models.QueueEvent
@@ -23,12 +24,11 @@ def queue_prefix(tenant_id: int, scenario_id: int) -> str:
 def per_queue(session, tenant_id: int, period: Period, within: int, scenario_id: int | None = None) -> dict:
     """queue name → callers entered, answered (and within ``within`` seconds), abandoned, timed out,
     average wait of the answered, service level and abandonment in percent."""
-    found = [EVENT.tenant_id == tenant_id, EVENT.at >= period.start, EVENT.at < period.end]
-    if scenario_id is not None:
-        found.append(EVENT.queue.startswith(queue_prefix(tenant_id, scenario_id), autoescape=True))
-    quick = func.sum(case((EVENT.wait_seconds <= within, 1), else_=0))
-    rows = session.execute(select(EVENT.queue, EVENT.kind, func.count(), quick, func.sum(EVENT.wait_seconds))
-                           .where(*found).group_by(EVENT.queue, EVENT.kind))
+    prefix = queue_prefix(tenant_id, scenario_id) if scenario_id is not None else None
+    if hourly.covers(period):
+        rows = hourly.queue_events(session, tenant_id, period, within, prefix)
+    else:
+        rows = _events(session, tenant_id, period, within, prefix)
     queues: dict = {}
     for queue, kind, count, quick_count, waited in rows:
         entry = queues.setdefault(queue, {ENTERED: 0, ANSWERED: 0, ABANDONED: 0, TIMEOUT: 0, "answered_within": 0,
@@ -37,6 +37,16 @@ def per_queue(session, tenant_id: int, period: Period, within: int, scenario_id:
         if kind == ANSWERED:
             entry["answered_within"], entry["waited"] = int(quick_count or 0), int(waited or 0)
     return {queue: _figures(entry) for queue, entry in queues.items()}
+
+
+def _events(session, tenant_id: int, period: Period, within: int, prefix: str | None) -> list:
+    """``hourly.queue_events`` from the events themselves."""
+    found = [EVENT.tenant_id == tenant_id, EVENT.at >= period.start, EVENT.at < period.end]
+    if prefix is not None:
+        found.append(EVENT.queue.startswith(prefix, autoescape=True))
+    quick = func.sum(case((EVENT.wait_seconds <= within, 1), else_=0))
+    return session.execute(select(EVENT.queue, EVENT.kind, func.count(), quick, func.sum(EVENT.wait_seconds))
+                           .where(*found).group_by(EVENT.queue, EVENT.kind)).all()
 
 
 def _figures(entry: dict) -> dict:

@@ -23,6 +23,17 @@ def counts():
                    row.talked) for row in db.session.scalars(select(models.CallHour)))
 
 
+def day_sums_match() -> bool:
+    """Whether the day sums equal the hourly rows added up per UTC day."""
+    summed: dict = {}
+    for tenant, hour, kind, key, direction, ended, calls, waited, talked in counts():
+        entry = summed.setdefault((tenant, hourly.day_of(hour), kind, key, direction, ended), [0, 0, 0])
+        entry[0], entry[1], entry[2] = entry[0] + calls, entry[1] + waited, entry[2] + talked
+    days = {(row.tenant_id, hourly.day_of(row.day), row.kind, row.key, row.direction, row.outcome):
+            [row.calls, row.waited, row.talked] for row in db.session.scalars(select(models.CallDay))}
+    return bool(days) and days == summed
+
+
 def write_in_batches(entries, size):
     for start in range(0, len(entries), size):
         record_writer.apply(db.session, [(n, kind, fact) for n, (kind, fact) in enumerate(entries[start:start + size])])
@@ -39,11 +50,14 @@ def test_the_counts_equal_the_records_whatever_the_order(ctx, company):
     write_in_batches(doubled, 5)
     arrived = counts()
     assert arrived, "the captured calls are counted"
+    assert "queue" in {row[2] for row in arrived}, "their queue events too"
     stored = db.session.scalar(select(func.count()).select_from(models.CallRecord).where(
         models.CallRecord.tenant_id == company.id))
     assert sum(row[6] for row in arrived if row[2] == "number") == stored
+    assert day_sums_match()
     hourly.backfill(db.session)
     assert counts() == arrived  # what counting every record afresh gives
+    assert day_sums_match()
 
 
 def test_a_call_that_moves_to_another_hour_leaves_its_old_hour(ctx, company):
@@ -54,6 +68,10 @@ def test_a_call_that_moves_to_another_hour_leaves_its_old_hour(ctx, company):
     write_in_batches([("leg", moved)], 1)
     hours = Counter(hourly.hour_of(row[1]) for row in counts() if row[2] == "number")
     assert hours == {hourly.hour_of(datetime.fromtimestamp(moved["started"], timezone.utc)): 1}
+    day_before = dict(caller, started=caller["started"] - 86400, ended=caller["ended"] - 86400)
+    write_in_batches([("leg", day_before)], 1)  # its old day's sums go too
+    days = {hourly.day_of(row.day) for row in db.session.scalars(select(models.CallDay))}
+    assert days == {hourly.day_of(datetime.fromtimestamp(day_before["started"], timezone.utc))} and day_sums_match()
 
 
 def test_a_cdr_post_counts_its_call(ctx, company):

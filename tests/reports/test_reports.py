@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
-from sqlalchemy import delete
+from sqlalchemy import delete, literal, select
 
 from pbx import models
 from pbx.extensions import db
@@ -158,8 +158,9 @@ def test_a_zone_half_an_hour_off_utc_reads_the_records(reported_calls):
         "internal": 0}
 
 
-def test_waits_are_counted_to_the_second_under_a_minute_then_in_bands():
-    assert [hourly.wait_band(s) for s in (0, 59, 60, 69, 75, 599, 600, 659, 3601)] == [0, 59, 60, 60, 70, 590, 600, 600, 3600]
+def test_waits_are_counted_to_the_second_under_a_minute_then_in_bands(ctx):
+    waits = [db.session.scalar(select(hourly.wait_band(literal(s)))) for s in (0, 59, 60, 69, 75, 599, 600, 659, 3601)]
+    assert waits == [0, 59, 60, 60, 70, 590, 600, 600, 3600]
 
 
 def test_the_backfill_command_counts_the_stored_calls(reported_calls, ctx):
@@ -172,3 +173,53 @@ def test_the_backfill_command_counts_the_stored_calls(reported_calls, ctx):
     assert result.exit_code == 0 and "hourly counts written" in result.output
     assert _report(reported_calls, "outcomes")[0]["calls"] == 5
     assert ctx.test_cli_runner().invoke(command, ["backfill", "--tenant", "Nikt"]).exit_code == 2
+
+
+def _rows(model, moment, tenant_id):
+    return sorted((getattr(row, moment), row.kind, row.key, row.direction, row.outcome, row.calls, row.waited,
+                   row.talked) for row in db.session.scalars(select(model).where(model.tenant_id == tenant_id)))
+
+
+def _hours_summed(tenant_id):
+    """What the day sums must be: the hourly rows added up per UTC day."""
+    summed: dict = {}
+    for hour, *key, calls_, waited, talked in _rows(models.CallHour, "hour", tenant_id):
+        entry = summed.setdefault((hourly.day_of(hour), *key), [0, 0, 0])
+        for n, value in enumerate((calls_, waited, talked)):
+            entry[n] += value
+    return sorted((*key, *values) for key, values in summed.items())
+
+
+def _days(tenant_id):
+    return [(hourly.day_of(day), *rest) for day, *rest in _rows(models.CallDay, "day", tenant_id)]
+
+
+def test_the_day_sums_follow_a_new_call_and_leave_another_company_alone(reported_calls, testowa):
+    other = testowa.tenant
+    db.session.add(models.CallRecord(tenant_id=other.id, call_uuid="theirs", caller="+48600000077",
+                                     started_at=datetime(2026, 10, 27, 9, tzinfo=timezone.utc)))
+    db.session.commit()
+    hourly.backfill(db.session, other.id)
+    theirs = _days(other.id)
+    assert theirs == _hours_summed(other.id) and {row[0].day for row in theirs} == {27}
+    # the 25-hour day: its calls fall in two UTC days, A (00:00 local) on the 24th
+    assert {row[0].day for row in _days(reported_calls.id)} == {24, 25}
+    assert _days(reported_calls.id) == _hours_summed(reported_calls.id)
+    fortnight = _period(date(2026, 10, 19), date(2026, 10, 31))  # whole UTC days 19-30 read from the day sums
+    assert _report(reported_calls, "outcomes", fortnight)[0]["calls"] == 7
+
+    with hourly.touching(db.session, ["late"]):  # as the record writer stores a call
+        db.session.add(models.CallRecord(
+            tenant_id=reported_calls.id, call_uuid="late", caller="+48600000005", main_number="+48221000000",
+            started_at=datetime(2026, 10, 27, 9, tzinfo=timezone.utc),
+            answered_at=datetime(2026, 10, 27, 9, 0, 50, tzinfo=timezone.utc), wait_seconds=50))
+        db.session.flush()
+    db.session.commit()
+    assert _days(reported_calls.id) == _hours_summed(reported_calls.id)
+    assert _days(other.id) == theirs
+    assert _report(reported_calls, "outcomes", fortnight) == [{
+        "calls": 8, "answered": 4, "missed": 2, "abandoned": 1, "voicemail": 1, "wait_average": 23.8,
+        "wait_p90": 50}]
+    counted_days = _days(reported_calls.id)
+    hourly.backfill(db.session)
+    assert _days(reported_calls.id) == counted_days and _days(other.id) == theirs
