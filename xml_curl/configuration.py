@@ -3,7 +3,8 @@ timezones.conf, the IANA zones FreeSWITCH's time conditions need (a zone missing
 makes every schedule of that zone misfire: switch_time.c logs "Timezone ... not found").
 
 Every other module reads its static file (FreeSWITCH falls back on "not found").
-callcenter.conf is joined from each company's part, compiled with its dialplan.
+callcenter.conf is joined from each company's part, compiled with its dialplan; a queue load
+(mod_callcenter names the queue in ``CC-Queue``) gets its company's part alone.
 Queue names are unique across tenants (``t<tenant>_s<scenario>_<node>@default``), so
 one mod_callcenter serves them all; agents ring through their contact dial strings.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import json
+import re
 import zoneinfo
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -26,6 +28,8 @@ from xml_curl.last_good import LastGood
 from xml_curl.store import Store, TenantState
 
 
+# Our queue names, ``t<tenant>_...`` (pbx.switch_sync.OURS): the company a queue load asks for.
+QUEUE_COMPANY = re.compile(r"t([0-9]+)_")
 # Product ring modes and mod_callcenter's own strategy names, to mod_callcenter's names.
 STRATEGIES = {
     "sequential": "top-down", "random": "random", "simultaneous": "ring-all",
@@ -223,6 +227,9 @@ class Configuration:
             return NOT_FOUND
         # Read before assembling: a change committed meanwhile makes the next request assemble again.
         rows = self.dialplans.store.tenant_rows()
+        company = QUEUE_COMPANY.match(request.queue)
+        if company:
+            return self._of_company(int(company[1]), rows, deadline)
         if rows != self._assembled_for:
             tenants = [TenantState.of(row) for row in rows]
             if not self._kept():
@@ -231,6 +238,12 @@ class Configuration:
             self._document, self._assembled_for = document, rows
             self.dialplans.keep("callcenter.conf", (len(rows),), document)
         return self._document
+
+    def _of_company(self, tenant_id: int, rows: list[tuple], deadline: float) -> bytes:
+        """A queue load imports every agent and tier of the reply (mod_callcenter.c ``load_queue``),
+        so it gets only its company's part: a switch never holds another company's agents."""
+        tenants = [tenant for tenant in map(TenantState.of, rows) if tenant.tenant_id == tenant_id]
+        return assemble(self.dialplans.company_queues(tenants, deadline))
 
     def _kept(self) -> bool:
         return self._document is not None or self.dialplans.last_good.has("callcenter.conf")

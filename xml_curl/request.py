@@ -24,6 +24,8 @@ class CurlRequest:
     purpose: str = ""
     user: str = ""
     domain: str = ""
+    # configuration: the queue mod_callcenter's ``queue load`` / ``reload`` asks for
+    queue: str = ""
 
     @property
     def directory_domain(self) -> str:
@@ -54,6 +56,7 @@ _BY_SECTION = {
     },
     "directory": {"action": _keys("action"), "purpose": _keys("purpose"), "user": _keys("user"),
                   "domain": _keys("domain")},
+    "configuration": {"queue": _keys("CC-Queue")},
 }
 # Nothing FreeSWITCH sends in these fields is longer; longer values are not ours to read.
 MAX_VALUE_LENGTH = 256

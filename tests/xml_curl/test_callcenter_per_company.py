@@ -136,3 +136,28 @@ def test_a_first_start_answers_not_found_at_its_longer_deadline(companies, compi
     assert 0.3 <= time.monotonic() - started < 0.8
     fresh.extensions["xml_curl"].sections["dialplan"].settled()  # the compiles go on, and are kept
     assert post(fresh.test_client(), CALLCENTER).data == GOLDEN
+
+
+def test_a_queue_load_gets_its_company_part_alone(client, compiler):
+    """mod_callcenter's ``queue load`` imports every agent and tier of the reply: with several
+    switches, another company's agents would land on this company's home switch."""
+    from urllib.parse import quote_plus
+
+    from pbx import directory
+    from pbx.extensions import db
+    from xml_curl.configuration import callcenter_document
+
+    first, second = (directory.create_tenant({"name": f"Firma {n}"}) for n in "AB")
+    db.session.commit()
+    for tenant in (first, second):
+        compiler.queues[tenant.id] = company_queues(tenant.id)
+
+    def load(queue: str) -> bytes:
+        return post(client, CALLCENTER + b"&CC-Queue=" + quote_plus(queue).encode()).data
+
+    assert load(f"t{first.id}_s3_sales@default") == callcenter_document(company_queues(first.id))
+    assert load(f"t{second.id}_g7@default") == callcenter_document(company_queues(second.id))
+    assert b"<queue " not in load(f"t{second.id + 100}_g7@default")  # no such company: nothing to load
+    whole = post(client, CALLCENTER).data  # the module loading: every company
+    assert whole.count(b"<agent ") == sum(callcenter_document(company_queues(t.id)).count(b"<agent ")
+                                          for t in (first, second))

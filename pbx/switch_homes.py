@@ -1,0 +1,41 @@
+"""Each company's home switch: the one Kamailio's dispatcher sends its phones to.
+
+kamailio/kamailio.cfg picks a switch with the dispatcher's algorithm 7, a hash over the company's
+SIP domain (``t<id>.<suffix>``) modulo the number of switches in the set, moving on to the next
+switch of the set while the chosen one is marked down. Switch sync loads a company's queues and
+agents only on that switch, so mod_callcenter sees all of a company's callers and agents in one
+place. ESL_SERVERS lists the switches in the order of kamailio/dispatcher.list (a test checks
+both files of docker-compose.multi.yml agree).
+
+The hash is written out here because no Python package provides it: it is ``ds_get_hash`` of
+Kamailio's dispatcher module (src/modules/dispatcher/dispatch.c), and
+tests/foundation/test_kamailio_dispatch.py checks it against a real Kamailio.
+"""
+from __future__ import annotations
+
+MASK = 0xFFFFFFFF
+
+
+def dispatcher_hash(text: str) -> int:
+    """``ds_get_hash(text, NULL)``: 32-bit unsigned arithmetic over the bytes, four at a time."""
+    data, total, at = text.strip().encode(), 0, 0
+    while at + 4 <= len(data):
+        word = int.from_bytes(data[at:at + 4], "big")
+        total = (total + (word ^ (word >> 3))) & MASK
+        at += 4
+    rest = int.from_bytes(data[at:], "big") if at < len(data) else 0
+    total = (total + (rest ^ (rest >> 3))) & MASK
+    total = (total + (total >> 11) + (total >> 13) + (total >> 23)) & MASK
+    return total or 1
+
+
+def home_index(domain: str, count: int, up: set[int] | None = None) -> int | None:
+    """The position in the set of ``count`` switches that ``domain``'s calls go to; with ``up``
+    (the positions answering), the next one up when it is down, as the dispatcher does; None when
+    none is up."""
+    start = dispatcher_hash(domain) % count
+    for step in range(count):
+        at = (start + step) % count
+        if up is None or at in up:
+            return at
+    return None
