@@ -30,12 +30,16 @@ def dispatcher_hash(text: str) -> int:
 
 
 def home_index(domain: str, count: int, up: set[int] | None = None) -> int | None:
-    """The position in the set of ``count`` switches that ``domain``'s calls go to; with ``up``
-    (the positions answering), the next one up when it is down, as the dispatcher does; None when
-    none is up."""
+    """The position, in dispatcher.list's (and ESL_SERVERS') order, of the switch among ``count``
+    that ``domain``'s calls go to; with ``up`` (the positions answering), the one the dispatcher
+    moves on to while it is down; None when none is up.
+
+    The dispatcher holds a set's switches (of equal priority) in the reverse of the file's order:
+    the hash picks among them there, and moving on goes one further there, one back in the file.
+    """
     start = dispatcher_hash(domain) % count
     for step in range(count):
-        at = (start + step) % count
+        at = count - 1 - (start + step) % count
         if up is None or at in up:
             return at
     return None
