@@ -1,10 +1,11 @@
-"""Each company's home switch: the one Kamailio's dispatcher sends its phones to.
+"""Each company's switches: the one Kamailio's dispatcher sends its phones to (its home), and those
+it sends the carrier's calls to its numbers.
 
 kamailio/kamailio.cfg picks a switch with the dispatcher's algorithm 7, a hash over the company's
-SIP domain (``t<id>.<suffix>``) modulo the number of switches in the set, moving on to the next
-switch of the set while the chosen one is marked down. Switch sync loads a company's queues and
-agents only on that switch, so mod_callcenter sees all of a company's callers and agents in one
-place. ESL_SERVERS lists the switches in the order of kamailio/dispatcher.list (a test checks
+SIP domain (``t<id>.<suffix>``) for the phones and over the dialled number for the carrier's
+calls, modulo the number of switches in the set, moving on to the next switch of the set while
+the chosen one is marked down. Switch sync loads a company's queues and agents only on those
+switches, so a company whose numbers hash like its domain has its queues whole in one place. ESL_SERVERS lists the switches in the order of kamailio/dispatcher.list (a test checks
 both files of docker-compose.multi.yml agree).
 
 The hash is written out here because no Python package provides it: it is ``ds_get_hash`` of
@@ -27,6 +28,13 @@ def dispatcher_hash(text: str) -> int:
     total = (total + (rest ^ (rest >> 3))) & MASK
     total = (total + (total >> 11) + (total >> 13) + (total >> 23)) & MASK
     return total or 1
+
+
+def company_switches(domain: str, numbers: list[str], count: int, up: set[int] | None = None) -> set[int]:
+    """Where the company's calls land: its domain's switch and each of its numbers' (E.164 with and
+    without '+', as a carrier may send either in the request URI)."""
+    keys = [domain] + [form for number in numbers for form in (number, number.lstrip("+"))]
+    return {at for key in keys if (at := home_index(key, count, up)) is not None}
 
 
 def home_index(domain: str, count: int, up: set[int] | None = None) -> int | None:

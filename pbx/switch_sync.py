@@ -1,8 +1,9 @@
 """Brings every FreeSWITCH in ESL_SERVERS in line with the published configuration, at run time.
 
-With several switches each gets only the companies at home on it (pbx.switch_homes: where
-Kamailio sends their phones); while a switch is down its companies go to the next one, as in
-Kamailio, and when it is back they return (queues still holding callers stay until they empty).
+With several switches each gets only the companies whose calls land on it (pbx.switch_homes:
+where Kamailio sends their phones and their numbers' calls); while a switch is down its companies
+go to the next one, as in Kamailio, and when it is back they return (queues still holding callers
+stay until they empty).
 
 mod_callcenter reads ``callcenter.conf`` only when it loads, and ``reload mod_callcenter`` would
 drop every caller waiting in a queue. So the queues, agents and tiers the switch has are read
@@ -39,7 +40,7 @@ from pbx import models, switch_status
 from pbx.esl.client import ESLError, connect, parse_servers
 from pbx.extensions import db
 from pbx.recordings import ensure_tenant_folders
-from pbx.switch_homes import home_index
+from pbx.switch_homes import company_switches
 from pbx.tasks import app_context, huey
 from pbx.tenancy import sip_domain
 from xml_curl.configuration import callcenter_content
@@ -355,10 +356,13 @@ def _connect_all(servers, stack: contextlib.ExitStack) -> dict[int, object]:
     return clients
 
 
-def homes(tenant_ids, suffix: str, count: int, up: set[int]) -> dict[int, int | None]:
-    """Each company's switch (position in ESL_SERVERS): where Kamailio sends its phones, or while
-    that one is down the next one up, as Kamailio does (pbx.switch_homes)."""
-    return {tid: home_index(sip_domain(tid, suffix), count, up) for tid in tenant_ids}
+def homes(tenant_ids, suffix: str, count: int, up: set[int]) -> dict[int, set[int]]:
+    """Each company's switches (positions in ESL_SERVERS): where Kamailio sends its phones and its
+    numbers' calls, or while one is down the next one up, as Kamailio does (pbx.switch_homes)."""
+    numbers: dict[int, list[str]] = {}
+    for tid, number in db.session.execute(select(models.MainNumber.tenant_id, models.MainNumber.number)):
+        numbers.setdefault(tid, []).append(number)
+    return {tid: company_switches(sip_domain(tid, suffix), numbers.get(tid, []), count, up) for tid in tenant_ids}
 
 
 def sync_all(app, names: list[str] | None = None, dry_run: bool = False) -> list[Report]:
@@ -374,7 +378,7 @@ def sync_all(app, names: list[str] | None = None, dry_run: bool = False) -> list
             name = switch_status.server_name(server)
             if names is not None and name not in names:
                 continue
-            tenants = {tid for tid, at in home.items() if at == index}
+            tenants = {tid for tid, at in home.items() if index in at}
             report = _sync_one(server, clients[index], of_tenants(wanted, tenants),
                                directory_users(changed_tenants(name, revisions, tenants), suffix), dry_run)
             if not dry_run:

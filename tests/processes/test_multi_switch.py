@@ -8,7 +8,7 @@ process started as its entry point (``centralka listener``, ``switch-endpoint``,
 Proven: calls on both switches give each its record exactly once, also when a listener is killed
 mid-stream and its switch sends the stream again, and when both switch endpoints take the same call's
 CDRs; switch sync puts each company's queues and agents on its home switch only (where Kamailio sends
-its phones), again when that switch restarts; a publish on A reaches every worker of B, so B's next
+its phones and its number's calls), again when that switch restarts; a publish on A reaches every worker of B, so B's next
 dialplan reply is the new one; a switch that dies and comes back has its listener back and loses nothing.
 """
 from __future__ import annotations
@@ -40,7 +40,7 @@ from tests.support.fake_callcenter import FakeCallcenter, Replies
 from tests.support.listener import eventually
 from tests.support.services import free_port, wait_port
 from tests.support.streams import SHAPES, frames_in_box, moved, send
-from tests.switch_sync.conftest import Company, _captured_config_request, publish, queue_tree
+from tests.switch_sync.conftest import Company, _captured_config_request, one_switch_number, publish, queue_tree
 from tests.xml_curl.conftest import captured_body, with_fields
 
 CENTRALKA = str(Path(sys.executable).with_name("centralka"))
@@ -234,8 +234,9 @@ def cluster(postgres, box, smtp, recordings_dir, tmp_path):
     tenant = models.Tenant(id=second, name="Druga firma", timezone="Europe/Warsaw")
     db.session.add(tenant)
     db.session.commit()
-    companies = {CAPTURED: _company(db.session.get(models.Tenant, CAPTURED), "+48221000342"),
-                 second: _company(tenant, "+48221000343")}
+    first_number = one_switch_number(CAPTURED, suffix)  # its carrier calls go where its phones go
+    companies = {CAPTURED: _company(db.session.get(models.Tenant, CAPTURED), first_number),
+                 second: _company(tenant, one_switch_number(second, suffix, taken=(first_number,)))}
     owner = directory.add_user(tenant, {"first_name": "Olga", "last_name": "Właścicielka", "email": "olga@druga.example"})
     owner.admin_level = api_tokens.OWNER
     db.session.commit()

@@ -9,13 +9,20 @@ from datetime import datetime, timedelta, timezone
 from flask import current_app
 import pytest
 
-from pbx.switch_homes import home_index
+from pbx.switch_homes import company_switches, home_index
 from pbx.tenancy import sip_domain
 from tests.support.esl_server import FakeFreeSwitch
 from tests.support.captured import read_fixture
 from tests.support.fake_callcenter import FakeCallcenter, Replies
 
-MAIN = "+48221000300"
+
+
+def one_switch_number(tenant_id: int, suffix: str = "pbx.local", count: int = 2, taken: tuple = ()) -> str:
+    """A main number whose carrier calls Kamailio sends where the company's phones go (pbx.switch_homes),
+    so the company has one switch of ``count``."""
+    domain = sip_domain(tenant_id, suffix)
+    return next(number for number in (f"+48221000{n:03d}" for n in range(300, 1000))
+                if number not in taken and len(company_switches(domain, [number], count)) == 1)
 
 
 def _captured_config_request() -> bytes:
@@ -118,7 +125,7 @@ def company(ctx) -> Company:
     group = directory.add_group(tenant, {"name": "Sprzedaż", "ring_mode": "simultaneous", "extension": "201",
                                          "members": [{"user_id": users["Ala"].id, "ring_seconds": 15},
                                                      {"user_id": users["Bartek"].id, "ring_seconds": 20}]})
-    number = directory.add_main_number(tenant, {"number": MAIN, "is_primary": True})
+    number = directory.add_main_number(tenant, {"number": one_switch_number(tenant.id), "is_primary": True})
     db.session.commit()
     return Company(tenant, users, group, number)
 

@@ -1,5 +1,5 @@
 """Each company's home switch, worked out as Kamailio's dispatcher picks it (kamailio/kamailio.cfg)."""
-from pbx.switch_homes import dispatcher_hash, home_index
+from pbx.switch_homes import company_switches, dispatcher_hash, home_index
 
 # Where a real Kamailio 5.6 with the shipped kamailio.cfg sent each company's phones, the two
 # switches of dispatcher.list numbered in its order (tests/foundation/test_kamailio_dispatch.py).
@@ -28,3 +28,13 @@ def test_while_the_home_is_down_the_company_goes_to_the_next_switch_up_and_none_
             moved = home_index(domain, 3, up)
             assert moved == home if home != down else moved == (home - 1) % 3
     assert home_index("t1.pbx.local", 3, set()) is None
+
+
+def test_a_companys_switches_are_its_domains_and_each_of_its_numbers_in_both_forms():
+    domain = "t1.pbx.local"
+    assert company_switches(domain, [], 2) == {home_index(domain, 2)}
+    elsewhere = next(f"+48221{n:06d}" for n in range(1000) if home_index(f"+48221{n:06d}", 2) != home_index(domain, 2))
+    assert company_switches(domain, [elsewhere], 2) == {0, 1}
+    bare = next(f"+48221{n:06d}" for n in range(1000) if home_index(f"48221{n:06d}", 2) != home_index(domain, 2))
+    assert company_switches(domain, [bare], 2) == {0, 1}, "a carrier may send the number without '+'"
+    assert company_switches(domain, [elsewhere], 2, up=set()) == set()
