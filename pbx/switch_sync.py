@@ -366,8 +366,8 @@ def homes(tenant_ids, suffix: str, count: int, up: set[int]) -> dict[int, set[in
 
 
 def sync_all(app, names: list[str] | None = None, dry_run: bool = False) -> list[Report]:
-    """Sync every switch ``app`` is configured with (or those named), each with the companies at home
-    on it: the homes are worked out over every configured switch, so one that is down is covered."""
+    """Sync every switch ``app`` is configured with (or those named), each with the companies whose
+    calls land on it: worked out over every configured switch, so one that is down is covered."""
     wanted, revisions, suffix = desired_callcenter(app), tenant_revisions(), app.config.get("SIP_DOMAIN_SUFFIX", "")
     servers, reports = configured_servers(app.config), []
     with contextlib.ExitStack() as stack:

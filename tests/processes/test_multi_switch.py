@@ -225,16 +225,14 @@ def _served_by_each(cluster: Cluster, name: str, endpoint: str, tenant: int) -> 
     return replies
 
 
-@pytest.fixture
-def cluster(postgres, box, smtp, recordings_dir, tmp_path):
-    suffix = postgres.config["SIP_DOMAIN_SUFFIX"]
-    switches = [Switch(), Switch()]
-    captured_home = home_index(sip_domain(CAPTURED, suffix), 2)
-    second = _other_home(suffix, captured_home)
+def _seed(suffix: str) -> tuple[dict[int, Company], int, str]:
+    """The captured company and a second one at home on the other switch, each with a queue, each
+    number dispatched where its phones go; an API token of the second company's owner."""
+    second = _other_home(suffix, home_index(sip_domain(CAPTURED, suffix), 2))
     tenant = models.Tenant(id=second, name="Druga firma", timezone="Europe/Warsaw")
     db.session.add(tenant)
     db.session.commit()
-    first_number = one_switch_number(CAPTURED, suffix)  # its carrier calls go where its phones go
+    first_number = one_switch_number(CAPTURED, suffix)
     companies = {CAPTURED: _company(db.session.get(models.Tenant, CAPTURED), first_number),
                  second: _company(tenant, one_switch_number(second, suffix, taken=(first_number,)))}
     owner = directory.add_user(tenant, {"first_name": "Olga", "last_name": "Właścicielka", "email": "olga@druga.example"})
@@ -242,41 +240,59 @@ def cluster(postgres, box, smtp, recordings_dir, tmp_path):
     db.session.commit()
     token = api_tokens.create(owner, "wdrożenia", "full")[1]
     db.session.commit()
+    return companies, second, token
 
-    both = ",".join(s.esl for s in switches)
-    ports = {name: free_port() for name in ("endpoint-a", "endpoint-b", "panel-a")}
-    base = {**os.environ, "CENTRALKA_DATABASE_URL": db.engine.url.render_as_string(hide_password=False),
+
+def _environment(switches: list[Switch], smtp, recordings_dir: Path, tmp_path: Path, suffix: str) -> dict:
+    """What every process is given; the hosts share the database and the task queue."""
+    return {**os.environ, "CENTRALKA_DATABASE_URL": db.engine.url.render_as_string(hide_password=False),
             "CENTRALKA_SECRET_KEY": "test", "CENTRALKA_XML_CURL_USER": SWITCH_AUTH["XML_CURL_USER"],
             "CENTRALKA_XML_CURL_PASSWORD": SWITCH_AUTH["XML_CURL_PASSWORD"], "CENTRALKA_CDR_USER": CDR_AUTH[0],
-            "CENTRALKA_CDR_PASSWORD": CDR_AUTH[1], "CENTRALKA_ESL_SERVERS": both,
-            "CENTRALKA_TASK_QUEUE_URL": f"sqlite:///{tmp_path / 'tasks.sqlite3'}",  # the hosts' shared queue
+            "CENTRALKA_CDR_PASSWORD": CDR_AUTH[1], "CENTRALKA_ESL_SERVERS": ",".join(s.esl for s in switches),
+            "CENTRALKA_TASK_QUEUE_URL": f"sqlite:///{tmp_path / 'tasks.sqlite3'}",
             "CENTRALKA_SMTP_HOST": "127.0.0.1", "CENTRALKA_SMTP_PORT": str(smtp.port),
             "CENTRALKA_RECORDINGS_DIR": "/var/lib/freeswitch/recordings", "CENTRALKA_RECORDINGS_MOUNT": str(recordings_dir),
             "CENTRALKA_STORAGE_DIR": str(tmp_path / "storage"), "CENTRALKA_SHOW_LOGIN_CODES": "0",
             "CENTRALKA_PANEL_NICE": "0", "CENTRALKA_SIP_DOMAIN_SUFFIX": suffix}
-    for host in "ab":
-        (tmp_path / host / "metrics").mkdir(parents=True)
-    host = {h: {"CENTRALKA_INSTANCE": str(tmp_path / h), "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / h / "metrics")}
-            for h in "ab"}
-    running = Cluster(tmp_path, base)
+
+
+def _start_all(running: Cluster, switches: list[Switch], tmp_path: Path) -> dict[str, str]:
+    """Host a: switch endpoint, panel, task worker, listener of switch a; host b: switch endpoint,
+    listener of switch b. Gives the web servers' addresses once they answer."""
+    ports = {name: free_port() for name in ("endpoint-a", "endpoint-b", "panel-a")}
+    host = {}
+    for h in "ab":
+        (tmp_path / h / "metrics").mkdir(parents=True)
+        host[h] = {"CENTRALKA_INSTANCE": str(tmp_path / h), "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / h / "metrics")}
+    for name in ("endpoint-a", "endpoint-b"):
+        running.start(name, ["switch-endpoint", "--bind", f"127.0.0.1:{ports[name]}", "--workers", "2"],
+                      CENTRALKA_SWITCH_ENDPOINT_BIND=f"127.0.0.1:{ports[name]}", **host[name[-1]])
+    running.start("panel-a", ["panel", "--bind", f"127.0.0.1:{ports['panel-a']}", "--workers", "1"], **host["a"])
+    running.start("worker", ["tasks", "worker"], CENTRALKA_WORKER_PROBES_BIND=f"127.0.0.1:{free_port()}", **host["a"])
+    addresses = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    for switch, h in zip(switches, "ab"):
+        switch.endpoint = addresses[f"endpoint-{h}"]  # each switch's mod_xml_curl asks the endpoint of its host
+        running.start(f"listener-{h}", ["listener"], CENTRALKA_ESL_SERVERS=switch.esl,
+                      CENTRALKA_LISTENER_PROBES_BIND=f"127.0.0.1:{free_port()}", **host[h])
+    for port in ports.values():
+        wait_port(port, 60)
+    assert all(s.server.wait_subscribed(1, timeout=60) for s in switches), running.logs()
+    return addresses
+
+
+@pytest.fixture
+def cluster(postgres, box, smtp, recordings_dir, tmp_path):
+    suffix = postgres.config["SIP_DOMAIN_SUFFIX"]
+    companies, second, token = _seed(suffix)
+    switches = [Switch(), Switch()]
+    running = Cluster(tmp_path, _environment(switches, smtp, recordings_dir, tmp_path, suffix))
     try:
-        for name in ("endpoint-a", "endpoint-b"):
-            running.start(name, ["switch-endpoint", "--bind", f"127.0.0.1:{ports[name]}", "--workers", "2"],
-                          CENTRALKA_SWITCH_ENDPOINT_BIND=f"127.0.0.1:{ports[name]}", **host[name[-1]])
-        running.start("panel-a", ["panel", "--bind", f"127.0.0.1:{ports['panel-a']}", "--workers", "1"], **host["a"])
-        running.start("worker", ["tasks", "worker"], CENTRALKA_WORKER_PROBES_BIND=f"127.0.0.1:{free_port()}", **host["a"])
-        endpoints = {h: f"http://127.0.0.1:{ports[f'endpoint-{h}']}" for h in "ab"}
-        for switch, h in zip(switches, "ab"):
-            switch.endpoint = endpoints[h]  # each switch's mod_xml_curl asks the endpoint of its host
-            running.start(f"listener-{h}", ["listener"], CENTRALKA_ESL_SERVERS=switch.esl,
-                          CENTRALKA_LISTENER_PROBES_BIND=f"127.0.0.1:{free_port()}", **host[h])
-        for port in ports.values():
-            wait_port(port, 60)
-        assert all(s.server.wait_subscribed(1, timeout=60) for s in switches), running.logs()
-        yield {"switches": switches, "homes": {CAPTURED: switches[captured_home], second: switches[1 - captured_home]},
-               "listeners": {CAPTURED: f"listener-{'ab'[captured_home]}", second: f"listener-{'ab'[1 - captured_home]}"},
-               "companies": companies, "second": second, "token": token, "endpoints": endpoints,
-               "panel": f"http://127.0.0.1:{ports['panel-a']}", "processes": running}
+        addresses = _start_all(running, switches, tmp_path)
+        home = home_index(sip_domain(CAPTURED, suffix), 2)
+        yield {"homes": {CAPTURED: switches[home], second: switches[1 - home]},
+               "listeners": {CAPTURED: f"listener-{'ab'[home]}", second: f"listener-{'ab'[1 - home]}"},
+               "companies": companies, "second": second, "token": token, "processes": running,
+               "endpoints": {h: addresses[f"endpoint-{h}"] for h in "ab"}, "panel": addresses["panel-a"]}
     finally:
         running.stop()
         for switch in switches:
@@ -298,62 +314,61 @@ def _publish(panel: str, token: str, company: Company, tree: dict) -> None:
             assert response.status in (200, 201)
 
 
-def test_two_switches_two_listeners_two_app_instances_nothing_lost_nothing_doubled(cluster, box):
-    homes, second, running = cluster["homes"], cluster["second"], cluster["processes"]
-    listener_of = cluster["listeners"]
-    shapes = {CAPTURED: list(SHAPES), second: SECOND_SHAPES}
+class Calls:
+    """Plays the captured calls on a company's home switch; counts what was recorded against the first round."""
 
-    def play(tenant: int, hour: int) -> list[bytes]:
-        frames = _calls(shapes[tenant], box.id, hour, tenant)
-        send(homes[tenant].server, frames)
+    def __init__(self, cluster: dict, box_id: int):
+        self.homes, self.box_id = cluster["homes"], box_id
+        self.shapes = {CAPTURED: list(SHAPES), cluster["second"]: SECOND_SHAPES}
+        self.per_round: dict[int, list[int]] = {}
+
+    def play(self, tenant: int, hour: int, shapes: list[str] | None = None) -> list[bytes]:
+        frames = _calls(shapes or self.shapes[tenant], self.box_id, hour, tenant)
+        send(self.homes[tenant].server, frames)
         return frames
 
-    # Switch sync, asked for by each listener when it connected: each switch holds its own company.
-    queues = {tenant: f"t{tenant}_s{company.number.scenario.id}_sales@default"
-              for tenant, company in cluster["companies"].items()}
-    for tenant, switch in homes.items():
-        assert eventually(lambda: queues[tenant] in switch.callcenter.queues and len(switch.callcenter.agents) == 2,
-                          30), running.logs()
-        assert _only_its_own(switch, tenant), switch.changes()
-        assert all(name.startswith(f"t{tenant}_") for name in switch.callcenter.agents)
-
-    # Calls on both switches, each through its own listener.
-    play(CAPTURED, 0)
-    play(second, 1)
-    assert eventually(lambda: {t: len(calls) for t, calls in _records().items()} == {CAPTURED: 5, second: 4}, 30), \
-        running.logs()
-    per_round = {tenant: sorted(calls.values()) for tenant, calls in _records().items()}  # legs of each call
-
-    def exactly(rounds: dict[int, int]) -> bool:
+    def first_round_recorded(self) -> bool:
+        """Each call of the first round once (5 and 4 calls); its legs per call kept as the reference."""
         found = _records()
-        return all(sorted(found.get(t, {}).values()) == sorted(per_round[t] * n) for t, n in rounds.items())
+        self.per_round = {tenant: sorted(calls.values()) for tenant, calls in found.items()}
+        return {tenant: len(calls) for tenant, calls in found.items()} == {t: len(s) for t, s in self.shapes.items()}
 
-    # The captured company's listener killed mid-stream; started again, it is sent the stream again.
-    listener = listener_of[CAPTURED]
-    again = play(CAPTURED, 2)
+    def exactly(self, rounds: dict[int, int]) -> bool:
+        """``rounds`` of each company's calls recorded, each call once with each of its legs once."""
+        found = _records()
+        return all(sorted(found.get(t, {}).values()) == sorted(self.per_round[t] * n) for t, n in rounds.items())
+
+
+def _replayed_to_a_listener_killed_mid_stream(cluster: dict, calls: Calls) -> None:
+    """The captured company's listener is killed (SIGKILL) right after a call; started again, it is
+    sent the same stream again, then the next call."""
+    running, listener, switch = cluster["processes"], cluster["listeners"][CAPTURED], cluster["homes"][CAPTURED]
+    again = calls.play(CAPTURED, 2)
     time.sleep(0.3)
     os.kill(running.pid(listener), signal.SIGKILL)
     running.running[listener][0].wait(10)
-    assert homes[CAPTURED].server.wait_until(lambda: not homes[CAPTURED].server.subscribed(), 10)
+    assert switch.server.wait_until(lambda: not switch.server.subscribed(), 10)
     running.restart(listener)
-    assert homes[CAPTURED].server.wait_subscribed(1, timeout=30), running.logs()
-    send(homes[CAPTURED].server, again)
-    play(CAPTURED, 3)
-    assert eventually(lambda: exactly({CAPTURED: 3, second: 1}), 30), (_by_hour(), running.logs()[-3000:])
+    assert switch.server.wait_subscribed(1, timeout=30), running.logs()
+    send(switch.server, again)
+    calls.play(CAPTURED, 3)
 
-    # Both switch endpoints take the CDRs of the same calls (mod_json_cdr's fallback, through the load
-    # balancer), two of those calls also seen on the event socket.
-    frames = _calls(shapes[second], box.id, 4, second)
-    send(homes[second].server, _calls(["callcenter_answered", "ivr_bridge_sequential"], box.id, 4, second))
+
+def _cdrs_through_both_endpoints(cluster: dict, calls: Calls, hour: int) -> None:
+    """Both switch endpoints take the CDRs of the same calls (mod_json_cdr's fallback, through the
+    load balancer), two of those calls also seen on the event socket."""
+    second = cluster["second"]
+    calls.play(second, hour, ["callcenter_answered", "ivr_bridge_sequential"])
     for endpoint in cluster["endpoints"].values():
-        for leg in _legs(frames):
+        for leg in _legs(_calls(SECOND_SHAPES, calls.box_id, hour, second)):
             status, reply = _post(f"{endpoint}/cdr?uuid={leg['Unique-ID']}", json.dumps(cdr_of(leg)).encode(),
                                   CDR_AUTH, "application/json")
             assert status == 200, reply
-    assert eventually(lambda: exactly({CAPTURED: 3, second: 2}), 30), (_by_hour(), running.logs()[-3000:])
 
-    # A publish on app instance A (its panel) reaches every worker of instance B.
-    company, endpoint_b = cluster["companies"][second], cluster["endpoints"]["b"]
+
+def _publish_on_a_reaches_every_worker_of_b(cluster: dict) -> None:
+    running, second, endpoint_b = cluster["processes"], cluster["second"], cluster["endpoints"]["b"]
+    company = cluster["companies"][second]
     old = _version_served(endpoint_b, second)
     assert _served_by_each(running, "endpoint-b", endpoint_b, second) == [old, old]
     _publish(cluster["panel"], cluster["token"], company, queue_tree(company) | {"queue": {"max_wait_seconds": 45}})
@@ -369,13 +384,40 @@ def test_two_switches_two_listeners_two_app_instances_nothing_lost_nothing_doubl
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM pg_stat_activity WHERE application_name = "
                                        "'centralka-dialplan-revisions' AND datname = current_database()")).scalar() == 2
-    # The publish asked for a sync: the company's queue changed on its switch, nothing on the other.
+
+
+def test_two_switches_two_listeners_two_app_instances_nothing_lost_nothing_doubled(cluster, box):
+    homes, second, running = cluster["homes"], cluster["second"], cluster["processes"]
+    calls = Calls(cluster, box.id)
+
+    # Switch sync, asked for by each listener when it connected: each switch holds its own company.
+    queues = {tenant: f"t{tenant}_s{company.number.scenario.id}_sales@default"
+              for tenant, company in cluster["companies"].items()}
+    for tenant, switch in homes.items():
+        assert eventually(lambda: queues[tenant] in switch.callcenter.queues and len(switch.callcenter.agents) == 2,
+                          30), running.logs()
+        assert _only_its_own(switch, tenant), switch.changes()
+        assert all(name.startswith(f"t{tenant}_") for name in switch.callcenter.agents)
+
+    # Calls on both switches, each through its own listener; then a listener killed and replayed to;
+    # then CDRs through both switch endpoints.
+    calls.play(CAPTURED, 0)
+    calls.play(second, 1)
+    assert eventually(calls.first_round_recorded, 30), (_by_hour(), running.logs()[-3000:])
+    _replayed_to_a_listener_killed_mid_stream(cluster, calls)
+    assert eventually(lambda: calls.exactly({CAPTURED: 3, second: 1}), 30), (_by_hour(), running.logs()[-3000:])
+    _cdrs_through_both_endpoints(cluster, calls, 4)
+    assert eventually(lambda: calls.exactly({CAPTURED: 3, second: 2}), 30), (_by_hour(), running.logs()[-3000:])
+
+    # A publish on app instance A (its panel) reaches every worker of instance B; it asked for a sync:
+    # the company's queue changed on its switch, nothing on the other.
+    _publish_on_a_reaches_every_worker_of_b(cluster)
     b = homes[second]
     assert eventually(lambda: b.callcenter.queues.get(queues[second], {}).get("max_wait_time") == "45", 30), \
         (b.changes(), running.logs()[-3000:])
 
     # Switch B dies right after a call and comes back empty: its listener reconnects, sync fills it again.
-    play(second, 5)
+    calls.play(second, 5)
     time.sleep(0.3)
     b.server.stop()
     time.sleep(1.5)
@@ -383,6 +425,6 @@ def test_two_switches_two_listeners_two_app_instances_nothing_lost_nothing_doubl
     assert b.server.wait_subscribed(1, timeout=30), running.logs()
     assert eventually(lambda: queues[second] in b.callcenter.queues and len(b.callcenter.agents) == 2, 30), \
         running.logs()
-    play(second, 6)
-    assert eventually(lambda: exactly({CAPTURED: 3, second: 4}), 30), (_by_hour(), running.logs()[-3000:])
+    calls.play(second, 6)
+    assert eventually(lambda: calls.exactly({CAPTURED: 3, second: 4}), 30), (_by_hour(), running.logs()[-3000:])
     assert all(_only_its_own(switch, tenant) for tenant, switch in homes.items()), [s.changes() for s in homes.values()]
