@@ -275,8 +275,8 @@ def _start_all(running: Cluster, switches: list[Switch], tmp_path: Path) -> dict
         running.start(f"listener-{h}", ["listener"], CENTRALKA_ESL_SERVERS=switch.esl,
                       CENTRALKA_LISTENER_PROBES_BIND=f"127.0.0.1:{free_port()}", **host[h])
     for port in ports.values():
-        wait_port(port, 60)
-    assert all(s.server.wait_subscribed(1, timeout=60) for s in switches), running.logs()
+        wait_port(port, 120)  # ten processes importing the app at once on a busy machine
+    assert all(s.server.wait_subscribed(1, timeout=120) for s in switches), running.logs()
     return addresses
 
 
