@@ -1,5 +1,10 @@
 """Brings every FreeSWITCH in ESL_SERVERS in line with the published configuration, at run time.
 
+With several switches each gets only the companies whose calls land on it (pbx.switch_homes:
+where Kamailio sends their phones and their numbers' calls); while a switch is down its companies
+go to the next one, as in Kamailio, and when it is back they return (queues still holding callers
+stay until they empty).
+
 mod_callcenter reads ``callcenter.conf`` only when it loads, and ``reload mod_callcenter`` would
 drop every caller waiting in a queue. So the queues, agents and tiers the switch has are read
 with ``callcenter_config ... list``, compared as data with what the endpoint serves (each
@@ -20,6 +25,7 @@ nothing but the list commands.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import threading
@@ -34,6 +40,7 @@ from pbx import models, switch_status
 from pbx.esl.client import ESLError, connect, parse_servers
 from pbx.extensions import db
 from pbx.recordings import ensure_tenant_folders
+from pbx.switch_homes import company_switches
 from pbx.tasks import app_context, huey
 from pbx.tenancy import sip_domain
 from xml_curl.configuration import callcenter_content
@@ -273,13 +280,15 @@ def _remove_agents_and_tiers(switch, wanted, agents, tiers, kept_queues) -> None
 
 
 def sync_server(server: tuple[str, int, str], wanted: Callcenter, flush: list[tuple[str, str]],
-                dry_run: bool = False) -> Report:
-    """Bring one switch in line; ``flush``: (extension, domain) of directory users to uncache."""
+                dry_run: bool = False, client=None) -> Report:
+    """Bring one switch in line; ``flush``: (extension, domain) of directory users to uncache;
+    ``client``: a connection already open to it (else one is opened and closed)."""
     host, port, password = server
     report = Report(f"{host}:{port}")
     try:
-        with connect(host, port, password, timeout=CONNECT_TIMEOUT) as client:
-            switch = _Switch(client, report, dry_run)
+        with contextlib.nullcontext(client) if client else connect(host, port, password,
+                                                                    timeout=CONNECT_TIMEOUT) as connection:
+            switch = _Switch(connection, report, dry_run)
             sync_agents_and_tiers(switch, wanted, sync_queues(switch, wanted))
             for extension, domain in flush:
                 switch.change(f"xml_flush_cache id {extension} {domain}")
@@ -287,6 +296,15 @@ def sync_server(server: tuple[str, int, str], wanted: Callcenter, flush: list[tu
         report.unreachable = f"{type(error).__name__}: {error}"
         log.warning("switch %s not synced: %s", report.server, report.unreachable)
     return report
+
+
+def of_tenants(wanted: Callcenter, tenants: set[int]) -> Callcenter:
+    """Only the queues, agents and tiers of ``tenants`` (our names begin ``t<tenant>_``)."""
+    def keep(name: str) -> bool:
+        return int(name[1:name.index("_")]) in tenants
+    return Callcenter(queues={n: q for n, q in wanted.queues.items() if keep(n)},
+                      agents={n: a for n, a in wanted.agents.items() if keep(n)},
+                      tiers={k: t for k, t in wanted.tiers.items() if keep(k[0])})
 
 
 # ---------------------------------------------------------------- directory cache
@@ -299,12 +317,13 @@ def _seen_key(server_name: str) -> str:
     return f"switch-sync-revisions:{server_name}"
 
 
-def changed_tenants(server_name: str, revisions: dict[int, int]) -> list[int]:
-    """Companies whose revision moved since this switch was last synced (none on first contact)."""
+def changed_tenants(server_name: str, revisions: dict[int, int], tenants: set[int]) -> list[int]:
+    """Those of ``tenants`` whose revision moved since this switch was last synced (none on first
+    contact; a company that has just come to it counts as moved)."""
     seen = huey.get(_seen_key(server_name), peek=True)
     if seen is None:
         return []
-    return sorted(tid for tid, revision in revisions.items() if seen.get(tid) != revision)
+    return sorted(tid for tid, revision in revisions.items() if tid in tenants and seen.get(tid) != revision)
 
 
 def directory_users(tenant_ids: list[int], suffix: str) -> list[tuple[str, str]]:
@@ -325,19 +344,57 @@ def configured_servers(config, names: list[str] | None = None) -> list[tuple[str
     return [s for s in servers if names is None or f"{s[0]}:{s[1]}" in names]
 
 
+def _connect_all(servers, stack: contextlib.ExitStack) -> dict[int, object]:
+    """An open connection per switch that answers, by its position in ESL_SERVERS; an error text
+    for those that do not."""
+    clients = {}
+    for index, (host, port, password) in enumerate(servers):
+        try:
+            clients[index] = stack.enter_context(connect(host, port, password, timeout=CONNECT_TIMEOUT))
+        except (OSError, TimeoutError, ESLError) as error:
+            clients[index] = f"{type(error).__name__}: {error}"
+    return clients
+
+
+def homes(tenant_ids, suffix: str, count: int, up: set[int]) -> dict[int, set[int]]:
+    """Each company's switches (positions in ESL_SERVERS): where Kamailio sends its phones and its
+    numbers' calls, or while one is down the next one up, as Kamailio does (pbx.switch_homes)."""
+    numbers: dict[int, list[str]] = {}
+    for tid, number in db.session.execute(select(models.MainNumber.tenant_id, models.MainNumber.number)):
+        numbers.setdefault(tid, []).append(number)
+    return {tid: company_switches(sip_domain(tid, suffix), numbers.get(tid, []), count, up) for tid in tenant_ids}
+
+
 def sync_all(app, names: list[str] | None = None, dry_run: bool = False) -> list[Report]:
-    """Sync every switch ``app`` is configured with (or those named); one desired state for all of them."""
+    """Sync every switch ``app`` is configured with (or those named), each with the companies whose
+    calls land on it: worked out over every configured switch, so one that is down is covered."""
     wanted, revisions, suffix = desired_callcenter(app), tenant_revisions(), app.config.get("SIP_DOMAIN_SUFFIX", "")
-    reports = []
-    for server in configured_servers(app.config, names):
-        name = switch_status.server_name(server)
-        report = sync_server(server, wanted, directory_users(changed_tenants(name, revisions), suffix), dry_run)
-        if not dry_run:
-            switch_status.record_sync(name, report.ok)  # shown on the dashboard
-            if report.ok:
-                huey.put(_seen_key(name), revisions)
-        reports.append(report)
+    servers, reports = configured_servers(app.config), []
+    with contextlib.ExitStack() as stack:
+        clients = _connect_all(servers, stack)
+        up = {index for index, client in clients.items() if not isinstance(client, str)}
+        home = homes(revisions, suffix, len(servers), up)
+        for index, server in enumerate(servers):
+            name = switch_status.server_name(server)
+            if names is not None and name not in names:
+                continue
+            tenants = {tid for tid, at in home.items() if index in at}
+            report = _sync_one(server, clients[index], of_tenants(wanted, tenants),
+                               directory_users(changed_tenants(name, revisions, tenants), suffix), dry_run)
+            if not dry_run:
+                switch_status.record_sync(name, report.ok)  # shown on the dashboard
+                if report.ok:
+                    huey.put(_seen_key(name), {tid: revisions[tid] for tid in tenants})
+            reports.append(report)
     return reports
+
+
+def _sync_one(server, client, wanted: Callcenter, flush, dry_run: bool) -> Report:
+    if isinstance(client, str):
+        report = Report(switch_status.server_name(server), unreachable=client)
+        log.warning("switch %s not synced: %s", report.server, report.unreachable)
+        return report
+    return sync_server(server, wanted, flush, dry_run, client=client)
 
 
 # ---------------------------------------------------------------- when it runs

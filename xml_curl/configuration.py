@@ -3,7 +3,8 @@ timezones.conf, the IANA zones FreeSWITCH's time conditions need (a zone missing
 makes every schedule of that zone misfire: switch_time.c logs "Timezone ... not found").
 
 Every other module reads its static file (FreeSWITCH falls back on "not found").
-callcenter.conf is joined from each company's part, compiled with its dialplan.
+callcenter.conf is joined from each company's part, compiled with its dialplan; a queue load
+(mod_callcenter names the queue in ``CC-Queue``) gets its company's part alone.
 Queue names are unique across tenants (``t<tenant>_s<scenario>_<node>@default``), so
 one mod_callcenter serves them all; agents ring through their contact dial strings.
 """
@@ -27,6 +28,8 @@ from xml_curl.last_good import LastGood
 from xml_curl.store import Store, TenantState
 
 
+# Our queue names, ``t<tenant>_...`` (pbx.switch_sync.OURS): the company a queue load asks for.
+QUEUE_COMPANY = re.compile(r"t([0-9]+)_")
 # Product ring modes and mod_callcenter's own strategy names, to mod_callcenter's names.
 STRATEGIES = {
     "sequential": "top-down", "random": "random", "simultaneous": "ring-all",
@@ -36,8 +39,6 @@ STRATEGIES = {
     "agent-with-fewest-calls": "agent-with-fewest-calls", "sequentially-by-agent-order": "sequentially-by-agent-order",
     "ring-progressively": "ring-progressively",
 }
-# Our queue names start with their company's id (see the module's docstring).
-_QUEUE_TENANT = re.compile(r"t(\d+)_")
 AGENT_DEFAULTS = {"max-no-answer": "0", "wrap-up-time": "0", "reject-delay-time": "5",
                   "busy-delay-time": "5", "no-answer-delay-time": "5"}
 
@@ -224,10 +225,11 @@ class Configuration:
             return timezones_document()
         if request.key_value != "callcenter.conf":
             return NOT_FOUND
-        if request.queue:
-            return self._one_company(request.queue, deadline)
         # Read before assembling: a change committed meanwhile makes the next request assemble again.
         rows = self.dialplans.store.tenant_rows()
+        company = QUEUE_COMPANY.match(request.queue)
+        if company:
+            return self._of_company(int(company[1]), rows, deadline)
         if rows != self._assembled_for:
             tenants = [TenantState.of(row) for row in rows]
             if not self._kept():
@@ -237,16 +239,11 @@ class Configuration:
             self.dialplans.keep("callcenter.conf", (len(rows),), document)
         return self._document
 
-    def _one_company(self, queue: str, deadline: float) -> bytes:
-        """A queue load (mod_callcenter's load_queue posts CC-Queue) gets its company's part alone:
-        the queue, its agents, its tiers. The whole document grows ~1.7 KB a company and passes
-        mod_xml_curl's reply limit (response-max-bytes, 1 MiB unless set) near 600 companies;
-        a load would also re-read every company's agents."""
-        match = _QUEUE_TENANT.match(queue)
-        tenant = self.dialplans.store.tenant(int(match.group(1))) if match else None
-        if tenant is None:
-            return NOT_FOUND
-        return assemble(self.dialplans.company_queues([tenant], deadline))
+    def _of_company(self, tenant_id: int, rows: list[tuple], deadline: float) -> bytes:
+        """A queue load imports every agent and tier of the reply (mod_callcenter.c ``load_queue``),
+        so it gets only its company's part: a switch never holds another company's agents."""
+        tenants = [tenant for tenant in map(TenantState.of, rows) if tenant.tenant_id == tenant_id]
+        return assemble(self.dialplans.company_queues(tenants, deadline))
 
     def _kept(self) -> bool:
         return self._document is not None or self.dialplans.last_good.has("callcenter.conf")

@@ -24,7 +24,7 @@ class CurlRequest:
     purpose: str = ""
     user: str = ""
     domain: str = ""
-    # configuration: the queue mod_callcenter loads (``callcenter_config queue load``)
+    # configuration: the queue mod_callcenter's ``queue load`` / ``reload`` asks for
     queue: str = ""
 
     @property

@@ -159,19 +159,28 @@ def agent_of(tenant_id: int, agent: str) -> tuple[models.User, str]:
     return get_owned(models.User, tenant_id, int(parts["user"])), f"{parts['queue']}@default"
 
 
+# mod_callcenter's answer for an agent it does not hold: with several switches, a company's agents
+# are only on its home switch (pbx.switch_sync), so the others answer this.
+AGENT_NOT_HERE = "-ERR Agent not found!"
+
+
 def set_agent_status(switches: Switches, tenant_id: int, agent: str, status: str, words: dict) -> None:
-    """Log a queue member in or out, or give them a break, on every switch (each has the company's queues)."""
+    """Log a queue member in or out, or give them a break, on the switch that holds the agent: every
+    switch is asked, those without the agent are passed over; refused when none holds it."""
     if status not in STATUSES:
         raise Refused(400, Message("reception.status_choice"))
     command = commands.agent_status(agent, STATUSES[status])
-    failed = []
+    failed, replies = [], []
     for server in switches.servers:
         try:
             reply = switches.api(server, command).strip()
         except SWITCH_FAILED:
             reply = "no reply"
-        if not reply.startswith("+OK"):
+        replies.append(reply)
+        if not reply.startswith("+OK") and reply != AGENT_NOT_HERE:
             failed.append(reply)
+    if not failed and AGENT_NOT_HERE in replies and not any(r.startswith("+OK") for r in replies):
+        failed.append(AGENT_NOT_HERE)
     result = Message("reception.not_everywhere", reply=failed[0]) if failed else Message("reception.done")
     audit.record_action(db.session, tenant_id, status[:10], "QueueAgent", agent, {**words, "result": result.as_json()})
     db.session.commit()

@@ -327,3 +327,17 @@ def test_kamailio_dispatches_to_the_switch_services_on_their_sip_ports():
                                                   for protocol in ("udp", "tcp")}
     for name, switch in switches(services).items():
         assert not [p for p in switch["ports"] if p.split(":")[0] in sets.values()], f"{name}: Kamailio's ports"
+
+
+def test_switch_sync_numbers_the_switches_as_kamailio_does():
+    """A company's queues go to its home switch (pbx.switch_homes), its position among the switches:
+    ESL_SERVERS of whoever syncs must list them in dispatcher.list's order, in both of its sets."""
+    services = multi_services()
+    entries = [line.split() for line in (REPO / "kamailio/dispatcher.list").read_text().splitlines()
+               if line.strip() and not line.startswith("#")]
+    orders = {s: [urlsplit(uri.replace("sip:", "sip://")).hostname for set_, uri, *_ in entries if set_ == s]
+              for s in ("1", "2")}
+    assert orders["1"] == orders["2"]
+    for name in ("worker", "migrate", "switch-endpoint", "panel"):
+        listed = [entry.split(":")[0] for entry in services[name]["environment"]["CENTRALKA_ESL_SERVERS"].split(",")]
+        assert listed == orders["1"], name

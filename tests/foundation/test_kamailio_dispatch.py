@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from pbx.switch_homes import home_index
+
 REPO = Path(__file__).resolve().parents[2]
 SWITCHES = {"a": "127.0.0.1", "b": "127.0.0.2"}
 PHONES, CARRIER = 15060, 15080  # Kamailio's ports here, for 5060 and 5080
@@ -155,6 +157,11 @@ def test_each_company_has_one_home_switch_and_moves_when_it_goes_silent(kamailio
     assert {port for found in first.values() for _, port in found} == set(PROFILE_PORTS.values())
     assert {name for found in first.values() for name, _ in found} == set(SWITCHES), "both switches take companies"
     assert homes(phone, switches) == first, "the same switch every time"
+    # Switch sync loads each company's queues where Kamailio sends its phones (pbx.switch_homes),
+    # the switches numbered in dispatcher.list's order.
+    order = list(SWITCHES)
+    for domain in COMPANIES:
+        assert first[domain] == {(order[home_index(domain, len(order))], PROFILE_PORTS[5060])}, domain
 
     switches["a"].silent = True
     deadline, now = time.monotonic() + 180, None

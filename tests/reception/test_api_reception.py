@@ -10,7 +10,7 @@ from pbx import directory, models
 from pbx.extensions import db
 from pbx.messages import Message
 from tests.conftest import sign_in
-from tests.reception.conftest import CALLER, enters_queue, queue_of
+from tests.reception.conftest import CALLER, enters_queue, queue_of, start_switch, use_switches
 
 PL = {"Accept-Language": "pl"}
 DONE = Message("reception.done").as_json()
@@ -186,6 +186,26 @@ def test_log_a_queue_member_out_pause_and_back_in(receptionist, switch, demo):
                              headers=PL).get_json()["message"] == "Piotr Nowak ma przerwę w kolejce Sprzedaż."
     assert [(e.action, e.changes["name"]) for e in audit_entries("QueueAgent")][:1] == [
         ("logged_out", "Piotr Nowak → Sprzedaż")]
+
+
+def test_with_two_switches_the_status_is_set_on_the_one_holding_the_agent(ctx, receptionist, switch, demo):
+    """Switch sync puts a company's agents on its home switch only; the other answers "not found"."""
+    other = start_switch()
+    try:
+        use_switches(ctx, [other, switch])
+        agent = f"t{demo.id}_g{demo.groups[0].id}_u{demo.users[1].id}@default"
+        answer = receptionist.post(f"/api/reception/agents/{agent}/status", json={"status": "on_break"})
+        assert answer.status_code == 502, "held by neither switch"
+        switch.calls.callcenter._agent_add(agent, "callback")
+        answer = receptionist.post(f"/api/reception/agents/{agent}/status", json={"status": "on_break"})
+        assert answer.status_code == 200, answer.get_json()
+        assert switch.calls.callcenter.agents[agent]["status"] == "On Break"
+        assert other.actions()[-1] == f"callcenter_config agent set status {agent} 'On Break'"
+        other.server.stop()  # a switch away still fails the change: it may hold the agent
+        answer = receptionist.post(f"/api/reception/agents/{agent}/status", json={"status": "available"})
+        assert answer.status_code == 503
+    finally:
+        other.server.stop()
 
 
 def test_another_companys_queue_member_is_refused(receptionist, switch, demo, stranger):

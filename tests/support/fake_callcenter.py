@@ -43,7 +43,7 @@ def _table(columns, rows) -> str:
 
 class FakeCallcenter:
     def __init__(self, config=None):
-        self.config = config  # () -> callcenter.conf document bytes
+        self.config = config  # (queue name) -> callcenter.conf as load_queue fetches it (CC-Queue)
         self.queues: dict[str, dict] = {}
         self.agents: dict[str, dict] = {}
         self.tiers: dict[tuple[str, str], dict] = {}
@@ -64,12 +64,12 @@ class FakeCallcenter:
         return handler(*argv[2:]) if handler else "-ERR Invalid!\n"
 
     # -- queues ---------------------------------------------------------------------------
-    def _document(self):
-        root = etree.fromstring(self.config())
+    def _document(self, queue):
+        root = etree.fromstring(self.config(queue))
         return root.find("section/configuration")
 
     def _load_queue(self, name, with_agents_and_tiers):
-        config = self._document()
+        config = self._document(name)
         queue = config.find(f"queues/queue[@name='{name}']") if config is not None else None
         if queue is None:
             return False

@@ -3,16 +3,26 @@ endpoint, and the task queue on an SQLite file (as in production), run by ``task
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote_plus
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 import pytest
 
+from pbx.switch_homes import company_switches, home_index
+from pbx.tenancy import sip_domain
 from tests.support.esl_server import FakeFreeSwitch
 from tests.support.captured import read_fixture
 from tests.support.fake_callcenter import FakeCallcenter, Replies
 
-MAIN = "+48221000300"
+
+
+def one_switch_number(tenant_id: int, suffix: str = "pbx.local", count: int = 2, taken: tuple = ()) -> str:
+    """A main number whose carrier calls Kamailio sends where the company's phones go (pbx.switch_homes),
+    so the company has one switch of ``count``."""
+    domain = sip_domain(tenant_id, suffix)
+    return next(number for number in (f"+48221000{n:03d}" for n in range(300, 1000))
+                if number not in taken and len(company_switches(domain, [number], count)) == 1)
 
 
 def _captured_config_request() -> bytes:
@@ -39,9 +49,11 @@ class Switch:
 def _start_switch(app) -> Switch:
     body = _captured_config_request()
 
-    def fetch_config() -> bytes:
+    def fetch_config(queue: str) -> bytes:
+        """As mod_callcenter's load_queue asks: the module's form plus the queue's name."""
         with app.test_client() as client:
-            return client.post("/xml_curl", data=body, content_type="application/x-www-form-urlencoded",
+            return client.post("/xml_curl", data=body + b"&CC-Queue=" + quote_plus(queue).encode(),
+                               content_type="application/x-www-form-urlencoded",
                                auth=(app.config["XML_CURL_USER"], app.config["XML_CURL_PASSWORD"])).data
 
     callcenter = FakeCallcenter(fetch_config)
@@ -51,11 +63,14 @@ def _start_switch(app) -> Switch:
 
 
 @pytest.fixture
-def switches(ctx):
-    """Two fake switches, both in ESL_SERVERS."""
+def switches(ctx, company):
+    """Two fake switches, both in ESL_SERVERS; the first of them is the company's home (pbx.switch_homes),
+    wherever its position in ESL_SERVERS."""
     started = [_start_switch(ctx), _start_switch(ctx)]
+    home = home_index(sip_domain(company.tenant.id, ctx.config["SIP_DOMAIN_SUFFIX"]), len(started))
+    listed = started if home == 0 else started[::-1]
     saved = ctx.config["ESL_SERVERS"]
-    ctx.config["ESL_SERVERS"] = ",".join(f"{s.name}:ClueCon" for s in started)
+    ctx.config["ESL_SERVERS"] = ",".join(f"{s.name}:ClueCon" for s in listed)
     yield started
     ctx.config["ESL_SERVERS"] = saved
     for switch in started:
@@ -64,7 +79,13 @@ def switches(ctx):
 
 @pytest.fixture
 def switch(switches):
+    """The company's home switch."""
     return switches[0]
+
+
+def report_of(switch: Switch, reports: list):
+    [report] = [r for r in reports if r.server == switch.name]
+    return report
 
 
 @pytest.fixture
@@ -104,7 +125,7 @@ def company(ctx) -> Company:
     group = directory.add_group(tenant, {"name": "Sprzedaż", "ring_mode": "simultaneous", "extension": "201",
                                          "members": [{"user_id": users["Ala"].id, "ring_seconds": 15},
                                                      {"user_id": users["Bartek"].id, "ring_seconds": 20}]})
-    number = directory.add_main_number(tenant, {"number": MAIN, "is_primary": True})
+    number = directory.add_main_number(tenant, {"number": one_switch_number(tenant.id), "is_primary": True})
     db.session.commit()
     return Company(tenant, users, group, number)
 

@@ -20,4 +20,4 @@ def test_sync_prints_what_it_sent(ctx, company, switch, switches):
     sent = [line.removeprefix("  sent: ") for line in result.output.splitlines() if line.startswith("  sent: ")]
     assert sent == switch.sent() + switches[1].sent()
     again = ctx.test_cli_runner().invoke(command, ["sync"])
-    assert again.output.splitlines() == [f"{s.name}: 0 commands" for s in switches]
+    assert sorted(again.output.splitlines()) == sorted(f"{s.name}: 0 commands" for s in switches)

@@ -5,8 +5,9 @@ from flask import current_app
 import pytest
 
 from pbx import directory, scenarios, switch_sync
+from pbx.switch_homes import company_switches
 from pbx.extensions import db
-from tests.switch_sync.conftest import hangup_tree, publish, queue_tree
+from tests.switch_sync.conftest import hangup_tree, publish, queue_tree, report_of
 from tests.support.fake_callcenter import QUEUE_DEFAULTS
 
 
@@ -104,7 +105,7 @@ def test_a_phone_change_updates_the_contact_in_place(ctx, company, switch):
     sync()
     directory.update_user(company.tenant, company.users["Bartek"].id, {"phone": "+48501000099"})
     db.session.commit()
-    [report, _] = sync()
+    report = report_of(switch, sync())
     bartek = agent(company, "Bartek")
     assert [c.split(" ")[:4] for c in report.commands if c.startswith("callcenter_config")] == [
         ["callcenter_config", "agent", "set", "contact"]]
@@ -116,7 +117,7 @@ def test_changed_queue_settings_reload_only_that_queue(ctx, company, switch):
     sync()
     tree = queue_tree(company) | {"queue": {"max_wait_seconds": 45}}
     publish(company, tree)
-    [report, _] = sync()
+    report = report_of(switch, sync())
     assert [c for c in report.commands if "queue" in c] == [f"callcenter_config queue reload {names(company)}"]
     assert switch.callcenter.queues[names(company)]["max_wait_time"] == "45"
 
@@ -128,7 +129,7 @@ def test_rollback_unloads_our_queue_and_deletes_its_agents(ctx, company, switch)
     queue, ala = names(company), agent(company, "Ala")
     scenarios.rollback(scenario, first.number, current_app.config)
     db.session.commit()
-    [report, _] = sync()
+    report = report_of(switch, sync())
     assert f"callcenter_config queue unload {queue}" in report.commands
     assert f"callcenter_config agent del {ala}" in report.commands
     assert not any(c.startswith("callcenter_config tier del") for c in report.commands)  # agent del takes them
@@ -143,7 +144,7 @@ def test_a_removed_queue_stays_while_callers_wait(ctx, company, switch):
     switch.callcenter.waiting[names(company)] = 2
     scenarios.rollback(scenario, first.number, current_app.config)
     db.session.commit()
-    [report, _] = sync()
+    report = report_of(switch, sync())
     assert report.waiting == [names(company)]
     assert not [c for c in report.commands if c.startswith("callcenter_config")]
     assert len(switch.callcenter.agents) == 2 and len(switch.callcenter.tiers) == 2
@@ -172,37 +173,73 @@ def test_foreign_queues_agents_and_tiers_are_untouched(ctx, company, switch):
 
 def test_dry_run_sends_no_change(ctx, company, switch):
     publish(company, queue_tree(company))
-    [report, _] = switch_sync.sync_all(current_app._get_current_object(), dry_run=True)
+    report = report_of(switch, switch_sync.sync_all(current_app._get_current_object(), dry_run=True))
     assert report.commands[0] == f"callcenter_config queue load {names(company)}"
     assert switch.sent() == [] and switch.callcenter.queues == {}
 
 
-def test_directory_users_flushed_after_a_change_of_their_company(ctx, company, switches):
+def test_directory_users_flushed_after_a_change_of_their_company_on_its_home_switch_only(ctx, company, switches):
+    home, other = switches
     sync()  # first contact: nothing is known to have changed
     assert all(s.callcenter.flushed == [] for s in switches)
     directory.update_user(company.tenant, company.users["Celina"].id, {"extension": "113"})
     db.session.commit()
     sync()
     domain = f"t{company.tenant.id}.pbx.local"
-    for s in switches:
-        assert sorted(s.callcenter.flushed) == [("101", domain), ("102", domain), ("113", domain)]
-        assert f"xml_flush_cache id 113 {domain}" in s.sent()
+    assert sorted(home.callcenter.flushed) == [("101", domain), ("102", domain), ("113", domain)]
+    assert f"xml_flush_cache id 113 {domain}" in home.sent()
+    assert other.callcenter.flushed == [] and other.sent() == []
     sync()
-    assert all(len(s.callcenter.flushed) == 3 for s in switches)
+    assert len(home.callcenter.flushed) == 3
 
 
-def test_a_switch_that_is_down_does_not_stop_the_others(ctx, company, switches):
+def test_each_switch_gets_only_the_queues_of_the_companies_at_home_on_it(ctx, company, switches):
+    home, other = switches
     publish(company, queue_tree(company))
-    switches[0].server.stop()
-    down, up = switch_sync.sync_all(current_app._get_current_object())
+    sync()
+    assert names(company) in home.callcenter.queues and len(home.callcenter.agents) == 2
+    assert (other.callcenter.queues, other.callcenter.agents, other.callcenter.tiers) == ({}, {}, {})
+    assert other.sent() == []
+
+
+def test_a_number_whose_calls_kamailio_sends_to_another_switch_brings_the_queues_there_too(ctx, company, switches):
+    """The carrier's calls are dispatched on the dialled number: a queue must be where they land."""
+    home, other = switches
+    domain = f"t{company.tenant.id}.pbx.local"
+    away = next(f"+48221999{n:03d}" for n in range(1000)
+                if company_switches(domain, [f"+48221999{n:03d}"], 2) == {0, 1})
+    directory.add_main_number(company.tenant, {"number": away})
+    db.session.commit()
+    publish(company, queue_tree(company))
+    sync()
+    for switch in switches:
+        assert names(company) in switch.callcenter.queues and len(switch.callcenter.agents) == 2
+
+
+def test_while_its_home_switch_is_down_a_company_is_synced_onto_the_next_and_goes_back_after(
+        ctx, company, switches):
+    home, other = switches
+    publish(company, queue_tree(company))
+    home.server.stop()
+    reports = switch_sync.sync_all(current_app._get_current_object())
+    down = report_of(home, reports)
     assert not down.ok and "ConnectionRefused" in down.unreachable
-    assert up.ok and names(company) in switches[1].callcenter.queues
+    assert report_of(other, reports).ok and names(company) in other.callcenter.queues
+    assert len(other.callcenter.agents) == 2
+    home.server.start()  # back on its port, its mod_callcenter empty as after a restart
+    other.callcenter.waiting[names(company)] = 1
+    sync()
+    assert names(company) in home.callcenter.queues and len(home.callcenter.agents) == 2
+    assert names(company) in other.callcenter.queues, "kept while a caller waits there"
+    other.callcenter.waiting[names(company)] = 0
+    sync()
+    assert (other.callcenter.queues, other.callcenter.agents, other.callcenter.tiers) == ({}, {}, {})
 
 
 def test_a_refused_command_is_reported(ctx, company, switch):
     publish(company, queue_tree(company))
-    switch.callcenter.config = lambda: b'<document type="freeswitch/xml"><section name="result"><result status="not found"/></section></document>'
-    [report, _] = switch_sync.sync_all(current_app._get_current_object())
+    switch.callcenter.config = lambda queue: b'<document type="freeswitch/xml"><section name="result"><result status="not found"/></section></document>'
+    report = report_of(switch, switch_sync.sync_all(current_app._get_current_object()))
     assert not report.ok
     assert report.errors[0] == f"callcenter_config queue load {names(company)}: -ERR Invalid Queue not found!"
 
@@ -210,7 +247,7 @@ def test_a_refused_command_is_reported(ctx, company, switch):
 @pytest.mark.parametrize("reply", ["-ERR callcenter_config Command not found!\n"])
 def test_a_switch_without_mod_callcenter_is_reported(ctx, company, switch, reply):
     switch.server.api_replies.model.api = lambda command: reply
-    [report, _] = switch_sync.sync_all(current_app._get_current_object())
+    report = report_of(switch, switch_sync.sync_all(current_app._get_current_object()))
     assert not report.ok and "SwitchError" in report.unreachable
 
 
