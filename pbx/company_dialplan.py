@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from pbx import compiler, models
-from pbx.dialplan.snapshot import (AnnouncementInfo, BoxInfo, DirectorySnapshot, Fallback, GroupInfo,
+from pbx.dialplan.snapshot import (AnnouncementInfo, BoxInfo, ContactInfo, DirectorySnapshot, Fallback, GroupInfo,
                                    MainNumberInfo, MemberInfo, NumberListInfo, OverrideInfo, UserInfo)
 from pbx.extensions import db
 from pbx.tenancy import scoped, sip_domain
@@ -54,6 +54,8 @@ def snapshot_of(tenant, config, *, today: date | None = None) -> DirectorySnapsh
                       for m in rows(models.MainNumber)},
         fallback=_fallback(tenant.default_fallback_box_id, tenant.default_fallback_number),
         overrides=_overrides(rows(models.RoutingOverride), ZoneInfo(tenant.timezone)),
+        contacts={c.id: ContactInfo(c.id, c.name, tuple(n["number"] for n in c.numbers or ()), tuple(c.groups or ()))
+                  for c in rows(models.Contact)},
     )
 
 

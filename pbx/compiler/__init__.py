@@ -15,7 +15,7 @@ from lxml import etree
 
 from pbx.compiler import emit, lint, lower, parse, validate
 from pbx.compiler.errors import ScenarioInvalid
-from pbx.compiler.internal import group_queues, internal_extensions, override
+from pbx.compiler.internal import caller_names, group_queues, internal_extensions, override
 from pbx.dialplan import dialing, ir
 from pbx.dialplan.snapshot import DirectorySnapshot
 from pbx.nodes import kind_of
@@ -94,7 +94,8 @@ def tenant_build(snap: DirectorySnapshot, published: list[Published]) -> TenantB
     """
     live = [_live(version, snap) for version in published]
     with_scenario = {version.main_number_id for version in published}
-    document = emit.document(snap.context, [e for scenario in live for e in scenario.extensions]
+    # The callers' names come first: each lets the hunt go on to the main number's own extension.
+    document = emit.document(snap.context, caller_names(snap) + [e for scenario in live for e in scenario.extensions]
                              + internal_extensions(snap, with_scenario))
     return TenantBuild(document, _queues(snap, live))
 

@@ -70,6 +70,16 @@ class NumberListInfo:
 
 
 @dataclass(frozen=True)
+class ContactInfo:
+    """A contact of the company's address book: its name goes to phones as the caller's name
+    (pbx.switch_text neutralises it on output), its groups serve caller conditions ("VIP")."""
+    id: int
+    name: str
+    numbers: tuple[str, ...] = ()  # E.164 with '+'
+    groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class MainNumberInfo:
     id: int
     number: str
@@ -106,6 +116,7 @@ class DirectorySnapshot:
     main_numbers: dict[int, MainNumberInfo] = field(default_factory=dict)
     fallback: Fallback | None = None  # the company's default
     overrides: dict[int, OverrideInfo] = field(default_factory=dict)  # by main number id, not yet ended
+    contacts: dict[int, ContactInfo] = field(default_factory=dict)
 
     @property
     def context(self) -> str:
@@ -124,6 +135,12 @@ class DirectorySnapshot:
         if group is not None and group.fallback:
             return f"fallback_group_{group.id}"
         return "fallback_company" if self.fallback else None
+
+    def contact_group(self, group: str) -> list[ContactInfo]:
+        """The contacts in a group, its name compared as the panel keeps groups ("VIP" is "vip")."""
+        wanted = group.strip().casefold()
+        return [c for c in sorted(self.contacts.values(), key=lambda c: c.id)
+                if wanted in (g.casefold() for g in c.groups)]
 
     def extension_owner(self, extension: str):
         for item in list(self.users.values()) + list(self.groups.values()):

@@ -45,6 +45,16 @@ TEXTS = {
     "check.user_unreachable": "user {name} has neither a phone number nor an extension to ring",
     "check.vip_needs_match": "a VIP list needs a {branch} branch for the callers on it",
 
+    "contact.number_twice": 'a number may be given only once',
+    "contact.import_empty": 'the file holds no contacts',
+    "contact.import_too_many": 'a file may hold at most {limit} contacts',
+    "contact.import_too_big": 'the file is larger than {megabytes} MB',
+    "contact.import_no_name_column": "the file's first line must name the columns, one of them name (Nazwa)",
+    "contact.import_not_vcard": 'the file is not a readable vCard',
+    "noun.contact": 'contact',
+    "noun.contacts": 'contacts',
+    "caller_condition.list_or_group": 'choose either a number list or a contact group',
+    "lint.contact_group_empty": 'no contact with a number is in contact group {name}: every caller takes {branch}',
     "company.name_taken": "a company named {value!r} already exists",
     "company.unknown": "no company with id or name {value!r}",
 
