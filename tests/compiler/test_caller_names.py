@@ -1,0 +1,52 @@
+"""Caller names from the company's contacts: compiled into the tenant document, so a SIP phone shows
+the contact's name with no database read while the call hunts."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from pbx.compiler import Published, compile_tree, tenant_build
+from pbx.dialplan.snapshot import ContactInfo
+from pbx.simulator import World, fetch_from_document, simulate
+from tests.support.compiler import WARSAW, applications, snapshot, tree
+
+AT = datetime(2026, 3, 3, 10, 0, tzinfo=WARSAW)
+FORWARD = {"id": "fwd", "kind": "forward", "target": {"user": 4}, "ring_seconds": 20,
+           "no_answer": {"id": "bye", "kind": "hangup"}}
+CONTACTS = {7: ContactInfo(7, "Anna Nowak", ("+48600100200", "+442071234567"), ("VIP",)),
+            8: ContactInfo(8, "Drugi z tym samym", ("+48600100200", "+48600100300")),
+            9: ContactInfo(9, "${system(reboot)} $${carrier_password} X-PRE-PROCESS", ("+48600100400",))}
+
+
+def _document(snap) -> bytes:
+    version = compile_tree(tree(FORWARD), snap, scenario_id=5, version_id=8, main_number_id=1)
+    published = Published(5, "test", 1, 8, 1, tree(FORWARD), version.xml.decode(), version.meta)
+    return tenant_build(snap, [published]).document
+
+
+def _bridge(document: bytes, caller: str):
+    result = simulate(fetch_from_document(document), World(start=AT, caller=caller, legs={}),
+                      context="tenant_3", destination="main_1")
+    bridges = [s.details["data"] for s in result.steps if s.kind == "execute" and s.details["application"] == "bridge"]
+    return result.variables.get("effective_caller_id_name"), bridges
+
+
+def test_a_contact_s_name_is_set_before_the_bridge_in_any_carrier_form():
+    document = _document(snapshot(contacts=CONTACTS))
+    for caller in ("+48600100200", "48600100200", "0048600100200", "600100200", "00442071234567"):
+        name, bridges = _bridge(document, caller)
+        assert name == "Anna Nowak", caller  # the first contact keeps a number two of them share
+        assert bridges == ["{originate_timeout=20}[leg_timeout=20,centralka_user=4]user/104@t3.pbx.local"]
+    assert _bridge(document, "+48600100300")[0] == "Drugi z tym samym"
+    assert _bridge(document, "+48600100999")[0] is None
+
+
+def test_a_contact_s_name_cannot_expand_or_run_anything_on_the_switch():
+    document = _document(snapshot(contacts=CONTACTS))
+    assert b"${system" not in document and b"$${" not in document and b"X-PRE-PROCESS" not in document
+    [(application, data)] = applications(document, "caller_name_9")
+    assert application == "set" and data.startswith("effective_caller_id_name=\uff04{system(reboot)}")
+
+
+def test_without_contacts_the_document_is_as_before():
+    assert b"caller_name_" not in _document(snapshot())
+    assert _document(snapshot()) == _document(snapshot(contacts={}))
