@@ -97,4 +97,4 @@ def test_a_contact_of_a_contact_group_takes_its_branch_and_is_named_on_the_phone
     named = executed.index(("set", "effective_caller_id_name=Jan Kowalski"))
     assert named < next(i for i, (application, _) in enumerate(executed) if application == "bridge")
     stranger = _call(signed_in, draft=True, **{"from": "601000998"}).get_json()
-    assert stranger["centralka_path"] == ";vip:otherwise"
+    assert stranger["centralka_path"] == ";vip:otherwise;others"
