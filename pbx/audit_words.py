@@ -63,7 +63,7 @@ DONE = {"pickup": ("Picked up", "Odebrano"), "transfer": ("Transferred", "Przeka
         "announce": ("Announced", "Zapowiedziano"),
         "voicemail": ("Sent to voicemail", "Przekazano na pocztę głosową"), "hangup": ("Ended", "Zakończono"),
         "available": ("Logged in", "Zalogowano"), "logged_out": ("Logged out", "Wylogowano"),
-        "on_break": ("Paused", "Wstrzymano")}
+        "on_break": ("Paused", "Wstrzymano"), "call": ("Called from the panel", "Wybrano z panelu")}
 ACTIONS.update(DONE)
 LABELS = {
     "name": ("Name", "Nazwa"), "first_name": ("First name", "Imię"), "last_name": ("Last name", "Nazwisko"),
@@ -93,7 +93,7 @@ LABELS = {
     "caller": ("Caller", "Dzwoniący"), "received_at": ("Left at", "Nagrana"),
     "voicemail_box_id": ("Voicemail box", "Skrzynka głosowa"),
     "receptionist": ("Reception", "Recepcja"),
-    "to": ("To", "Dokąd"), "result": ("Result", "Wynik"), "queue": ("Queue", "Kolejka"),
+    "to": ("To", "Dokąd"), "by": ("From the phone of", "Z telefonu"), "result": ("Result", "Wynik"), "queue": ("Queue", "Kolejka"),
     # an entry stored before its facts were: the sentence written then, in English
     "summary": ("Details", "Szczegóły"),
     "frequency": ("How often", "Jak często"), "format": ("Format", "Format"), "filters": ("Filters", "Filtry"),

@@ -2,16 +2,18 @@
 import from CSV or vCard, export as CSV or vCard. Editors (level 2) change them."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from pbx import contacts, models
 from pbx.exports import MEDIA_TYPES
 from pbx.extensions import db
-from pbx.messages import Message
+from pbx.messages import Message, in_language, language_of
+from pbx.reception import actions
+from pbx.reception.switches import for_app
 from pbx.representations import contact_json
-from pbx.tenancy import scoped
+from pbx.tenancy import get_owned, scoped
 from schemas.contacts import ContactExportQuery, ContactInput
 
 from webadmin.auth import signed_in
@@ -93,3 +95,19 @@ def export_contacts():
                         headers={"Content-Disposition": "attachment; filename=contacts.vcf"})
     return Response(contacts.contacts_csv(g.tenant.id, format_name), mimetype=MEDIA_TYPES[format_name],
                     headers={"Content-Disposition": "attachment; filename=contacts.csv"})
+
+
+@bp.post("/contacts/<int:contact_id>/call")
+@signed_in()
+def call_contact(contact_id):
+    """Click to call: your own SIP phone rings, and once you answer the contact's number (``number``, one of
+    theirs; the first when not given) is dialled from it; audited."""
+    contact = get_owned(models.Contact, g.tenant.id, contact_id)
+    number = body().get("number") or next((n["number"] for n in contact.numbers or []), "")
+    app = current_app._get_current_object()
+    try:
+        actions.call_contact(for_app(app).switches, g.user, contact, number, app.config["SIP_DOMAIN_SUFFIX"])
+    except actions.Refused as refused:
+        abort(refused.status, refused.message)
+    done = Message("contact.calling")
+    return jsonify(done=True, message=in_language(done, language_of(request.accept_languages)), **done.as_json())

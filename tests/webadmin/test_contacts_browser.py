@@ -1,5 +1,5 @@
 """The contacts page in headless Chromium: a contact added through the form shows in the list and is
-found by search; a vCard import adds its contacts, a wrong one stores nothing and says which.
+found by search, its call button answers in words; a vCard import adds its contacts, a wrong one stores nothing and says which.
 Screenshots: /tmp/panel-shots/contacts-*.png."""
 from __future__ import annotations
 
@@ -35,6 +35,9 @@ def test_a_contact_is_added_and_seen_in_the_list(page, server):
     page.get_by_role("searchbox", name="Szukaj").fill("lodz")
     expect(_rows(page)).to_have_count(1)
     shot(page, "contacts-list")
+    # Click to call: this panel has no switch, so the phone is not signed in to one, and it says so.
+    row.get_by_role("button", name="Zadzwoń: Anna Nowak, komórka").click()
+    expect(page.get_by_text("nie jest zalogowany do centrali")).to_be_visible()
 
 
 def test_a_vcard_is_imported_and_a_wrong_one_names_its_contact(page, server):

@@ -1,5 +1,5 @@
 // The company's contacts (address book): list, search, form, import from CSV or vCard, export.
-import { api } from "../api.js";
+import { api, post } from "../api.js";
 import { t } from "../i18n.js";
 import { fieldRow, h, showErrors, toast } from "../ui.js";
 import { crudPage } from "./crud.js";
@@ -11,6 +11,19 @@ const numbersOf = (text) => text.split("\n").map((line) => line.trim()).filter(B
   return at < 0 ? { label: "", number: line } : { label: line.slice(0, at).trim(), number: line.slice(at + 1).trim() };
 });
 const groupsOf = (text) => text.split(",").map((g) => g.trim()).filter(Boolean);
+
+// Click to call: the server rings the admin's own SIP phone, then dials the number from it.
+function callButtons(contact) {
+  return contact.numbers.map((n) => h("button", { type: "button",
+    "aria-label": `${t("contacts.call")}: ${contact.name}, ${n.label || n.number}`,
+    onclick: async () => {
+      try {
+        toast((await post(`/api/contacts/${contact.id}/call`, { number: n.number })).message);
+      } catch (error) {
+        toast(error.message, "error");
+      }
+    } }, `📞 ${n.label || n.number}`));
+}
 
 function importForm(refresh) {
   const form = h("form", { class: "stack card", "aria-label": t("contacts.import") }, h("h2", {}, t("contacts.import")),
@@ -42,7 +55,7 @@ function importForm(refresh) {
 export function contactsPage() {
   return crudPage({
     title: t("contacts.title"), endpoint: "/api/contacts", addLabel: t("contacts.add"), editLabel: t("contacts.edit"),
-    nameOf: (c) => c.name, usage: null,
+    nameOf: (c) => c.name, usage: null, extraActions: callButtons,
     exports: [[t("contacts.exportCsv"), "/api/contacts/export?format=csv"],
       [t("contacts.exportExcel"), "/api/contacts/export?format=csv-excel"],
       [t("contacts.exportVcard"), "/api/contacts/export?format=vcard"]],
