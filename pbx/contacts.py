@@ -15,7 +15,7 @@ import vobject
 from marshmallow import ValidationError
 
 from pbx import models
-from pbx.exports import BOM, safe_cell
+from pbx.exports import BOM, FORMULA_STARTS, safe_cell
 from pbx.extensions import db
 from pbx.messages import Message
 from pbx.tenancy import get_owned, scoped
@@ -101,7 +101,7 @@ def contacts_csv(tenant_id: int, format_name: str = "csv") -> str:
     writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n")
     writer.writerow([COLUMNS[key][1] if excel else key for key in COLUMNS])
     for contact in contacts_of(tenant_id):
-        writer.writerow([safe_cell(contact.name), safe_cell(contact.company), _numbers_cell(contact.numbers or []),
+        writer.writerow([safe_cell(contact.name), safe_cell(contact.company), safe_cell(_numbers_cell(contact.numbers or [])),
                          safe_cell(f"{GROUP_SEPARATOR} ".join(contact.groups or [])), safe_cell(contact.note)])
     return out.getvalue()
 
@@ -132,8 +132,8 @@ def csv_records(upload: bytes) -> list[dict]:
     for row in reader:
         if not any(cell.strip() for cell in row):
             continue
-        values = {key: cell.strip() for key, cell in zip(header, row) if key}
-        record = {key: _unquoted(value) for key, value in values.items() if key not in ("numbers", "groups")}
+        values = {key: _unquoted(cell.strip()) for key, cell in zip(header, row) if key}
+        record = {key: value for key, value in values.items() if key not in ("numbers", "groups")}
         record["numbers"] = _numbers_of(values.get("numbers", ""))
         record["groups"] = [g.strip() for g in values.get("groups", "").split(GROUP_SEPARATOR) if g.strip()]
         records.append(record)
@@ -142,7 +142,7 @@ def csv_records(upload: bytes) -> list[dict]:
 
 def _unquoted(cell: str) -> str:
     """A cell as exported: the quote that kept a spreadsheet from running it as a formula goes."""
-    return cell[1:] if cell.startswith("'") and cell[1:2] in "=+-@" and cell[1:2] else cell
+    return cell[1:] if cell[:1] == "'" and cell[1:2] and cell[1] in FORMULA_STARTS else cell
 
 
 # ------------------------------------------------------------ vCard (RFC 6350 / 2426, by vobject)

@@ -6,6 +6,7 @@ legs of a call follow the caller through the channels' ``call_uuid``.
 """
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timezone
 
@@ -48,7 +49,6 @@ class Company:
             scoped(models.User, tenant_id).order_by(models.User.last_name, models.User.first_name, models.User.id)))
         self.groups = {g.id: g for g in db.session.scalars(scoped(models.Group, tenant_id))}
         self.numbers = list(db.session.scalars(scoped(models.MainNumber, tenant_id)))
-        self.book = Book(tenant_id)
         self._trees: dict[int, dict] = {}
 
     def owns(self, row: dict) -> bool:
@@ -59,6 +59,11 @@ class Company:
         digits = _digits(number)
         return next((u for u in self.users if u.phone and digits and _digits(u.phone).endswith(digits)
                      and len(digits) >= 9), None)
+
+    @functools.cached_property
+    def book(self) -> Book:
+        """The company's contacts, read only for a board that has a caller to name."""
+        return Book(self.tenant_id)
 
     def caller_name(self, number: str | None) -> str | None:
         """Who calls: a user of the company by their mobile, else a contact of its address book."""

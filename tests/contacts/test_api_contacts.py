@@ -148,3 +148,14 @@ def test_a_broken_file_is_refused(as_editor):
     broken = _upload(as_editor, b"BEGIN:VCARD\r\nFN Jan\r\n", "x.vcf").get_json()
     assert _code(broken["field_codes"]["file"]) == ["contact.import_not_vcard"]
     assert _code(_upload(as_editor, b"", "x.csv").get_json()["field_codes"]["file"]) == ["contact.import_empty"]
+
+
+def test_a_label_cannot_smuggle_a_formula_into_the_export(as_editor):
+    label = "=cmd|' /C calc'!A0"
+    _add(as_editor, {"name": "Anna", "numbers": [{"label": label, "number": "+48600100200"}]})
+    text = as_editor.get("/api/contacts/export?format=csv").get_data(as_text=True)
+    assert list(csv.DictReader(io.StringIO(text)))[0]["numbers"].startswith("'=")
+    db.session.execute(db.delete(models.Contact))
+    db.session.commit()
+    assert _upload(as_editor, text.encode(), "kontakty.csv").status_code == 201
+    assert as_editor.get("/api/contacts").get_json()[0]["numbers"] == [{"label": label, "number": "+48600100200"}]
