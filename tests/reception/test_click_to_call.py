@@ -54,7 +54,7 @@ def test_without_a_registered_phone_or_with_another_number_nothing_is_sent(recep
     assert (wrong.status_code, wrong.get_json()["code"]) == (400, "contact.not_its_number")
     assert switch.actions() == []
     results = [e.changes["result"]["code"] for e in db.session.scalars(
-        db.select(models.AuditLogEntry).where(models.AuditLogEntry.action == "call"))]
+        db.select(models.AuditLogEntry).where(models.AuditLogEntry.action == "call").order_by(models.AuditLogEntry.id))]
     assert results == ["contact.phone_not_registered", "contact.not_its_number"]
 
 
