@@ -4,7 +4,7 @@ It reads no database: ``pbx.company_dialplan`` loads what it compiles.
     compile_tree(tree, snapshot, *, scenario_id, version_id, main_number_id) -> Compiled
     tenant_build(snapshot, published) -> TenantBuild   # context tenant_<id> and the company's queues
     tenant_queues(snapshot, published) -> list[dict]   # the queues alone
-    public_entry(tenant_id, main_number_id, number, context) -> bytes
+    public_entry(tenant_id, main_number_id, number, context, contacts) -> bytes
 """
 from __future__ import annotations
 
@@ -94,8 +94,7 @@ def tenant_build(snap: DirectorySnapshot, published: list[Published]) -> TenantB
     """
     live = [_live(version, snap) for version in published]
     with_scenario = {version.main_number_id for version in published}
-    # The callers' names come first: each lets the hunt go on to the main number's own extension.
-    document = emit.document(snap.context, caller_names(snap) + [e for scenario in live for e in scenario.extensions]
+    document = emit.document(snap.context, [e for scenario in live for e in scenario.extensions]
                              + internal_extensions(snap, with_scenario))
     return TenantBuild(document, _queues(snap, live))
 
@@ -140,14 +139,17 @@ def _stored_extensions(version: Published, context: str) -> list:
     return list(root.iterfind(f"section/context[@name='{context}']/extension"))
 
 
-def public_entry(tenant_id: int, main_number_id: int, number: str, context: str = "public") -> bytes:
-    """The one-extension document for the carrier's first hunt: on to `main_<id>` in the tenant context.
+def public_entry(tenant_id: int, main_number_id: int, number: str, context: str = "public",
+                 contacts=()) -> bytes:
+    """The document for the carrier's first hunt: on to `main_<id>` in the tenant context.
 
     It first keeps the number the carrier dialled (the switch's own `destination_number`, which
-    the transfer renames, and `Caller-RDNIS` with it at every later transfer) for the call record.
+    the transfer renames, and `Caller-RDNIS` with it at every later transfer) for the call record;
+    a caller who is one of the company's ``contacts`` (ContactInfo) is named for the phones before.
     """
+    dialled = f"^{dialing.number_regex(number)}"
     extension = ir.Extension(f"main_{main_number_id}", [ir.Condition(
-        "destination_number", f"^{dialing.number_regex(number)}",
+        "destination_number", dialled,
         actions=[ir.Action("export", "centralka_dialled=${destination_number}"),
                  ir.Action("transfer", f"main_{main_number_id} XML tenant_{tenant_id}")])])
-    return emit.emit(context, [extension])
+    return emit.emit(context, caller_names(contacts, dialled) + [extension])

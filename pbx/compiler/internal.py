@@ -403,25 +403,26 @@ def _with_extensions(snap) -> list:
     return sorted(items, key=lambda i: (len(i.extension), i.extension))
 
 
-def caller_names(snap) -> list[Extension]:
-    """The caller's name for phones when the caller is a contact: ahead of every `main_<id>`, each one
-    sets `effective_caller_id_name` and lets the hunt go on (continue), so the main number's own
-    extension still runs.
+def caller_names(contacts, destination: str) -> list[Extension]:
+    """The caller's name for phones when the caller is a contact: ahead of a main number's entry (hunted
+    as ``destination``), each one sets `effective_caller_id_name` and lets the hunt go on (continue).
 
+    They are in the carrier's first hunt (``public_entry``), sent once per call, not in the company's
+    document that every later hunt of the call fetches again. The variable stays on the channel:
     switch_ivr_originate.c takes a new leg's caller ID name from the calling channel's
-    effective_caller_id_name (unless origination_caller_id_name is set), and mod_callcenter offers
-    agents the member channel's, so SIP phones and queue agents show the contact's name. A number two
-    contacts share names the first one. The name is tenant text: pbx.switch_text neutralises it.
+    effective_caller_id_name, and mod_callcenter offers agents the member channel's, so SIP phones and
+    queue agents show the contact's name. A number two contacts share names the first one. The name
+    is tenant text: pbx.switch_text neutralises it.
     """
     claimed, extensions = set(), []
-    for contact in sorted(snap.contacts.values(), key=lambda c: c.id):
+    for contact in sorted(contacts, key=lambda c: c.id):
         numbers = [n for n in contact.numbers if n not in claimed]
         claimed.update(numbers)
         if not numbers:
             continue
         regex = "^(?:" + "|".join(dialing.number_regex(n) for n in numbers) + ")"
         extensions.append(Extension(f"caller_name_{contact.id}", [
-            Condition("destination_number", r"^main_\d+$"),
+            Condition("destination_number", destination),
             Condition("caller_id_number", regex,
                       actions=[Action("set", f"effective_caller_id_name={switch_safe(contact.name)}")])],
             continue_=True))

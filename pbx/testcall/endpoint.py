@@ -88,9 +88,7 @@ class DraftOverlay:
         for extension in xcontext.findall("extension"):
             if self.owns(extension.get("name", "")):
                 xcontext.remove(extension)
-        # The callers' names stay first: each lets the hunt go on to the draft's `main_<id>`.
-        first = sum(1 for e in xcontext.findall("extension") if e.get("name", "").startswith("caller_name_"))
-        for index, extension in enumerate(self.extensions, start=first):
+        for index, extension in enumerate(self.extensions):
             xcontext.insert(index, etree.fromstring(etree.tostring(extension)))
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 

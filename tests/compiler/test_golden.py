@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from pbx.compiler import emit, public_entry
-from pbx.compiler.internal import caller_names, fallbacks, main_numbers
+from pbx.compiler.internal import fallbacks, main_numbers
 from pbx.dialplan.snapshot import ContactInfo, Fallback
 from tests.compiler.golden_trees import TREES
 from tests.compiler.test_fallbacks import with_fallbacks
@@ -36,7 +36,7 @@ def test_fallbacks_match_golden():
 
 
 def test_contacts_match_golden():
-    """A caller condition on a contact group, and the callers' names set ahead of every main number
+    """A caller condition on a contact group, and the callers' names set in the carrier's first hunt
     (a name with expansion and preprocessor text in it, neutralised)."""
     snap = snapshot(contacts={
         7: ContactInfo(7, "Anna Nowak", ("+48600100200", "+442071234567"), ("VIP",)),
@@ -44,7 +44,7 @@ def test_contacts_match_golden():
     vip = {"id": "vip", "kind": "caller_condition", "contact_group": "VIP", "match": hangup("vip_line"),
            "otherwise": hangup()}
     _matches_golden("caller_condition_contact_group", compiled(vip, snap).xml)
-    _matches_golden("caller_names", emit.emit(snap.context, caller_names(snap)))
+    _matches_golden("public_entry_contacts", public_entry(3, 5, "+48221000000", "public", snap.contacts.values()))
 
 
 def test_public_entry_matches_golden():
