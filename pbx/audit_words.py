@@ -93,7 +93,8 @@ LABELS = {
     "caller": ("Caller", "Dzwoniący"), "received_at": ("Left at", "Nagrana"),
     "voicemail_box_id": ("Voicemail box", "Skrzynka głosowa"),
     "receptionist": ("Reception", "Recepcja"),
-    "to": ("To", "Dokąd"), "by": ("From the phone of", "Z telefonu"), "result": ("Result", "Wynik"), "queue": ("Queue", "Kolejka"),
+    "to": ("To", "Dokąd"), "by": ("From the phone of", "Z telefonu"), "result": ("Result", "Wynik"),
+    "queue": ("Queue", "Kolejka"),
     # an entry stored before its facts were: the sentence written then, in English
     "summary": ("Details", "Szczegóły"),
     "frequency": ("How often", "Jak często"), "format": ("Format", "Format"), "filters": ("Filters", "Filtry"),

@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from pbx import compiler, models
-from pbx.dialplan.snapshot import (AnnouncementInfo, BoxInfo, ContactInfo, DirectorySnapshot, Fallback, GroupInfo,
-                                   MainNumberInfo, MemberInfo, NumberListInfo, OverrideInfo, UserInfo)
+from pbx.dialplan.snapshot import (AnnouncementInfo, BoxInfo, ContactInfo, DirectorySnapshot, Fallback,
+                                   GroupInfo, MainNumberInfo, MemberInfo, NumberListInfo, OverrideInfo, UserInfo)
 from pbx.extensions import db
 from pbx.tenancy import scoped, sip_domain
 
@@ -60,7 +60,8 @@ def snapshot_of(tenant, config, *, today: date | None = None) -> DirectorySnapsh
 
 def contacts_of(tenant_id: int) -> list[ContactInfo]:
     rows = db.session.scalars(scoped(models.Contact, tenant_id).order_by(models.Contact.id))
-    return [ContactInfo(c.id, c.name, tuple(n["number"] for n in c.numbers or ()), tuple(c.groups or ())) for c in rows]
+    return [ContactInfo(c.id, c.name, tuple(n["number"] for n in c.numbers or ()), tuple(c.groups or ()))
+            for c in rows]
 
 
 def _overrides(rows, zone: ZoneInfo) -> dict[int, OverrideInfo]:

@@ -101,8 +101,9 @@ def contacts_csv(tenant_id: int, format_name: str = "csv") -> str:
     writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n")
     writer.writerow([COLUMNS[key][1] if excel else key for key in COLUMNS])
     for contact in contacts_of(tenant_id):
-        writer.writerow([safe_cell(contact.name), safe_cell(contact.company), safe_cell(_numbers_cell(contact.numbers or [])),
-                         safe_cell(f"{GROUP_SEPARATOR} ".join(contact.groups or [])), safe_cell(contact.note)])
+        cells = [contact.name, contact.company, _numbers_cell(contact.numbers or []),
+                 f"{GROUP_SEPARATOR} ".join(contact.groups or []), contact.note]
+        writer.writerow([safe_cell(cell) for cell in cells])
     return out.getvalue()
 
 

@@ -84,7 +84,8 @@ def call_json(call: models.CallRecord, names: dict[int, str], book: Book) -> dic
         "id": call.id, "started_at": stamp(call.started_at), "answered_at": stamp(call.answered_at),
         "ended_at": stamp(call.ended_at), "direction": call.direction, "main_number": call.main_number,
         "caller": call.caller, "caller_name": book.name(call.caller) if call.direction == "in" else None,
-        "destination": call.destination, "answered_by": names.get(call.answered_by_user_id), "answered_number": call.answered_number,
+        "destination": call.destination, "answered_by": names.get(call.answered_by_user_id),
+        "answered_number": call.answered_number,
         "wait_seconds": call.wait_seconds, "talk_seconds": call.talk_seconds,
         "hangup_cause": call.hangup_cause, "path": list(call.path or []),
     }

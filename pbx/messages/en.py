@@ -57,7 +57,8 @@ TEXTS = {
     "lint.contact_group_empty": 'no contact with a number is in contact group {name}: every caller takes {branch}',
     "contact.not_its_number": 'that is not a number of this contact',
     "contact.call_needs_a_phone": 'you need an extension with a SIP phone to call from the panel',
-    "contact.phone_not_registered": 'your phone (extension {extension}) is not signed in to the switch: turn it on and try again',
+    "contact.phone_not_registered":
+        'your phone (extension {extension}) is not signed in to the switch: turn it on and try again',
     "contact.calling": 'your phone rings now; answer it and the contact is called',
     "company.name_taken": "a company named {value!r} already exists",
     "company.unknown": "no company with id or name {value!r}",

@@ -57,10 +57,12 @@ TEXTS = {
     "noun.contact": 'kontakt',
     "noun.contacts": 'kontakty',
     "caller_condition.list_or_group": 'Wybierz listę numerów albo grupę kontaktów (jedno z nich).',
-    "lint.contact_group_empty": 'W grupie kontaktów {name} nie ma kontaktu z numerem: każde połączenie trafi do gałęzi {branch}.',
+    "lint.contact_group_empty":
+        'W grupie kontaktów {name} nie ma kontaktu z numerem: każde połączenie trafi do gałęzi {branch}.',
     "contact.not_its_number": 'To nie jest numer tego kontaktu.',
     "contact.call_needs_a_phone": 'Aby dzwonić z panelu, potrzebujesz numeru wewnętrznego z telefonem SIP.',
-    "contact.phone_not_registered": 'Twój telefon (numer wewnętrzny {extension}) nie jest zalogowany do centrali: włącz go i spróbuj ponownie.',
+    "contact.phone_not_registered":
+        'Twój telefon (numer wewnętrzny {extension}) nie jest zalogowany do centrali: włącz go i spróbuj ponownie.',
     "contact.calling": 'Twój telefon dzwoni: odbierz, a kontakt zostanie wybrany.',
     "company.name_taken": "Firma o nazwie {value!r} już istnieje.",
     "company.unknown": "Nie ma firmy o identyfikatorze ani nazwie {value!r}.",

@@ -2,7 +2,8 @@
 
 Rows of ``show channels as json`` are the captured row (esl_api_replies.txt, call 2) with the
 fields a test sets; ``uuid_getvar``, ``uuid_transfer``, ``uuid_broadcast`` and ``uuid_kill`` give the
-replies of mod_commands.c (``-ERR No such channel!`` for a channel the switch does not hold, ``+OK Job-UUID: …`` for ``bgapi``,
+replies of mod_commands.c (``-ERR No such channel!`` for a channel the switch does not hold,
+``+OK Job-UUID: …`` for ``bgapi``,
 ``-ERR invalid uuid`` from uuid_broadcast, ``_undef_`` for an unset variable). ``callcenter_config``
 goes to a FakeCallcenter.
 """

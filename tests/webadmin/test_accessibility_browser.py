@@ -11,7 +11,8 @@ from tests.support.browser import chromium_page, needs_chromium, node_form, shot
 
 pytestmark = needs_chromium
 SERIOUS = {"serious", "critical"}
-LISTS = ["users", "groups", "numbers", "announcements", "voicemail", "lists", "contacts", "calls", "recordings", "audit"]
+LISTS = ["users", "groups", "numbers", "announcements", "voicemail", "lists", "contacts", "calls", "recordings",
+         "audit"]
 
 
 def _violations(page) -> list[str]:

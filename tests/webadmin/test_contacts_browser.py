@@ -1,5 +1,6 @@
 """The contacts page in headless Chromium: a contact added through the form shows in the list and is
-found by search, its call button answers in words; a vCard import adds its contacts, a wrong one stores nothing and says which.
+found by search, its call button answers in words; a vCard import adds its contacts, a wrong one
+stores nothing and says which.
 Screenshots: /tmp/panel-shots/contacts-*.png."""
 from __future__ import annotations
 
