@@ -37,6 +37,7 @@ KINDS = {
     "Recording": ("a voicemail message from {name}", "wiadomość głosową od {name}"),
     "Call": ("the call from {name}", "połączenie od {name}"),
     "QueueAgent": ("{name} in a queue", "{name} w kolejce"),
+    "Contact": ("contact '{name}'", "kontakt '{name}'"),
 }
 # What was viewed (the action "view", noted by pbx.audit.note): (English, Polish accusative) with {name}
 VIEWED = {"User": ("the SIP password of user {name}", "hasło SIP użytkownika {name}")}
@@ -51,6 +52,7 @@ KIND_NAMES = {
     "ExportSchedule": ("Scheduled exports", "Eksporty cykliczne"), "ExportJob": ("Exports", "Eksporty"),
     "Recording": ("Voicemail messages", "Wiadomości głosowe"),
     "Call": ("Calls at reception", "Połączenia w recepcji"), "QueueAgent": ("Queue members", "Członkowie kolejek"),
+    "Contact": ("Contacts", "Kontakty"),
 }
 # who changed something when no person did: (English, Polish)
 MACHINES = {"demo": ("demo data", "dane przykładowe"), "system": ("the system", "system")}
@@ -61,7 +63,7 @@ DONE = {"pickup": ("Picked up", "Odebrano"), "transfer": ("Transferred", "Przeka
         "announce": ("Announced", "Zapowiedziano"),
         "voicemail": ("Sent to voicemail", "Przekazano na pocztę głosową"), "hangup": ("Ended", "Zakończono"),
         "available": ("Logged in", "Zalogowano"), "logged_out": ("Logged out", "Wylogowano"),
-        "on_break": ("Paused", "Wstrzymano")}
+        "on_break": ("Paused", "Wstrzymano"), "call": ("Called from the panel", "Wybrano z panelu")}
 ACTIONS.update(DONE)
 LABELS = {
     "name": ("Name", "Nazwa"), "first_name": ("First name", "Imię"), "last_name": ("Last name", "Nazwisko"),
@@ -93,10 +95,12 @@ LABELS = {
     "caller": ("Caller", "Dzwoniący"), "received_at": ("Left at", "Nagrana"),
     "voicemail_box_id": ("Voicemail box", "Skrzynka głosowa"),
     "receptionist": ("Reception", "Recepcja"),
-    "to": ("To", "Dokąd"), "result": ("Result", "Wynik"), "queue": ("Queue", "Kolejka"),
+    "to": ("To", "Dokąd"), "by": ("From the phone of", "Z telefonu"), "result": ("Result", "Wynik"),
+    "queue": ("Queue", "Kolejka"),
     # an entry stored before its facts were: the sentence written then, in English
     "summary": ("Details", "Szczegóły"),
     "frequency": ("How often", "Jak często"), "format": ("Format", "Format"), "filters": ("Filters", "Filtry"),
+    "company": ("Company", "Firma"), "numbers": ("Numbers", "Numery"), "groups": ("Contact groups", "Grupy kontaktów"),
     "recipients": ("Recipients", "Odbiorcy"), "rows_total": ("Calls", "Połączenia"), "file_name": ("File", "Plik"),
 }
 # The filters of an export (a JSON object), each by its label and the object's name.
@@ -184,7 +188,7 @@ class Namer:
 
     def _stored_name(self, model, obj_id: str) -> str | None:
         """A deleted object's name, from the fields its delete stored."""
-        if model not in (models.User, models.Group, models.VoicemailBox, models.Announcement):
+        if model not in (models.User, models.Group, models.VoicemailBox, models.Announcement, models.Contact):
             return None
         stored = db.session.scalar(select(models.AuditLogEntry.changes).where(
             models.AuditLogEntry.tenant_id == self.tenant_id, models.AuditLogEntry.entity == model.__name__,
@@ -283,6 +287,9 @@ class Namer:
             return phone_words(value)
         if key == "filters" and isinstance(value, dict):
             return self._filters(value)
+        if key == "numbers" and isinstance(value, list):  # a contact's labelled numbers
+            return ", ".join(f"{n.get('label')}: {phone_words(n.get('number'))}" if n.get("label")
+                             else phone_words(n.get("number")) for n in value if isinstance(n, dict))
         if isinstance(value, list):
             return ", ".join(str(item) for item in value)
         if isinstance(value, bool) or value is None:

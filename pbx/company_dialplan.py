@@ -5,7 +5,7 @@ versions, loaded here and handed to the compiler, which reads no database.
     tenant_build(tenant_id, config) -> TenantBuild   # context tenant_<id>: published trees × today's directory
     tenant_document(tenant_id, config) -> bytes
     tenant_queues(tenant_id, config) -> list[dict]
-    public_entry(tenant_id, main_number_id, context="public") -> bytes
+    public_entry(tenant_id, main_number_id, context="public") -> bytes   # callers' names first
     callcenter_queues(config) -> list[dict]          # queues of every company
 
 ``config`` is the app's settings: the snapshot names the SIP domain (SIP_DOMAIN_SUFFIX) and the
@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from pbx import compiler, models
-from pbx.dialplan.snapshot import (AnnouncementInfo, BoxInfo, DirectorySnapshot, Fallback, GroupInfo,
-                                   MainNumberInfo, MemberInfo, NumberListInfo, OverrideInfo, UserInfo)
+from pbx.dialplan.snapshot import (AnnouncementInfo, BoxInfo, ContactInfo, DirectorySnapshot, Fallback,
+                                   GroupInfo, MainNumberInfo, MemberInfo, NumberListInfo, OverrideInfo, UserInfo)
 from pbx.extensions import db
 from pbx.tenancy import scoped, sip_domain
 
@@ -55,7 +55,14 @@ def snapshot_of(tenant, config, *, today: date | None = None) -> DirectorySnapsh
         fallback=_fallback(tenant.default_fallback_box_id, tenant.default_fallback_number),
         overrides=_overrides(rows(models.RoutingOverride), ZoneInfo(tenant.timezone)),
         transfer_blind_code=tenant.transfer_blind_code, transfer_attended_code=tenant.transfer_attended_code,
+        contacts={c.id: c for c in contacts_of(tenant.id)},
     )
+
+
+def contacts_of(tenant_id: int) -> list[ContactInfo]:
+    rows = db.session.scalars(scoped(models.Contact, tenant_id).order_by(models.Contact.id))
+    return [ContactInfo(c.id, c.name, tuple(n["number"] for n in c.numbers or ()), tuple(c.groups or ()))
+            for c in rows]
 
 
 def _overrides(rows, zone: ZoneInfo) -> dict[int, OverrideInfo]:
@@ -106,7 +113,7 @@ def public_entry(tenant_id: int, main_number_id: int, context: str = "public") -
     number = db.session.get(models.MainNumber, main_number_id)
     if number is None or number.tenant_id != int(tenant_id):
         raise LookupError(f"main number {main_number_id} is not a number of company {tenant_id}")
-    return compiler.public_entry(number.tenant_id, number.id, number.number, context)
+    return compiler.public_entry(number.tenant_id, number.id, number.number, context, contacts_of(number.tenant_id))
 
 
 def _loaded(tenant_id: int, config) -> tuple[DirectorySnapshot, list[compiler.Published]]:

@@ -216,6 +216,18 @@ class Announcement(TenantOwned, db.Model):
     duration_seconds: Mapped[float | None] = mapped_column()
 
 
+class Contact(TenantOwned, db.Model):
+    """An outside person or firm in the company's address book: names callers, groups them ("VIP")."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    company: Mapped[str] = mapped_column(String(120), default="")
+    # [{"label": "komórka", "number": "+48501234567"}, ...]: E.164 with '+', in the admin's order.
+    numbers: Mapped[list] = mapped_column(JSON, default=list)
+    groups: Mapped[list] = mapped_column(JSON, default=list)  # group names as typed, e.g. ["VIP"]
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
 voicemail_recipient = db.Table(
     "voicemail_recipient",
     db.Column("box_id", ForeignKey("voicemail_box.id", ondelete="CASCADE"), primary_key=True),

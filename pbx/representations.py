@@ -35,6 +35,11 @@ def user_json(u: models.User) -> dict:
     }
 
 
+def contact_json(c: models.Contact) -> dict:
+    return {"id": c.id, "name": c.name, "company": c.company, "numbers": list(c.numbers or []),
+            "groups": list(c.groups or []), "note": c.note}
+
+
 def group_json(gr: models.Group) -> dict:
     return {
         "id": gr.id, "name": gr.name, "ring_mode": gr.ring_mode.value, "extension": gr.extension,

@@ -28,7 +28,8 @@ _NOUNS = {"User": ("noun.user", "noun.users"), "Group": ("noun.group", "noun.gro
           "VoicemailBox": ("noun.voicemail_box", "noun.voicemail_boxes"),
           "Recording": ("noun.recording", "noun.recordings"),
           "ExportJob": ("noun.export", "noun.exports"),
-          "ExportSchedule": ("noun.export_schedule", "noun.export_schedules")}
+          "ExportSchedule": ("noun.export_schedule", "noun.export_schedules"),
+          "Contact": ("noun.contact", "noun.contacts")}
 
 
 def missing(model_name: str, ids: list) -> Message:

@@ -23,7 +23,10 @@ LABELS = {
     "announce_place": ("place in the queue announced", "komunikat o miejscu w kolejce"),
     "announce_waiting": ("callers ahead announced", "komunikat o liczbie oczekujących"),
     "announce_every_seconds": ("announcements every", "komunikaty co"), "voice": ("voice", "głos"),
-    "list": ("number list", "lista numerów"),
+    "list": ("number list", "lista numerów"), "contact_group": ("contact group", "grupa kontaktów"),
+    # a contact's fields, also in an import's per-record report
+    "numbers": ("numbers", "numery"), "groups": ("contact groups", "grupy kontaktów"), "company": ("company", "firma"),
+    "note": ("note", "notatka"), "label": ("label", "opis"), "rows": ("contacts", "kontakty"),
     "invalid_prompt": ("announcement after a wrong key", "zapowiedź po błędnym wyborze"),
     "timeout_seconds": ("time to choose", "czas na wybór"), "direct_dial": ("direct dial", "wybieranie wewnętrznych"),
     "exceptions": ("exceptions", "wyjątki"), "id": ("node id", "identyfikator węzła"),

@@ -14,6 +14,7 @@ from marshmallow import ValidationError
 from sqlalchemy import func, or_, select
 
 from pbx import models, recordings
+from pbx.contacts import Book
 from pbx.extensions import db
 from pbx.listing import Search
 from pbx.messages import Message
@@ -78,26 +79,35 @@ def _names() -> dict[int, str]:
     return {row.id: f"{row.first_name} {row.last_name}" for row in rows}
 
 
-def call_json(call: models.CallRecord, names: dict[int, str]) -> dict:
+def call_json(call: models.CallRecord, names: dict[int, str], book: Book) -> dict:
     return {
         "id": call.id, "started_at": stamp(call.started_at), "answered_at": stamp(call.answered_at),
         "ended_at": stamp(call.ended_at), "direction": call.direction, "main_number": call.main_number,
-        "caller": call.caller, "destination": call.destination,
-        "answered_by": names.get(call.answered_by_user_id), "answered_number": call.answered_number,
+        "caller": call.caller, "caller_name": book.name(call.caller) if call.direction == "in" else None,
+        "destination": call.destination, "answered_by": names.get(call.answered_by_user_id),
+        "answered_number": call.answered_number,
         "wait_seconds": call.wait_seconds, "talk_seconds": call.talk_seconds,
         "hangup_cause": call.hangup_cause, "path": list(call.path or []) + list(call.transfers or []),
     }
 
 
-def _found(search: Search, names: dict[int, str]):
-    """Calls whose numbers hold the text (or its digits), or that a user so named took part in."""
+def _contact_numbers(search: Search, book: Book) -> list[str]:
+    """The numbers of the contacts so named, in the forms a carrier sends a caller's number in."""
+    numbers = {number for number, contact in book.by_number.items() if search.matches(contact.name, contact.company)}
+    return sorted({form for n in numbers for form in (n, n[1:], "00" + n[1:], n[3:] if n.startswith("+48") else n)})
+
+
+def _found(search: Search, names: dict[int, str], book: Book):
+    """Calls whose numbers hold the text (or its digits), that a user so named took part in, or from a
+    contact so named."""
     texts = {search.text.strip(), search.digits} - {""}
     numbers = [column.contains(text, autoescape=True) for text in texts
                for column in (models.CallRecord.caller, models.CallRecord.destination,
                               models.CallRecord.main_number, models.CallRecord.answered_number)]
     users = [user_id for user_id, name in names.items() if search.matches(name)]
     legs = select(models.CallLeg.call_id).where(models.CallLeg.user_id.in_(users))
-    return or_(*numbers, models.CallRecord.answered_by_user_id.in_(users), models.CallRecord.id.in_(legs))
+    return or_(*numbers, models.CallRecord.answered_by_user_id.in_(users), models.CallRecord.id.in_(legs),
+               models.CallRecord.caller.in_(_contact_numbers(search, book)))
 
 
 @bp.get("/calls")
@@ -108,13 +118,13 @@ def list_calls():
 
     Without ?per_page= the newest 500 calls."""
     search, paging = list_query()
-    names = _names()
+    names, book = _names(), Book(g.tenant.id)
     query = filtered_calls()
     if search:
-        query = query.where(_found(search, names))
+        query = query.where(_found(search, names, book))
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     calls = db.session.scalars(query.offset(paging.offset).limit(paging.per_page or MAX_ROWS))
-    return paged_json([call_json(c, names) for c in calls], total)
+    return paged_json([call_json(c, names, book) for c in calls], total)
 
 
 @bp.get("/calls/today")

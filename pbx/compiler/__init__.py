@@ -4,7 +4,7 @@ It reads no database: ``pbx.company_dialplan`` loads what it compiles.
     compile_tree(tree, snapshot, *, scenario_id, version_id, main_number_id) -> Compiled
     tenant_build(snapshot, published) -> TenantBuild   # context tenant_<id> and the company's queues
     tenant_queues(snapshot, published) -> list[dict]   # the queues alone
-    public_entry(tenant_id, main_number_id, number, context) -> bytes
+    public_entry(tenant_id, main_number_id, number, context, contacts) -> bytes
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from lxml import etree
 
 from pbx.compiler import emit, hunts, lint, lower, parse, validate
 from pbx.compiler.errors import ScenarioInvalid
-from pbx.compiler.internal import group_queues, internal_extensions, override
+from pbx.compiler.internal import caller_names, group_queues, internal_extensions, override
 from pbx.compiler.transfers import transfer_extensions
 from pbx.dialplan import dialing, ir
 from pbx.dialplan.snapshot import DirectorySnapshot
@@ -141,14 +141,17 @@ def _stored_extensions(version: Published, context: str) -> list:
     return list(root.iterfind(f"section/context[@name='{context}']/extension"))
 
 
-def public_entry(tenant_id: int, main_number_id: int, number: str, context: str = "public") -> bytes:
-    """The one-extension document for the carrier's first hunt: on to `main_<id>` in the tenant context.
+def public_entry(tenant_id: int, main_number_id: int, number: str, context: str = "public",
+                 contacts=()) -> bytes:
+    """The document for the carrier's first hunt: on to `main_<id>` in the tenant context.
 
     It first keeps the number the carrier dialled (the switch's own `destination_number`, which
-    the transfer renames, and `Caller-RDNIS` with it at every later transfer) for the call record.
+    the transfer renames, and `Caller-RDNIS` with it at every later transfer) for the call record;
+    a caller who is one of the company's ``contacts`` (ContactInfo) is named for the phones before.
     """
+    dialled = f"^{dialing.number_regex(number)}"
     extension = ir.Extension(f"main_{main_number_id}", [ir.Condition(
-        "destination_number", f"^{dialing.number_regex(number)}",
+        "destination_number", dialled,
         actions=[ir.Action("export", "centralka_dialled=${destination_number}"),
                  ir.Action("transfer", f"main_{main_number_id} XML tenant_{tenant_id}")])])
-    return emit.emit(context, [extension])
+    return emit.emit(context, caller_names(contacts, dialled) + [extension])

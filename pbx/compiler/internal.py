@@ -17,6 +17,7 @@ from pbx.dialplan.snapshot import Fallback
 from pbx.nodes.base import common_prompt
 from pbx.nodes.forward import CC_EXPORT_VARS, recording_notice
 from pbx.nodes.voicemail import record_actions
+from pbx.switch_text import switch_safe
 
 RING_SECONDS = 30
 MAIN_PREFIX = "*666"
@@ -402,6 +403,32 @@ def _outbound(snap, user, name, expression, presented, dialled) -> Extension:
 def with_extensions(snap) -> list:
     items = [u for u in snap.users.values() if u.extension] + [g for g in snap.groups.values() if g.extension]
     return sorted(items, key=lambda i: (len(i.extension), i.extension))
+
+
+def caller_names(contacts, destination: str) -> list[Extension]:
+    """The caller's name for phones when the caller is a contact: ahead of a main number's entry (hunted
+    as ``destination``), each one sets `effective_caller_id_name` and lets the hunt go on (continue).
+
+    They are in the carrier's first hunt (``public_entry``), sent once per call, not in the company's
+    document that every later hunt of the call fetches again. The variable stays on the channel:
+    switch_ivr_originate.c takes a new leg's caller ID name from the calling channel's
+    effective_caller_id_name, and mod_callcenter offers agents the member channel's, so SIP phones and
+    queue agents show the contact's name. A number two contacts share names the first one. The name
+    is tenant text: pbx.switch_text neutralises it.
+    """
+    claimed, extensions = set(), []
+    for contact in sorted(contacts, key=lambda c: c.id):
+        numbers = [n for n in contact.numbers if n not in claimed]
+        claimed.update(numbers)
+        if not numbers:
+            continue
+        regex = "^(?:" + "|".join(dialing.number_regex(n) for n in numbers) + ")"
+        extensions.append(Extension(f"caller_name_{contact.id}", [
+            Condition("destination_number", destination),
+            Condition("caller_id_number", regex,
+                      actions=[Action("set", f"effective_caller_id_name={switch_safe(contact.name)}")])],
+            continue_=True))
+    return extensions
 
 
 def internal_extensions(snap, with_scenario: set[int]) -> list[Extension]:

@@ -70,6 +70,16 @@ class NumberListInfo:
 
 
 @dataclass(frozen=True)
+class ContactInfo:
+    """A contact of the company's address book: its name goes to phones as the caller's name
+    (pbx.switch_text neutralises it on output), its groups serve caller conditions ("VIP")."""
+    id: int
+    name: str
+    numbers: tuple[str, ...] = ()  # E.164 with '+'
+    groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class MainNumberInfo:
     id: int
     number: str
@@ -109,6 +119,7 @@ class DirectorySnapshot:
     # Keys a user presses on a bridged call to transfer it (meta key and digit, e.g. "*1"); None: off.
     transfer_blind_code: str | None = None
     transfer_attended_code: str | None = None
+    contacts: dict[int, ContactInfo] = field(default_factory=dict)
 
     @property
     def context(self) -> str:
@@ -127,6 +138,12 @@ class DirectorySnapshot:
         if group is not None and group.fallback:
             return f"fallback_group_{group.id}"
         return "fallback_company" if self.fallback else None
+
+    def contact_group(self, group: str) -> list[ContactInfo]:
+        """The contacts in a group, its name compared as the panel keeps groups ("VIP" is "vip")."""
+        wanted = group.strip().casefold()
+        return [c for c in sorted(self.contacts.values(), key=lambda c: c.id)
+                if wanted in (g.casefold() for g in c.groups)]
 
     def extension_owner(self, extension: str):
         for item in list(self.users.values()) + list(self.groups.values()):

@@ -15,6 +15,9 @@ DESTINATION = re.compile(r"[0-9]{2,6}|voicemail_[0-9]+")
 CONTEXT = re.compile(r"tenant_[0-9]+")
 DIGITS = re.compile(r"[0-9]{6,15}")
 GATEWAY = re.compile(r"[A-Za-z0-9_.-]+")
+EXTENSION = re.compile(r"[0-9]{2,6}")
+SIP_DOMAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*")
+CLICK_TO_CALL_RING_SECONDS = 30
 # What att_xfer dials: an extension through our dialplan (mod_loopback.c: loopback/<dest>/<context>)
 # or an outside number through the carrier.
 DIAL = re.compile(r"loopback/[0-9]{2,6}/tenant_[0-9]+|sofia/gateway/[A-Za-z0-9_.-]+/[0-9]{6,15}")
@@ -61,6 +64,20 @@ def announced_transfer(leg: str, dial: str) -> str:
     receptionist's own leg, holds the caller and dials ``dial``; when the receptionist hangs up the
     caller and the one dialled are bridged, ``#`` (attxfer_cancel_key) returns to the caller."""
     return f"uuid_broadcast {_checked(UUID, leg, 'call')} att_xfer::{_checked(DIAL, dial, 'dial string')} aleg"
+
+
+def click_to_call(extension: str, domain: str, digits: str, context: str) -> str:
+    """``bgapi originate {vars}user/<ext>@<domain> 00<digits> XML <context>`` (mod_commands.c bgapi_function
+    answers "+OK Job-UUID: …" at once and runs the rest in a thread; originate_function, ORIGINATE_SYNTAX
+    "<call url> <exten>|&<application_name>(<app_args>) [<dialplan>] [<context>] …", arguments split on
+    spaces): the user's SIP phone rings first; once answered, that leg hunts ``00<digits>`` in the company's
+    dialplan with ``user_name`` set as a phone's own call has it, so the contact is dialled by the user's
+    outbound extension (its caller ID, recording and records, as if the user had dialled the number)."""
+    ext = _checked(EXTENSION, extension, "extension")
+    variables = (f"{{originate_timeout={CLICK_TO_CALL_RING_SECONDS},user_name={ext},"
+                 f"origination_caller_id_number={ext}}}")
+    return (f"bgapi originate {variables}user/{ext}@{_checked(SIP_DOMAIN, domain, 'domain')} "
+            f"00{_checked(DIGITS, digits, 'number')} XML {_checked(CONTEXT, context, 'context')}")
 
 
 def hang_up(uuid: str) -> str:

@@ -48,6 +48,22 @@ TEXTS = {
         "Użytkownik {name} nie ma ani numeru telefonu, ani numeru wewnętrznego, na który można zadzwonić.",
     "check.vip_needs_match": "Lista VIP wymaga gałęzi {branch} dla dzwoniących z tej listy.",
 
+    "contact.number_twice": 'Numer można podać tylko raz.',
+    "contact.import_empty": 'Plik nie zawiera żadnych kontaktów.',
+    "contact.import_too_many": 'Plik może zawierać najwyżej {limit} kontaktów.',
+    "contact.import_too_big": 'Plik jest większy niż {megabytes} MB.',
+    "contact.import_no_name_column": 'Pierwszy wiersz pliku musi nazywać kolumny, w tym kolumnę Nazwa (name).',
+    "contact.import_not_vcard": 'Pliku nie da się odczytać jako vCard.',
+    "noun.contact": 'kontakt',
+    "noun.contacts": 'kontakty',
+    "caller_condition.list_or_group": 'Wybierz listę numerów albo grupę kontaktów (jedno z nich).',
+    "lint.contact_group_empty":
+        'W grupie kontaktów {name} nie ma kontaktu z numerem: każde połączenie trafi do gałęzi {branch}.',
+    "contact.not_its_number": 'To nie jest numer tego kontaktu.',
+    "contact.call_needs_a_phone": 'Aby dzwonić z panelu, potrzebujesz numeru wewnętrznego z telefonem SIP.',
+    "contact.phone_not_registered":
+        'Twój telefon (numer wewnętrzny {extension}) nie jest zalogowany do centrali: włącz go i spróbuj ponownie.',
+    "contact.calling": 'Twój telefon dzwoni: odbierz, a kontakt zostanie wybrany.',
     "company.name_taken": "Firma o nazwie {value!r} już istnieje.",
     "company.unknown": "Nie ma firmy o identyfikatorze ani nazwie {value!r}.",
     "company.transfer_code": "Kod przełączenia to * albo # i jedna cyfra, np. *1.",

@@ -18,8 +18,8 @@ from pbx.esl.client import ESLError
 from pbx.extensions import db
 from pbx.messages import Message
 from pbx.reception.board import AGENT_PARTS
-from pbx.reception.switches import Server, Switches
-from pbx.tenancy import get_owned
+from pbx.reception.switches import Server, Switches, registered_on
+from pbx.tenancy import get_owned, sip_domain
 from schemas.fields import normalise_phone
 
 SWITCH_FAILED = (OSError, TimeoutError, ESLError)
@@ -187,3 +187,33 @@ def set_agent_status(switches: Switches, tenant_id: int, agent: str, status: str
     if failed:
         raise Refused(503, Message("reception.switch_away")) if "no reply" in failed \
             else Refused(502, Message("reception.switch_refused", reply=failed[0][:200]))
+
+
+def call_contact(switches: Switches, user: models.User, contact: models.Contact, number: str, sip_suffix: str) -> None:
+    """Click to call: ring the user's own SIP phone, then dial one of the contact's numbers from it; audited
+    on the contact with what was done or why not."""
+    result = Message("reception.done")
+    try:
+        if number not in [n["number"] for n in contact.numbers or []]:
+            raise Refused(400, Message("contact.not_its_number"))
+        if not user.extension:
+            raise Refused(409, Message("contact.call_needs_a_phone"))
+        domain = sip_domain(user.tenant_id, sip_suffix)
+        server = registered_on(switches, f"{user.extension}@{domain}")
+        if server is None:
+            raise Refused(409, Message("contact.phone_not_registered", extension=user.extension))
+        reply = switches.api(server, commands.click_to_call(user.extension, domain, digits(number),
+                                                           f"tenant_{user.tenant_id}")).strip()
+        if not reply.startswith("+OK"):
+            raise Refused(502, Message("reception.switch_refused", reply=reply.splitlines()[0][:200] or "no reply"))
+    except SWITCH_FAILED:
+        result = Message("reception.switch_away")
+        raise Refused(503, result) from None
+    except Refused as refused:
+        result = refused.message
+        raise
+    finally:
+        audit.record_action(db.session, user.tenant_id, "call", "Contact", contact.id,
+                            {"name": contact.name, "to": phone_words(number), "by": user.full_name,
+                             "result": result.as_json()})
+        db.session.commit()

@@ -6,6 +6,7 @@ legs of a call follow the caller through the channels' ``call_uuid``.
 """
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timezone
 
@@ -13,6 +14,7 @@ from sqlalchemy import select
 
 from pbx import models
 from pbx.audit_words import phone_words
+from pbx.contacts import Book
 from pbx.esl.commands import AGENT
 from pbx.extensions import db
 from pbx.nodes.walk import nodes_by_id
@@ -57,6 +59,16 @@ class Company:
         digits = _digits(number)
         return next((u for u in self.users if u.phone and digits and _digits(u.phone).endswith(digits)
                      and len(digits) >= 9), None)
+
+    @functools.cached_property
+    def book(self) -> Book:
+        """The company's contacts, read only for a board that has a caller to name."""
+        return Book(self.tenant_id)
+
+    def caller_name(self, number: str | None) -> str | None:
+        """Who calls: a user of the company by their mobile, else a contact of its address book."""
+        known = self.user_by_number(number)
+        return known.full_name if known else self.book.name(number)
 
     def user_of_leg(self, row: dict) -> models.User | None:
         """The user a leg rings: a SIP phone by its presence id, a mobile by the number dialled."""
@@ -114,10 +126,9 @@ def _calls_of(company: Company, live: Live) -> dict[str, list[dict]]:
 
 
 def _caller(company: Company, row: dict) -> dict:
-    known = company.user_by_number(row.get("cid_num"))
     main = company.main_number(row)
     return {"call": row.get("uuid"), "caller": phone_words(row.get("cid_num")),
-            "caller_name": known.full_name if known else None, "main_number": phone_words(main) if main else None,
+            "caller_name": company.caller_name(row.get("cid_num")), "main_number": phone_words(main) if main else None,
             "branch": company.branch(row)}
 
 
@@ -146,11 +157,11 @@ def _waiting(company: Company, live: Live, channels: dict[str, dict]) -> list[di
             continue  # hung up, or taken out of the queue: the listener's row follows
         positions[entry["queue"]] = positions.get(entry["queue"], 0) + 1
         facts = _caller(company, row) if row else {"call": entry["call_uuid"], "caller": entry["caller"],
-                                                   "caller_name": None, "main_number": None, "branch": None}
+                                                   "caller_name": company.caller_name(entry["caller"]),
+                                                   "main_number": None, "branch": None}
         if not facts["caller"]:
             facts["caller"] = phone_words(entry["caller"])
-            known = company.user_by_number(entry["caller"])
-            facts["caller_name"] = known.full_name if known else None
+            facts["caller_name"] = company.caller_name(entry["caller"])
         waiting.append({**facts, "queue": company.queue_name(entry["queue"]), "since": entry["since"],
                         "position": positions[entry["queue"]]})
     return sorted(waiting, key=lambda caller: (caller["queue"], caller["position"]))  # per queue, in line

@@ -55,6 +55,18 @@ class Switches:
             self._forget(server)
 
 
+def registered_on(switches: Switches, address: str) -> Server | None:
+    """The switch a SIP phone (``<extension>@<domain>``) is registered with; None when on none that answered."""
+    for server in switches.servers:
+        try:
+            rows = _json_rows(switches.api(server, commands.SHOW_REGISTRATIONS))
+        except (OSError, TimeoutError, ESLError, SwitchError):
+            continue
+        if any(f"{row.get('reg_user')}@{row.get('realm')}" == address for row in rows):
+            return server
+    return None
+
+
 @dataclass
 class Live:
     """What the switches said at ``read_at``; ``unreachable`` names the switches that did not answer."""

@@ -6,10 +6,10 @@ import pytest
 
 from pbx.compiler import emit, public_entry
 from pbx.compiler.internal import fallbacks, main_numbers
-from pbx.dialplan.snapshot import Fallback
+from pbx.dialplan.snapshot import ContactInfo, Fallback
 from tests.compiler.golden_trees import TREES
 from tests.compiler.test_fallbacks import with_fallbacks
-from tests.support.compiler import compiled
+from tests.support.compiler import compiled, hangup, snapshot
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -33,6 +33,18 @@ def test_fallbacks_match_golden():
     forward = {"id": "fw", "kind": "forward", "target": {"group": 10}}
     _matches_golden("forward_fallback", compiled(forward, snap).xml)
     _matches_golden("fallbacks", emit.emit(snap.context, main_numbers(snap, {1}) + fallbacks(snap)))
+
+
+def test_contacts_match_golden():
+    """A caller condition on a contact group, and the callers' names set in the carrier's first hunt
+    (a name with expansion and preprocessor text in it, neutralised)."""
+    snap = snapshot(contacts={
+        7: ContactInfo(7, "Anna Nowak", ("+48600100200", "+442071234567"), ("VIP",)),
+        8: ContactInfo(8, "Firma ${x} $${y} X-PRE-PROCESS <b> & \"co\"", ("+48600100300", "+48600100200"), ("vip",))})
+    vip = {"id": "vip", "kind": "caller_condition", "contact_group": "VIP", "match": hangup("vip_line"),
+           "otherwise": hangup()}
+    _matches_golden("caller_condition_contact_group", compiled(vip, snap).xml)
+    _matches_golden("public_entry_contacts", public_entry(3, 5, "+48221000000", "public", snap.contacts.values()))
 
 
 def test_public_entry_matches_golden():

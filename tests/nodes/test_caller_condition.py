@@ -3,7 +3,8 @@ from datetime import datetime
 import pytest
 
 from pbx.compiler import ScenarioInvalid
-from tests.support.compiler import WARSAW, call, compiled, hangup, path_of
+from pbx.dialplan.snapshot import ContactInfo
+from tests.support.compiler import WARSAW, call, compiled, hangup, path_of, snapshot
 
 AT = datetime(2026, 3, 3, 10, 0, tzinfo=WARSAW)
 BLACKLIST = {"id": "bl", "kind": "caller_condition", "list": 20, "otherwise": hangup("welcome")}
@@ -34,3 +35,41 @@ def test_list_kind_decides_the_branches():
         compiled({k: v for k, v in VIP.items() if k != "match"})
     with pytest.raises(ScenarioInvalid, match="number list 99"):
         compiled({**BLACKLIST, "list": 99})
+
+
+CONTACTS = {7: ContactInfo(7, "Anna Nowak", ("+48600100200", "+442071234567"), ("VIP", "Klienci")),
+            8: ContactInfo(8, "Jan Bez Grupy", ("+48600100300",), ("Klienci",))}
+BY_GROUP = {"id": "vip", "kind": "caller_condition", "contact_group": "vip", "match": hangup("vip_line"),
+            "otherwise": hangup("queue")}
+
+
+@pytest.mark.parametrize("caller", ["48600100200", "+48600100200", "600100200", "00442071234567"])
+def test_a_contact_of_the_group_takes_the_match_branch(caller):
+    assert path_of(call(BY_GROUP, at=AT, caller=caller, snap=snapshot(contacts=CONTACTS)))[0] == "vip:match"
+
+
+@pytest.mark.parametrize("caller", ["48600100300", "48600100201", "442071234568"])
+def test_other_callers_and_contacts_of_other_groups_do_not(caller):
+    assert path_of(call(BY_GROUP, at=AT, caller=caller, snap=snapshot(contacts=CONTACTS)))[0] == "vip:otherwise"
+
+
+def test_a_contact_group_needs_a_match_branch_and_a_list_or_group_alone():
+    with pytest.raises(ScenarioInvalid, match="needs a “on the list” branch"):
+        compiled({k: v for k, v in BY_GROUP.items() if k != "match"}, snapshot(contacts=CONTACTS))
+    with pytest.raises(ScenarioInvalid, match="either a number list or a contact group"):
+        compiled({**BY_GROUP, "list": 21}, snapshot(contacts=CONTACTS))
+    with pytest.raises(ScenarioInvalid, match="either a number list or a contact group"):
+        compiled({k: v for k, v in BY_GROUP.items() if k != "contact_group"})
+
+
+def test_an_empty_contact_group_is_a_warning_and_every_caller_goes_on():
+    warnings = compiled(BY_GROUP, snapshot(contacts={})).warnings
+    assert any("contact group vip" in str(w) for w in warnings)
+    assert path_of(call(BY_GROUP, at=AT, caller="48600100200", snap=snapshot(contacts={})))[0] == "vip:otherwise"
+
+
+def test_a_test_call_tells_the_contact_group():
+    from pbx.nodes.caller_condition import CallerCondition
+
+    told = CallerCondition().story({"at": 0.0, "outcome": "match", "label": "vip"}, BY_GROUP, [], None, "pl")
+    assert told == [(0.0, "Grupa kontaktów „vip”: dzwoniący jest kontaktem z tej grupy")]

@@ -3,6 +3,7 @@
 Rows of ``show channels as json`` are the captured row (esl_api_replies.txt, call 2) with the
 fields a test sets; ``uuid_getvar``, ``uuid_transfer``, ``uuid_broadcast`` and ``uuid_kill`` give the
 replies of mod_commands.c (``-ERR No such channel!`` for a channel the switch does not hold,
+``+OK Job-UUID: …`` for ``bgapi``,
 ``-ERR invalid uuid`` from uuid_broadcast, ``_undef_`` for an unset variable). ``callcenter_config``
 goes to a FakeCallcenter.
 """
@@ -33,7 +34,7 @@ class FakeCalls:
     """Channels by uuid, each with its company (``centralka_tenant``)."""
 
     PREFIXES = ("show channels", "show registrations", "uuid_getvar ", "uuid_transfer ", "uuid_kill ",
-                "uuid_broadcast ", "callcenter_config ")
+                "uuid_broadcast ", "callcenter_config ", "bgapi ")
 
     def __init__(self, callcenter: FakeCallcenter | None = None):
         self.channels: dict[str, dict] = {}
@@ -78,6 +79,10 @@ class FakeCalls:
         if command == "show registrations as json":
             return json.dumps({"row_count": len(self.registrations), "rows": self.registrations}) + "\n"
         return getattr(self, f"_{verb}")(*rest.split(" "))
+
+    def _bgapi(self, *command):
+        """mod_commands.c bgapi_function: the job is started, its outcome comes later as an event."""
+        return f"+OK Job-UUID: {uuids.uuid4()}\n"
 
     def _uuid_getvar(self, uuid, name):
         if uuid not in self.channels:

@@ -76,3 +76,25 @@ def test_when_a_whole_group_answers_one_person_takes_the_call(signed_in):
                                        "0:11 Magdalena Kamińska: dzwonienie przerwane (odebrano gdzie indziej)",
                                        "1:11 Rozmówca kończy rozmowę"]
     assert [leg["cause"] for leg in body["path"][-1]["legs"]] == ["answered", "LOSE_RACE"]
+
+
+def test_a_contact_of_a_contact_group_takes_its_branch_and_is_named_on_the_phone(signed_in, demo):
+    from pbx import contacts
+
+    contacts.add_contact(demo, {"name": "Jan Kowalski", "groups": ["VIP"], "numbers": [{"number": "601 000 999"}]})
+    scenario = demo.main_numbers[0].scenario
+    anna = demo.users[0]
+    scenario.draft = {"name": "VIP", "root": {
+        "id": "vip", "kind": "caller_condition", "contact_group": "vip", "name": "Klienci VIP",
+        "match": {"id": "to_anna", "kind": "forward", "target": {"user": anna.id}, "ring_seconds": 20,
+                  "no_answer": {"id": "bye", "kind": "hangup"}},
+        "otherwise": {"id": "others", "kind": "hangup"}}}
+    db.session.commit()
+    body = _call(signed_in, draft=True, answer=[anna.full_name]).get_json()
+    assert body["centralka_path"] == ";vip:match;to_anna", body
+    assert _lines(body, "pl")[0] == "0:00 Grupa kontaktów „vip”: dzwoniący jest kontaktem z tej grupy"
+    executed = [(s["application"], s["data"]) for s in body["steps"] if s["kind"] == "execute"]
+    named = executed.index(("set", "effective_caller_id_name=Jan Kowalski"))
+    assert named < next(i for i, (application, _) in enumerate(executed) if application == "bridge")
+    stranger = _call(signed_in, draft=True, **{"from": "601000998"}).get_json()
+    assert stranger["centralka_path"] == ";vip:otherwise;others"

@@ -11,7 +11,8 @@ from tests.support.browser import chromium_page, needs_chromium, node_form, shot
 
 pytestmark = needs_chromium
 SERIOUS = {"serious", "critical"}
-LISTS = ["users", "groups", "numbers", "announcements", "voicemail", "lists", "calls", "recordings", "audit"]
+LISTS = ["users", "groups", "numbers", "announcements", "voicemail", "lists", "contacts", "calls", "recordings",
+         "audit"]
 
 
 def _violations(page) -> list[str]:
@@ -61,6 +62,7 @@ def test_no_page_has_a_serious_accessibility_violation(server, width):
             ("override", lambda: _dialog(page, base, "scenario/1", "Scenariusz", "Ustaw tymczasową zmianę")),
             ("voicemail-inbox", lambda: _dialog(page, base, "voicemail", "Skrzynki", "Wiadomości")),
             ("user-dialog", lambda: _dialog(page, base, "users", "Użytkownicy", "+ Dodaj użytkownika")),
+            ("contact-dialog", lambda: _dialog(page, base, "contacts", "Kontakty", "+ Dodaj kontakt")),
         ]
         for name, show in views:
             show()

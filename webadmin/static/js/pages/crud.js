@@ -4,11 +4,12 @@ import { t } from "../i18n.js";
 import { canEdit } from "../session.js";
 import { fill, formDialog, h, table, toast } from "../ui.js";
 import { pagedList } from "./listing.js";
-import { confirmChange, confirmDelete } from "./people.js";
+import { confirmChange, confirmDelete, confirmDeleteUnused } from "./people.js";
 
 // config: {title, endpoint, columns, fields(row|null) → field list, addLabel, editLabel,
-//          exportUrl, nameOf(row), extraActions(row, refresh), noAddDialog, footer(refresh) → element,
-//          usage: the object's kind in its usages' words ("user", "group", "box" ...)}
+//          exportUrl, exports: [[label, url]...] (several formats), nameOf(row), extraActions(row, refresh), noAddDialog, footer(refresh) → element,
+//          usage: the object's kind in its usages' words ("user", "group", "box" ...); none for objects
+//          no scenario or number uses (contacts)}
 export async function crudPage(config) {
   const section = h("section", { "aria-labelledby": "page-title" });
   const footer = config.footer && canEdit() ? config.footer(() => refresh()) : null;
@@ -27,6 +28,7 @@ export async function crudPage(config) {
       h("h1", { id: "page-title" }, config.title),
       h("div", { class: "toolbar" },
         config.exportUrl ? h("a", { class: "button", href: config.exportUrl, download: "" }, t("export")) : null,
+        ...(config.exports || []).map(([label, url]) => h("a", { class: "button", href: url, download: "" }, label)),
         editable && !config.noAddDialog
           ? h("button", { type: "button", class: "primary", onclick: () => open(null) }, `+ ${config.addLabel}`) : null)),
     editable ? null : h("p", { class: "note" }, t("readOnly")),
@@ -40,7 +42,7 @@ export async function crudPage(config) {
       onSubmit: async (values) => {
         const data = config.toBody ? config.toBody(values, row) : values;
         // The form stays open with its edits when the admin would rather not touch live calls.
-        if (row && !await confirmChange(config.endpoint, row, config.nameOf(row), objectWord(row))) {
+        if (row && config.usage && !await confirmChange(config.endpoint, row, config.nameOf(row), objectWord(row))) {
           throw new Error(t("use.notSaved"));
         }
         if (row) await patch(`${config.endpoint}/${row.id}`, data);
@@ -54,7 +56,9 @@ export async function crudPage(config) {
   const objectWord = (row) => t(`use.${config.usage}`, { name: `„${config.nameOf(row)}”` });
 
   async function remove(row) {
-    if (!await confirmDelete(config.endpoint, row, config.nameOf(row), objectWord(row))) return;
+    const asked = config.usage ? confirmDelete(config.endpoint, row, config.nameOf(row), objectWord(row))
+      : confirmDeleteUnused(config.nameOf(row));
+    if (!await asked) return;
     try {
       await del(`${config.endpoint}/${row.id}`);
       toast(t("deleted"));

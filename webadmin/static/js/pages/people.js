@@ -57,6 +57,10 @@ export async function confirmDelete(endpoint, row, name, object) {
     note: items.length ? t("use.changesLive") : null, confirmLabel: items.length ? t("use.deleteAnyway") : t("delete") });
 }
 
+// Before deleting what nothing else uses (a contact).
+export const confirmDeleteUnused = (name) => choice({ title: t("confirmDelete", { name }), items: [],
+  confirmLabel: t("delete") });
+
 // Before saving a change: asked only when a published scenario, a number or a group's route relies on it.
 export async function confirmChange(endpoint, row, name, object) {
   const { usages } = await get(`${endpoint}/${row.id}/usages`);

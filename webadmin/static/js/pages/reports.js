@@ -21,7 +21,7 @@ export async function callsPage() {
     { label: t("started_at"), value: (c) => formatTime(c.started_at) },
     { label: t("direction"), value: (c) => t(`dir.${c.direction}`) },
     { label: t("main_number"), value: (c) => c.main_number },
-    { label: t("caller"), value: (c) => c.caller },
+    { label: t("caller"), value: (c) => (c.caller_name ? `${c.caller_name} (${c.caller})` : c.caller) },
     { label: t("answered_by"), value: (c) => c.answered_by || c.answered_number
       || (c.answered_at ? "" : h("span", { class: "badge missed" }, t("missed"))) },
     { label: t("wait_seconds"), value: (c) => String(c.wait_seconds) },
