@@ -160,6 +160,10 @@ def test_receptionist_picks_up_a_waiting_caller_and_transfers_the_call_blind(tmp
         # Answered by whoever answered first; the colleague's leg is on the same record.
         assert record["answered_by"] == f"{receptionist['first_name']} {receptionist['last_name']}", record
         assert call_record(caller, colleague["id"], timeout=0) == record
+        # The reception's steps are not in the scenario path; the audit log has them on the call.
+        done = [(e["action"], e["changes"]["result"]["code"]) for e in api("GET", "/api/audit?entity=Call")
+                if e["entity_id"] == uuid]
+        assert done == [("transfer", "reception.done"), ("pickup", "reception.done")], done
     finally:
         for process in processes:
             stop(process)
