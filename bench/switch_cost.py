@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -40,7 +41,8 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def line() -> int:
-    """The measured main number (added once); the id of its company."""
+    """The measured main number (added and published once: a publish empties the endpoint's caches); the
+    id of its company."""
     users = api("GET", "/api/users")
     user = next((u for u in users if u.get("phone") == PHONE), None) or api("POST", "/api/users", {
         "first_name": "Koszt", "last_name": "Centrali", "phone": PHONE, "email": "koszt@live.example",
@@ -49,8 +51,9 @@ def line() -> int:
         or api("POST", "/api/main-numbers", {"number": "+" + NUMBER})
     root = {"id": "cost", "kind": "forward", "name": "Pomiar", "target": {"user": user["id"]}, "ring_seconds": 20,
             "no_answer": {"id": "bye", "kind": "hangup", "name": "Koniec"}}
-    api("PUT", f"/api/main-numbers/{number['id']}/scenario/draft", {"name": "Pomiar kosztu", "root": root})
-    api("POST", f"/api/main-numbers/{number['id']}/scenario/publish")
+    if not api("GET", f"/api/main-numbers/{number['id']}/scenario")["versions"]:
+        api("PUT", f"/api/main-numbers/{number['id']}/scenario/draft", {"name": "Pomiar kosztu", "root": root})
+        api("POST", f"/api/main-numbers/{number['id']}/scenario/publish")
     return api("GET", "/api/company")["id"]
 
 
@@ -149,29 +152,38 @@ def replies(folder: Path, before: set[str]) -> dict[str, list[int]]:
             continue
         head = path.read_bytes()[:400]
         section = next((s for s in ("dialplan", "directory", "configuration") if f'name="{s}"'.encode() in head),
-                       "other")
+                       "other" if head else "failed (no reply)")
         sizes.setdefault(section, []).append(path.stat().st_size)
     return sizes
 
 
-def run(args, switch: Switch, folder: Path) -> tuple[dict, float]:
-    """SIPp's run; CPU seconds of the switch and of our processes over it; the wall time."""
+def calls(switch: Switch, folder: Path, name: str, rate: float, count: int, talk: float) -> subprocess.Popen:
+    """SIPp's calls, waited for until the switch is back to `idle` channels (the last recordings closed)."""
+    idle = switch.channels()
+    caller = sipp([LIVE_SIP, "-r", str(rate), "-m", str(count), "-l", str(count), "-i", "127.0.0.1", "-p", "15068",
+                   "-mi", "127.0.0.1", "-mp", "16600", "-trace_stat", "-stf", str(folder / f"{name}_stats.csv"),
+                   "-fd", "600"], caller_scenario(talk), folder, name)
+    caller.wait(timeout=count / rate + talk + 120)
+    deadline = time.monotonic() + 60
+    while switch.channels() > idle and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return caller
+
+
+def run(args, switch: Switch, folder: Path, before: set[str], temp: Path) -> tuple[dict, float]:
+    """SIPp's run after a slow warm-up (each endpoint worker compiles the company once); CPU seconds of
+    the switch and of our processes over the run; its wall time."""
     carrier_host, carrier_port = CARRIER.rsplit(":", 1)
     carrier = sipp(["-i", carrier_host, "-p", carrier_port, "-mi", carrier_host, "-mp", "16500"],
                    carrier_scenario(), folder, "carrier")
     try:
         assert gateway_up(switch, 40), switch.api("sofia status gateway carrier")
-        idle = switch.channels()
+        calls(switch, folder, "warmup", 2, args.warmup, 1.0)
+        switch.stops.clear()
+        before |= {p.name for p in temp.glob("*.tmp.xml")}  # the warm-up's replies are not counted
         ours = tree(args.centralka_pid)
         start_switch, start_ours, started = cpu_seconds(args.switch_pid), cpu_of(ours), time.monotonic()
-        caller = sipp([LIVE_SIP, "-r", str(args.rate), "-m", str(args.calls), "-l", str(args.calls),
-                       "-i", "127.0.0.1", "-p", "15068", "-mi", "127.0.0.1", "-mp", "16600",
-                       "-trace_stat", "-stf", str(folder / "caller_stats.csv"), "-fd", "600"],
-                      caller_scenario(args.talk), folder, "caller")
-        caller.wait(timeout=args.calls / args.rate + args.talk + 120)
-        deadline = time.monotonic() + 60
-        while switch.channels() > idle and time.monotonic() < deadline:
-            time.sleep(0.5)  # the last recordings close and hang up
+        caller = calls(switch, folder, "caller", args.rate, args.calls, args.talk)
         wall = time.monotonic() - started
         end_switch, end_ours = cpu_seconds(args.switch_pid), cpu_of(ours)
     finally:
@@ -193,6 +205,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=15.0, help="calls per second")
     parser.add_argument("--calls", type=int, default=600)
     parser.add_argument("--talk", type=float, default=8.0, help="seconds from the answer to the caller's BYE")
+    parser.add_argument("--warmup", type=int, default=10, help="calls at 2/s before the measured run")
     args = parser.parse_args()
     tenant = line()
     switch, folder = Switch(), Path(mkdtemp(prefix="switch_cost_"))
@@ -200,7 +213,7 @@ def main() -> None:
     before = {p.name for p in temp.glob("*.tmp.xml")}
     switch.api("xml_curl debug_on")
     try:
-        used, wall = run(args, switch, folder)
+        used, wall = run(args, switch, folder, before, temp)
     finally:
         switch.api("xml_curl debug_off")
         time.sleep(1)
