@@ -16,7 +16,7 @@ Printed:
   while the run lasts (`xml_curl debug_on`; the switch writes each reply to its temp_dir and
   parses it from there either way), the other sections apart.
 
-    .venv/bin/python bench/switch_cost.py --switch-pid PID --centralka-pid PID [--rate 15] [--calls 600]
+    .venv/bin/python -m tests.live.switch_cost --switch-pid PID --centralka-pid PID [--rate 15] [--calls 600]
 """
 from __future__ import annotations
 
@@ -30,10 +30,7 @@ import time
 from pathlib import Path
 from tempfile import mkdtemp
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from tests.live.harness import (CARRIER, LIVE_ESL, LIVE_SIP, SDP, api, gateway_up, msg, scenario,  # noqa: E402
-                                sipp, stop)
+from tests.live.harness import CARRIER, LIVE_ESL, LIVE_SIP, SDP, api, gateway_up, msg, scenario, sipp, stop
 
 NUMBER = os.environ.get("CENTRALKA_LIVE_COST_NUMBER", "48221000950")
 PHONE = "+48501000950"
