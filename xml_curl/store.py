@@ -72,13 +72,18 @@ class SipUser:
     full_name: str
 
 
-def lookup_engine(url: str, budget_ms: int) -> Engine:
-    """An engine for the endpoint alone, with server-side limits inside the time budget."""
+def lookup_engine(url: str, budget_ms: int, threads: int) -> Engine:
+    """An engine for the endpoint alone, with server-side limits inside the time budget.
+
+    Each of the worker's ``threads`` keeps its own connection (Store._cursor), so the pool holds one
+    per thread: a smaller pool left the other threads waiting 30 s (the pool's default) for one
+    that is never given back, while the switch gives up after 3 s.
+    """
     if url.startswith("sqlite"):
         return create_engine(url, connect_args={"timeout": budget_ms / 1000})
     connect_args = {"connect_timeout": connect_timeout(budget_ms), "options": f"-c statement_timeout={budget_ms}"}
-    return create_engine(url, isolation_level="AUTOCOMMIT", pool_size=4, max_overflow=4,
-                         connect_args=connect_args)
+    return create_engine(url, isolation_level="AUTOCOMMIT", pool_size=threads, max_overflow=0,
+                         pool_timeout=budget_ms / 1000, connect_args=connect_args)
 
 
 def connect_timeout(budget_ms: int) -> int:

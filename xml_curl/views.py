@@ -44,7 +44,7 @@ def _setup(state) -> None:
     app = state.app
     url, budget_ms = app.config["SQLALCHEMY_DATABASE_URI"], app.config["XML_CURL_BUDGET_MS"]
     revisions = None if url.startswith("sqlite") else Revisions(url, connect_timeout(budget_ms))
-    store = Store(lookup_engine(url, budget_ms), revisions)
+    store = Store(lookup_engine(url, budget_ms, app.config["SWITCH_ENDPOINT_THREADS"]), revisions)
     dialplans = Dialplans(app, store)
     app.extensions["xml_curl"] = Endpoint(
         sections={"dialplan": dialplans, "directory": Directory(app, store),
