@@ -352,6 +352,13 @@ class CallHour(db.Model):
     talked: Mapped[int] = mapped_column(BigInteger)
 
 
+class CallHourStale(db.Model):
+    """An hour of a company whose counts (``CallHour``) a write made stale, until they are rebuilt."""
+
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+
+
 class CallDay(db.Model):
     """The hourly counts (``CallHour``) summed per company and UTC day, so a year reads 365 days' rows."""
 

@@ -17,6 +17,8 @@ from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 
 from pbx import auth, export_jobs, metrics, probes, ratelimit, recordings, sessions, voicemail
 from pbx.config import Config
+from pbx.extensions import db
+from pbx.reports import hourly
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +90,15 @@ def send_scheduled_exports() -> int:
     """Each hour: the periods that ended since (a day starts at midnight in each company's zone)."""
     with app_context() as app, huey.lock_task("scheduled-exports"):
         return export_jobs.send_due(app.config)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def refresh_report_counts() -> int:
+    """Each minute: the report counts of the hours that calls written since made stale."""
+    with app_context(), huey.lock_task("report-counts"):
+        hours = hourly.refresh(db.session)
+        db.session.commit()
+        return hours
 
 
 @huey.periodic_task(crontab(hour="4", minute="50"))

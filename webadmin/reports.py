@@ -14,9 +14,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from zoneinfo import ZoneInfo
 
 from pbx import models
-from pbx.extensions import report_reads
+from pbx.extensions import db, report_reads
 from pbx.messages import Message, language_of
-from pbx.reports import Period, outcomes
+from pbx.reports import Period, hourly, outcomes
 from pbx.reports.period import LONGEST
 from pbx.reports.tables import BUILDERS, COLUMNS, table, titles, weekday_name
 from pbx.tenancy import get_owned
@@ -82,6 +82,8 @@ def report_view(report):
     if unknown:
         raise ParametersInvalid({name: [Message("report.option_not_taken", report=report, option=name)]
                                  for name in sorted(unknown)})
+    hourly.refresh(db.session, g.tenant.id)  # the hours the latest calls made stale, on the primary
+    db.session.commit()
     with report_reads() as session:  # a replica when REPORTS_DATABASE_URL is set
         rows = table(session, g.tenant.id, period, report, **options)
     if wanted.get("format") == "csv":

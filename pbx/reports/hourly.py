@@ -10,10 +10,13 @@ four kinds, each keyed ``<main number>\\t<detail>``, so any report can be narrow
 * ``queue``: queue events by the hour they happened, keyed ``<queue>\t<wait>`` (the wait in seconds for the
   answered, for the service level at any threshold; empty for the others), the event's kind as outcome.
 
-Each row counts calls with the answered ones' total wait and the talk time. An hour is rebuilt
-whole from its call records whenever a record of it is written (``touching``), so the rows equal
-what the records say whatever order the legs arrive in and however often; then its UTC day's sums
-(``call_day``) are rebuilt from the day's hours in the same transaction. A report reads the whole
+Each row counts calls with the answered ones' total wait and the talk time. Writing a record marks
+its hour stale (``touching``, in the writer's transaction: a row in ``call_hour_stale``); ``refresh``
+rebuilds each stale hour whole from its call records, so the rows equal what the records say whatever
+order the legs arrive in and however often, then its UTC day's sums (``call_day``). A report refreshes
+its company first, and the task worker refreshes every company each minute. Rebuilding in the writer's
+transaction made a busy company's writes wait in line for one lock, each counting its whole hour
+again: at 15 calls/s the switch endpoint's threads waited there and hunts timed out. A report reads the whole
 UTC days of its period from the day sums and the hours at its ends from the hourly rows, so a year
 of calls is a few hundred thousand rows read from the indexes alone, whatever the number of calls.
 A day cut in whole UTC hours is a local day only in zones a whole number of hours off UTC
@@ -26,6 +29,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import Date, String, case, cast, delete, func, literal, select, text, union_all
+from sqlalchemy.dialects import postgresql, sqlite
 
 from pbx import models
 from pbx.calls.store import aware
@@ -34,6 +38,7 @@ from pbx.reports.outcomes import ANSWERED, outcome
 from pbx.reports.period import Period
 
 CALL, HOUR, DAY, EVENT = models.CallRecord, models.CallHour, models.CallDay, models.QueueEvent
+STALE = models.CallHourStale
 ONE_HOUR, ONE_DAY = timedelta(hours=1), timedelta(days=1)
 
 
@@ -79,11 +84,39 @@ def hours_of(session, call_uuids) -> set[tuple[int, datetime]]:
 
 @contextlib.contextmanager
 def touching(session, call_uuids):
-    """Around writing these calls' legs or recordings: their hours (before and after) are rebuilt."""
+    """Around writing these calls' legs or recordings: their hours (before and after) are marked stale."""
     before = hours_of(session, call_uuids) if call_uuids else set()
     yield
     if call_uuids:
-        rebuild_hours(session, before | hours_of(session, call_uuids))
+        mark_stale(session, before | hours_of(session, call_uuids))
+
+
+def mark_stale(session, keys: set[tuple[int, datetime]]) -> None:
+    """Mark these (company, hour)s stale. On PostgreSQL an existing mark is updated, not skipped: the
+    row lock makes a ``refresh`` claiming it wait for this transaction, so it counts what this one wrote."""
+    if not keys:
+        return
+    rows = [{"tenant_id": tenant_id, "hour": hour} for tenant_id, hour in sorted(keys)]
+    if session.get_bind().dialect.name == "postgresql":
+        statement = postgresql.insert(STALE).values(rows)
+        statement = statement.on_conflict_do_update(index_elements=["tenant_id", "hour"],
+                                                    set_={"hour": statement.excluded.hour})
+    else:  # SQLite has one writer at a time
+        statement = sqlite.insert(STALE).values(rows).on_conflict_do_nothing()
+    session.execute(statement)
+
+
+def refresh(session, tenant_id: int | None = None) -> int:
+    """Rebuild the stale hours (of one company, or all) and their days; returns the hours rebuilt.
+
+    The marks are claimed first (deleted, returning them): a write committed later marks its hour
+    again for the next refresh."""
+    claim = delete(STALE).returning(STALE.tenant_id, STALE.hour)
+    if tenant_id is not None:
+        claim = claim.where(STALE.tenant_id == tenant_id)
+    keys = {(tenant, aware(hour)) for tenant, hour in session.execute(claim)}
+    rebuild_hours(session, keys)
+    return len(keys)
 
 
 def rebuild_hours(session, keys: set[tuple[int, datetime]]) -> None:

@@ -6,7 +6,8 @@ import random
 from collections import Counter
 from datetime import datetime, timezone
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, text
 
 from pbx import models, record_writer
 from pbx.calls.legs import leg_facts
@@ -17,8 +18,15 @@ from tests.listener.test_postgres_writer import facts
 from tests.support.streams import SHAPES, named
 
 
-def counts():
+def refreshed():
+    """The stale hours rebuilt, as a report or the task worker's minute does."""
+    hourly.refresh(db.session)
+    db.session.commit()
     db.session.expire_all()
+
+
+def counts():
+    refreshed()
     return sorted((row.tenant_id, row.hour, row.kind, row.key, row.direction, row.outcome, row.calls, row.waited,
                    row.talked) for row in db.session.scalars(select(models.CallHour)))
 
@@ -70,6 +78,7 @@ def test_a_call_that_moves_to_another_hour_leaves_its_old_hour(ctx, company):
     assert hours == {hourly.hour_of(datetime.fromtimestamp(moved["started"], timezone.utc)): 1}
     day_before = dict(caller, started=caller["started"] - 86400, ended=caller["ended"] - 86400)
     write_in_batches([("leg", day_before)], 1)  # its old day's sums go too
+    refreshed()
     days = {hourly.day_of(row.day) for row in db.session.scalars(select(models.CallDay))}
     assert days == {hourly.day_of(datetime.fromtimestamp(day_before["started"], timezone.utc))} and day_sums_match()
 
@@ -84,3 +93,26 @@ def test_a_cdr_post_counts_its_call(ctx, company):
     assert stored and sum(row[6] for row in arrived if row[2] == "number") == stored
     hourly.backfill(db.session)
     assert counts() == arrived
+
+
+def test_a_write_marks_its_hours_stale_and_a_refresh_counts_them(ctx, company):
+    legs, _, _ = facts(ctx)
+    write_in_batches([("leg", leg) for leg in legs], 50)
+    db.session.expire_all()
+    assert not db.session.scalars(select(models.CallHour)).all()  # nothing counted in the writer's transaction
+    assert {row.tenant_id for row in db.session.scalars(select(models.CallHourStale))} == {company.id}
+    assert counts() and day_sums_match()
+    assert not db.session.scalars(select(models.CallHourStale)).all()
+
+
+def test_a_cdr_post_does_not_wait_for_a_refresh_of_its_day(ctx, company):
+    """A refresh of the company's day holds its lock; the switch endpoint's CDR post goes through."""
+    if ctx.config["BACKEND"] != "postgresql":
+        pytest.skip("the day's lock is PostgreSQL's")
+    headers = next(iter(named(next(iter(SHAPES)), "CHANNEL_HANGUP_COMPLETE", "json")))
+    leg = leg_facts(headers)
+    with db.engine.connect() as refreshing, refreshing.begin():
+        refreshing.execute(select(func.pg_advisory_xact_lock(company.id, int(leg["started"] // 86400))))
+        db.session.execute(text("SET LOCAL lock_timeout = '2s'"))  # the writer's transaction alone
+        store_cdr(db.session, leg, headers, ctx.config)
+    assert counts()
