@@ -417,7 +417,8 @@ def caller_names(contacts, users=()) -> dict[str, str]:
     Names are tenant text: pbx.switch_text neutralises them here.
     """
     callers = [(user.phone, user.name) for user in sorted(users, key=lambda u: u.id) if user.phone]
-    callers += [(number, contact.name) for contact in sorted(contacts, key=lambda c: c.id) for number in contact.numbers]
+    callers += [(number, contact.name)
+                for contact in sorted(contacts, key=lambda c: c.id) for number in contact.numbers]
     names: dict[str, str] = {}
     for number, name in callers:
         key = dialing.caller_key(number)

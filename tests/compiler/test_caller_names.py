@@ -111,3 +111,8 @@ def test_the_stored_form_serves_the_same_replies():
     stored = EntryReplies.from_bytes(entry().to_bytes())
     for caller in ("+48600100200", "+48600100400", "501234567", "+48600100999"):
         assert stored.reply(caller) == entry().reply(caller)
+
+
+def test_an_entry_stored_before_names_were_kept_beside_it_is_served_as_it_was():
+    stored = entry().document  # the last good store held the whole document
+    assert EntryReplies.from_bytes(stored).reply("+48600100200") == stored

@@ -15,7 +15,8 @@ UNKNOWN = "+48600999999"
 def first_hunt(client, caller: str, named: str | None = None) -> bytes:
     """The reply to the carrier's first hunt from ``caller``; with ``named``, once it names them
     (on PostgreSQL the worker learns of a commit from its announcement, just after it)."""
-    body = with_fields(hunt("public", "48221000000"), {"Hunt-Caller-ID-Number": caller, "Caller-Caller-ID-Number": caller})
+    body = with_fields(hunt("public", "48221000000"),
+                       {"Hunt-Caller-ID-Number": caller, "Caller-Caller-ID-Number": caller})
     if named is None:
         return post(client, body).data
     return served_after_commit(client, body, lambda reply: names_in(reply) == [named])
@@ -66,7 +67,8 @@ def test_a_user_s_own_number_names_the_user_rather_than_a_contact(client, demo):
 
 def test_the_reply_is_the_same_with_one_contact_or_5000(client, demo):
     add_contacts(demo, [("Hurtownia Nowak", ["+48600100200"])])
-    one = {UNKNOWN: first_hunt(client, UNKNOWN), "+48600100200": first_hunt(client, "+48600100200", named="Hurtownia Nowak")}
+    one = {UNKNOWN: first_hunt(client, UNKNOWN),
+           "+48600100200": first_hunt(client, "+48600100200", named="Hurtownia Nowak")}
     add_contacts(demo, many(4999))
     first_hunt(client, "+48700004998", named="Kontakt 4998")
     assert {caller: first_hunt(client, caller) for caller in one} == one
