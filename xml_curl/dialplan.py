@@ -22,7 +22,7 @@ from cachetools import LRUCache
 from flask import Flask
 from lxml import etree
 
-from pbx import company_dialplan, metrics
+from pbx import company_dialplan, compiler, metrics
 
 from xml_curl.configuration import CompanyQueues
 from xml_curl.documents import NOT_FOUND, compact, fallback_dialplan
@@ -111,7 +111,7 @@ def _tenant_queues(tenant_id: int, config) -> list[dict]:
     return company_dialplan.tenant_queues(tenant_id, config)
 
 
-def _public_entry(tenant_id: int, main_number_id: int, context: str):
+def _public_entry(tenant_id: int, main_number_id: int, context: str) -> compiler.Entry:
     return company_dialplan.public_entry(tenant_id, main_number_id, context=context)
 
 
