@@ -5,7 +5,7 @@ versions, loaded here and handed to the compiler, which reads no database.
     tenant_build(tenant_id, config) -> TenantBuild   # context tenant_<id>: published trees × today's directory
     tenant_document(tenant_id, config) -> bytes
     tenant_queues(tenant_id, config) -> list[dict]
-    public_entry(tenant_id, main_number_id, context="public") -> bytes   # callers' names first
+    public_entry(tenant_id, main_number_id, context="public") -> Entry   # and callers' names
     callcenter_queues(config) -> list[dict]          # queues of every company
 
 ``config`` is the app's settings: the snapshot names the SIP domain (SIP_DOMAIN_SUFFIX) and the
@@ -108,12 +108,26 @@ def callcenter_queues(config) -> list[dict]:
                   key=lambda q: q["name"])
 
 
-def public_entry(tenant_id: int, main_number_id: int, context: str = "public") -> bytes:
-    """The one-extension document for the carrier's first hunt of one main number."""
+def public_entry(tenant_id: int, main_number_id: int, context: str = "public") -> compiler.Entry:
+    """The one-extension document for the carrier's first hunt of one main number, and callers' names."""
     number = db.session.get(models.MainNumber, main_number_id)
     if number is None or number.tenant_id != int(tenant_id):
         raise LookupError(f"main number {main_number_id} is not a number of company {tenant_id}")
-    return compiler.public_entry(number.tenant_id, number.id, number.number, context, contacts_of(number.tenant_id))
+    return compiler.public_entry(number.tenant_id, number.id, number.number, context,
+                                 _named_contacts(number.tenant_id), _named_users(number.tenant_id))
+
+
+def _named_contacts(tenant_id: int) -> list[ContactInfo]:
+    """Only the columns a name needs: an address book holds thousands of contacts."""
+    query = (select(models.Contact.id, models.Contact.name, models.Contact.numbers)
+             .where(models.Contact.tenant_id == tenant_id))
+    return [ContactInfo(row.id, row.name, tuple(n["number"] for n in row.numbers or ()))
+            for row in db.session.execute(query)]
+
+
+def _named_users(tenant_id: int) -> list[UserInfo]:
+    return [UserInfo(user.id, phone=user.phone, name=user.full_name)
+            for user in db.session.scalars(scoped(models.User, tenant_id).where(models.User.phone.isnot(None)))]
 
 
 def _loaded(tenant_id: int, config) -> tuple[DirectorySnapshot, list[compiler.Published]]:

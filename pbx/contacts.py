@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable
 
 import vobject
 from marshmallow import ValidationError
 
 from pbx import models
+from pbx.dialplan.dialing import caller_key
 from pbx.exports import BOM, FORMULA_STARTS, safe_cell
 from pbx.extensions import db
 from pbx.messages import Message
@@ -199,21 +199,6 @@ def _tel_label(tel) -> str:
 
 
 # ------------------------------------------------------------ caller names
-
-def caller_key(number: str | None) -> str | None:
-    """A caller number as a carrier sends it (+48…, 0048…, 48…, 9 national digits) in E.164, for lookups."""
-    compact = re.sub(r"[^0-9+]", "", number or "")
-    if compact.startswith("00"):
-        compact = "+" + compact[2:]
-    digits = compact.lstrip("+")
-    if not digits.isdigit():
-        return None
-    if compact.startswith("+"):
-        return compact
-    if len(digits) == 9:
-        return "+48" + digits
-    return "+" + digits if len(digits) > 9 else None
-
 
 class Book:
     """The company's contacts by number, read once (a board, a page of call history)."""

@@ -22,11 +22,11 @@ from cachetools import LRUCache
 from flask import Flask
 from lxml import etree
 
-from pbx import company_dialplan, metrics
+from pbx import company_dialplan, compiler, metrics
 
 from xml_curl.configuration import CompanyQueues
 from xml_curl.documents import NOT_FOUND, compact, fallback_dialplan
-from xml_curl.hunts import ContextReplies
+from xml_curl.hunts import ContextReplies, EntryReplies
 from xml_curl.last_good import LastGood
 from xml_curl.request import CurlRequest
 from xml_curl.store import MainNumberState, Store, TenantState
@@ -111,7 +111,7 @@ def _tenant_queues(tenant_id: int, config) -> list[dict]:
     return company_dialplan.tenant_queues(tenant_id, config)
 
 
-def _public_entry(tenant_id: int, main_number_id: int, context: str) -> bytes:
+def _public_entry(tenant_id: int, main_number_id: int, context: str) -> compiler.Entry:
     return company_dialplan.public_entry(tenant_id, main_number_id, context=context)
 
 
@@ -120,12 +120,13 @@ def _on_disk(key: tuple) -> str:
 
 
 def _loaded(key: tuple, body: bytes):
-    """A stored body as served: a company's context to cut per hunt, or a whole document;
-    None when it cannot be read (the store must never fail a request)."""
-    if key[0] != "hunts":
+    """A stored body as served: a company's context to cut per hunt, a main number's entry to name
+    the caller in, or a whole document; None when it cannot be read (the store must never fail a request)."""
+    kinds = {"hunts": ContextReplies, "entry": EntryReplies}
+    if key[0] not in kinds:
         return body
     try:
-        return ContextReplies.from_bytes(body)
+        return kinds[key[0]].from_bytes(body)
     except (ValueError, etree.XMLSyntaxError) as error:
         log.error("xml_curl: the stored %s:%s cannot be read: %s", key[0], key[1], error)
         return None
@@ -172,8 +173,9 @@ class Dialplans:
             if found is None:
                 return NOT_FOUND
             self.cache.remember_number(number, found)
-            return self._compiled(("entry", found.main_number_id), found.tenant.revision, deadline,
-                                  self._build_entry, number, found)
+            entry = self._compiled(("entry", found.main_number_id), found.tenant.revision, deadline,
+                                   self._build_entry, number, found)
+            return entry.reply(request.caller)
         tenant_id = self._tenant_of_context(request.context)
         if tenant_id is None:
             return NOT_FOUND
@@ -197,7 +199,8 @@ class Dialplans:
             cached = _loaded(key, stored[1]) if stored is not None and stored[0][1:] == tenant.revision[1:] else None
         if cached is not None:
             metrics.XML_CURL_LAST_GOOD.labels("dialplan").inc()
-            return cached.reply(request.destination) if isinstance(cached, ContextReplies) else cached
+            # a company's context is cut by destination, a main number's entry names its caller
+            return cached.reply(request.destination if isinstance(cached, ContextReplies) else request.caller)
         return fallback_dialplan(request.context, tenant_id, tenant.fallback_number, self.carrier_gateway,
                                  tenant.language)
 
@@ -224,7 +227,7 @@ class Dialplans:
         match = TENANT_CONTEXT.fullmatch(context)
         return int(match[1]) if match else None
 
-    def _compiled(self, key: tuple, revision: tuple, deadline: float, build, *args) -> bytes:
+    def _compiled(self, key: tuple, revision: tuple, deadline: float, build, *args):
         cached = self.cache.get(key, revision)
         if cached is not None:
             return cached
@@ -274,14 +277,15 @@ class Dialplans:
         self.last_good.put_routing(f"tenant:{state.tenant_id}", _tenant_facts(state))
         return replies
 
-    def _build_entry(self, number: str, found: MainNumberState) -> bytes:
-        document = compact(_public_entry(found.tenant.tenant_id, found.main_number_id, self.public_context))
-        self.cache.put(("entry", found.main_number_id), found.tenant.revision, document)
-        self.last_good.put(f"entry:{found.main_number_id}", found.tenant.revision, document)
+    def _build_entry(self, number: str, found: MainNumberState) -> EntryReplies:
+        built = _public_entry(found.tenant.tenant_id, found.main_number_id, self.public_context)
+        entry = EntryReplies(compact(built.document), built.names)
+        self.cache.put(("entry", found.main_number_id), found.tenant.revision, entry)
+        self.last_good.put(f"entry:{found.main_number_id}", found.tenant.revision, entry.to_bytes())
         self.last_good.put_routing(f"number:{number}", {"main_number_id": found.main_number_id,
                                                         "tenant": _tenant_facts(found.tenant)})
         self.last_good.put_routing(f"tenant:{found.tenant.tenant_id}", _tenant_facts(found.tenant))
-        return document
+        return entry
 
     def company_queues(self, tenants: list[TenantState], deadline: float | None) -> list[CompanyQueues]:
         """Each company's queues at its revision: from memory, from a compile under way, from disk,

@@ -1,4 +1,5 @@
-"""A company's context cut per hunt: each reply holds only the extensions its destination can reach.
+"""A company's context cut per hunt: each reply holds only the extensions its destination can reach;
+a main number's entry (the carrier's first hunt) names only the call's own caller.
 
 Every transfer of a call makes FreeSWITCH fetch and parse the context again; the whole context
 of a company is tens of KB, the extensions one destination can reach a few. Which extensions
@@ -13,6 +14,8 @@ import json
 from lxml import etree
 
 from pbx.compiler import hunts
+from pbx.dialplan import dialing
+from pbx.switch_text import preprocessor_text
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
@@ -57,3 +60,43 @@ class ContextReplies:
     def from_bytes(cls, body: bytes) -> ContextReplies:
         gates, document = body.split(b"\n", 1)
         return cls(document, json.loads(gates))
+
+
+# Where the switch keeps the caller's name for the legs it opens (pbx.compiler.internal.caller_names).
+CALLER_NAME = "effective_caller_id_name"
+
+
+class EntryReplies:
+    """A main number's compacted entry document and its callers' names (neutralised, by caller key).
+
+    The reply to the carrier's first hunt is the document, with one ``set`` of the caller's name
+    ahead of its first action when the caller is named: its size does not depend on how many are.
+    """
+
+    def __init__(self, document: bytes, names: dict[str, str]):
+        self.document, self.names = document, names
+        self.at = document.find(b"<action ")
+        if self.at < 0:
+            raise ValueError("the entry has no action to name the caller before")
+        # The names were neutralised by the compiler; one read from the store is checked again.
+        if any(preprocessor_text(name.encode()) or "${" in name for name in names.values()):
+            raise ValueError("a caller's name holds text the switch would expand")
+
+    def reply(self, caller: str) -> bytes:
+        name = self.names.get(dialing.caller_key(caller) or "")
+        if name is None:
+            return self.document
+        action = etree.tostring(etree.Element("action", application="set", data=f"{CALLER_NAME}={name}"),
+                                encoding="UTF-8", xml_declaration=False)
+        return self.document[:self.at] + action + self.document[self.at:]
+
+    def to_bytes(self) -> bytes:
+        """For the last good store: the names on the first line, then the document."""
+        return json.dumps(self.names, ensure_ascii=False).encode() + b"\n" + self.document
+
+    @classmethod
+    def from_bytes(cls, body: bytes) -> EntryReplies:
+        if body.startswith(b"<"):  # stored before callers were named beside the document
+            return cls(body, {})
+        names, document = body.split(b"\n", 1)
+        return cls(document, json.loads(names))

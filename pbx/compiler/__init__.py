@@ -4,7 +4,7 @@ It reads no database: ``pbx.company_dialplan`` loads what it compiles.
     compile_tree(tree, snapshot, *, scenario_id, version_id, main_number_id) -> Compiled
     tenant_build(snapshot, published) -> TenantBuild   # context tenant_<id> and the company's queues
     tenant_queues(snapshot, published) -> list[dict]   # the queues alone
-    public_entry(tenant_id, main_number_id, number, context, contacts) -> bytes
+    public_entry(tenant_id, main_number_id, number, context, contacts, users) -> Entry
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from pbx.tenancy import missing
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Compiled", "Published", "ScenarioInvalid", "TenantBuild", "compile_tree", "public_entry",
+__all__ = ["Compiled", "Entry", "Published", "ScenarioInvalid", "TenantBuild", "compile_tree", "public_entry",
            "tenant_build", "tenant_queues"]
 
 
@@ -141,17 +141,26 @@ def _stored_extensions(version: Published, context: str) -> list:
     return list(root.iterfind(f"section/context[@name='{context}']/extension"))
 
 
+@dataclass
+class Entry:
+    """A main number's document for the carrier's first hunt, and the callers' names the endpoint
+    sets in it, one per call (``caller_names``; neutralised, by ``dialing.caller_key``)."""
+    document: bytes
+    names: dict[str, str] = field(default_factory=dict)
+
+
 def public_entry(tenant_id: int, main_number_id: int, number: str, context: str = "public",
-                 contacts=()) -> bytes:
+                 contacts=(), users=()) -> Entry:
     """The document for the carrier's first hunt: on to `main_<id>` in the tenant context.
 
-    It first keeps the number the carrier dialled (the switch's own `destination_number`, which
-    the transfer renames, and `Caller-RDNIS` with it at every later transfer) for the call record;
-    a caller who is one of the company's ``contacts`` (ContactInfo) is named for the phones before.
+    It keeps the number the carrier dialled (the switch's own `destination_number`, which the
+    transfer renames, and `Caller-RDNIS` with it at every later transfer) for the call record.
+    The names of callers who are the company's ``contacts`` (ContactInfo) or ``users`` (UserInfo)
+    come beside it, not in it: the document is the same for every caller.
     """
     dialled = f"^{dialing.number_regex(number)}"
     extension = ir.Extension(f"main_{main_number_id}", [ir.Condition(
         "destination_number", dialled,
         actions=[ir.Action("export", "centralka_dialled=${destination_number}"),
                  ir.Action("transfer", f"main_{main_number_id} XML tenant_{tenant_id}")])])
-    return emit.emit(context, caller_names(contacts, dialled) + [extension])
+    return Entry(emit.emit(context, [extension]), caller_names(contacts, users))

@@ -405,30 +405,26 @@ def with_extensions(snap) -> list:
     return sorted(items, key=lambda i: (len(i.extension), i.extension))
 
 
-def caller_names(contacts, destination: str) -> list[Extension]:
-    """The caller's name for phones when the caller is a contact: ahead of a main number's entry (hunted
-    as ``destination``), each one sets `effective_caller_id_name` and lets the hunt go on (continue).
+def caller_names(contacts, users=()) -> dict[str, str]:
+    """Callers' names for phones, by caller number (``dialing.caller_key``): a user's own number names
+    the user, as the reception board does; else the contact's (a number two contacts share names the
+    first one).
 
-    They are in the carrier's first hunt (``public_entry``), sent once per call, not in the company's
-    document that every later hunt of the call fetches again. The variable stays on the channel:
-    switch_ivr_originate.c takes a new leg's caller ID name from the calling channel's
-    effective_caller_id_name, and mod_callcenter offers agents the member channel's, so SIP phones and
-    queue agents show the contact's name. A number two contacts share names the first one. The name
-    is tenant text: pbx.switch_text neutralises it.
+    The endpoint sets the one matching a call's caller in the carrier's first hunt (xml_curl.hunts),
+    so no reply grows with the address book. The variable stays on the channel: switch_ivr_originate.c
+    takes a new leg's caller ID name from the calling channel's effective_caller_id_name, and
+    mod_callcenter offers agents the member channel's, so SIP phones and queue agents show the name.
+    Names are tenant text: pbx.switch_text neutralises them here.
     """
-    claimed, extensions = set(), []
-    for contact in sorted(contacts, key=lambda c: c.id):
-        numbers = [n for n in contact.numbers if n not in claimed]
-        claimed.update(numbers)
-        if not numbers:
-            continue
-        regex = "^(?:" + "|".join(dialing.number_regex(n) for n in numbers) + ")"
-        extensions.append(Extension(f"caller_name_{contact.id}", [
-            Condition("destination_number", destination),
-            Condition("caller_id_number", regex,
-                      actions=[Action("set", f"effective_caller_id_name={switch_safe(contact.name)}")])],
-            continue_=True))
-    return extensions
+    callers = [(user.phone, user.name) for user in sorted(users, key=lambda u: u.id) if user.phone]
+    callers += [(number, contact.name)
+                for contact in sorted(contacts, key=lambda c: c.id) for number in contact.numbers]
+    names: dict[str, str] = {}
+    for number, name in callers:
+        key = dialing.caller_key(number)
+        if key and key not in names:
+            names[key] = switch_safe(name)
+    return names
 
 
 def internal_extensions(snap, with_scenario: set[int]) -> list[Extension]:

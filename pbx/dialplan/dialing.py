@@ -6,6 +6,8 @@ switch_ivr_originate.c: `,` rings legs at once, `|` rings groups one after anoth
 """
 from __future__ import annotations
 
+import re
+
 from pbx.dialplan.snapshot import DirectorySnapshot, GroupInfo, UserInfo
 
 # Polish ringback (425 Hz, 1 s on, 4 s off) generated to the caller while legs ring without
@@ -23,6 +25,22 @@ def digits(e164: str) -> str:
     if not text.isdigit():
         raise ValueError(f"not an E.164 number: {e164!r}")
     return text
+
+
+def caller_key(number: str | None) -> str | None:
+    """A caller number in any form ``number_regex`` accepts (+48…, 0048…, 48…, 9 national digits;
+    others with +, 00 or bare) in E.164, for lookups; None when it names no number."""
+    compact = re.sub(r"[^0-9+]", "", number or "")
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    digits = compact.lstrip("+")
+    if not digits.isdigit():
+        return None
+    if compact.startswith("+"):
+        return compact
+    if len(digits) == 9:
+        return "+48" + digits
+    return "+" + digits if len(digits) > 9 else None
 
 
 def user_targets(user: UserInfo, snapshot: DirectorySnapshot) -> list[str]:

@@ -146,7 +146,7 @@ def test_served_documents(demo):
     names = [e.get("name") for e in context.iterfind("extension")]
     assert context.get("name") == f"tenant_{demo.id}" and f"main_{sc.main_number_id}" in names
     assert "ext_101" in names and "direct_200" in names and any(n.startswith("out_") for n in names)
-    entry = etree.fromstring(public_entry(demo.id, sc.main_number_id))
+    entry = etree.fromstring(public_entry(demo.id, sc.main_number_id).document)
     assert [(a.get("application"), a.get("data")) for a in entry.iter("action")] == [
         ("export", "centralka_dialled=${destination_number}"),
         ("transfer", f"main_{sc.main_number_id} XML tenant_{demo.id}")]

@@ -95,6 +95,7 @@ class FakeCompiler:
         self.delay = 0.0
         self.fail = False
         self.queues: dict[int, list[dict]] = {}  # per company
+        self.names: dict[str, str] = {}  # the callers named beside every main number's entry
 
     def _revision(self, kind: str, tenant_id: int) -> int:
         from pbx import models
@@ -120,12 +121,14 @@ class FakeCompiler:
         self._revision("queues", tenant_id)
         return list(self.queues.get(tenant_id, []))
 
-    def public_entry(self, tenant_id: int, main_number_id: int, context: str = "public") -> bytes:
+    def public_entry(self, tenant_id: int, main_number_id: int, context: str = "public"):
+        from pbx.compiler import Entry
+
         self.compiled.append(("entry", main_number_id))
-        return (f'<document type="freeswitch/xml"><section name="dialplan"><context name="{context}">'
-                f'<extension name="entry"><condition field="destination_number" expression="^.*$">'
-                f'<action application="transfer" data="main_{main_number_id} XML tenant_{tenant_id}"/>'
-                f'</condition></extension></context></section></document>').encode()
+        return Entry(f'<document type="freeswitch/xml"><section name="dialplan"><context name="{context}">'
+                     f'<extension name="entry"><condition field="destination_number" expression="^.*$">'
+                     f'<action application="transfer" data="main_{main_number_id} XML tenant_{tenant_id}"/>'
+                     f'</condition></extension></context></section></document>'.encode(), dict(self.names))
 
 
 @pytest.fixture
