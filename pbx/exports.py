@@ -190,7 +190,7 @@ def write_xlsx_cells(target, columns: tuple[Column, ...], cells: Iterable[tuple]
     first = next(rows, None)
     with tempfile.TemporaryDirectory() as folder:
         # Given a file object it builds the whole workbook in memory; given a path, it streams.
-        path = os.path.join(folder, "export.xlsx")
+        path = os.path.join(folder, "calls-export.xlsx")
         # The header comes from the first row's keys: an export of no calls still gets its header.
         rustpy_xlsxwriter.write_worksheet(
             chain([first or dict.fromkeys(headers)], rows), path,

@@ -42,8 +42,8 @@ def files(tmp_path_factory):
         "damaged": data[:8000] + data[9000:],
         "hls": (b"#EXTM3U\n#EXT-X-TARGETDURATION:3\n#EXTINF:3,\n" + str(secret).encode() + b"\n#EXT-X-ENDLIST\n"
                 + frames),
-        # under 20 KB that a plain ffmpeg call would turn into 12 minutes of the server's own file
-        "ffconcat": b"ffconcat version 1.0\n" + listing * 240 + frames,
+        # under 20 KB that a plain ffmpeg call would turn into over 10 minutes of the server's own file
+        "ffconcat": b"ffconcat version 1.0\n" + listing * 201 + frames,
         "long": silence.read_bytes(),
     }
 

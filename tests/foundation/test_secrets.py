@@ -311,7 +311,8 @@ def test_compose_takes_every_secret_from_the_env_file_and_the_image_runs_in_prod
     for name, service in compose["services"].items():
         for variable, value in (service.get("environment") or {}).items():
             if secret.search(variable) and variable != "AWS_ACCESS_KEY_ID":
-                assert required.search(str(value)), f"{name}: {variable} must come from .env"
+                # no value: compose passes the operator's own, if any (the reports replica's address)
+                assert value is None or required.search(str(value)), f"{name}: {variable} must come from .env"
     needed = set(required.findall((REPO / "docker-compose.yml").read_text()))
     example = dict(line.split("=", 1) for line in (REPO / ".env.example").read_text().splitlines()
                    if line and not line.startswith("#"))

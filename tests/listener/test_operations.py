@@ -75,7 +75,7 @@ def test_a_connected_listener_is_ready_and_counts_events_lag_and_reconnects(
     service = start_service(ctx, freeswitch, tmp_path / "journal.sqlite3")
     try:
         probes = probes_of(service.probes(ANY_PORT))
-        assert get(probes, "/readyz")[0] == 200
+        assert eventually(lambda: get(probes, "/readyz")[0] == 200)  # once its connection is up
         events, lags = value("centralka_listener_events_total"), value("centralka_listener_lag_seconds_count")
         reconnects = value("centralka_listener_reconnects_total")
         replay(freeswitch, ALL_SHAPES[:2])

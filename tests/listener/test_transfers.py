@@ -144,11 +144,12 @@ def test_a_replay_and_the_cdr_post_add_nothing(ctx, staff, tmp_path):
 
 
 def test_the_call_history_shows_the_path_going_on(ctx, staff, tmp_path):
+    from pbx.contacts import Book
     from webadmin.calls import call_json
 
     _through_the_listener(tmp_path, dtmf_blind())
     record = db.session.scalars(select(models.CallRecord)).one()
-    assert call_json(record, {})["path"] == ["menu:1", "transfer:102 by Anna Kowalska"]
+    assert call_json(record, {}, Book(record.tenant_id, []))["path"] == ["menu:1", "transfer:102 by Anna Kowalska"]
 
 
 def test_a_captured_call_without_a_transfer_tells_none():

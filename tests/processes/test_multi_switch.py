@@ -203,16 +203,18 @@ def _by_hour() -> dict[int, dict[str, list[int]]]:
     return summary
 
 
-def _version_served(endpoint: str, tenant: int) -> bytes:
-    """The published version a dialplan hunt into the company's context is answered with."""
-    body = with_fields(HUNT, {"Hunt-Context": f"tenant_{tenant}", "Hunt-Destination-Number": "201"})
+def _version_served(endpoint: str, company: Company) -> bytes:
+    """The published version a hunt of the company's main number entry is answered with (each hunt
+    gets only the extensions its destination reaches)."""
+    body = with_fields(HUNT, {"Hunt-Context": f"tenant_{company.tenant.id}",
+                              "Hunt-Destination-Number": f"main_{company.number.id}"})
     status, reply = _post(f"{endpoint}/xml_curl", body, (SWITCH_AUTH["XML_CURL_USER"], SWITCH_AUTH["XML_CURL_PASSWORD"]),
                           "application/x-www-form-urlencoded")
     assert status == 200, reply[:300]
     return reply
 
 
-def _served_by_each(cluster: Cluster, name: str, endpoint: str, tenant: int) -> list[bytes]:
+def _served_by_each(cluster: Cluster, name: str, endpoint: str, company: Company) -> list[bytes]:
     """The reply of each worker of ``name`` in turn, the others stopped meanwhile (SIGSTOP)."""
     workers, replies = cluster.workers(name), []
     assert len(workers) == 2, workers
@@ -221,7 +223,7 @@ def _served_by_each(cluster: Cluster, name: str, endpoint: str, tenant: int) -> 
         for other in others:
             os.kill(other, signal.SIGSTOP)
         try:
-            replies.append(_version_served(endpoint, tenant))
+            replies.append(_version_served(endpoint, company))
         finally:
             for other in others:
                 os.kill(other, signal.SIGCONT)
@@ -372,8 +374,8 @@ def _cdrs_through_both_endpoints(cluster: dict, calls: Calls, hour: int) -> None
 def _publish_on_a_reaches_every_worker_of_b(cluster: dict) -> None:
     running, second, endpoint_b = cluster["processes"], cluster["second"], cluster["endpoints"]["b"]
     company = cluster["companies"][second]
-    old = _version_served(endpoint_b, second)
-    assert _served_by_each(running, "endpoint-b", endpoint_b, second) == [old, old]
+    old = _version_served(endpoint_b, company)
+    assert _served_by_each(running, "endpoint-b", endpoint_b, company) == [old, old]
     _publish(cluster["panel"], cluster["token"], company, queue_tree(company) | {"queue": {"max_wait_seconds": 45}})
     time.sleep(1.0)  # an announcement's way to every worker: well within a second (xml_curl.revisions)
     db.session.rollback()
@@ -381,7 +383,7 @@ def _publish_on_a_reaches_every_worker_of_b(cluster: dict) -> None:
         models.Scenario.main_number_id == company.number.id))
     marker = f"centralka_version={version}".encode()
     assert marker not in old
-    assert all(marker in reply for reply in _served_by_each(running, "endpoint-b", endpoint_b, second))
+    assert all(marker in reply for reply in _served_by_each(running, "endpoint-b", endpoint_b, company))
     # ... from the announcement each of them listens for (a worker starts listening at its first hunt;
     # A's workers have served none).
     with db.engine.connect() as connection:

@@ -32,7 +32,9 @@ def test_upgrade_an_existing_database_and_back(database_url, tmp_path):
         # defaults that later migrations add.
         tables = MetaData()
         tables.reflect(db.engine, only=["tenant", "user"])
-        tenant_id = db.session.execute(insert(models.Tenant).values(name="Firma")).inserted_primary_key[0]
+        tenant_id = db.session.execute(insert(tables.tables["tenant"]).values(
+            name="Firma", timezone="Europe/Warsaw", language="pl", retention_days=90,
+            created_at=models.utcnow())).inserted_primary_key[0]
         db.session.execute(insert(tables.tables["user"]).values(
             tenant_id=tenant_id, first_name="Anna", last_name="K", email="anna@firma.example", admin_level=3,
             role="admin", extension="101", description="", may_present_main_number=False,
