@@ -35,6 +35,8 @@ def transferring_carrier(transferring: str, answering: list[str], keys: str) -> 
     answered = (f"SIP/2.0 200 OK\n{head}Contact: <sip:[local_ip]:[local_port]>\nContent-Type: application/sdp\n"
                 f"Content-Length: [len]\n\n{SDP}")
     cancelled = f"SIP/2.0 200 OK\n{head}Content-Length: 0\n"
+    terminated = (f"SIP/2.0 487 Request Terminated\n[last_Via:]\n[last_From:]\n{tag}\n[last_Call-ID:]\n"
+                  "CSeq: [cseq] INVITE\nContent-Length: 0\n")
     pressing = []
     for key in keys:
         pcap = DTMF_PCAPS / f"dtmf_2833_{DIGIT_NAMES.get(key, key)}.pcap"
@@ -46,8 +48,8 @@ def transferring_carrier(transferring: str, answering: list[str], keys: str) -> 
         'search_in="msg" check_it="false" assign_to="answers"/></action></recv>',
         f"<send>{msg(ringing)}</send>",
         '<nop next="answer" test="transfers"/>', '<nop next="answer" test="answers"/>',
-        '<recv request="CANCEL"/>', f"<send>{msg(cancelled)}</send>", '<recv request="ACK" optional="true"/>',
-        '<nop next="end"/>',
+        '<recv request="CANCEL"/>', f"<send>{msg(cancelled)}</send>", f"<send>{msg(terminated)}</send>",
+        '<recv request="ACK" next="end"/>',
         '<label id="answer"/>', f'<pause milliseconds="{int(ANSWER_AFTER * 1000)}"/>',
         f'<send retrans="500">{msg(answered)}</send>', '<recv request="ACK"/>',
         '<nop next="talk" test="answers"/>',
