@@ -76,6 +76,9 @@ class Config:
     # CDR posting (json_cdr.conf.xml). Password unset: generated (production: posting off); "": off.
     CDR_USER = os.environ.get("CENTRALKA_CDR_USER", "cdr")
     CDR_PASSWORD = os.environ.get("CENTRALKA_CDR_PASSWORD")
+    # CDR posts a switch endpoint worker stores at once; more are answered 503 and mod_json_cdr posts
+    # them again 5 s later: the other threads stay free for hunts, which the switch waits 3 s for.
+    CDR_CONCURRENT_POSTS = int(os.environ.get("CENTRALKA_CDR_CONCURRENT_POSTS", "4"))
 
     # Task queue: "sqlite" (embedded, file in the instance folder), "redis://..." or "memory".
     TASK_QUEUE_URL = os.environ.get("CENTRALKA_TASK_QUEUE_URL", "sqlite")

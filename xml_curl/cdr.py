@@ -5,6 +5,7 @@ import base64
 import hmac
 import json
 import logging
+import threading
 from urllib.parse import parse_qs
 
 from flask import Blueprint, abort, current_app, jsonify, request
@@ -53,6 +54,24 @@ def _authorised() -> bool:
 def receive_cdr():
     if not _authorised():
         return "", 401, {"WWW-Authenticate": 'Basic realm="centralka-cdr"'}
+    posts = _posts()
+    if not posts.acquire(blocking=False):
+        # json_cdr.conf.xml's retries and delay post it again; the listener has the call meanwhile.
+        return jsonify(error="busy"), 503, {"Retry-After": "5"}
+    try:
+        return _store()
+    finally:
+        posts.release()
+
+
+def _posts() -> threading.BoundedSemaphore:
+    """The CDR posts this worker stores at once (CDR_CONCURRENT_POSTS): ending calls come in bursts,
+    and threads held by them would leave the switch's hunts without one."""
+    return current_app.extensions.setdefault(
+        "cdr_posts", threading.BoundedSemaphore(current_app.config["CDR_CONCURRENT_POSTS"]))
+
+
+def _store():
     headers = cdr_headers(_body())
     leg = leg_facts(headers)
     if leg is None:

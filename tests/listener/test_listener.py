@@ -16,7 +16,7 @@ from pbx.app import create_app
 from pbx.esl.protocol import Event
 from pbx.extensions import db
 from tests.conftest import sign_in
-from tests.support.services import TcpProxy
+from tests.support.services import TcpProxy, free_port
 from tests.support.listener import eventually, start_service
 from tests.support.streams import SHAPES, named, stream_file
 
@@ -242,6 +242,26 @@ def test_cdr_post_needs_the_password(cdr_client):
     assert count(models.CallRecord) == 0
 
 
+def test_cdr_posts_beyond_the_limit_are_refused_at_once_and_stored_when_posted_again(cdr_client):
+    """While CDR_CONCURRENT_POSTS posts are being stored, one more is answered 503 at once (its thread is
+    free for a hunt); mod_json_cdr posts it again (json_cdr.conf.xml: retries, delay) and it is stored."""
+    app = cdr_client.application
+    app.extensions.pop("cdr_posts", None)
+    app.config["CDR_CONCURRENT_POSTS"] = 1
+    legs = named("blacklist_reject", "CHANNEL_HANGUP_COMPLETE")
+    try:
+        assert post_cdr(cdr_client, legs[0]).status_code == 200  # makes the worker's limit
+        busy = app.extensions["cdr_posts"]
+        assert busy.acquire(blocking=False)  # as a post being stored holds it
+        refused = post_cdr(cdr_client, legs[-1])
+        assert refused.status_code == 503 and refused.headers["Retry-After"] == "5"
+        busy.release()
+        assert post_cdr(cdr_client, legs[-1]).status_code == 200
+    finally:
+        app.extensions.pop("cdr_posts", None)
+    assert count(models.CallRecord) == 1
+
+
 @pytest.mark.parametrize("encode", ["json", "form", "base64", "json-labelled-as-form"])
 def test_cdr_posts_and_events_merge_into_one_record(cdr_client, encode):
     from pbx.calls.legs import leg_facts
@@ -265,7 +285,8 @@ def test_listener_killed_mid_call_then_cdrs_fill_the_gap(ctx, company, freeswitc
         database = db.engine.url.render_as_string(hide_password=False)
     env = dict(os.environ, CENTRALKA_DATABASE_URL=database, CENTRALKA_INSTANCE=str(tmp_path),
                CENTRALKA_ESL_SERVERS=f"127.0.0.1:{freeswitch.port}:ClueCon", CENTRALKA_TASK_QUEUE_URL="memory",
-               CENTRALKA_STORAGE_DIR=str(tmp_path / "storage"))
+               CENTRALKA_STORAGE_DIR=str(tmp_path / "storage"),
+               CENTRALKA_LISTENER_PROBES_BIND=f"127.0.0.1:{free_port()}")  # not the one another test's has
     command = [str(Path(sys.executable).with_name("centralka")), "listener"]
 
     def launch():
