@@ -26,7 +26,7 @@ AUDITED = (
 )
 # Recorded too, but nothing the switch reads: no dialplan revision for them.
 AUDITED_ONLY = (models.ExportSchedule,)
-SECRET_FIELDS = {"sip_password", "code_hash"}
+SECRET_FIELDS = {"sip_password", "code_hash", "server_secret"}
 
 
 @contextlib.contextmanager

@@ -72,6 +72,7 @@ LABELS = {
     "may_present_main_number": ("May present the main number", "Może prezentować numer główny"),
     "always_present_main_number": ("Always presents the main number", "Zawsze prezentuje numer główny"),
     "record_calls": ("Record calls", "Nagrywanie rozmów"), "sip_password": ("SIP password", "Hasło SIP"),
+    "server_secret": ("Signing key for “Call a server”", "Klucz podpisu dla „Wywołaj serwer”"),
     "admin_level": ("Panel rights", "Uprawnienia w panelu"), "ring_mode": ("Ringing", "Sposób dzwonienia"),
     "fallback_box_id": ("When nobody answers: voicemail", "Gdy nikt nie odbierze: poczta głosowa"),
     "fallback_number": ("When nobody answers: number", "Gdy nikt nie odbierze: numer"),

@@ -53,6 +53,11 @@ class Config:
     # waits for its compiles up to this instead: "not found" would leave the switch without queues
     # until the next switch sync. Under mod_xml_curl's 3 s timeout (freeswitch/autoload_configs).
     XML_CURL_FIRST_CALLCENTER_MS = int(os.environ.get("CENTRALKA_XML_CURL_FIRST_CALLCENTER_MS", "2500"))
+    # A "Call a server" node's hunt ends within this from its arrival, whatever the node's own
+    # deadline: under mod_xml_curl's 3 s timeout, with room for the reply to travel.
+    SERVER_CALL_LIMIT_MS = int(os.environ.get("CENTRALKA_SERVER_CALL_LIMIT_MS", "2500"))
+    # Development and tests only: let those nodes ask http:// on the loopback (refused in production).
+    SERVER_CALL_LOOPBACK_HTTP = os.environ.get("CENTRALKA_SERVER_CALL_LOOPBACK_HTTP") == "1"
     CARRIER_GATEWAY = os.environ.get("CENTRALKA_CARRIER_GATEWAY", "carrier")
     # The dialplan context of calls from the carrier, and the country of national numbers.
     PUBLIC_CONTEXT = os.environ.get("CENTRALKA_PUBLIC_CONTEXT", "public")

@@ -27,6 +27,8 @@ XML_CURL_SECONDS = Histogram("centralka_xml_curl_seconds", "Time to answer one x
                              ["section"], buckets=XML_CURL_BUCKETS)
 XML_CURL_FALLBACKS = Counter("centralka_xml_curl_fallbacks", "xml_curl requests that failed and got a safe reply",
                              ["section"])
+SERVER_CALLS = Counter("centralka_server_calls", "\"Call a server\" nodes asked, by outcome (answered or why not)",
+                       ["outcome"])
 XML_CURL_LAST_GOOD = Counter("centralka_xml_curl_last_good",
                              "Safe replies that were the last good document rather than the apology", ["section"])
 

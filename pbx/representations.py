@@ -22,6 +22,7 @@ def company_json(tenant: models.Tenant) -> dict:
         "default_fallback_box_id": tenant.default_fallback_box_id,
         "default_fallback_number": tenant.default_fallback_number,
         "transfer_blind_code": tenant.transfer_blind_code, "transfer_attended_code": tenant.transfer_attended_code,
+        "server_secret_set": tenant.server_secret is not None,
     }
 
 

@@ -31,3 +31,12 @@ def update_company():
     tenant = directory.update_tenant(g.tenant, body())
     db.session.commit()
     return jsonify(company_json(tenant))
+
+
+@bp.post("/server-secret")
+@signed_in(3)
+def new_server_secret():
+    """A new signing key for "Call a server" nodes (owners only), shown this once; the old one stops working."""
+    secret = directory.new_server_secret(g.tenant)
+    db.session.commit()
+    return jsonify({"server_secret": secret}), 201

@@ -11,6 +11,7 @@ part of callcenter.conf (xml_curl.configuration).
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -24,6 +25,7 @@ from lxml import etree
 
 from pbx import company_dialplan, compiler, metrics
 
+from xml_curl.asking import ASKING, Asker
 from xml_curl.configuration import CompanyQueues
 from xml_curl.documents import NOT_FOUND, compact, fallback_dialplan
 from xml_curl.hunts import ContextReplies, EntryReplies
@@ -156,6 +158,8 @@ class Dialplans:
         self.public_context = app.config.get("PUBLIC_CONTEXT", "public")
         self.country_code = app.config.get("COUNTRY_CODE", "48")
         self.carrier_gateway = app.config["CARRIER_GATEWAY"]
+        self.budget = app.config["XML_CURL_BUDGET_MS"] / 1000
+        self.asker = Asker(app.config, store.server_secret)
         # Compiles run beside the request so a slow one cannot hold the call past the budget.
         self._compiler = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dialplan-compile")
         # Companies' queues compiled for callcenter.conf alone, never ahead of a hunt's compile.
@@ -184,7 +188,20 @@ class Dialplans:
             return NOT_FOUND
         self.cache.remember_tenant(state)
         replies = self._compiled(("hunts", tenant_id), state.revision, deadline, self._build_tenant, state)
+        if ASKING.fullmatch(request.destination):
+            spec = self._asks(tenant_id, state.revision).get(request.destination)
+            if spec is not None:  # else the compiled `ASK` step: the node's fallback
+                return self.asker.reply(spec, request, tenant_id, started=deadline - self.budget)
         return self.cache.reply(request.context, request.destination, state.revision, replies)
+
+    def _asks(self, tenant_id: int, revision: tuple) -> dict:
+        """The company's "Call a server" nodes at this revision: compiled here, else by another worker."""
+        found = self.cache.get(("asks", tenant_id), revision)
+        if found is None:
+            stored = self.last_good.get(f"asks:{tenant_id}", revision)
+            found = json.loads(stored) if stored is not None else {}
+            self.cache.put(("asks", tenant_id), revision, found)
+        return found
 
     def safe_reply(self, request: CurlRequest) -> bytes:
         """When serving failed: the last good document if any (memory, then disk), else the apology dialplan."""
@@ -272,6 +289,8 @@ class Dialplans:
         replies, queues = ContextReplies(compact(built.document), built.gates), CompanyQueues.of(built.queues)
         self.cache.put(("hunts", state.tenant_id), state.revision, replies)
         self.cache.put(("queues", state.tenant_id), state.revision, queues)
+        self.cache.put(("asks", state.tenant_id), state.revision, built.asks)
+        self.last_good.put(f"asks:{state.tenant_id}", state.revision, json.dumps(built.asks).encode())
         self.last_good.put(f"hunts:{state.tenant_id}", state.revision, replies.to_bytes())
         self.last_good.put(f"queues:{state.tenant_id}", state.revision, queues.to_bytes())
         self.last_good.put_routing(f"tenant:{state.tenant_id}", _tenant_facts(state))

@@ -19,6 +19,11 @@ class CurlRequest:
     destination: str = ""
     caller: str = ""
     call_uuid: str = ""
+    # what a "Call a server" node tells the server (xml_curl.asking)
+    path: str = ""
+    dialled: str = ""
+    main_number: str = ""
+    at: str = ""
     # directory
     action: str = ""
     purpose: str = ""
@@ -53,6 +58,10 @@ _BY_SECTION = {
         "destination": _keys("Hunt-Destination-Number", "Caller-Destination-Number"),
         "caller": _keys("Hunt-Caller-ID-Number", "Caller-Caller-ID-Number"),
         "call_uuid": _keys("Unique-ID"),
+        "path": _keys("variable_centralka_path"),
+        "dialled": _keys("variable_centralka_dialled"),
+        "main_number": _keys("variable_centralka_main_number"),
+        "at": _keys("Event-Date-Timestamp"),
     },
     "directory": {"action": _keys("action"), "purpose": _keys("purpose"), "user": _keys("user"),
                   "domain": _keys("domain")},
@@ -60,9 +69,11 @@ _BY_SECTION = {
 }
 # Nothing FreeSWITCH sends in these fields is longer; longer values are not ours to read.
 MAX_VALUE_LENGTH = 256
+# A call's path grows with every node it passes (pbx.compiler.lower): allowed longer.
+LONG_VALUES = {"path": 4096}
 
 
-def _field(body: bytes, key: tuple[bytes, bytes, bool]) -> str:
+def _field(body: bytes, key: tuple[bytes, bytes, bool], limit: int = MAX_VALUE_LENGTH) -> str:
     """The value of one field, found by a search in C rather than splitting 200+ pairs."""
     first, inner, from_end = key
     found = body.rfind(inner) if from_end else -1
@@ -77,12 +88,12 @@ def _field(body: bytes, key: tuple[bytes, bytes, bool]) -> str:
         start = found + len(inner)
     end = body.find(b"&", start)
     raw = body[start:] if end < 0 else body[start:end]
-    if len(raw) > 3 * MAX_VALUE_LENGTH:
+    if len(raw) > 3 * limit:
         return ""
     if b"%" in raw or b"+" in raw:
         raw = unquote_to_bytes(raw.replace(b"+", b" "))
     value = raw.decode("utf-8", "replace")
-    return value if len(value) <= MAX_VALUE_LENGTH else ""
+    return value if len(value) <= limit else ""
 
 
 def parse_form(body: bytes) -> CurlRequest:
@@ -100,7 +111,7 @@ def _values(body: bytes, sources: dict[str, tuple]) -> dict[str, str]:
     values = {}
     for attr, keys in sources.items():
         for key in keys:
-            value = _field(body, key)
+            value = _field(body, key, LONG_VALUES.get(attr, MAX_VALUE_LENGTH))
             if value:
                 values[attr] = value
                 break

@@ -31,6 +31,7 @@ _MAIN_NUMBER = (
     "SELECT m.id, t.id, t.dialplan_revision, CAST(t.created_at AS TEXT), t.fallback_number, t.language"
     " FROM main_number m JOIN tenant t ON t.id = m.tenant_id WHERE m.number = {p}"
 )
+_SERVER_SECRET = "SELECT server_secret FROM tenant WHERE id = {p}"
 _EVERY_TENANT = ("SELECT id, dialplan_revision, CAST(created_at AS TEXT), fallback_number, language"
                  " FROM tenant ORDER BY id")
 _SIP_USER = (
@@ -100,8 +101,8 @@ class Store:
         # What was last read, kept while the announced revision is the same.
         self._tenants: dict[int, TenantState] = {}
         mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-        self._tenant, self._main_number, self._sip_user, self._every_tenant = (
-            query.format(p=mark) for query in (_TENANT, _MAIN_NUMBER, _SIP_USER, _EVERY_TENANT))
+        self._tenant, self._main_number, self._sip_user, self._every_tenant, self._server_secret = (
+            query.format(p=mark) for query in (_TENANT, _MAIN_NUMBER, _SIP_USER, _EVERY_TENANT, _SERVER_SECRET))
 
     def _row(self, query: str, *values) -> tuple | None:
         return self._cursor(query, values).fetchone()
@@ -182,3 +183,8 @@ class Store:
         if not row or not row[2]:
             return None  # a user without a SIP password has no phone to register
         return SipUser(tenant_id, row[0], row[1], row[2], f"{row[3]} {row[4]}".strip())
+
+    def server_secret(self, tenant_id: int) -> str | None:
+        """The key a company's "Call a server" nodes sign with; read per ask, never kept on disk."""
+        row = self._row(self._server_secret, tenant_id)
+        return row[0] if row else None

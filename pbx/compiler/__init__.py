@@ -64,6 +64,7 @@ def _meta(root, low, main_number_id) -> dict:
     return {
         "entry": f"main_{main_number_id}",
         "queues": sorted(low.queues, key=lambda q: q["name"]),
+        "asks": low.asks,
         "prompts": sorted(low.prompts),
         "nodes": {n.id: {"kind": n.kind, "label": kind_of(n.kind).describe(n)} for n in root.walk()},
     }
@@ -87,6 +88,7 @@ class TenantBuild:
     document: bytes
     queues: list[dict]  # contract shape, sorted by name
     gates: list[str | None]  # per extension of the document, in order (pbx.compiler.hunts)
+    asks: dict[str, dict] = field(default_factory=dict)  # by `ASK` destination (pbx.nodes.server)
 
 
 def tenant_build(snap: DirectorySnapshot, published: list[Published]) -> TenantBuild:
@@ -98,7 +100,8 @@ def tenant_build(snap: DirectorySnapshot, published: list[Published]) -> TenantB
     with_scenario = {version.main_number_id for version in published}
     extensions = ([e for scenario in live for e in scenario.extensions]
                   + internal_extensions(snap, with_scenario) + transfer_extensions(snap))
-    return TenantBuild(emit.document(snap.context, extensions), _queues(snap, live), hunts.gates(extensions))
+    asks = {ask["ask"]: ask for scenario in live for ask in scenario.asks}
+    return TenantBuild(emit.document(snap.context, extensions), _queues(snap, live), hunts.gates(extensions), asks)
 
 
 def tenant_queues(snap: DirectorySnapshot, published: list[Published]) -> list[dict]:
@@ -114,6 +117,7 @@ def _queues(snap, live: list) -> list[dict]:
 class _Live:
     extensions: list  # IR extensions, or stored <extension> elements
     queues: list[dict]
+    asks: list[dict] = field(default_factory=list)
 
 
 def _live(version: Published, snap) -> _Live:
@@ -125,7 +129,7 @@ def _live(version: Published, snap) -> _Live:
     try:
         _, low, extensions = _lowered(version.tree, snap, version.scenario_id, version.version_id,
                                       version.main_number_id)
-        return _Live(extensions, low.queues)
+        return _Live(extensions, low.queues, low.asks)
     except ScenarioInvalid as error:
         log.warning("company %s, scenario %s (%s), version %s no longer compiles against today's directory; "
                     "serving it as published: %s", snap.tenant_id, version.scenario_id, version.scenario_name,
@@ -133,7 +137,8 @@ def _live(version: Published, snap) -> _Live:
     except Exception:  # a 500 would send FreeSWITCH to another binding: serve what was published
         log.exception("company %s, scenario %s (%s), version %s failed to compile; serving it as published",
                       snap.tenant_id, version.scenario_id, version.scenario_name, version.version_number)
-    return _Live(_stored_extensions(version, snap.context), list((version.compiled_meta or {}).get("queues", [])))
+    meta = version.compiled_meta or {}
+    return _Live(_stored_extensions(version, snap.context), list(meta.get("queues", [])), list(meta.get("asks", [])))
 
 
 def _stored_extensions(version: Published, context: str) -> list:

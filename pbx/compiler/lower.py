@@ -25,6 +25,7 @@ class Lowering:
         self.version_id = int(version_id)
         self.main_number_id = int(main_number_id)
         self.queues: list[dict] = []
+        self.asks: list[dict] = []  # what the endpoint asks a company's server for (pbx.nodes.server)
         self.prompts: set[int] = set()
         self._memo: dict = {}
 

@@ -19,7 +19,9 @@ TEXTS = {
     "auth.too_many_attempts": "too many sign-in attempts: wait before trying again",
     "auth.wrong_code": "wrong or expired code",
 
+    "branch.answer": "“answer {name}”",
     "branch.busy": "“busy”",
+    "branch.fallback": "“fallback”",
     "branch.closed": "“closed”",
     "branch.invalid": "“invalid”",
     "branch.key": "“key {key}”",
@@ -36,6 +38,8 @@ TEXTS = {
     "check.goto_unknown": "goto target {value!r} is not a node of this scenario",
     "check.idle_loop": "a loop without a keypress or a time limit: {loop}: put a menu in it, or a forward with ringing",
     "check.menu_empty": "a menu needs at least one option or direct dial",
+    "check.server_empty": "the server has nowhere to send the call: add an answer branch or allow it to name a target",
+    "check.server_url": "the server address {value!r} is not a valid URL (https://host/path)",
     "check.no_fallback":
         "the {branch} branch is missing and neither the group nor the company has a fallback: the call would "
         "end nowhere",
@@ -154,6 +158,7 @@ TEXTS = {
     "kind.caller_condition": "“Caller condition”",
     "kind.forward": "“Forward”",
     "kind.goto": "“Go to”",
+    "kind.server": "“Call a server”",
     "kind.hangup": "“Hang up”",
     "kind.menu": "“Menu (IVR)”",
     "kind.schedule": "“Schedule”",
@@ -167,6 +172,8 @@ TEXTS = {
     "lint.group_empty": "group {name} has no member to ring: calls go straight to the fallback",
     "lint.list_empty": "number list {name} is empty: every caller takes {branch}",
     "lint.menu_invalid": "no {branch} branch: a caller who presses a wrong key is hung up",
+    "lint.server_no_fallback": "no {branch} branch: when the server does not answer in time or answers wrongly, the call is ended",
+    "lint.server_not_https": "the server address does not start with https://: no call is sent there and the fallback branch is always taken",
     "lint.menu_no_input": "no {branch} branch: a caller who presses nothing is hung up",
     "lint.never_open": "the schedule is never open: every call takes the {branch} branch",
     "lint.prompt_language":
@@ -184,6 +191,7 @@ TEXTS = {
     "main_number.user_or_group": "choose a user or a group, not both",
 
     "menu.not_a_key": "option {value!r} is not one of 0-9, * or #",
+    "server.answer_name": "answer name {value!r}: lower-case letters, digits and _, starting with a letter, up to 20 characters (not “fallback”)",
 
     "mp3.cut_short": "the mp3 is cut short: its header promises {promised:.1f} s, only {decoded:.1f} s decode",
     "mp3.damaged": "the mp3 is damaged: {detail}",

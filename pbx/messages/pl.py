@@ -19,7 +19,9 @@ TEXTS = {
     "auth.too_many_attempts": "Zbyt wiele prób logowania: odczekaj i spróbuj ponownie.",
     "auth.wrong_code": "Błędny lub wygasły kod.",
 
+    "branch.answer": "„odpowiedź {name}”",
     "branch.busy": "„zajęte”",
+    "branch.fallback": "„awaryjna”",
     "branch.closed": "„zamknięte”",
     "branch.invalid": "„błędny wybór”",
     "branch.key": "„klawisz {key}”",
@@ -42,6 +44,8 @@ TEXTS = {
         "Brak gałęzi {branch}, a ani grupa, ani firma nie mają ustawionego miejsca na nieodebrane "
         "połączenia: połączenie nie miałoby dokąd trafić.",
     "check.queue_external": "Połączenia z kolejki może odbierać tylko użytkownik albo grupa, nie numer zewnętrzny.",
+    "check.server_empty": "Serwer nie ma dokąd skierować połączenia: dodaj gałąź odpowiedzi albo pozwól mu wskazać cel.",
+    "check.server_url": "Adres serwera {value!r} nie jest poprawnym adresem URL (https://nazwa-hosta/ścieżka).",
     "check.too_deep": "Węzły można zagnieżdżać najwyżej na głębokość {levels:plural:poziomu|poziomów|poziomów}.",
     "check.too_many_nodes": "Scenariusz ma {nodes:plural:węzeł|węzły|węzłów}; dozwolonych jest najwyżej {max}.",
     "check.user_unreachable":
@@ -160,6 +164,7 @@ TEXTS = {
     "kind.caller_condition": "„Warunek numeru”",
     "kind.forward": "„Przekierowanie”",
     "kind.goto": "„Przejdź do”",
+    "kind.server": "„Wywołaj serwer”",
     "kind.hangup": "„Rozłączenie”",
     "kind.menu": "„Menu (IVR)”",
     "kind.schedule": "„Harmonogram”",
@@ -177,6 +182,8 @@ TEXTS = {
         "zapasowej.",
     "lint.list_empty": "Lista numerów {name} jest pusta: każde połączenie trafi do gałęzi {branch}.",
     "lint.menu_invalid": "Brak gałęzi {branch}: dzwoniący, który naciśnie niewłaściwy klawisz, zostanie rozłączony.",
+    "lint.server_no_fallback": "Brak gałęzi {branch}: gdy serwer nie odpowie w czasie albo odpowie błędnie, połączenie zostanie zakończone.",
+    "lint.server_not_https": "Adres serwera nie zaczyna się od https://: centralka nie wyśle na niego połączenia i zawsze wybierze gałąź awaryjną.",
     "lint.menu_no_input": "Brak gałęzi {branch}: dzwoniący, który nic nie naciśnie, zostanie rozłączony.",
     "lint.never_open": "Harmonogram nigdy nie jest otwarty: każde połączenie trafi do gałęzi {branch}.",
     "lint.prompt_language": "Zapowiedź {name} jest {language}, a firma mówi {company}: brak zapowiedzi w języku firmy.",
@@ -194,6 +201,7 @@ TEXTS = {
     "main_number.user_or_group": "Wybierz albo użytkownika, albo grupę, nie jedno i drugie.",
 
     "menu.not_a_key": "Opcja {value!r} nie jest żadnym z klawiszy 0-9, * ani #.",
+    "server.answer_name": "Nazwa odpowiedzi {value!r}: małe litery, cyfry i _, zaczyna się literą, do 20 znaków (nie „fallback”).",
 
     "mp3.cut_short":
         "Plik mp3 jest ucięty: według nagłówka trwa {promised:.1f} s, a odtworzyć da się tylko {decoded:.1f} "

@@ -17,18 +17,20 @@ BRANCHES = {"open": Message("branch.open"), "closed": Message("branch.closed"), 
             "no_input": Message("branch.no_input"), "invalid": Message("branch.invalid"),
             "no_answer": Message("branch.no_answer"), "busy": Message("branch.busy"),
             "unavailable": Message("branch.unavailable"), "match": Message("branch.match"),
-            "otherwise": Message("branch.otherwise")}
+            "otherwise": Message("branch.otherwise"), "fallback": Message("branch.fallback")}
 LANGUAGES = {"pl": Message("language.pl"), "en": Message("language.en")}
 # The panel's words for the node kinds ("kind.*")
 KINDS = {"schedule": Message("kind.schedule"), "announcement": Message("kind.announcement"),
          "menu": Message("kind.menu"), "forward": Message("kind.forward"), "voicemail": Message("kind.voicemail"),
          "caller_condition": Message("kind.caller_condition"), "hangup": Message("kind.hangup"),
-         "goto": Message("kind.goto")}
+         "goto": Message("kind.goto"), "server": Message("kind.server")}
 
 
 def branch_words(name: str):
-    """A branch by its label in the panel; a menu key's branch by its key."""
-    return BRANCHES.get(name) or Message("branch.key", key=name)
+    """A branch by its label in the panel; a menu key's branch by its key, a server's answer by its name."""
+    if name in BRANCHES:
+        return BRANCHES[name]
+    return Message("branch.key", key=name) if len(name) == 1 else Message("branch.answer", name=name)
 
 NODE_ID_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 

@@ -9,9 +9,12 @@ from lxml import etree
 from pbx import models
 from pbx.company_dialplan import callcenter_queues, snapshot_of
 from pbx.compiler import compile_tree
+from pbx.extensions import db
 from pbx.messages import Message
 from pbx.testcall.errors import TestCallInputError
+from xml_curl.asking import Asker
 from xml_curl.configuration import callcenter_document
+from xml_curl.request import parse_form
 
 FORM = "application/x-www-form-urlencoded"
 FALLBACK_WAIT = 10.0      # how long to wait for the endpoint to finish compiling a new revision
@@ -42,6 +45,8 @@ class Endpoint:
             time.sleep(0.1)
 
     def dialplan(self, form: dict) -> bytes:
+        if self.overlay is not None and (asked := self.overlay.ask(form)) is not None:
+            return asked
         body = self.post(form)
         if self.overlay is not None:
             return self.overlay.apply(body, form.get("Hunt-Context", ""))
@@ -73,6 +78,15 @@ class DraftOverlay:
                                      main_number_id=scenario.main_number_id)
         parser = etree.XMLParser(resolve_entities=False, no_network=True)
         self.extensions = etree.fromstring(self.compiled.xml, parser).findall("section/context/extension")
+        self.asks = {ask["ask"]: ask for ask in self.compiled.meta["asks"]}
+        self.asker = Asker(config, lambda tenant_id: db.session.get(models.Tenant, tenant_id).server_secret)
+
+    def ask(self, form: dict) -> bytes | None:
+        """A draft's "Call a server" node asks the server as the endpoint does for a published one."""
+        spec = self.asks.get(form.get("Hunt-Destination-Number", ""))
+        if spec is None or form.get("Hunt-Context") != f"tenant_{self.tenant_id}":
+            return None
+        return self.asker.reply(spec, parse_form(urlencode(form).encode()), self.tenant_id, time.monotonic())
 
     def owns(self, name: str) -> bool:
         main = f"main_{self.main_number_id}"

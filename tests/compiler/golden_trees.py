@@ -25,4 +25,8 @@ TREES = {
         "0": {"id": "reception", "kind": "forward", "target": {"user": 1}, "no_answer": {"id": "vm", "kind": "voicemail", "box": 9}}},
         "no_input": {"id": "silent", "kind": "goto", "target": "reception"},
         "invalid": {"id": "wrong", "kind": "goto", "target": "reception"}},
+    # Two answers, the fallback, and targets the server may name.
+    "server": {"id": "router", "kind": "server", "url": "https://crm.example.com/centralka?x=${y}", "timeout_ms": 1200,
+               "targets": ["user", "number"], "answers": {"sales": hangup("to_sales"), "vip": hangup("to_vip")},
+               "fallback": hangup("no_server")},
 }
