@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from pbx import metrics
-from pbx.calls.legs import parse_path
+from pbx.calls.legs import e164, parse_path
 from pbx.compiler import emit
 from pbx.dialplan import ir
 from pbx.nodes.server import reply_actions
@@ -34,7 +34,8 @@ def payload(spec: dict, asked: CurlRequest) -> dict:
     if asked.at.isdigit():  # Event-Date-Timestamp, microseconds (a test call's own instant)
         at = datetime.fromtimestamp(int(asked.at) / 1_000_000, timezone.utc)
     return {"request_id": uuid.uuid4().hex, "node": spec["node"], "call_uuid": asked.call_uuid,
-            "caller": asked.caller, "dialled": asked.dialled, "main_number": asked.main_number,
+            "caller": e164(asked.caller) or asked.caller, "dialled": e164(asked.dialled) or asked.dialled,
+            "main_number": asked.main_number,
             "path": parse_path(asked.path), "time": at.astimezone(ZoneInfo(spec["timezone"])).isoformat(),
             "timezone": spec["timezone"], "answers": sorted(spec["answers"]), "targets": spec["targets"]}
 

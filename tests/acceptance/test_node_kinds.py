@@ -28,6 +28,9 @@ SAMPLES = {
                                     "match": hangup("vip_end"), "otherwise": hangup("others")}, ""),
     "hangup": (lambda c: {"id": "sample", "kind": "hangup", "prompt": c.prompts["Zamknięte"].id}, ""),
     "goto": (lambda c: _menu(c, id="top", invalid={"id": "sample", "kind": "goto", "target": "top"}), "9"),
+    # No signing key yet: the node takes its fallback without asking (tests/acceptance/test_server_node.py asks).
+    "server": (lambda c: {"id": "sample", "kind": "server", "url": "https://crm.example.com/route",
+                          "answers": {"sales": hangup("sold")}, "fallback": hangup("no_server")}, ""),
 }
 
 
