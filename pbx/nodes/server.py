@@ -37,7 +37,9 @@ class ServerSchema(NodeSchema):
     timeout_ms = fields.Integer(strict=True, load_default=1500, validate=validate.Range(*DEADLINE_MS),
                                 metadata={"unit": "ms"})
     # Targets the server may name besides the branches; none unless the admin allows them.
-    targets = fields.List(fields.String(validate=validate.OneOf(TARGETS)), load_default=list)
+    target_user = fields.Boolean(load_default=False)
+    target_group = fields.Boolean(load_default=False)
+    target_number = fields.Boolean(load_default=False)
     # Answers' children are parsed as branches; here only the names are checked.
     answers = fields.Dict(keys=AnswerName(), values=fields.Raw(allow_none=True), load_default=dict)
 
@@ -64,7 +66,7 @@ class Server(NodeKind):
         found = []
         if check_url(node.fields["url"]) == "bad_url":
             found.append(Message("check.server_url", value=node.fields["url"]))
-        if not node.fields["answers"] and not node.fields["targets"]:
+        if not node.fields["answers"] and not allowed_targets(node):
             found.append(Message("check.server_empty"))
         return found
 
@@ -105,6 +107,10 @@ class Server(NodeKind):
                                   answer=(stop["outcome"] or "").replace(":", " ")))]
 
 
+def allowed_targets(node) -> list[str]:
+    return [kind for kind in TARGETS if node.fields[f"target_{kind}"]]
+
+
 def node_spec_of(node, low) -> dict:
     """Where each answer leads, in the current scenario: branch destinations and the fallback."""
     def dest(branch):
@@ -116,12 +122,12 @@ def node_spec_of(node, low) -> dict:
 
 def ask_spec(node, low, ask: str) -> dict:
     """What the endpoint needs to ask for one `ASK` hunt (kept with the company's compile)."""
-    f, snap = node.fields, low.snap
+    f, snap, targets = node.fields, low.snap, allowed_targets(node)
     extensions = {u.extension: "user" for u in snap.users.values() if u.extension}
     extensions.update({g.extension: "group" for g in snap.groups.values() if g.extension})
     return {**node_spec_of(node, low), "ask": ask, "url": f["url"], "timeout_ms": f["timeout_ms"],
-            "targets": sorted(set(f["targets"])), "timezone": snap.timezone, "context": low.context,
-            "extensions": {e: k for e, k in extensions.items() if k in f["targets"]}}
+            "targets": targets, "timezone": snap.timezone, "context": low.context,
+            "extensions": {e: k for e, k in extensions.items() if k in targets}}
 
 
 def reply_actions(spec: dict, answer: Answer | None, reason: str, context: str) -> list[Action]:

@@ -68,7 +68,7 @@ def test_an_unknown_branch_takes_the_fallback(testowa, server):
 
 
 def test_a_user_named_by_the_server_rings_and_nobody_answering_takes_the_fallback(testowa, server):
-    testowa.publish(router(server, targets=["user"]))
+    testowa.publish(router(server, target_user=True))
     server.answer = {"target": {"user": "102"}}
     call = testowa.call(MONDAY)
     assert path_of(call)[-2:] == ["router:user:102", "no_server"]

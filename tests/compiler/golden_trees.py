@@ -27,6 +27,6 @@ TREES = {
         "invalid": {"id": "wrong", "kind": "goto", "target": "reception"}},
     # Two answers, the fallback, and targets the server may name.
     "server": {"id": "router", "kind": "server", "url": "https://crm.example.com/centralka?x=${y}", "timeout_ms": 1200,
-               "targets": ["user", "number"], "answers": {"sales": hangup("to_sales"), "vip": hangup("to_vip")},
+               "target_user": True, "target_number": True, "answers": {"sales": hangup("to_sales"), "vip": hangup("to_vip")},
                "fallback": hangup("no_server")},
 }

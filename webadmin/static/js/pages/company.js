@@ -1,5 +1,5 @@
 // The company's own settings: every admin sees them, only an owner changes them.
-import { get, patch } from "../api.js";
+import { get, patch, post } from "../api.js";
 import { setZone, t } from "../i18n.js";
 import { isOwner } from "../session.js";
 import { fill, fieldRow, h, readField, showErrors, toast } from "../ui.js";
@@ -36,6 +36,23 @@ function settingRow(field) {
     row.append(list);
   }
   return row;
+}
+
+// The key "Call a server" nodes sign with: made here, shown this once, never again.
+function serverKeySection(company, editable) {
+  const shown = h("output", { class: "secret", "aria-live": "polite" });
+  const make = async () => {
+    if (company.server_secret_set && !window.confirm(t("company.server_secret.confirm"))) return;
+    const made = await post("/api/company/server-secret", {});
+    company.server_secret_set = true;
+    state.textContent = t("company.server_secret.set");
+    fill(shown, h("p", {}, t("company.server_secret.once")), h("code", {}, made.server_secret));
+  };
+  const state = h("p", {}, t(company.server_secret_set ? "company.server_secret.set" : "company.server_secret.none"));
+  return h("section", { class: "card", "aria-labelledby": "server-key-title" },
+    h("h2", { id: "server-key-title" }, t("company.server_secret")),
+    h("p", { class: "note" }, t("company.server_secret.help")), state,
+    editable ? h("button", { type: "button", onclick: make }, t("company.server_secret.make")) : null, shown);
 }
 
 export async function companyPage() {
@@ -75,6 +92,8 @@ export async function companyPage() {
       form);
   }
 
-  show(await get("/api/company"));
-  return h("div", {}, section, sessionsSection(), editable ? await tokensSection() : null);
+  const company = await get("/api/company");
+  show(company);
+  return h("div", {}, section, serverKeySection(company, editable), sessionsSection(),
+    editable ? await tokensSection() : null);
 }

@@ -14,16 +14,23 @@ export const REFS = {
 
 export const refRows = (refs, ref) => refs[REFS[ref]?.rows] || [];
 
+// A keyed field without fixed keys (a server's answers) is named by the admin.
+export const namedKeys = (keyed) => keyed && !keyed.keys.length;
+// What an admin may name such a key (pbx/server_call.py ANSWER_NAME).
+export const KEY_NAME = /^[a-z][a-z0-9_]{0,19}$/;
+
 // A slot is where a child hangs: a branch name ("next", "no_answer") or a key of a keyed field ("options.1").
 export function slots(node, kinds) {
   const keyed = kinds[node.kind]?.keyed;
-  const taken = keyed ? keyed.keys.filter((k) => node[keyed.field]?.[k]).map((k) => `${keyed.field}.${k}`) : [];
+  const keys = namedKeys(keyed) ? Object.keys(node[keyed.field] || {}).sort() : keyed?.keys || [];
+  const taken = keyed ? keys.filter((k) => node[keyed.field]?.[k]).map((k) => `${keyed.field}.${k}`) : [];
   return [...taken, ...(kinds[node.kind]?.branches || [])];
 }
 
-// Keys of a keyed field (a menu's options) that hold no child yet.
+// Keys of a keyed field (a menu's options) that hold no child yet; "answers." for a key still to be named.
 export function freeKeys(node, kinds) {
   const keyed = kinds[node.kind]?.keyed;
+  if (namedKeys(keyed)) return [`${keyed.field}.`];
   return keyed ? keyed.keys.filter((k) => !node[keyed.field]?.[k]).map((k) => `${keyed.field}.${k}`) : [];
 }
 
@@ -46,7 +53,9 @@ export function setChild(node, slot, child) {
 
 export const slotLabel = (slot) => {
   const [field, key] = splitSlot(slot);
-  return key === null ? t(`br.${field}`) : t("br.key", { key });
+  if (key === null) return t(`br.${field}`);
+  if (key === "") return t("br.newAnswer");
+  return key.length === 1 ? t("br.key", { key }) : t("br.answer", { key });
 };
 
 // Every node with its parent and slot, depth first.

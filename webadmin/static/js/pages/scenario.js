@@ -4,7 +4,7 @@ import { get, post, put } from "../api.js";
 import { formatTime, t } from "../i18n.js";
 import { canEdit, leaving } from "../session.js";
 import { choose, fill, h, toast } from "../ui.js";
-import { childAt, find, freeKeys, newNode, setChild, showPath, slotLabel, slots, summary, targets } from "./scenario-tree.js";
+import { KEY_NAME, childAt, find, freeKeys, newNode, setChild, showPath, slotLabel, slots, summary, targets } from "./scenario-tree.js";
 import { nodeForm, showProblems } from "./scenario-form.js";
 import { setOpen, treeKeys } from "./scenario-keys.js";
 import { testCallPanel } from "./testcall.js";
@@ -94,15 +94,26 @@ export async function scenarioPage(numberId) {
       ...freeKeys(node, kinds)];
     if (!free.length) return null;
     const tabindex = selected ? null : "-1";
-    const slot = h("select", { "aria-label": `${t("sc.branch")} (${node.id})`, tabindex },
-      free.map((s) => h("option", { value: s }, slotLabel(s))));
+    const slot = h("select", { "aria-label": `${t("sc.branch")} (${node.id})`, tabindex,
+      onchange: () => { name.hidden = !slot.value.endsWith("."); } },
+    free.map((s) => h("option", { value: s }, slotLabel(s))));
+    // A branch the admin names (a server's answer): its name typed here.
+    const name = h("input", { "aria-label": `${t("sc.answerName")} (${node.id})`, tabindex, size: 12,
+      hidden: !free[0].endsWith(".") });
+    const chosen = () => {
+      if (!slot.value.endsWith(".")) return slot.value;
+      if (KEY_NAME.test(name.value) && name.value !== "fallback") return slot.value + name.value;
+      toast(t("sc.answerNameBad", { name: name.value }), "error");
+      return null;
+    };
     // Or lead the branch to a node already in the tree: one target shared by several branches.
     const existing = h("select", { "aria-label": `${t("sc.existing")} (${node.id})`, tabindex }, targets(state.doc, kinds)
       .map(([id, words]) => h("option", { value: id }, words)));
-    return h("div", { class: "empty-slot" }, slot,
-      kindPicker(kinds, (kind) => addChild(node, slot.value, kind), t("sc.addHere"), { chosen: state.chosen, tabindex }),
+    return h("div", { class: "empty-slot" }, slot, name,
+      kindPicker(kinds, (kind) => { const at = chosen(); if (at) addChild(node, at, kind); }, t("sc.addHere"),
+        { chosen: state.chosen, tabindex }),
       h("span", { class: "add-slot" }, existing, h("button", { type: "button", tabindex,
-        onclick: () => addJump(node, slot.value, existing.value) }, `→ ${t("sc.goExisting")}`)));
+        onclick: () => { const at = chosen(); if (at) addJump(node, at, existing.value); } }, `→ ${t("sc.goExisting")}`)));
   }
 
   async function addJump(node, slot, target) {
