@@ -30,6 +30,10 @@ LABELS = {
     "invalid_prompt": ("announcement after a wrong key", "zapowiedź po błędnym wyborze"),
     "timeout_seconds": ("time to choose", "czas na wybór"), "direct_dial": ("direct dial", "wybieranie wewnętrznych"),
     "exceptions": ("exceptions", "wyjątki"), "id": ("node id", "identyfikator węzła"),
+    "url": ("server address", "adres serwera"), "timeout_ms": ("time for the server to answer", "czas na odpowiedź serwera"),
+    "answers": ("answers", "odpowiedzi"), "target_user": ("the server may name a user", "serwer może wskazać użytkownika"),
+    "target_group": ("the server may name a group", "serwer może wskazać grupę"),
+    "target_number": ("the server may name an external number", "serwer może wskazać numer zewnętrzny"),
     # a test call's and a schedule preview's questions
     "at": ("time of the call", "czas połączenia"), "number": ("number", "numer"), "from": ("caller", "dzwoniący"),
     "keys": ("keys pressed", "naciśnięte klawisze"), "talk": ("talk time", "czas rozmowy"),

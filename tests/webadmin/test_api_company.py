@@ -30,7 +30,7 @@ def test_sign_in_is_needed(client, demo):
 def test_a_viewer_reads_the_company(as_viewer, demo):
     response = as_viewer.get("/api/company")
     assert response.status_code == 200
-    assert response.get_json() == {"id": demo.id, **DEMO_SETTINGS}
+    assert response.get_json() == {"id": demo.id, **DEMO_SETTINGS, "server_secret_set": False}
 
 
 @pytest.mark.parametrize("change, stored", [
@@ -45,7 +45,7 @@ def test_owner_changes_each_setting(as_owner, demo, change, stored):
     response = as_owner.patch("/api/company", json=change)
     assert response.status_code == 200, response.get_json()
     expected = {**DEMO_SETTINGS, **stored}
-    assert response.get_json() == {"id": demo.id, **expected}
+    assert response.get_json() == {"id": demo.id, **expected, "server_secret_set": False}
     assert _settings(demo.id) == expected
 
 
