@@ -181,8 +181,7 @@ def post(url: str, payload: dict, secret: str, deadline: float, *, loopback_http
                 raise Failed("tls", str(error)) from None
         body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
         stamp = str(int(now()))
-        host = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
-        head = (f"POST {parts.path or '/'}{'?' + parts.query if parts.query else ''} HTTP/1.1\r\nHost: {host}\r\n"
+        head = (f"POST {parts.path or '/'}{'?' + parts.query if parts.query else ''} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
                 f"User-Agent: Centralka\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
                 f"Content-Length: {len(body)}\r\nConnection: close\r\n{TIMESTAMP_HEADER}: {stamp}\r\n"
                 f"{SIGNATURE_HEADER}: {sign(secret, stamp, body)}\r\n\r\n")
