@@ -30,7 +30,7 @@ MAX_HEAD_BYTES = 8 * 1024
 TIMESTAMP_HEADER, SIGNATURE_HEADER = "X-Centralka-Timestamp", "X-Centralka-Signature"
 ANSWER_NAME = re.compile(r"[a-z][a-z0-9_]{0,19}")
 EXTENSION = re.compile(r"[0-9]{2,6}")
-NUMBER = re.compile(r"\+[1-9][0-9]{5,14}")
+NUMBER = re.compile(r"\+[1-9][0-9]{6,14}")  # as pbx.compiler.internal.OUTBOUND_FORMS reach the carrier
 TARGETS = ("user", "group", "number")
 # DNS look-ups have no timeout of their own: they run here and are waited for until the deadline.
 _resolver = ThreadPoolExecutor(max_workers=4, thread_name_prefix="server-call-dns")

@@ -96,3 +96,11 @@ def test_a_draft_asks_the_server_too(testowa, server):
     db.session.commit()
     server.answer = {"branch": "sales"}
     assert path_of(testowa.call(MONDAY, draft=True))[-2:] == ["router:sales", "to_sales"]
+
+
+def test_an_outside_number_named_by_the_server_is_rung_through_the_carrier(testowa, server):
+    testowa.publish(router(server, target_number=True))
+    server.answer = {"target": {"number": "+48221234567"}}
+    call = testowa.call(MONDAY)
+    assert path_of(call)[-1] == "router:number:+48221234567"
+    assert any(dial.endswith("sofia/gateway/carrier/48221234567") for dial in applications(call, "bridge"))
