@@ -58,6 +58,8 @@ def sign(secret: str, prefix: str, body: bytes) -> str:
 
 def check_url(url: str, *, loopback_http: bool = False) -> str | None:
     """Why a node's URL cannot be asked (a reason), else None. ``loopback_http``: tests and development."""
+    if not url.isascii() or any(c.isspace() or not c.isprintable() for c in url):
+        return "bad_url"  # it goes into the request line as it is (a name in IDNA, the rest percent-encoded)
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises on a bad port
@@ -160,6 +162,43 @@ def _parse(raw: bytes) -> tuple[int, http.client.HTTPMessage, bytes]:
     return response.status, response.headers, body
 
 
+def _tls(sock: socket.socket, host: str, deadline: float) -> ssl.SSLSocket:
+    sock.settimeout(_remaining(deadline))
+    try:
+        return ssl.create_default_context().wrap_socket(sock, server_hostname=host)
+    except TimeoutError:
+        raise Failed("timeout", "TLS handshake") from None
+    except (ssl.SSLError, OSError) as error:
+        raise Failed("tls", str(error)) from None
+
+
+def _request(parts, body: bytes, secret: str, stamp: str) -> bytes:
+    target = (parts.path or "/") + ("?" + parts.query if parts.query else "")
+    head = (f"POST {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nUser-Agent: Centralka\r\n"
+            f"Content-Type: application/json\r\nAccept: application/json\r\nContent-Length: {len(body)}\r\n"
+            f"Connection: close\r\n{TIMESTAMP_HEADER}: {stamp}\r\n{SIGNATURE_HEADER}: {sign(secret, stamp, body)}\r\n\r\n")
+    return head.encode("ascii") + body
+
+
+def _exchange(parts, request: bytes, deadline: float, loopback_http: bool) -> bytes:
+    """The raw reply to ``request`` (connection closed by the server), within the deadline."""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    sock = _connect(_resolve(parts.hostname, port, deadline, loopback_allowed=loopback_http), deadline)
+    try:
+        if parts.scheme == "https":
+            sock = _tls(sock, parts.hostname, deadline)
+        sock.settimeout(_remaining(deadline))
+        try:
+            sock.sendall(request)
+        except TimeoutError:
+            raise Failed("timeout", "sending") from None
+        return _read_all(sock, deadline)
+    except OSError as error:
+        raise Failed("unreachable", str(error)) from None
+    finally:
+        sock.close()
+
+
 def post(url: str, payload: dict, secret: str, deadline: float, *, loopback_http: bool = False,
          now=time.time) -> bytes:
     """POST ``payload`` signed; the answer's body once its status and signature are right."""
@@ -167,36 +206,8 @@ def post(url: str, payload: dict, secret: str, deadline: float, *, loopback_http
     if reason:
         raise Failed(reason, url)
     parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    found = _resolve(parts.hostname, port, deadline, loopback_allowed=loopback_http)
-    sock = _connect(found, deadline)
-    try:
-        if parts.scheme == "https":
-            sock.settimeout(_remaining(deadline))
-            try:
-                sock = ssl.create_default_context().wrap_socket(sock, server_hostname=parts.hostname)
-            except TimeoutError:
-                raise Failed("timeout", "TLS handshake") from None
-            except (ssl.SSLError, OSError) as error:
-                raise Failed("tls", str(error)) from None
-        body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-        stamp = str(int(now()))
-        head = (f"POST {parts.path or '/'}{'?' + parts.query if parts.query else ''} HTTP/1.1\r\nHost: {parts.netloc}\r\n"
-                f"User-Agent: Centralka\r\nContent-Type: application/json\r\nAccept: application/json\r\n"
-                f"Content-Length: {len(body)}\r\nConnection: close\r\n{TIMESTAMP_HEADER}: {stamp}\r\n"
-                f"{SIGNATURE_HEADER}: {sign(secret, stamp, body)}\r\n\r\n")
-        try:
-            sock.settimeout(_remaining(deadline))
-            sock.sendall(head.encode("ascii") + body)
-        except TimeoutError:
-            raise Failed("timeout", "sending") from None
-        except OSError as error:
-            raise Failed("unreachable", str(error)) from None
-        raw = _read_all(sock, deadline)
-    except OSError as error:
-        raise Failed("unreachable", str(error)) from None
-    finally:
-        sock.close()
+    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    raw = _exchange(parts, _request(parts, body, secret, str(int(now()))), deadline, loopback_http)
     status, headers, answer = _parse(raw)
     if 300 <= status < 400:
         raise Failed("redirect", str(status))

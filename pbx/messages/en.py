@@ -39,7 +39,7 @@ TEXTS = {
     "check.idle_loop": "a loop without a keypress or a time limit: {loop}: put a menu in it, or a forward with ringing",
     "check.menu_empty": "a menu needs at least one option or direct dial",
     "check.server_empty": "the server has nowhere to send the call: add an answer branch or allow it to name a target",
-    "check.server_url": "the server address {value!r} is not a valid URL (https://host/path)",
+    "check.server_url": "the server address {value!r} is not a valid URL (https://host/path, no spaces or non-ASCII characters)",
     "check.no_fallback":
         "the {branch} branch is missing and neither the group nor the company has a fallback: the call would "
         "end nowhere",

@@ -45,7 +45,7 @@ TEXTS = {
         "połączenia: połączenie nie miałoby dokąd trafić.",
     "check.queue_external": "Połączenia z kolejki może odbierać tylko użytkownik albo grupa, nie numer zewnętrzny.",
     "check.server_empty": "Serwer nie ma dokąd skierować połączenia: dodaj gałąź odpowiedzi albo pozwól mu wskazać cel.",
-    "check.server_url": "Adres serwera {value!r} nie jest poprawnym adresem URL (https://nazwa-hosta/ścieżka).",
+    "check.server_url": "Adres serwera {value!r} nie jest poprawnym adresem URL (https://nazwa-hosta/ścieżka, bez spacji i polskich znaków).",
     "check.too_deep": "Węzły można zagnieżdżać najwyżej na głębokość {levels:plural:poziomu|poziomów|poziomów}.",
     "check.too_many_nodes": "Scenariusz ma {nodes:plural:węzeł|węzły|węzłów}; dozwolonych jest najwyżej {max}.",
     "check.user_unreachable":

@@ -89,6 +89,9 @@ def test_only_https_to_public_addresses(server):
     assert check_url("https://user:pw@crm.example.com/") == "bad_url"
     assert check_url("https://crm.example.com:99999/") == "bad_url"
     assert check_url("https://crm.example.com/route") is None
+    assert check_url("https://crm.example.com/a b") == "bad_url"
+    assert check_url("https://crm.example.com/route\r\nX-Injected: 1") == "bad_url"
+    assert check_url("https://zażółć.example.com/") == "bad_url"
     # The loopback refused as a destination, whatever the scheme.
     with pytest.raises(Failed) as failed:
         post(server.url.replace("http:", "https:"), {**PAYLOAD, "request_id": "r"}, KEY, time.monotonic() + 1)
