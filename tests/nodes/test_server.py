@@ -49,7 +49,7 @@ def test_the_compiled_document_alone_takes_the_fallback():
 
 
 def test_the_address_never_reaches_the_document():
-    xml = compiled(router(url="https://crm.example.com/${api(system id)}/$${hostname}")).xml
+    xml = compiled(router(url="https://crm.example.com/${api(system)}/$${hostname}")).xml
     assert b"crm.example.com" not in xml and b"api(" not in xml
 
 
