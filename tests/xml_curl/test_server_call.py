@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import time
 
 import pytest
@@ -105,3 +107,34 @@ def test_private_and_link_local_addresses_are_refused(address):
     with pytest.raises(Failed) as failed:
         post(f"https://{address}/route", {**PAYLOAD, "request_id": "r"}, KEY, time.monotonic() + 1)
     assert failed.value.reason == "refused_address"
+
+
+@pytest.fixture
+def certificate(tmp_path):
+    if not shutil.which("openssl"):
+        pytest.skip("openssl makes the certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    return str(cert), str(key)
+
+
+def test_https_with_a_trusted_certificate_is_answered(certificate, monkeypatch):
+    monkeypatch.setenv("SSL_CERT_FILE", certificate[0])  # trusted as if a public CA had signed it
+    running = CompanyServer(KEY, tls=certificate)
+    try:
+        assert running.url.startswith("https://")
+        assert json.loads(ask(running)) == {"branch": "sales"}
+        running.request()
+    finally:
+        running.close()
+
+
+def test_a_certificate_the_system_does_not_trust_is_refused(certificate):
+    running = CompanyServer(KEY, tls=certificate)
+    try:
+        assert failure(running) == "tls"
+        assert running.asked == []
+    finally:
+        running.close()
