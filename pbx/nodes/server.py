@@ -101,10 +101,11 @@ class Server(NodeKind):
 
     def story(self, stop, node, events, book, language):
         kind, _, rest = (stop["outcome"] or "").partition(":")
+        name = node.get("name") or node.get("id")  # the label adds "server", which the sentence says already
         if kind == "fallback":
-            return [(stop["at"], told(STORY, language, "fallback", name=stop["label"], reason=rest))]
-        return [(stop["at"], told(STORY, language, "answer", name=stop["label"],
-                                  answer=(stop["outcome"] or "").replace(":", " ")))]
+            reason = REASONS.get(language, REASONS["en"]).get(rest, rest)
+            return [(stop["at"], told(STORY, language, "fallback", name=name, reason=reason))]
+        return [(stop["at"], told(STORY, language, "answer", name=name, answer=(stop["outcome"] or "").replace(":", " ")))]
 
 
 def allowed_targets(node) -> list[str]:
@@ -152,6 +153,22 @@ def reply_actions(spec: dict, answer: Answer | None, reason: str, context: str) 
 
 
 STORY = {"pl": {"answer": "Serwer „{name}” odpowiedział: {answer}",
-                "fallback": "Serwer „{name}” nie dał odpowiedzi ({reason}): gałąź awaryjna"},
+                "fallback": "Serwer „{name}” nie dał odpowiedzi ({reason}): gałąź „awaryjna”"},
          "en": {"answer": "Server “{name}” answered: {answer}",
                 "fallback": "Server “{name}” gave no answer ({reason}): the fallback branch"}}
+# Why a server gave no answer (pbx.server_call's reasons), as a test call tells it.
+REASONS = {"pl": {"timeout": "nie odpowiedział w czasie", "status": "odpowiedział błędem",
+                  "redirect": "przekierował zapytanie", "too_big": "odpowiedź za duża",
+                  "bad_signature": "zły podpis odpowiedzi", "bad_json": "odpowiedź nie jest JSON-em",
+                  "bad_answer": "odpowiedź w złej postaci", "unknown_branch": "nieznana gałąź",
+                  "target_not_allowed": "cel niedozwolony w węźle", "unknown_target": "nie ma takiego numeru wewnętrznego",
+                  "not_https": "adres nie jest https", "refused_address": "adres w sieci wewnętrznej",
+                  "unreachable": "serwer nieosiągalny", "tls": "certyfikat nieprawidłowy",
+                  "no_key": "firma nie ma klucza podpisu", "unasked": "nie zapytano"},
+           "en": {"timeout": "no answer in time", "status": "answered with an error", "redirect": "redirected",
+                  "too_big": "answer too big", "bad_signature": "wrong signature", "bad_json": "not JSON",
+                  "bad_answer": "malformed answer", "unknown_branch": "unknown branch",
+                  "target_not_allowed": "target not allowed on the node", "unknown_target": "no such extension",
+                  "not_https": "address not https", "refused_address": "address inside a private network",
+                  "unreachable": "server unreachable", "tls": "certificate not valid",
+                  "no_key": "the company has no signing key", "unasked": "not asked"}}

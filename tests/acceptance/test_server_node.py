@@ -61,10 +61,14 @@ def test_no_usable_answer_takes_the_fallback_with_its_reason(testowa, server, be
     assert path_of(testowa.call(MONDAY))[-2:] == [f"router:fallback:{reason}", "no_server"]
 
 
-def test_an_unknown_branch_takes_the_fallback(testowa, server):
+def test_an_unknown_branch_takes_the_fallback_and_the_story_says_why(testowa, server):
     testowa.publish(router(server))
     server.answer = {"branch": "support"}
-    assert path_of(testowa.call(MONDAY))[-2:] == ["router:fallback:unknown_branch", "no_server"]
+    call = testowa.call(MONDAY)
+    assert path_of(call)[-2:] == ["router:fallback:unknown_branch", "no_server"]
+    lines = [line["text"] for story in call.story.values() for line in story["lines"]]
+    assert lines[0] in ("Serwer „router” nie dał odpowiedzi (nieznana gałąź): gałąź „awaryjna”",
+                        "Server “router” gave no answer (unknown branch): the fallback branch"), lines
 
 
 def test_a_user_named_by_the_server_rings_and_nobody_answering_takes_the_fallback(testowa, server):
