@@ -80,6 +80,9 @@ TEXTS = {
         "{value!r} występuje dwa razy w strefie {zone} (zmiana czasu): wybierz inną godzinę.",
     "date.skipped_by_clock_change": "{value!r} nie istnieje w strefie {zone} (zmiana czasu): wybierz inną godzinę.",
     "date.year_range": "Rok musi być z przedziału od {first} do {last}, a nie {year}.",
+    "greeting.end_before_start": "Koniec ({end}) musi być później niż początek ({start}).",
+    "greeting.range_both": "Podaj początek i koniec (albo żadnego z nich).",
+    "greeting.range_too_long": "Komunikat może obowiązywać najwyżej {days} dni.",
 
     "diff.added": "Dodano węzeł {kind} {node} do {place}",
     "diff.branch_of": "gałęzi {branch} węzła {node}",
@@ -162,6 +165,8 @@ TEXTS = {
     "kind.goto": "„Przejdź do”",
     "kind.hangup": "„Rozłączenie”",
     "kind.menu": "„Menu (IVR)”",
+    "kind.occasional": "„Komunikat okazjonalny”",
+    "kind.personal": "„Komunikat spersonalizowany”",
     "kind.schedule": "„Harmonogram”",
     "kind.voicemail": "„Poczta głosowa”",
 
@@ -172,12 +177,15 @@ TEXTS = {
     "lint.dead_end":
         "Ślepy zaułek: po zapowiedzi połączenie zostanie rozłączone (dodaj gałąź {branch} albo węzeł "
         "„Rozłączenie”).",
+    "lint.greeting_past": "Termin komunikatu minął {end}: żaden dzwoniący go już nie usłyszy.",
+    "lint.greetings_overlap": "Termin nakłada się na termin komunikatu {other} wcześniej: dzwoniący usłyszą oba, jeden po drugim.",
     "lint.group_empty":
         "Grupa {name} nie ma członka, do którego można zadzwonić: połączenia od razu trafią do gałęzi "
         "zapasowej.",
     "lint.list_empty": "Lista numerów {name} jest pusta: każde połączenie trafi do gałęzi {branch}.",
     "lint.menu_invalid": "Brak gałęzi {branch}: dzwoniący, który naciśnie niewłaściwy klawisz, zostanie rozłączony.",
     "lint.menu_no_input": "Brak gałęzi {branch}: dzwoniący, który nic nie naciśnie, zostanie rozłączony.",
+    "lint.personal_nobody": "Nie wybrano żadnego numeru (pusta lista lub grupa kontaktów): nikt nie usłyszy komunikatu.",
     "lint.never_open": "Harmonogram nigdy nie jest otwarty: każde połączenie trafi do gałęzi {branch}.",
     "lint.prompt_language": "Zapowiedź {name} jest {language}, a firma mówi {company}: brak zapowiedzi w języku firmy.",
     "lint.queue_announced_too_late":
@@ -247,6 +255,7 @@ TEXTS = {
     "override.in_the_past": "{value!r} już minęło: zmiana musi trwać do chwili w przyszłości.",
     "override.target_required": "Wybierz, dokąd mają trafiać połączenia.",
 
+    "personal.one_kind_of_callers": "Wybierz dokładnie jedno: listę numerów, grupę kontaktów albo wszystkie kontakty.",
     "phone.characters":
         "{value!r} nie jest numerem telefonu: dozwolone są tylko cyfry, spacje, '-', '(' ')' i '+' na "
         'początku.',
