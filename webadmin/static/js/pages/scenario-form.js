@@ -122,6 +122,8 @@ function control(spec, value, kind, ctx = {}) {
   const label = labelOf(kind, spec.name);
   if (spec.type === "integer") return { name: spec.name, label, type: "number", value, min: spec.min, max: spec.max };
   if (spec.type === "boolean") return { name: spec.name, label, type: "checkbox", value };
+  // wall time in the company's zone, typed as the panel writes dates ("24.12.2026 14:00")
+  if (spec.type === "datetime") return { name: spec.name, label, type: "datetime-local", nullable: spec.nullable, value };
   if (spec.type === "ref") {
     return { name: spec.name, label, type: "select", numeric: true, nullable: spec.nullable, value,
       options: options(refRows(ctx.refs, spec.ref), REFS[spec.ref].text, { empty: spec.nullable }) };
