@@ -50,7 +50,10 @@ def export(company_ref, format_name, output, as_json):
     if as_json:
         emit(True, [contact_json(c) for c in contacts.contacts_of(tenant.id)], "")
         return
-    text = contacts.contacts_vcard(tenant.id) if format_name == "vcard" else contacts.contacts_csv(tenant.id, format_name)
+    if format_name == "vcard":
+        text = contacts.contacts_vcard(tenant.id)
+    else:
+        text = contacts.contacts_csv(tenant.id, format_name)
     if output:
         with open(output, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)

@@ -178,14 +178,16 @@ TEXTS = {
         "Ślepy zaułek: po zapowiedzi połączenie zostanie rozłączone (dodaj gałąź {branch} albo węzeł "
         "„Rozłączenie”).",
     "lint.greeting_past": "Termin komunikatu minął {end}: żaden dzwoniący go już nie usłyszy.",
-    "lint.greetings_overlap": "Termin nakłada się na termin komunikatu {other} wcześniej: dzwoniący usłyszą oba, jeden po drugim.",
+    "lint.greetings_overlap":
+        "Termin nakłada się na termin komunikatu {other} wcześniej: dzwoniący usłyszą oba, jeden po drugim.",
     "lint.group_empty":
         "Grupa {name} nie ma członka, do którego można zadzwonić: połączenia od razu trafią do gałęzi "
         "zapasowej.",
     "lint.list_empty": "Lista numerów {name} jest pusta: każde połączenie trafi do gałęzi {branch}.",
     "lint.menu_invalid": "Brak gałęzi {branch}: dzwoniący, który naciśnie niewłaściwy klawisz, zostanie rozłączony.",
     "lint.menu_no_input": "Brak gałęzi {branch}: dzwoniący, który nic nie naciśnie, zostanie rozłączony.",
-    "lint.personal_nobody": "Nie wybrano żadnego numeru (pusta lista lub grupa kontaktów): nikt nie usłyszy komunikatu.",
+    "lint.personal_nobody":
+        "Nie wybrano żadnego numeru (pusta lista lub grupa kontaktów): nikt nie usłyszy komunikatu.",
     "lint.never_open": "Harmonogram nigdy nie jest otwarty: każde połączenie trafi do gałęzi {branch}.",
     "lint.prompt_language": "Zapowiedź {name} jest {language}, a firma mówi {company}: brak zapowiedzi w języku firmy.",
     "lint.queue_announced_too_late":

@@ -21,7 +21,7 @@ from pbx.nodes import register
 from pbx.nodes.base import (BRANCHES, NodeKind, NodeSchema, RefId, missing_prompt, object_ids,
                             prompt_language, told)
 from pbx.nodes.schedule import DAY_END, day_attrs, tod
-from schemas.fields import FIRST_YEAR, LAST_YEAR, DateText, outside_years
+from schemas.fields import FIRST_YEAR, LAST_YEAR, DateText, iso_date_text, outside_years
 
 LONGEST_RANGE = timedelta(days=366)
 
@@ -167,8 +167,8 @@ class Occasional(NodeKind):
 def typed(text) -> str:
     """A stored start or end as the panel shows it (drafts hold what was typed)."""
     try:
-        return shown(datetime.fromisoformat(DateText()._deserialize(text, None, None)))
-    except (TypeError, ValueError, ValidationError):
+        return shown(datetime.fromisoformat(iso_date_text(str(text))))
+    except ValueError:
         return str(text)
 
 
