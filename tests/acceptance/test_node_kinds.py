@@ -28,6 +28,10 @@ SAMPLES = {
                                     "match": hangup("vip_end"), "otherwise": hangup("others")}, ""),
     "hangup": (lambda c: {"id": "sample", "kind": "hangup", "prompt": c.prompts["Zamknięte"].id}, ""),
     "goto": (lambda c: _menu(c, id="top", invalid={"id": "sample", "kind": "goto", "target": "top"}), "9"),
+    "occasional": (lambda c: {"id": "sample", "kind": "occasional", "prompt": c.prompts["Powitanie"].id,
+                              "start": "2026-12-21T09:00", "end": "2026-12-21T11:00", "next": hangup("end")}, ""),
+    "personal": (lambda c: {"id": "sample", "kind": "personal", "prompt": c.prompts["Powitanie"].id, "list": c.vip.id,
+                            "start": "2026-12-01T00:00", "end": "2027-01-01T00:00", "next": hangup("end")}, ""),
 }
 
 
