@@ -103,7 +103,7 @@ def range_regexes(start: datetime, end: datetime) -> list[Regex]:
 
 
 def dated(low, node, name: str, actions: list[Action], start, end) -> Extension:
-    """An extension running `actions` when `name` is hunted within [start, end) (set the zone first)."""
+    """Extension `name`: runs `actions` when the node is hunted within [start, end) (the zone set first)."""
     return Extension(name, [ir.destination_is(low.dest(node.id)),
                             Condition(any_of=ir.any_time(range_regexes(start, end)), actions=actions)])
 
