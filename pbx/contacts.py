@@ -141,6 +141,14 @@ def csv_records(upload: bytes) -> list[dict]:
     return records
 
 
+def file_records(data: bytes) -> list[dict]:
+    """The records of an uploaded file: a vCard when it starts like one, else either CSV dialect."""
+    if not data.strip():
+        raise ValidationError({"file": [Message("contact.import_empty")]})
+    vcard = data.lstrip(b"\xef\xbb\xbf \r\n\t")[:11].upper() == b"BEGIN:VCARD"
+    return vcard_records(data) if vcard else csv_records(data)
+
+
 def _unquoted(cell: str) -> str:
     """A cell as exported: the quote that kept a spreadsheet from running it as a formula goes."""
     return cell[1:] if cell[:1] == "'" and cell[1:2] and cell[1] in FORMULA_STARTS else cell

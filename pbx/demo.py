@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from pbx import directory, models
+from pbx import contacts, directory, models
 from pbx.audit import acting_as
 from pbx.extensions import db
 
@@ -18,6 +18,14 @@ USERS = [
     ("Tomasz", "Wójcik", "504 567 890", "tomasz.wojcik@firma-abc.example", "user", "104", 0, "Księgowość"),
     ("Magdalena", "Kamińska", "22 555 01 05", "magdalena.kaminska@firma-abc.example", "user", "105", 0, "Księgowość"),
     ("Michał", "Lewandowski", "505 678 901", "michal.lewandowski@firma-abc.example", "admin", "106", 2, "Kierownik"),
+]
+
+# name, company, numbers (label, number), contact groups, note
+CONTACTS = [
+    ("Jan Zieliński", "Hurtownia Zieliński", [("komórka", "606 210 310"), ("biuro", "22 616 20 30")],
+     ["Stali klienci"], "Zamawia co miesiąc; woli kontakt telefoniczny."),
+    ("Ewa Mazur", "Biuro Rachunkowe Mazur", [("", "607 320 420")], ["Stali klienci"], ""),
+    ("Krzysztof Dąbrowski", "Transport KD", [("komórka", "608 430 530")], [], "Dostawy we wtorki."),
 ]
 
 
@@ -105,5 +113,8 @@ def load_demo() -> models.Tenant:
             draft_updated_at=models.utcnow(),
         )
         db.session.add(scenario)
+        for name, company, numbers, groups, note in CONTACTS:
+            contacts.add_contact(tenant, {"name": name, "company": company, "groups": groups, "note": note,
+                                          "numbers": [{"label": label, "number": n} for label, n in numbers]})
         db.session.flush()
     return tenant

@@ -24,6 +24,7 @@ LABELS = {
     "announce_waiting": ("callers ahead announced", "komunikat o liczbie oczekujących"),
     "announce_every_seconds": ("announcements every", "komunikaty co"), "voice": ("voice", "głos"),
     "list": ("number list", "lista numerów"), "contact_group": ("contact group", "grupa kontaktów"),
+    "start": ("from", "od"), "end": ("until", "do"), "all_contacts": ("every contact", "wszystkie kontakty"),
     # a contact's fields, also in an import's per-record report
     "numbers": ("numbers", "numery"), "groups": ("contact groups", "grupy kontaktów"), "company": ("company", "firma"),
     "note": ("note", "notatka"), "label": ("label", "opis"), "rows": ("contacts", "kontakty"),

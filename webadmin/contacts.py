@@ -74,12 +74,7 @@ def import_contacts():
     except RequestEntityTooLarge:
         raise ValidationError({"file": [Message("contact.import_too_big",
                                                 megabytes=contacts.MAX_IMPORT_BYTES // 2**20)]}) from None
-    data = upload.read() if upload else b""
-    if not data.strip():
-        raise ValidationError({"file": [Message("contact.import_empty")]})
-    vcard = data.lstrip(b"\xef\xbb\xbf \r\n\t")[:11].upper() == b"BEGIN:VCARD"
-    records = contacts.vcard_records(data) if vcard else contacts.csv_records(data)
-    added = contacts.import_contacts(g.tenant, records)
+    added = contacts.import_contacts(g.tenant, contacts.file_records(upload.read() if upload else b""))
     db.session.commit()
     return jsonify(added=len(added)), 201
 

@@ -78,6 +78,9 @@ TEXTS = {
     "date.repeated_by_clock_change": "{value!r} happens twice in {zone} (a clock change): choose another time",
     "date.skipped_by_clock_change": "{value!r} does not exist in {zone} (a clock change): choose another time",
     "date.year_range": "the year must be between {first} and {last}, not {year}",
+    "greeting.end_before_start": "the end ({end}) must be later than the start ({start})",
+    "greeting.range_both": "give both the start and the end (or neither)",
+    "greeting.range_too_long": "a greeting's dates may span at most {days} days",
 
     "diff.added": "added {kind} node {node} to {place}",
     "diff.branch_of": "the {branch} branch of {node}",
@@ -161,6 +164,8 @@ TEXTS = {
     "kind.server": "“Call a server”",
     "kind.hangup": "“Hang up”",
     "kind.menu": "“Menu (IVR)”",
+    "kind.occasional": "“Occasional announcement”",
+    "kind.personal": "“Personal greeting”",
     "kind.schedule": "“Schedule”",
     "kind.voicemail": "“Voicemail”",
 
@@ -169,12 +174,16 @@ TEXTS = {
 
     "lint.box_no_greeting": "voicemail box {name} has no greeting: callers hear only the beep",
     "lint.dead_end": "dead end: the call is hung up after the announcement (add {branch} or a hangup node)",
+    "lint.greeting_past": "its dates ended on {end}: no caller hears it any more",
+    "lint.greetings_overlap":
+        "its dates overlap those of {other} before it: callers then hear both, one after the other",
     "lint.group_empty": "group {name} has no member to ring: calls go straight to the fallback",
     "lint.list_empty": "number list {name} is empty: every caller takes {branch}",
     "lint.menu_invalid": "no {branch} branch: a caller who presses a wrong key is hung up",
     "lint.server_no_fallback": "no {branch} branch: when the server does not answer in time or answers wrongly, the call is ended",
     "lint.server_not_https": "the server address does not start with https://: no call is sent there and the fallback branch is always taken",
     "lint.menu_no_input": "no {branch} branch: a caller who presses nothing is hung up",
+    "lint.personal_nobody": "no number is chosen (an empty list or contact group): no caller hears it",
     "lint.never_open": "the schedule is never open: every call takes the {branch} branch",
     "lint.prompt_language":
         "announcement {name} is in {language}, the company speaks {company}: no prompt in the company's "
@@ -243,6 +252,7 @@ TEXTS = {
     "override.in_the_past": "{value!r} is in the past: an override must end later than now",
     "override.target_required": "choose where the calls go",
 
+    "personal.one_kind_of_callers": "choose exactly one of: a number list, a contact group, all contacts",
     "phone.characters":
         "{value!r} is not a phone number: only digits, spaces, '-', '(' ')' and a leading '+' are allowed",
     "phone.digits":

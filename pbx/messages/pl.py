@@ -84,6 +84,9 @@ TEXTS = {
         "{value!r} występuje dwa razy w strefie {zone} (zmiana czasu): wybierz inną godzinę.",
     "date.skipped_by_clock_change": "{value!r} nie istnieje w strefie {zone} (zmiana czasu): wybierz inną godzinę.",
     "date.year_range": "Rok musi być z przedziału od {first} do {last}, a nie {year}.",
+    "greeting.end_before_start": "Koniec ({end}) musi być później niż początek ({start}).",
+    "greeting.range_both": "Podaj początek i koniec (albo żadnego z nich).",
+    "greeting.range_too_long": "Komunikat może obowiązywać najwyżej {days} dni.",
 
     "diff.added": "Dodano węzeł {kind} {node} do {place}",
     "diff.branch_of": "gałęzi {branch} węzła {node}",
@@ -167,6 +170,8 @@ TEXTS = {
     "kind.server": "„Wywołaj serwer”",
     "kind.hangup": "„Rozłączenie”",
     "kind.menu": "„Menu (IVR)”",
+    "kind.occasional": "„Komunikat okazjonalny”",
+    "kind.personal": "„Komunikat spersonalizowany”",
     "kind.schedule": "„Harmonogram”",
     "kind.voicemail": "„Poczta głosowa”",
 
@@ -177,6 +182,9 @@ TEXTS = {
     "lint.dead_end":
         "Ślepy zaułek: po zapowiedzi połączenie zostanie rozłączone (dodaj gałąź {branch} albo węzeł "
         "„Rozłączenie”).",
+    "lint.greeting_past": "Termin komunikatu minął {end}: żaden dzwoniący go już nie usłyszy.",
+    "lint.greetings_overlap":
+        "Termin nakłada się na termin komunikatu {other} wcześniej: dzwoniący usłyszą oba, jeden po drugim.",
     "lint.group_empty":
         "Grupa {name} nie ma członka, do którego można zadzwonić: połączenia od razu trafią do gałęzi "
         "zapasowej.",
@@ -185,6 +193,8 @@ TEXTS = {
     "lint.server_no_fallback": "Brak gałęzi {branch}: gdy serwer nie odpowie w czasie albo odpowie błędnie, połączenie zostanie zakończone.",
     "lint.server_not_https": "Adres serwera nie zaczyna się od https://: centralka nie wyśle na niego połączenia i zawsze wybierze gałąź awaryjną.",
     "lint.menu_no_input": "Brak gałęzi {branch}: dzwoniący, który nic nie naciśnie, zostanie rozłączony.",
+    "lint.personal_nobody":
+        "Nie wybrano żadnego numeru (pusta lista lub grupa kontaktów): nikt nie usłyszy komunikatu.",
     "lint.never_open": "Harmonogram nigdy nie jest otwarty: każde połączenie trafi do gałęzi {branch}.",
     "lint.prompt_language": "Zapowiedź {name} jest {language}, a firma mówi {company}: brak zapowiedzi w języku firmy.",
     "lint.queue_announced_too_late":
@@ -255,6 +265,7 @@ TEXTS = {
     "override.in_the_past": "{value!r} już minęło: zmiana musi trwać do chwili w przyszłości.",
     "override.target_required": "Wybierz, dokąd mają trafiać połączenia.",
 
+    "personal.one_kind_of_callers": "Wybierz dokładnie jedno: listę numerów, grupę kontaktów albo wszystkie kontakty.",
     "phone.characters":
         "{value!r} nie jest numerem telefonu: dozwolone są tylko cyfry, spacje, '-', '(' ')' i '+' na "
         'początku.',

@@ -31,6 +31,10 @@ SAMPLES = {
     # No signing key yet: the node takes its fallback without asking (tests/acceptance/test_server_node.py asks).
     "server": (lambda c: {"id": "sample", "kind": "server", "url": "https://crm.example.com/route",
                           "answers": {"sales": hangup("sold")}, "fallback": hangup("no_server")}, ""),
+    "occasional": (lambda c: {"id": "sample", "kind": "occasional", "prompt": c.prompts["Powitanie"].id,
+                              "start": "2026-12-21T09:00", "end": "2026-12-21T11:00", "next": hangup("end")}, ""),
+    "personal": (lambda c: {"id": "sample", "kind": "personal", "prompt": c.prompts["Powitanie"].id, "list": c.vip.id,
+                            "start": "2026-12-01T00:00", "end": "2027-01-01T00:00", "next": hangup("end")}, ""),
 }
 
 

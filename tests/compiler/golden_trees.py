@@ -20,6 +20,12 @@ TREES = {
     "hangup": {"id": "bye", "kind": "hangup", "prompt": 6},
     "goto": {"id": "top", "kind": "announcement", "prompt": 5, "next": {
         "id": "m", "kind": "menu", "prompt": 5, "options": {"1": hangup()}, "no_input": {"id": "back", "kind": "goto", "target": "top"}}},
+    # Holiday wishes from Christmas Eve noon to the morning after Boxing Day, then the menu.
+    "occasional": {"id": "xmas", "kind": "occasional", "prompt": 5, "start": "2026-12-24T12:00",
+                   "end": "2026-12-27T08:00", "next": hangup("menu")},
+    # Callers on the VIP list greeted in the first week of March only.
+    "personal": {"id": "vip_hello", "kind": "personal", "prompt": 6, "list": 21, "start": "2026-03-01T00:00",
+                 "end": "2026-03-08T00:00", "next": hangup("menu")},
     # One receptionist for "no input" and "invalid", emitted once.
     "shared_target": {"id": "m", "kind": "menu", "prompt": 5, "options": {
         "0": {"id": "reception", "kind": "forward", "target": {"user": 1}, "no_answer": {"id": "vm", "kind": "voicemail", "box": 9}}},

@@ -100,6 +100,18 @@ const isoDay = (text) => {
   return `${year ? `${year}-` : ""}${month.padStart(2, "0")}-${day.padStart(2, "0")}`;
 };
 
+// And a date-time: "24.12.2026 14:00" or "2026-12-24 14:00" → "2026-12-24T14:00"; anything else goes as typed.
+const isoDateTime = (typed, nullable) => {
+  const text = typed.trim();
+  if (!text && nullable) return null;
+  const polish = /^(\d{1,2})\.(\d{1,2})\.(\d{4}),?[ T]+(\d{1,2}):(\d{2})$/.exec(text);
+  const iso = /^(\d{4})-(\d{2})-(\d{2})[ T]+(\d{1,2}):(\d{2})$/.exec(text);
+  if (!polish && !iso) return text;
+  const [year, month, day, hour, minute] = polish ? [polish[3], polish[2], polish[1], polish[4], polish[5]] : iso.slice(1);
+  const two = (n) => n.padStart(2, "0");
+  return `${year}-${two(month)}-${two(day)}T${two(hour)}:${minute}`;
+};
+
 // A list of small records (a schedule's exceptions): one per line, the first field then the hours.
 function recordLines(spec, value, label) {
   const [first, ...rest] = spec.items.fields;
@@ -122,6 +134,11 @@ function control(spec, value, kind, ctx = {}) {
   const label = labelOf(kind, spec.name);
   if (spec.type === "integer") return { name: spec.name, label, type: "number", value, min: spec.min, max: spec.max };
   if (spec.type === "boolean") return { name: spec.name, label, type: "checkbox", value };
+  // wall time in the company's zone, typed as the panel writes dates ("24.12.2026 14:00")
+  if (spec.type === "datetime") {
+    return { name: spec.name, label, type: "datetime-local", value,
+      read: (form) => isoDateTime(form.elements[spec.name].value, spec.nullable) };
+  }
   if (spec.type === "ref") {
     return { name: spec.name, label, type: "select", numeric: true, nullable: spec.nullable, value,
       options: options(refRows(ctx.refs, spec.ref), REFS[spec.ref].text, { empty: spec.nullable }) };

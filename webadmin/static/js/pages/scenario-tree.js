@@ -2,6 +2,7 @@
 // Node kinds, their fields, defaults and branches come from GET /api/node-kinds (`kinds`).
 import { t } from "../i18n.js";
 import { fullName } from "./crud.js";
+import { dateText } from "../ui.js";
 
 // Directory objects a node field may name (`ref` of a field spec): where the panel lists them.
 export const REFS = {
@@ -142,6 +143,7 @@ export function summary(node, refs, kinds) {
     const value = node[spec.name] ?? spec.default;
     if (spec.type === "ref") parts.push(refName(refs, spec.ref, value));
     else if (spec.type === "node") parts.push(`→ ${value}`);
+    else if (spec.type === "datetime") parts.push(value ? dateText(value) : "");
     else if (spec.one_of) {
       const [name, id] = Object.entries(value || {})[0] || [];
       const option = spec.fields.find((f) => f.name === name);
