@@ -93,7 +93,7 @@ def test_shape_errors_of_every_kind(as_viewer, base):
     assert ("both", "Cel: Wybierz dokładnie jedno: użytkownika, grupę albo numer.") in errors
     assert ("bye", "Ten identyfikator ma już inny węzeł.") in errors
     assert ("odd", "Nieznany rodzaj węzła 'ivr' (dostępne rodzaje: announcement, caller_condition, forward, goto, "
-                   "hangup, menu, occasional, personal, schedule, voicemail).") in errors
+                   "hangup, menu, occasional, personal, schedule, server, voicemail).") in errors
 
     _check(as_viewer, base, {"root": {"id": "a", "kind": "schedule", "exceptions": [{"date": "12-24"}] * 2,
                                       "open": {"kind": None}, "closed": {"id": "c", "kind": "hangup"}}})
