@@ -193,6 +193,23 @@ def test_directory_users_flushed_after_a_change_of_their_company_on_its_home_swi
     assert len(home.callcenter.flushed) == 3
 
 
+def test_with_redis_away_queues_are_synced_and_the_directory_flush_waits_until_it_is_back(
+        ctx, company, switches, task_queue, tmp_path):
+    from tests.support.services import free_port
+
+    home, _ = switches
+    sync()  # first contact, recorded in the task queue's file
+    directory.update_user(company.tenant, company.users["Celina"].id, {"extension": "113"})
+    db.session.commit()
+    publish(company, queue_tree(company))
+    task_queue.configure(f"redis://127.0.0.1:{free_port()}/0", str(tmp_path))  # nothing listens there
+    sync()
+    assert names(company) in home.callcenter.queues and home.callcenter.flushed == []
+    task_queue.configure(f"sqlite:///{tmp_path / 'tasks.sqlite3'}", str(tmp_path))
+    sync()
+    assert sorted(extension for extension, _ in home.callcenter.flushed) == ["101", "102", "113"]
+
+
 def test_each_switch_gets_only_the_queues_of_the_companies_at_home_on_it(ctx, company, switches):
     home, other = switches
     publish(company, queue_tree(company))
