@@ -40,7 +40,7 @@ from pbx import models, switch_status
 from pbx.esl.client import ESLError, connect, parse_servers
 from pbx.extensions import db
 from pbx.recordings import ensure_tenant_folders
-from pbx.switch_homes import company_switches
+from pbx.switch_homes import company_home
 from pbx.tasks import BROKER_ERRORS, app_context, huey
 from pbx.tenancy import sip_domain
 from xml_curl.configuration import callcenter_content
@@ -370,13 +370,10 @@ def _connect_all(servers, stack: contextlib.ExitStack) -> dict[int, object]:
     return clients
 
 
-def homes(tenant_ids, suffix: str, count: int, up: set[int]) -> dict[int, set[int]]:
-    """Each company's switches (positions in ESL_SERVERS): where Kamailio sends its phones and its
-    numbers' calls, or while one is down the next one up, as Kamailio does (pbx.switch_homes)."""
-    numbers: dict[int, list[str]] = {}
-    for tid, number in db.session.execute(select(models.MainNumber.tenant_id, models.MainNumber.number)):
-        numbers.setdefault(tid, []).append(number)
-    return {tid: company_switches(sip_domain(tid, suffix), numbers.get(tid, []), count, up) for tid in tenant_ids}
+def homes(tenant_ids, count: int, up: set[int]) -> dict[int, int | None]:
+    """Each company's switch (its position in ESL_SERVERS): where Kamailio sends all its calls, or
+    while that one is down the next one up, as Kamailio does (pbx.switch_homes)."""
+    return {tid: company_home(tid, count, up) for tid in tenant_ids}
 
 
 def sync_all(app, names: list[str] | None = None, dry_run: bool = False) -> list[Report]:
@@ -387,12 +384,12 @@ def sync_all(app, names: list[str] | None = None, dry_run: bool = False) -> list
     with contextlib.ExitStack() as stack:
         clients = _connect_all(servers, stack)
         up = {index for index, client in clients.items() if not isinstance(client, str)}
-        home = homes(revisions, suffix, len(servers), up)
+        home = homes(revisions, len(servers), up)
         for index, server in enumerate(servers):
             name = switch_status.server_name(server)
             if names is not None and name not in names:
                 continue
-            tenants = {tid for tid, at in home.items() if index in at}
+            tenants = {tid for tid, at in home.items() if at == index}
             changed = changed_tenants(name, revisions, tenants)
             report = _sync_one(server, clients[index], of_tenants(wanted, tenants),
                                directory_users(changed or [], suffix), dry_run)
