@@ -234,11 +234,19 @@ def start_kamailio(folder: Path, database_port: int, dbname: str) -> subprocess.
 
 
 @pytest.fixture
-def kamailio(tmp_path, companies, ctx):
-    """Kamailio reading the test database through a ``Forwarder``; gives (phone, switches, forwarder)."""
+def database_at_start() -> str:
+    return "up"
+
+
+@pytest.fixture
+def kamailio(tmp_path, companies, ctx, database_at_start):
+    """Kamailio reading the test database through a ``Forwarder`` (cut before it starts when
+    ``database_at_start`` is "away"); gives (phone, switches, forwarder)."""
     switches = {name: FakeSwitch(name, address) for name, address in SWITCHES.items()}
     url = db.engine.url
     forwarder = Forwarder(url.port or 5432)
+    if database_at_start == "away":
+        forwarder.cut()
     process = start_kamailio(tmp_path, forwarder.port, url.database)
     phone = Phone()
     try:
@@ -299,4 +307,19 @@ def test_while_the_database_is_away_the_carriers_calls_follow_its_last_answer_un
     forwarder.resume()
     back = homes(phone, switches, never_asked, phones=False)
     for company in never_asked:
+        assert back[company.tenant_id] == {(order[company_home(company.tenant_id, 2)], PROFILE_PORTS[5080])}
+
+
+@pytest.mark.parametrize("database_at_start", ["away"])
+def test_started_while_the_database_is_away_it_routes_by_the_number_then_by_the_company_once_back(
+        kamailio, companies):
+    phone, switches, forwarder = kamailio
+    order = list(SWITCHES)
+    away = homes(phone, switches, companies, phones=False)
+    for company in companies:
+        assert away[company.tenant_id] == {(order[home_index(number, 2)], PROFILE_PORTS[5080])
+                                           for number in company.numbers}
+    forwarder.resume()
+    back = homes(phone, switches, companies, phones=False)
+    for company in companies:
         assert back[company.tenant_id] == {(order[company_home(company.tenant_id, 2)], PROFILE_PORTS[5080])}
