@@ -26,8 +26,28 @@ from pbx.switch_homes import company_home, home_index
 
 REPO = Path(__file__).resolve().parents[2]
 SWITCHES = {"a": "127.0.0.1", "b": "127.0.0.2"}
-PHONES, CARRIER = 15060, 15080  # Kamailio's ports here, for 5060 and 5080
-PROFILE_PORTS = {5060: 25060, 5080: 25080}  # each fake switch's internal and external profile
+
+
+def free_udp_port(taken: tuple = ()) -> int:
+    """A UDP port free on both switch addresses, so that several runs of this test can share a machine."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+            try:
+                with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as other:
+                    other.bind(("127.0.0.2", port))
+            except OSError:
+                continue
+        if port not in taken:
+            return port
+
+
+PHONES = free_udp_port()  # Kamailio's ports here, for 5060 and 5080
+CARRIER = free_udp_port((PHONES,))
+# Each fake switch's internal and external profile.
+PROFILE_PORTS = {5060: free_udp_port((PHONES, CARRIER))}
+PROFILE_PORTS[5080] = free_udp_port((PHONES, CARRIER, PROFILE_PORTS[5060]))
 
 pytestmark = pytest.mark.skipif(
     not shutil.which("kamailio") or not glob.glob("/usr/lib/*/kamailio/modules/db_postgres.so"),
