@@ -59,8 +59,12 @@ def admins(address: str) -> list[models.User]:
         select(models.User).where(column == address, may_sign_in).order_by(models.User.id)))
 
 
-def request_code(address: str, config) -> str:
-    """A new code for ``address`` (replacing any older one); the same work whether or not it is an admin's."""
+def request_code(address: str, config, deliver=None) -> str:
+    """A new code for ``address`` (replacing any older one); the same work whether or not it is an admin's.
+
+    ``deliver(address, code)`` queues its delivery before the code is stored: when it raises, the
+    older code stays as it was, still usable.
+    """
     address = normalise(address)
     code = f"{secrets.randbelow(10**6):06d}"
     known = bool(admins(address))
@@ -68,6 +72,12 @@ def request_code(address: str, config) -> str:
     expires = models.utcnow() + timedelta(seconds=config["LOGIN_CODE_TTL_SECONDS"])
     db.session.add(models.LoginCode(address=address, code_hash=_hash(address, code, config), expires_at=expires,
                                     attempts=0))
+    if deliver is not None:
+        try:
+            deliver(address, code)
+        except Exception:
+            db.session.rollback()
+            raise
     db.session.commit()
     if known and config["SHOW_LOGIN_CODES"]:
         log.warning("sign-in code for %s: %s", address, code)

@@ -26,6 +26,7 @@ from pbx import audit, call_export, call_export_sql, metrics, models
 from pbx.calls.store import upsert
 from pbx.exports import MEDIA_TYPES, SUFFIXES, Dialect, csv_chunks, dialect, write_xlsx, write_xlsx_cells
 from pbx.extensions import db
+from pbx.messages import Message
 from pbx.storage import StorageError, storage_from_config
 from pbx.voicemail import send
 from schemas.exports import ExportQuery
@@ -100,6 +101,13 @@ def start(tenant: models.Tenant, filters: dict, requested_by: str) -> models.Exp
     audit.record(db.session, job, "create", {"format": job.format, "filters": job.filters,
                                              "rows_total": job.rows_total, "file_name": job.file_name})
     return job
+
+
+def not_queued(job: models.ExportJob) -> None:
+    """The task queue did not take the job: failed at once, saying why, rather than queued for ever."""
+    job.status, job.finished_at = "failed", datetime.now(timezone.utc)
+    job.error = Message("export.queue_away").in_language("pl")
+    db.session.commit()
 
 
 def run(job_id: int, config) -> models.ExportJob | None:

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
 import os
 
 from prometheus_client import (CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram,
                                generate_latest, multiprocess)
 from prometheus_client.core import GaugeMetricFamily
+
+log = logging.getLogger(__name__)
 
 if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # the metrics below write their files there from now on
     os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
@@ -63,8 +66,14 @@ class Gauges:
         return [GaugeMetricFamily(name, GAUGE_HELP[name]) for name in self.readers]
 
     def collect(self):
+        # A gauge whose source is away (the task queue's Redis) is left out; the others still count.
         for name, read in self.readers.items():
-            yield GaugeMetricFamily(name, GAUGE_HELP[name], value=read())
+            try:
+                value = read()
+            except Exception as error:  # noqa: BLE001 - any source's failure; the reason is logged
+                log.warning("metric %s not read: %s", name, error)
+                continue
+            yield GaugeMetricFamily(name, GAUGE_HELP[name], value=value)
 
 
 def registry() -> CollectorRegistry:

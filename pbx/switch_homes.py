@@ -1,12 +1,12 @@
-"""Each company's switches: the one Kamailio's dispatcher sends its phones to (its home), and those
-it sends the carrier's calls to its numbers.
+"""Each company's home switch: the one Kamailio's dispatcher sends all its calls to.
 
-kamailio/kamailio.cfg picks a switch with the dispatcher's algorithm 7, a hash over the company's
-SIP domain (``t<id>.<suffix>``) for the phones and over the dialled number for the carrier's
-calls, modulo the number of switches in the set, moving on to the next switch of the set while
-the chosen one is marked down. Switch sync loads a company's queues and agents only on those
-switches, so a company whose numbers hash like its domain has its queues whole in one place. ESL_SERVERS lists the switches in the order of kamailio/dispatcher.list (a test checks
-both files of docker-compose.multi.yml agree).
+kamailio/kamailio.cfg picks a switch with the dispatcher's algorithm 7, a hash over the company,
+``t<id>`` (``company_key``), modulo the number of switches in the set, moving on to the next
+switch of the set while the chosen one is marked down. Its phones give the company by their SIP
+domain (``t<id>.<suffix>``); the carrier's calls by the dialled main number, whose company
+Kamailio reads from PostgreSQL (``main_number``). So a company's queues are whole on one switch,
+and switch sync loads them only there. ESL_SERVERS lists the switches in the order of
+kamailio/dispatcher.list (a test checks both files of docker-compose.multi.yml agree).
 
 The hash is written out here because no Python package provides it: it is ``ds_get_hash`` of
 Kamailio's dispatcher module (src/modules/dispatcher/dispatch.c), and
@@ -30,22 +30,26 @@ def dispatcher_hash(text: str) -> int:
     return total or 1
 
 
-def company_switches(domain: str, numbers: list[str], count: int, up: set[int] | None = None) -> set[int]:
-    """Where the company's calls land: its domain's switch and each of its numbers' (E.164 with and
-    without '+', as a carrier may send either in the request URI)."""
-    keys = [domain] + [form for number in numbers for form in (number, number.lstrip("+"))]
-    return {at for key in keys if (at := home_index(key, count, up)) is not None}
+def company_key(tenant_id: int) -> str:
+    """What Kamailio hashes for a company: the first label of its phones' domain, and what its
+    query of a dialled main number answers (``'t' || tenant_id``)."""
+    return f"t{tenant_id}"
 
 
-def home_index(domain: str, count: int, up: set[int] | None = None) -> int | None:
+def company_home(tenant_id: int, count: int, up: set[int] | None = None) -> int | None:
+    """The company's switch among ``count``, as ``home_index`` says."""
+    return home_index(company_key(tenant_id), count, up)
+
+
+def home_index(key: str, count: int, up: set[int] | None = None) -> int | None:
     """The position, in dispatcher.list's (and ESL_SERVERS') order, of the switch among ``count``
-    that ``domain``'s calls go to; with ``up`` (the positions answering), the one the dispatcher
+    that calls hashed over ``key`` go to; with ``up`` (the positions answering), the one the dispatcher
     moves on to while it is down; None when none is up.
 
     The dispatcher holds a set's switches (of equal priority) in the reverse of the file's order:
     the hash picks among them there, and moving on goes one further there, one back in the file.
     """
-    start = dispatcher_hash(domain) % count
+    start = dispatcher_hash(key) % count
     for step in range(count):
         at = count - 1 - (start + step) % count
         if up is None or at in up:

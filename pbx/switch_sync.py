@@ -40,8 +40,8 @@ from pbx import models, switch_status
 from pbx.esl.client import ESLError, connect, parse_servers
 from pbx.extensions import db
 from pbx.recordings import ensure_tenant_folders
-from pbx.switch_homes import company_switches
-from pbx.tasks import app_context, huey
+from pbx.switch_homes import company_home
+from pbx.tasks import BROKER_ERRORS, app_context, huey
 from pbx.tenancy import sip_domain
 from xml_curl.configuration import callcenter_content
 
@@ -317,13 +317,27 @@ def _seen_key(server_name: str) -> str:
     return f"switch-sync-revisions:{server_name}"
 
 
-def changed_tenants(server_name: str, revisions: dict[int, int], tenants: set[int]) -> list[int]:
+def changed_tenants(server_name: str, revisions: dict[int, int], tenants: set[int]) -> list[int] | None:
     """Those of ``tenants`` whose revision moved since this switch was last synced (none on first
-    contact; a company that has just come to it counts as moved)."""
-    seen = huey.get(_seen_key(server_name), peek=True)
+    contact; a company that has just come to it counts as moved); None when the record cannot be read."""
+    try:
+        seen = huey.get(_seen_key(server_name), peek=True)
+    except BROKER_ERRORS as error:
+        # Queues are synced all the same; the flush waits for a sync that can read the record.
+        log.warning("directory cache of %s not flushed: the task queue is away: %s", server_name, error)
+        return None
     if seen is None:
         return []
     return sorted(tid for tid, revision in revisions.items() if tid in tenants and seen.get(tid) != revision)
+
+
+def _remember_seen(server_name: str, revisions: dict[int, int]) -> None:
+    """Not kept while the task queue is away: the next sync compares with the older record and
+    flushes more, never less."""
+    try:
+        huey.put(_seen_key(server_name), revisions)
+    except BROKER_ERRORS as error:
+        log.warning("revisions synced to %s not recorded: the task queue is away: %s", server_name, error)
 
 
 def directory_users(tenant_ids: list[int], suffix: str) -> list[tuple[str, str]]:
@@ -356,13 +370,10 @@ def _connect_all(servers, stack: contextlib.ExitStack) -> dict[int, object]:
     return clients
 
 
-def homes(tenant_ids, suffix: str, count: int, up: set[int]) -> dict[int, set[int]]:
-    """Each company's switches (positions in ESL_SERVERS): where Kamailio sends its phones and its
-    numbers' calls, or while one is down the next one up, as Kamailio does (pbx.switch_homes)."""
-    numbers: dict[int, list[str]] = {}
-    for tid, number in db.session.execute(select(models.MainNumber.tenant_id, models.MainNumber.number)):
-        numbers.setdefault(tid, []).append(number)
-    return {tid: company_switches(sip_domain(tid, suffix), numbers.get(tid, []), count, up) for tid in tenant_ids}
+def homes(tenant_ids, count: int, up: set[int]) -> dict[int, int | None]:
+    """Each company's switch (its position in ESL_SERVERS): where Kamailio sends all its calls, or
+    while that one is down the next one up, as Kamailio does (pbx.switch_homes)."""
+    return {tid: company_home(tid, count, up) for tid in tenant_ids}
 
 
 def sync_all(app, names: list[str] | None = None, dry_run: bool = False) -> list[Report]:
@@ -373,18 +384,19 @@ def sync_all(app, names: list[str] | None = None, dry_run: bool = False) -> list
     with contextlib.ExitStack() as stack:
         clients = _connect_all(servers, stack)
         up = {index for index, client in clients.items() if not isinstance(client, str)}
-        home = homes(revisions, suffix, len(servers), up)
+        home = homes(revisions, len(servers), up)
         for index, server in enumerate(servers):
             name = switch_status.server_name(server)
             if names is not None and name not in names:
                 continue
-            tenants = {tid for tid, at in home.items() if index in at}
+            tenants = {tid for tid, at in home.items() if at == index}
+            changed = changed_tenants(name, revisions, tenants)
             report = _sync_one(server, clients[index], of_tenants(wanted, tenants),
-                               directory_users(changed_tenants(name, revisions, tenants), suffix), dry_run)
+                               directory_users(changed or [], suffix), dry_run)
             if not dry_run:
                 switch_status.record_sync(name, report.ok)  # shown on the dashboard
-                if report.ok:
-                    huey.put(_seen_key(name), {tid: revisions[tid] for tid in tenants})
+                if report.ok and changed is not None:  # unread, the record stays for the next sync
+                    _remember_seen(name, {tid: revisions[tid] for tid in tenants})
             reports.append(report)
     return reports
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
 from huey import Huey, crontab
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+from redis import ConnectionPool, RedisError
 
 from pbx import auth, export_jobs, metrics, probes, ratelimit, recordings, sessions, voicemail
 from pbx.config import Config
@@ -26,15 +28,26 @@ NAME = "centralka"
 # Retried every minute for about a week; the sweep below takes over after that.
 RETRIES, RETRY_DELAY = 10_000, 60
 
+# What a broker that is away raises: Redis's client, SQLite, the socket or file underneath.
+BROKER_ERRORS = (RedisError, sqlite3.Error, OSError)
+# A Redis that does not answer (a host gone, a firewall dropping packets) must not hold a panel
+# request for the system's TCP timeout of minutes.
+REDIS_TIMEOUT_SECONDS = 5
+
 huey = Huey(NAME, results=False, storage_class=MemoryStorage)
 _app = None
+
+
+class QueueDown(Exception):
+    """The task queue's broker did not take a task."""
 
 
 def configure(url: str, instance_path: str) -> Huey:
     """Point the task queue at its broker (see the module doc)."""
     huey.immediate = url == "memory"
     if url.startswith(("redis://", "rediss://", "unix://")):
-        huey.storage = RedisStorage(NAME, url=url)
+        huey.storage = RedisStorage(NAME, connection_pool=ConnectionPool.from_url(
+            url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS))
     elif url.startswith("sqlite"):
         filename = url[len("sqlite:///"):] if url.startswith("sqlite:///") else str(Path(instance_path) / "tasks.sqlite3")
         Path(filename).parent.mkdir(parents=True, exist_ok=True)  # a fresh checkout has no instance folder yet
@@ -105,6 +118,15 @@ def refresh_report_counts() -> int:
 def prune_exports() -> int:
     with app_context() as app:
         return export_jobs.prune(app.config)
+
+
+def enqueue(task) -> None:
+    """Queue one task (``some_task.s(...)``); QueueDown when the broker does not take it."""
+    try:
+        huey.enqueue(task)
+    except BROKER_ERRORS as error:
+        log.warning("task %s not queued: %s", task.name, error)
+        raise QueueDown(str(error)) from error
 
 
 def after_saved(recording_ids: list[int], voicemail_ids: list[int]) -> None:

@@ -7,9 +7,9 @@ purpose=${1:-run}
 
 system_packages=(espeak-ng sox ffmpeg)
 if [ "$purpose" = test ]; then
-  # kamailio: tests/foundation/test_kamailio_dispatch.py runs kamailio/kamailio.cfg;
-  # postgresql-client: tests/foundation/test_backup.py (pg_dump / pg_restore)
-  system_packages+=(chromium kamailio postgresql-client)
+  # kamailio, kamailio-postgres-modules: tests/foundation/test_kamailio_dispatch.py runs
+  # kamailio/kamailio.cfg; postgresql-client: tests/foundation/test_backup.py (pg_dump / pg_restore)
+  system_packages+=(chromium kamailio kamailio-postgres-modules postgresql-client)
 fi
 
 missing=()

@@ -148,10 +148,14 @@ def request_code():
     """Send a one-time sign-in code to an admin's e-mail address or phone ({"email"} or {"phone"})."""
     address = _address(_json_body())
     _limit("code", address, current_app.config["SIGNIN_LIMIT_PER_ADDRESS"])
-    code = auth.request_code(address, current_app.config)
     # Delivery looks the address up in the task queue, so the answer and its time are the same
-    # whether or not the address is an admin's.
-    tasks.deliver_login_code(address, code)
+    # whether or not the address is an admin's. The limits above are counted in the database
+    # first: a queue that is away refuses the request, it never lifts them.
+    try:
+        auth.request_code(address, current_app.config,
+                          deliver=lambda to, code: tasks.enqueue(tasks.deliver_login_code.s(to, code)))
+    except tasks.QueueDown:
+        abort(503, Message("auth.queue_away"))
     return jsonify(sent=True)
 
 

@@ -72,7 +72,12 @@ def start_export():
     """A background export of any size, filtered as a download is; watch it at /api/exports/{job_id}."""
     job = export_jobs.start(g.tenant, _query(), g.user.email)
     db.session.commit()
-    tasks.run_export(job.id)
+    try:
+        tasks.enqueue(tasks.run_export.s(job.id))
+    except tasks.QueueDown:
+        # Queued after the commit (the worker reads the job): the job says why it never ran.
+        export_jobs.not_queued(job)
+        abort(503, Message("export.queue_away"))
     db.session.refresh(job)
     return jsonify(_job_json(job)), 202
 

@@ -14,6 +14,8 @@ TEXTS = {
     "auth.code_required": "e-mail and code are required",
     'auth.cross_site': "cross-site request refused: changes are accepted only from the panel's own pages",
     "auth.csrf": "missing or wrong CSRF token: send the X-CSRF-Token header",
+    "auth.queue_away": "the sign-in code cannot be sent now: the task queue does not answer; try again shortly"
+                       " (a code sent before still works)",
     "auth.rights": "your admin rights do not allow this",
     "auth.sign_in_first": "sign in first",
     "auth.too_many_attempts": "too many sign-in attempts: wait before trying again",
@@ -93,6 +95,7 @@ TEXTS = {
 
     "export.last_day_first": "the last day comes before the first",
     "export.not_ready": "the export is not ready yet: {done} of {total} calls written",
+    "export.queue_away": "the export cannot be started now: the task queue does not answer; try again shortly",
     "export.storage_away": "the export cannot be read from storage now; try again later",
     "export.too_many_calls":
         "the export has {calls:plural:call|calls}; one file holds at most {rows:plural:row|rows}: choose a "

@@ -14,6 +14,8 @@ TEXTS = {
     "auth.code_required": "Adres e-mail i kod są wymagane.",
     "auth.cross_site": "Odrzucono żądanie z innej witryny: zmiany są przyjmowane tylko ze stron panelu.",
     "auth.csrf": "Brak lub błędny token CSRF: wyślij nagłówek X-CSRF-Token.",
+    "auth.queue_away": "Nie można teraz wysłać kodu logowania: kolejka zadań nie odpowiada. Spróbuj ponownie za chwilę;"
+                       " kod wysłany wcześniej nadal działa.",
     "auth.rights": "Twoje uprawnienia administratora na to nie pozwalają.",
     "auth.sign_in_first": "Najpierw się zaloguj.",
     "auth.too_many_attempts": "Zbyt wiele prób logowania: odczekaj i spróbuj ponownie.",
@@ -99,6 +101,7 @@ TEXTS = {
 
     "export.last_day_first": "Ostatni dzień jest wcześniejszy niż pierwszy.",
     "export.not_ready": "Eksport nie jest jeszcze gotowy: zapisano {done} z {total} połączeń.",
+    "export.queue_away": "Nie można teraz rozpocząć eksportu: kolejka zadań nie odpowiada. Spróbuj ponownie za chwilę.",
     "export.storage_away": "Nie można teraz odczytać eksportu z magazynu; spróbuj ponownie później.",
     "export.too_many_calls":
         "Eksport obejmuje {calls:plural:połączenie|połączenia|połączeń}; jeden plik mieści najwyżej "

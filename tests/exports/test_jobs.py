@@ -126,3 +126,16 @@ def test_in_an_s3_bucket_too_and_pruned_after_a_week(ctx, as_viewer, demo, finan
     assert export_jobs.prune(ctx.config, datetime.now(timezone.utc) + timedelta(days=8)) == 1
     assert client.list_objects_v2(Bucket=name, Prefix="exports/")["KeyCount"] == 0
     assert as_viewer.get(f"/api/exports/{job['id']}").status_code == 404
+
+
+def test_with_redis_away_a_background_export_is_refused_in_words_and_the_job_says_why(
+        as_viewer, finance_calls, ctx, task_queue):
+    from tests.support.services import free_port
+
+    task_queue.configure(f"redis://127.0.0.1:{free_port()}/0", ctx.instance_path)  # nothing listens there
+    refused = as_viewer.post("/api/exports?format=csv-excel&from=2026-03-01&to=2026-10-31", headers=PL)
+    assert refused.status_code == 503 and refused.get_json()["code"] == "export.queue_away"
+    assert refused.get_json()["error"] == ("Nie można teraz rozpocząć eksportu: kolejka zadań nie odpowiada. "
+                                           "Spróbuj ponownie za chwilę.")
+    [job] = as_viewer.get("/api/exports").get_json()
+    assert job["status"] == "failed" and job["error"] == refused.get_json()["error"] and job["finished_at"]

@@ -1,8 +1,13 @@
-"""kamailio/kamailio.cfg run by a real Kamailio in front of two fake switches: each company's
-registrations and calls land on one switch, the same one every time, and when a switch goes
-silent its companies' new requests go to the other while the other's companies stay."""
+"""kamailio/kamailio.cfg run by a real Kamailio in front of two fake switches and on the test
+PostgreSQL: each company's registrations and calls, and the carrier's calls to any of its main
+numbers in any form carriers send, land on one switch, the one pbx.switch_homes names, every time;
+when a switch goes silent its companies' new requests go to the other while the other's stay; while
+the database is away the carrier's calls follow the last answer it gave."""
 from __future__ import annotations
 
+import contextlib
+import glob
+import os
 import re
 import shutil
 import socket
@@ -10,18 +15,43 @@ import subprocess
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from pbx.switch_homes import home_index
+from pbx import directory
+from pbx.extensions import db
+from pbx.switch_homes import company_home, home_index
 
 REPO = Path(__file__).resolve().parents[2]
 SWITCHES = {"a": "127.0.0.1", "b": "127.0.0.2"}
-PHONES, CARRIER = 15060, 15080  # Kamailio's ports here, for 5060 and 5080
-PROFILE_PORTS = {5060: 25060, 5080: 25080}  # each fake switch's internal and external profile
 
-pytestmark = pytest.mark.skipif(not shutil.which("kamailio"), reason="needs Debian's kamailio package")
+
+def free_udp_port(taken: tuple = ()) -> int:
+    """A UDP port free on both switch addresses, so that several runs of this test can share a machine."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+            try:
+                with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as other:
+                    other.bind(("127.0.0.2", port))
+            except OSError:
+                continue
+        if port not in taken:
+            return port
+
+
+PHONES = free_udp_port()  # Kamailio's ports here, for 5060 and 5080
+CARRIER = free_udp_port((PHONES,))
+# Each fake switch's internal and external profile.
+PROFILE_PORTS = {5060: free_udp_port((PHONES, CARRIER))}
+PROFILE_PORTS[5080] = free_udp_port((PHONES, CARRIER, PROFILE_PORTS[5060]))
+
+pytestmark = pytest.mark.skipif(
+    not shutil.which("kamailio") or not glob.glob("/usr/lib/*/kamailio/modules/db_postgres.so"),
+    reason="needs Debian's kamailio and kamailio-postgres-modules packages")
 
 
 class FakeSwitch:
@@ -107,69 +137,209 @@ class Phone:
             return "no answer"
 
 
-COMPANIES = [f"t{n}.pbx.local" for n in range(1, 21)]
-NUMBERS = ["48221000001", "48221000002", "48221000003", "48221000004"]
+class Forwarder:
+    """A TCP relay to PostgreSQL that can be cut: the database, as Kamailio sees it, goes away and
+    comes back."""
+
+    def __init__(self, target_port: int):
+        self.target_port, self.open, self.port = target_port, [], 0
+        self.resume()
+
+    def resume(self):
+        self.listener = socket.create_server(("127.0.0.1", self.port), reuse_port=True)
+        self.port = self.listener.getsockname()[1]
+        self.listener.settimeout(0.2)
+        self.serving = True
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while self.serving:
+            try:
+                client, _ = self.listener.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            if not self.serving:
+                client.close()
+                return
+            server = socket.create_connection(("127.0.0.1", self.target_port))
+            self.open += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, sink):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def cut(self):
+        """Connections reset, new ones refused."""
+        self.serving = False
+        self.listener.close()
+        for sock in self.open:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
 
 
-def homes(phone: Phone, switches: dict) -> dict:
-    """Each company's switch(es) for one round: a registration and a call per company, a carrier
-    call per main number. Only answered requests count."""
+FORMS = {  # how carriers send +48221000001 (xml_curl/dialplan.py, e164)
+    "e164": lambda number: number, "bare": lambda number: number[1:],
+    "00": lambda number: "00" + number[1:], "national": lambda number: number[3:]}
+
+
+@dataclass
+class Company:
+    tenant_id: int
+    domain: str
+    numbers: list[str]
+
+
+@pytest.fixture
+def companies(ctx) -> list[Company]:
+    """Twenty companies on the test PostgreSQL, two main numbers each."""
+    if ctx.config["BACKEND"] != "postgresql":
+        pytest.skip("Kamailio reads PostgreSQL")
+    made = []
+    for n in range(20):
+        tenant = directory.create_tenant({"name": f"Firma {n}"})
+        numbers = [f"+4822{n:03d}{k:04d}" for k in (1, 2)]
+        for number in numbers:
+            directory.add_main_number(tenant, {"number": number, "is_primary": number == numbers[0]})
+        made.append(tenant)
+    db.session.commit()
+    return [Company(t.id, f"t{t.id}.pbx.local", [m.number for m in t.main_numbers]) for t in made]
+
+
+def homes(phone: Phone, switches: dict, companies: list[Company], phones: bool = True,
+          unknown: tuple = ()) -> dict:
+    """Where each company's requests of one round landed: a registration and a call of its phones,
+    a carrier call to each of its numbers in each form, as {tenant id: {(switch, port)}}; and where
+    each of the ``unknown`` numbers went. Only answered requests count."""
     for switch in switches.values():
         switch.received.clear()
-    for domain in COMPANIES:
-        for method in ("REGISTER", "INVITE"):
-            phone.send(method, f"100@{domain}", PHONES)
-    for number in NUMBERS:
+    owner = {}
+    for company in companies:
+        if phones:
+            for method in ("REGISTER", "INVITE"):
+                phone.send(method, f"100@{company.domain}", PHONES)
+        owner[company.domain] = company.tenant_id
+        for number in company.numbers:
+            for form in FORMS.values():
+                phone.send("INVITE", f"{form(number)}@carrier", CARRIER)
+                owner[form(number)] = company.tenant_id
+    for number in unknown:
         phone.send("INVITE", f"{number}@carrier", CARRIER)
     found = {}
     for name, switch in switches.items():
         for port, target in switch.received:
             user, _, domain = target.partition("@")
-            found.setdefault(domain if domain.endswith("pbx.local") else user, set()).add((name, port))
+            key = domain if domain.endswith("pbx.local") else user
+            found.setdefault(owner.get(key, key), set()).add((name, port))
     return found
 
 
+def start_kamailio(folder: Path, database_port: int, dbname: str) -> subprocess.Popen:
+    environment = {**os.environ, "KAMAILIO_DB_URL": f"postgres://postgres@127.0.0.1:{database_port}/{dbname}"}
+    environment.pop("CENTRALKA_COUNTRY_CODE", None)
+    return subprocess.Popen(["kamailio", "-DD", "-E", "-f", str(kamailio_config(folder))], env=environment,
+                            stdout=subprocess.DEVNULL, stderr=(folder / "log").open("w"))
+
+
 @pytest.fixture
-def kamailio(tmp_path):
+def database_at_start() -> str:
+    return "up"
+
+
+@pytest.fixture
+def kamailio(tmp_path, companies, ctx, database_at_start):
+    """Kamailio reading the test database through a ``Forwarder`` (cut before it starts when
+    ``database_at_start`` is "away"); gives (phone, switches, forwarder)."""
     switches = {name: FakeSwitch(name, address) for name, address in SWITCHES.items()}
-    process = subprocess.Popen(["kamailio", "-DD", "-E", "-f", str(kamailio_config(tmp_path))],
-                               stdout=subprocess.DEVNULL, stderr=(tmp_path / "log").open("w"))
+    url = db.engine.url
+    forwarder = Forwarder(url.port or 5432)
+    if database_at_start == "away":
+        forwarder.cut()
+    process = start_kamailio(tmp_path, forwarder.port, url.database)
     phone = Phone()
     try:
         deadline = time.monotonic() + 60
-        while phone.send("OPTIONS", "100@t1.pbx.local", PHONES) == "no answer":
+        while phone.send("OPTIONS", f"100@{companies[0].domain}", PHONES) == "no answer":
             assert process.poll() is None, (tmp_path / "log").read_text()
             assert time.monotonic() < deadline, "Kamailio did not start"
-        yield phone, switches
+        yield phone, switches, forwarder
     finally:
         process.terminate()
         process.wait(timeout=30)
+        forwarder.cut()
         for switch in switches.values():
             switch.close()
+        db.session.remove()  # Kamailio's connections are gone before the tables are emptied
 
 
-def test_each_company_has_one_home_switch_and_moves_when_it_goes_silent(kamailio):
-    phone, switches = kamailio
-    first = homes(phone, switches)
-    assert set(first) == set(COMPANIES) | set(NUMBERS)
-    assert all(len(found) == 1 for found in first.values()), first
-    # Phones reach a switch's internal profile, the carrier its external one.
-    assert {port for found in first.values() for _, port in found} == set(PROFILE_PORTS.values())
-    assert {name for found in first.values() for name, _ in found} == set(SWITCHES), "both switches take companies"
-    assert homes(phone, switches) == first, "the same switch every time"
-    # Switch sync loads each company's queues where Kamailio sends its phones (pbx.switch_homes),
-    # the switches numbered in dispatcher.list's order.
-    order = list(SWITCHES)
-    for domain in COMPANIES:
-        assert first[domain] == {(order[home_index(domain, len(order))], PROFILE_PORTS[5060])}, domain
+def test_each_company_has_one_home_switch_for_its_phones_and_numbers_and_moves_when_it_goes_silent(
+        kamailio, companies):
+    phone, switches, _ = kamailio
+    order = list(SWITCHES)  # dispatcher.list's order, as ESL_SERVERS lists the switches
+    unknown = ("+48229990001", "48229990002")
+    first = homes(phone, switches, companies, unknown=unknown)
+    for company in companies:
+        home = order[company_home(company.tenant_id, len(order))]
+        # Phones reach the home's internal profile, the carrier its external one.
+        assert first[company.tenant_id] == {(home, PROFILE_PORTS[5060]), (home, PROFILE_PORTS[5080])}, company
+    assert {name for company in companies for name, _ in first[company.tenant_id]} == set(SWITCHES)
+    # A number of no company is hashed as it is (E.164 with '+').
+    for number in unknown:
+        assert first[number] == {(order[home_index("+" + number.lstrip("+"), 2)], PROFILE_PORTS[5080])}
+    assert homes(phone, switches, companies, unknown=unknown) == first, "the same switch every time"
 
     switches["a"].silent = True
     deadline, now = time.monotonic() + 180, None
     while time.monotonic() < deadline:
-        now = homes(phone, switches)
-        if set(now) == set(first):
+        now = homes(phone, switches, companies)
+        if all(len(now.get(company.tenant_id, ())) == 2 for company in companies):  # both sets moved
             break
-    assert set(now) == set(first), "every company answered again after the failover"
-    for company, found in first.items():
-        [(name, port)] = found
-        assert now[company] == {("b", port)}, company
+    for company in companies:
+        assert now[company.tenant_id] == {("b", PROFILE_PORTS[5060]), ("b", PROFILE_PORTS[5080])}, company
+
+
+def test_while_the_database_is_away_the_carriers_calls_follow_its_last_answer_until_it_is_back(
+        kamailio, companies):
+    phone, switches, forwarder = kamailio
+    order = list(SWITCHES)
+    known, never_asked = companies[:10], companies[10:]
+    homes(phone, switches, known, phones=False)
+    forwarder.cut()
+    away = homes(phone, switches, companies, phones=False)
+    for company in known:
+        assert away[company.tenant_id] == {(order[company_home(company.tenant_id, 2)], PROFILE_PORTS[5080])}
+    # Numbers it never answered for are hashed as they are, each form to its own E.164 number's switch.
+    for company in never_asked:
+        assert away[company.tenant_id] == {(order[home_index(number, 2)], PROFILE_PORTS[5080])
+                                           for number in company.numbers}
+    forwarder.resume()
+    back = homes(phone, switches, never_asked, phones=False)
+    for company in never_asked:
+        assert back[company.tenant_id] == {(order[company_home(company.tenant_id, 2)], PROFILE_PORTS[5080])}
+
+
+@pytest.mark.parametrize("database_at_start", ["away"])
+def test_started_while_the_database_is_away_it_routes_by_the_number_then_by_the_company_once_back(
+        kamailio, companies):
+    phone, switches, forwarder = kamailio
+    order = list(SWITCHES)
+    away = homes(phone, switches, companies, phones=False)
+    for company in companies:
+        assert away[company.tenant_id] == {(order[home_index(number, 2)], PROFILE_PORTS[5080])
+                                           for number in company.numbers}
+    forwarder.resume()
+    back = homes(phone, switches, companies, phones=False)
+    for company in companies:
+        assert back[company.tenant_id] == {(order[company_home(company.tenant_id, 2)], PROFILE_PORTS[5080])}

@@ -117,6 +117,10 @@ def test_the_worker_shows_its_queue_and_pending_uploads_and_is_ready_with_its_qu
     task_queue.configure("redis://127.0.0.1:1/0", ctx.instance_path)  # a broker that is not there
     status, body = get(probes, "/readyz")
     assert status == 503 and json.loads(body)["checks"]["task_queue"] == "unavailable"
+    # The metrics still answer: without the queue's depth, with what the database knows.
+    assert gauge(probes, "centralka_recording_uploads_pending") == 1
+    with pytest.raises(KeyError):
+        gauge(probes, "centralka_task_queue_depth")
 
 
 def test_a_voicemail_the_smtp_server_refuses_counts_as_a_failed_email(ctx, company, smtp, task_queue, recordings_dir):

@@ -31,8 +31,7 @@ from sqlalchemy import func, select, text
 from pbx import api_tokens, directory, models
 from pbx.esl.protocol import Event, FrameParser
 from pbx.extensions import db
-from pbx.switch_homes import home_index
-from pbx.tenancy import sip_domain
+from pbx.switch_homes import company_home
 from tests.conftest import SWITCH_AUTH
 from tests.listener.test_listener import cdr_of
 from tests.support.esl_server import FakeFreeSwitch
@@ -40,7 +39,7 @@ from tests.support.fake_callcenter import FakeCallcenter, Replies
 from tests.support.listener import eventually
 from tests.support.services import free_port, wait_port
 from tests.support.streams import SHAPES, frames_in_box, moved, send
-from tests.switch_sync.conftest import Company, _captured_config_request, one_switch_number, publish, queue_tree
+from tests.switch_sync.conftest import Company, _captured_config_request, publish, queue_tree
 from tests.xml_curl.conftest import captured_body, with_fields
 
 # Starts a dozen real processes on one database: scripts/test.sh runs it with nothing beside it.
@@ -162,9 +161,9 @@ def _company(tenant: models.Tenant, main: str) -> Company:
     return company
 
 
-def _other_home(suffix: str, home: int) -> int:
+def _other_home(home: int) -> int:
     """A two-digit company id (so a captured frame keeps its length) at home on the other switch."""
-    return next(n for n in range(10, 100) if n != CAPTURED and home_index(sip_domain(n, suffix), 2) != home)
+    return next(n for n in range(10, 100) if n != CAPTURED and company_home(n, 2) != home)
 
 
 def _calls(shapes: list[str], box_id: int, hour: int, tenant: int) -> list[bytes]:
@@ -230,16 +229,15 @@ def _served_by_each(cluster: Cluster, name: str, endpoint: str, company: Company
     return replies
 
 
-def _seed(suffix: str) -> tuple[dict[int, Company], int, str]:
-    """The captured company and a second one at home on the other switch, each with a queue, each
-    number dispatched where its phones go; an API token of the second company's owner."""
-    second = _other_home(suffix, home_index(sip_domain(CAPTURED, suffix), 2))
+def _seed() -> tuple[dict[int, Company], int, str]:
+    """The captured company and a second one at home on the other switch, each with a queue and a
+    main number; an API token of the second company's owner."""
+    second = _other_home(company_home(CAPTURED, 2))
     tenant = models.Tenant(id=second, name="Druga firma", timezone="Europe/Warsaw")
     db.session.add(tenant)
     db.session.commit()
-    first_number = one_switch_number(CAPTURED, suffix)
-    companies = {CAPTURED: _company(db.session.get(models.Tenant, CAPTURED), first_number),
-                 second: _company(tenant, one_switch_number(second, suffix, taken=(first_number,)))}
+    companies = {CAPTURED: _company(db.session.get(models.Tenant, CAPTURED), "+48221000300"),
+                 second: _company(tenant, "+48221000301")}
     owner = directory.add_user(tenant, {"first_name": "Olga", "last_name": "Właścicielka", "email": "olga@druga.example"})
     owner.admin_level = api_tokens.OWNER
     db.session.commit()
@@ -288,12 +286,12 @@ def _start_all(running: Cluster, switches: list[Switch], tmp_path: Path) -> dict
 @pytest.fixture
 def cluster(postgres, box, smtp, recordings_dir, tmp_path):
     suffix = postgres.config["SIP_DOMAIN_SUFFIX"]
-    companies, second, token = _seed(suffix)
+    companies, second, token = _seed()
     switches = [Switch(), Switch()]
     running = Cluster(tmp_path, _environment(switches, smtp, recordings_dir, tmp_path, suffix))
     try:
         addresses = _start_all(running, switches, tmp_path)
-        home = home_index(sip_domain(CAPTURED, suffix), 2)
+        home = company_home(CAPTURED, 2)
         yield {"homes": {CAPTURED: switches[home], second: switches[1 - home]},
                "listeners": {CAPTURED: f"listener-{'ab'[home]}", second: f"listener-{'ab'[1 - home]}"},
                "companies": companies, "second": second, "token": token, "processes": running,

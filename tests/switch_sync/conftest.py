@@ -9,20 +9,10 @@ from datetime import datetime, timedelta, timezone
 from flask import current_app
 import pytest
 
-from pbx.switch_homes import company_switches, home_index
-from pbx.tenancy import sip_domain
+from pbx.switch_homes import company_home
 from tests.support.esl_server import FakeFreeSwitch
 from tests.support.captured import read_fixture
 from tests.support.fake_callcenter import FakeCallcenter, Replies
-
-
-
-def one_switch_number(tenant_id: int, suffix: str = "pbx.local", count: int = 2, taken: tuple = ()) -> str:
-    """A main number whose carrier calls Kamailio sends where the company's phones go (pbx.switch_homes),
-    so the company has one switch of ``count``."""
-    domain = sip_domain(tenant_id, suffix)
-    return next(number for number in (f"+48221000{n:03d}" for n in range(300, 1000))
-                if number not in taken and len(company_switches(domain, [number], count)) == 1)
 
 
 def _captured_config_request() -> bytes:
@@ -67,7 +57,7 @@ def switches(ctx, company):
     """Two fake switches, both in ESL_SERVERS; the first of them is the company's home (pbx.switch_homes),
     wherever its position in ESL_SERVERS."""
     started = [_start_switch(ctx), _start_switch(ctx)]
-    home = home_index(sip_domain(company.tenant.id, ctx.config["SIP_DOMAIN_SUFFIX"]), len(started))
+    home = company_home(company.tenant.id, len(started))
     listed = started if home == 0 else started[::-1]
     saved = ctx.config["ESL_SERVERS"]
     ctx.config["ESL_SERVERS"] = ",".join(f"{s.name}:ClueCon" for s in listed)
@@ -125,7 +115,7 @@ def company(ctx) -> Company:
     group = directory.add_group(tenant, {"name": "Sprzedaż", "ring_mode": "simultaneous", "extension": "201",
                                          "members": [{"user_id": users["Ala"].id, "ring_seconds": 15},
                                                      {"user_id": users["Bartek"].id, "ring_seconds": 20}]})
-    number = directory.add_main_number(tenant, {"number": one_switch_number(tenant.id), "is_primary": True})
+    number = directory.add_main_number(tenant, {"number": "+48221000300", "is_primary": True})
     db.session.commit()
     return Company(tenant, users, group, number)
 

@@ -5,7 +5,6 @@ from flask import current_app
 import pytest
 
 from pbx import directory, scenarios, switch_sync
-from pbx.switch_homes import company_switches
 from pbx.extensions import db
 from tests.switch_sync.conftest import hangup_tree, publish, queue_tree, report_of
 from tests.support.fake_callcenter import QUEUE_DEFAULTS
@@ -193,6 +192,23 @@ def test_directory_users_flushed_after_a_change_of_their_company_on_its_home_swi
     assert len(home.callcenter.flushed) == 3
 
 
+def test_with_redis_away_queues_are_synced_and_the_directory_flush_waits_until_it_is_back(
+        ctx, company, switches, task_queue, tmp_path):
+    from tests.support.services import free_port
+
+    home, _ = switches
+    sync()  # first contact, recorded in the task queue's file
+    directory.update_user(company.tenant, company.users["Celina"].id, {"extension": "113"})
+    db.session.commit()
+    publish(company, queue_tree(company))
+    task_queue.configure(f"redis://127.0.0.1:{free_port()}/0", str(tmp_path))  # nothing listens there
+    sync()
+    assert names(company) in home.callcenter.queues and home.callcenter.flushed == []
+    task_queue.configure(f"sqlite:///{tmp_path / 'tasks.sqlite3'}", str(tmp_path))
+    sync()
+    assert sorted(extension for extension, _ in home.callcenter.flushed) == ["101", "102", "113"]
+
+
 def test_each_switch_gets_only_the_queues_of_the_companies_at_home_on_it(ctx, company, switches):
     home, other = switches
     publish(company, queue_tree(company))
@@ -202,18 +218,16 @@ def test_each_switch_gets_only_the_queues_of_the_companies_at_home_on_it(ctx, co
     assert other.sent() == []
 
 
-def test_a_number_whose_calls_kamailio_sends_to_another_switch_brings_the_queues_there_too(ctx, company, switches):
-    """The carrier's calls are dispatched on the dialled number: a queue must be where they land."""
+def test_every_main_number_of_a_company_keeps_its_queues_whole_on_its_home_switch(ctx, company, switches):
+    """Kamailio sends the carrier's calls to the home of the number's company, whatever the number."""
     home, other = switches
-    domain = f"t{company.tenant.id}.pbx.local"
-    away = next(f"+48221999{n:03d}" for n in range(1000)
-                if company_switches(domain, [f"+48221999{n:03d}"], 2) == {0, 1})
-    directory.add_main_number(company.tenant, {"number": away})
+    for n in range(20):
+        directory.add_main_number(company.tenant, {"number": f"+48221999{n:03d}"})
     db.session.commit()
     publish(company, queue_tree(company))
     sync()
-    for switch in switches:
-        assert names(company) in switch.callcenter.queues and len(switch.callcenter.agents) == 2
+    assert names(company) in home.callcenter.queues and len(home.callcenter.agents) == 2
+    assert (other.callcenter.queues, other.callcenter.agents, other.callcenter.tiers) == ({}, {}, {})
 
 
 def test_while_its_home_switch_is_down_a_company_is_synced_onto_the_next_and_goes_back_after(

@@ -307,3 +307,32 @@ def test_known_and_unknown_addresses_take_the_same_time(ctx, client, owner, limi
         tasks.configure("memory", str(tmp_path))
     ratio = statistics.median(timings[owner.email]) / statistics.median(timings[UNKNOWN])
     assert 0.5 < ratio < 2, ratio
+
+
+def redis_away(task_queue, instance_path: str) -> None:
+    """The task queue on a Redis that is not there: a loopback port nothing listens on."""
+    from tests.support.services import free_port
+
+    task_queue.configure(f"redis://127.0.0.1:{free_port()}/0", instance_path)
+
+
+def test_with_redis_away_a_code_request_says_so_in_polish_and_the_code_sent_before_still_works(
+        client, owner, smtp, task_queue):
+    client.post("/api/auth/code", json={"email": owner.email})
+    earlier = _code_in(smtp.messages[0].get_payload(decode=True).decode())
+    redis_away(task_queue, client.application.instance_path)
+    refused = client.post("/api/auth/code", json={"email": owner.email}, headers={"Accept-Language": "pl"})
+    assert refused.status_code == 503 and refused.get_json()["code"] == "auth.queue_away"
+    assert refused.get_json()["error"].startswith("Nie można teraz wysłać kodu logowania: kolejka zadań nie odpowiada.")
+    assert len(smtp.messages) == 1
+    signed = client.post("/api/auth/verify", json={"email": owner.email, "code": earlier})
+    assert signed.status_code == 200 and signed.get_json()["user_id"] == owner.id
+
+
+def test_with_redis_away_code_requests_still_count_against_the_limits(client, owner, limits, task_queue):
+    redis_away(task_queue, client.application.instance_path)
+    limits["SIGNIN_LIMIT_PER_ADDRESS"] = 2
+    statuses = [client.post("/api/auth/code", json={"email": owner.email}).status_code for _ in range(3)]
+    assert statuses == [503, 503, 429]
+    # Nothing was stored for the refused requests: no code to guess.
+    assert db.session.scalars(select(models.LoginCode)).all() == []
