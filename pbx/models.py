@@ -93,6 +93,10 @@ class Tenant(db.Model):
     # (about 0.5 KB each; docs/scenarios.md), which mod_xml_curl must fetch whole, under 1 MiB.
     transfer_blind_code: Mapped[str | None] = mapped_column(String(2), default="*1", server_default="*1")
     transfer_attended_code: Mapped[str | None] = mapped_column(String(2))
+    # Keys a user with the right presses on a bridged call to start and stop recording it (same meta key).
+    record_code: Mapped[str | None] = mapped_column(String(2), default="*3", server_default="*3")
+    # The company's own recording notice (an announcement) instead of the shared "this call is recorded".
+    recording_notice_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     main_numbers: Mapped[list[MainNumber]] = relationship(
@@ -158,6 +162,8 @@ class User(TenantOwned, db.Model):
     admin_level: Mapped[int] = mapped_column(Integer, default=0)  # 0 none, 1 viewer, 2 editor, 3 owner
     # May sign in to the reception page and act on the company's calls (an admin or not).
     receptionist: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # May start and stop recording a call with the company's record code (nagrywanie na żądanie).
+    may_record_on_demand: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     tenant: Mapped[Tenant] = relationship(back_populates="users")
 
@@ -428,6 +434,8 @@ class Recording(TenantOwned, db.Model):
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
     # When someone marked the voicemail as heard in the panel; None: new.
     heard_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Who pressed the record code for it; None: recorded whole by the user's or group's setting.
+    started_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
 
 class QueueEvent(TenantOwned, db.Model):
