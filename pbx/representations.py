@@ -22,6 +22,7 @@ def company_json(tenant: models.Tenant) -> dict:
         "default_fallback_box_id": tenant.default_fallback_box_id,
         "default_fallback_number": tenant.default_fallback_number,
         "transfer_blind_code": tenant.transfer_blind_code, "transfer_attended_code": tenant.transfer_attended_code,
+        "record_code": tenant.record_code, "recording_notice_id": tenant.recording_notice_id,
     }
 
 
@@ -31,7 +32,7 @@ def user_json(u: models.User) -> dict:
         "email": u.email, "role": u.role.value, "description": u.description, "extension": u.extension,
         "may_present_main_number": u.may_present_main_number,
         "always_present_main_number": u.always_present_main_number, "record_calls": u.record_calls,
-        "admin_level": u.admin_level, "receptionist": u.receptionist,
+        "admin_level": u.admin_level, "receptionist": u.receptionist, "may_record_on_demand": u.may_record_on_demand,
     }
 
 

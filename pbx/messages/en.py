@@ -63,6 +63,10 @@ TEXTS = {
     "company.name_taken": "a company named {value!r} already exists",
     "company.unknown": "no company with id or name {value!r}",
     "company.transfer_code": "a transfer code is * or # and one digit, e.g. *1",
+    "company.record_code": "a record code is * or # and one digit, e.g. *3",
+    "company.record_code_clash": (
+        "the record code must start with the same key as the transfer codes and use another digit "
+        "(now {record}; transfer codes {transfers})"),
     "company.transfer_codes_clash": "the two transfer codes must start with the same key and differ in the digit (now {blind} and {attended})",
 
     "database.away": "the database is not available now; try again in a moment",
@@ -256,6 +260,7 @@ TEXTS = {
     "place.number_fallback": "main number {number}: its fallback",
     "place.only_member": "group {name}: its only member; the group is used by {places}",
     "place.only_recipient": "voicemail box {name}: its only recipient",
+    "place.recording_notice": "the company's recording notice",
     "place.published_node": "scenario {scenario} ({number}), published version {version}, node {node}",
     "place.rings_group": "main number {number} rings this group directly",
     "place.rings_user": "main number {number} rings this user directly",

@@ -67,6 +67,10 @@ TEXTS = {
     "company.name_taken": "Firma o nazwie {value!r} już istnieje.",
     "company.unknown": "Nie ma firmy o identyfikatorze ani nazwie {value!r}.",
     "company.transfer_code": "Kod przełączenia to * albo # i jedna cyfra, np. *1.",
+    "company.record_code": "Kod nagrywania to * albo # i jedna cyfra, np. *3.",
+    "company.record_code_clash": (
+        "Kod nagrywania musi zaczynać się tym samym klawiszem co kody przełączenia i mieć inną cyfrę "
+        "(teraz {record}; kody przełączenia {transfers})."),
     "company.transfer_codes_clash": (
         "Oba kody przełączenia muszą zaczynać się tym samym klawiszem i różnić cyfrą (teraz {blind} i {attended})."),
 
@@ -269,6 +273,7 @@ TEXTS = {
     "place.number_fallback": "numer główny {number} (gdy nikt nie odbiera)",
     "place.only_member": "grupa {name} (jako jej jedyny członek), a ta grupa jest używana przez: {places}",
     "place.only_recipient": "skrzynka głosowa {name} (jako jej jedyny odbiorca)",
+    "place.recording_notice": "oświadczenie o nagrywaniu w ustawieniach firmy",
     "place.published_node": "scenariusz {scenario} ({number}), opublikowana wersja {version}, węzeł {node}",
     "place.rings_group": "numer główny {number} dzwoni bezpośrednio do tej grupy",
     "place.rings_user": "numer główny {number} dzwoni bezpośrednio do tego użytkownika",
