@@ -356,6 +356,7 @@ TEXTS = {
     'testcall.not_busy_map': 'an object of names and durations (e.g. {{"Anna": "40s"}})',
     "testcall.not_dialable": "{value!r} is not something a phone can dial",
     'testcall.not_durations': 'a list of durations (e.g. [20, "45s"])',
+    "testcall.no_record_code": "the company has no record code: set one in the company settings first",
     "testcall.not_a_transfer":
         "{value!r} is not <seconds>s:<keys> (e.g. 30s:*1103) nor <seconds>s:refer:<number> (e.g. 30s:refer:103)",
     "testcall.not_keys": "{value!r} is not digits 0-9 * # or <seconds>s:<digits> (e.g. 2s:1)",

@@ -379,6 +379,7 @@ TEXTS = {
     'testcall.not_busy_map': 'Obiekt z osobami i czasami trwania (np. {{"Anna": "40s"}}).',
     "testcall.not_dialable": "{value!r} to nie jest numer, który można wybrać na telefonie.",
     'testcall.not_durations': 'Lista czasów trwania (np. [20, "45s"]).',
+    "testcall.no_record_code": "Firma nie ma kodu nagrywania: najpierw ustaw go w ustawieniach firmy.",
     "testcall.not_a_transfer": (
         "{value!r} to ani <sekundy>s:<klawisze> (np. 30s:*1103), ani <sekundy>s:refer:<numer> (np. 30s:refer:103)."),
     "testcall.not_keys": "{value!r} to nie klawisze 0-9 * # ani <sekundy>s:<klawisze> (np. 2s:1).",
