@@ -8,6 +8,8 @@ the code. Its `transfer -bleg` moves the caller, who hunts the target like any t
 phone's transfer key (`refer:102`) moves the caller straight away (sofia.c
 `sofia_handle_sip_i_refer`: `sip_refer_to` on the caller, `transfer_destination` on the user's leg).
 Announced transfers (`att_xfer`) are not modelled: the test call names them unsupported.
+The record code runs the same way (`record_toggle`, pbx.compiler.ondemand): what it did on the
+user's leg (start, stop, refused) is a `phone_record` step, and the leg keeps the file it records.
 """
 from __future__ import annotations
 
