@@ -15,10 +15,11 @@ from pbx.nodes.base import common_prompt
 
 def _file(snap) -> str:
     """A new file per start: `$1` is the user's id, captured by the right's condition."""
-    return (f"${{recordings_dir}}/{snap.tenant_id}/{recording.PREFIX}$1_${{uuid}}_${{{recording.STARTS}}}.wav")
+    return f"${{recordings_dir}}/{snap.tenant_id}/{recording.PREFIX}$1_${{uuid}}_${{{recording.STARTS}}}.wav"
 
 
 def ondemand_extensions(snap) -> list[Extension]:
+    """`record_toggle_STOP`, `_START`, `_REFUSED`; none while the code is off or nobody has the right."""
     if recording.code(snap) is None:
         return []
     name, file = recording.TOGGLE, recording.FILE
