@@ -45,12 +45,16 @@ def cdr_headers(cdr: dict) -> dict:
 
 def _recordings_of(headers: dict, config) -> list[dict]:
     """The files a call recorded per the dialplan contract, in case their RECORD_STOP was missed:
-    the whole call (``<uuid>.wav``) and a voicemail left in a box (``vm_<box>_<uuid>.wav``)."""
+    the whole call (``<uuid>.wav``), a voicemail left in a box (``vm_<box>_<uuid>.wav``) and what a
+    user's leg recorded on demand (``od_<user>_<uuid>_<n>.wav``, one per start)."""
     if not headers.get("variable_record_seconds") or "variable_centralka_tenant" not in headers:
         return []
     tenant, uuid = headers["variable_centralka_tenant"], headers["Unique-ID"]
     box = headers.get("variable_centralka_voicemail_box")
     names = [f"{uuid}.wav"] + ([f"vm_{box}_{uuid}.wav"] if box else [])
+    user, starts = headers.get("variable_centralka_user", ""), headers.get("variable_centralka_recordings", "")
+    if user.isdigit() and set(starts) == {"1"}:
+        names += [f"od_{user}_{uuid}_{'1' * n}.wav" for n in range(1, len(starts) + 1)]
     found = []
     for name in names:
         path = os.path.join(config["RECORDINGS_DIR"], tenant, name)

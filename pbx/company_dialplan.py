@@ -39,7 +39,8 @@ def snapshot_of(tenant, config, *, today: date | None = None) -> DirectorySnapsh
         carrier_gateway=config.get("CARRIER_GATEWAY", "carrier"),
         today=today or date.today(),
         users={u.id: UserInfo(u.id, u.extension, u.phone, u.record_calls, u.may_present_main_number,
-                              u.always_present_main_number, name=u.full_name) for u in rows(models.User)},
+                              u.always_present_main_number, name=u.full_name,
+                              may_record_on_demand=u.may_record_on_demand) for u in rows(models.User)},
         groups={g.id: GroupInfo(g.id, g.extension, _value(g.ring_mode), g.record_calls,
                                 tuple(MemberInfo(m.user_id, m.ring_seconds) for m in g.members),
                                 _fallback(g.fallback_box_id, g.fallback_number), name=g.name)
@@ -55,6 +56,7 @@ def snapshot_of(tenant, config, *, today: date | None = None) -> DirectorySnapsh
         fallback=_fallback(tenant.default_fallback_box_id, tenant.default_fallback_number),
         overrides=_overrides(rows(models.RoutingOverride), ZoneInfo(tenant.timezone)),
         transfer_blind_code=tenant.transfer_blind_code, transfer_attended_code=tenant.transfer_attended_code,
+        record_code=tenant.record_code, recording_notice_id=tenant.recording_notice_id,
         contacts={c.id: c for c in contacts_of(tenant.id)},
     )
 

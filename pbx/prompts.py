@@ -74,12 +74,14 @@ SYSTEM_TEXTS = {
         "apology": "Przepraszamy, wystąpił problem techniczny. Prosimy zadzwonić ponownie za chwilę.",
         "main_number_refused": ("Nie masz uprawnienia do prezentowania numeru głównego firmy. "
                                 "Połączenie nie zostało wykonane."),
+        "recording_refused": "Nie masz uprawnienia do nagrywania rozmów.",
     },
     "en": {
         "call_recorded": "This call is recorded.",
         "people_waiting": "Number of people waiting ahead of you:",
         "apology": "We are sorry, there is a technical problem. Please call again in a moment.",
         "main_number_refused": "You may not present the company's main number. The call was not made.",
+        "recording_refused": "You may not record calls.",
     },
 }
 SPOKEN_NUMBERS = range(100)

@@ -18,7 +18,7 @@ from sqlalchemy import func, or_, select
 
 from pbx import models
 from pbx.audit import note
-from pbx.calls.legs import as_int, var
+from pbx.calls.legs import as_int, call_of, var
 from pbx.calls.store import aware, moment, upsert
 from pbx.extensions import db
 from pbx.storage import LocalStorage, S3Storage, StorageError, object_key, storage_from_config
@@ -27,10 +27,13 @@ log = logging.getLogger(__name__)
 
 DEFAULT_RETENTION_DAYS = 90
 # What made a recording is told by the file our dialplans name: the voicemail node records
-# ``<dir>/<tenant>/vm_<box>_<uuid>.wav``, a recorded call (``record_session``) ``<dir>/<tenant>/<uuid>.wav``.
+# ``<dir>/<tenant>/vm_<box>_<uuid>.wav``, a recorded call (``record_session``) ``<dir>/<tenant>/<uuid>.wav``,
+# a recording a user started with the record code ``<dir>/<tenant>/od_<user>_<leg uuid>_<n>.wav``
+# (pbx.dialplan.recording), recorded on that user's leg.
 # Never by a channel variable: a voicemail after a recorded forward sets its variables before
 # the call's own recording stops.
 _VOICEMAIL_FILE = re.compile(r"^vm_(?:(\d+)_)?")
+_ON_DEMAND_FILE = re.compile(r"^od_(\d+)_")
 
 
 STORAGE_SETTINGS = ("S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION", "STORAGE_DIR")
@@ -83,11 +86,16 @@ def recording_facts(headers: dict, config) -> dict | None:
     voicemail = _VOICEMAIL_FILE.match(name)
     tenant = as_int(var(headers, "centralka_tenant")) or _tenant_from_folder(path, config)
     box = as_int(voicemail.group(1)) if voicemail else None
+    on_demand = _ON_DEMAND_FILE.match(name)
     stamp = as_int(headers.get("Event-Date-Timestamp"))
+    leg = headers.get("Unique-ID", "")
     return {
         "local_path": local_path(path, config), "tenant_id": tenant,
-        "call_uuid": var(headers, "call_uuid") or headers.get("Channel-Call-UUID") or headers.get("Unique-ID", ""),
+        # A user's leg records on demand: the call is its caller's, as for the leg's call record.
+        "call_uuid": call_of(headers, leg) if on_demand and leg else (
+            var(headers, "call_uuid") or headers.get("Channel-Call-UUID") or leg),
         "kind": "voicemail" if voicemail else "call", "voicemail_box_id": box,
+        "started_by_user_id": as_int(on_demand.group(1)) if on_demand else None,
         "caller": headers.get("Caller-Caller-ID-Number", ""),
         "duration": (as_int(var(headers, "record_ms")) or 0) / 1000,
         "at": stamp / 1e6 if stamp else None,
@@ -108,6 +116,8 @@ def save_recordings(session, facts: list[dict]) -> list[int]:
         models.Tenant.id.in_({f["tenant_id"] for f in facts if f["tenant_id"]}))).all())
     boxes = set(session.scalars(select(models.VoicemailBox.id).where(
         models.VoicemailBox.id.in_({f["voicemail_box_id"] for f in facts if f["voicemail_box_id"]}))))
+    users = set(session.execute(select(models.User.id, models.User.tenant_id).where(
+        models.User.id.in_({f.get("started_by_user_id") for f in facts} - {None}))).all())
     rows = []
     for fact in facts:
         if fact["tenant_id"] not in tenants:
@@ -118,6 +128,9 @@ def save_recordings(session, facts: list[dict]) -> list[int]:
             "tenant_id": fact["tenant_id"], "call_uuid": fact["call_uuid"], "kind": fact["kind"],
             "caller": fact["caller"], "local_path": fact["local_path"], "duration_seconds": fact["duration"],
             "voicemail_box_id": fact["voicemail_box_id"] if fact["voicemail_box_id"] in boxes else None,
+            # Facts journaled by an earlier version have no starter; a user since deleted is no one.
+            "started_by_user_id": (fact.get("started_by_user_id")
+                                   if (fact.get("started_by_user_id"), fact["tenant_id"]) in users else None),
             "created_at": created, "legal_hold": False,
             "expires_at": created + timedelta(days=tenants[fact["tenant_id"]] or DEFAULT_RETENTION_DAYS),
         })
@@ -265,6 +278,7 @@ def describe(recording: models.Recording) -> dict:
         # Under legal hold nothing deletes it, so it has no expiry date.
         "expires_at": None if recording.legal_hold else aware(recording.expires_at).isoformat(),
         "heard_at": aware(recording.heard_at).isoformat() if recording.heard_at else None,
+        "started_by_user_id": recording.started_by_user_id,  # who pressed the record code; None: the whole call
     }
 
 

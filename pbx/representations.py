@@ -23,6 +23,7 @@ def company_json(tenant: models.Tenant) -> dict:
         "default_fallback_number": tenant.default_fallback_number,
         "transfer_blind_code": tenant.transfer_blind_code, "transfer_attended_code": tenant.transfer_attended_code,
         "server_secret_set": tenant.server_secret is not None,
+        "record_code": tenant.record_code, "recording_notice_id": tenant.recording_notice_id,
     }
 
 
@@ -32,7 +33,7 @@ def user_json(u: models.User) -> dict:
         "email": u.email, "role": u.role.value, "description": u.description, "extension": u.extension,
         "may_present_main_number": u.may_present_main_number,
         "always_present_main_number": u.always_present_main_number, "record_calls": u.record_calls,
-        "admin_level": u.admin_level, "receptionist": u.receptionist,
+        "admin_level": u.admin_level, "receptionist": u.receptionist, "may_record_on_demand": u.may_record_on_demand,
     }
 
 

@@ -216,6 +216,9 @@ def _in_directory(tenant_id: int, kind: str, obj_id: int) -> list[Message]:
                    if [u.id for u in box.recipients] == [obj_id] and not box.extra_emails]
     if kind == "announcement":
         places += [Message("place.greeting", name=box.name) for box in _boxes(tenant_id) if box.greeting_id == obj_id]
+        tenant = db.session.get(models.Tenant, tenant_id)
+        if tenant is not None and tenant.recording_notice_id == obj_id:
+            places.append(Message("place.recording_notice"))
     if kind == "box":
         places += _fallbacks_in(tenant_id, obj_id)
     return places

@@ -29,6 +29,8 @@ def usages(tenant_id: int, kind: str, obj_id: int) -> list[dict]:
     if kind == "announcement":
         places += [_place("box", f"voicemail box {b.name}: its greeting", name=b.name, role="greeting")
                    for b in _scoped(models.VoicemailBox, tenant_id) if b.greeting_id == obj_id]
+        if db.session.get(models.Tenant, tenant_id).recording_notice_id == obj_id:
+            places.append(_place("company", "the company's recording notice", role="recording_notice"))
     return places
 
 

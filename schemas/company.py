@@ -16,6 +16,7 @@ from schemas.fields import OptionalPhoneNumber
 
 TRANSFER_CODE = re.compile(r"[*#][0-9]\Z")  # Regexp matches from the start only
 DEFAULT_CODES = {"transfer_blind_code": "*1", "transfer_attended_code": None}
+DEFAULT_RECORD_CODE = "*3"
 
 
 class CompanyInput(TenantInput):
@@ -33,6 +34,11 @@ class CompanyInput(TenantInput):
         TRANSFER_CODE, error=Message("company.transfer_code")))
     transfer_attended_code = fields.String(allow_none=True, validate=validate.Regexp(
         TRANSFER_CODE, error=Message("company.transfer_code")))
+    # Starts and stops recording a bridged call, for users with the right; bound with the transfer codes.
+    record_code = fields.String(allow_none=True, validate=validate.Regexp(
+        TRANSFER_CODE, error=Message("company.record_code")))
+    # The announcement the other side hears when a call starts being recorded; None: the shared one.
+    recording_notice_id = fields.Integer(allow_none=True)
 
     @validates_schema
     def _transfer_codes(self, data, **_):
@@ -44,6 +50,29 @@ class CompanyInput(TenantInput):
         if codes[0] == codes[1] or codes[0][0] != codes[1][0]:
             field = "transfer_attended_code" if "transfer_attended_code" in data else "transfer_blind_code"
             raise ValidationError(Message("company.transfer_codes_clash", blind=codes[0], attended=codes[1]), field)
+
+    @validates_schema
+    def _record_code(self, data, **_):
+        """Bound with the transfer codes on one meta key (bind_meta_key), so it starts alike and has its own digit."""
+        stored = db.session.get(models.Tenant, self.instance_id) if self.instance_id else None
+        record = data.get("record_code", getattr(stored, "record_code", DEFAULT_RECORD_CODE))
+        transfers = [code for code in (data.get(name, getattr(stored, name, DEFAULT_CODES[name]))
+                                       for name in DEFAULT_CODES) if code and TRANSFER_CODE.fullmatch(code)]
+        if not record or not TRANSFER_CODE.fullmatch(record) or not transfers:
+            return
+        if len({code[0] for code in transfers}) > 1 or len(set(transfers)) < len(transfers):
+            return  # the transfer codes' own clash is the error to tell
+        if record[0] != transfers[0][0] or record[1] in {code[1] for code in transfers}:
+            field = "record_code" if "record_code" in data else next(name for name in DEFAULT_CODES if name in data)
+            raise ValidationError(Message("company.record_code_clash", record=record,
+                                          transfers=", ".join(transfers)), field)
+
+    @validates_schema
+    def _recording_notice(self, data, **_):
+        notice = data.get("recording_notice_id")
+        if notice and (not storable_id(notice) or self.instance_id != db.session.scalar(
+                select(models.Announcement.tenant_id).where(models.Announcement.id == notice))):
+            raise ValidationError(missing("Announcement", [notice]), "recording_notice_id")
 
     @validates_schema
     def _default_fallback(self, data, **_):

@@ -98,6 +98,7 @@ class UserInput(TenantSchema):
     record_calls = fields.Boolean(load_default=False)
     admin_level = fields.Integer(load_default=0, validate=validate.Range(min=0, max=3))
     receptionist = fields.Boolean(load_default=False)
+    may_record_on_demand = fields.Boolean(load_default=False)
 
     @post_load
     def _lower_email(self, data, **_):

@@ -79,7 +79,8 @@ def _names() -> dict[int, str]:
     return {row.id: f"{row.first_name} {row.last_name}" for row in rows}
 
 
-def call_json(call: models.CallRecord, names: dict[int, str], book: Book) -> dict:
+def call_json(call: models.CallRecord, names: dict[int, str], book: Book, recorded: dict[str, list] | None = None) -> dict:
+    """``recorded``: the recordings still kept, by call (``call_recordings``)."""
     return {
         "id": call.id, "started_at": stamp(call.started_at), "answered_at": stamp(call.answered_at),
         "ended_at": stamp(call.ended_at), "direction": call.direction, "main_number": call.main_number,
@@ -88,7 +89,23 @@ def call_json(call: models.CallRecord, names: dict[int, str], book: Book) -> dic
         "answered_number": call.answered_number,
         "wait_seconds": call.wait_seconds, "talk_seconds": call.talk_seconds,
         "hangup_cause": call.hangup_cause, "path": list(call.path or []) + list(call.transfers or []),
+        "recordings": [{"id": r.id, "created_at": stamp(r.created_at), "duration_seconds": r.duration_seconds,
+                        "started_by": names.get(r.started_by_user_id)}
+                       for r in (recorded or {}).get(call.call_uuid, [])],
     }
+
+
+def call_recordings(calls: list[models.CallRecord]) -> dict[str, list]:
+    """The call recordings of these calls the panel still offers, oldest first: the whole call's, and one
+    per start of the record code (each naming who started it)."""
+    rows = db.session.scalars(select(models.Recording).where(
+        models.Recording.tenant_id == g.tenant.id, models.Recording.kind == "call", recordings.offered(),
+        models.Recording.call_uuid.in_([c.call_uuid for c in calls])).order_by(models.Recording.created_at,
+                                                                                models.Recording.id))
+    found: dict[str, list] = {}
+    for row in rows:
+        found.setdefault(row.call_uuid, []).append(row)
+    return found
 
 
 def _contact_numbers(search: Search, book: Book) -> list[str]:
@@ -123,8 +140,9 @@ def list_calls():
     if search:
         query = query.where(_found(search, names, book))
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    calls = db.session.scalars(query.offset(paging.offset).limit(paging.per_page or MAX_ROWS))
-    return paged_json([call_json(c, names, book) for c in calls], total)
+    calls = db.session.scalars(query.offset(paging.offset).limit(paging.per_page or MAX_ROWS)).all()
+    recorded = call_recordings(calls)
+    return paged_json([call_json(c, names, book, recorded) for c in calls], total)
 
 
 @bp.get("/calls/today")

@@ -72,6 +72,7 @@ def play():
         app=current_app._get_current_object(), **{name: _names(body, name) for name in PEOPLE}, busy_until=_busy_until(body),
         waiting=[parse_seconds("waiting", value) for value in _list(body, "waiting")],
         phone_transfers=parse_transfers(_list(body, "transfers")),
+        record_presses=[parse_seconds("record", value) for value in _list(body, "record")],
         talk=parse_seconds("talk", body.get("talk", TALK)), speech=parse_seconds("speech", body.get("speech", SPEECH)),
         draft=body.get("draft") is True, hangup_after=_number(body, "hangup_after"),
         seed=_number(body, "seed", int) or 0, switch_timezone=_text(body, "switch_timezone") or "UTC",

@@ -56,11 +56,8 @@ def parse_path(value: str) -> list[str]:
     return [step for step in value.split(";") if step]
 
 
-def leg_facts(headers: dict) -> dict | None:
-    """The facts of one finished leg, or None when the event has no channel."""
-    leg_uuid = headers.get("Unique-ID") or var(headers, "uuid")
-    if not leg_uuid:
-        return None
+def call_of(headers: dict, leg_uuid: str) -> str:
+    """The call a leg belongs to (its caller's leg), from any event of that leg carrying its variables."""
     # A bridged B-leg names its caller in `originator`; its own call_uuid may be itself
     # (seen on a live switch for an answered leg of a transferred call). A leg rung for an announced
     # transfer was originated by the user's leg, so it names the caller's call itself (`centralka_call`).
@@ -69,6 +66,15 @@ def leg_facts(headers: dict) -> dict | None:
     if var(headers, "cc_side") == "agent":
         # An agent leg that was never bridged is a call of its own to FreeSWITCH.
         call_uuid = var(headers, "cc_member_session_uuid") or call_uuid
+    return call_uuid
+
+
+def leg_facts(headers: dict) -> dict | None:
+    """The facts of one finished leg, or None when the event has no channel."""
+    leg_uuid = headers.get("Unique-ID") or var(headers, "uuid")
+    if not leg_uuid:
+        return None
+    call_uuid = call_of(headers, leg_uuid)
     role = CALLER if call_uuid == leg_uuid else (AGENT if var(headers, "cc_side") == "agent" else CALLEE)
     ended = _time(headers, "Hangup", "end_uepoch")
     # A call the switch refused before it started (503 under overload) has no start time: it

@@ -173,15 +173,16 @@ SAVE_RECORDINGS = """
 WITH b AS (
     SELECT * FROM json_to_recordset(%s::json) AS b(tenant_id int, call_uuid text, kind text, caller text,
                                                    local_path text, duration float8, voicemail_box_id int,
-                                                   at float8)
+                                                   at float8, started_by_user_id int)
 ), created AS (
     INSERT INTO recording (tenant_id, call_uuid, kind, caller, local_path, duration_seconds, voicemail_box_id,
-                           created_at, legal_hold, expires_at)
+                           created_at, legal_hold, expires_at, started_by_user_id)
     SELECT t.id, b.call_uuid, b.kind, b.caller, b.local_path, b.duration, v.id,
            coalesce(to_timestamp(b.at), now()), false,
-           coalesce(to_timestamp(b.at), now()) + make_interval(days => coalesce(t.retention_days, %s))
+           coalesce(to_timestamp(b.at), now()) + make_interval(days => coalesce(t.retention_days, %s)), u.id
     FROM b JOIN tenant t ON t.id = b.tenant_id
     LEFT JOIN voicemail_box v ON v.id = b.voicemail_box_id
+    LEFT JOIN "user" u ON u.id = b.started_by_user_id AND u.tenant_id = t.id
     ON CONFLICT (local_path) DO NOTHING
     RETURNING id
 )

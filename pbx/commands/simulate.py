@@ -52,6 +52,9 @@ def fail(message: str) -> None:
 @click.option("--transfer", "transfers", multiple=True, metavar="30s:*1103",
               help="Whoever answered transfers the call: keys (a transfer code and a number) or refer:103 "
                    "(a SIP phone's transfer key), seconds after the start. Repeatable.")
+@click.option("--record", "record_presses", multiple=True, metavar="30s",
+              help="Whoever answered presses the company's record code (start, then stop...), seconds after "
+                   "the start. Repeatable.")
 @click.option("--talk", default=str(TALK), show_default=True, help="Seconds a person who answers talks.")
 @click.option("--speech", default=str(SPEECH), show_default=True, help="Seconds the caller speaks into voicemail.")
 @click.option("--hangup-after", type=float, default=None, help="The caller hangs up after this many seconds.")
@@ -63,7 +66,7 @@ def fail(message: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Path, steps and every application, as JSON.")
 @with_appcontext
 def command(tenant_ref, number, caller, at_text, keys, answer, no_answer, busy, unreachable, busy_until, waiting, transfers,
-            talk, speech, hangup_after, seed, switch_timezone, sounds_dir, recordings_dir, draft, as_json):
+            record_presses, talk, speech, hangup_after, seed, switch_timezone, sounds_dir, recordings_dir, draft, as_json):
     """Play a call and show the path it takes; nothing is stored."""
     try:
         tenant = tenant_of(tenant_ref, number)
@@ -72,6 +75,7 @@ def command(tenant_ref, number, caller, at_text, keys, answer, no_answer, busy, 
                          no_answer=no_answer, busy=busy, unreachable=unreachable,
                          busy_until=parse_busy_until(busy_until), waiting=[parse_seconds("waiting", w) for w in waiting],
                          phone_transfers=parse_transfers(transfers),
+                         record_presses=[parse_seconds("record", at) for at in record_presses],
                          talk=parse_seconds("talk", talk), speech=parse_seconds("speech", speech), draft=draft,
                          hangup_after=hangup_after, seed=seed, switch_timezone=switch_timezone,
                          sounds_dir=check_folder("sounds_dir", sounds_dir),

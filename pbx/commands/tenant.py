@@ -31,10 +31,14 @@ def _fields(add: bool):
     )
 
 
-# Changed on an existing company only (a new one starts with *1, announced transfers off).
+# Changed on an existing company only (a new one starts with *1, announced transfers off, *3 to record).
 TRANSFER_CODES = with_options(
     click.option("--transfer-blind-code", default=None, help="Keys for a blind transfer during a call, e.g. *1; '' for none."),
     click.option("--transfer-attended-code", default=None, help="Keys for an announced transfer, e.g. *2; '' for none."),
+    click.option("--record-code", default=None,
+                 help="Keys users with the right press to start and stop recording a call, e.g. *3; '' for none."),
+    click.option("--recording-notice", "recording_notice_id", default=None,
+                 help="Id of the announcement played when a call starts being recorded; '' for the shared one."),
 )
 
 
@@ -80,6 +84,6 @@ def update(company_ref, as_json, **options):
     """Change the company's settings given (as its owner does in the panel)."""
     tenant = find_tenant(company_ref)
     values = fallback_values(tenant, options, "default_")
-    nullable = ("fallback_number", "transfer_blind_code", "transfer_attended_code")
+    nullable = ("fallback_number", "transfer_blind_code", "transfer_attended_code", "record_code", "recording_notice_id")
     tenant = saved(directory.update_tenant(tenant, {**given(options, nullable), **values}))
     emit(as_json, _with_numbers(tenant), f"updated company {tenant.name} (id {tenant.id})")

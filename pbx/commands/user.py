@@ -34,6 +34,8 @@ def _fields(add: bool):
         click.option("--description"),
         click.option("--admin-level", help="0 none, 1 viewer, 2 editor, 3 owner."),
         click.option("--record-calls/--no-record-calls", default=None, help="Record all of the user's calls."),
+        click.option("--may-record-on-demand/--may-not-record-on-demand", default=None,
+                     help="May start and stop recording a call with the company's record code."),
         click.option("--may-present-main-number/--may-not-present-main-number", default=None,
                      help="May call out showing the main number (per call, with *666)."),
         click.option("--always-present-main-number/--not-always-present-main-number", default=None,

@@ -16,6 +16,7 @@ from lxml import etree
 from pbx.compiler import emit, hunts, lint, lower, parse, validate
 from pbx.compiler.errors import ScenarioInvalid
 from pbx.compiler.internal import caller_names, group_queues, internal_extensions, override
+from pbx.compiler.ondemand import ondemand_extensions
 from pbx.compiler.transfers import transfer_extensions
 from pbx.dialplan import dialing, ir
 from pbx.dialplan.snapshot import DirectorySnapshot
@@ -99,7 +100,8 @@ def tenant_build(snap: DirectorySnapshot, published: list[Published]) -> TenantB
     live = [_live(version, snap) for version in published]
     with_scenario = {version.main_number_id for version in published}
     extensions = ([e for scenario in live for e in scenario.extensions]
-                  + internal_extensions(snap, with_scenario) + transfer_extensions(snap))
+                  + internal_extensions(snap, with_scenario) + transfer_extensions(snap)
+                  + ondemand_extensions(snap))
     asks = {ask["ask"]: ask for scenario in live for ask in scenario.asks}
     return TenantBuild(emit.document(snap.context, extensions), _queues(snap, live), hunts.gates(extensions), asks)
 

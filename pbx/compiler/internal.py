@@ -11,11 +11,11 @@ from __future__ import annotations
 import itertools
 
 from pbx.compiler.lower import MAX_CALL_SECONDS, prompt_path, timezone_action
-from pbx.dialplan import dialing, ir, transferring
+from pbx.dialplan import dialing, ir, recording, transferring
 from pbx.dialplan.ir import Action, Condition, Extension, Regex
 from pbx.dialplan.snapshot import Fallback
 from pbx.nodes.base import common_prompt
-from pbx.nodes.forward import CC_EXPORT_VARS, recording_notice
+from pbx.nodes.forward import CC_EXPORT_VARS
 from pbx.nodes.voicemail import record_actions
 from pbx.switch_text import switch_safe
 
@@ -87,7 +87,7 @@ def _ring_actions(item, snap, *, back_to_menu: bool, record: bool = True, presen
 
 
 def _recording(snap) -> list[Action]:
-    return [Action("answer"), Action("playback", recording_notice(snap.language)),
+    return [Action("answer"), Action("playback", recording.notice(snap)),
             Action("record_session", f"${{recordings_dir}}/{snap.tenant_id}/${{uuid}}.wav")]
 
 
@@ -390,7 +390,7 @@ def _outbound(snap, user, name, expression, presented, dialled) -> Extension:
                Action("set", f"effective_caller_id_number={presented}")]
     if user.record_calls:
         # The called party hears the notice as they answer, the caller with them (switch_ivr_bridge.c).
-        notice = recording_notice(snap.language)
+        notice = recording.notice(snap)
         actions += [Action("record_session", f"${{recordings_dir}}/{snap.tenant_id}/${{uuid}}.wav"),
                     *(Action("set", f"bridge_pre_execute_{side}_{what}={value}")
                       for side in ("aleg", "bleg") for what, value in (("app", "playback"), ("data", notice)))]

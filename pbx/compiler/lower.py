@@ -4,16 +4,12 @@ from __future__ import annotations
 import re
 
 from pbx.dialplan import ir
-from pbx.dialplan.ir import Action
+from pbx.dialplan.ir import Action, prompt_path
 from pbx.nodes import kind_of
 from pbx.nodes.base import Node
 
 MAX_CALL_SECONDS = 3600
 _ZONE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+){0,2}$")
-
-
-def prompt_path(tenant_id: int, announcement_id: int) -> str:
-    return f"${{sounds_dir}}/centralka/{int(tenant_id)}/{int(announcement_id)}.wav"
 
 
 class Lowering:

@@ -12,6 +12,11 @@ from dataclasses import dataclass
 TIME_ATTRS = ("year", "mon", "mday", "wday", "time-of-day")
 
 
+def prompt_path(tenant_id: int, announcement_id: int) -> str:
+    """A company's announcement as FreeSWITCH plays it (rendered by pbx.prompts)."""
+    return f"${{sounds_dir}}/centralka/{int(tenant_id)}/{int(announcement_id)}.wav"
+
+
 @dataclass(frozen=True)
 class Action:
     application: str

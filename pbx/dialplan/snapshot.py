@@ -27,6 +27,7 @@ class UserInfo:
     may_present_main_number: bool = False
     always_present_main_number: bool = False
     name: str = field(default="", compare=False)  # for the checker's words, never in a dialplan
+    may_record_on_demand: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,9 @@ class DirectorySnapshot:
     # Keys a user presses on a bridged call to transfer it (meta key and digit, e.g. "*1"); None: off.
     transfer_blind_code: str | None = None
     transfer_attended_code: str | None = None
+    # Keys a user with the right presses to start and stop recording a bridged call; None: off.
+    record_code: str | None = None
+    recording_notice_id: int | None = None  # the company's own notice (an announcement), else the shared one
     contacts: dict[int, ContactInfo] = field(default_factory=dict)
 
     @property

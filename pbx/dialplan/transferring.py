@@ -7,18 +7,29 @@ unless the channel variable `bind_meta_key` names another (switch_ivr_async.c
 `switch_ivr_bind_dtmf_meta_session`), so a code is that key and one digit, both codes one key.
 The application runs as `app::arg` (switch_ivr_async.c `switch_ivr_broadcast`): the user's leg
 hunts our `xfer_blind` / `xfer_attended` extension (pbx.compiler.transfers) in the company's context.
+The record code (pbx.dialplan.recording) is bound the same way, to `record_toggle`.
 """
 from __future__ import annotations
 
+from pbx.dialplan import recording
 from pbx.dialplan.ir import Action
 
 BLIND, ATTENDED = "xfer_blind", "xfer_attended"
 
 
 def codes(snap) -> list[tuple[str, str]]:
-    """(code, extension) of each transfer the company has switched on."""
-    pairs = ((snap.transfer_blind_code, BLIND), (snap.transfer_attended_code, ATTENDED))
-    return [(code, extension) for code, extension in pairs if code]
+    """(code, extension) of each feature code the company has switched on: the transfers, then recording.
+
+    One meta key per call, one application per digit: a record code on another key or digit (set
+    before the company changed its transfer codes; the settings refuse both) is left unbound.
+    """
+    pairs = ((snap.transfer_blind_code, BLIND), (snap.transfer_attended_code, ATTENDED),
+             (recording.code(snap), recording.TOGGLE))
+    found: list[tuple[str, str]] = []
+    for code, extension in pairs:
+        if code and (not found or (code[0] == found[0][0][0] and code[1] not in {c[1] for c, _ in found})):
+            found.append((code, extension))
+    return found
 
 
 def bind_actions(snap) -> list[Action]:

@@ -69,6 +69,10 @@ TEXTS = {
     "company.name_taken": "a company named {value!r} already exists",
     "company.unknown": "no company with id or name {value!r}",
     "company.transfer_code": "a transfer code is * or # and one digit, e.g. *1",
+    "company.record_code": "a record code is * or # and one digit, e.g. *3",
+    "company.record_code_clash": (
+        "the record code must start with the same key as the transfer codes and use another digit "
+        "(now {record}; transfer codes {transfers})"),
     "company.transfer_codes_clash": "the two transfer codes must start with the same key and differ in the digit (now {blind} and {attended})",
 
     "database.away": "the database is not available now; try again in a moment",
@@ -277,6 +281,7 @@ TEXTS = {
     "place.number_fallback": "main number {number}: its fallback",
     "place.only_member": "group {name}: its only member; the group is used by {places}",
     "place.only_recipient": "voicemail box {name}: its only recipient",
+    "place.recording_notice": "the company's recording notice",
     "place.published_node": "scenario {scenario} ({number}), published version {version}, node {node}",
     "place.rings_group": "main number {number} rings this group directly",
     "place.rings_user": "main number {number} rings this user directly",
@@ -372,6 +377,7 @@ TEXTS = {
     'testcall.not_busy_map': 'an object of names and durations (e.g. {{"Anna": "40s"}})',
     "testcall.not_dialable": "{value!r} is not something a phone can dial",
     'testcall.not_durations': 'a list of durations (e.g. [20, "45s"])',
+    "testcall.no_record_code": "the company has no record code: set one in the company settings first",
     "testcall.not_a_transfer":
         "{value!r} is not <seconds>s:<keys> (e.g. 30s:*1103) nor <seconds>s:refer:<number> (e.g. 30s:refer:103)",
     "testcall.not_keys": "{value!r} is not digits 0-9 * # or <seconds>s:<digits> (e.g. 2s:1)",

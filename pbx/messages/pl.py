@@ -73,6 +73,10 @@ TEXTS = {
     "company.name_taken": "Firma o nazwie {value!r} już istnieje.",
     "company.unknown": "Nie ma firmy o identyfikatorze ani nazwie {value!r}.",
     "company.transfer_code": "Kod przełączenia to * albo # i jedna cyfra, np. *1.",
+    "company.record_code": "Kod nagrywania to * albo # i jedna cyfra, np. *3.",
+    "company.record_code_clash": (
+        "Kod nagrywania musi zaczynać się tym samym klawiszem co kody przełączenia i mieć inną cyfrę "
+        "(teraz {record}; kody przełączenia {transfers})."),
     "company.transfer_codes_clash": (
         "Oba kody przełączenia muszą zaczynać się tym samym klawiszem i różnić cyfrą (teraz {blind} i {attended})."),
 
@@ -291,6 +295,7 @@ TEXTS = {
     "place.number_fallback": "numer główny {number} (gdy nikt nie odbiera)",
     "place.only_member": "grupa {name} (jako jej jedyny członek), a ta grupa jest używana przez: {places}",
     "place.only_recipient": "skrzynka głosowa {name} (jako jej jedyny odbiorca)",
+    "place.recording_notice": "oświadczenie o nagrywaniu w ustawieniach firmy",
     "place.published_node": "scenariusz {scenario} ({number}), opublikowana wersja {version}, węzeł {node}",
     "place.rings_group": "numer główny {number} dzwoni bezpośrednio do tej grupy",
     "place.rings_user": "numer główny {number} dzwoni bezpośrednio do tego użytkownika",
@@ -396,6 +401,7 @@ TEXTS = {
     'testcall.not_busy_map': 'Obiekt z osobami i czasami trwania (np. {{"Anna": "40s"}}).',
     "testcall.not_dialable": "{value!r} to nie jest numer, który można wybrać na telefonie.",
     'testcall.not_durations': 'Lista czasów trwania (np. [20, "45s"]).',
+    "testcall.no_record_code": "Firma nie ma kodu nagrywania: najpierw ustaw go w ustawieniach firmy.",
     "testcall.not_a_transfer": (
         "{value!r} to ani <sekundy>s:<klawisze> (np. 30s:*1103), ani <sekundy>s:refer:<numer> (np. 30s:refer:103)."),
     "testcall.not_keys": "{value!r} to nie klawisze 0-9 * # ani <sekundy>s:<klawisze> (np. 2s:1).",

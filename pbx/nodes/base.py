@@ -190,8 +190,10 @@ def prompt_language(announcement_id, snapshot) -> list[Message]:
 
 
 def executed(events, application: str) -> list[str]:
-    """The data of each run of `application` among a test call's steps."""
-    return [s.details["data"] for s in events if s.kind == "execute" and s.details["application"] == application]
+    """The data of each run of `application` on the caller's channel among a test call's steps (not on a
+    user's leg, where a feature code runs)."""
+    return [s.details["data"] for s in events
+            if s.kind == "execute" and s.details["application"] == application and "leg" not in s.details]
 
 
 def seconds_text(value: float) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from pbx.dialplan import announcing, dialing, ir, transferring
+from pbx.dialplan import announcing, dialing, ir, recording, transferring
 from pbx.dialplan.ir import Action, Condition, Extension
 from pbx.messages import Message
 from pbx.nodes import register
@@ -53,10 +53,6 @@ class ForwardSchema(NodeSchema):
     ring_seconds = fields.Integer(strict=True, load_default=30, validate=validate.Range(min=5, max=300),
                                   metadata={"summary": True, "unit": "s"})
     queue = fields.Nested(QueueSchema, load_default=None, allow_none=True, metadata={"summary": True})
-
-
-def recording_notice(language: str) -> str:
-    return f"${{sounds_dir}}/centralka/common/{language}/call_recorded.wav"
 
 
 @register
@@ -134,7 +130,7 @@ class Forward(NodeKind):
             actions.append(Action("export", f"centralka_group={group.id}"))
         if self._records(node, low.snap, group):
             path = f"${{recordings_dir}}/{low.snap.tenant_id}/${{uuid}}.wav"
-            actions += [Action("answer"), Action("playback", recording_notice(low.snap.language)),
+            actions += [Action("answer"), Action("playback", recording.notice(low.snap)),
                         Action("record_session", path)]
         return actions
 

@@ -85,14 +85,15 @@ def _play(endpoint: Endpoint, origin: Origin, world: World, switch: dict, length
 
 def test_call(tenant: models.Tenant, number: str, caller: str, at: datetime, keys: str | None = None, *, app,
               no_answer=(), busy=(), unreachable=(), answer=(), busy_until: dict[str, float] | None = None,
-              waiting=(), phone_transfers=(), draft: bool = False, hangup_after: float | None = None, talk: float = TALK,
+              waiting=(), phone_transfers=(), record_presses=(), draft: bool = False, hangup_after: float | None = None, talk: float = TALK,
               speech: float = SPEECH, seed: int = 0, switch_timezone: str = "UTC", sounds_dir: str = SOUNDS_DIR,
               recordings_dir: str | None = None) -> TestCall:
     """Play one call to `number` from `caller` at `at` through `app`'s xml_curl endpoint and describe its path.
 
     `waiting`: callers already in the queue when this call joins it, by the seconds each has
     waited; `phone_transfers`: (seconds after the start, `*1103` keys or `refer:103`) of whoever
-    answered (pbx.simulator.World). `switch_timezone` is the FreeSWITCH server's own zone (schedules must not depend on
+    answered (pbx.simulator.World); `record_presses`: seconds after the start at which whoever answered
+    presses the company's record code (on demand: start, stop, start...). `switch_timezone` is the FreeSWITCH server's own zone (schedules must not depend on
     it); `sounds_dir` and `recordings_dir` its folders (`$${sounds_dir}`, `$${recordings_dir}`).
     """
     if at.tzinfo is None:
@@ -104,6 +105,9 @@ def test_call(tenant: models.Tenant, number: str, caller: str, at: datetime, key
     endpoint, people = Endpoint(app, overlay), People(tenant, app.config)
     origin = origin_of(tenant, people, endpoint, number, caller)
     timed, untimed = parse_keys(keys)
+    if record_presses and not tenant.record_code:
+        raise TestCallInputError(Message("testcall.no_record_code"), "record")
+    phone_transfers = sorted([*phone_transfers, *((at_s, tenant.record_code) for at_s in record_presses)])
     outcomes = Outcomes(list(answer), list(no_answer), list(busy), list(unreachable), dict(busy_until or {}))
     world = _world(at, origin, people, outcomes, keypresses=timed, caller_hangup=hangup_after, speech=speech,
                    seed=seed, talk=talk, waiting=list(waiting), phone_transfers=list(phone_transfers), language=models.Language(tenant.language).value,

@@ -274,14 +274,20 @@ STORY = {
            "hears": "słyszy: {text}", "message": "Nagrano wiadomość ({seconds})",
            "caller": "Dzwoniący się rozłącza", "callee": "Rozmówca kończy rozmowę", "switch": "Centrala kończy połączenie",
            "unused": "Klawisze, o które nikt nie pytał: {keys}",
-           "transferred": "{who} przełącza rozmowę na {target}"},
+           "transferred": "{who} przełącza rozmowę na {target}",
+           "record_start": "{who} włącza nagrywanie rozmowy; obie strony słyszą oświadczenie o nagrywaniu",
+           "record_stop": "{who} wyłącza nagrywanie rozmowy",
+           "record_refused": "{who} nie ma uprawnienia do nagrywania i słyszy odmowę"},
     "en": {"extension": "Extension {label}", "direct dial": "Direct dial: {label}", "outbound": "Outbound call",
            "main number": "Main number", "fallback": "Fallback", "recorded": "The call is recorded", "position": "Announcement: place in the queue",
            "hears": "hears: {text}",
            "message": "Message recorded ({seconds})", "caller": "The caller hangs up",
            "callee": "The person called hangs up", "switch": "The switch ends the call",
            "unused": "Keys nobody asked for: {keys}",
-           "transferred": "{who} transfers the call to {target}"}}
+           "transferred": "{who} transfers the call to {target}",
+           "record_start": "{who} starts recording the call; both sides hear the recording notice",
+           "record_stop": "{who} stops recording the call",
+           "record_refused": "{who} may not record calls and hears so"}}
 DAYS = {"pl": ("poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela"),
         "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
 
@@ -323,6 +329,9 @@ def tell(call: TestCall, book: Book, language: str) -> dict:
         told_here += [(step.at, told(STORY, language, "transferred", target=step.details["target"],
                                      who=book.people.name(step.details["user"], "")))
                       for step in events if step.kind == "phone_transfer"]
+        told_here += [(step.at, told(STORY, language, f"record_{step.details['action']}",
+                                     who=book.people.name(step.details["user"], "")))
+                      for step in events if step.kind == "phone_record"]
         lines += sorted(told_here, key=lambda line: line[0])
     by = call.result.hangup_by if call.result.hangup_by in ("caller", "callee") else "switch"
     lines.append((call.result.duration, told(STORY, language, by)))

@@ -89,5 +89,15 @@ def test_a_draft_that_does_not_compile_is_kept_and_publishing_it_is_refused(cli,
 
 
 def test_the_transfer_codes_change_and_switch_off_from_the_command_line(cli, staff):
-    changed = cli.json("tenant", "update", *C, "--transfer-blind-code", "#5", "--transfer-attended-code", "")
-    assert (changed["transfer_blind_code"], changed["transfer_attended_code"]) == ("#5", None)
+    changed = cli.json("tenant", "update", *C, "--transfer-blind-code", "#5", "--transfer-attended-code", "",
+                       "--record-code", "#6")
+    assert (changed["transfer_blind_code"], changed["transfer_attended_code"], changed["record_code"]) == (
+        "#5", None, "#6")
+
+
+def test_the_right_to_record_on_demand_and_the_record_code_from_the_command_line(cli, staff):
+    assert cli.json("user", "update", *C, "101", "--may-record-on-demand")["may_record_on_demand"] is True
+    assert cli.json("user", "update", *C, "101", "--may-not-record-on-demand")["may_record_on_demand"] is False
+    refused = cli.run("tenant", "update", *C, "--record-code", "*1", status=2)
+    assert "record_code: the record code must start with the same key as the transfer codes" in refused.output
+    assert cli.json("tenant", "update", *C, "--record-code", "")["record_code"] is None

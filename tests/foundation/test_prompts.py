@@ -75,7 +75,7 @@ def test_shared_prompts_are_rendered_once(ctx, prompts_dir):
                      "common/pl/male/digits/0.wav", "common/pl/male/digits/1.wav", "common/pl/male/digits/2.wav",
                      "common/pl/male/people_waiting.wav", "common/pl/male/position/1.wav",
                      "common/pl/male/position/2.wav", "common/pl/people_waiting.wav", "common/pl/position/1.wav",
-                     "common/pl/position/2.wav"]
+                     "common/pl/position/2.wav", "common/pl/recording_refused.wav"]
     assert all(_wav(p)[:3] == (8000, 1, 2) for p in rendered)
     assert prompts.render_system_prompts(ctx.config, ("pl",), numbers=range(3), places=range(1, 3)) == []
 
@@ -86,10 +86,10 @@ def test_every_place_up_to_99_in_both_languages_and_voices():
     places = {(language, voice, name) for language, voice, name, _ in found if "position/" in name}
     assert places == {(language, voice, f"{prompts.voice_folder(voice)}position/{n}")
                       for language in ("pl", "en") for voice in ("female", "male") for n in range(1, 100)}
-    # Per language: 4 sentences, 100 numbers and 99 places in the female voice; the male voice
+    # Per language: 5 sentences, 100 numbers and 99 places in the female voice; the male voice
     # speaks the queue's prompt, the numbers and the places.
-    assert len(found) == 2 * ((4 + 100 + 99) + (1 + 100 + 99)) == 806
-    assert len({name for language, _, name, _ in found if language == "pl"}) == 403
+    assert len(found) == 2 * ((5 + 100 + 99) + (1 + 100 + 99)) == 808
+    assert len({name for language, _, name, _ in found if language == "pl"}) == 404
 
 
 @pytest.mark.parametrize("place, polish", [

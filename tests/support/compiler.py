@@ -9,6 +9,7 @@ from lxml import etree
 
 from pbx.compiler import compile_tree, emit
 from pbx.compiler.internal import internal_extensions
+from pbx.compiler.ondemand import ondemand_extensions
 from pbx.compiler.transfers import transfer_extensions
 from pbx.dialplan.snapshot import (AnnouncementInfo, BoxInfo, DirectorySnapshot, GroupInfo, MainNumberInfo,
                                    MemberInfo, NumberListInfo, UserInfo)
@@ -57,7 +58,8 @@ def tenant_xml(root: dict, snap=None) -> bytes:
     snap = snap or snapshot()
     xml = compiled(root, snap).xml
     stored = list(etree.fromstring(xml).iterfind("section/context/extension"))
-    return emit.document(snap.context, stored + internal_extensions(snap, {1}) + transfer_extensions(snap))
+    return emit.document(snap.context, stored + internal_extensions(snap, {1}) + transfer_extensions(snap)
+                          + ondemand_extensions(snap))
 
 
 def applications(xml: bytes, extension_name: str | None = None) -> list[tuple[str, str]]:

@@ -308,3 +308,32 @@ def test_a_transfer_the_test_call_cannot_read_is_refused_naming_it(firma, client
                                                    "at": "2026-12-14T10:02", "transfers": ["*1102"]})
     assert response.status_code == 422 and "30s:*1103" in response.get_json()["error"]
     assert testcall.parse_transfers(["5s:refer:103", " 2.5s:*2101 "]) == [(5.0, "refer:103"), (2.5, "*2101")]
+
+
+def test_rest_test_call_shows_recording_on_demand_with_the_notice(firma, client):
+    """Tomasz (with the right) answers in accounting, presses *3 at 40 s and again at 70 s."""
+    tomasz = next(u for u in firma.users if u.first_name == "Tomasz")
+    tomasz.may_record_on_demand = True
+    db.session.commit()
+    sign_in(client, firma.users[0])
+    response = client.post("/api/test-call", json={
+        "number": DEMO_MAIN_NUMBER, "from": "601000999", "at": "2026-12-14T10:02", "keys": "2",
+        "answer": ["Tomasz"], "record": ["40s", 70], "talk": 90}, headers={"Accept-Language": "pl"})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    lines = [line["text"] for line in body["story"]["pl"]["lines"]]
+    started = next(i for i, text in enumerate(lines) if "włącza nagrywanie rozmowy" in text)
+    assert lines[started].startswith("Tomasz") and "oświadczenie" in lines[started]
+    assert any(text.startswith("Tomasz") and "wyłącza nagrywanie" in text for text in lines[started:])
+    assert not any(text == "Rozmowa jest nagrywana" for text in lines)  # not the whole call
+    assert any("stops recording the call" in line["text"] for line in body["story"]["en"]["lines"])
+    ran = [(a["application"], a["data"]) for a in body["applications"]]
+    assert ("bind_meta_app", "3 b s execute_extension::record_toggle XML tenant_%d" % firma.id) in ran
+
+
+def test_the_cli_test_call_refuses_record_presses_without_a_record_code(firma):
+    firma.record_code = None
+    db.session.commit()
+    result = cli(simulate_command.command, "--number", DEMO_MAIN_NUMBER, "--from", "601000999",
+                 "--at", "2026-12-14T10:02", "--record", "30s")
+    assert result.exit_code == 2 and "record code" in result.output

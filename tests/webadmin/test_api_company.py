@@ -9,7 +9,8 @@ from pbx.extensions import db
 
 DEMO_SETTINGS = {"name": "Firma ABC", "timezone": "Europe/Warsaw", "language": "pl", "retention_days": 90,
                  "fallback_number": None, "default_fallback_box_id": None, "default_fallback_number": None,
-                 "transfer_blind_code": "*1", "transfer_attended_code": None}
+                 "transfer_blind_code": "*1", "transfer_attended_code": None, "record_code": "*3",
+                 "recording_notice_id": None}
 
 
 def _settings(tenant_id: int) -> dict:
@@ -19,7 +20,8 @@ def _settings(tenant_id: int) -> dict:
             "retention_days": tenant.retention_days, "fallback_number": tenant.fallback_number,
             "default_fallback_box_id": tenant.default_fallback_box_id,
             "default_fallback_number": tenant.default_fallback_number,
-            "transfer_blind_code": tenant.transfer_blind_code, "transfer_attended_code": tenant.transfer_attended_code}
+            "transfer_blind_code": tenant.transfer_blind_code, "transfer_attended_code": tenant.transfer_attended_code,
+            "record_code": tenant.record_code, "recording_notice_id": tenant.recording_notice_id}
 
 
 def test_sign_in_is_needed(client, demo):
@@ -176,13 +178,16 @@ def test_a_default_fallback_box_of_another_company_or_both_at_once_is_refused(as
 def test_owner_changes_the_transfer_codes_audited_and_served_to_the_switch(as_owner, owner, demo):
     from pbx.company_dialplan import tenant_document
 
-    response = as_owner.patch("/api/company", json={"transfer_blind_code": "#4", "transfer_attended_code": "#5"})
+    response = as_owner.patch("/api/company", json={"transfer_blind_code": "#4", "transfer_attended_code": "#5",
+                                                    "record_code": None})
     assert response.status_code == 200, response.get_json()
-    assert _settings(demo.id) == {**DEMO_SETTINGS, "transfer_blind_code": "#4", "transfer_attended_code": "#5"}
+    assert _settings(demo.id) == {**DEMO_SETTINGS, "transfer_blind_code": "#4", "transfer_attended_code": "#5",
+                                  "record_code": None}
     entry = db.session.scalars(select(models.AuditLogEntry).where(models.AuditLogEntry.entity == "Tenant")
                                .order_by(models.AuditLogEntry.id.desc())).first()
     assert (entry.actor, entry.changes) == (owner.email, {"transfer_blind_code": ["*1", "#4"],
-                                                          "transfer_attended_code": [None, "#5"]})
+                                                          "transfer_attended_code": [None, "#5"],
+                                                          "record_code": ["*3", None]})
     document = tenant_document(demo.id, as_owner.application.config).decode()
     assert 'data="bind_meta_key=#"' in document
     assert 'data="4 b s execute_extension::xfer_blind XML tenant_%d"' % demo.id in document
@@ -206,9 +211,46 @@ def test_announced_transfers_are_off_until_switched_on_and_a_code_switched_off_i
      "Oba kody przełączenia muszą zaczynać się tym samym klawiszem i różnić cyfrą (teraz *1 i *1)."),
     ({"transfer_blind_code": "#1", "transfer_attended_code": "*2"}, "transfer_attended_code",
      "Oba kody przełączenia muszą zaczynać się tym samym klawiszem i różnić cyfrą (teraz #1 i *2)."),
+    ({"record_code": "3"}, "record_code", "Kod nagrywania to * albo # i jedna cyfra, np. *3."),
+    ({"record_code": "*1"}, "record_code", "Kod nagrywania musi zaczynać się tym samym klawiszem co kody przełączenia "
+                                           "i mieć inną cyfrę (teraz *1; kody przełączenia *1)."),
+    ({"transfer_blind_code": "#1"}, "transfer_blind_code", "Kod nagrywania musi zaczynać się tym samym klawiszem co "
+                                                           "kody przełączenia i mieć inną cyfrę (teraz *3; kody przełączenia #1)."),
+    ({"recording_notice_id": 999999}, "recording_notice_id", "Zapowiedź 999999 nie istnieje w tej firmie."),
 ])
 def test_a_code_the_switch_cannot_bind_is_refused_in_words(as_owner, demo, change, field, polish):
     response = as_owner.patch("/api/company", json=change, headers={"Accept-Language": "pl"})
     assert response.status_code == 422
     assert response.get_json()["fields"] == {field: [polish]}
+    assert _settings(demo.id) == DEMO_SETTINGS
+
+
+def test_owner_sets_the_record_code_and_the_notice_audited_and_served_to_the_switch(as_owner, owner, demo):
+    """Recording on demand: the code is bound only once a user has the right; the notice is the company's prompt."""
+    from pbx.company_dialplan import tenant_document
+
+    notice = db.session.scalars(select(models.Announcement).where(models.Announcement.tenant_id == demo.id)).first()
+    response = as_owner.patch("/api/company", json={"record_code": "*7", "recording_notice_id": notice.id})
+    assert response.status_code == 200, response.get_json()
+    assert _settings(demo.id) == {**DEMO_SETTINGS, "record_code": "*7", "recording_notice_id": notice.id}
+    entry = db.session.scalars(select(models.AuditLogEntry).where(models.AuditLogEntry.entity == "Tenant")
+                               .order_by(models.AuditLogEntry.id.desc())).first()
+    assert (entry.actor, entry.changes) == (owner.email, {"record_code": ["*3", "*7"],
+                                                          "recording_notice_id": [None, notice.id]})
+    assert "record_toggle" not in tenant_document(demo.id, as_owner.application.config).decode()
+    user = db.session.scalars(select(models.User).where(models.User.tenant_id == demo.id, models.User.id != owner.id)
+                              .order_by(models.User.id)).first()
+    assert as_owner.patch(f"/api/users/{user.id}", json={"may_record_on_demand": True}).status_code == 200
+    document = tenant_document(demo.id, as_owner.application.config).decode()
+    assert 'data="7 b s execute_extension::record_toggle XML tenant_%d"' % demo.id in document
+    assert f'expression="^({user.id})$"' in document
+    assert f'data="${{sounds_dir}}/centralka/{demo.id}/{notice.id}.wav rw"' in document
+
+
+def test_a_notice_another_company_owns_is_refused(as_owner, demo, foreign):
+    other = models.Announcement(tenant_id=foreign.tenant_id, name="Obca", text="x")
+    db.session.add(other)
+    db.session.commit()
+    response = as_owner.patch("/api/company", json={"recording_notice_id": other.id})
+    assert response.status_code == 422 and "recording_notice_id" in response.get_json()["fields"]
     assert _settings(demo.id) == DEMO_SETTINGS

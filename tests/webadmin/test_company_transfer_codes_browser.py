@@ -21,6 +21,7 @@ def test_owner_sets_the_transfer_codes_in_the_settings_form(page, server):
     page.get_by_text("Oba kody przełączenia muszą zaczynać się tym samym klawiszem i różnić cyfrą "
                      "(teraz #3 i *2).").wait_for()
     attended.fill("#4")
+    page.get_by_label("Kod nagrywania na żądanie").fill("#5")  # the record code follows the meta key
     with page.expect_response("**/api/company") as saved:
         page.get_by_role("button", name="Zapisz").click()
     assert saved.value.status == 200
@@ -43,5 +44,5 @@ def _codes_put_back(server):
 
     with server[1].app_context():
         tenant = db.session.scalars(db.select(Tenant)).first()
-        tenant.transfer_blind_code, tenant.transfer_attended_code = "*1", None
+        tenant.transfer_blind_code, tenant.transfer_attended_code, tenant.record_code = "*1", None, "*3"
         db.session.commit()

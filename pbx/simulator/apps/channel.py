@@ -80,6 +80,7 @@ class Call:
     run_extension: Callable[[str, str], None] | None = None
     listener: object | None = None  # the event listener's queue announcements, if the world has them
     meta_bindings: dict[str, str] = field(default_factory=dict)  # "*1" → the bound application (bind_meta_app)
+    on_leg: str | None = None  # the uuid of another leg whose applications run now (a feature code), if any
     _digits: list[tuple[float, str]] = field(default_factory=list)
     _uuids: object = None
 
@@ -103,7 +104,7 @@ class Call:
         self.variables["current_application"] = application
         self.variables["current_application_data"] = data
         self.applications.append({"application": application, "data": data})
-        self.step("execute", application=application, data=data)
+        self.step("execute", application=application, data=data, **({"leg": self.on_leg} if self.on_leg else {}))
 
     def step(self, kind: str, **details) -> None:
         self.steps.append(Step(round(self.now, 3), kind, details))

@@ -352,3 +352,17 @@ def app_record(call: Call, data: str) -> None:
 @application("record_session")
 def app_record_session(call: Call, data: str) -> None:
     call.step("record_session", path=data)
+
+
+@application("stop_record_session")
+def app_stop_record_session(call: Call, data: str) -> None:
+    """Ends the file `data` that record_session started on this channel; its RECORD_STOP follows."""
+    call.step("record_stop", path=data)
+
+
+@application("displace_session")
+def app_displace_session(call: Call, data: str) -> None:
+    """<file> [flags] [+ms] (mod_dptools.c displace_session_function): the file is mixed into the channel's
+    media while the call goes on; `r` plays it into what the far end hears, `w` to this channel's own phone."""
+    path, _, flags = data.partition(" ")
+    call.step("displaced", path=path, far_end="r" in flags, own="w" in flags)

@@ -8,6 +8,8 @@ the code. Its `transfer -bleg` moves the caller, who hunts the target like any t
 phone's transfer key (`refer:102`) moves the caller straight away (sofia.c
 `sofia_handle_sip_i_refer`: `sip_refer_to` on the caller, `transfer_destination` on the user's leg).
 Announced transfers (`att_xfer`) are not modelled: the test call names them unsupported.
+The record code runs the same way (`record_toggle`, pbx.compiler.ondemand): what it did on the
+user's leg (start, stop, refused) is a `phone_record` step, and the leg keeps the file it records.
 """
 from __future__ import annotations
 
@@ -58,26 +60,48 @@ def _keys(call: Call, leg: dict, keys: str) -> None:
         call.step("phone_keys", keys=keys, uuid=leg["uuid"], result="not bound")
         return
     extension, _, context = bound[len("execute_extension::"):].partition(" XML ")
-    typed = [(call.now + KEY_GAP * (i + 1), key) for i, key in enumerate(keys[2:] + "#")]
+    typed = [(call.now + KEY_GAP * (i + 1), key) for i, key in enumerate(keys[2:] + "#")] if keys[2:] else []
     try:
-        on_leg(call, leg, typed, lambda: call.run_extension(extension, context))
+        ran = on_leg(call, leg, typed, lambda: call.run_extension(extension, context))
     except Transfer as moved:
         if not moved.bleg:
             raise UnsupportedApplication("a feature code transferring the user's own leg is not modelled") from moved
         call.step("phone_transfer", how="keys", keys=keys, target=moved.destination, uuid=leg["uuid"],
                   user=leg["variables"].get("centralka_user", ""))
         raise Transfer(moved.destination, moved.dialplan_name, moved.context) from None
+    recording = _recording_told(ran)
+    if recording:
+        call.step("phone_record", action=recording, keys=keys, uuid=leg["uuid"],
+                  user=leg["variables"].get("centralka_user", ""))
+        return
     call.step("phone_keys", keys=keys, uuid=leg["uuid"], result="nothing matched")
 
 
-def on_leg(call: Call, leg: dict, typed: list, run) -> None:
-    """Run ``run`` as the user's leg: its variables, its keypad; the caller's own restored after."""
+def _recording_told(ran: list[dict]) -> str | None:
+    """What the record code did on the user's leg (pbx.compiler.ondemand): start, stop or refused."""
+    done = [a["application"] for a in ran]
+    if "record_session" in done:
+        return "start"
+    if "stop_record_session" in done:
+        return "stop"
+    return "refused" if any(a["data"].endswith("/recording_refused.wav") for a in ran) else None
+
+
+def on_leg(call: Call, leg: dict, typed: list, run) -> list[dict]:
+    """Run ``run`` as the user's leg: its variables, its keypad; the caller's own restored after.
+
+    The leg keeps what it set (a recording in progress is still its own at the next press); returns
+    the applications that ran on it."""
     saved = call.variables, call.profile, call._digits, call.applications
     call.variables = {**leg["variables"], "uuid": leg["uuid"], "bridge_uuid": saved[0].get("uuid", "")}
     call.profile = {**saved[1], "uuid": leg["uuid"], "destination_number": leg["target"]}
-    call._digits, call.applications = typed, []
+    call._digits, call.applications, call.on_leg = typed, [], leg["uuid"]
     try:
         run()
+        return call.applications
     finally:
         leg["variables"].update({k: v for k, v in call.variables.items() if k.startswith("centralka_")})
+        for name in [k for k in leg["variables"] if k.startswith("centralka_") and k not in call.variables]:
+            del leg["variables"][name]  # unset on the leg
         call.variables, call.profile, call._digits, call.applications = saved
+        call.on_leg = None

@@ -3,10 +3,10 @@ import { get, patch, post } from "../api.js";
 import { setZone, t } from "../i18n.js";
 import { isOwner } from "../session.js";
 import { fill, fieldRow, h, readField, showErrors, toast } from "../ui.js";
-import { fallbackFields } from "./crud.js";
+import { fallbackFields, options } from "./crud.js";
 import { sessionsSection, tokensSection } from "./tokens.js";
 
-function settingsFields(company, boxes) {
+function settingsFields(company, boxes, announcements) {
   return [
     { name: "name", label: t("company.name"), required: true, value: company.name },
     // Suggestions only: the server accepts any IANA zone.
@@ -24,6 +24,11 @@ function settingsFields(company, boxes) {
       help: t("company.transfer_blind_code.help"), value: company.transfer_blind_code },
     { name: "transfer_attended_code", label: t("company.transfer_attended_code"), nullable: true,
       help: t("company.transfer_attended_code.help"), value: company.transfer_attended_code },
+    { name: "record_code", label: t("company.record_code"), nullable: true,
+      help: t("company.record_code.help"), value: company.record_code },
+    { name: "recording_notice_id", label: t("company.recording_notice_id"), type: "select", nullable: true, numeric: true,
+      help: t("company.recording_notice_id.help"), value: company.recording_notice_id,
+      options: options(announcements, (a) => a.name, { empty: true }) },
   ];
 }
 
@@ -59,10 +64,10 @@ export async function companyPage() {
   const section = h("section", { "aria-labelledby": "page-title" });
   const editable = isOwner();
 
-  const boxes = await get("/api/voicemail-boxes");
+  const [boxes, announcements] = await Promise.all([get("/api/voicemail-boxes"), get("/api/announcements")]);
 
   function show(company) {
-    const fields = settingsFields(company, boxes);
+    const fields = settingsFields(company, boxes, announcements);
     const status = h("p", { class: "error", role: "alert" });
     // novalidate: the server's messages appear next to the fields, the same way for every rule.
     const form = h("form", { class: "stack", novalidate: true, "aria-labelledby": "page-title" },

@@ -33,6 +33,8 @@ export function usersPage() {
       ...(isOwner() ? [{ name: "admin_level", label: t("admin_level"), type: "select", numeric: true,
         value: u?.admin_level ?? 0, options: [0, 1, 2, 3].map((l) => [l, t(`level.${l}`)]) }] : []),
       { name: "receptionist", label: t("receptionist"), type: "checkbox", value: u?.receptionist },
+      { name: "may_record_on_demand", label: t("may_record_on_demand"), type: "checkbox",
+        value: u?.may_record_on_demand },
       { name: "may_present_main_number", label: t("may_present_main_number"), type: "checkbox",
         value: u?.may_present_main_number },
       { name: "always_present_main_number", label: t("always_present_main_number"), type: "checkbox",

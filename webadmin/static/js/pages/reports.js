@@ -27,6 +27,7 @@ export async function callsPage() {
     { label: t("wait_seconds"), value: (c) => String(c.wait_seconds) },
     { label: t("talk_seconds"), value: (c) => String(c.talk_seconds) },
     { label: t("path"), value: (c) => c.path.join(" → ") },
+    { label: t("recordings"), value: (c) => h("ul", { class: "plain" }, c.recordings.map(recordingItem)) },
   ], calls) });
   async function load() {
     exportLink.href = `/api/calls.csv?${filters()}`;
@@ -38,8 +39,16 @@ export async function callsPage() {
     h("div", { class: "toolbar" }, exportLink)), form, list.search, list.results, list.pager);
 }
 
+// One recording of a call in its history: who started it (or the whole call), and its audio.
+function recordingItem(r) {
+  const who = r.started_by ? t("rec.started_by", { name: r.started_by }) : t("rec.whole");
+  return h("li", {}, h("span", {}, `${formatTime(r.created_at)} ${who}`),
+    h("audio", { controls: true, preload: "none", src: `/api/recordings/${r.id}/audio`, "aria-label": `${t("listen")}: ${who}` }));
+}
+
 export async function recordingsPage() {
   const section = h("section", {});
+  const names = Object.fromEntries((await get("/api/users")).map((u) => [u.id, fullName(u)]));
   async function refresh() {
     const { recordings } = await get("/api/recordings");
     const toggle = async (r) => {
@@ -54,6 +63,7 @@ export async function recordingsPage() {
       { label: t("created_at"), value: (r) => formatTime(r.created_at) },
       { label: t("kind"), value: (r) => t(`rec.kind.${r.kind}`) },
       { label: t("caller"), value: (r) => r.caller },
+      { label: t("started_by"), value: (r) => names[r.started_by_user_id] || "" },
       { label: t("duration"), value: (r) => (r.duration_seconds ? `${Math.round(r.duration_seconds)} s` : "") },
       { label: t("expires_at"), value: (r) => (r.legal_hold ? t("rec.held") : formatTime(r.expires_at)) },
       { label: t("listen"), value: (r) => h("audio", { controls: true, preload: "none", src: `/api/recordings/${r.id}/audio`,
