@@ -28,9 +28,11 @@ log = logging.getLogger(__name__)
 DEFAULT_RETENTION_DAYS = 90
 # What made a recording is told by the file our dialplans name: the voicemail node records
 # ``<dir>/<tenant>/vm_<box>_<uuid>.wav``, a recorded call (``record_session``) ``<dir>/<tenant>/<uuid>.wav``.
+# A survey's spoken comment is ``<dir>/<tenant>/survey_<uuid>.wav``.
 # Never by a channel variable: a voicemail after a recorded forward sets its variables before
 # the call's own recording stops.
 _VOICEMAIL_FILE = re.compile(r"^vm_(?:(\d+)_)?")
+COMMENT_FILE = "survey_"  # a survey's spoken comment (pbx.dialplan.surveying)
 
 
 STORAGE_SETTINGS = ("S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION", "STORAGE_DIR")
@@ -87,7 +89,8 @@ def recording_facts(headers: dict, config) -> dict | None:
     return {
         "local_path": local_path(path, config), "tenant_id": tenant,
         "call_uuid": var(headers, "call_uuid") or headers.get("Channel-Call-UUID") or headers.get("Unique-ID", ""),
-        "kind": "voicemail" if voicemail else "call", "voicemail_box_id": box,
+        "kind": "voicemail" if voicemail else "survey" if name.startswith(COMMENT_FILE) else "call",
+        "voicemail_box_id": box,
         "caller": headers.get("Caller-Caller-ID-Number", ""),
         "duration": (as_int(var(headers, "record_ms")) or 0) / 1000,
         "at": stamp / 1e6 if stamp else None,

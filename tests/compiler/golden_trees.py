@@ -25,4 +25,8 @@ TREES = {
         "0": {"id": "reception", "kind": "forward", "target": {"user": 1}, "no_answer": {"id": "vm", "kind": "voicemail", "box": 9}}},
         "no_input": {"id": "silent", "kind": "goto", "target": "reception"},
         "invalid": {"id": "wrong", "kind": "goto", "target": "reception"}},
+    # After the call the caller answers survey 30: two questions, a comment, thanks.
+    "forward_survey": {"id": "fw", "kind": "forward", "target": {"user": 1}, "survey": 30, "no_answer": hangup()},
+    "queue_survey": {"id": "q", "kind": "forward", "target": {"group": 10}, "queue": {"max_wait_seconds": 120},
+                     "survey": 30, "no_answer": hangup()},
 }
