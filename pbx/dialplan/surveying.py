@@ -42,3 +42,37 @@ def survey_actions(survey, low) -> list[Action]:
     if survey.thanks_prompt_id is not None:
         actions.append(Action("playback", low.prompt(survey.thanks_prompt_id)))
     return actions + [Action("hangup", "NORMAL_CLEARING")]
+
+
+def answers_heard(events) -> list[dict]:
+    """A test call's survey: per question asked, its number, the keys tried and the answer kept (or None)."""
+    asked = []
+    for step in events:
+        if step.kind == "execute" and step.details["application"] == "play_and_get_digits":
+            variable = step.details["data"].split()[7]
+            if variable.startswith(ANSWER):
+                asked.append({"question": int(variable[len(ANSWER):]), "at": step.at, "tries": [], "answer": None})
+        elif step.kind == "digits" and asked and "attempt" in step.details:
+            asked[-1]["tries"].append(step.details["digits"])
+            if step.details["accepted"]:
+                asked[-1]["answer"] = step.details["digits"]
+    return asked
+
+
+def survey_story(events, language: str) -> list[tuple[float, str]]:
+    """The survey's lines of a test call's story: each question's answer, the comment recorded."""
+    words = STORY.get(language, STORY["en"])
+    start = next((s.at for s in events if s.kind == "execute" and s.details["data"].startswith(f"{SURVEY}=")), None)
+    lines = [(start, words["start"])] if start is not None else []
+    lines += [(a["at"], words["answer" if a["answer"] else "none"].format(n=a["question"], key=a["answer"]))
+              for a in answers_heard(events)]
+    comment = next((s for s in events if s.kind == "recorded" and COMMENT_FILE in s.details["path"]), None)
+    if comment is not None:
+        lines.append((comment.at, words["comment"].format(seconds=round(comment.details["seconds"]))))
+    return lines
+
+
+STORY = {"pl": {"start": "Rozmówca kończy rozmowę, dzwoniący odpowiada na ankietę", "answer": "Ankieta, pytanie {n}: klawisz {key}", "none": "Ankieta, pytanie {n}: brak odpowiedzi",
+                "comment": "Ankieta: nagrano komentarz ({seconds} s)"},
+         "en": {"start": "The person called hangs up; the caller answers the survey", "answer": "Survey, question {n}: key {key}", "none": "Survey, question {n}: no answer",
+                "comment": "Survey: comment recorded ({seconds} s)"}}

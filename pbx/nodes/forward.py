@@ -274,7 +274,10 @@ class Forward(NodeKind):
         text += f": {book.legs_text(legs)}" if legs else ": nobody to ring" if stop["outcome"] == "unavailable" else ""
         if stop["outcome"] in ("busy", "unavailable") and legs:
             text += f" ({stop['outcome']})"
-        return {"text": text, "ring_mode": mode, "legs": legs, "queue": queue}
+        survey = surveying.answers_heard(events)
+        if survey:
+            text += "; survey: " + ", ".join(f"{a['question']}→{a['answer'] or '-'}" for a in survey)
+        return {"text": text, "ring_mode": mode, "legs": legs, "queue": queue, "survey": survey}
 
     def story(self, stop, node, events, book, language):
         legs = book.legs(events)
@@ -282,7 +285,7 @@ class Forward(NodeKind):
         lines = [(stop["at"], told(STORY, language, "queue" if queued else "forward", name=stop["label"]))]
         if not legs and stop["outcome"] == "unavailable":
             lines.append((stop["at"], told(STORY, language, "nobody")))
-        return lines + book.legs_story(legs, language)
+        return lines + book.legs_story(legs, language) + surveying.survey_story(events, language)
 
 
 STORY = {"pl": {"forward": "Przekierowanie „{name}”", "queue": "Kolejka „{name}”", "nobody": "Nie ma do kogo dzwonić"},
