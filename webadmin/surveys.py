@@ -28,6 +28,7 @@ def list_surveys():
 @bp.get("/surveys/<int:survey_id>")
 @signed_in()
 def get_survey(survey_id):
+    """One survey: its questions, time to answer, comment and thanks."""
     return jsonify(surveys.survey_json(get_owned(models.Survey, g.tenant.id, survey_id)))
 
 
