@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 from sqlalchemy import select, update
 
 from pbx import models
-from pbx.calls.store import existing_ids, moment, upsert
+from pbx.calls.store import aware, existing_ids, moment, upsert
 from pbx.extensions import db
 from pbx.messages import Message
 from pbx.reports import Period
@@ -146,6 +146,6 @@ def _comments(session, tenant_id: int, answers, users: dict) -> list[dict]:
         models.Recording.tenant_id == tenant_id, models.Recording.kind == "survey",
         models.Recording.call_uuid.in_(list(by_call))).order_by(models.Recording.id)).all()
     return [{"recording_id": rec.id, "call_uuid": rec.call_uuid, "caller": rec.caller,
-             "seconds": rec.duration_seconds, "at": by_call[rec.call_uuid].at.isoformat(),
+             "seconds": rec.duration_seconds, "at": aware(by_call[rec.call_uuid].at).isoformat(),
              "user": users.get(by_call[rec.call_uuid].user_id, ""), "answers": by_call[rec.call_uuid].answers}
             for rec in recordings]

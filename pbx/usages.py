@@ -14,7 +14,8 @@ from pbx.nodes.walk import walk
 from pbx.scenarios import REFERENCE_KINDS, node_names, wanted_refs
 
 _KIND_MODELS = {"user": models.User, "group": models.Group, "box": models.VoicemailBox,
-                "announcement": models.Announcement, "list": models.NumberList, "main_number": models.MainNumber}
+                "announcement": models.Announcement, "list": models.NumberList, "main_number": models.MainNumber,
+                "survey": models.Survey}
 
 
 def usages(tenant_id: int, kind: str, obj_id: int) -> list[dict]:
@@ -29,6 +30,8 @@ def usages(tenant_id: int, kind: str, obj_id: int) -> list[dict]:
     if kind == "announcement":
         places += [_place("box", f"voicemail box {b.name}: its greeting", name=b.name, role="greeting")
                    for b in _scoped(models.VoicemailBox, tenant_id) if b.greeting_id == obj_id]
+        places += [_place("survey", f"survey {s.name}: its questions or comment", name=s.name, role="prompt")
+                   for s in _scoped(models.Survey, tenant_id) if obj_id in s.prompt_ids]
     return places
 
 

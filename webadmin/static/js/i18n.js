@@ -2,6 +2,21 @@
 // an admin's own choice is kept in this browser.
 
 const pl = {
+  "nav.surveys": "Ankiety", "survey.title": "Ankiety po rozmowie", "survey.add": "Dodaj ankietę",
+  "survey.edit": "Zmień ankietę", "survey.question": "Pytanie {n}: zapowiedź", "survey.keys": "Pytanie {n}: klawisze odpowiedzi",
+  "survey.keysHelp": "Cyfry, które dzwoniący może wcisnąć, np. 12345 (ocena od 1 do 5). Pytanie bez zapowiedzi jest pomijane.",
+  "survey.repeat": "Pytanie {n}: ile prób przy błędnym klawiszu lub ciszy", "survey.label": "Pytanie {n}: nazwa w raporcie",
+  "survey.timeout": "Czas na odpowiedź (s)", "survey.comment": "Komentarz głosowy: zapowiedź",
+  "survey.commentHelp": "Gdy wybrana, po pytaniach dzwoniący może nagrać komentarz (zapisany jak nagranie).",
+  "survey.commentSeconds": "Najdłuższy komentarz (s)", "survey.hasComment": "Komentarz głosowy", "survey.thanks": "Podziękowanie na koniec",
+  "survey.questions": "Pytania (klawisze)", "survey.report": "Raport ankiety", "survey.which": "Ankieta",
+  "survey.show": "Pokaż raport", "survey.questionColumn": "Pytanie", "survey.answers": "Odpowiedzi",
+  "survey.average": "Średnia", "survey.distribution": "Rozkład (klawisz: liczba)", "survey.calls": "Ankiety",
+  "survey.averageOf": "Średnia, pytanie {n}", "survey.at": "Kiedy", "survey.caller": "Dzwoniący",
+  "survey.employee": "Pracownik", "survey.answersGiven": "Odpowiedzi", "survey.comments": "Komentarze głosowe",
+  "survey.callsTotal": "Ankiety wypełnione w tym okresie: {n}", "survey.perQuestion": "Wyniki pytań",
+  "survey.perUser": "Według pracowników", "survey.perGroup": "Według grup",
+  survey: "Ankieta po rozmowie", "use.survey": "ankieta {name}", "use.survey.prompt": "ankieta {name}: pytania lub komentarz",
   "nav.reception": "Recepcja", "desk.title": "Recepcja", "desk.connecting": "Łączenie…",
   "desk.reconnecting": "Połączenie przerwane: ponawiam…", "desk.switchAway": "Centrala nie odpowiada: {list}",
   "desk.waiting": "Czekający w kolejkach ({n})", "desk.nobodyWaits": "Nikt nie czeka.", "desk.calls": "Połączenia",
@@ -254,6 +269,21 @@ const pl = {
 };
 
 const en = {
+  "nav.surveys": "Surveys", "survey.title": "Post-call surveys", "survey.add": "Add survey",
+  "survey.edit": "Edit survey", "survey.question": "Question {n}: announcement", "survey.keys": "Question {n}: answer keys",
+  "survey.keysHelp": "Digits the caller may press, e.g. 12345 (a rating from 1 to 5). A question without an announcement is skipped.",
+  "survey.repeat": "Question {n}: tries after a wrong key or silence", "survey.label": "Question {n}: name in the report",
+  "survey.timeout": "Time to answer (s)", "survey.comment": "Spoken comment: announcement",
+  "survey.commentHelp": "When chosen, the caller may record a comment after the questions (kept as a recording).",
+  "survey.commentSeconds": "Longest comment (s)", "survey.hasComment": "Spoken comment", "survey.thanks": "Thanks at the end",
+  "survey.questions": "Questions (keys)", "survey.report": "Survey report", "survey.which": "Survey",
+  "survey.show": "Show report", "survey.questionColumn": "Question", "survey.answers": "Answers",
+  "survey.average": "Average", "survey.distribution": "Distribution (key: count)", "survey.calls": "Surveys",
+  "survey.averageOf": "Average, question {n}", "survey.at": "When", "survey.caller": "Caller",
+  "survey.employee": "Employee", "survey.answersGiven": "Answers", "survey.comments": "Spoken comments",
+  "survey.callsTotal": "Surveys answered in this period: {n}", "survey.perQuestion": "Questions",
+  "survey.perUser": "By employee", "survey.perGroup": "By group",
+  survey: "Post-call survey", "use.survey": "survey {name}", "use.survey.prompt": "survey {name}: questions or comment",
   "nav.reception": "Reception", "desk.title": "Reception", "desk.connecting": "Connecting…",
   "desk.reconnecting": "Connection lost: trying again…", "desk.switchAway": "The switch does not answer: {list}",
   "desk.waiting": "Waiting in queues ({n})", "desk.nobodyWaits": "Nobody is waiting.", "desk.calls": "Calls",
