@@ -20,6 +20,7 @@ from pbx import models
 from pbx.audit import note
 from pbx.calls.legs import as_int, var
 from pbx.calls.store import aware, moment, upsert
+from pbx.dialplan import surveying
 from pbx.extensions import db
 from pbx.storage import LocalStorage, S3Storage, StorageError, object_key, storage_from_config
 
@@ -32,7 +33,6 @@ DEFAULT_RETENTION_DAYS = 90
 # Never by a channel variable: a voicemail after a recorded forward sets its variables before
 # the call's own recording stops.
 _VOICEMAIL_FILE = re.compile(r"^vm_(?:(\d+)_)?")
-COMMENT_FILE = "survey_"  # a survey's spoken comment (pbx.dialplan.surveying)
 
 
 STORAGE_SETTINGS = ("S3_BUCKET", "S3_ENDPOINT_URL", "S3_REGION", "STORAGE_DIR")
@@ -89,7 +89,7 @@ def recording_facts(headers: dict, config) -> dict | None:
     return {
         "local_path": local_path(path, config), "tenant_id": tenant,
         "call_uuid": var(headers, "call_uuid") or headers.get("Channel-Call-UUID") or headers.get("Unique-ID", ""),
-        "kind": "voicemail" if voicemail else "survey" if name.startswith(COMMENT_FILE) else "call",
+        "kind": "voicemail" if voicemail else "survey" if name.startswith(surveying.COMMENT_FILE) else "call",
         "voicemail_box_id": box,
         "caller": headers.get("Caller-Caller-ID-Number", ""),
         "duration": (as_int(var(headers, "record_ms")) or 0) / 1000,

@@ -2,17 +2,18 @@
 
 A forward names a survey (pbx.nodes.forward); the caller answers on the keypad after the employee
 hangs up (pbx.dialplan.surveying); the caller's leg carries the answers to the listener, which
-stores one ``SurveyAnswer`` per call with the employee who answered and the group that rang.
+stores one ``SurveyAnswer`` per call with the employee who answered and the group that rang
+(pbx.calls.surveys).
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 
 from marshmallow import ValidationError
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from pbx import models
-from pbx.calls.store import aware, existing_ids, moment, upsert
+from pbx.calls.store import aware
 from pbx.extensions import db
 from pbx.messages import Message
 from pbx.reports import Period
@@ -56,34 +57,6 @@ def delete_survey(tenant: models.Tenant, survey_id: int) -> None:
         raise ValidationError({"used_by": [Message("in_use.survey", name=survey.name, place=p) for p in places]})
     db.session.delete(survey)
     db.session.flush()
-
-
-# ------------------------------------------------------------ answers, from the listener
-
-def save_answers(session, legs: list[dict]) -> None:
-    """After ``save_legs`` of the same legs: one row per call whose caller's leg tells survey answers.
-
-    The employee is the call record's (who answered, from the legs); a replay or the CDR post of the
-    same leg changes nothing.
-    """
-    told = [leg for leg in legs if leg.get("survey") and leg.get("tenant_id")]
-    if not told:
-        return
-    surveys = dict(session.execute(select(models.Survey.id, models.Survey.questions).where(
-        models.Survey.id.in_({leg["survey"]["survey"] for leg in told}))).all())
-    groups = existing_ids(session, models.Group, (leg["survey"]["group"] for leg in told))
-    rows = []
-    for leg in told:
-        told_survey, group = leg["survey"]["survey"], leg["survey"]["group"]
-        asked = len(surveys.get(told_survey) or ()) or len(leg["survey"]["answers"])
-        rows.append({"tenant_id": leg["tenant_id"], "call_uuid": leg["call_uuid"],
-                     "survey_id": told_survey if told_survey in surveys else None, "at": moment(leg["ended"]),
-                     "group_id": group if group in groups else None, "answers": leg["survey"]["answers"][:asked]})
-    session.execute(upsert(session, ANSWER).on_conflict_do_nothing(index_elements=["call_uuid"]), rows)
-    answered_by = select(models.CallRecord.answered_by_user_id).where(
-        models.CallRecord.call_uuid == ANSWER.c.call_uuid).scalar_subquery()
-    session.execute(update(ANSWER).where(ANSWER.c.call_uuid.in_([row["call_uuid"] for row in rows]),
-                                         ANSWER.c.user_id.is_(None)).values(user_id=answered_by))
 
 
 # ------------------------------------------------------------ the report

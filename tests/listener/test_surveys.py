@@ -105,3 +105,19 @@ def test_only_the_callers_leg_of_a_surveyed_call_tells_answers():
     assert {"survey": 3, "group": 5, "answers": [3, None, None, None, None]} in told
     plain = named("ivr_bridge_sequential", "CHANNEL_HANGUP_COMPLETE")
     assert all(leg_facts(headers)["survey"] is None for headers in plain)
+
+
+def test_the_cdr_post_alone_stores_the_answers_and_the_comment(ctx, survey, recordings_dir):
+    """The listener missed the call: mod_json_cdr's posts bring the answers and the comment's file."""
+    from pbx.cdr_post import cdr_headers, store_cdr
+    from tests.listener.test_listener import cdr_of
+    from tests.support.audio import wav_bytes
+
+    (recordings_dir / "42").mkdir()
+    (recordings_dir / "42" / f"survey_{CALLER}.wav").write_bytes(wav_bytes(4))
+    for leg in sorted(_surveyed_call(q1="2", q2="1"), key=lambda h: h["Unique-ID"] == CALLER):
+        headers = cdr_headers(cdr_of({**leg, "variable_record_seconds": "4"} if leg["Unique-ID"] == CALLER else leg))
+        store_cdr(db.session, leg_facts(headers), headers, ctx.config)
+    answer = db.session.scalars(select(models.SurveyAnswer)).one()
+    assert (answer.answers, answer.user_id, answer.group_id) == ([2, 1], 7, 5)
+    assert [r.kind for r in db.session.scalars(select(models.Recording))] == ["survey"]
