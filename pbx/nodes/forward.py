@@ -15,7 +15,7 @@ from pbx.dialplan import announcing, dialing, ir, surveying, transferring
 from pbx.dialplan.ir import Action, Condition, Extension
 from pbx.messages import Message
 from pbx.nodes import register
-from pbx.nodes.base import BRANCHES, NodeKind, NodeSchema, RefId, object_ids, told
+from pbx.nodes.base import BRANCHES, NodeKind, NodeSchema, RefId, object_ids, prompt_language, told
 from pbx.tenancy import missing
 from schemas.fields import PhoneNumber
 
@@ -107,6 +107,9 @@ class Forward(NodeKind):
         heard = announcing.Announcing.of_queue(queue)
         if queue and not heard.silent and heard.every >= queue["max_wait_seconds"]:
             found.append(Message("lint.queue_announced_too_late", wait=queue["max_wait_seconds"], every=heard.every))
+        survey = snapshot.surveys.get(node.fields["survey"])
+        for prompt in sorted({q.prompt_id for q in survey.questions} if survey else ()):
+            found += prompt_language(prompt, snapshot)
         return found
 
     def waits(self, node, branch, snapshot):

@@ -7,7 +7,8 @@ import pytest
 
 from pbx.compiler import ScenarioInvalid
 from pbx.simulator import Leg
-from tests.support.compiler import ANNA, WARSAW, applications, call, compiled, hangup, path_of
+from pbx.dialplan.snapshot import QuestionInfo, SurveyInfo
+from tests.support.compiler import ANNA, WARSAW, applications, call, compiled, hangup, path_of, snapshot
 
 AT = datetime(2026, 3, 3, 10, 0, tzinfo=WARSAW)
 SURVEYED = {"id": "fw", "kind": "forward", "target": {"user": 1}, "ring_seconds": 25, "survey": 30,
@@ -66,3 +67,9 @@ def test_a_survey_the_company_does_not_have_is_refused():
     with pytest.raises(ScenarioInvalid) as error:
         compiled({**SURVEYED, "survey": 99})
     assert "survey 99 does not exist" in str(error.value) and error.value.errors[0].node_id == "fw"
+
+
+def test_a_question_in_another_language_than_the_companys_is_linted():
+    english = snapshot(surveys={30: SurveyInfo(30, (QuestionInfo(7, "12345"),))})  # announcement 7 is English
+    assert [w.message.code for w in compiled(SURVEYED, english).warnings] == ["lint.prompt_language"]
+    assert compiled(SURVEYED).warnings == []
