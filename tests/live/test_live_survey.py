@@ -48,6 +48,10 @@ def leaving_uas(answer: list[str]) -> str:
             "Contact: <sip:[local_ip]:[local_port]>\n")
     ringing = f"SIP/2.0 180 Ringing\n{head}Content-Length: 0\n"
     answered = f"SIP/2.0 200 OK\n{head}Content-Type: application/sdp\nContent-Length: [len]\n\n{harness.SDP}"
+    ok_cancel = ("SIP/2.0 200 OK\n[last_Via:]\n[last_From:]\n[last_To:];tag=uas[call_number]\n[last_Call-ID:]\n"
+                 "[last_CSeq:]\nContent-Length: 0\n")
+    terminated = ("SIP/2.0 487 Request Terminated\n[last_Via:]\n[last_From:]\n[last_To:];tag=uas[call_number]\n"
+                  "[last_Call-ID:]\nCSeq: [cseq] INVITE\nContent-Length: 0\n")
     # After the ACK, [last_To:] carries our tag and [last_From:] the caller's; [next_url] is the INVITE's Contact.
     bye = ("BYE [next_url] SIP/2.0\nVia: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]\n"
            "From: [last_To:]\nTo: [last_From:]\n[last_Call-ID:]\nCSeq: 2 BYE\nMax-Forwards: 70\nContent-Length: 0\n")
@@ -57,7 +61,8 @@ def leaving_uas(answer: list[str]) -> str:
         'assign_to="pick_up"/></action></recv>',
         f"<send>{msg(ringing)}</send>",
         '<nop next="answer" test="pick_up"/>',
-        '<recv request="CANCEL" next="end"/>',
+        '<recv request="CANCEL"/>', f"<send>{msg(ok_cancel)}</send>", f"<send>{msg(terminated)}</send>",
+        '<recv request="ACK" next="end"/>',
         '<label id="answer"/>', f'<pause milliseconds="{int(ANSWER_AFTER * 1000)}"/>',
         f'<send retrans="500">{msg(answered)}</send>',
         '<recv request="ACK"/>', f'<pause milliseconds="{int(CALLEE_TALK * 1000)}"/>',
