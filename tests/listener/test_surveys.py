@@ -88,6 +88,15 @@ def test_the_answers_are_stored_with_the_employee_and_the_group(ctx, survey, tmp
     assert comment.kind == "survey" and comment.call_uuid == CALLER and comment.duration_seconds == 7.4
 
 
+def test_the_employee_is_linked_when_their_leg_comes_in_a_later_batch(ctx, survey, tmp_path):
+    sequence = _surveyed_call(q1="3", q2="1")
+    _through_the_listener(tmp_path, [leg for leg in sequence if leg["Unique-ID"] != ANSWERED])
+    assert db.session.scalars(select(models.SurveyAnswer)).one().user_id is None  # nobody known to have answered
+    _through_the_listener(tmp_path, [leg for leg in sequence if leg["Unique-ID"] == ANSWERED])
+    db.session.expire_all()
+    assert db.session.scalars(select(models.SurveyAnswer)).one().user_id == 7
+
+
 def test_a_caller_who_hung_up_mid_survey_keeps_the_answer_given(ctx, survey, tmp_path):
     _through_the_listener(tmp_path, _surveyed_call(q1="5"))
     assert db.session.scalars(select(models.SurveyAnswer)).one().answers == [5, None]
