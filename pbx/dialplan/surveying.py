@@ -23,8 +23,9 @@ COMMENT_FILE = "survey_"  # the comment's file name starts so (pbx.recordings te
 
 
 def key_class(keys: str) -> str:
-    """`^[12345]$`: the keys are digits only (schemas.survey), so nothing needs escaping."""
-    return f"^[{''.join(sorted(set(keys)))}]$"
+    """`^[12345]$`. The survey's keys are checked as digits when saved (schemas.survey); anything else a stored
+    survey might hold is dropped here rather than reach the switch's regex or its expansion."""
+    return f"^[{''.join(sorted(set(keys) & set('0123456789')))}]$"
 
 
 def survey_actions(survey, low) -> list[Action]:

@@ -73,3 +73,9 @@ def test_a_question_in_another_language_than_the_companys_is_linted():
     english = snapshot(surveys={30: SurveyInfo(30, (QuestionInfo(7, "12345"),))})  # announcement 7 is English
     assert [w.message.code for w in compiled(SURVEYED, english).warnings] == ["lint.prompt_language"]
     assert compiled(SURVEYED).warnings == []
+
+
+def test_only_digits_of_a_stored_survey_reach_the_switch():
+    tampered = snapshot(surveys={30: SurveyInfo(30, (QuestionInfo(5, "1${x}]$2"),))})
+    (pagd,) = [d for a, d in applications(compiled(SURVEYED, tampered).xml) if a == "play_and_get_digits"]
+    assert pagd.endswith("centralka_survey_q1 ^[12]$") and "${x}" not in pagd
