@@ -21,7 +21,7 @@ def save_answers(session, legs: list[dict]) -> None:
         _insert(session, told)
     # The employee's leg may come in a later batch than the caller's (a CDR post, a replay).
     calls = {leg["call_uuid"] for leg in told} | {leg["call_uuid"] for leg in legs
-                                                  if leg["role"] != CALLER and leg.get("answered")}
+                                                  if leg.get("role") != CALLER and leg.get("answered")}
     if calls:
         answered_by = select(models.CallRecord.answered_by_user_id).where(
             models.CallRecord.call_uuid == ANSWER.c.call_uuid).scalar_subquery()
