@@ -18,7 +18,7 @@ from pbx.extensions import db
 from pbx.messages import Message
 from pbx.reports import Period
 from pbx.scenarios import references_to
-from pbx.tenancy import get_owned, scoped
+from pbx.tenancy import get_owned
 from schemas.survey import SurveyInput
 
 ANSWER = models.SurveyAnswer.__table__
@@ -28,10 +28,6 @@ def survey_json(survey: models.Survey) -> dict:
     return {"id": survey.id, "name": survey.name, "questions": survey.questions,
             "timeout_seconds": survey.timeout_seconds, "comment_prompt_id": survey.comment_prompt_id,
             "comment_seconds": survey.comment_seconds, "thanks_prompt_id": survey.thanks_prompt_id}
-
-
-def surveys_of(tenant_id: int) -> list[models.Survey]:
-    return db.session.scalars(scoped(models.Survey, tenant_id).order_by(models.Survey.name, models.Survey.id)).all()
 
 
 def add_survey(tenant: models.Tenant, data: dict) -> models.Survey:
@@ -110,15 +106,17 @@ def _names(session, model, ids) -> dict[int, str]:
 
 
 def _comments(session, tenant_id: int, answers, users: dict) -> list[dict]:
-    """The recorded comments of the period's answers (recordings of kind "survey" of the same calls)."""
+    """The recorded comments of the period's answers: recordings of kind "survey" of the same calls."""
     by_call = {row.call_uuid: row for row in answers}
     if not by_call:
         return []
-    recordings = session.execute(select(models.Recording.id, models.Recording.call_uuid, models.Recording.caller,
-                                        models.Recording.duration_seconds).where(
-        models.Recording.tenant_id == tenant_id, models.Recording.kind == "survey",
-        models.Recording.call_uuid.in_(list(by_call))).order_by(models.Recording.id)).all()
+    first, last = answers[0].at, answers[-1].at
+    recording = models.Recording
+    rows = session.execute(select(recording.id, recording.call_uuid, recording.caller, recording.duration_seconds)
+                           .join(ANSWER, ANSWER.c.call_uuid == recording.call_uuid).where(
+        recording.tenant_id == tenant_id, recording.kind == "survey", ANSWER.c.tenant_id == tenant_id,
+        ANSWER.c.at >= first, ANSWER.c.at <= last).order_by(recording.id)).all()
     return [{"recording_id": rec.id, "call_uuid": rec.call_uuid, "caller": rec.caller,
              "seconds": rec.duration_seconds, "at": aware(by_call[rec.call_uuid].at).isoformat(),
              "user": users.get(by_call[rec.call_uuid].user_id, ""), "answers": by_call[rec.call_uuid].answers}
-            for rec in recordings]
+            for rec in rows if rec.call_uuid in by_call]

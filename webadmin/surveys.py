@@ -11,7 +11,7 @@ from schemas.survey import SurveyInput
 from webadmin.auth import signed_in
 from webadmin.common import body, listed
 from webadmin.openapi import accepts, searchable
-from webadmin.reports import _wanted
+from webadmin.reports import asked_period
 
 bp = Blueprint("surveys", __name__, url_prefix="/api")
 
@@ -67,7 +67,7 @@ def survey_report(survey_id):
     """Answers over ?from= to ?to= (days in the company's time zone, the last 30 by default): per question the
     average and the count of each key, per employee and per group the averages, and the spoken comments."""
     survey = get_owned(models.Survey, g.tenant.id, survey_id)
-    period, _, _ = _wanted()
+    period, _, _ = asked_period()
     with report_reads() as session:
         figures = surveys.report(session, g.tenant.id, survey, period)
     return jsonify(survey=surveys.survey_json(survey), **figures,
