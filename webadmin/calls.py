@@ -79,7 +79,8 @@ def _names() -> dict[int, str]:
     return {row.id: f"{row.first_name} {row.last_name}" for row in rows}
 
 
-def call_json(call: models.CallRecord, names: dict[int, str], book: Book) -> dict:
+def call_json(call: models.CallRecord, names: dict[int, str], book: Book, surveyed: dict | None = None) -> dict:
+    """``surveyed``: the post-call survey answers of the calls, by call UUID."""
     return {
         "id": call.id, "started_at": stamp(call.started_at), "answered_at": stamp(call.answered_at),
         "ended_at": stamp(call.ended_at), "direction": call.direction, "main_number": call.main_number,
@@ -88,7 +89,14 @@ def call_json(call: models.CallRecord, names: dict[int, str], book: Book) -> dic
         "answered_number": call.answered_number,
         "wait_seconds": call.wait_seconds, "talk_seconds": call.talk_seconds,
         "hangup_cause": call.hangup_cause, "path": list(call.path or []) + list(call.transfers or []),
+        "survey": (surveyed or {}).get(call.call_uuid),
     }
+
+
+def _surveyed(calls: list[models.CallRecord]) -> dict[str, list]:
+    answer = models.SurveyAnswer
+    return dict(db.session.execute(select(answer.call_uuid, answer.answers).where(
+        answer.tenant_id == g.tenant.id, answer.call_uuid.in_([c.call_uuid for c in calls]))).all()) if calls else {}
 
 
 def _contact_numbers(search: Search, book: Book) -> list[str]:
@@ -123,8 +131,9 @@ def list_calls():
     if search:
         query = query.where(_found(search, names, book))
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    calls = db.session.scalars(query.offset(paging.offset).limit(paging.per_page or MAX_ROWS))
-    return paged_json([call_json(c, names, book) for c in calls], total)
+    calls = db.session.scalars(query.offset(paging.offset).limit(paging.per_page or MAX_ROWS)).all()
+    surveyed = _surveyed(calls)
+    return paged_json([call_json(c, names, book, surveyed) for c in calls], total)
 
 
 @bp.get("/calls/today")

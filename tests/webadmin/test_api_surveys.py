@@ -110,3 +110,14 @@ def test_the_report_counts_the_answers_of_the_companys_days(as_editor, demo):
         "1": 0, "2": 0, "3": 1, "4": 0, "5": 1}
     assert body["users"] == [{"id": anna.id, "name": anna.full_name, "calls": 2, "averages": [4.0, 1.5]}]
     assert as_editor.get(f"/api/surveys/{survey['id']}/report?from=2026-03-04&to=2026-03-01").status_code == 400
+
+
+def test_the_call_history_shows_a_calls_answers(as_viewer, demo):
+    at = datetime(2026, 3, 3, 10, 0, tzinfo=timezone.utc)
+    db.session.add_all([
+        models.CallRecord(tenant_id=demo.id, call_uuid="surveyed", caller="48600100200", started_at=at),
+        models.CallRecord(tenant_id=demo.id, call_uuid="plain", caller="48600100300", started_at=at),
+        models.SurveyAnswer(tenant_id=demo.id, call_uuid="surveyed", at=at, answers=[4, None])])
+    db.session.commit()
+    calls = {c["caller"]: c["survey"] for c in as_viewer.get("/api/calls").get_json()}
+    assert calls == {"48600100200": [4, None], "48600100300": None}

@@ -27,6 +27,7 @@ export async function callsPage() {
     { label: t("wait_seconds"), value: (c) => String(c.wait_seconds) },
     { label: t("talk_seconds"), value: (c) => String(c.talk_seconds) },
     { label: t("path"), value: (c) => c.path.join(" → ") },
+    { label: t("survey.column"), value: (c) => (c.survey ? c.survey.map((key) => key ?? "–").join(", ") : "") },
   ], calls) });
   async function load() {
     exportLink.href = `/api/calls.csv?${filters()}`;
