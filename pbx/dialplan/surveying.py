@@ -73,7 +73,9 @@ def survey_story(events, language: str) -> list[tuple[float, str]]:
     return lines
 
 
-STORY = {"pl": {"start": "Rozmówca kończy rozmowę, dzwoniący odpowiada na ankietę", "answer": "Ankieta, pytanie {n}: klawisz {key}", "none": "Ankieta, pytanie {n}: brak odpowiedzi",
+STORY = {"pl": {"start": "Rozmówca kończy rozmowę, dzwoniący odpowiada na ankietę",
+                "answer": "Ankieta, pytanie {n}: klawisz {key}", "none": "Ankieta, pytanie {n}: brak odpowiedzi",
                 "comment": "Ankieta: nagrano komentarz ({seconds} s)"},
-         "en": {"start": "The person called hangs up; the caller answers the survey", "answer": "Survey, question {n}: key {key}", "none": "Survey, question {n}: no answer",
+         "en": {"start": "The person called hangs up; the caller answers the survey",
+                "answer": "Survey, question {n}: key {key}", "none": "Survey, question {n}: no answer",
                 "comment": "Survey: comment recorded ({seconds} s)"}}
