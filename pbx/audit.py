@@ -22,7 +22,7 @@ _actor = contextvars.ContextVar("centralka_actor", default="system")
 AUDITED = (
     models.Tenant, models.MainNumber, models.User, models.Group, models.GroupMember,
     models.NumberList, models.Announcement, models.VoicemailBox, models.Scenario,
-    models.ScenarioVersion, models.RoutingOverride, models.Contact,
+    models.ScenarioVersion, models.RoutingOverride, models.Contact, models.Survey,
 )
 # Recorded too, but nothing the switch reads: no dialplan revision for them.
 AUDITED_ONLY = (models.ExportSchedule,)

@@ -38,6 +38,7 @@ KINDS = {
     "Call": ("the call from {name}", "połączenie od {name}"),
     "QueueAgent": ("{name} in a queue", "{name} w kolejce"),
     "Contact": ("contact '{name}'", "kontakt '{name}'"),
+    "Survey": ("survey '{name}'", "ankietę '{name}'"),
 }
 # What was viewed (the action "view", noted by pbx.audit.note): (English, Polish accusative) with {name}
 VIEWED = {"User": ("the SIP password of user {name}", "hasło SIP użytkownika {name}")}
@@ -52,7 +53,7 @@ KIND_NAMES = {
     "ExportSchedule": ("Scheduled exports", "Eksporty cykliczne"), "ExportJob": ("Exports", "Eksporty"),
     "Recording": ("Voicemail messages", "Wiadomości głosowe"),
     "Call": ("Calls at reception", "Połączenia w recepcji"), "QueueAgent": ("Queue members", "Członkowie kolejek"),
-    "Contact": ("Contacts", "Kontakty"),
+    "Contact": ("Contacts", "Kontakty"), "Survey": ("Surveys", "Ankiety"),
 }
 # who changed something when no person did: (English, Polish)
 MACHINES = {"demo": ("demo data", "dane przykładowe"), "system": ("the system", "system")}
@@ -106,6 +107,10 @@ LABELS = {
     "summary": ("Details", "Szczegóły"),
     "frequency": ("How often", "Jak często"), "format": ("Format", "Format"), "filters": ("Filters", "Filtry"),
     "company": ("Company", "Firma"), "numbers": ("Numbers", "Numery"), "groups": ("Contact groups", "Grupy kontaktów"),
+    "questions": ("Questions", "Pytania"), "timeout_seconds": ("Time to answer (s)", "Czas na odpowiedź (s)"),
+    "comment_prompt_id": ("Comment: announcement", "Komentarz: zapowiedź"),
+    "comment_seconds": ("Longest comment (s)", "Najdłuższy komentarz (s)"),
+    "thanks_prompt_id": ("Thanks", "Podziękowanie"),
     "recipients": ("Recipients", "Odbiorcy"), "rows_total": ("Calls", "Połączenia"), "file_name": ("File", "Plik"),
 }
 # The filters of an export (a JSON object), each by its label and the object's name.
@@ -193,7 +198,8 @@ class Namer:
 
     def _stored_name(self, model, obj_id: str) -> str | None:
         """A deleted object's name, from the fields its delete stored."""
-        if model not in (models.User, models.Group, models.VoicemailBox, models.Announcement, models.Contact):
+        if model not in (models.User, models.Group, models.VoicemailBox, models.Announcement, models.Contact,
+                         models.Survey):
             return None
         stored = db.session.scalar(select(models.AuditLogEntry.changes).where(
             models.AuditLogEntry.tenant_id == self.tenant_id, models.AuditLogEntry.entity == model.__name__,

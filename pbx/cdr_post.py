@@ -16,7 +16,9 @@ from urllib.parse import unquote
 
 from pbx import queues, recordings, tasks
 from pbx.calls.store import save_legs
+from pbx.calls.surveys import save_answers
 from pbx.calls.transfers import save_transfers
+from pbx.dialplan import surveying
 from pbx.reports import hourly
 
 
@@ -45,13 +47,15 @@ def cdr_headers(cdr: dict) -> dict:
 
 def _recordings_of(headers: dict, config) -> list[dict]:
     """The files a call recorded per the dialplan contract, in case their RECORD_STOP was missed:
-    the whole call (``<uuid>.wav``), a voicemail left in a box (``vm_<box>_<uuid>.wav``) and what a
-    user's leg recorded on demand (``od_<user>_<uuid>_<n>.wav``, one per start)."""
+    the whole call (``<uuid>.wav``), a voicemail left in a box (``vm_<box>_<uuid>.wav``), what a
+    user's leg recorded on demand (``od_<user>_<uuid>_<n>.wav``, one per start) and a survey's spoken
+    comment (``survey_<uuid>.wav``)."""
     if not headers.get("variable_record_seconds") or "variable_centralka_tenant" not in headers:
         return []
     tenant, uuid = headers["variable_centralka_tenant"], headers["Unique-ID"]
     box = headers.get("variable_centralka_voicemail_box")
-    names = [f"{uuid}.wav"] + ([f"vm_{box}_{uuid}.wav"] if box else [])
+    names = [f"{uuid}.wav"] + ([f"vm_{box}_{uuid}.wav"] if box else []) + (
+        [f"{surveying.COMMENT_FILE}{uuid}.wav"] if headers.get("variable_centralka_survey") else [])
     user, starts = headers.get("variable_centralka_user", ""), headers.get("variable_centralka_recordings", "")
     if user.isdigit() and set(starts) == {"1"}:
         names += [f"od_{user}_{uuid}_{'1' * n}.wav" for n in range(1, len(starts) + 1)]
@@ -72,6 +76,7 @@ def store_cdr(session, leg: dict, headers: dict, config) -> None:
     with hourly.touching(session, [leg["call_uuid"]]):  # the reports' hourly counts of the call
         save_legs(session, [leg], source="cdr")
         save_transfers(session, [leg])
+        save_answers(session, [leg])
         queues.save_queue_events(session, queues.facts_from_member_leg(headers))
         uploads = recordings.save_recordings(session, found) if found else []
     session.commit()

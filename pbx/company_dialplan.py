@@ -20,7 +20,8 @@ from sqlalchemy import select
 
 from pbx import compiler, models
 from pbx.dialplan.snapshot import (AnnouncementInfo, BoxInfo, ContactInfo, DirectorySnapshot, Fallback,
-                                   GroupInfo, MainNumberInfo, MemberInfo, NumberListInfo, OverrideInfo, UserInfo)
+                                   GroupInfo, MainNumberInfo, MemberInfo, NumberListInfo, OverrideInfo, QuestionInfo,
+                                   SurveyInfo, UserInfo)
 from pbx.extensions import db
 from pbx.tenancy import scoped, sip_domain
 
@@ -58,7 +59,14 @@ def snapshot_of(tenant, config, *, today: date | None = None) -> DirectorySnapsh
         transfer_blind_code=tenant.transfer_blind_code, transfer_attended_code=tenant.transfer_attended_code,
         record_code=tenant.record_code, recording_notice_id=tenant.recording_notice_id,
         contacts={c.id: c for c in contacts_of(tenant.id)},
+        surveys={s.id: _survey(s) for s in rows(models.Survey)},
     )
+
+
+def _survey(survey: models.Survey) -> SurveyInfo:
+    questions = tuple(QuestionInfo(q["prompt"], q["keys"], q.get("repeat", 2)) for q in survey.questions or ())
+    return SurveyInfo(survey.id, questions, survey.timeout_seconds, survey.comment_prompt_id, survey.comment_seconds,
+                      survey.thanks_prompt_id, name=survey.name)
 
 
 def contacts_of(tenant_id: int) -> list[ContactInfo]:

@@ -264,6 +264,43 @@ class VoicemailBox(TenantOwned, db.Model):
         return result
 
 
+class Survey(TenantOwned, db.Model):
+    """A post-call survey: questions the caller answers by keypad after the employee hung up."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # [{"prompt": <announcement id>, "keys": "12345", "repeat": 2, "label": "Uprzejmość"}, ...], 1 to 5.
+    questions: Mapped[list] = mapped_column(JSON, default=list)
+    timeout_seconds: Mapped[int] = mapped_column(Integer, default=5)
+    # A spoken comment after the questions, recorded when a prompt for it is set.
+    comment_prompt_id: Mapped[int | None] = mapped_column(ForeignKey("announcement.id", ondelete="SET NULL"))
+    comment_seconds: Mapped[int] = mapped_column(Integer, default=60)
+    thanks_prompt_id: Mapped[int | None] = mapped_column(ForeignKey("announcement.id", ondelete="SET NULL"))
+
+    @property
+    def prompt_ids(self) -> set[int]:
+        """The announcements the survey plays."""
+        return ({q["prompt"] for q in self.questions or ()}
+                | {i for i in (self.comment_prompt_id, self.thanks_prompt_id) if i is not None})
+
+
+class SurveyAnswer(db.Model):
+    """One caller's answers to a survey, written by the listener from the caller's channel."""
+
+    __table_args__ = (Index("ix_survey_answer_tenant_at", "tenant_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"))
+    survey_id: Mapped[int | None] = mapped_column(ForeignKey("survey.id", ondelete="SET NULL"), index=True)
+    call_uuid: Mapped[str] = mapped_column(String(64), unique=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The employee who talked with the caller and the group that rang them.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("group.id", ondelete="SET NULL"))
+    # One key per question in order, null where the caller gave no valid key or had hung up.
+    answers: Mapped[list] = mapped_column(JSON, default=list)
+
+
 class Scenario(TenantOwned, db.Model):
     """The editable tree of one main number; publishing freezes it as a version."""
 

@@ -17,6 +17,7 @@ from pbx import queues, recordings, tasks
 from pbx.calls import postgres
 from pbx.calls.journal import Journal
 from pbx.calls.store import save_legs
+from pbx.calls.surveys import save_answers
 from pbx.calls.transfers import save_transfers
 from pbx.reports import hourly
 from pbx.extensions import db
@@ -42,6 +43,7 @@ def _save(session, by_kind, source):
         return _apply_postgres(session, by_kind, source)
     save_legs(session, by_kind["leg"], source)
     save_transfers(session, by_kind["leg"])
+    save_answers(session, by_kind["leg"])
     queues.save_queue_events(session, by_kind["queue"])
     uploads = recordings.save_recordings(session, by_kind["recording"]) if by_kind["recording"] else []
     return uploads, recordings.voicemail_ids(session, by_kind["recording"])
@@ -50,6 +52,7 @@ def _save(session, by_kind, source):
 def _apply_postgres(session, by_kind, source):
     postgres.save_legs(session, by_kind["leg"], source)
     save_transfers(session, by_kind["leg"])  # rare: the generic statements are fast enough
+    save_answers(session, by_kind["leg"])  # rare too
     postgres.save_queue_events(session, by_kind["queue"])
     if not by_kind["recording"]:
         return [], []

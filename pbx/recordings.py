@@ -20,6 +20,7 @@ from pbx import models
 from pbx.audit import note
 from pbx.calls.legs import as_int, call_of, var
 from pbx.calls.store import aware, moment, upsert
+from pbx.dialplan import surveying
 from pbx.extensions import db
 from pbx.storage import LocalStorage, S3Storage, StorageError, object_key, storage_from_config
 
@@ -30,6 +31,7 @@ DEFAULT_RETENTION_DAYS = 90
 # ``<dir>/<tenant>/vm_<box>_<uuid>.wav``, a recorded call (``record_session``) ``<dir>/<tenant>/<uuid>.wav``,
 # a recording a user started with the record code ``<dir>/<tenant>/od_<user>_<leg uuid>_<n>.wav``
 # (pbx.dialplan.recording), recorded on that user's leg.
+# A survey's spoken comment is ``<dir>/<tenant>/survey_<uuid>.wav``.
 # Never by a channel variable: a voicemail after a recorded forward sets its variables before
 # the call's own recording stops.
 _VOICEMAIL_FILE = re.compile(r"^vm_(?:(\d+)_)?")
@@ -94,7 +96,7 @@ def recording_facts(headers: dict, config) -> dict | None:
         # A user's leg records on demand: the call is its caller's, as for the leg's call record.
         "call_uuid": call_of(headers, leg) if on_demand and leg else (
             var(headers, "call_uuid") or headers.get("Channel-Call-UUID") or leg),
-        "kind": "voicemail" if voicemail else "call", "voicemail_box_id": box,
+        "kind": "voicemail" if voicemail else "survey" if name.startswith(surveying.COMMENT_FILE) else "call", "voicemail_box_id": box,
         "started_by_user_id": as_int(on_demand.group(1)) if on_demand else None,
         "caller": headers.get("Caller-Caller-ID-Number", ""),
         "duration": (as_int(var(headers, "record_ms")) or 0) / 1000,

@@ -141,7 +141,7 @@ def _new_version(scenario: models.Scenario, tree: dict, note: str, config) -> mo
 
 # ---------------------------------------------------------------- references
 
-REFERENCE_KINDS = ("user", "group", "box", "announcement", "list", "main_number")
+REFERENCE_KINDS = ("user", "group", "box", "announcement", "list", "main_number", "survey")
 
 
 def references_to(tenant_id: int, kind: str, obj_id: int) -> list[Message]:
@@ -219,6 +219,9 @@ def _in_directory(tenant_id: int, kind: str, obj_id: int) -> list[Message]:
         tenant = db.session.get(models.Tenant, tenant_id)
         if tenant is not None and tenant.recording_notice_id == obj_id:
             places.append(Message("place.recording_notice"))
+        places += [Message("place.survey_prompt", name=survey.name) for survey in db.session.scalars(
+            select(models.Survey).where(models.Survey.tenant_id == tenant_id).order_by(models.Survey.id))
+            if obj_id in survey.prompt_ids]
     if kind == "box":
         places += _fallbacks_in(tenant_id, obj_id)
     return places

@@ -14,7 +14,8 @@ from pbx.nodes.walk import walk
 from pbx.scenarios import REFERENCE_KINDS, node_names, wanted_refs
 
 _KIND_MODELS = {"user": models.User, "group": models.Group, "box": models.VoicemailBox,
-                "announcement": models.Announcement, "list": models.NumberList, "main_number": models.MainNumber}
+                "announcement": models.Announcement, "list": models.NumberList, "main_number": models.MainNumber,
+                "survey": models.Survey}
 
 
 def usages(tenant_id: int, kind: str, obj_id: int) -> list[dict]:
@@ -31,6 +32,8 @@ def usages(tenant_id: int, kind: str, obj_id: int) -> list[dict]:
                    for b in _scoped(models.VoicemailBox, tenant_id) if b.greeting_id == obj_id]
         if db.session.get(models.Tenant, tenant_id).recording_notice_id == obj_id:
             places.append(_place("company", "the company's recording notice", role="recording_notice"))
+        places += [_place("survey", f"survey {s.name}: its questions or comment", name=s.name, role="prompt")
+                   for s in _scoped(models.Survey, tenant_id) if obj_id in s.prompt_ids]
     return places
 
 

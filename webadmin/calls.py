@@ -79,8 +79,10 @@ def _names() -> dict[int, str]:
     return {row.id: f"{row.first_name} {row.last_name}" for row in rows}
 
 
-def call_json(call: models.CallRecord, names: dict[int, str], book: Book, recorded: dict[str, list] | None = None) -> dict:
-    """``recorded``: the recordings still kept, by call (``call_recordings``)."""
+def call_json(call: models.CallRecord, names: dict[int, str], book: Book, recorded: dict[str, list] | None = None,
+              surveyed: dict | None = None) -> dict:
+    """``recorded``: the recordings still kept, by call (``call_recordings``); ``surveyed``: the post-call
+    survey answers of the calls, by call UUID."""
     return {
         "id": call.id, "started_at": stamp(call.started_at), "answered_at": stamp(call.answered_at),
         "ended_at": stamp(call.ended_at), "direction": call.direction, "main_number": call.main_number,
@@ -92,6 +94,7 @@ def call_json(call: models.CallRecord, names: dict[int, str], book: Book, record
         "recordings": [{"id": r.id, "created_at": stamp(r.created_at), "duration_seconds": r.duration_seconds,
                         "started_by": names.get(r.started_by_user_id)}
                        for r in (recorded or {}).get(call.call_uuid, [])],
+        "survey": (surveyed or {}).get(call.call_uuid),
     }
 
 
@@ -106,6 +109,12 @@ def call_recordings(calls: list[models.CallRecord]) -> dict[str, list]:
     for row in rows:
         found.setdefault(row.call_uuid, []).append(row)
     return found
+
+
+def _surveyed(calls: list[models.CallRecord]) -> dict[str, list]:
+    answer = models.SurveyAnswer
+    return dict(db.session.execute(select(answer.call_uuid, answer.answers).where(
+        answer.tenant_id == g.tenant.id, answer.call_uuid.in_([c.call_uuid for c in calls]))).all()) if calls else {}
 
 
 def _contact_numbers(search: Search, book: Book) -> list[str]:
@@ -141,8 +150,8 @@ def list_calls():
         query = query.where(_found(search, names, book))
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     calls = db.session.scalars(query.offset(paging.offset).limit(paging.per_page or MAX_ROWS)).all()
-    recorded = call_recordings(calls)
-    return paged_json([call_json(c, names, book, recorded) for c in calls], total)
+    recorded, surveyed = call_recordings(calls), _surveyed(calls)
+    return paged_json([call_json(c, names, book, recorded, surveyed) for c in calls], total)
 
 
 @bp.get("/calls/today")

@@ -50,7 +50,8 @@ class ReportQuery(Schema):
             raise ValidationError(Message("report.too_long", days=LONGEST), "to")
 
 
-def _wanted() -> tuple[Period, dict, dict]:
+def asked_period() -> tuple[Period, dict, dict]:
+    """The period a report's query string asks for (company's days), its options and every parameter read."""
     try:
         wanted = ReportQuery().load(request.args)
     except ValidationError as error:
@@ -77,7 +78,7 @@ def report_view(report):
     """
     if report not in BUILDERS:
         abort(404, Message("report.unknown", value=report, reports=", ".join(BUILDERS)))
-    period, options, wanted = _wanted()
+    period, options, wanted = asked_period()
     unknown = set(options) - set(OPTIONS.get(report, ()))
     if unknown:
         raise ParametersInvalid({name: [Message("report.option_not_taken", report=report, option=name)]

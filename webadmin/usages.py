@@ -13,7 +13,7 @@ bp = Blueprint("usages", __name__, url_prefix="/api")
 
 # The panel's collections and the kinds the scenarios name them by.
 COLLECTIONS = {"users": "user", "groups": "group", "voicemail-boxes": "box", "announcements": "announcement",
-               "number-lists": "list", "main-numbers": "main_number"}
+               "number-lists": "list", "main-numbers": "main_number", "surveys": "survey"}
 
 
 @signed_in()

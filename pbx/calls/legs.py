@@ -13,13 +13,15 @@ from marshmallow import ValidationError
 from schemas.fields import normalise_phone
 
 CALLER, CALLEE, AGENT = "caller", "callee", "agent"
+SURVEY_QUESTIONS = 5  # at most (schemas.survey)
 # The channel variables ``leg_facts`` reads, for ``Event.prefetch``.
 VARIABLES = tuple(f"variable_{name}" for name in (
     "uuid", "originator", "call_uuid", "cc_side", "cc_member_session_uuid", "centralka_tenant", "centralka_user",
     "caller_id_number", "destination_number", "sip_req_user", "centralka_main_number", "centralka_direction",
     "start_uepoch", "answer_uepoch", "bridge_uepoch", "end_uepoch", "hangup_cause", "sip_hangup_disposition",
     "centralka_path", "centralka_version", "last_sent_callee_id_number", "centralka_dialled", "centralka_call",
-    "centralka_transfer", "transfer_destination", "refer_uuid", "att_xfer_destination_number"))
+    "centralka_transfer", "transfer_destination", "refer_uuid", "att_xfer_destination_number",
+    "centralka_survey", "centralka_group", *(f"centralka_survey_q{n}" for n in range(1, SURVEY_QUESTIONS + 1))))
 KINDS = ("blind", "attended")
 
 
@@ -100,7 +102,20 @@ def leg_facts(headers: dict) -> dict | None:
         "version_id": as_int(var(headers, "centralka_version")),
         "callee_number": headers.get("Caller-Callee-ID-Number") or var(headers, "last_sent_callee_id_number"),
         "transfer": transfer_told(headers),
+        "survey": survey_told(headers) if role == CALLER else None,
     }
+
+
+def survey_told(headers: dict) -> dict | None:
+    """The caller's survey answers (pbx.dialplan.surveying): {"survey", "group", "answers"}, or None.
+
+    An answer is the key pressed, None where the caller pressed no valid key or had hung up.
+    """
+    survey = as_int(var(headers, "centralka_survey"))
+    if survey is None:
+        return None
+    answers = [as_int(var(headers, f"centralka_survey_q{n}")) for n in range(1, SURVEY_QUESTIONS + 1)]
+    return {"survey": survey, "group": as_int(var(headers, "centralka_group")), "answers": answers}
 
 
 def transfer_told(headers: dict) -> dict | None:

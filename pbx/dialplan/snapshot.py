@@ -63,6 +63,24 @@ class BoxInfo:
 
 
 @dataclass(frozen=True)
+class QuestionInfo:
+    prompt_id: int  # an announcement
+    keys: str  # the keys that answer it, e.g. "12345"
+    repeat: int = 2  # tries on a wrong key or none
+
+
+@dataclass(frozen=True)
+class SurveyInfo:
+    id: int
+    questions: tuple[QuestionInfo, ...] = ()
+    timeout_seconds: int = 5
+    comment_prompt_id: int | None = None  # set: the caller may leave a spoken comment
+    comment_seconds: int = 60
+    thanks_prompt_id: int | None = None
+    name: str = field(default="", compare=False)  # for the checker's words, never in a dialplan
+
+
+@dataclass(frozen=True)
 class NumberListInfo:
     id: int
     kind: str  # "vip" / "blacklist"
@@ -124,6 +142,7 @@ class DirectorySnapshot:
     record_code: str | None = None
     recording_notice_id: int | None = None  # the company's own notice (an announcement), else the shared one
     contacts: dict[int, ContactInfo] = field(default_factory=dict)
+    surveys: dict[int, SurveyInfo] = field(default_factory=dict)
 
     @property
     def context(self) -> str:

@@ -62,6 +62,8 @@ TEXTS = {
     "contact.import_not_vcard": 'Pliku nie da się odczytać jako vCard.',
     "noun.contact": 'kontakt',
     "noun.contacts": 'kontakty',
+    "noun.survey": "ankieta",
+    "noun.surveys": "ankiety",
     "caller_condition.list_or_group": 'Wybierz listę numerów albo grupę kontaktów (jedno z nich).',
     "lint.contact_group_empty":
         'W grupie kontaktów {name} nie ma kontaktu z numerem: każde połączenie trafi do gałęzi {branch}.',
@@ -136,6 +138,7 @@ TEXTS = {
     "in_use.number_list": "lista numerów {name} jest używana przez: {place}",
     "in_use.user": "użytkownik {name} jest używany przez: {place}",
     "in_use.voicemail_box": "skrzynka głosowa {name} jest używana przez: {place}",
+    "in_use.survey": "ankieta {name} jest używana przez: {place}",
 
     "input.at_least": "większa lub równa",
     "input.at_most": "mniejsza lub równa",
@@ -291,6 +294,9 @@ TEXTS = {
     "place.company_fallback": "domyślne miejsce firmy na nieodebrane połączenia",
     "place.draft_node": "scenariusz {scenario} ({number}), szkic, węzeł {node}",
     "place.greeting": "skrzynka głosowa {name} (jako jej powitanie)",
+    "place.survey_prompt": "ankieta {name} (w pytaniach lub komentarzu)",
+    "survey.keys": "Klawisze odpowiedzi to cyfry 0–9, każda raz, na przykład 12345.",
+    "survey.questions": "Ankieta ma od 1 do 5 pytań.",
     "place.group_fallback": "grupa {name} (gdy nikt z grupy nie odbiera)",
     "place.number_fallback": "numer główny {number} (gdy nikt nie odbiera)",
     "place.only_member": "grupa {name} (jako jej jedyny członek), a ta grupa jest używana przez: {places}",

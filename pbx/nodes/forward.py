@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from pbx.dialplan import announcing, dialing, ir, recording, transferring
+from pbx.dialplan import announcing, dialing, ir, recording, surveying, transferring
 from pbx.dialplan.ir import Action, Condition, Extension
 from pbx.messages import Message
 from pbx.nodes import register
-from pbx.nodes.base import BRANCHES, NodeKind, NodeSchema, RefId, object_ids, told
+from pbx.nodes.base import BRANCHES, NodeKind, NodeSchema, RefId, object_ids, prompt_language, told
 from pbx.tenancy import missing
 from schemas.fields import PhoneNumber
 
@@ -53,6 +53,8 @@ class ForwardSchema(NodeSchema):
     ring_seconds = fields.Integer(strict=True, load_default=30, validate=validate.Range(min=5, max=300),
                                   metadata={"summary": True, "unit": "s"})
     queue = fields.Nested(QueueSchema, load_default=None, allow_none=True, metadata={"summary": True})
+    # After the employee hangs up, the caller who stayed on the line answers this survey.
+    survey = RefId("survey", load_default=None, allow_none=True, metadata={"summary": True})
 
 
 @register
@@ -67,7 +69,7 @@ class Forward(NodeKind):
         target = data.get("target") if isinstance(data.get("target"), dict) else {}
         number = target.get("number")
         return (object_ids("user", target.get("user")) + object_ids("group", target.get("group"))
-                + ([("number", number)] if isinstance(number, str) else []))
+                + ([("number", number)] if isinstance(number, str) else []) + object_ids("survey", data.get("survey")))
 
     def check(self, node, snapshot):
         target = node.fields["target"]
@@ -77,6 +79,8 @@ class Forward(NodeKind):
             return [missing("Group", [target["group"]])]
         if "user" in target and dialing.user_target(snapshot.users[target["user"]], snapshot) is None:
             return [Message("check.user_unreachable", name=snapshot.users[target["user"]].name or target["user"])]
+        if node.fields["survey"] is not None and node.fields["survey"] not in snapshot.surveys:
+            return [missing("Survey", [node.fields["survey"]])]
         if "number" in target and node.fields["queue"]:
             return [Message("check.queue_external")]
         if "no_answer" not in node.branches and self.fallback(node, snapshot) is None:
@@ -99,6 +103,9 @@ class Forward(NodeKind):
         heard = announcing.Announcing.of_queue(queue)
         if queue and not heard.silent and heard.every >= queue["max_wait_seconds"]:
             found.append(Message("lint.queue_announced_too_late", wait=queue["max_wait_seconds"], every=heard.every))
+        survey = snapshot.surveys.get(node.fields["survey"])
+        for prompt in sorted({q.prompt_id for q in survey.questions} if survey else ()):
+            found += prompt_language(prompt, snapshot)
         return found
 
     def waits(self, node, branch, snapshot):
@@ -121,8 +128,22 @@ class Forward(NodeKind):
             actions = [*low.enter(node), low.outcome("unavailable"), *self._branch(node, low, "unavailable")]
             return [ir.simple(low.dest(node.id), actions)]
         if node.fields["queue"] or (group is not None and group.ring_mode == "longest-idle"):
-            return self._queue(node, low, group)
-        return self._bridge(node, low, group) + self._results(node, low)
+            return self._queue(node, low, group) + self._survey(node, low)
+        return self._bridge(node, low, group) + self._results(node, low) + self._survey(node, low)
+
+    @staticmethod
+    def _survey(node, low) -> list[Extension]:
+        survey = low.snap.surveys.get(node.fields["survey"])
+        if survey is None:
+            return []
+        return [ir.simple(low.dest(node.id, "SURVEY"), surveying.survey_actions(survey, low))]
+
+    @staticmethod
+    def _after_answer(node, low) -> list[Action]:
+        """Where the caller goes once the answered call ended: the survey, else the end of the call."""
+        if node.fields["survey"] is None:
+            return [Action("hangup", "NORMAL_CLEARING")]
+        return [low.transfer(low.dest(node.id, "SURVEY"))]
 
     def _prelude(self, node, low, group) -> list[Action]:
         actions = low.enter(node)
@@ -146,8 +167,10 @@ class Forward(NodeKind):
 
     def _bridge(self, node, low, group) -> list[Extension]:
         name, result = low.dest(node.id), low.dest(node.id, "RESULT")
+        # With a survey the caller stays when the employee hangs up, and hunts RESULT (SUCCESS).
+        stays = "false" if node.fields["survey"] is not None else "true"
         after = [Action("set", f"ringback={dialing.RINGBACK}"), Action("set", "continue_on_fail=true"),
-                 Action("set", "hangup_after_bridge=true")]
+                 Action("set", f"hangup_after_bridge={stays}")]
         if "number" not in node.fields["target"]:  # an outside party never transfers our caller
             after += transferring.bind_actions(low.snap)
         # Scenarios forward to the same few groups again and again: build each dial string once.
@@ -193,7 +216,11 @@ class Forward(NodeKind):
             return Extension(f"{result}_{ext_step}", [
                 ir.destination_is(result), Condition("${originate_disposition}", expression, actions=actions)])
 
-        return [
+        answered = []
+        if node.fields["survey"] is not None:
+            answered = [Extension(f"{result}_ANSWERED", [ir.destination_is(result), Condition(
+                "${originate_disposition}", "^SUCCESS$", actions=self._after_answer(node, low))])]
+        return answered + [
             on("BUSY", "^USER_BUSY$", "busy"),
             on("NO_ANSWER", "^(?:" + "|".join(NO_ANSWER_CAUSES) + ")$", "no_answer"),
             ir.simple(result, [low.outcome("unavailable"), *self._branch(node, low, "unavailable")],
@@ -214,11 +241,13 @@ class Forward(NodeKind):
                    Action("set", f"centralka_queue={queue['name']}"),
                    *(Action("set", variable) for variable in heard.variables()),
                    *transferring.bind_actions(low.snap), Action("set", f"cc_export_vars={CC_EXPORT_VARS}"),
+                   # mod_callcenter's uuid_bridge hangs the caller up afterwards only when this is true.
+                   *([Action("set", "hangup_after_bridge=false")] if node.fields["survey"] is not None else []),
                    Action("callcenter", queue["name"]), low.transfer(result)]
         return [
             ir.simple(name, actions),
             Extension(f"{result}_ANSWERED", [ir.destination_is(result), Condition(
-                "${cc_cause}", "^answered$", actions=[Action("hangup", "NORMAL_CLEARING")])]),
+                "${cc_cause}", "^answered$", actions=self._after_answer(node, low))]),
             ir.simple(result, [low.outcome("no_answer"), *self._branch(node, low, "no_answer")],
                       ext_name=f"{result}_TIMEOUT"),
         ]
@@ -244,7 +273,10 @@ class Forward(NodeKind):
         text += f": {book.legs_text(legs)}" if legs else ": nobody to ring" if stop["outcome"] == "unavailable" else ""
         if stop["outcome"] in ("busy", "unavailable") and legs:
             text += f" ({stop['outcome']})"
-        return {"text": text, "ring_mode": mode, "legs": legs, "queue": queue}
+        survey = surveying.answers_heard(events)
+        if survey:
+            text += "; survey: " + ", ".join(f"{a['question']}→{a['answer'] or '-'}" for a in survey)
+        return {"text": text, "ring_mode": mode, "legs": legs, "queue": queue, "survey": survey}
 
     def story(self, stop, node, events, book, language):
         legs = book.legs(events)
@@ -252,7 +284,7 @@ class Forward(NodeKind):
         lines = [(stop["at"], told(STORY, language, "queue" if queued else "forward", name=stop["label"]))]
         if not legs and stop["outcome"] == "unavailable":
             lines.append((stop["at"], told(STORY, language, "nobody")))
-        return lines + book.legs_story(legs, language)
+        return lines + book.legs_story(legs, language) + surveying.survey_story(events, language)
 
 
 STORY = {"pl": {"forward": "Przekierowanie „{name}”", "queue": "Kolejka „{name}”", "nobody": "Nie ma do kogo dzwonić"},

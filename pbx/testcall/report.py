@@ -63,7 +63,7 @@ class TestCall:
 
 
 OWNED = {"announcement": models.Announcement, "user": models.User, "group": models.Group,
-         "box": models.VoicemailBox, "list": models.NumberList}
+         "box": models.VoicemailBox, "list": models.NumberList, "survey": models.Survey}
 
 
 class Book:

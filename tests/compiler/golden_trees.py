@@ -35,4 +35,8 @@ TREES = {
     "server": {"id": "router", "kind": "server", "url": "https://crm.example.com/centralka?x=${y}", "timeout_ms": 1200,
                "target_user": True, "target_number": True, "answers": {"sales": hangup("to_sales"), "vip": hangup("to_vip")},
                "fallback": hangup("no_server")},
+    # After the call the caller answers survey 30: two questions, a comment, thanks.
+    "forward_survey": {"id": "fw", "kind": "forward", "target": {"user": 1}, "survey": 30, "no_answer": hangup()},
+    "queue_survey": {"id": "q", "kind": "forward", "target": {"group": 10}, "queue": {"max_wait_seconds": 120},
+                     "survey": 30, "no_answer": hangup()},
 }

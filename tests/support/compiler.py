@@ -12,7 +12,7 @@ from pbx.compiler.internal import internal_extensions
 from pbx.compiler.ondemand import ondemand_extensions
 from pbx.compiler.transfers import transfer_extensions
 from pbx.dialplan.snapshot import (AnnouncementInfo, BoxInfo, DirectorySnapshot, GroupInfo, MainNumberInfo,
-                                   MemberInfo, NumberListInfo, UserInfo)
+                                   MemberInfo, NumberListInfo, QuestionInfo, SurveyInfo, UserInfo)
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 ANNA, PIOTR, KASIA, DESK = "sofia/gateway/carrier/48501234567", "sofia/gateway/carrier/48502345678", \
@@ -35,6 +35,8 @@ def snapshot(**changes) -> DirectorySnapshot:
         lists={20: NumberListInfo(20, "blacklist", ("+48221999999", "+4930*")),
                21: NumberListInfo(21, "vip", ("+48600100200",))},
         main_numbers={1: MainNumberInfo(1, "+48221000000", True), 2: MainNumberInfo(2, "+48221000001", False, 1, None)},
+        surveys={30: SurveyInfo(30, (QuestionInfo(5, "12345", 2), QuestionInfo(6, "12", 1)), 4, comment_prompt_id=6,
+                                comment_seconds=45, thanks_prompt_id=5, name="Po rozmowie")},
     )
     base.update(changes)
     return DirectorySnapshot(**base)

@@ -11,8 +11,8 @@ from tests.support.browser import chromium_page, needs_chromium, node_form, shot
 
 pytestmark = needs_chromium
 SERIOUS = {"serious", "critical"}
-LISTS = ["users", "groups", "numbers", "announcements", "voicemail", "lists", "contacts", "calls", "recordings",
-         "audit"]
+LISTS = ["users", "groups", "numbers", "announcements", "voicemail", "lists", "contacts", "surveys", "calls",
+         "recordings", "audit"]
 
 
 def _violations(page) -> list[str]:
@@ -63,6 +63,7 @@ def test_no_page_has_a_serious_accessibility_violation(server, width):
             ("voicemail-inbox", lambda: _dialog(page, base, "voicemail", "Skrzynki", "Wiadomości")),
             ("user-dialog", lambda: _dialog(page, base, "users", "Użytkownicy", "+ Dodaj użytkownika")),
             ("contact-dialog", lambda: _dialog(page, base, "contacts", "Kontakty", "+ Dodaj kontakt")),
+            ("survey-dialog", lambda: _dialog(page, base, "surveys", "Ankiety", "+ Dodaj ankietę")),
         ]
         for name, show in views:
             show()

@@ -8,6 +8,7 @@ import { dashboardPage } from "./pages/dashboard.js";
 import { usersPage, groupsPage, numbersPage, voicemailPage, listsPage } from "./pages/directory.js";
 import { announcementsPage } from "./pages/announcements.js";
 import { contactsPage } from "./pages/contacts.js";
+import { surveysPage } from "./pages/surveys.js";
 import { callsPage, recordingsPage, auditPage } from "./pages/reports.js";
 import { reportsPage } from "./pages/statistics.js";
 import { scenarioPage } from "./pages/scenario.js";
@@ -21,7 +22,7 @@ const routes = {
   dashboard: dashboardPage, users: usersPage, groups: groupsPage, numbers: numbersPage,
   announcements: announcementsPage, voicemail: voicemailPage, lists: listsPage, contacts: contactsPage, calls: callsPage,
   reports: reportsPage, recordings: recordingsPage, audit: auditPage, scenario: scenarioPage, company: companyPage,
-  api: apiDocsPage, exports: exportsPage, reception: receptionPage,
+  api: apiDocsPage, exports: exportsPage, reception: receptionPage, surveys: surveysPage,
 };
 // A receptionist who is no admin sees the reception page only.
 const adminOnly = () => (session.me?.admin_level ?? 0) === 0;

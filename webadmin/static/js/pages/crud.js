@@ -8,6 +8,7 @@ import { confirmChange, confirmDelete, confirmDeleteUnused } from "./people.js";
 
 // config: {title, endpoint, columns, fields(row|null) → field list, addLabel, editLabel,
 //          exportUrl, exports: [[label, url]...] (several formats), nameOf(row), extraActions(row, refresh), noAddDialog, footer(refresh) → element,
+//          toBody(values, row) → the body sent, errorFields(fields, values) → the API's problems by the form's fields,
 //          usage: the object's kind in its usages' words ("user", "group", "box" ...); none for objects
 //          no scenario or number uses (contacts)}
 export async function crudPage(config) {
@@ -45,8 +46,14 @@ export async function crudPage(config) {
         if (row && config.usage && !await confirmChange(config.endpoint, row, config.nameOf(row), objectWord(row))) {
           throw new Error(t("use.notSaved"));
         }
-        if (row) await patch(`${config.endpoint}/${row.id}`, data);
-        else await post(config.endpoint, data);
+        try {
+          if (row) await patch(`${config.endpoint}/${row.id}`, data);
+          else await post(config.endpoint, data);
+        } catch (error) {
+          // A body shaped unlike the form (toBody) has its problems named by the form's fields.
+          if (config.errorFields && error.body?.fields) error.fields = config.errorFields(error.body.fields, values);
+          throw error;
+        }
         toast(t("saved"));
         await refresh();
       },

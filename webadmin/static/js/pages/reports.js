@@ -28,6 +28,7 @@ export async function callsPage() {
     { label: t("talk_seconds"), value: (c) => String(c.talk_seconds) },
     { label: t("path"), value: (c) => c.path.join(" → ") },
     { label: t("recordings"), value: (c) => h("ul", { class: "plain" }, c.recordings.map(recordingItem)) },
+    { label: t("survey.column"), value: (c) => (c.survey ? c.survey.map((key) => key ?? "–").join(", ") : "") },
   ], calls) });
   async function load() {
     exportLink.href = `/api/calls.csv?${filters()}`;

@@ -11,6 +11,7 @@ export const REFS = {
   group: { rows: "groups", text: (g) => g.name },
   box: { rows: "boxes", text: (b) => b.name },
   list: { rows: "lists", text: (l) => `${l.name} (${t(`kind.${l.kind}`)})` },
+  survey: { rows: "surveys", text: (s) => s.name },
 };
 
 export const refRows = (refs, ref) => refs[REFS[ref]?.rows] || [];

@@ -12,9 +12,9 @@ import { calendarPanel } from "./scenario-calendar.js";
 import { overridePanel } from "./overrides.js";
 
 async function loadRefs() {
-  const [users, groups, announcements, boxes, lists, kinds] = await Promise.all(["/api/users", "/api/groups",
-    "/api/announcements", "/api/voicemail-boxes", "/api/number-lists", "/api/node-kinds"].map(get));
-  return { refs: { users, groups, announcements, boxes, lists }, kinds };
+  const [users, groups, announcements, boxes, lists, surveys, kinds] = await Promise.all(["/api/users", "/api/groups",
+    "/api/announcements", "/api/voicemail-boxes", "/api/number-lists", "/api/surveys", "/api/node-kinds"].map(get));
+  return { refs: { users, groups, announcements, boxes, lists, surveys }, kinds };
 }
 
 // The kind last picked stays picked in every picker, whatever redraws the tree in between.
