@@ -41,7 +41,7 @@ def test_a_survey_is_added_changed_listed_and_audited(as_editor, demo):
     changed = as_editor.patch(f"/api/surveys/{survey['id']}", json={"timeout_seconds": 8})
     assert changed.status_code == 200 and changed.get_json()["timeout_seconds"] == 8
     assert [s["name"] for s in as_editor.get("/api/surveys?q=rozmow").get_json()] == ["Po rozmowie"]
-    entries = db.session.scalars(select(models.AuditLogEntry).where(models.AuditLogEntry.entity == "Survey")).all()
+    entries = db.session.scalars(select(models.AuditLogEntry).where(models.AuditLogEntry.entity == "Survey").order_by(models.AuditLogEntry.id)).all()
     assert [e.action for e in entries] == ["create", "update"]
     assert entries[1].changes == {"timeout_seconds": [5, 8]}
 
