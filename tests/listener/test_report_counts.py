@@ -31,6 +31,16 @@ def counts():
                    row.talked) for row in db.session.scalars(select(models.CallHour)))
 
 
+def caller_counts():
+    """The counts per caller and day and per caller and month (``pbx.reports.callers``), refreshed."""
+    refreshed()
+    days = sorted((row.tenant_id, hourly.day_of(row.day), row.main_number, row.caller, row.calls, row.answered,
+                   row.last_call.replace(tzinfo=None)) for row in db.session.scalars(select(models.CallerDay)))
+    months = sorted((row.tenant_id, hourly.day_of(row.month), row.caller, row.calls)
+                    for row in db.session.scalars(select(models.CallerMonth)))
+    return days, months
+
+
 def day_sums_match() -> bool:
     """Whether the day sums equal the hourly rows added up per UTC day."""
     summed: dict = {}
@@ -63,9 +73,13 @@ def test_the_counts_equal_the_records_whatever_the_order(ctx, company):
         models.CallRecord.tenant_id == company.id))
     assert sum(row[6] for row in arrived if row[2] == "number") == stored
     assert day_sums_match()
+    callers = caller_counts()
+    assert sum(row[4] for row in callers[0]) == stored - sum(  # every incoming call with a caller, once
+        1 for call in db.session.scalars(select(models.CallRecord)) if call.direction != "in" or not call.caller)
     hourly.backfill(db.session)
     assert counts() == arrived  # what counting every record afresh gives
     assert day_sums_match()
+    assert caller_counts() == callers
 
 
 def test_a_call_that_moves_to_another_hour_leaves_its_old_hour(ctx, company):
@@ -81,6 +95,8 @@ def test_a_call_that_moves_to_another_hour_leaves_its_old_hour(ctx, company):
     refreshed()
     days = {hourly.day_of(row.day) for row in db.session.scalars(select(models.CallDay))}
     assert days == {hourly.day_of(datetime.fromtimestamp(day_before["started"], timezone.utc))} and day_sums_match()
+    caller_days, _ = caller_counts()
+    assert [(row[1], row[4]) for row in caller_days] == [(day, 1) for day in days]  # its caller's count moved too
 
 
 def test_a_cdr_post_counts_its_call(ctx, company):
