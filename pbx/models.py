@@ -396,17 +396,21 @@ class CallerDay(db.Model):
 
 
 class CallerMonth(db.Model):
-    """A caller's incoming calls in one UTC month, all main numbers together: the bound that lets the top
-    callers be found from the head of each month's list (``pbx.reports.callers``)."""
+    """A caller's incoming calls in one UTC month, all main numbers together (``CallerDay`` summed): read
+    from its head, each month's list finds the top callers (``pbx.reports.callers``)."""
 
-    __table_args__ = (Index("uq_caller_month", "tenant_id", "month", "caller", unique=True),
-                      Index("ix_caller_month_calls", "tenant_id", "month", "calls", "caller"))
+    # The lists most calls first; a caller's months of a period.
+    __table_args__ = (Index("ix_caller_month_calls", "tenant_id", "month", "calls", "caller"),
+                      Index("uq_caller_month", "tenant_id", "caller", "month", unique=True,
+                            postgresql_include=["calls", "answered", "last_call"]))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"))
     month: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # UTC midnight of the 1st
     caller: Mapped[str] = mapped_column(String(64))
     calls: Mapped[int] = mapped_column(Integer)
+    answered: Mapped[int] = mapped_column(Integer)
+    last_call: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class CallLeg(db.Model):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, delete, func, literal, select, union_all
+from sqlalchemy import String, and_, delete, func, literal, or_, select, union_all
 
 from pbx import models
 from pbx.calls.store import aware
@@ -74,10 +74,12 @@ def _sum_month(session, tenant_id: int, month: datetime, callers: list[str] | No
     """The ``caller_month`` rows of a month (of some callers) summed afresh from its days."""
     session.execute(delete(MONTHS).where(MONTHS.c.tenant_id == tenant_id, MONTHS.c.month == month,
                                          *([MONTHS.c.caller.in_(callers)] if callers is not None else [])))
-    summed = select(literal(tenant_id), literal(month, MONTH.month.type), DAY.caller, func.sum(DAY.calls)).where(
+    summed = select(literal(tenant_id), literal(month, MONTH.month.type), DAY.caller, func.sum(DAY.calls),
+                    func.sum(DAY.answered), func.max(DAY.last_call)).where(
         DAY.tenant_id == tenant_id, DAY.day >= month, DAY.day < next_month(month),
         *([DAY.caller.in_(callers)] if callers is not None else [])).group_by(DAY.caller)
-    session.execute(MONTHS.insert().from_select(["tenant_id", "month", "caller", "calls"], summed))
+    session.execute(MONTHS.insert().from_select(["tenant_id", "month", "caller", "calls", "answered", "last_call"],
+                                                summed))
 
 
 def count_month(session, tenant_id: int, month: datetime) -> None:
@@ -141,17 +143,35 @@ def _heads(session, tenant_id: int, months: list[datetime], offset: int, depth: 
 
 
 def _from_days(session, tenant_id: int, period: Period, days, callers: list[str]) -> dict:
-    """caller → [calls, answered, last call] over the whole UTC days ``days`` (start, end)."""
+    """caller → [calls, answered, last call] over the whole UTC days ``days`` (start, end): the whole months
+    among them from ``caller_month`` (all numbers), the other days from ``caller_day``."""
     found: dict = {}
     if not days:
         return found
-    number = [DAY.main_number == period.main_number] if period.main_number else []
+    months, rest = _months_within(days), [days]
+    if months and not period.main_number:
+        rest = [(days[0], months[0]), (months[1], days[1])]
     for start in range(0, len(callers), CHUNK):
-        rows = session.execute(select(DAY.caller, func.sum(DAY.calls), func.sum(DAY.answered), func.max(DAY.last_call))
-                               .where(DAY.tenant_id == tenant_id, DAY.caller.in_(callers[start:start + CHUNK]),
-                                      DAY.day >= days[0], DAY.day < days[1], *number).group_by(DAY.caller))
-        found |= {caller: [int(calls), int(answered), last] for caller, calls, answered, last in rows}
+        some = callers[start:start + CHUNK]
+        statements = [select(DAY.caller, func.sum(DAY.calls), func.sum(DAY.answered), func.max(DAY.last_call)).where(
+            DAY.tenant_id == tenant_id, DAY.caller.in_(some),
+            or_(*(and_(DAY.day >= first, DAY.day < last) for first, last in rest)),
+            *([DAY.main_number == period.main_number] if period.main_number else [])).group_by(DAY.caller)]
+        if rest[0] != days:
+            statements.append(select(MONTH.caller, MONTH.calls, MONTH.answered, MONTH.last_call).where(
+                MONTH.tenant_id == tenant_id, MONTH.caller.in_(some), MONTH.month >= months[0],
+                MONTH.month < months[1]))
+        for statement in statements:
+            for caller, calls, answered, last in session.execute(statement):
+                _add(found.setdefault(caller, [0, 0, None]), [int(calls), int(answered), last])
     return found
+
+
+def _months_within(days) -> tuple[datetime, datetime] | None:
+    """The whole UTC months among the days (start, end), as (first month, end of the last)."""
+    first = days[0] if month_of(days[0]) == days[0] else next_month(month_of(days[0]))
+    last = month_of(days[1])
+    return (first, last) if first < last else None
 
 
 def _from_records(session, tenant_id: int, period: Period, ranges) -> dict:

@@ -37,12 +37,15 @@ def upgrade():
         sa.Column('month', sa.DateTime(timezone=True), nullable=False),
         sa.Column('caller', sa.String(length=64), nullable=False),
         sa.Column('calls', sa.Integer(), nullable=False),
+        sa.Column('answered', sa.Integer(), nullable=False),
+        sa.Column('last_call', sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['tenant_id'], ['tenant.id'], name=op.f('fk_caller_month_tenant_id_tenant'),
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_caller_month')),
     )
-    op.create_index('uq_caller_month', 'caller_month', ['tenant_id', 'month', 'caller'], unique=True)
     op.create_index('ix_caller_month_calls', 'caller_month', ['tenant_id', 'month', 'calls', 'caller'])
+    op.create_index('uq_caller_month', 'caller_month', ['tenant_id', 'caller', 'month'], unique=True,
+                    postgresql_include=['calls', 'answered', 'last_call'])
     _count_stored_calls()
 
 
@@ -56,8 +59,9 @@ def _count_stored_calls():
                f"SELECT tenant_id, {day}, coalesce(main_number, ''), caller, count(*), count(answered_at), "
                f"max(started_at) FROM call_record WHERE tenant_id IS NOT NULL AND direction = 'in' AND caller != '' "
                f"GROUP BY tenant_id, {day}, coalesce(main_number, ''), caller")
-    op.execute(f"INSERT INTO caller_month (tenant_id, month, caller, calls) "
-               f"SELECT tenant_id, {month}, caller, sum(calls) FROM caller_day GROUP BY tenant_id, {month}, caller")
+    op.execute(f"INSERT INTO caller_month (tenant_id, month, caller, calls, answered, last_call) "
+               f"SELECT tenant_id, {month}, caller, sum(calls), sum(answered), max(last_call) FROM caller_day "
+               f"GROUP BY tenant_id, {month}, caller")
 
 
 def downgrade():
