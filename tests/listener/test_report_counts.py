@@ -13,7 +13,7 @@ from pbx import models, record_writer
 from pbx.calls.legs import leg_facts
 from pbx.cdr_post import store_cdr
 from pbx.extensions import db
-from pbx.reports import hourly
+from pbx.reports import callers, hourly
 from tests.listener.test_postgres_writer import facts
 from tests.support.streams import SHAPES, named
 
@@ -121,14 +121,15 @@ def test_a_write_marks_its_hours_stale_and_a_refresh_counts_them(ctx, company):
     assert not db.session.scalars(select(models.CallHourStale)).all()
 
 
-def test_a_cdr_post_does_not_wait_for_a_refresh_of_its_day(ctx, company):
-    """A refresh of the company's day holds its lock; the switch endpoint's CDR post goes through."""
+def test_a_cdr_post_does_not_wait_for_a_refresh_of_its_month(ctx, company):
+    """A refresh of the company's month holds its lock; the switch endpoint's CDR post goes through."""
     if ctx.config["BACKEND"] != "postgresql":
-        pytest.skip("the day's lock is PostgreSQL's")
+        pytest.skip("the month's lock is PostgreSQL's")
     headers = next(iter(named(next(iter(SHAPES)), "CHANNEL_HANGUP_COMPLETE", "json")))
     leg = leg_facts(headers)
+    month = callers.month_of(datetime.fromtimestamp(leg["started"], timezone.utc))
     with db.engine.connect() as refreshing, refreshing.begin():
-        refreshing.execute(select(func.pg_advisory_xact_lock(company.id, int(leg["started"] // 86400))))
+        refreshing.execute(select(func.pg_advisory_xact_lock(company.id, int(month.timestamp() // 86400))))
         db.session.execute(text("SET LOCAL lock_timeout = '2s'"))  # the writer's transaction alone
         store_cdr(db.session, leg, headers, ctx.config)
     assert counts()
