@@ -188,11 +188,16 @@ def xlsx_values(tenant: models.Tenant, filters: dict, chosen: Dialect, page: int
     """The cells of the matching calls for a workbook, read by a server-side cursor a page at a time;
     the path's cell made once per distinct path."""
     statement, params = _compiled(cells(tenant, filters, chosen))
-    paths: dict = {}
+    paths = _workbook_paths()
     with _reading(tenant) as raw, raw.cursor(name="call_export") as cursor:
-        cursor.itersize = page
         cursor.execute(statement, params)
-        for *row, stored in cursor:
-            if stored not in paths:
-                paths[stored] = safe_cell(_path_text(*stored.split(MARK)[1:])) or None
-            yield (*row, paths[stored])
+        while rows := cursor.fetchmany(page):
+            yield from [row[:-1] + (paths[row[-1]],) for row in rows]
+
+
+class _workbook_paths(dict):
+    """The stored path (as the server sends it) → its workbook cell (None: no cell)."""
+
+    def __missing__(self, stored: str) -> str | None:
+        self[stored] = safe_cell(_path_text(*stored.split(MARK)[1:])) or None
+        return self[stored]
