@@ -41,6 +41,7 @@ DAYS = 365
 # Incoming calls per hour of a workday (relative): office hours, a dip at lunch; weekends a tenth.
 HOUR_WEIGHTS = [1, 1, 1, 1, 1, 2, 4, 15, 60, 100, 95, 85, 60, 75, 85, 70, 45, 20, 10, 6, 4, 3, 2, 1]
 TARGETS = {1_000_000: 0.3, 10_000_000: 2.0}
+BIG_TABLES = r"Scan.* on (call_record|call_hour|call_day|caller_day|caller_month|queue_event|recording)\b"
 PATHS = {  # the demo scenario's ways through, and the outcome they lead to
     "answered": [["hours:open", "welcome", "main_menu:1", "sales"], ["hours:open", "welcome", "main_menu:2", "accounting"],
                  ["hours:open", "welcome", "main_menu:no_input", "reception"]],
@@ -230,8 +231,7 @@ def plans(session, statements) -> tuple[list[str], bool]:
         with raw.cursor() as cursor:
             cursor.execute("EXPLAIN " + statement, parameters)
             lines = [row[0] for row in cursor.fetchall()]
-        scans = sorted({line.split("->")[-1].split("  (")[0].strip() for line in lines
-                        if re.search(r"Scan.* on (call_record|call_hour|call_day|queue_event|recording)\b", line)})
+        scans = sorted({line.split("->")[-1].split("  (")[0].strip() for line in lines if re.search(BIG_TABLES, line)})
         shown.append(f"{lines[0].split('  (')[0].strip()}  <-  {'; '.join(scans) or 'no big table'}")
         sequential |= any(re.search(r"Seq Scan on call_record\b", line) for line in lines)
     return shown, sequential

@@ -121,6 +121,11 @@ class Names:
                    {row.number: row.label for row in numbers})
 
 
+def path_text(path, transfers) -> str:
+    """The call path's cell: its steps, then the transfers users made ("hours:open > sales > transfer:102 …")."""
+    return " > ".join(map(str, [*(path or []), *(transfers or [])]))
+
+
 def record_values(zone_name: str, names: Names) -> Callable:
     """A stored row → the values of ``CALL_COLUMNS``, times in the company's zone."""
     zone, utc = ZoneInfo(zone_name), timezone.utc
@@ -135,7 +140,7 @@ def record_values(zone_name: str, names: Names) -> Callable:
                 names.numbers.get(row.main_number, ""), row.caller, row.destination, row.answered_at is not None,
                 names.users.get(answerer, ""), names.groups.get(answerer, ""), row.answered_number,
                 row.wait_seconds, row.talk_seconds, row.talk_seconds or 0, row.hangup_cause,
-                " > ".join(map(str, [*(row.path or []), *(row.transfers or [])])))
+                path_text(row.path, row.transfers))
 
     return values
 

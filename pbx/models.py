@@ -423,6 +423,42 @@ class CallDay(db.Model):
     talked: Mapped[int] = mapped_column(BigInteger)
 
 
+class CallerDay(db.Model):
+    """Incoming calls of one caller to one main number in one UTC day (``pbx.reports.callers``)."""
+
+    # Rebuilt by company and day; read by company and caller (a top caller's figures in a period).
+    __table_args__ = (Index("uq_caller_day", "tenant_id", "day", "main_number", "caller", unique=True),
+                      Index("ix_caller_day_caller", "tenant_id", "caller", "day",
+                            postgresql_include=["main_number", "calls", "answered", "last_call"]))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"))
+    day: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # UTC midnight
+    main_number: Mapped[str] = mapped_column(String(16))  # "" when the call had none
+    caller: Mapped[str] = mapped_column(String(64))
+    calls: Mapped[int] = mapped_column(Integer)
+    answered: Mapped[int] = mapped_column(Integer)
+    last_call: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CallerMonth(db.Model):
+    """A caller's incoming calls in one UTC month, all main numbers together (``CallerDay`` summed): read
+    from its head, each month's list finds the top callers (``pbx.reports.callers``)."""
+
+    # The lists most calls first; a caller's months of a period.
+    __table_args__ = (Index("ix_caller_month_calls", "tenant_id", "month", "calls", "caller"),
+                      Index("uq_caller_month", "tenant_id", "caller", "month", unique=True,
+                            postgresql_include=["calls", "answered", "last_call"]))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"))
+    month: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # UTC midnight of the 1st
+    caller: Mapped[str] = mapped_column(String(64))
+    calls: Mapped[int] = mapped_column(Integer)
+    answered: Mapped[int] = mapped_column(Integer)
+    last_call: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class CallLeg(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     call_id: Mapped[int] = mapped_column(ForeignKey("call_record.id", ondelete="CASCADE"), index=True)

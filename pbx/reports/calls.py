@@ -1,21 +1,19 @@
-"""Figures over call records: per day and hour, outcomes, waiting, breakdowns, callers, call-backs.
+"""Figures over call records: per day and hour, outcomes, waiting, breakdowns.
 
 How an incoming call ended: see ``pbx.reports.outcomes``. Waiting figures are over answered incoming
 calls: the time from the call's start to its answer. Counts per hour, outcome, number, path, user and
 wait come from the hourly counts (``pbx.reports.hourly``) where they cover the period, else from the
-records; callers are always read from the records.
+records. Top callers: ``pbx.reports.callers``; the call-back list: ``pbx.reports.callback``.
 """
 from __future__ import annotations
 
 import json
 import math
 from collections import Counter
-from datetime import datetime
 
 from sqlalchemy import String, cast, func, select
 
 from pbx import models
-from pbx.calls.store import aware
 from pbx.reports import hourly
 from pbx.reports.outcomes import ANSWERED, OUTCOMES, outcome
 from pbx.reports.period import Period, local_hours
@@ -181,18 +179,3 @@ def per_user(session, tenant_id: int, period: Period) -> dict:
     return {user: {"answered": count, "talk_total": int(talked or 0), "talk_average": _average(talked or 0, count),
                    "wait_average": _average(waited or 0, count)}
             for user, count, talked, waited in rows}
-
-
-def top_callers(session, tenant_id: int, period: Period, limit: int = 10) -> list[dict]:
-    """The numbers that called most: their calls, how many were answered, and the last call."""
-    answered = func.count(CALL.answered_at)
-    rows = session.execute(
-        select(CALL.caller, func.count(), answered, func.max(CALL.started_at))
-        .where(*conditions(tenant_id, period), CALL.caller != "")
-        .group_by(CALL.caller).order_by(func.count().desc(), CALL.caller).limit(limit))
-    return [{"caller": caller, "calls": count, "answered": took, "not_answered": count - took,
-             "last_call": _utc(last)} for caller, count, took, last in rows]
-
-
-def _utc(value: datetime | None) -> str | None:
-    return aware(value).isoformat() if value else None

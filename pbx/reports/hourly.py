@@ -13,7 +13,8 @@ four kinds, each keyed ``<main number>\\t<detail>``, so any report can be narrow
 Each row counts calls with the answered ones' total wait and the talk time. Writing a record marks
 its hour stale (``touching``, in the writer's transaction: a row in ``call_hour_stale``); ``refresh``
 rebuilds each stale hour whole from its call records, so the rows equal what the records say whatever
-order the legs arrive in and however often, then its UTC day's sums (``call_day``). A report refreshes
+order the legs arrive in and however often, then its UTC day's sums (``call_day``) and the day's counts per
+caller (``pbx.reports.callers``). A report refreshes
 its company first, and the task worker refreshes every company each minute. Rebuilding in the writer's
 transaction made a busy company's writes wait in line for one lock, each counting its whole hour
 again: at 15 calls/s the switch endpoint's threads waited there and hunts timed out. A report reads the whole
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import Date, String, case, cast, delete, func, literal, select, text, union_all
 from sqlalchemy.dialects import postgresql, sqlite
@@ -34,8 +35,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from pbx import models
 from pbx.calls.store import aware
 from pbx.queues import ANSWERED as QUEUE_ANSWERED
+from pbx.reports import callers
 from pbx.reports.outcomes import ANSWERED, outcome
-from pbx.reports.period import Period
+from pbx.reports.period import Period, day_of
 
 CALL, HOUR, DAY, EVENT = models.CallRecord, models.CallHour, models.CallDay, models.QueueEvent
 STALE = models.CallHourStale
@@ -61,11 +63,6 @@ def wait_band(seconds):
 
 def hour_of(moment: datetime) -> datetime:
     return aware(moment).replace(minute=0, second=0, microsecond=0)
-
-
-def day_of(moment: datetime) -> datetime:
-    """The UTC midnight starting the moment's UTC day."""
-    return aware(moment).astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 # -- writing -----------------------------------------------------------------------------
@@ -120,16 +117,17 @@ def refresh(session, tenant_id: int | None = None) -> int:
 
 
 def rebuild_hours(session, keys: set[tuple[int, datetime]]) -> None:
-    """Rebuild these (company, hour)s, then the days holding them."""
+    """Rebuild these (company, hour)s, then the days holding them and their callers' counts."""
     postgres = session.get_bind().dialect.name == "postgresql"
     days = sorted({(tenant_id, day_of(hour)) for tenant_id, hour in keys})
-    if postgres:  # two writers of one day: the second waits, then reads what the first wrote
-        for tenant_id, day in days:
-            session.execute(select(func.pg_advisory_xact_lock(tenant_id, int(day.timestamp() // 86400))))
+    if postgres:  # two writers of one month (its callers' totals): the second waits, then reads what the first wrote
+        for tenant_id, month in sorted({(tenant_id, callers.month_of(day)) for tenant_id, day in days}):
+            session.execute(select(func.pg_advisory_xact_lock(tenant_id, int(month.timestamp() // 86400))))
     for tenant_id, hour in sorted(keys):
         rebuild(session, tenant_id, hour, hour + ONE_HOUR)
     for tenant_id, day in days:
         sum_day(session, tenant_id, day)
+        callers.recount_day(session, tenant_id, day)
 
 
 def sum_day(session, tenant_id: int, day: datetime) -> None:
@@ -220,6 +218,7 @@ def backfill(session, tenant_id: int | None = None, report=lambda text: None) ->
             written += rebuild(session, tenant, month, following)
             for day in range((following - month).days):
                 sum_day(session, tenant, month + day * ONE_DAY)
+            callers.count_month(session, tenant, month)
             session.commit()
             report(f"company {tenant}: {month:%Y-%m} counted")
             month = following

@@ -42,6 +42,12 @@ def local_midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc)
 
 
+def day_of(moment: datetime) -> datetime:
+    """The UTC midnight starting the moment's UTC day (SQLite hands back naive times, all UTC)."""
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 def local_hours(session, column, period: Period, conditions, *columns) -> Counter:
     """(local hour start, *columns) → count of rows meeting ``conditions``, grouped by the hour on the
     company's clock (``column``: the time; ``columns``: labelled expressions of the same rows).

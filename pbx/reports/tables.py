@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from pbx import models
 from pbx.nodes.walk import nodes_by_id
-from pbx.reports import callback, calls, outcomes, queues
+from pbx.reports import callback, callers, calls, outcomes, queues
 from pbx.reports.period import Period
 
 OUTCOME_COLUMNS = ["calls", *outcomes.OUTCOMES]
@@ -147,7 +147,7 @@ BUILDERS = {
     "days": calls.per_day, "hours": _hours, "busiest-hours": _busiest,
     "outcomes": lambda session, tenant_id, period: [calls.outcomes(session, tenant_id, period)],
     "main-numbers": _main_numbers, "branches": _branches, "groups": _groups, "users": _users, "queues": _queues,
-    "top-callers": calls.top_callers, "call-back": callback.call_back,
+    "top-callers": callers.top_callers, "call-back": callback.call_back,
 }
 
 

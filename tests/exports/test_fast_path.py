@@ -1,7 +1,7 @@
 """On PostgreSQL the server writes the export (pbx/call_export_sql.py); here both paths export the
 same tricky records and must agree byte for byte (CSV) and cell for cell (XLSX): Polish letters,
 formula-like text, both DST changes, NULLs, decimal commas, text with quotes, separators and line
-breaks, a user in several groups, a path that is not a list."""
+breaks, a user in several groups, a path that is not a list, transfers after the path."""
 from __future__ import annotations
 
 import io
@@ -38,7 +38,8 @@ def tricky_calls(ctx, demo, finance_calls):
             answered_by=kaminska if n % 2 else None, main_number=value[:16] if n % 3 == 0 else "+48221000000",
             caller=value, destination=value, answered_number=value or None, hangup_cause=value,
             direction=["in", "out", "internal", value[:10]][n % 4],
-            path=[value, f"krok {n}", "\"cytat\"\n"] if n % 5 else None))
+            path=[value, f"krok {n}", "\"cytat\"\n"] if n % 5 else None,
+            transfers=[f"transfer:102 by {value}"] if n % 3 == 1 else []))
     # NULLs wherever a record may have them
     calls.append(models.CallRecord(tenant_id=demo.id, call_uuid="nulls", started_at=at.replace(hour=9),
                                    caller="", destination="", hangup_cause="", path=[], wait_seconds=None,

@@ -13,7 +13,7 @@ from pbx import models, record_writer
 from pbx.calls.legs import leg_facts
 from pbx.cdr_post import store_cdr
 from pbx.extensions import db
-from pbx.reports import hourly
+from pbx.reports import callers, hourly
 from tests.listener.test_postgres_writer import facts
 from tests.support.streams import SHAPES, named
 
@@ -29,6 +29,16 @@ def counts():
     refreshed()
     return sorted((row.tenant_id, row.hour, row.kind, row.key, row.direction, row.outcome, row.calls, row.waited,
                    row.talked) for row in db.session.scalars(select(models.CallHour)))
+
+
+def caller_counts():
+    """The counts per caller and day and per caller and month (``pbx.reports.callers``), refreshed."""
+    refreshed()
+    days = sorted((row.tenant_id, hourly.day_of(row.day), row.main_number, row.caller, row.calls, row.answered,
+                   row.last_call.replace(tzinfo=None)) for row in db.session.scalars(select(models.CallerDay)))
+    months = sorted((row.tenant_id, hourly.day_of(row.month), row.caller, row.calls)
+                    for row in db.session.scalars(select(models.CallerMonth)))
+    return days, months
 
 
 def day_sums_match() -> bool:
@@ -63,9 +73,13 @@ def test_the_counts_equal_the_records_whatever_the_order(ctx, company):
         models.CallRecord.tenant_id == company.id))
     assert sum(row[6] for row in arrived if row[2] == "number") == stored
     assert day_sums_match()
+    callers = caller_counts()
+    assert sum(row[4] for row in callers[0]) == stored - sum(  # every incoming call with a caller, once
+        1 for call in db.session.scalars(select(models.CallRecord)) if call.direction != "in" or not call.caller)
     hourly.backfill(db.session)
     assert counts() == arrived  # what counting every record afresh gives
     assert day_sums_match()
+    assert caller_counts() == callers
 
 
 def test_a_call_that_moves_to_another_hour_leaves_its_old_hour(ctx, company):
@@ -81,6 +95,8 @@ def test_a_call_that_moves_to_another_hour_leaves_its_old_hour(ctx, company):
     refreshed()
     days = {hourly.day_of(row.day) for row in db.session.scalars(select(models.CallDay))}
     assert days == {hourly.day_of(datetime.fromtimestamp(day_before["started"], timezone.utc))} and day_sums_match()
+    caller_days, _ = caller_counts()
+    assert [(row[1], row[4]) for row in caller_days] == [(day, 1) for day in days]  # its caller's count moved too
 
 
 def test_a_cdr_post_counts_its_call(ctx, company):
@@ -105,14 +121,15 @@ def test_a_write_marks_its_hours_stale_and_a_refresh_counts_them(ctx, company):
     assert not db.session.scalars(select(models.CallHourStale)).all()
 
 
-def test_a_cdr_post_does_not_wait_for_a_refresh_of_its_day(ctx, company):
-    """A refresh of the company's day holds its lock; the switch endpoint's CDR post goes through."""
+def test_a_cdr_post_does_not_wait_for_a_refresh_of_its_month(ctx, company):
+    """A refresh of the company's month holds its lock; the switch endpoint's CDR post goes through."""
     if ctx.config["BACKEND"] != "postgresql":
-        pytest.skip("the day's lock is PostgreSQL's")
+        pytest.skip("the month's lock is PostgreSQL's")
     headers = next(iter(named(next(iter(SHAPES)), "CHANNEL_HANGUP_COMPLETE", "json")))
     leg = leg_facts(headers)
+    month = callers.month_of(datetime.fromtimestamp(leg["started"], timezone.utc))
     with db.engine.connect() as refreshing, refreshing.begin():
-        refreshing.execute(select(func.pg_advisory_xact_lock(company.id, int(leg["started"] // 86400))))
+        refreshing.execute(select(func.pg_advisory_xact_lock(company.id, int(month.timestamp() // 86400))))
         db.session.execute(text("SET LOCAL lock_timeout = '2s'"))  # the writer's transaction alone
         store_cdr(db.session, leg, headers, ctx.config)
     assert counts()
