@@ -48,7 +48,7 @@ def test_the_upgrade_counts_the_stored_calls_per_caller(database_url, tmp_path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TASK_QUEUE_URL": "memory", "SECRET_KEY": "test",
                       "SWITCH_SYNC_ON_COMMIT": False, "STORAGE_DIR": str(tmp_path / "storage")})
     with app.app_context():
-        upgrade(revision="0014")
+        upgrade(revision="0017")
         tables = MetaData()
         tables.reflect(db.engine, only=["tenant", "call_record"])
         tenant_id = db.session.execute(insert(tables.tables["tenant"]).values(
