@@ -99,6 +99,14 @@ TEXTS = {
 
     "forward.one_target": "name exactly one of user, group or number",
 
+    "fax.no_document": "Choose a PDF file to fax.",
+    "fax.no_pages": "The PDF document has no pages.",
+    "fax.not_a_pdf": "This file is not a valid PDF document: it cannot be faxed.",
+    "fax.pdf_password": "The PDF document is password-protected: save it without a password and send it again.",
+    "fax.queued": "The fax to {number} is waiting to be sent.",
+    "fax.too_large": "The file is too large: a faxed PDF may have at most {megabytes} MB.",
+    "fax.too_many_pages": "The document has {pages} pages; at most {most} can be faxed.",
+
     "group.member_twice": "a user may be in a group only once",
 
     "http.400": "The browser (or proxy) sent a request that this server could not understand.",
@@ -152,6 +160,7 @@ TEXTS = {
 
     "kind.announcement": "“Announcement”",
     "kind.caller_condition": "“Caller condition”",
+    "kind.fax": "“Fax”",
     "kind.forward": "“Forward”",
     "kind.goto": "“Go to”",
     "kind.hangup": "“Hang up”",

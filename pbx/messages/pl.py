@@ -105,6 +105,14 @@ TEXTS = {
 
     "forward.one_target": "Wybierz dokładnie jedno: użytkownika, grupę albo numer.",
 
+    "fax.no_document": "Wybierz plik PDF do wysłania faksem.",
+    "fax.no_pages": "Dokument PDF nie ma żadnej strony.",
+    "fax.not_a_pdf": "Ten plik nie jest prawidłowym dokumentem PDF: nie da się go wysłać faksem.",
+    "fax.pdf_password": "Dokument PDF jest chroniony hasłem: zapisz go bez hasła i wyślij ponownie.",
+    "fax.queued": "Faks do {number} czeka na wysłanie.",
+    "fax.too_large": "Plik jest za duży: faksem można wysłać PDF do {megabytes} MB.",
+    "fax.too_many_pages": "Dokument ma {pages} stron, a faksem można wysłać najwyżej {most}.",
+
     "group.member_twice": "Użytkownik może należeć do grupy tylko raz.",
 
     "http.400": "Serwer nie zrozumiał żądania wysłanego przez przeglądarkę (lub serwer pośredniczący).",
@@ -158,6 +166,7 @@ TEXTS = {
 
     "kind.announcement": "„Zapowiedź”",
     "kind.caller_condition": "„Warunek numeru”",
+    "kind.fax": "„Faks”",
     "kind.forward": "„Przekierowanie”",
     "kind.goto": "„Przejdź do”",
     "kind.hangup": "„Rozłączenie”",

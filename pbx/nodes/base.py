@@ -23,7 +23,7 @@ LANGUAGES = {"pl": Message("language.pl"), "en": Message("language.en")}
 KINDS = {"schedule": Message("kind.schedule"), "announcement": Message("kind.announcement"),
          "menu": Message("kind.menu"), "forward": Message("kind.forward"), "voicemail": Message("kind.voicemail"),
          "caller_condition": Message("kind.caller_condition"), "hangup": Message("kind.hangup"),
-         "goto": Message("kind.goto")}
+         "goto": Message("kind.goto"), "fax": Message("kind.fax")}
 
 
 def branch_words(name: str):
