@@ -223,8 +223,10 @@ def undelivered() -> list[int]:
 
 # ---------------------------------------------------------------- faxes out
 
-def queue_fax(tenant: models.Tenant, number: str, pdf: bytes, document_name: str, by: str, config) -> models.Fax:
+def queue_fax(tenant: models.Tenant, number: str, pdf: bytes, document_name: str, config) -> models.Fax:
     """Check and convert the PDF, keep the TIFF where the switch reads it, and store the fax queued."""
+    if not pdf:
+        raise FaxRefused(Message("fax.no_document"))
     try:
         e164 = normalise_phone(number or "")
     except ValidationError as error:
@@ -232,7 +234,8 @@ def queue_fax(tenant: models.Tenant, number: str, pdf: bytes, document_name: str
                          "number") from None
     tiff, pages = pdf_to_tiff(pdf)
     fax = models.Fax(tenant_id=tenant.id, direction=OUT, number=e164, status=QUEUED, pages=pages,
-                     document_name=(document_name or "fax.pdf")[:200], sent_by=by, emailed_to=[])
+                     document_name=(document_name or "fax.pdf")[:200], sent_by=audit.current_actor(),
+                     emailed_to=[])
     db.session.add(fax)
     db.session.flush()
     folder = Path(config.get("RECORDINGS_MOUNT") or config["RECORDINGS_DIR"]) / str(tenant.id)
@@ -270,9 +273,10 @@ def originate(fax_id: int, config, api) -> str:
 
 
 def send_command(call_uuid: str, fax: models.Fax, caller: str, config) -> str:
-    """``bgapi originate {vars}sofia/gateway/<gw>/<digits> &txfax(<file>)`` (mod_commands.c originate_function,
+    """``originate {vars}sofia/gateway/<gw>/<digits> &txfax(<file>)`` (mod_commands.c originate_function,
     ORIGINATE_SYNTAX "<call url> <exten>|&<application_name>(<app_args>)"): the number is dialled through
-    the carrier and, once answered, the leg sends the TIFF. Every part is an id, digits or our settings,
+    the carrier and, once answered, the leg sends the TIFF; the reply comes when it was answered
+    ("+OK <uuid>") or not ("-ERR NO_ANSWER"). Every part is an id, digits or our settings,
     checked here: FreeSWITCH splits the command on spaces and expands ``${...}`` in it.
     The leg carries the company and the fax (call records, and the listener's ``ended_facts``)."""
     variables = {"origination_uuid": call_uuid, "centralka_tenant": int(fax.tenant_id),
@@ -286,7 +290,7 @@ def send_command(call_uuid: str, fax: models.Fax, caller: str, config) -> str:
     if not _SAFE.fullmatch(gateway) or not _SAFE_PATH.fullmatch(switch_file(fax, config)):
         raise ValueError("the carrier gateway or the recordings folder cannot be put in a switch command")
     listed = ",".join(f"{name}={value}" for name, value in variables.items())
-    return (f"bgapi originate {{{listed}}}sofia/gateway/{gateway}/{digits(fax.number)} "
+    return (f"originate {{{listed}}}sofia/gateway/{gateway}/{digits(fax.number)} "
             f"&txfax({switch_file(fax, config)})")
 
 
@@ -320,9 +324,9 @@ def _failed(fax: models.Fax, reason: str) -> None:
         fax.status, fax.finished_at = FAILED, datetime.now(timezone.utc)
 
 
-def faxes_of(tenant_id: int, limit: int = 200) -> list[models.Fax]:
-    return list(db.session.scalars(select(models.Fax).where(models.Fax.tenant_id == tenant_id)
-                                   .order_by(models.Fax.created_at.desc(), models.Fax.id.desc()).limit(limit)))
+def document(fax: models.Fax) -> bytes:
+    """The fax as PDF, as received or as sent."""
+    return tiff_to_pdf(Path(fax.file_path).read_bytes())
 
 
 def describe(fax: models.Fax) -> dict:

@@ -11,15 +11,17 @@ from huey import crontab
 
 from pbx import fax
 from pbx.esl.client import ESLError, connect, parse_servers
-from pbx.tasks import RETRIES, RETRY_DELAY, app_context, huey
+from pbx.tasks import app_context, huey
 
 log = logging.getLogger(__name__)
 
-COMMAND_TIMEOUT = 10.0
+CONNECT_TIMEOUT = 5.0
+# originate answers once the number answered or gave up: the ring time, and the carrier's slack.
+COMMAND_TIMEOUT = fax.RING_SECONDS + 15.0
 
 
 class SwitchAway(Exception):
-    """No switch took the command; huey tries again."""
+    """No switch took the command; the fax stays queued."""
 
 
 def _api(config):
@@ -30,15 +32,16 @@ def _api(config):
 
     def api(command: str) -> str:
         try:
-            with connect(host, port, password, timeout=COMMAND_TIMEOUT) as client:
+            with connect(host, port, password, timeout=CONNECT_TIMEOUT) as client:
                 return client.api(command, timeout=COMMAND_TIMEOUT)
         except (OSError, ESLError) as error:
             raise SwitchAway(f"switch {host}:{port}: {error}") from error
     return api
 
 
-@huey.task(retries=RETRIES, retry_delay=RETRY_DELAY)
+@huey.task()
 def send_fax(fax_id: int) -> str:
+    """One try; with the switch away the fax stays queued and the sweep below tries again."""
     with app_context() as app, huey.lock_task(f"fax-{fax_id}"):
         return fax.originate(fax_id, app.config, _api(app.config))
 

@@ -51,6 +51,8 @@ TEXTS = {
     "contact.import_too_big": 'the file is larger than {megabytes} MB',
     "contact.import_no_name_column": "the file's first line must name the columns, one of them name (Nazwa)",
     "contact.import_not_vcard": 'the file is not a readable vCard',
+    "noun.fax": "fax",
+    "noun.faxes": "faxes",
     "noun.contact": 'contact',
     "noun.contacts": 'contacts',
     "caller_condition.list_or_group": 'choose either a number list or a contact group',
@@ -99,6 +101,7 @@ TEXTS = {
 
     "forward.one_target": "name exactly one of user, group or number",
 
+    "fax.file_gone": "The file of this fax is gone.",
     "fax.no_document": "Choose a PDF file to fax.",
     "fax.no_pages": "The PDF document has no pages.",
     "fax.not_a_pdf": "This file is not a valid PDF document: it cannot be faxed.",

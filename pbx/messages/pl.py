@@ -54,6 +54,8 @@ TEXTS = {
     "contact.import_too_big": 'Plik jest większy niż {megabytes} MB.',
     "contact.import_no_name_column": 'Pierwszy wiersz pliku musi nazywać kolumny, w tym kolumnę Nazwa (name).',
     "contact.import_not_vcard": 'Pliku nie da się odczytać jako vCard.',
+    "noun.fax": "faks",
+    "noun.faxes": "faksy",
     "noun.contact": 'kontakt',
     "noun.contacts": 'kontakty',
     "caller_condition.list_or_group": 'Wybierz listę numerów albo grupę kontaktów (jedno z nich).',
@@ -105,6 +107,7 @@ TEXTS = {
 
     "forward.one_target": "Wybierz dokładnie jedno: użytkownika, grupę albo numer.",
 
+    "fax.file_gone": "Pliku tego faksu już nie ma.",
     "fax.no_document": "Wybierz plik PDF do wysłania faksem.",
     "fax.no_pages": "Dokument PDF nie ma żadnej strony.",
     "fax.not_a_pdf": "Ten plik nie jest prawidłowym dokumentem PDF: nie da się go wysłać faksem.",
