@@ -234,7 +234,7 @@ def queue_fax(tenant: models.Tenant, number: str, pdf: bytes, document_name: str
                          "number") from None
     tiff, pages = pdf_to_tiff(pdf)
     fax = models.Fax(tenant_id=tenant.id, direction=OUT, number=e164, status=QUEUED, pages=pages,
-                     document_name=(document_name or "fax.pdf")[:200], sent_by=audit.current_actor(),
+                     document_name=(document_name or "faks.pdf")[:200], sent_by=audit.current_actor(),
                      emailed_to=[])
     db.session.add(fax)
     db.session.flush()

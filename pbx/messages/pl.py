@@ -112,7 +112,6 @@ TEXTS = {
     "fax.no_pages": "Dokument PDF nie ma żadnej strony.",
     "fax.not_a_pdf": "Ten plik nie jest prawidłowym dokumentem PDF: nie da się go wysłać faksem.",
     "fax.pdf_password": "Dokument PDF jest chroniony hasłem: zapisz go bez hasła i wyślij ponownie.",
-    "fax.queued": "Faks do {number} czeka na wysłanie.",
     "fax.too_large": "Plik jest za duży: faksem można wysłać PDF do {megabytes} MB.",
     "fax.too_many_pages": "Dokument ma {pages} stron, a faksem można wysłać najwyżej {most}.",
 

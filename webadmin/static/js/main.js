@@ -8,6 +8,7 @@ import { dashboardPage } from "./pages/dashboard.js";
 import { usersPage, groupsPage, numbersPage, voicemailPage, listsPage } from "./pages/directory.js";
 import { announcementsPage } from "./pages/announcements.js";
 import { contactsPage } from "./pages/contacts.js";
+import { faxPage } from "./pages/fax.js";
 import { callsPage, recordingsPage, auditPage } from "./pages/reports.js";
 import { reportsPage } from "./pages/statistics.js";
 import { scenarioPage } from "./pages/scenario.js";
@@ -19,7 +20,8 @@ import { guardDownloads } from "./downloads.js";
 
 const routes = {
   dashboard: dashboardPage, users: usersPage, groups: groupsPage, numbers: numbersPage,
-  announcements: announcementsPage, voicemail: voicemailPage, lists: listsPage, contacts: contactsPage, calls: callsPage,
+  announcements: announcementsPage, voicemail: voicemailPage, lists: listsPage, contacts: contactsPage, fax: faxPage,
+  calls: callsPage,
   reports: reportsPage, recordings: recordingsPage, audit: auditPage, scenario: scenarioPage, company: companyPage,
   api: apiDocsPage, exports: exportsPage, reception: receptionPage,
 };
