@@ -122,3 +122,28 @@ def test_a_box_of_another_company_is_not_mailed(ctx, company, smtp, recordings_d
     db.session.commit()
     assert fax.ended(fax.ended_facts(fax_hangup(foreign.id), current_app.config)) is None
     assert db.session.scalars(select(models.Fax)).all() == []
+
+
+def test_a_sent_fax_is_an_outgoing_call_in_the_history_and_its_hangup_sets_it_sent(ctx, company, freeswitch,
+                                                                                     recordings_dir, tmp_path):
+    row = models.Fax(tenant_id=42, direction="out", status="sending", number="+48221000099", pages=2, attempts=1,
+                     call_uuid=CALL, file_path=str(tmp_path / "out.tif"), emailed_to=[])
+    db.session.add(row)
+    db.session.commit()
+    caller = next(h for h in named("bridge_simultaneous_noanswer_then_record", "CHANNEL_HANGUP_COMPLETE", "json")
+                  if h["Unique-ID"] == CALL)
+    leg = {**caller, "variable_centralka_fax": str(row.id), "variable_centralka_direction": "out",
+           "variable_centralka_dialled": "48221000099", "variable_centralka_main_number": "",
+           "variable_centralka_path": "", "variable_fax_success": "1", "variable_fax_result_code": "0",
+           "variable_fax_result_text": "OK", "variable_fax_document_transferred_pages": "2"}
+    running = start_service(ctx, freeswitch, tmp_path / "journal.sqlite3")
+    try:
+        send(freeswitch, [encode_frame({"Content-Type": "text/event-json"}, json.dumps(leg).encode())])
+        assert eventually(lambda: db.session.scalars(select(models.CallRecord)).first() is not None
+                          and db.session.get(models.Fax, row.id, populate_existing=True).status == "sent", 30)
+    finally:
+        running.stop()
+    db.session.rollback()
+    record = db.session.scalars(select(models.CallRecord)).one()
+    assert (record.call_uuid, record.direction, record.destination) == (CALL, "out", "48221000099")
+    assert db.session.get(models.Fax, row.id).status == "sent"
