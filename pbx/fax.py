@@ -37,7 +37,7 @@ from pbx.dialplan.dialing import digits
 from pbx.extensions import db
 from pbx.messages import Message
 from pbx.nodes.fax import BOX_VARIABLE
-from pbx.recordings import local_path
+from pbx.recordings import DEFAULT_RETENTION_DAYS, local_path
 from pbx.voicemail import DeliveryFailed, send
 from schemas.fields import normalise_phone
 
@@ -325,8 +325,28 @@ def _failed(fax: models.Fax, reason: str) -> None:
 
 
 def document(fax: models.Fax) -> bytes:
-    """The fax as PDF, as received or as sent."""
+    """The fax as PDF, as received or as sent; FileNotFoundError once its retention deleted it."""
+    if not fax.file_path:
+        raise FileNotFoundError(f"fax {fax.id}: deleted after its retention")
     return tiff_to_pdf(Path(fax.file_path).read_bytes())
+
+
+def expire(now: datetime | None = None) -> int:
+    """Delete the files of faxes older than their company's retention (as recordings); the rows stay
+    in the list. A fax still being sent or e-mailed keeps its file."""
+    now = now or datetime.now(timezone.utc)
+    rows = db.session.execute(select(models.Fax, models.Tenant.retention_days).join(
+        models.Tenant, models.Tenant.id == models.Fax.tenant_id).where(models.Fax.file_path != "")).all()
+    deleted, mailing = 0, set(undelivered())
+    for fax, days in rows:
+        busy = fax.status in (QUEUED, SENDING) or fax.id in mailing
+        if busy or aware(fax.created_at) > now - timedelta(days=days or DEFAULT_RETENTION_DAYS):
+            continue
+        Path(fax.file_path).unlink(missing_ok=True)
+        fax.file_path = ""
+        deleted += 1
+    db.session.commit()
+    return deleted
 
 
 def describe(fax: models.Fax) -> dict:

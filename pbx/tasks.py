@@ -161,6 +161,12 @@ def expire_recordings() -> int:
         return recordings.expire(app.config)
 
 
+@huey.periodic_task(crontab(hour="3", minute="25"))
+def expire_faxes() -> int:
+    with app_context():
+        return fax.expire()
+
+
 @huey.periodic_task(crontab(hour="4", minute="40"))
 def prune_sign_in_records() -> int:
     with app_context() as app:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from flask import current_app
@@ -179,3 +180,21 @@ def test_a_number_with_switch_text_is_refused_and_other_companies_faxes_are_not_
 
 def test_a_viewer_may_not_send(as_viewer, demo, switch):
     assert upload(as_viewer).status_code == 403
+
+
+def test_a_fax_file_is_deleted_after_the_company_s_retention_and_the_fax_stays_listed(as_editor, demo, tmp_path):
+    old, new = tmp_path / "old.tif", tmp_path / "new.tif"
+    for path in (old, new):
+        path.write_bytes((Path(__file__).parents[1] / "fixtures" / "fax" / "received_g4.tif").read_bytes())
+    now = datetime.now(timezone.utc)
+    rows = [models.Fax(tenant_id=demo.id, direction="in", status="received", number="48221000099", pages=2,
+                       file_path=str(path), emailed_to=[], created_at=now - timedelta(days=age))
+            for path, age in ((old, demo.retention_days + 1), (new, demo.retention_days - 1))]
+    db.session.add_all(rows)
+    db.session.commit()
+    assert fax.expire() == 1
+    assert not old.exists() and new.exists()
+    gone = as_editor.get(f"/api/faxes/{rows[0].id}.pdf", headers=PL)
+    assert (gone.status_code, gone.get_json()["error"]) == (404, "Pliku tego faksu już nie ma.")
+    assert as_editor.get(f"/api/faxes/{rows[1].id}.pdf").status_code == 200
+    assert len(as_editor.get("/api/faxes").get_json()) == 2
