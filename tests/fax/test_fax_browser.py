@@ -3,6 +3,7 @@ form is listed as queued; a file that is no PDF is refused under its field in Po
 Screenshots: /tmp/panel-shots/fax-*.png."""
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import datetime, timezone
 from pathlib import Path
@@ -81,3 +82,25 @@ def test_a_file_that_is_no_pdf_is_refused_in_polish(page, server):
     expect(form.get_by_text("Ten plik nie jest prawidłowym dokumentem PDF")).to_be_visible()
     expect(_rows(page).filter(has_text="+48221000097")).to_have_count(0)
     shot(page, "fax-refused")
+
+
+def test_a_fax_node_is_added_at_a_menu_key_and_published(page, server):
+    from tests.support.browser import open_editor
+
+    sign_in(page, server)
+    open_editor(page)
+    adder = page.locator(".empty-slot").filter(has=page.get_by_label("Gałąź (main_menu)"))
+    adder.get_by_label("Gałąź (main_menu)").select_option("options.9")
+    adder.get_by_label("Rodzaj węzła").select_option("fax")
+    adder.get_by_role("button", name="+ Dodaj").click()
+    form = page.get_by_role("form", name="Węzeł fax_1")
+    form.wait_for()
+    expect(page.locator("[data-node=fax_1]")).to_contain_text("Faks")
+    form.locator("select").first.select_option(label="Poczta główna")
+    form.get_by_role("button", name="Zastosuj").click()
+    shot(page, "fax-editor")
+    page.get_by_role("button", name="Opublikuj").click()
+    ask = page.get_by_role("dialog", name="Opublikować mimo ostrzeżeń?")
+    if ask.count():
+        ask.get_by_role("button", name="Opublikuj mimo to").click()
+    page.get_by_text(re.compile(r"Opublikowano wersję \d+\.")).wait_for()
