@@ -45,6 +45,13 @@ def page(server):
         yield tab
 
 
+def _violations(page) -> list[str]:
+    """axe-core's serious and critical findings on the page, as the accessibility suite counts them."""
+    from tests.webadmin.test_accessibility_browser import _violations as found
+
+    return found(page)
+
+
 def _rows(page):
     return page.locator("#view tbody tr")
 
@@ -69,6 +76,7 @@ def test_a_received_fax_is_listed_and_a_pdf_is_sent_from_the_form(page, server):
     expect(sent).to_contain_text("w kolejce")  # no switch here: it waits for the worker
     expect(sent.get_by_role("link", name="oferta.pdf")).to_be_visible()
     shot(page, "fax-list")
+    assert _violations(page) == []
 
 
 def test_a_file_that_is_no_pdf_is_refused_in_polish(page, server):
