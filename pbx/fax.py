@@ -123,11 +123,6 @@ def _fax_page(page) -> Image.Image:
     return image.point(lambda level: 255 if level > 160 else 0).convert("1", dither=Image.Dither.NONE)
 
 
-def tiff_pages(tiff: bytes) -> int:
-    with Image.open(io.BytesIO(tiff)) as image:
-        return getattr(image, "n_frames", 1)
-
-
 # ---------------------------------------------------------------- faxes in
 
 def ended_facts(headers, config) -> dict | None:

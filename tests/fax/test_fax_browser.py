@@ -25,7 +25,7 @@ def server(tmp_path_factory):
     from tests.support.browser import demo_panel
 
     folder = tmp_path_factory.mktemp("panel")
-    received = Path(shutil.copy(FIXTURES / "received_g4.tif", folder / "fax_in.tif"))
+    received = Path(shutil.copy(FIXTURES / "received_ecm.tif", folder / "fax_in.tif"))
 
     def a_received_fax(tenant):
         db.session.add(models.Fax(tenant_id=tenant.id, direction="in", status="received", number="48221000099",

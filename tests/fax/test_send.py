@@ -185,7 +185,7 @@ def test_a_viewer_may_not_send(as_viewer, demo, switch):
 def test_a_fax_file_is_deleted_after_the_company_s_retention_and_the_fax_stays_listed(as_editor, demo, tmp_path):
     old, new = tmp_path / "old.tif", tmp_path / "new.tif"
     for path in (old, new):
-        path.write_bytes((Path(__file__).parents[1] / "fixtures" / "fax" / "received_g4.tif").read_bytes())
+        path.write_bytes((Path(__file__).parents[1] / "fixtures" / "fax" / "received_ecm.tif").read_bytes())
     now = datetime.now(timezone.utc)
     rows = [models.Fax(tenant_id=demo.id, direction="in", status="received", number="48221000099", pages=2,
                        file_path=str(path), emailed_to=[], created_at=now - timedelta(days=age))

@@ -54,7 +54,7 @@ def pdf_pages(message) -> list[tuple[int, int]]:
 def test_a_received_fax_reaches_every_recipient_as_a_pdf_of_its_pages(ctx, company, freeswitch, smtp,
                                                                        recordings_dir, tmp_path):
     box = fax_box("anna@example.test", "bob@example.test")
-    received_file(recordings_dir, box.id, "received_g4.tif")
+    received_file(recordings_dir, box.id, "received_ecm.tif")
     running = start_service(ctx, freeswitch, tmp_path / "journal.sqlite3")
     try:
         send(freeswitch, [encode_frame({"Content-Type": "text/event-json"}, json.dumps(fax_hangup(box.id)).encode())])
@@ -75,10 +75,10 @@ def test_a_received_fax_reaches_every_recipient_as_a_pdf_of_its_pages(ctx, compa
     assert db.session.scalars(select(models.CallRecord.call_uuid)).all() == [CALL]
 
 
-def test_g3_pages_at_both_resolutions_keep_their_size_and_an_outage_resends_only_the_missing(
+def test_pages_at_both_resolutions_keep_their_size_and_an_outage_resends_only_the_missing(
         ctx, company, smtp, task_queue, recordings_dir):
     box = fax_box("anna@example.test", "bob@example.test")
-    received_file(recordings_dir, box.id, "received_g3.tif")
+    received_file(recordings_dir, box.id, "received_mixed.tif")
     smtp.stop()
     task_queue.fax_ended(fax.ended_facts(fax_hangup(box.id, pages=3), current_app.config))
     task_queue.run_pending()
@@ -89,7 +89,8 @@ def test_g3_pages_at_both_resolutions_keep_their_size_and_an_outage_resends_only
     task_queue.resume_unfinished.call_local()
     task_queue.run_pending(utc_naive(LATER * 10))
     assert sorted(m["To"] for m in smtp.messages) == ["anna@example.test", "bob@example.test"]
-    assert pdf_pages(smtp.messages[0]) == [(610, 808), (610, 808), (610, 808)]  # the 204x98 page too
+    # spandsp's pages: 1728 dots by 2232 lines (the sender's header line on top), the 204x98 one 1116 lines
+    assert pdf_pages(smtp.messages[0]) == [(610, 820), (610, 820), (610, 820)]
     db.session.refresh(row)
     assert sorted(row.emailed_to) == ["anna@example.test", "bob@example.test"]
     assert fax.undelivered() == []
@@ -98,7 +99,7 @@ def test_g3_pages_at_both_resolutions_keep_their_size_and_an_outage_resends_only
 def test_a_broken_off_fax_mails_the_pages_that_arrived_and_a_voice_caller_mails_nothing(
         ctx, company, smtp, recordings_dir):
     box = fax_box("anna@example.test")
-    received_file(recordings_dir, box.id, "received_g4.tif")
+    received_file(recordings_dir, box.id, "received_ecm.tif")
     broken = fax.ended(fax.ended_facts(fax_hangup(box.id, success=False, pages=2, text="Far end disconnected"),
                                        current_app.config))
     assert fax.deliver(broken, current_app.config) == 1

@@ -29,7 +29,7 @@ import pytest
 from tests.live.harness import API, API_TOKEN, LIVE_ESL, Recorder, api
 
 NUMBER = os.environ.get("CENTRALKA_LIVE_FAX_NUMBER", "48221000920")
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "fax" / "received_g4.tif"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "fax" / "sent_g4.tif"
 FAX_SECONDS = 120.0  # training and two pages at 9600-14400 bit/s take about 40 s
 
 pytestmark = [pytest.mark.live, pytest.mark.skipif(
