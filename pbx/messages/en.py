@@ -175,6 +175,7 @@ TEXTS = {
 
     "lint.box_no_greeting": "voicemail box {name} has no greeting: callers hear only the beep",
     "lint.dead_end": "dead end: the call is hung up after the announcement (add {branch} or a hangup node)",
+    "lint.fax_no_recipients": "box {name} has no recipients: received faxes are e-mailed to nobody",
     "lint.group_empty": "group {name} has no member to ring: calls go straight to the fallback",
     "lint.list_empty": "number list {name} is empty: every caller takes {branch}",
     "lint.menu_invalid": "no {branch} branch: a caller who presses a wrong key is hung up",

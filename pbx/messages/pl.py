@@ -183,6 +183,7 @@ TEXTS = {
     "lint.dead_end":
         "Ślepy zaułek: po zapowiedzi połączenie zostanie rozłączone (dodaj gałąź {branch} albo węzeł "
         "„Rozłączenie”).",
+    "lint.fax_no_recipients": "Skrzynka {name} nie ma odbiorców: odebrane faksy nie trafią do nikogo e-mailem.",
     "lint.group_empty":
         "Grupa {name} nie ma członka, do którego można zadzwonić: połączenia od razu trafią do gałęzi "
         "zapasowej.",

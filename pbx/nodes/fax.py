@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pbx.dialplan import ir
 from pbx.dialplan.ir import Action
+from pbx.messages import Message
 from pbx.nodes import register
 from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids, told
 from pbx.tenancy import missing
@@ -46,6 +47,12 @@ class Fax(NodeKind):
     def check(self, node, snapshot):
         if node.fields["box"] not in snapshot.boxes:
             return [missing("VoicemailBox", [node.fields["box"]])]
+        return []
+
+    def lint(self, node, snapshot):
+        box = snapshot.boxes.get(node.fields["box"])
+        if box is not None and box.recipients == 0:
+            return [Message("lint.fax_no_recipients", name=box.name or box.id)]
         return []
 
     def lower(self, node, low):

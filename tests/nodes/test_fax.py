@@ -4,7 +4,8 @@ import pytest
 
 from pbx.compiler import ScenarioInvalid
 from pbx.simulator.apps import spandsp
-from tests.support.compiler import WARSAW, call, compiled, path_of
+from pbx.dialplan.snapshot import BoxInfo
+from tests.support.compiler import WARSAW, call, compiled, path_of, snapshot
 
 AT = datetime(2026, 3, 3, 10, 0, tzinfo=WARSAW)
 FAX = {"id": "fax_in", "kind": "fax", "box": 9}
@@ -44,3 +45,11 @@ def test_a_menu_key_leads_to_the_fax_and_an_unknown_box_is_an_error():
     assert result.variables["fax_document_transferred_pages"] == "1"
     with pytest.raises(ScenarioInvalid, match="voicemail box 77"):
         compiled({"id": "fax_in", "kind": "fax", "box": 77})
+
+
+def test_a_box_without_recipients_is_a_warning():
+    quiet = snapshot(boxes={9: BoxInfo(9, 6, 120, name="Faksy")})
+    assert [w.message for w in compiled(FAX, quiet).warnings] == [
+        "box Faksy has no recipients: received faxes are e-mailed to nobody"]
+    heard = snapshot(boxes={9: BoxInfo(9, 6, 120, name="Faksy", recipients=2)})
+    assert compiled(FAX, heard).warnings == []
