@@ -2,11 +2,11 @@
 
 A fax in: the fax node's ``rxfax`` writes a TIFF; the hang-up tells the result (``fax_success``,
 ``fax_result_code``, ``fax_result_text``, ``fax_document_transferred_pages``) and the listener
-queues ``tasks.fax_ended``, which stores a ``Fax`` row and e-mails the PDF the way voicemail is
+queues ``pbx.tasks.fax_ended``, which stores a ``Fax`` row and e-mails the PDF the way voicemail is
 e-mailed (``pbx.voicemail.send``, once per address, retried until every recipient has it).
 
 A fax out: the uploaded PDF is rendered at fax resolution (204x196 dpi, 1728 dots a line, 1 bit,
-Group 4) into a TIFF in the company's recordings folder; ``tasks.send_fax`` originates a call to
+Group 4) into a TIFF in the company's recordings folder; ``pbx.fax_sender.send_fax`` originates a call to
 the number that runs ``txfax``; the hang-up sets the fax sent or failed, and a failed one is tried
 again after ``RETRY_AFTER`` until ``MAX_ATTEMPTS``.
 """
@@ -55,6 +55,8 @@ VARIABLES = tuple(f"variable_{name}" for name in (
 DPI_X, DPI_Y, LINE_DOTS = 204, 196, 1728
 MAX_PDF_BYTES = 10 * 1024 * 1024
 MAX_PAGES = 50
+# A page longer than this many times its width is no document page (and would render to a huge bitmap).
+MAX_PAGE_LENGTH = 4
 MAX_ATTEMPTS, RETRY_AFTER = 3, 300
 RING_SECONDS = 60
 # What may stand in a switch command: no spaces, commas, braces, quotes or ``$``.
@@ -103,6 +105,9 @@ def pdf_to_tiff(pdf: bytes) -> tuple[bytes, int]:
             raise FaxRefused(Message("fax.no_pages"))
         if len(document) > MAX_PAGES:
             raise FaxRefused(Message("fax.too_many_pages", pages=len(document), most=MAX_PAGES))
+        sizes = [document[index].get_size() for index in range(len(document))]
+        if any(height > width * MAX_PAGE_LENGTH for width, height in sizes):
+            raise FaxRefused(Message("fax.page_too_long"))
         pages = [_fax_page(document[index]) for index in range(len(document))]
     finally:
         document.close()
@@ -132,13 +137,16 @@ def ended_facts(headers, config) -> dict | None:
         return None
     success = var(headers, "fax_success") == "1"
     text = var(headers, "fax_result_text") or headers.get("Hangup-Cause") or var(headers, "hangup_cause")
-    filename = var(headers, "fax_filename")
-    return {"box_id": box, "fax_id": sent, "tenant_id": as_int(var(headers, "centralka_tenant")),
+    tenant, filename = as_int(var(headers, "centralka_tenant")), var(headers, "fax_filename")
+    # Only the file our fax node names is read: <recordings dir>/<company>/fax_<box>_<uuid>.tif
+    folder = re.escape(config.get("RECORDINGS_DIR", "").rstrip("/"))
+    ours = re.fullmatch(rf"{folder}/{tenant}/fax_{box}_[0-9a-f-]+\.tif", filename)
+    return {"box_id": box, "fax_id": sent, "tenant_id": tenant,
             "call_uuid": var(headers, "call_uuid") or headers.get("Unique-ID", ""),
             "caller": headers.get("Caller-Caller-ID-Number") or var(headers, "caller_id_number"),
             "success": success, "code": as_int(var(headers, "fax_result_code")), "text": text[:200],
             "pages": as_int(var(headers, "fax_document_transferred_pages")) or 0,
-            "file": local_path(filename, config) if filename else ""}
+            "file": local_path(filename, config) if ours and box is not None else ""}
 
 
 def ended(fact: dict) -> int | None:

@@ -105,6 +105,7 @@ TEXTS = {
     "fax.no_document": "Choose a PDF file to fax.",
     "fax.no_pages": "The PDF document has no pages.",
     "fax.not_a_pdf": "This file is not a valid PDF document: it cannot be faxed.",
+    "fax.page_too_long": "A page of the document is too long to be faxed.",
     "fax.pdf_password": "The PDF document is password-protected: save it without a password and send it again.",
     "fax.too_large": "The file is too large: a faxed PDF may have at most {megabytes} MB.",
     "fax.too_many_pages": "The document has {pages} pages; at most {most} can be faxed.",

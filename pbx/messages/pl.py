@@ -111,6 +111,7 @@ TEXTS = {
     "fax.no_document": "Wybierz plik PDF do wysłania faksem.",
     "fax.no_pages": "Dokument PDF nie ma żadnej strony.",
     "fax.not_a_pdf": "Ten plik nie jest prawidłowym dokumentem PDF: nie da się go wysłać faksem.",
+    "fax.page_too_long": "Strona dokumentu jest zbyt długa, by wysłać ją faksem.",
     "fax.pdf_password": "Dokument PDF jest chroniony hasłem: zapisz go bez hasła i wyślij ponownie.",
     "fax.too_large": "Plik jest za duży: faksem można wysłać PDF do {megabytes} MB.",
     "fax.too_many_pages": "Dokument ma {pages} stron, a faksem można wysłać najwyżej {most}.",

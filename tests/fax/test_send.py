@@ -156,8 +156,13 @@ def test_a_switch_away_leaves_the_fax_queued_for_the_sweep(as_editor, demo, ctx,
     (b"this is no pdf", "list.pdf", "Ten plik nie jest prawidłowym dokumentem PDF: nie da się go wysłać faksem."),
     (b"%PDF-1.7\n1 0 obj broken", "zepsuty.pdf", "Ten plik nie jest prawidłowym dokumentem PDF: nie da się go wysłać faksem."),
     (b"", "pusty.pdf", "Wybierz plik PDF do wysłania faksem."),
+    (None, "rolka.pdf", "Strona dokumentu jest zbyt długa, by wysłać ją faksem."),
 ])
 def test_a_bad_file_is_refused_in_polish_and_nothing_is_dialled(as_editor, demo, switch, body, name, code):
+    if body is None:  # a page a hundred times longer than wide: no document, and a bitmap of gigabytes
+        roll = io.BytesIO()
+        Image.new("1", (10, 1000), 1).save(roll, "PDF", resolution=72)
+        body = roll.getvalue()
     calls = carrier(switch)
     answer = upload(as_editor, body=body, name=name, headers=PL)
     assert answer.status_code == 422

@@ -114,6 +114,16 @@ def test_a_broken_off_fax_mails_the_pages_that_arrived_and_a_voice_caller_mails_
     assert len(smtp.messages) == 1
 
 
+def test_a_file_outside_the_company_s_fax_files_is_never_read(ctx, company, recordings_dir):
+    box = fax_box("anna@example.test")
+    for elsewhere in ("/etc/passwd", f"/var/lib/freeswitch/recordings/43/fax_{box.id}_{CALL}.tif",
+                      f"/var/lib/freeswitch/recordings/42/../43/fax_{box.id}_{CALL}.tif"):
+        fact = fax.ended_facts({**fax_hangup(box.id), "variable_fax_filename": elsewhere}, current_app.config)
+        assert fact["file"] == ""
+    assert fax.ended_facts(fax_hangup(box.id), current_app.config)["file"] == str(
+        recordings_dir / "42" / f"fax_{box.id}_{CALL}.tif")
+
+
 def test_a_box_of_another_company_is_not_mailed(ctx, company, smtp, recordings_dir):
     other = models.Tenant(id=43, name="Other")
     db.session.add(other)
