@@ -65,7 +65,8 @@ _SAFE_PATH = re.compile(r"/[A-Za-z0-9_./-]+")
 
 TEXT = {
     "pl": {"subject": "Faks od {caller} ({box}, stron: {pages})",
-           "body": "Skrzynka: {box}\nNadawca: {caller}\nCzas: {time}\nStron: {pages}\n{result}\nFaks w załączniku (PDF).\n",
+           "body": "Skrzynka: {box}\nNadawca: {caller}\nCzas: {time}\nStron: {pages}\n{result}\n"
+                   "Faks w załączniku (PDF).\n",
            "partial": "Odebrano tylko część faksu: {text}\n"},
     "en": {"subject": "Fax from {caller} ({box}, pages: {pages})",
            "body": "Box: {box}\nSender: {caller}\nTime: {time}\nPages: {pages}\n{result}\nThe fax is attached (PDF).\n",

@@ -63,7 +63,8 @@ def carrier(switch, *outcomes) -> Carrier:
 
 
 def upload(client, number="+48 22 100 00 99", body=None, name="oferta.pdf", headers=None):
-    return client.post("/api/faxes", data={"number": number, "file": (io.BytesIO(pdf() if body is None else body), name)},
+    document = io.BytesIO(pdf() if body is None else body)
+    return client.post("/api/faxes", data={"number": number, "file": (document, name)},
                        content_type="multipart/form-data", headers=headers or {})
 
 
@@ -152,9 +153,12 @@ def test_a_switch_away_leaves_the_fax_queued_for_the_sweep(as_editor, demo, ctx,
     assert (row.status, len(calls.originated)) == ("sending", 1)
 
 
+NOT_A_PDF = "Ten plik nie jest prawidłowym dokumentem PDF: nie da się go wysłać faksem."
+
+
 @pytest.mark.parametrize("body, name, code", [
-    (b"this is no pdf", "list.pdf", "Ten plik nie jest prawidłowym dokumentem PDF: nie da się go wysłać faksem."),
-    (b"%PDF-1.7\n1 0 obj broken", "zepsuty.pdf", "Ten plik nie jest prawidłowym dokumentem PDF: nie da się go wysłać faksem."),
+    (b"this is no pdf", "list.pdf", NOT_A_PDF),
+    (b"%PDF-1.7\n1 0 obj broken", "zepsuty.pdf", NOT_A_PDF),
     (b"", "pusty.pdf", "Wybierz plik PDF do wysłania faksem."),
     (None, "rolka.pdf", "Strona dokumentu jest zbyt długa, by wysłać ją faksem."),
 ])

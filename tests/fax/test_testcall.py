@@ -1,4 +1,5 @@
-"""A test call to a fax menu option: a fax machine's pages received and e-mailed, a person hung up on after T.30's wait."""
+"""A test call to a fax menu option: a fax machine's pages received and e-mailed, a person hung up on
+after T.30's wait."""
 from __future__ import annotations
 
 import pytest
@@ -14,7 +15,8 @@ def signed_in(demo, client, monkeypatch, tmp_path):
     monkeypatch.setitem(client.application.config, "PROMPTS_DIR", str(tmp_path))  # every prompt lasts 3 s
     scenario = demo.main_numbers[0].scenario
     box = db.session.scalars(db.select(models.VoicemailBox).where(models.VoicemailBox.tenant_id == demo.id)).first().id
-    menu = {"id": "faxes", "kind": "menu", "name": "Faks albo rozmowa", "prompt": scenario.draft["root"]["open"]["prompt"],
+    prompt = scenario.draft["root"]["open"]["prompt"]
+    menu = {"id": "faxes", "kind": "menu", "name": "Faks albo rozmowa", "prompt": prompt,
             "options": {"9": {"id": "fax_in", "kind": "fax", "name": "Faksy", "box": box}},
             "no_input": {"id": "fax_auto", "kind": "fax", "box": box}}
     scenario.draft = {**scenario.draft, "root": menu}

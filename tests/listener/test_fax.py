@@ -105,8 +105,9 @@ def test_a_broken_off_fax_mails_the_pages_that_arrived_and_a_voice_caller_mails_
     assert fax.deliver(broken, current_app.config) == 1
     body = message_from_bytes(smtp.messages[0].as_bytes(), policy=policy.default).get_body(("plain",)).get_content()
     assert "Odebrano tylko część faksu: Far end disconnected" in body
+    person = "d0d0d0d0-0000-4000-8000-000000000001"
     voice = {**fax_hangup(box.id, success=False, pages=0, text="Timed out waiting for initial communication"),
-             "Unique-ID": "d0d0d0d0-0000-4000-8000-000000000001", "variable_call_uuid": "d0d0d0d0-0000-4000-8000-000000000001"}
+             "Unique-ID": person, "variable_call_uuid": person}
     assert fax.ended(fax.ended_facts(voice, current_app.config)) is None
     rows = db.session.scalars(select(models.Fax).order_by(models.Fax.id)).all()
     assert [(r.status, r.pages, r.reason) for r in rows] == [
