@@ -168,13 +168,13 @@ def ended(fact: dict) -> int | None:
                          finished_at=datetime.now(timezone.utc), emailed_to=[])
         db.session.add(fax)
         db.session.commit()
-    return fax.id if fax.pages > 0 and fax.box_id is not None else None
+    return fax.id if fax.pages > 0 and fax.box_id is not None and fax.file_path else None
 
 
 def deliver(fax_id: int, config) -> int:
     """E-mail a received fax as PDF to every recipient of its box not served yet; returns e-mails sent."""
     fax = db.session.get(models.Fax, fax_id)
-    if fax is None or fax.box_id is None or fax.direction != IN:
+    if fax is None or fax.box_id is None or fax.direction != IN or not fax.file_path:
         return 0
     box = db.session.get(models.VoicemailBox, fax.box_id)
     pending = [a for a in box.recipient_emails if a.lower() not in {d.lower() for d in fax.emailed_to}]
@@ -219,7 +219,8 @@ def compose(fax: models.Fax, box: models.VoicemailBox, address: str, pdf: bytes,
 def undelivered() -> list[int]:
     """Received faxes with pages whose box has a recipient not served yet (the sweep re-queues them)."""
     rows = db.session.scalars(select(models.Fax).where(
-        models.Fax.direction == IN, models.Fax.box_id.is_not(None), models.Fax.pages > 0)).all()
+        models.Fax.direction == IN, models.Fax.box_id.is_not(None), models.Fax.pages > 0,
+        models.Fax.file_path != "")).all()
     return [fax.id for fax in rows
             if {a.lower() for a in db.session.get(models.VoicemailBox, fax.box_id).recipient_emails}
             - {a.lower() for a in fax.emailed_to}]

@@ -121,6 +121,7 @@ def test_a_file_outside_the_company_s_fax_files_is_never_read(ctx, company, reco
                       f"/var/lib/freeswitch/recordings/42/../43/fax_{box.id}_{CALL}.tif"):
         fact = fax.ended_facts({**fax_hangup(box.id), "variable_fax_filename": elsewhere}, current_app.config)
         assert fact["file"] == ""
+    assert fax.ended(fact) is None and fax.undelivered() == []  # stored, nothing to mail
     assert fax.ended_facts(fax_hangup(box.id), current_app.config)["file"] == str(
         recordings_dir / "42" / f"fax_{box.id}_{CALL}.tif")
 
