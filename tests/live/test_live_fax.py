@@ -13,6 +13,8 @@ Needs CENTRALKA_LIVE_ESL, CENTRALKA_LIVE_API and CENTRALKA_LIVE_API_TOKEN (an ow
 mod_spandsp loaded on the switch.
 
     CENTRALKA_LIVE_FAX_NUMBER=48221000920      the main number the test adds (once) and faxes
+    CENTRALKA_LIVE_FAX_ROUTE=loopback           or `sip`: the switch calls its own external profile
+                                                (CENTRALKA_LIVE_SIP) over SIP and RTP instead
 """
 from __future__ import annotations
 
@@ -26,9 +28,10 @@ from urllib.request import Request, urlopen
 import pypdfium2
 import pytest
 
-from tests.live.harness import API, API_TOKEN, LIVE_ESL, Recorder, api
+from tests.live.harness import API, API_TOKEN, LIVE_ESL, LIVE_SIP, Recorder, api
 
 NUMBER = os.environ.get("CENTRALKA_LIVE_FAX_NUMBER", "48221000920")
+ROUTE = os.environ.get("CENTRALKA_LIVE_FAX_ROUTE", "loopback")
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "fax" / "sent_g4.tif"
 FAX_SECONDS = 120.0  # training and two pages at 9600-14400 bit/s take about 40 s
 
@@ -70,8 +73,9 @@ def test_a_fax_sent_to_our_own_fax_number_arrives_as_a_two_page_pdf():
         sent_file = Path(folder) / f"live-fax-{uuidlib.uuid4()}.tif"
         shutil.copy(FIXTURE, sent_file)
         sender = str(uuidlib.uuid4())
-        reply = recorder.api(f"originate {{origination_uuid={sender},fax_enable_t38=false,originate_timeout=30}}"
-                             f"loopback/{NUMBER}/public &txfax({sent_file})")
+        dial = f"sofia/external/{NUMBER}@{LIVE_SIP}" if ROUTE == "sip" else f"loopback/{NUMBER}/public"
+        reply = recorder.api(f"originate {{origination_uuid={sender},fax_enable_t38=false,fax_verbose=true,"
+                             f"originate_timeout=30}}{dial} &txfax({sent_file})")
         assert reply.startswith("+OK"), reply
         assert recorder.wait(lambda events: ended(events, sender) and received(events), FAX_SECONDS)
         out, came = ended(recorder.events, sender), received(recorder.events)
