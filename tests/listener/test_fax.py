@@ -54,7 +54,7 @@ def pdf_pages(message) -> list[tuple[int, int]]:
 def test_a_received_fax_reaches_every_recipient_as_a_pdf_of_its_pages(ctx, company, freeswitch, smtp,
                                                                        recordings_dir, tmp_path):
     box = fax_box("anna@example.test", "bob@example.test")
-    received_file(recordings_dir, box.id, "received_ecm.tif")
+    received_file(recordings_dir, box.id, "switch_received.tif")  # as a real switch's rxfax wrote it
     running = start_service(ctx, freeswitch, tmp_path / "journal.sqlite3")
     try:
         send(freeswitch, [encode_frame({"Content-Type": "text/event-json"}, json.dumps(fax_hangup(box.id)).encode())])

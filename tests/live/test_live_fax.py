@@ -1,11 +1,14 @@
-"""Opt-in: a fax sent to ourselves through a loopback channel on a real FreeSWITCH with mod_spandsp.
+"""Opt-in: a fax sent to ourselves on a real FreeSWITCH with mod_spandsp.
 
 The test adds (once) a main number whose scenario is one fax node into the first voicemail box,
 copies the two-page Group 4 fixture into the switch's recordings folder (the switch must run on
-this host, or the folder be shared), and originates `loopback/<number>/public &txfax(<file>)`:
-the loopback's far side hunts the main number in `public` as a carrier's call would, reaches our
-fax node and runs `rxfax`. T.38 is off on the sending side (a loopback carries no T.38), so the
-fax goes as G.711 audio through spandsp's modems both ways. Both legs must end with
+this host, or the folder be shared), and originates `sofia/external/<number>@<CENTRALKA_LIVE_SIP>
+&txfax(<file>)`: the switch calls its own external profile, which hunts the main number in
+`public` as a carrier's call would, reaches our fax node and runs `rxfax`. The sender refuses the
+node's T.38 request (fax_enable_t38=false), so the fax goes as G.711 over RTP through spandsp's
+modems both ways. Through a loopback channel (CENTRALKA_LIVE_FAX_ROUTE=loopback) the same call
+reached the node, but the two fax machines never heard each other (T.30's T0 ran out after 60 s),
+so SIP is the default. Both legs must end with
 `fax_success=1` and two pages; then the listener and the task worker of that Centralka must have
 stored the fax and made its PDF (two pages) available in the API.
 
@@ -13,8 +16,7 @@ Needs CENTRALKA_LIVE_ESL, CENTRALKA_LIVE_API and CENTRALKA_LIVE_API_TOKEN (an ow
 mod_spandsp loaded on the switch.
 
     CENTRALKA_LIVE_FAX_NUMBER=48221000920      the main number the test adds (once) and faxes
-    CENTRALKA_LIVE_FAX_ROUTE=loopback           or `sip`: the switch calls its own external profile
-                                                (CENTRALKA_LIVE_SIP) over SIP and RTP instead
+    CENTRALKA_LIVE_FAX_ROUTE=sip                or `loopback`: loopback/<number>/public instead
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ import pytest
 from tests.live.harness import API, API_TOKEN, LIVE_ESL, LIVE_SIP, Recorder, api
 
 NUMBER = os.environ.get("CENTRALKA_LIVE_FAX_NUMBER", "48221000920")
-ROUTE = os.environ.get("CENTRALKA_LIVE_FAX_ROUTE", "loopback")
+ROUTE = os.environ.get("CENTRALKA_LIVE_FAX_ROUTE", "sip")
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "fax" / "sent_g4.tif"
 FAX_SECONDS = 120.0  # training and two pages at 9600-14400 bit/s take about 40 s
 
