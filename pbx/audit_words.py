@@ -39,6 +39,7 @@ KINDS = {
     "QueueAgent": ("{name} in a queue", "{name} w kolejce"),
     "Contact": ("contact '{name}'", "kontakt '{name}'"),
     "Survey": ("survey '{name}'", "ankietę '{name}'"),
+    "Fax": ("a fax to {name}", "faks do {name}"),
 }
 # What was viewed (the action "view", noted by pbx.audit.note): (English, Polish accusative) with {name}
 VIEWED = {"User": ("the SIP password of user {name}", "hasło SIP użytkownika {name}")}
@@ -53,7 +54,7 @@ KIND_NAMES = {
     "ExportSchedule": ("Scheduled exports", "Eksporty cykliczne"), "ExportJob": ("Exports", "Eksporty"),
     "Recording": ("Voicemail messages", "Wiadomości głosowe"),
     "Call": ("Calls at reception", "Połączenia w recepcji"), "QueueAgent": ("Queue members", "Członkowie kolejek"),
-    "Contact": ("Contacts", "Kontakty"), "Survey": ("Surveys", "Ankiety"),
+    "Contact": ("Contacts", "Kontakty"), "Survey": ("Surveys", "Ankiety"), "Fax": ("Faxes", "Faksy"),
 }
 # who changed something when no person did: (English, Polish)
 MACHINES = {"demo": ("demo data", "dane przykładowe"), "system": ("the system", "system")}
@@ -64,7 +65,8 @@ DONE = {"pickup": ("Picked up", "Odebrano"), "transfer": ("Transferred", "Przeka
         "announce": ("Announced", "Zapowiedziano"),
         "voicemail": ("Sent to voicemail", "Przekazano na pocztę głosową"), "hangup": ("Ended", "Zakończono"),
         "available": ("Logged in", "Zalogowano"), "logged_out": ("Logged out", "Wylogowano"),
-        "on_break": ("Paused", "Wstrzymano"), "call": ("Called from the panel", "Wybrano z panelu")}
+        "on_break": ("Paused", "Wstrzymano"), "call": ("Called from the panel", "Wybrano z panelu"),
+        "send": ("Sent", "Wysłano")}
 ACTIONS.update(DONE)
 LABELS = {
     "name": ("Name", "Nazwa"), "first_name": ("First name", "Imię"), "last_name": ("Last name", "Nazwisko"),
@@ -103,6 +105,7 @@ LABELS = {
     "receptionist": ("Reception", "Recepcja"),
     "to": ("To", "Dokąd"), "by": ("From the phone of", "Z telefonu"), "result": ("Result", "Wynik"),
     "queue": ("Queue", "Kolejka"),
+    "document": ("Document", "Dokument"), "pages": ("Pages", "Strony"),
     # an entry stored before its facts were: the sentence written then, in English
     "summary": ("Details", "Szczegóły"),
     "frequency": ("How often", "Jak często"), "format": ("Format", "Format"), "filters": ("Filters", "Filtry"),
@@ -221,6 +224,8 @@ class Namer:
             return phone_words(db.session.get(models.MainNumber, obj.main_number_id).number)
         if isinstance(obj, models.ExportJob):
             return obj.file_name
+        if isinstance(obj, models.Fax):
+            return phone_words(obj.number)
         if isinstance(obj, (models.Scenario,)):
             return phone_words(obj.main_number.number)
         return getattr(obj, "name", "")

@@ -13,8 +13,8 @@ from sqlalchemy.exc import DBAPIError
 from pbx import models, scenarios, server
 from pbx.app import create_app
 from pbx.commands import (
-    announcement, box, calls, changes_db, contacts, group, listener, main_number, number_list, panel, recordings,
-    reports, scenario, schedule, simulate, switch, switch_endpoint, tasks, tenant, user,
+    announcement, box, calls, changes_db, contacts, fax, group, listener, main_number, number_list, panel,
+    recordings, reports, scenario, schedule, simulate, switch, switch_endpoint, tasks, tenant, user,
 )
 from pbx.config import Config, UnsafeConfiguration
 from pbx.demo import DEMO_ADMIN_EMAIL, DEMO_NAME, demo_loaded, load_demo, tenant_announcements
@@ -110,7 +110,7 @@ def serve(host, port, workers, switch_bind, switch_workers, listener, worker):
         listener=listener, worker=worker, run_dir=Config.RUN_DIR)
 
 
-for area in (announcement, box, calls, contacts, group, listener, main_number, number_list, panel, recordings,
+for area in (announcement, box, calls, contacts, fax, group, listener, main_number, number_list, panel, recordings,
              reports, scenario, schedule, simulate, switch, switch_endpoint, tasks, tenant, user):
     main.add_command(area.command)
 

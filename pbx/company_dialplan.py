@@ -48,7 +48,8 @@ def snapshot_of(tenant, config, *, today: date | None = None) -> DirectorySnapsh
                 for g in rows(models.Group)},
         announcements={a.id: AnnouncementInfo(a.id, _value(a.language), name=a.name)
                        for a in rows(models.Announcement)},
-        boxes={b.id: BoxInfo(b.id, b.greeting_id, b.max_seconds, name=b.name) for b in rows(models.VoicemailBox)},
+        boxes={b.id: BoxInfo(b.id, b.greeting_id, b.max_seconds, name=b.name, recipients=len(b.recipient_emails))
+               for b in rows(models.VoicemailBox)},
         lists={n.id: NumberListInfo(n.id, _value(n.kind), tuple(n.patterns or ()), name=n.name)
                for n in rows(models.NumberList)},
         main_numbers={m.id: MainNumberInfo(m.id, m.number, m.is_primary, m.target_user_id, m.target_group_id,

@@ -1,5 +1,5 @@
 """The event listener process: FreeSWITCH events in, call records, queue statistics,
-recordings and voicemail e-mails out.
+recordings, voicemail and fax e-mails out.
 
 One reader per FreeSWITCH connection only frames bytes into a bounded queue; one dispatcher
 runs the handlers registered per event name (``pbx.esl.listener``). Our handlers are quick:
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from pbx import metrics, models, queues, recordings, switch_status, switch_sync, tasks
+from pbx import fax, metrics, models, queues, recordings, switch_status, switch_sync, tasks
 from pbx.calls.journal import Journal
 from pbx.calls.legs import VARIABLES, leg_facts
 from pbx.esl.client import parse_servers
@@ -41,7 +41,7 @@ class CallEvents:
     """
 
     # What the hang-up handler reads of the channel's variables, found in one pass.
-    HANGUP_VARIABLES = tuple(dict.fromkeys(VARIABLES + queues.MEMBER_VARIABLES))
+    HANGUP_VARIABLES = tuple(dict.fromkeys(VARIABLES + queues.MEMBER_VARIABLES + fax.VARIABLES))
 
     def __init__(self, journal: Journal, board: queues.WaitingBoard, config):
         self.journal, self.board, self.config = journal, board, config
@@ -53,6 +53,17 @@ class CallEvents:
             return
         self.board.leave(leg["leg_uuid"])
         self.journal.append([("leg", leg)] + [("queue", f) for f in queues.facts_from_member_leg(headers)])
+        ended = fax.ended_facts(headers, self.config)
+        if ended is not None:
+            self._fax_ended(ended)
+
+    @staticmethod
+    def _fax_ended(fact: dict) -> None:
+        """Faxes are rare: their result goes straight to the task queue (its own durable store)."""
+        try:
+            tasks.fax_ended(fact)
+        except Exception as error:  # noqa: BLE001 - the queue away: the fax stays on disk, the call recorded
+            log.error("fax %s not queued: %s", fact["call_uuid"], error)
 
     def callcenter(self, headers: Event) -> None:
         facts = queues.facts_from_callcenter(headers)

@@ -41,7 +41,7 @@ LISTENER_EVENTS = Counter("centralka_listener_events", "Switch events handled by
 LISTENER_RECONNECTS = Counter("centralka_listener_reconnects", "Connections to a switch made again after one was lost")
 
 EMAILS_FAILED = Counter("centralka_emails_failed", "E-mails the SMTP server did not take", ["kind"])
-VOICEMAIL, EXPORT = "voicemail", "export"
+VOICEMAIL, EXPORT, FAX = "voicemail", "export", "fax"
 
 # Read when scraped, by the process that owns the figure (see ``Gauges``).
 JOURNAL_DEPTH = "centralka_listener_journal_depth"

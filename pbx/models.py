@@ -628,6 +628,35 @@ class VoicemailDelivery(db.Model):
     last_error: Mapped[str] = mapped_column(String(500), default="")
 
 
+class Fax(TenantOwned, db.Model):
+    """One fax: received by a fax node (e-mailed as PDF to a box's recipients) or sent from the panel.
+
+    Statuses: received / failed for faxes in; queued → sending → sent / failed for faxes out.
+    """
+
+    __table_args__ = (Index("ix_fax_tenant_created", "tenant_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    direction: Mapped[str] = mapped_column(String(3))  # in / out
+    call_uuid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The other side: the caller of a fax in, the number a fax out is sent to (E.164).
+    number: Mapped[str] = mapped_column(String(64), default="")
+    box_id: Mapped[int | None] = mapped_column(ForeignKey("voicemail_box.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The TIFF as the listener sees it (the one spandsp wrote, or the one we made to send).
+    file_path: Mapped[str] = mapped_column(String(500), default="")
+    document_name: Mapped[str] = mapped_column(String(200), default="")
+    sent_by: Mapped[str] = mapped_column(String(254), default="")
+    # Addresses the received fax went to: a retry e-mails only the others.
+    emailed_to: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    tried_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the last try to send
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class ExportJob(TenantOwned, db.Model):
     """A call-record export too big for one response, written by the task worker to storage."""
 

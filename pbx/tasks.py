@@ -1,4 +1,4 @@
-"""Slow or failing work on huey: uploads, voicemail e-mails, expiry, and a sweep that re-queues
+"""Slow or failing work on huey: uploads, voicemail and fax e-mails, expiry, and a sweep that re-queues
 whatever a crash left behind.
 
 ``TASK_QUEUE_URL`` picks the broker: ``sqlite`` (default; a file in the instance folder, no
@@ -17,7 +17,7 @@ from huey import Huey, crontab
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 from redis import ConnectionPool, RedisError
 
-from pbx import auth, export_jobs, metrics, probes, ratelimit, recordings, sessions, voicemail
+from pbx import auth, export_jobs, fax, metrics, probes, ratelimit, recordings, sessions, voicemail
 from pbx.config import Config
 from pbx.extensions import db
 from pbx.reports import hourly
@@ -82,6 +82,22 @@ def upload_recording(recording_id: int) -> bool:
 def email_voicemail(recording_id: int) -> int:
     with app_context() as app, huey.lock_task(f"voicemail-{recording_id}"):
         return voicemail.deliver(recording_id, app.config)
+
+
+@huey.task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def fax_ended(fact: dict) -> int | None:
+    """A fax call's result from the listener: stored, and a received fax e-mailed."""
+    with app_context(), huey.lock_task(f"fax-call-{fact['call_uuid']}"):
+        received = fax.ended(fact)
+    if received is not None:
+        email_fax(received)
+    return received
+
+
+@huey.task(retries=RETRIES, retry_delay=RETRY_DELAY)
+def email_fax(fax_id: int) -> int:
+    with app_context() as app, huey.lock_task(f"fax-{fax_id}"):
+        return fax.deliver(fax_id, app.config)
 
 
 @huey.task()
@@ -153,9 +169,11 @@ def enqueue_all(work: list) -> None:
 @huey.periodic_task(crontab(minute="*/5"))
 def resume_unfinished() -> int:
     with app_context():
-        uploads, emails = recordings.unfinished(), voicemail.undelivered()
+        uploads, emails, faxes = recordings.unfinished(), voicemail.undelivered(), fax.undelivered()
     after_saved(uploads, emails)
-    return len(uploads) + len(emails)
+    for fax_id in faxes:
+        email_fax(fax_id)
+    return len(uploads) + len(emails) + len(faxes)
 
 
 @huey.periodic_task(crontab(hour="3", minute="15"), retries=3, retry_delay=600)
@@ -163,6 +181,12 @@ def expire_recordings() -> int:
     with app_context() as app:
         recordings.apply_retention(app.config)
         return recordings.expire(app.config)
+
+
+@huey.periodic_task(crontab(hour="3", minute="25"))
+def expire_faxes() -> int:
+    with app_context():
+        return fax.expire()
 
 
 @huey.periodic_task(crontab(hour="4", minute="40"))

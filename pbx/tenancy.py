@@ -29,8 +29,8 @@ _NOUNS = {"User": ("noun.user", "noun.users"), "Group": ("noun.group", "noun.gro
           "Recording": ("noun.recording", "noun.recordings"),
           "ExportJob": ("noun.export", "noun.exports"),
           "ExportSchedule": ("noun.export_schedule", "noun.export_schedules"),
-          "Contact": ("noun.contact", "noun.contacts"),
-          "Survey": ("noun.survey", "noun.surveys")}
+          "Contact": ("noun.contact", "noun.contacts"), "Survey": ("noun.survey", "noun.surveys"),
+          "Fax": ("noun.fax", "noun.faxes")}
 
 
 def missing(model_name: str, ids: list) -> Message:

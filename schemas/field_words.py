@@ -43,7 +43,7 @@ LABELS = {
     "record": ("record code presses", "naciśnięcia kodu nagrywania"), "answer": ("who answers", "kto odbiera"),
     "no_answer": ("who does not answer", "kto nie odbiera"), "busy": ("who is busy", "kto jest zajęty"),
     "unreachable": ("who is unreachable", "kto jest nieosiągalny"), "hangup_after": ("hang up after", "rozłącz po"),
-    "seed": ("seed", "ziarno"), "step": ("step", "krok"),
+    "seed": ("seed", "ziarno"), "step": ("step", "krok"), "fax_pages": ("fax pages sent", "strony faksu"),
     "switch_timezone": ("switch time zone", "strefa czasowa centrali"),
     "sounds_dir": ("sounds folder", "folder dźwięków"), "recordings_dir": ("recordings folder", "folder nagrań"),
 }

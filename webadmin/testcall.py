@@ -75,6 +75,7 @@ def play():
         record_presses=[parse_seconds("record", value) for value in _list(body, "record")],
         talk=parse_seconds("talk", body.get("talk", TALK)), speech=parse_seconds("speech", body.get("speech", SPEECH)),
         draft=body.get("draft") is True, hangup_after=_number(body, "hangup_after"),
+        fax_pages=_number(body, "fax_pages", int),
         seed=_number(body, "seed", int) or 0, switch_timezone=_text(body, "switch_timezone") or "UTC",
         sounds_dir=check_folder("sounds_dir", _text(body, "sounds_dir") or SOUNDS_DIR),
         recordings_dir=_text(body, "recordings_dir") and check_folder("recordings_dir", body["recordings_dir"]))

@@ -5,9 +5,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from pbx import probes, tasks
+from pbx import fax_sender, probes, tasks  # noqa: F401  (fax_sender: its tasks run here too)
 
-command = click.Group("tasks", help="Background tasks: uploads, voicemail e-mails, expiry.")
+command = click.Group("tasks", help="Background tasks: uploads, voicemail and fax e-mails, faxes sent, expiry.")
 
 
 @command.command("worker")

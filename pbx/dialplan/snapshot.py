@@ -60,6 +60,7 @@ class BoxInfo:
     greeting_id: int | None = None
     max_seconds: int = 180
     name: str = field(default="", compare=False)  # for the checker's words, never in a dialplan
+    recipients: int = field(default=0, compare=False)  # e-mail addresses it sends to, for the checker
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,8 @@ TEXTS = {
     "contact.import_too_big": 'the file is larger than {megabytes} MB',
     "contact.import_no_name_column": "the file's first line must name the columns, one of them name (Nazwa)",
     "contact.import_not_vcard": 'the file is not a readable vCard',
+    "noun.fax": "fax",
+    "noun.faxes": "faxes",
     "noun.contact": 'contact',
     "noun.contacts": 'contacts',
     "noun.survey": "survey",
@@ -115,6 +117,15 @@ TEXTS = {
 
     "forward.one_target": "name exactly one of user, group or number",
 
+    "fax.file_gone": "The file of this fax is gone.",
+    "fax.no_document": "Choose a PDF file to fax.",
+    "fax.no_pages": "The PDF document has no pages.",
+    "fax.not_a_pdf": "This file is not a valid PDF document: it cannot be faxed.",
+    "fax.page_too_long": "A page of the document is too long to be faxed.",
+    "fax.pdf_password": "The PDF document is password-protected: save it without a password and send it again.",
+    "fax.too_large": "The file is too large: a faxed PDF may have at most {megabytes} MB.",
+    "fax.too_many_pages": "The document has {pages} pages; at most {most} can be faxed.",
+
     "group.member_twice": "a user may be in a group only once",
 
     "http.400": "The browser (or proxy) sent a request that this server could not understand.",
@@ -169,6 +180,7 @@ TEXTS = {
 
     "kind.announcement": "“Announcement”",
     "kind.caller_condition": "“Caller condition”",
+    "kind.fax": "“Fax”",
     "kind.forward": "“Forward”",
     "kind.goto": "“Go to”",
     "kind.server": "“Call a server”",
@@ -187,6 +199,7 @@ TEXTS = {
     "lint.greeting_past": "its dates ended on {end}: no caller hears it any more",
     "lint.greetings_overlap":
         "its dates overlap those of {other} before it: callers then hear both, one after the other",
+    "lint.fax_no_recipients": "box {name} has no recipients: received faxes are e-mailed to nobody",
     "lint.group_empty": "group {name} has no member to ring: calls go straight to the fallback",
     "lint.list_empty": "number list {name} is empty: every caller takes {branch}",
     "lint.menu_invalid": "no {branch} branch: a caller who presses a wrong key is hung up",

@@ -60,6 +60,8 @@ TEXTS = {
     "contact.import_too_big": 'Plik jest większy niż {megabytes} MB.',
     "contact.import_no_name_column": 'Pierwszy wiersz pliku musi nazywać kolumny, w tym kolumnę Nazwa (name).',
     "contact.import_not_vcard": 'Pliku nie da się odczytać jako vCard.',
+    "noun.fax": "faks",
+    "noun.faxes": "faksy",
     "noun.contact": 'kontakt',
     "noun.contacts": 'kontakty',
     "noun.survey": "ankieta",
@@ -121,6 +123,15 @@ TEXTS = {
 
     "forward.one_target": "Wybierz dokładnie jedno: użytkownika, grupę albo numer.",
 
+    "fax.file_gone": "Pliku tego faksu już nie ma.",
+    "fax.no_document": "Wybierz plik PDF do wysłania faksem.",
+    "fax.no_pages": "Dokument PDF nie ma żadnej strony.",
+    "fax.not_a_pdf": "Ten plik nie jest prawidłowym dokumentem PDF: nie da się go wysłać faksem.",
+    "fax.page_too_long": "Strona dokumentu jest zbyt długa, by wysłać ją faksem.",
+    "fax.pdf_password": "Dokument PDF jest chroniony hasłem: zapisz go bez hasła i wyślij ponownie.",
+    "fax.too_large": "Plik jest za duży: faksem można wysłać PDF do {megabytes} MB.",
+    "fax.too_many_pages": "Dokument ma {pages} stron, a faksem można wysłać najwyżej {most}.",
+
     "group.member_twice": "Użytkownik może należeć do grupy tylko raz.",
 
     "http.400": "Serwer nie zrozumiał żądania wysłanego przez przeglądarkę (lub serwer pośredniczący).",
@@ -175,6 +186,7 @@ TEXTS = {
 
     "kind.announcement": "„Zapowiedź”",
     "kind.caller_condition": "„Warunek numeru”",
+    "kind.fax": "„Faks”",
     "kind.forward": "„Przekierowanie”",
     "kind.goto": "„Przejdź do”",
     "kind.server": "„Wywołaj serwer”",
@@ -195,6 +207,7 @@ TEXTS = {
     "lint.greeting_past": "Termin komunikatu minął {end}: żaden dzwoniący go już nie usłyszy.",
     "lint.greetings_overlap":
         "Termin nakłada się na termin komunikatu {other} wcześniej: dzwoniący usłyszą oba, jeden po drugim.",
+    "lint.fax_no_recipients": "Skrzynka {name} nie ma odbiorców: odebrane faksy nie trafią do nikogo e-mailem.",
     "lint.group_empty":
         "Grupa {name} nie ma członka, do którego można zadzwonić: połączenia od razu trafią do gałęzi "
         "zapasowej.",

@@ -24,7 +24,7 @@ KINDS = {"schedule": Message("kind.schedule"), "announcement": Message("kind.ann
          "menu": Message("kind.menu"), "forward": Message("kind.forward"), "voicemail": Message("kind.voicemail"),
          "caller_condition": Message("kind.caller_condition"), "hangup": Message("kind.hangup"),
          "goto": Message("kind.goto"), "server": Message("kind.server"),
-         "occasional": Message("kind.occasional"), "personal": Message("kind.personal")}
+         "occasional": Message("kind.occasional"), "personal": Message("kind.personal"), "fax": Message("kind.fax")}
 
 
 def branch_words(name: str):

@@ -64,6 +64,8 @@ class World:
     waited; they are served first and leave when answered or when their own wait runs out.
     `caller_hangup`: seconds after the start when the caller hangs up (None: never).
     `speech`: seconds the caller talks into a `record` (None: until the time limit).
+    `fax_pages`: pages the fax machine on the line sends to an `rxfax` or takes from a `txfax`
+    (None: no fax machine, a person).
     `phone_transfers`: (seconds after the call start, what the user who answered does): keys
     pressed on the phone (`*1102`: the blind code, then 102) or a SIP phone's transfer key (`refer:102`).
     """
@@ -81,6 +83,7 @@ class World:
     waiting: list[float] = field(default_factory=list)
     caller_hangup: float | None = None
     speech: float | None = None
+    fax_pages: int | None = None
     phone_transfers: list[tuple[float, str]] = field(default_factory=list)
     seed: int = 0
     uuid: str | None = None

@@ -9,7 +9,7 @@ is compiled in memory and laid over the endpoint's document in place of the publ
               answer=[...], busy_until={name: seconds}, waiting=[seconds, ...], phone_transfers=[(seconds, "*1103")],
               draft=False,
               hangup_after=None, talk=TALK, speech=SPEECH, seed=0, switch_timezone="UTC",
-              sounds_dir=SOUNDS_DIR, recordings_dir=None) -> TestCall
+              sounds_dir=SOUNDS_DIR, recordings_dir=None, fax_pages=None) -> TestCall
 
 People are named by full name, first or last name (when unique), extension or phone number;
 a group name stands for all its members. Nobody answers unless named in `answer`: whoever

@@ -87,13 +87,14 @@ def test_call(tenant: models.Tenant, number: str, caller: str, at: datetime, key
               no_answer=(), busy=(), unreachable=(), answer=(), busy_until: dict[str, float] | None = None,
               waiting=(), phone_transfers=(), record_presses=(), draft: bool = False, hangup_after: float | None = None, talk: float = TALK,
               speech: float = SPEECH, seed: int = 0, switch_timezone: str = "UTC", sounds_dir: str = SOUNDS_DIR,
-              recordings_dir: str | None = None) -> TestCall:
+              recordings_dir: str | None = None, fax_pages: int | None = None) -> TestCall:
     """Play one call to `number` from `caller` at `at` through `app`'s xml_curl endpoint and describe its path.
 
     `waiting`: callers already in the queue when this call joins it, by the seconds each has
     waited; `phone_transfers`: (seconds after the start, `*1103` keys or `refer:103`) of whoever
     answered (pbx.simulator.World); `record_presses`: seconds after the start at which whoever answered
-    presses the company's record code (on demand: start, stop, start...). `switch_timezone` is the FreeSWITCH server's own zone (schedules must not depend on
+    presses the company's record code (on demand: start, stop, start...); `fax_pages`: the caller is a fax
+    machine sending that many pages. `switch_timezone` is the FreeSWITCH server's own zone (schedules must not depend on
     it); `sounds_dir` and `recordings_dir` its folders (`$${sounds_dir}`, `$${recordings_dir}`).
     """
     if at.tzinfo is None:
@@ -110,6 +111,7 @@ def test_call(tenant: models.Tenant, number: str, caller: str, at: datetime, key
     phone_transfers = sorted([*phone_transfers, *((at_s, tenant.record_code) for at_s in record_presses)])
     outcomes = Outcomes(list(answer), list(no_answer), list(busy), list(unreachable), dict(busy_until or {}))
     world = _world(at, origin, people, outcomes, keypresses=timed, caller_hangup=hangup_after, speech=speech,
+                   fax_pages=fax_pages,
                    seed=seed, talk=talk, waiting=list(waiting), phone_transfers=list(phone_transfers), language=models.Language(tenant.language).value,
                    config=app.config)
     lengths = prompt_lengths(tenant, sounds_dir, app.config)

@@ -16,6 +16,9 @@ TREES = {
     "queue_announcing": {"id": "q", "kind": "forward", "target": {"group": 10}, "no_answer": hangup(), "queue": {
         "max_wait_seconds": 300, "announce_place": False, "announce_every_seconds": 45, "voice": "male"}},
     "voicemail": {"id": "vm", "kind": "voicemail", "box": 9},
+    # A menu option that takes faxes: key 9 answers as a fax machine.
+    "fax": {"id": "m", "kind": "menu", "prompt": 5, "options": {"9": {"id": "fax_in", "kind": "fax", "box": 9}},
+            "no_input": {"id": "fax_silent", "kind": "fax", "box": 8}},
     "caller_condition": {"id": "bl", "kind": "caller_condition", "list": 20, "otherwise": hangup()},
     "hangup": {"id": "bye", "kind": "hangup", "prompt": 6},
     "goto": {"id": "top", "kind": "announcement", "prompt": 5, "next": {

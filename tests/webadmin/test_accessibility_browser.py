@@ -11,7 +11,7 @@ from tests.support.browser import chromium_page, needs_chromium, node_form, shot
 
 pytestmark = needs_chromium
 SERIOUS = {"serious", "critical"}
-LISTS = ["users", "groups", "numbers", "announcements", "voicemail", "lists", "contacts", "surveys", "calls",
+LISTS = ["users", "groups", "numbers", "announcements", "voicemail", "lists", "contacts", "surveys", "fax", "calls",
          "recordings", "audit"]
 
 

@@ -92,7 +92,7 @@ def test_shape_errors_of_every_kind(as_viewer, base):
     assert ("main_menu.no_input", "Węzeł musi być obiektem JSON.") in errors
     assert ("both", "Cel: Wybierz dokładnie jedno: użytkownika, grupę albo numer.") in errors
     assert ("bye", "Ten identyfikator ma już inny węzeł.") in errors
-    assert ("odd", "Nieznany rodzaj węzła 'ivr' (dostępne rodzaje: announcement, caller_condition, forward, goto, "
+    assert ("odd", "Nieznany rodzaj węzła 'ivr' (dostępne rodzaje: announcement, caller_condition, fax, forward, goto, "
                    "hangup, menu, occasional, personal, schedule, server, voicemail).") in errors
 
     _check(as_viewer, base, {"root": {"id": "a", "kind": "schedule", "exceptions": [{"date": "12-24"}] * 2,

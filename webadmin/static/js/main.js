@@ -9,6 +9,7 @@ import { usersPage, groupsPage, numbersPage, voicemailPage, listsPage } from "./
 import { announcementsPage } from "./pages/announcements.js";
 import { contactsPage } from "./pages/contacts.js";
 import { surveysPage } from "./pages/surveys.js";
+import { faxPage } from "./pages/fax.js";
 import { callsPage, recordingsPage, auditPage } from "./pages/reports.js";
 import { reportsPage } from "./pages/statistics.js";
 import { scenarioPage } from "./pages/scenario.js";
@@ -20,7 +21,8 @@ import { guardDownloads } from "./downloads.js";
 
 const routes = {
   dashboard: dashboardPage, users: usersPage, groups: groupsPage, numbers: numbersPage,
-  announcements: announcementsPage, voicemail: voicemailPage, lists: listsPage, contacts: contactsPage, calls: callsPage,
+  announcements: announcementsPage, voicemail: voicemailPage, lists: listsPage, contacts: contactsPage, fax: faxPage,
+  calls: callsPage,
   reports: reportsPage, recordings: recordingsPage, audit: auditPage, scenario: scenarioPage, company: companyPage,
   api: apiDocsPage, exports: exportsPage, reception: receptionPage, surveys: surveysPage,
 };

@@ -57,6 +57,7 @@ export function testCallPanel(number, preferDraft, { refs = {}, showPath = null 
     fieldRow({ name: "from", label: t("tc.caller"), type: "tel", value: "+48600100200", required: true }),
     fieldRow({ name: "at", label: t("tc.at"), type: "datetime-local", value: zoneNow(), required: true }),
     fieldRow({ name: "keys", label: t("tc.keys") }),
+    fieldRow({ name: "fax_pages", label: t("tc.faxPages"), type: "number", help: t("tc.faxPagesHelp") }),
     whoFieldset(refs),
     fieldRow({ name: "draft", label: t("tc.draft"), type: "checkbox", value: preferDraft() }),
     h("button", { type: "submit", class: "primary" }, t("tc.run")));
@@ -65,6 +66,7 @@ export function testCallPanel(number, preferDraft, { refs = {}, showPath = null 
     const e = form.elements;
     const body = { number: number.number, from: e.from.value, at: e.at.value, keys: e.keys.value,
       draft: e.draft.checked, ...outcomes(form) };
+    if (e.fax_pages.value) body.fax_pages = Number(e.fax_pages.value);
     try {
       fill(out, ...resultView(await post("/api/test-call", body), showPath));
     } catch (error) {
