@@ -33,6 +33,7 @@ SAMPLES = {
                           "answers": {"sales": hangup("sold")}, "fallback": hangup("no_server")}, ""),
     "occasional": (lambda c: {"id": "sample", "kind": "occasional", "prompt": c.prompts["Powitanie"].id,
                               "start": "2026-12-21T09:00", "end": "2026-12-21T11:00", "next": hangup("end")}, ""),
+    "fax": (lambda c: {"id": "sample", "kind": "fax", "box": c.box.id}, ""),
     "personal": (lambda c: {"id": "sample", "kind": "personal", "prompt": c.prompts["Powitanie"].id, "list": c.vip.id,
                             "start": "2026-12-01T00:00", "end": "2027-01-01T00:00", "next": hangup("end")}, ""),
 }
