@@ -1,8 +1,8 @@
 """Faxes: received ones e-mailed as PDF to a box's recipients; PDFs sent from the panel to a number.
 
 A fax in: the fax node's ``rxfax`` writes a TIFF; the hang-up tells the result (``fax_success``,
-``fax_result_code``, ``fax_result_text``, ``fax_document_transferred_pages``) and the listener
-queues ``pbx.tasks.fax_ended``, which stores a ``Fax`` row and e-mails the PDF the way voicemail is
+``fax_result_code``, ``fax_result_text``, ``fax_document_transferred_pages``); the listener journals
+it, the record writer stores a ``Fax`` row (``ended``) and the task worker e-mails the PDF the way voicemail is
 e-mailed (``pbx.voicemail.send``, once per address, retried until every recipient has it).
 
 A fax out: the uploaded PDF is rendered at fax resolution (204x196 dpi, 1728 dots a line, 1 bit,
@@ -167,7 +167,7 @@ def ended(fact: dict) -> int | None:
                          reason="" if fact["success"] else fact["text"], file_path=fact["file"],
                          finished_at=datetime.now(timezone.utc), emailed_to=[])
         db.session.add(fax)
-        db.session.commit()
+        db.session.flush()
     return fax.id if fax.pages > 0 and fax.box_id is not None and fax.file_path else None
 
 
@@ -317,7 +317,7 @@ def _sent_ended(fact: dict) -> None:
         fax.finished_at = datetime.now(timezone.utc)
     else:
         _failed(fax, fact["text"])
-    db.session.commit()
+    db.session.flush()
 
 
 def _failed(fax: models.Fax, reason: str) -> None:

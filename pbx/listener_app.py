@@ -52,18 +52,9 @@ class CallEvents:
         if leg is None:
             return
         self.board.leave(leg["leg_uuid"])
-        self.journal.append([("leg", leg)] + [("queue", f) for f in queues.facts_from_member_leg(headers)])
         ended = fax.ended_facts(headers, self.config)
-        if ended is not None:
-            self._fax_ended(ended)
-
-    @staticmethod
-    def _fax_ended(fact: dict) -> None:
-        """Faxes are rare: their result goes straight to the task queue (its own durable store)."""
-        try:
-            tasks.fax_ended(fact)
-        except Exception as error:  # noqa: BLE001 - the queue away: the fax stays on disk, the call recorded
-            log.error("fax %s not queued: %s", fact["call_uuid"], error)
+        self.journal.append([("leg", leg)] + [("queue", f) for f in queues.facts_from_member_leg(headers)]
+                            + ([("fax", ended)] if ended is not None else []))
 
     def callcenter(self, headers: Event) -> None:
         facts = queues.facts_from_callcenter(headers)

@@ -10,10 +10,11 @@ import signal
 import stat
 import threading
 import time
+from typing import NamedTuple
 
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 
-from pbx import queues, recordings, tasks
+from pbx import fax, queues, recordings, tasks
 from pbx.calls import postgres
 from pbx.calls.journal import Journal
 from pbx.calls.store import save_legs
@@ -28,14 +29,23 @@ log = logging.getLogger(__name__)
 UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError)
 
 
-def apply(session, entries: list[tuple[int, str, dict]], source: str = "esl") -> tuple[list[int], list[int]]:
-    """Write one batch of journal entries; returns (recordings to upload, voicemails to e-mail)."""
-    by_kind: dict[str, list[dict]] = {"leg": [], "queue": [], "recording": []}
+class FollowUps(NamedTuple):
+    """What a written batch leaves to the task worker."""
+    uploads: list[int]
+    voicemails: list[int]
+    faxes: list[int]
+
+
+def apply(session, entries: list[tuple[int, str, dict]], source: str = "esl") -> FollowUps:
+    """Write one batch of journal entries; returns the recordings to upload, voicemails and faxes to e-mail."""
+    by_kind: dict[str, list[dict]] = {"leg": [], "queue": [], "recording": [], "fax": []}
     for _, kind, payload in entries:
         by_kind[kind].append(payload)
     # The reports' hourly counts of these calls are rebuilt in the same transaction.
     with hourly.touching(session, [fact["call_uuid"] for facts in by_kind.values() for fact in facts]):
-        return _save(session, by_kind, source)
+        uploads, voicemails = _save(session, by_kind, source)
+    received = [fax_id for fax_id in map(fax.ended, by_kind["fax"]) if fax_id is not None]
+    return FollowUps(uploads, voicemails, received)
 
 
 def _save(session, by_kind, source):
@@ -152,7 +162,7 @@ class RecordWriter:
         if not entries:
             return 0
         try:
-            uploads, voicemails = apply(db.session, entries)
+            follow_ups = apply(db.session, entries)
             db.session.commit()
         except UNAVAILABLE:
             raise
@@ -160,19 +170,19 @@ class RecordWriter:
             db.session.rollback()
             if getattr(error, "connection_invalidated", False):
                 raise OperationalError(str(error), None, error.orig) from error
-            uploads, voicemails = self._one_by_one(entries)
+            follow_ups = self._one_by_one(entries)
         self.journal.remove([entry_id for entry_id, _, _ in entries])
         if self._written is not None:
             self._written.value += len(entries)
-        tasks.after_saved(uploads, voicemails)
+        tasks.after_saved(*follow_ups)
         return len(entries)
 
     def _one_by_one(self, entries):
         """A batch the database refused: write what it accepts, set the rest aside."""
-        uploads, voicemails = [], []
+        follow_ups = FollowUps([], [], [])
         for entry in entries:
             try:
-                more_uploads, more_voicemails = apply(db.session, [entry])
+                more = apply(db.session, [entry])
                 db.session.commit()
             except UNAVAILABLE:
                 raise
@@ -181,9 +191,8 @@ class RecordWriter:
                 log.error("journal fact %s of row %s rejected: %s", entry[1], entry[0], error)
                 self.journal.reject(entry[1], entry[2], str(error))
                 continue
-            uploads += more_uploads
-            voicemails += more_voicemails
-        return uploads, voicemails
+            follow_ups = FollowUps(*(done + added for done, added in zip(follow_ups, more)))
+        return follow_ups
 
 
 class WriterProcess:

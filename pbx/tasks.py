@@ -85,16 +85,6 @@ def email_voicemail(recording_id: int) -> int:
 
 
 @huey.task(retries=RETRIES, retry_delay=RETRY_DELAY)
-def fax_ended(fact: dict) -> int | None:
-    """A fax call's result from the listener: stored, and a received fax e-mailed."""
-    with app_context(), huey.lock_task(f"fax-call-{fact['call_uuid']}"):
-        received = fax.ended(fact)
-    if received is not None:
-        email_fax(received)
-    return received
-
-
-@huey.task(retries=RETRIES, retry_delay=RETRY_DELAY)
 def email_fax(fax_id: int) -> int:
     with app_context() as app, huey.lock_task(f"fax-{fax_id}"):
         return fax.deliver(fax_id, app.config)
@@ -145,10 +135,11 @@ def enqueue(task) -> None:
         raise QueueDown(str(error)) from error
 
 
-def after_saved(recording_ids: list[int], voicemail_ids: list[int]) -> None:
-    """Queue the follow-up work of newly stored recordings (the sweep catches a failure here)."""
+def after_saved(recording_ids: list[int], voicemail_ids: list[int], fax_ids: list[int] = ()) -> None:
+    """Queue the follow-up work of newly stored recordings and faxes (the sweep catches a failure here)."""
     try:
-        enqueue_all([upload_recording.s(i) for i in recording_ids] + [email_voicemail.s(i) for i in voicemail_ids])
+        enqueue_all([upload_recording.s(i) for i in recording_ids] + [email_voicemail.s(i) for i in voicemail_ids]
+                    + [email_fax.s(i) for i in fax_ids])
     except Exception as error:  # noqa: BLE001 - broker down: resume_unfinished re-queues later
         log.warning("follow-up tasks not queued yet: %s", error)
 

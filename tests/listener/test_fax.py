@@ -13,6 +13,7 @@ from sqlalchemy import select
 from pbx import fax, models
 from pbx.esl.protocol import encode_frame
 from pbx.extensions import db
+from pbx.record_writer import apply
 from tests.listener.test_recordings import LATER, utc_naive
 from tests.support.listener import eventually, start_service
 from tests.support.streams import SHAPES, named, send
@@ -80,7 +81,9 @@ def test_pages_at_both_resolutions_keep_their_size_and_an_outage_resends_only_th
     box = fax_box("anna@example.test", "bob@example.test")
     received_file(recordings_dir, box.id, "received_mixed.tif")
     smtp.stop()
-    task_queue.fax_ended(fax.ended_facts(fax_hangup(box.id, pages=3), current_app.config))
+    follow_ups = apply(db.session, [(1, "fax", fax.ended_facts(fax_hangup(box.id, pages=3), current_app.config))])
+    db.session.commit()
+    task_queue.after_saved(*follow_ups)
     task_queue.run_pending()
     row = db.session.scalars(select(models.Fax)).one()
     assert (row.status, row.pages, row.emailed_to) == ("received", 3, [])
@@ -160,3 +163,16 @@ def test_a_sent_fax_is_an_outgoing_call_in_the_history_and_its_hangup_sets_it_se
     record = db.session.scalars(select(models.CallRecord)).one()
     assert (record.call_uuid, record.direction, record.destination) == (CALL, "out", "48221000099")
     assert db.session.get(models.Fax, row.id).status == "sent"
+
+
+def test_a_fax_stored_while_the_task_queue_was_away_is_mailed_by_the_sweep(ctx, company, smtp, task_queue,
+                                                                           recordings_dir):
+    """The record writer stores the fax with its leg; queueing the e-mail failed, so nothing was queued."""
+    box = fax_box("anna@example.test")
+    received_file(recordings_dir, box.id, "received_ecm.tif")
+    follow_ups = apply(db.session, [(1, "fax", fax.ended_facts(fax_hangup(box.id), current_app.config))])
+    db.session.commit()
+    assert fax.undelivered() == follow_ups.faxes != []
+    task_queue.resume_unfinished.call_local()
+    task_queue.run_pending()
+    assert [m["To"] for m in smtp.messages] == ["anna@example.test"] and fax.undelivered() == []
