@@ -49,6 +49,8 @@ def pressing_carrier(answering: str, presses: int) -> str:
         '<recv request="OPTIONS" optional="true" next="options"/>',
         f'<recv request="INVITE"><action><ereg regexp="^INVITE sip:{answering}@" search_in="msg" '
         'check_it="true" assign_to="who"/></action></recv>',
+        # SIPp refuses a variable assigned but never read.
+        '<Reference variables="who"/>',
         f"<send>{msg(ringing)}</send>", f'<pause milliseconds="{int(ANSWER_AFTER * 1000)}"/>',
         f'<send retrans="500">{msg(answered)}</send>', '<recv request="ACK"/>',
         f'<pause milliseconds="{int(FIRST_PRESS * 1000)}"/>', *pressing,
