@@ -3,7 +3,7 @@ from datetime import datetime
 import pytest
 
 from pbx.compiler import ScenarioInvalid
-from pbx.simulator.apps import spandsp
+from pbx.simulator.apps import fax as fax_apps
 from pbx.dialplan.snapshot import BoxInfo
 from tests.support.compiler import WARSAW, call, compiled, path_of, snapshot
 
@@ -26,7 +26,7 @@ def test_a_fax_machine_is_answered_with_t38_offered_and_its_pages_written_to_the
     # training, then twelve seconds a page, then the hang-up
     assert result.duration == pytest.approx(received.at)
     answered = next(s.at for s in result.steps if s.kind == "execute" and s.details["application"] == "rxfax")
-    assert received.at - answered == spandsp.TRAINING_SECONDS + 3 * spandsp.PAGE_SECONDS
+    assert received.at - answered == fax_apps.TRAINING_SECONDS + 3 * fax_apps.PAGE_SECONDS
     assert path_of(result) == ["fax_in"]
 
 
@@ -35,7 +35,7 @@ def test_a_person_on_a_fax_line_is_hung_up_on_after_t0_with_spandsp_s_reason():
     assert (result.variables["fax_success"], result.variables["fax_result_text"]) == \
         ("0", "Timed out waiting for initial communication")
     rxfax = next(s.at for s in result.steps if s.kind == "execute" and s.details["application"] == "rxfax")
-    assert next(s.at for s in result.steps if s.kind == "fax_received") - rxfax == spandsp.NO_FAX_SECONDS
+    assert next(s.at for s in result.steps if s.kind == "fax_received") - rxfax == fax_apps.NO_FAX_SECONDS
 
 
 def test_a_menu_key_leads_to_the_fax_and_an_unknown_box_is_an_error():
