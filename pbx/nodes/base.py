@@ -176,6 +176,11 @@ def missing_prompt(announcement_id, snapshot) -> list[Message]:
     return []
 
 
+def missing_box(box_id, snapshot) -> list[Message]:
+    """A voicemail or fax node's box that is not the company's."""
+    return [] if box_id in snapshot.boxes else [missing("VoicemailBox", [box_id])]
+
+
 def common_prompt(language: str, name: str) -> str:
     """A prompt every company shares (pbx.prompts.SYSTEM_TEXTS), as FreeSWITCH plays it."""
     return f"${{sounds_dir}}/centralka/common/{language}/{name}.wav"

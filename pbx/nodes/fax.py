@@ -10,8 +10,7 @@ from pbx.dialplan import ir
 from pbx.dialplan.ir import Action
 from pbx.messages import Message
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids, told
-from pbx.tenancy import missing
+from pbx.nodes.base import NodeKind, NodeSchema, RefId, missing_box, object_ids, told
 
 # spandsp's answering side gives up when no fax machine spoke within T.30's T0 (t30.c DEFAULT_TIMER_T0).
 NO_FAX_SECONDS = 60
@@ -45,9 +44,7 @@ class Fax(NodeKind):
         return object_ids("box", data.get("box"))
 
     def check(self, node, snapshot):
-        if node.fields["box"] not in snapshot.boxes:
-            return [missing("VoicemailBox", [node.fields["box"]])]
-        return []
+        return missing_box(node.fields["box"], snapshot)
 
     def lint(self, node, snapshot):
         box = snapshot.boxes.get(node.fields["box"])

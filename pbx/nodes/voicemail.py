@@ -5,8 +5,7 @@ from pbx.dialplan import ir
 from pbx.dialplan.ir import Action
 from pbx.messages import Message
 from pbx.nodes import register
-from pbx.nodes.base import NodeKind, NodeSchema, RefId, object_ids, seconds_text, told
-from pbx.tenancy import missing
+from pbx.nodes.base import NodeKind, NodeSchema, RefId, missing_box, object_ids, seconds_text, told
 
 BEEP = "tone_stream://%(500,0,1000)"
 # record <path> <time limit s> <silence threshold> <silence hits s> (mod_dptools record_function):
@@ -41,9 +40,7 @@ class Voicemail(NodeKind):
         return object_ids("box", data.get("box"))
 
     def check(self, node, snapshot):
-        if node.fields["box"] not in snapshot.boxes:
-            return [missing("VoicemailBox", [node.fields["box"]])]
-        return []
+        return missing_box(node.fields["box"], snapshot)
 
     def lint(self, node, snapshot):
         box = snapshot.boxes.get(node.fields["box"])
